@@ -1,0 +1,146 @@
+//! The open datasets: which are loaded, which is selected, which are still loading. Loading is
+//! always a job; a file that is opened again replaces its older copy.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::data::{self, Dataset, Origin};
+use crate::jobs::{JobError, JobHandle, JobRunner};
+
+pub type DatasetId = u64;
+
+pub struct Entry {
+    pub id: DatasetId,
+    pub data: Arc<Dataset>,
+}
+
+#[derive(Default)]
+pub struct Catalog {
+    entries: Vec<Entry>,
+    selected: Option<DatasetId>,
+    next_id: DatasetId,
+    loads: Vec<JobHandle<Vec<Dataset>>>,
+    /// Name to select when it arrives (restored from settings).
+    want: Option<String>,
+}
+
+impl Catalog {
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn get(&self, id: DatasetId) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+
+    pub fn selected(&self) -> Option<&Entry> {
+        self.selected.and_then(|id| self.get(id))
+    }
+
+    pub fn select(&mut self, id: DatasetId) {
+        if self.get(id).is_some() {
+            self.selected = Some(id);
+        }
+    }
+
+    /// Select the dataset called `name` now or as soon as it is loaded.
+    pub fn select_by_name(&mut self, name: &str) {
+        match self.entries.iter().find(|e| e.data.name == name) {
+            Some(e) => self.selected = Some(e.id),
+            None => self.want = Some(name.to_owned()),
+        }
+    }
+
+    pub fn is_loading(&self) -> bool {
+        !self.loads.is_empty()
+    }
+
+    /// Add a dataset (replacing one loaded from the same file) and return its id.
+    pub fn add(&mut self, ds: Dataset) -> DatasetId {
+        let same = |e: &Entry| matches!(&ds.origin, Origin::File(p) if e.data.path() == Some(p));
+        if let Some(e) = self.entries.iter_mut().find(|e| same(e)) {
+            e.data = Arc::new(ds);
+            self.next_id += 1;
+            e.id = self.next_id;
+            return e.id;
+        }
+        self.next_id += 1;
+        let id = self.next_id;
+        self.entries.push(Entry {
+            id,
+            data: Arc::new(ds),
+        });
+        id
+    }
+
+    pub fn remove(&mut self, id: DatasetId) {
+        self.entries.retain(|e| e.id != id);
+        if self.selected == Some(id) {
+            self.selected = self.entries.last().map(|e| e.id);
+        }
+    }
+
+    /// Start loading a file as a job.
+    pub fn load_file(&mut self, jobs: &JobRunner, path: &Path) -> Result<(), JobError> {
+        let path = path.to_owned();
+        let name = data::file_name(&path);
+        let handle = jobs.spawn(
+            format!("load:{}", path.display()),
+            format!("Load {name}"),
+            move |ctx| {
+                crate::compute::Progress::report(ctx, 0.0, "reading");
+                Ok(vec![data::load_path(&path)?])
+            },
+        )?;
+        self.loads.push(handle);
+        Ok(())
+    }
+
+    /// Start loading the embedded samples as a job.
+    pub fn load_samples(&mut self, jobs: &JobRunner) {
+        if let Ok(h) = jobs.spawn("load:samples", "Load sample data", |_| {
+            Ok(data::sample::load_all()?)
+        }) {
+            self.loads.push(h);
+        }
+    }
+
+    /// Collect finished loads. Returns the errors; selects what arrived.
+    pub fn poll(&mut self) -> Vec<JobError> {
+        let mut errors = Vec::new();
+        let mut arrived = Vec::new();
+        self.loads.retain_mut(|h| match h.poll() {
+            None => true,
+            Some(Ok(sets)) => {
+                arrived.extend(sets);
+                false
+            }
+            Some(Err(JobError::Cancelled)) => false,
+            Some(Err(e)) => {
+                errors.push(e);
+                false
+            }
+        });
+        for ds in arrived {
+            let is_file = matches!(ds.origin, Origin::File(_));
+            let name = ds.name.clone();
+            let id = self.add(ds);
+            let wanted = self.want.as_deref() == Some(name.as_str());
+            if wanted || is_file || self.selected.is_none() {
+                self.selected = Some(id);
+                if wanted {
+                    self.want = None;
+                }
+            }
+        }
+        errors
+    }
+
+    /// Paths of the datasets that came from files, to reopen next time.
+    pub fn open_files(&self) -> Vec<PathBuf> {
+        self.entries
+            .iter()
+            .filter_map(|e| e.data.path().map(Path::to_owned))
+            .collect()
+    }
+}

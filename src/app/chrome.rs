@@ -1,0 +1,142 @@
+//! The window's frame around the panels: top bar, sidebar and status bar. Drawing only; what a
+//! click asks for is done through `PlaybookApp` methods.
+
+use egui::{Color32, RichText};
+
+use super::PlaybookApp;
+use crate::theme;
+
+fn rgb(c: [u8; 3]) -> Color32 {
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
+    egui::Panel::top("top_bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.heading("Playbook");
+            ui.separator();
+            if ui
+                .button("Open…")
+                .on_hover_text("Open CSV, Parquet or GeoJSON files (or drop them on the window)")
+                .clicked()
+            {
+                app.open_dialog();
+            }
+            let mut chosen = None;
+            ui.menu_button("Recent", |ui| {
+                if app.settings.recent.is_empty() {
+                    ui.label("No recent files");
+                }
+                for path in &app.settings.recent {
+                    if ui.button(path.display().to_string()).clicked() {
+                        chosen = Some(path.clone());
+                    }
+                }
+            });
+            if let Some(path) = chosen {
+                app.open_path(path);
+            }
+            ui.separator();
+            ui.label("Theme");
+            let theme = &mut app.settings.theme;
+            ui.selectable_value(theme, egui::ThemePreference::Dark, "Dark");
+            ui.selectable_value(theme, egui::ThemePreference::Light, "Light");
+            ui.selectable_value(theme, egui::ThemePreference::System, "System");
+        });
+    });
+}
+
+pub(super) fn sidebar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
+    egui::Panel::left("sidebar")
+        .resizable(true)
+        .default_size(210.0)
+        .show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.strong("Panels");
+            for (id, title) in app.panel_titles() {
+                let on = app.settings.panel == id;
+                if ui.selectable_label(on, title).clicked() {
+                    app.select_panel(id);
+                }
+            }
+            ui.separator();
+            ui.strong("Datasets");
+            let selected = app.catalog.selected().map(|e| e.id);
+            let mut pick = None;
+            let mut close = None;
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                for e in app.catalog.entries() {
+                    ui.horizontal(|ui| {
+                        let text = format!("{} ({} rows)", e.data.name, e.data.rows());
+                        if ui
+                            .selectable_label(selected == Some(e.id), text)
+                            .on_hover_text(match e.data.path() {
+                                Some(p) => p.display().to_string(),
+                                None => "embedded sample".to_owned(),
+                            })
+                            .clicked()
+                        {
+                            pick = Some(e.id);
+                        }
+                        if ui
+                            .small_button("×")
+                            .on_hover_text(format!("Close {}", e.data.name))
+                            .clicked()
+                        {
+                            close = Some(e.id);
+                        }
+                    });
+                }
+                if app.catalog.is_loading() {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label("loading…");
+                    });
+                }
+            });
+            if let Some(id) = pick {
+                app.catalog.select(id);
+            }
+            if let Some(id) = close {
+                app.catalog.remove(id);
+            }
+        });
+}
+
+pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
+    egui::Panel::bottom("status_bar").show(ui, |ui| {
+        let jobs = app.jobs.active();
+        for job in &jobs {
+            ui.horizontal(|ui| {
+                ui.label(&job.name);
+                let bar = egui::ProgressBar::new(job.fraction)
+                    .desired_width(180.0)
+                    .text(job.message.clone())
+                    .animate(job.fraction == 0.0);
+                ui.add(bar);
+                ui.label(format!("{:.1} s", job.elapsed.as_secs_f32()));
+                if ui
+                    .button("Cancel")
+                    .on_hover_text(format!("Cancel {}", job.name))
+                    .clicked()
+                {
+                    app.jobs.cancel(job.id);
+                }
+            });
+        }
+        let mut dismiss = false;
+        ui.horizontal(|ui| {
+            if let Some(err) = app.notices.last_error() {
+                ui.label(RichText::new(format!("Error: {err}")).color(rgb(theme::ERROR)));
+                dismiss = ui.small_button("Dismiss").clicked();
+            } else if let Some(info) = app.notices.current_info() {
+                ui.label(info);
+            } else if jobs.is_empty() {
+                ui.weak("Ready");
+            }
+        });
+        if dismiss {
+            app.notices.dismiss_error();
+        }
+    });
+}

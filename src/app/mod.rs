@@ -1,0 +1,239 @@
+//! The eframe shell: top bar (Open, Recent, theme), sidebar (panels and datasets), status bar
+//! (jobs with progress and Cancel, the last error), and the selected panel in the middle.
+//! `logic` (poll jobs, dropped files, settings) is kept apart from `show` (drawing).
+
+mod catalog;
+mod chrome;
+mod exports;
+mod notices;
+mod settings;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use catalog::{Catalog, DatasetId, Entry};
+pub use exports::{Exports, Payload, SaveAs};
+pub use notices::Notices;
+pub use settings::Settings;
+
+use crate::jobs::{JobError, JobHandle, JobRunner};
+use crate::panels::{self, Panel, PanelCtx};
+
+pub struct PlaybookApp {
+    pub settings: Settings,
+    pub catalog: Catalog,
+    pub jobs: JobRunner,
+    pub notices: Notices,
+    pub exports: Exports,
+    panels: Vec<Box<dyn Panel>>,
+    open_dialog: Option<JobHandle<Vec<PathBuf>>>,
+    applied_theme: Option<egui::ThemePreference>,
+}
+
+impl PlaybookApp {
+    /// Build the app and start loading the samples and the files that were open last time.
+    pub fn new(ctx: &egui::Context, settings: Settings) -> Self {
+        let repaint_ctx = ctx.clone();
+        let jobs = JobRunner::new(move || repaint_ctx.request_repaint());
+        let mut panels = panels::all_panels();
+        for p in &mut panels {
+            if let Some(v) = settings.panels.get(p.id()) {
+                p.restore(v);
+            }
+        }
+        let mut app = Self {
+            catalog: Catalog::default(),
+            jobs,
+            notices: Notices::default(),
+            exports: Exports::default(),
+            panels,
+            open_dialog: None,
+            applied_theme: None,
+            settings,
+        };
+        if app.panel_index().is_none() {
+            app.settings.panel = app.panels[0].id().to_owned();
+        }
+        app.catalog.load_samples(&app.jobs);
+        for path in app.settings.open_files.clone() {
+            app.open_path(path);
+        }
+        if let Some(name) = app.settings.dataset.clone() {
+            app.catalog.select_by_name(&name);
+        }
+        app
+    }
+
+    fn panel_index(&self) -> Option<usize> {
+        self.panels
+            .iter()
+            .position(|p| p.id() == self.settings.panel)
+    }
+
+    /// The panels' (id, title), in sidebar order.
+    pub fn panel_titles(&self) -> Vec<(&'static str, &'static str)> {
+        self.panels.iter().map(|p| (p.id(), p.title())).collect()
+    }
+
+    pub fn select_panel(&mut self, id: &str) {
+        if self.panels.iter().any(|p| p.id() == id) {
+            self.settings.panel = id.to_owned();
+        }
+    }
+
+    /// Start loading a file (from Open, Recent, drag-and-drop or the command line).
+    pub fn open_path(&mut self, path: PathBuf) {
+        match self.catalog.load_file(&self.jobs, &path) {
+            Ok(()) => self.settings.remember_recent(&path),
+            Err(JobError::AlreadyRunning(_)) => {}
+            Err(e) => self.notices.error(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Show the Open dialog in a job (it must not block the UI thread).
+    pub fn open_dialog(&mut self) {
+        if self.open_dialog.is_some() {
+            return;
+        }
+        let job = self.jobs.spawn("dialog:open", "Choose files to open", |_| {
+            let files = pollster::block_on(
+                rfd::AsyncFileDialog::new()
+                    .add_filter("Data", crate::data::OPEN_EXTENSIONS)
+                    .pick_files(),
+            );
+            Ok(files
+                .unwrap_or_default()
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect())
+        });
+        match job {
+            Ok(h) => self.open_dialog = Some(h),
+            Err(e) => self.notices.error(e.to_string()),
+        }
+    }
+
+    /// True when no job is running: nothing is loading, computing or saving.
+    pub fn is_idle(&self) -> bool {
+        self.jobs.active().is_empty()
+    }
+
+    /// Per-frame logic: collect finished jobs, take dropped files, apply the theme.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        if self.applied_theme != Some(self.settings.theme) {
+            ctx.set_theme(self.settings.theme);
+            self.applied_theme = Some(self.settings.theme);
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        for path in dropped {
+            self.open_path(path);
+        }
+        if let Some(h) = &mut self.open_dialog
+            && let Some(outcome) = h.poll()
+        {
+            self.open_dialog = None;
+            match outcome {
+                Ok(paths) => paths.into_iter().for_each(|p| self.open_path(p)),
+                Err(e) => self.notices.error(format!("Open: {e}")),
+            }
+        }
+        for e in self.catalog.poll() {
+            self.notices.error(e.to_string());
+        }
+        for done in self.exports.poll() {
+            match done {
+                Ok(path) => self.notices.info(format!("Saved {}", path.display())),
+                Err(e) => self.notices.error(format!("Save failed: {e}")),
+            }
+        }
+        let mut pctx = PanelCtx {
+            catalog: &mut self.catalog,
+            jobs: &self.jobs,
+            notices: &mut self.notices,
+            exports: &mut self.exports,
+        };
+        for p in &mut self.panels {
+            p.logic(&mut pctx);
+        }
+        if !self.is_idle() {
+            // Keep progress bars and elapsed times moving while jobs run.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    /// Draw the whole window.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        chrome::top_bar(self, ui);
+        chrome::status_bar(self, ui);
+        chrome::sidebar(self, ui);
+        let index = self.panel_index().unwrap_or(0);
+        let mut pctx = PanelCtx {
+            catalog: &mut self.catalog,
+            jobs: &self.jobs,
+            notices: &mut self.notices,
+            exports: &mut self.exports,
+        };
+        let panel = &mut self.panels[index];
+        egui::CentralPanel::default().show(ui, |ui| panel.ui(ui, &mut pctx));
+    }
+
+    /// Settings as they should be saved now.
+    pub fn settings_to_save(&self) -> Settings {
+        let mut s = self.settings.clone();
+        s.open_files = self.catalog.open_files();
+        s.dataset = self.catalog.selected().map(|e| e.data.name.clone());
+        for p in &self.panels {
+            s.panels.insert(p.id().to_owned(), p.save());
+        }
+        s
+    }
+}
+
+impl eframe::App for PlaybookApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        PlaybookApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings_to_save());
+    }
+}
+
+/// Open the window (blocks until it is closed).
+pub fn run() -> eframe::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Playbook")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([640.0, 400.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Playbook",
+        options,
+        Box::new(|cc| {
+            let settings: Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
+            Ok(Box::new(PlaybookApp::new(&cc.egui_ctx, settings)))
+        }),
+    )
+}

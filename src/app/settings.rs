@@ -1,0 +1,32 @@
+//! What Playbook remembers across restarts (eframe persistence): theme, recent files, the files
+//! that were open, the chosen panel and dataset, and each panel's own choices.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// How many recent files the Recent menu keeps.
+pub const MAX_RECENT: usize = 10;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub theme: egui::ThemePreference,
+    pub recent: Vec<PathBuf>,
+    pub open_files: Vec<PathBuf>,
+    /// `Panel::id` of the panel on screen.
+    pub panel: String,
+    /// Name of the selected dataset.
+    pub dataset: Option<String>,
+    /// Each panel's saved choices, by panel id.
+    pub panels: BTreeMap<String, serde_json::Value>,
+}
+
+impl Settings {
+    pub fn remember_recent(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_owned());
+        self.recent.truncate(MAX_RECENT);
+    }
+}

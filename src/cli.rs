@@ -1,0 +1,192 @@
+//! The command line: clap subcommands that call the same data, compute and export functions as
+//! the panels. No arguments opens the app (see `main.rs`). Errors are printed as one line on
+//! stderr with a non-zero exit code.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::chart::Chart;
+use crate::compute::{NoProgress, histogram, stats};
+use crate::data::{self, generators, schema};
+use crate::export;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "playbook",
+    version,
+    about = "Playbook: an analytics workbench for ML case studies. Run with no command to open the app."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Inspect data files: schema, summary statistics, histograms.
+    #[command(subcommand)]
+    Data(DataCommand),
+    /// Write a seeded synthetic dataset (the same seed gives the same bytes).
+    Gen(GenArgs),
+    /// Run every use case on the sample data; write charts (PNG), tables (CSV) and an index.
+    Demo {
+        /// Output folder (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DataCommand {
+    /// Rows, columns, dtypes and null counts of a CSV, Parquet or GeoJSON file.
+    Info {
+        file: PathBuf,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Summary statistics per column (count, nulls, mean, std, min, quartiles, max).
+    Summary {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Also write the table as .csv or .parquet.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Histogram of a numeric column, written as .png, .svg or .csv.
+    Hist {
+        file: PathBuf,
+        #[arg(long)]
+        column: String,
+        #[arg(long, default_value_t = 20)]
+        bins: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = gen_help())]
+pub struct GenArgs {
+    /// Which generator (see below).
+    pub kind: String,
+    /// Number of rows (each generator has its own default).
+    #[arg(long)]
+    pub rows: Option<usize>,
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output file: .csv or .parquet.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn gen_help() -> String {
+    let mut s = String::from("Generators:\n");
+    for g in generators::GENERATORS {
+        s.push_str(&format!(
+            "  {:<14} {} (default {} rows)\n",
+            g.kind, g.about, g.default_rows
+        ));
+    }
+    s
+}
+
+/// Run a parsed command. `Ok(())` means exit code 0.
+pub fn run(command: Command) -> Result<()> {
+    match command {
+        Command::Data(DataCommand::Info { file, json }) => info(&file, json),
+        Command::Data(DataCommand::Summary { file, json, out }) => {
+            summary(&file, json, out.as_deref())
+        }
+        Command::Data(DataCommand::Hist {
+            file,
+            column,
+            bins,
+            out,
+        }) => hist(&file, &column, bins, &out),
+        Command::Gen(args) => generate(&args),
+        Command::Demo { out } => {
+            let artifacts = crate::demo::run(&out)?;
+            for a in &artifacts {
+                println!("{}\t{}", a.use_case, out.join(&a.file).display());
+            }
+            println!(
+                "{} files; index at {}",
+                artifacts.len(),
+                out.join("index.html").display()
+            );
+            Ok(())
+        }
+    }
+}
+
+fn info(file: &Path, json: bool) -> Result<()> {
+    let ds = data::load_path(file)?;
+    let cols = schema::column_infos(&ds.frame);
+    if json {
+        let v = serde_json::json!({
+            "file": file.display().to_string(),
+            "rows": ds.rows(),
+            "columns": cols,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!("{}: {} rows x {} columns", ds.name, ds.rows(), cols.len());
+        let w = cols.iter().map(|c| c.name.len()).max().unwrap_or(6).max(6);
+        println!("{:<w$}  {:<14} {:>10}", "column", "dtype", "nulls");
+        for c in &cols {
+            println!("{:<w$}  {:<14} {:>10}", c.name, c.dtype, c.nulls);
+        }
+    }
+    Ok(())
+}
+
+fn summary(file: &Path, json: bool, out: Option<&Path>) -> Result<()> {
+    let ds = data::load_path(file)?;
+    let rows = stats::summarize(&ds.frame, &NoProgress)?;
+    let frame = stats::summary_frame(&rows)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        println!("{frame}");
+    }
+    if let Some(out) = out {
+        export::write_table(&frame, out)?;
+    }
+    Ok(())
+}
+
+/// Load, bin and write a histogram: the CLI face of the Data panel's histogram.
+pub fn hist(file: &Path, column: &str, bins: usize, out: &Path) -> Result<()> {
+    let ds = data::load_path(file)?;
+    let values = schema::numeric_values(&ds.name, &ds.frame, column)?;
+    if values.is_empty() {
+        return Err(data::DataError::NoValues {
+            file: ds.name.clone(),
+            column: column.to_owned(),
+        }
+        .into());
+    }
+    let h = histogram::histogram(&values, bins, &NoProgress)
+        .with_context(|| format!("{}: column '{column}'", ds.name))?;
+    let chart = Chart::histogram(format!("{} — {column}", ds.name), column, h);
+    export::write_chart(&chart, out)?;
+    Ok(())
+}
+
+fn generate(args: &GenArgs) -> Result<()> {
+    let Some(g) = generators::find(&args.kind) else {
+        bail!(
+            "unknown generator '{}' (known: {})",
+            args.kind,
+            generators::kinds()
+        );
+    };
+    let rows = args.rows.unwrap_or(g.default_rows);
+    let df = (g.make)(rows, args.seed)?;
+    export::write_table(&df, &args.out)?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! The registry of seeded sample-data generators behind `playbook gen KIND`. Each generator is
+//! a pure function of (rows, seed) built on ChaCha8, whose stream is fixed across versions, so
+//! the same seed gives the same bytes. Use-case issues add their kinds to `GENERATORS`.
+
+use polars::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// One entry of the registry.
+pub struct Generator {
+    pub kind: &'static str,
+    pub about: &'static str,
+    pub default_rows: usize,
+    pub make: fn(rows: usize, seed: u64) -> PolarsResult<DataFrame>,
+}
+
+pub const GENERATORS: &[Generator] = &[Generator {
+    kind: "table",
+    about: "a mixed table (id, group, value, amount, flag) with skewed groups, a normal value \
+            with 2% nulls and a heavy-tailed amount; for trying the Data panel",
+    default_rows: 10_000,
+    make: mixed_table,
+}];
+
+pub fn find(kind: &str) -> Option<&'static Generator> {
+    GENERATORS.iter().find(|g| g.kind == kind)
+}
+
+pub fn kinds() -> String {
+    GENERATORS
+        .iter()
+        .map(|g| g.kind)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A standard normal draw (Box-Muller), so that no distribution crate's algorithm can change it.
+pub fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+fn mixed_table(rows: usize, seed: u64) -> PolarsResult<DataFrame> {
+    const GROUPS: [(&str, f64); 5] = [
+        ("north", 0.4),
+        ("south", 0.25),
+        ("east", 0.2),
+        ("west", 0.1),
+        ("central", 0.05),
+    ];
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut id = Vec::with_capacity(rows);
+    let mut group = Vec::with_capacity(rows);
+    let mut value = Vec::with_capacity(rows);
+    let mut amount = Vec::with_capacity(rows);
+    let mut flag = Vec::with_capacity(rows);
+    for i in 0..rows {
+        id.push(i as i64);
+        let u: f64 = rng.random();
+        let mut acc = 0.0;
+        let g = GROUPS
+            .iter()
+            .find(|(_, w)| {
+                acc += w;
+                u < acc
+            })
+            .map_or("central", |(n, _)| n);
+        group.push(g);
+        let v = 50.0 + 10.0 * normal(&mut rng);
+        let missing = rng.random::<f64>() < 0.02;
+        value.push((!missing).then_some((v * 1000.0).round() / 1000.0));
+        let a = (3.0 + 1.2 * normal(&mut rng)).exp();
+        amount.push((a * 100.0).round() / 100.0);
+        flag.push(rng.random::<f64>() < 0.1);
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("id".into(), id),
+        Column::new("group".into(), group),
+        Column::new("value".into(), value),
+        Column::new("amount".into(), amount),
+        Column::new("flag".into(), flag),
+    ])
+}

@@ -1,0 +1,134 @@
+//! Datasets and how they are read: CSV and Parquet through polars, GeoJSON through the geojson
+//! crate (properties become a table, geometries are kept beside it for maps). Loading is plain
+//! blocking code; the app runs it as a job, the CLI calls it directly.
+
+mod csv;
+mod error;
+pub mod generators;
+mod geo;
+mod parquet;
+pub mod sample;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::DataFrame;
+
+pub use error::{DataError, DataResult};
+pub use schema::{ColumnInfo, column_infos};
+
+/// Where a dataset came from: a file the user opened or a sample embedded in the binary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    File(PathBuf),
+    Sample,
+}
+
+/// A loaded table. Geometries (GeoJSON only) stay aligned with the rows of `frame`.
+pub struct Dataset {
+    /// Display name: the file name.
+    pub name: String,
+    pub origin: Origin,
+    pub frame: DataFrame,
+    pub geometries: Option<Vec<Option<geojson::Geometry>>>,
+}
+
+impl Dataset {
+    pub fn rows(&self) -> usize {
+        self.frame.height()
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match &self.origin {
+            Origin::File(p) => Some(p),
+            Origin::Sample => None,
+        }
+    }
+}
+
+/// The file formats Playbook reads, chosen by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv { separator: u8 },
+    Parquet,
+    GeoJson,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> DataResult<Self> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "txt" => Ok(Self::Csv { separator: b',' }),
+            "tsv" | "tab" => Ok(Self::Csv { separator: b'\t' }),
+            "parquet" | "pq" => Ok(Self::Parquet),
+            "geojson" | "json" => Ok(Self::GeoJson),
+            _ => Err(DataError::UnsupportedFormat {
+                path: path.to_owned(),
+                ext,
+            }),
+        }
+    }
+}
+
+/// Extensions offered in the Open dialog.
+pub const OPEN_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "parquet", "pq", "geojson", "json"];
+
+/// Read a data file from disk, choosing the reader by extension.
+pub fn load_path(path: &Path) -> DataResult<Dataset> {
+    let meta = std::fs::metadata(path).map_err(|e| DataError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(DataError::IsDirectory(path.to_owned()));
+    }
+    let format = Format::from_path(path)?;
+    if meta.len() == 0 {
+        return Err(DataError::Empty(path.to_owned()));
+    }
+    let (frame, geometries) = match format {
+        Format::Csv { separator } => (csv::read_path(path, separator)?, None),
+        Format::Parquet => (parquet::read_path(path)?, None),
+        Format::GeoJson => {
+            let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+            let (frame, geoms) = geo::read_bytes(path, &bytes)?;
+            (frame, Some(geoms))
+        }
+    };
+    Ok(Dataset {
+        name: file_name(path),
+        origin: Origin::File(path.to_owned()),
+        frame,
+        geometries,
+    })
+}
+
+/// Read a dataset from bytes in memory (the embedded samples); `name` decides the format.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
+    let path = Path::new(name);
+    if bytes.is_empty() {
+        return Err(DataError::Empty(path.to_owned()));
+    }
+    let (frame, geometries) = match Format::from_path(path)? {
+        Format::Csv { separator } => (csv::read_bytes(path, bytes, separator)?, None),
+        Format::Parquet => (parquet::read_bytes(path, bytes)?, None),
+        Format::GeoJson => {
+            let (frame, geoms) = geo::read_bytes(path, bytes)?;
+            (frame, Some(geoms))
+        }
+    };
+    Ok(Dataset {
+        name: name.to_owned(),
+        origin: Origin::Sample,
+        frame,
+        geometries,
+    })
+}
+
+/// The last component of a path, for display.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}

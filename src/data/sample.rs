@@ -1,0 +1,28 @@
+//! The sample datasets embedded in the binary, so the app opens with data and no set-up.
+//! The files live in `sample-data/` with their provenance.
+
+/// (file name, bytes) of every embedded sample, in the order the catalog shows them.
+pub const SAMPLES: &[(&str, &[u8])] = &[
+    (
+        "seattle-weather.csv",
+        include_bytes!("../../sample-data/seattle-weather.csv"),
+    ),
+    ("stocks.csv", include_bytes!("../../sample-data/stocks.csv")),
+    (
+        "airline.csv",
+        include_bytes!("../../sample-data/airline.csv"),
+    ),
+    (
+        "nyc_boroughs.geojson",
+        include_bytes!("../../sample-data/nyc_boroughs.geojson"),
+    ),
+];
+
+/// Load every embedded sample. They are known-good files, but an error is still returned, not
+/// panicked on.
+pub fn load_all() -> super::DataResult<Vec<super::Dataset>> {
+    SAMPLES
+        .iter()
+        .map(|(name, bytes)| super::load_bytes(name, bytes))
+        .collect()
+}

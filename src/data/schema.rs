@@ -1,0 +1,83 @@
+//! Column facts (name, dtype, null count) and checked column access: asking for a column
+//! that is missing or of the wrong type gives a `DataError` naming the file and the column.
+
+use polars::prelude::*;
+
+use super::error::{DataError, DataResult};
+
+/// One row of a dataset's schema.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub dtype: String,
+    pub nulls: usize,
+    pub numeric: bool,
+}
+
+pub fn column_infos(df: &DataFrame) -> Vec<ColumnInfo> {
+    df.columns()
+        .iter()
+        .map(|c| ColumnInfo {
+            name: c.name().to_string(),
+            dtype: c.dtype().to_string(),
+            nulls: c.null_count(),
+            numeric: c.dtype().is_primitive_numeric(),
+        })
+        .collect()
+}
+
+/// The named column, or an error listing the columns the file does have.
+pub fn column<'a>(file: &str, df: &'a DataFrame, name: &str) -> DataResult<&'a Column> {
+    df.column(name).map_err(|_| DataError::ColumnNotFound {
+        file: file.to_owned(),
+        column: name.to_owned(),
+        available: df
+            .get_column_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
+}
+
+/// The non-null, non-NaN values of a numeric column as f64.
+pub fn numeric_values(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<f64>> {
+    let col = column(file, df, name)?;
+    if !col.dtype().is_primitive_numeric() {
+        return Err(DataError::NotNumeric {
+            file: file.to_owned(),
+            column: name.to_owned(),
+            dtype: col.dtype().to_string(),
+        });
+    }
+    let cast = col
+        .cast(&DataType::Float64)
+        .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
+    let ca = cast
+        .f64()
+        .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
+    Ok(ca.iter().flatten().filter(|v| !v.is_nan()).collect())
+}
+
+/// The names of the numeric columns, in order.
+pub fn numeric_columns(df: &DataFrame) -> Vec<String> {
+    column_infos(df)
+        .into_iter()
+        .filter(|c| c.numeric)
+        .map(|c| c.name)
+        .collect()
+}
+
+/// The names of columns that read best as categories (strings, booleans, categoricals).
+pub fn categorical_columns(df: &DataFrame) -> Vec<String> {
+    df.columns()
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.dtype(),
+                DataType::String | DataType::Boolean | DataType::Categorical(..)
+            ) || c.dtype().is_integer()
+        })
+        .map(|c| c.name().to_string())
+        .collect()
+}

@@ -1,0 +1,129 @@
+//! `playbook demo`: the headless "main job". Runs every available use case on the embedded
+//! sample data and writes its charts (PNG) and tables (CSV) into a folder, with an `index.html`
+//! that lists and shows them. Each use case adds its part to `USE_CASES`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::chart::Chart;
+use crate::compute::{NoProgress, histogram, stats, top_values};
+use crate::data::{self, schema};
+use crate::export;
+
+/// One file the demo wrote.
+#[derive(Clone, Debug)]
+pub struct Artifact {
+    pub use_case: &'static str,
+    pub title: String,
+    /// File name inside the output folder.
+    pub file: String,
+}
+
+type DemoFn = fn(&Path) -> Result<Vec<Artifact>>;
+
+/// Every use case's demo, in sidebar order.
+const USE_CASES: &[(&str, DemoFn)] = &[("Data", data_demo)];
+
+pub fn run(out: &Path) -> Result<Vec<Artifact>> {
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let mut all = Vec::new();
+    for (name, demo) in USE_CASES {
+        all.extend(demo(out).with_context(|| format!("demo of {name}"))?);
+    }
+    write_index(out, &all)?;
+    Ok(all)
+}
+
+fn stem(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name)
+}
+
+fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
+    let mut made = Vec::new();
+    let mut add = |title: String, file: String| {
+        made.push(Artifact {
+            use_case: "Data",
+            title,
+            file,
+        })
+    };
+    for ds in data::sample::load_all()? {
+        let s = stem(&ds.name);
+        let rows = stats::summarize(&ds.frame, &NoProgress)?;
+        let file = format!("data-{s}-summary.csv");
+        export::write_table(&stats::summary_frame(&rows)?, &out.join(&file))?;
+        add(format!("{}: summary statistics", ds.name), file);
+
+        for col in schema::numeric_columns(&ds.frame).iter().take(4) {
+            let values = schema::numeric_values(&ds.name, &ds.frame, col)?;
+            let Ok(h) = histogram::histogram(&values, 30, &NoProgress) else {
+                continue;
+            };
+            let file = format!("data-{s}-hist-{}.png", slug(col));
+            let chart = Chart::histogram(format!("{} — {col}", ds.name), col, h);
+            export::write_chart(&chart, &out.join(&file))?;
+            add(format!("{}: histogram of {col}", ds.name), file);
+        }
+        let text_col = ds
+            .frame
+            .columns()
+            .iter()
+            .find(|c| c.dtype().is_string() && c.name() != "geometry_type");
+        if let Some(col) = text_col {
+            let t = top_values::top_values(col, 12, &NoProgress)?;
+            let chart =
+                Chart::top_values(format!("{} — top {}", ds.name, col.name()), col.name(), &t);
+            for ext in ["png", "csv"] {
+                let file = format!("data-{s}-top-{}.{ext}", slug(col.name()));
+                export::write_chart(&chart, &out.join(&file))?;
+                add(format!("{}: top values of {}", ds.name, col.name()), file);
+            }
+        }
+    }
+    Ok(made)
+}
+
+fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn write_index(out: &Path, artifacts: &[Artifact]) -> Result<()> {
+    let mut html = String::from(
+        "<!doctype html><meta charset=utf-8><title>Playbook demo</title>\
+         <style>body{font-family:sans-serif;max-width:1050px;margin:auto}img{max-width:100%}</style>\
+         <h1>Playbook demo</h1>\n",
+    );
+    let mut section = "";
+    for a in artifacts {
+        if a.use_case != section {
+            section = a.use_case;
+            let _ = writeln!(html, "<h2>{section}</h2>");
+        }
+        let title = escape(&a.title);
+        let file = escape(&a.file);
+        if a.file.ends_with(".png") {
+            let _ = writeln!(html, "<h3>{title}</h3><img src=\"{file}\" alt=\"{title}\">");
+        } else {
+            let _ = writeln!(html, "<p><a href=\"{file}\">{file}</a> — {title}</p>");
+        }
+    }
+    let path = out.join("index.html");
+    export::write_atomic(&path, |w| std::io::Write::write_all(w, html.as_bytes()))
+        .with_context(|| format!("{}: cannot write", path.display()))
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,107 @@
+//! Everything Playbook writes to disk: tables as CSV or Parquet, charts as PNG or SVG (rendered
+//! from the chart's data, independent of any window) or as the CSV of their numbers. Every
+//! write is atomic: a temp file in the destination folder, then a rename; a failed or cancelled
+//! export leaves nothing behind.
+
+mod atomic;
+mod render;
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+pub use atomic::write_atomic;
+
+use crate::chart::Chart;
+
+/// Why an export failed; names the destination.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: unsupported export type '{ext}' (expected {expected})", path.display())]
+    Format {
+        path: std::path::PathBuf,
+        ext: String,
+        expected: &'static str,
+    },
+    #[error("{}: {detail}", path.display())]
+    Render {
+        path: std::path::PathBuf,
+        detail: String,
+    },
+}
+
+fn ext(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
+    move |source| ExportError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Write a table as `.csv` or `.parquet`, chosen by the extension of `path`.
+pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
+    let mut df = df.clone();
+    match ext(path).as_str() {
+        "csv" => write_atomic(path, |f| {
+            CsvWriter::new(f)
+                .include_header(true)
+                .finish(&mut df)
+                .map_err(std::io::Error::other)
+        })
+        .map_err(io_err(path)),
+        "parquet" => write_atomic(path, |f| {
+            ParquetWriter::new(f)
+                .finish(&mut df)
+                .map(|_| ())
+                .map_err(std::io::Error::other)
+        })
+        .map_err(io_err(path)),
+        other => Err(ExportError::Format {
+            path: path.to_owned(),
+            ext: other.to_owned(),
+            expected: ".csv or .parquet",
+        }),
+    }
+}
+
+/// Pixel size of exported chart images.
+pub const CHART_SIZE: (u32, u32) = (1000, 600);
+
+/// Write a chart as `.png`, `.svg`, or its data as `.csv`, by the extension of `path`.
+pub fn write_chart(chart: &Chart, path: &Path) -> Result<(), ExportError> {
+    let render_err = |detail: String| ExportError::Render {
+        path: path.to_owned(),
+        detail,
+    };
+    match ext(path).as_str() {
+        "png" => {
+            let bytes = render::png(chart, CHART_SIZE).map_err(render_err)?;
+            write_atomic(path, |f| std::io::Write::write_all(f, &bytes)).map_err(io_err(path))
+        }
+        "svg" => {
+            let text = render::svg(chart, CHART_SIZE).map_err(render_err)?;
+            write_atomic(path, |f| std::io::Write::write_all(f, text.as_bytes()))
+                .map_err(io_err(path))
+        }
+        "csv" | "parquet" => {
+            let df = chart.to_frame().map_err(|e| render_err(e.to_string()))?;
+            write_table(&df, path)
+        }
+        other => Err(ExportError::Format {
+            path: path.to_owned(),
+            ext: other.to_owned(),
+            expected: ".png, .svg or .csv",
+        }),
+    }
+}

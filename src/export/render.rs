@@ -1,0 +1,139 @@
+//! Chart rendering with plotters: the same drawing code targets a bitmap (encoded as PNG) and
+//! an SVG string. Text uses the Ubuntu font that egui ships, so output does not depend on the
+//! fonts installed on the machine.
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::chart::{Chart, ChartData};
+use crate::theme::ChartColors;
+
+const FONT: &str = "sans-serif";
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a known-good TTF bundled by egui; failure would leave text unrendered.
+        let _ = plotters::style::register_font(
+            FONT,
+            FontStyle::Normal,
+            epaint_default_fonts::UBUNTU_LIGHT,
+        );
+    });
+}
+
+pub(super) fn png(chart: &Chart, (w, h): (u32, u32)) -> Result<Vec<u8>, String> {
+    register_font();
+    let mut buf = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(chart, &root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut out = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut out),
+        &buf,
+        w,
+        h,
+        image::ExtendedColorType::Rgb8,
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+pub(super) fn svg(chart: &Chart, (w, h): (u32, u32)) -> Result<String, String> {
+    register_font();
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (w, h)).into_drawing_area();
+        draw(chart, &root)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(text)
+}
+
+fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    let e = |err: DrawingAreaErrorKind<DB::ErrorType>| err.to_string();
+    let colors = ChartColors::LIGHT;
+    let rgb = |c: [u8; 3]| RGBColor(c[0], c[1], c[2]);
+    root.fill(&rgb(colors.background)).map_err(e)?;
+    match &chart.data {
+        ChartData::Histogram(h) => {
+            let (x0, x1) = (h.edges[0], *h.edges.last().unwrap_or(&h.edges[0]));
+            let ymax = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.05;
+            let mut c = ChartBuilder::on(root)
+                .caption(&chart.title, (FONT, 26))
+                .margin(20)
+                .x_label_area_size(50)
+                .y_label_area_size(80)
+                .build_cartesian_2d(x0..x1, 0f64..ymax)
+                .map_err(e)?;
+            c.configure_mesh()
+                .x_desc(&chart.x_label)
+                .y_desc(&chart.y_label)
+                .label_style((FONT, 16))
+                .axis_desc_style((FONT, 18))
+                .bold_line_style(rgb(colors.grid))
+                .light_line_style(rgb(colors.background))
+                .y_label_formatter(&|v| format!("{v:.0}"))
+                .draw()
+                .map_err(e)?;
+            let fill = rgb(colors.bar).filled();
+            c.draw_series(h.counts.iter().enumerate().map(|(i, &n)| {
+                Rectangle::new([(h.edges[i], 0.0), (h.edges[i + 1], n as f64)], fill)
+            }))
+            .map_err(e)?;
+            c.draw_series(h.counts.iter().enumerate().map(|(i, &n)| {
+                Rectangle::new(
+                    [(h.edges[i], 0.0), (h.edges[i + 1], n as f64)],
+                    rgb(colors.bar_outline).stroke_width(1),
+                )
+            }))
+            .map_err(e)?;
+        }
+        ChartData::Bars { labels, values } => {
+            let n = labels.len().max(1);
+            let ymax = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.05;
+            let mut c = ChartBuilder::on(root)
+                .caption(&chart.title, (FONT, 26))
+                .margin(20)
+                .x_label_area_size(60)
+                .y_label_area_size(80)
+                .build_cartesian_2d((0..n).into_segmented(), 0f64..ymax)
+                .map_err(e)?;
+            c.configure_mesh()
+                .x_desc(&chart.x_label)
+                .y_desc(&chart.y_label)
+                .x_labels(n)
+                .x_label_formatter(&|v| match v {
+                    SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+                    _ => String::new(),
+                })
+                .label_style((FONT, 16))
+                .axis_desc_style((FONT, 18))
+                .bold_line_style(rgb(colors.grid))
+                .light_line_style(rgb(colors.background))
+                .y_label_formatter(&|v| format!("{v:.0}"))
+                .disable_x_mesh()
+                .draw()
+                .map_err(e)?;
+            let fill = rgb(colors.bar).filled();
+            c.draw_series(values.iter().enumerate().map(|(i, &v)| {
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0.0),
+                        (SegmentValue::Exact(i + 1), v),
+                    ],
+                    fill,
+                );
+                bar.set_margin(0, 0, 8, 8);
+                bar
+            }))
+            .map_err(e)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! The `playbook` binary: no arguments opens the app; otherwise run one command headless.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = playbook::cli::Cli::parse();
+    match cli.command {
+        None => match playbook::app::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Some(command) => match playbook::cli::run(command) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {}", one_line(&format!("{e:#}")));
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

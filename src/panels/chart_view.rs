@@ -1,0 +1,127 @@
+//! Drawing a `Chart` with egui_plot (with hover read-outs) and the Save PNG/SVG/CSV buttons
+//! that export the same chart through the export module. Shared by every panel.
+
+use egui::Color32;
+use egui_plot::{Bar, BarChart, Plot};
+
+use super::PanelCtx;
+use crate::app::{Payload, SaveAs};
+use crate::chart::{Chart, ChartData};
+use crate::theme;
+
+fn bar_color() -> Color32 {
+    let [r, g, b] = theme::BAR;
+    Color32::from_rgb(r, g, b)
+}
+
+fn outline_color() -> Color32 {
+    let [r, g, b] = theme::ChartColors::LIGHT.bar_outline;
+    Color32::from_rgb(r, g, b)
+}
+
+/// Draw `chart` filling the available width, `height` points tall.
+pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
+    let plot = Plot::new(id)
+        .height(height)
+        .x_axis_label(chart.x_label.clone())
+        .y_axis_label(chart.y_label.clone())
+        .allow_scroll(false);
+    match &chart.data {
+        ChartData::Histogram(h) => {
+            let bars: Vec<Bar> = h
+                .counts
+                .iter()
+                .enumerate()
+                .map(|(i, &n)| {
+                    let (a, b) = (h.edges[i], h.edges[i + 1]);
+                    Bar::new((a + b) / 2.0, n as f64)
+                        .width(b - a)
+                        .fill(bar_color())
+                        .stroke(egui::Stroke::new(1.0, outline_color()))
+                })
+                .collect();
+            let formatter = |bar: &Bar, _: &BarChart| {
+                let half = bar.bar_width / 2.0;
+                format!(
+                    "[{}, {})\ncount {}",
+                    fmt_num(bar.argument - half),
+                    fmt_num(bar.argument + half),
+                    bar.value
+                )
+            };
+            plot.show(ui, |p| {
+                p.bar_chart(
+                    BarChart::new(chart.title.clone(), bars)
+                        .color(bar_color())
+                        .element_formatter(Box::new(formatter)),
+                );
+            });
+        }
+        ChartData::Bars { labels, values } => {
+            let bars: Vec<Bar> = values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    Bar::new(i as f64, v)
+                        .width(0.7)
+                        .fill(bar_color())
+                        .name(&labels[i])
+                })
+                .collect();
+            let names = labels.clone();
+            let hover_names = labels.clone();
+            plot.x_axis_formatter(move |mark, _| {
+                let i = mark.value.round();
+                if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .show(ui, |p| {
+                p.bar_chart(
+                    BarChart::new(chart.title.clone(), bars)
+                        .color(bar_color())
+                        .element_formatter(Box::new(move |bar, _| {
+                            let name = hover_names
+                                .get(bar.argument.round() as usize)
+                                .cloned()
+                                .unwrap_or_default();
+                            format!("{name}\ncount {}", bar.value)
+                        })),
+                );
+            });
+        }
+    }
+}
+
+/// "Save PNG", "Save SVG", "Save CSV" buttons for `chart`.
+pub fn export_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
+    for (label, kind) in [
+        ("Save PNG", SaveAs::Png),
+        ("Save SVG", SaveAs::Svg),
+        ("Save CSV", SaveAs::Csv),
+    ] {
+        if ui
+            .button(label)
+            .on_hover_text(format!("{label} of {}", chart.title))
+            .clicked()
+            && let Err(e) = ctx
+                .exports
+                .save(ctx.jobs, Payload::Chart(chart.clone()), stem, kind)
+        {
+            ctx.notices.error(e.to_string());
+        }
+    }
+}
+
+/// Numbers for read-outs: few digits, no trailing noise.
+pub fn fmt_num(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1000.0 || v.abs() < 0.01 {
+        format!("{v:.4e}")
+    } else {
+        format!("{v:.3}")
+    }
+}

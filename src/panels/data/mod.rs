@@ -1,0 +1,107 @@
+//! The Data panel: a dataset's preview table (virtual scrolling, sortable), its schema, summary
+//! statistics per column, a histogram of a numeric column and a bar chart of a categorical
+//! column's top values. Every derived result is a job kept in a `Slot`.
+
+mod table;
+mod views;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Panel, PanelCtx};
+use crate::app::DatasetId;
+use crate::chart::Chart;
+use crate::compute::stats::ColumnSummary;
+use crate::jobs::Slot;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    #[default]
+    Preview,
+    Schema,
+    Summary,
+    Charts,
+}
+
+/// The choices the panel remembers across restarts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub view: View,
+    pub bins: usize,
+    pub hist_column: Option<String>,
+    pub top_column: Option<String>,
+    pub top_n: usize,
+}
+
+impl Default for Saved {
+    fn default() -> Self {
+        Self {
+            view: View::Preview,
+            bins: 30,
+            hist_column: None,
+            top_column: None,
+            top_n: 12,
+        }
+    }
+}
+
+type ColumnKey = (DatasetId, String, usize);
+
+#[derive(Default)]
+pub struct DataPanel {
+    pub saved: Saved,
+    summary: Slot<DatasetId, Vec<ColumnSummary>>,
+    hist: Slot<ColumnKey, Chart>,
+    top: Slot<ColumnKey, Chart>,
+    order: Slot<(DatasetId, String, bool), Vec<u32>>,
+    /// Column and direction (descending?) the preview is sorted by.
+    sort: Option<(String, bool)>,
+}
+
+impl Panel for DataPanel {
+    fn id(&self) -> &'static str {
+        "data"
+    }
+
+    fn title(&self) -> &'static str {
+        "Data"
+    }
+
+    fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let errors = [
+            self.summary.poll(),
+            self.hist.poll(),
+            self.top.poll(),
+            self.order.poll(),
+        ];
+        for e in errors.into_iter().flatten() {
+            ctx.notices.error(e.to_string());
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        views::header(self, ui, ctx);
+        let Some(entry) = ctx.catalog.selected() else {
+            ui.label("No dataset loaded. Open a file or drop one on the window.");
+            return;
+        };
+        let (id, data) = (entry.id, entry.data.clone());
+        ui.separator();
+        match self.saved.view {
+            View::Preview => table::preview(self, ui, ctx, id, &data),
+            View::Schema => views::schema(ui, &data),
+            View::Summary => views::summary(self, ui, ctx, id, &data),
+            View::Charts => views::charts(self, ui, ctx, id, &data),
+        }
+    }
+
+    fn save(&self) -> serde_json::Value {
+        serde_json::to_value(&self.saved).unwrap_or_default()
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let Ok(s) = serde_json::from_value(saved.clone()) {
+            self.saved = s;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The preview table: draws only the visible rows (egui_extras' virtual body), so millions of
+//! rows scroll smoothly. Clicking a header sorts by that column through a job that computes the
+//! row order once.
+
+use std::sync::Arc;
+
+use egui_extras::{Column, TableBuilder};
+use polars::prelude::AnyValue;
+
+use super::DataPanel;
+use crate::app::{DatasetId, Payload, SaveAs};
+use crate::compute::sort::sort_order;
+use crate::data::Dataset;
+use crate::panels::PanelCtx;
+
+const ROW_HEIGHT: f32 = 18.0;
+
+pub(super) fn preview(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: DatasetId,
+    data: &Arc<Dataset>,
+) {
+    let frame = &data.frame;
+    // Only use a sort order computed for this dataset and column.
+    let key = panel
+        .sort
+        .as_ref()
+        .map(|(col, desc)| (id, col.clone(), *desc));
+    if let Some(key) = &key
+        && frame.column(&key.1).is_ok()
+    {
+        let (d, c, desc) = (data.clone(), key.1.clone(), key.2);
+        panel.order.request(
+            ctx.jobs,
+            key.clone(),
+            format!("sort:{id}:{c}:{desc}"),
+            format!("Sort {} by {c}", data.name),
+            move |_| Ok(sort_order(d.frame.column(&c)?, desc)),
+        );
+    }
+    let order = key.as_ref().and_then(|k| panel.order.get(k));
+    ui.horizontal(|ui| {
+        ui.label(format!("{} rows", frame.height()));
+        if let Some((col, desc)) = &panel.sort {
+            let arrow = if *desc { "descending" } else { "ascending" };
+            ui.label(format!("sorted by {col}, {arrow}"));
+            if panel.order.is_pending() {
+                ui.spinner();
+            }
+            if ui.small_button("Unsort").clicked() {
+                panel.sort = None;
+            }
+        }
+        for (label, kind) in [("Save CSV", SaveAs::Csv), ("Save Parquet", SaveAs::Parquet)] {
+            if ui
+                .button(label)
+                .on_hover_text("Save the whole table")
+                .clicked()
+            {
+                let stem = data.name.split('.').next().unwrap_or("table").to_owned();
+                if let Err(e) =
+                    ctx.exports
+                        .save(ctx.jobs, Payload::Table(frame.clone()), &stem, kind)
+                {
+                    ctx.notices.error(e.to_string());
+                }
+            }
+        }
+    });
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    let columns = frame.columns();
+    let mut clicked: Option<String> = None;
+    TableBuilder::new(ui)
+        .id_salt(("preview", id))
+        .striped(true)
+        .resizable(true)
+        .auto_shrink([false, false])
+        .column(Column::initial(70.0).at_least(40.0))
+        .columns(
+            Column::initial(120.0).at_least(40.0).clip(true),
+            names.len(),
+        )
+        .header(22.0, |mut header| {
+            header.col(|ui| {
+                ui.strong("#");
+            });
+            for name in &names {
+                header.col(|ui| {
+                    let mark = match &panel.sort {
+                        Some((c, false)) if c == name => " (asc)",
+                        Some((c, true)) if c == name => " (desc)",
+                        _ => "",
+                    };
+                    if ui
+                        .button(format!("{name}{mark}"))
+                        .on_hover_text(format!("Sort by {name}"))
+                        .clicked()
+                    {
+                        clicked = Some(name.clone());
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(ROW_HEIGHT, frame.height(), |mut row| {
+                let i = row.index();
+                let r = order.and_then(|o| o.get(i)).map_or(i, |&r| r as usize);
+                row.col(|ui| {
+                    ui.weak((r + 1).to_string());
+                });
+                for col in columns {
+                    row.col(|ui| {
+                        match col.get(r) {
+                            Ok(AnyValue::Null) => ui.weak("null"),
+                            Ok(AnyValue::String(s)) => ui.label(s),
+                            Ok(v) => ui.label(v.to_string()),
+                            Err(_) => ui.weak("?"),
+                        };
+                    });
+                }
+            });
+        });
+    if let Some(name) = clicked {
+        // First click ascending, second descending, third back to file order.
+        panel.sort = match panel.sort.take() {
+            Some((c, false)) if c == name => Some((c, true)),
+            Some((c, true)) if c == name => None,
+            _ => Some((name, false)),
+        };
+    }
+}

@@ -1,0 +1,308 @@
+//! The Data panel's header (dataset and view pickers) and its Schema, Summary and Charts views.
+
+use std::sync::Arc;
+
+use egui_extras::{Column, TableBuilder};
+
+use super::{DataPanel, View};
+use crate::app::{DatasetId, Payload, SaveAs};
+use crate::chart::Chart;
+use crate::compute::{histogram, stats, top_values};
+use crate::data::{Dataset, schema};
+use crate::panels::PanelCtx;
+use crate::panels::chart_view::{export_buttons, fmt_num, show_chart};
+
+pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    ui.horizontal(|ui| {
+        let current = ctx.catalog.selected().map(|e| e.id);
+        let text = ctx
+            .catalog
+            .selected()
+            .map_or("none".to_owned(), |e| e.data.name.clone());
+        let mut pick = current;
+        egui::ComboBox::from_label("Dataset")
+            .selected_text(text)
+            .show_ui(ui, |ui| {
+                for e in ctx.catalog.entries() {
+                    ui.selectable_value(&mut pick, Some(e.id), &e.data.name);
+                }
+            });
+        if let Some(id) = pick.filter(|id| Some(*id) != current) {
+            ctx.catalog.select(id);
+        }
+        if let Some(e) = ctx.catalog.selected() {
+            ui.weak(format!(
+                "{} rows × {} columns",
+                e.data.rows(),
+                e.data.frame.width()
+            ));
+        }
+        ui.separator();
+        let v = &mut panel.saved.view;
+        ui.selectable_value(v, View::Preview, "Preview");
+        ui.selectable_value(v, View::Schema, "Schema");
+        ui.selectable_value(v, View::Summary, "Summary");
+        ui.selectable_value(v, View::Charts, "Charts");
+    });
+}
+
+pub(super) fn schema(ui: &mut egui::Ui, data: &Dataset) {
+    let cols = schema::column_infos(&data.frame);
+    TableBuilder::new(ui)
+        .id_salt("schema")
+        .striped(true)
+        .column(Column::initial(220.0).resizable(true))
+        .column(Column::initial(140.0).resizable(true))
+        .column(Column::remainder())
+        .header(22.0, |mut h| {
+            for t in ["column", "dtype", "nulls"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(18.0, cols.len(), |mut row| {
+                let c = &cols[row.index()];
+                row.col(|ui| {
+                    ui.label(&c.name);
+                });
+                row.col(|ui| {
+                    ui.label(&c.dtype);
+                });
+                row.col(|ui| {
+                    ui.label(c.nulls.to_string());
+                });
+            });
+        });
+}
+
+pub(super) fn summary(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: DatasetId,
+    data: &Arc<Dataset>,
+) {
+    let d = data.clone();
+    panel.summary.request(
+        ctx.jobs,
+        id,
+        format!("summary:{id}"),
+        format!("Summarise {}", data.name),
+        move |job| Ok(stats::summarize(&d.frame, job)?),
+    );
+    let Some(rows) = panel.summary.get(&id) else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("computing summary statistics…");
+        });
+        return;
+    };
+    if ui
+        .button("Save CSV")
+        .on_hover_text("Save the summary table")
+        .clicked()
+    {
+        match stats::summary_frame(rows) {
+            Ok(df) => {
+                let stem = format!("{}-summary", data.name.split('.').next().unwrap_or("data"));
+                if let Err(e) = ctx
+                    .exports
+                    .save(ctx.jobs, Payload::Table(df), &stem, SaveAs::Csv)
+                {
+                    ctx.notices.error(e.to_string());
+                }
+            }
+            Err(e) => ctx.notices.error(e.to_string()),
+        }
+    }
+    let heads = [
+        "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%", "75%",
+        "max",
+    ];
+    let opt = |v: Option<f64>| v.map(fmt_num).unwrap_or_default();
+    TableBuilder::new(ui)
+        .id_salt("summary")
+        .striped(true)
+        .resizable(true)
+        .column(Column::initial(160.0))
+        .columns(Column::initial(85.0).clip(true), heads.len() - 1)
+        .header(22.0, |mut h| {
+            for t in heads {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(18.0, rows.len(), |mut row| {
+                let s = &rows[row.index()];
+                let cells = [
+                    s.column.clone(),
+                    s.dtype.clone(),
+                    s.count.to_string(),
+                    s.nulls.to_string(),
+                    s.unique.map(|u| u.to_string()).unwrap_or_default(),
+                    opt(s.mean),
+                    opt(s.std),
+                    opt(s.min),
+                    opt(s.q25),
+                    opt(s.median),
+                    opt(s.q75),
+                    opt(s.max),
+                ];
+                for c in cells {
+                    row.col(|ui| {
+                        ui.label(c);
+                    });
+                }
+            });
+        });
+}
+
+/// A combo box of `options`, keeping `choice` valid (first option when unset or gone).
+fn column_picker(ui: &mut egui::Ui, label: &str, choice: &mut Option<String>, options: &[String]) {
+    if choice.as_ref().is_none_or(|c| !options.contains(c)) {
+        *choice = options.first().cloned();
+    }
+    egui::ComboBox::from_label(label)
+        .selected_text(choice.clone().unwrap_or_default())
+        .show_ui(ui, |ui| {
+            for o in options {
+                ui.selectable_value(choice, Some(o.clone()), o);
+            }
+        });
+}
+
+pub(super) fn charts(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: DatasetId,
+    data: &Arc<Dataset>,
+) {
+    let numeric = schema::numeric_columns(&data.frame);
+    let categorical = schema::categorical_columns(&data.frame);
+    let half = ((ui.available_height() - 190.0) / 2.0).max(160.0);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.heading("Histogram");
+        if numeric.is_empty() {
+            ui.label("This dataset has no numeric columns.");
+        } else {
+            ui.horizontal(|ui| {
+                column_picker(
+                    ui,
+                    "Histogram column",
+                    &mut panel.saved.hist_column,
+                    &numeric,
+                );
+                ui.add(egui::Slider::new(&mut panel.saved.bins, 1..=200).text("Bins"));
+            });
+            if let Some(col) = panel.saved.hist_column.clone() {
+                let bins = panel.saved.bins;
+                let d = data.clone();
+                let c = col.clone();
+                panel.hist.request(
+                    ctx.jobs,
+                    (id, col.clone(), bins),
+                    format!("hist:{id}:{col}:{bins}"),
+                    format!("Histogram of {col}"),
+                    move |job| {
+                        let values = schema::numeric_values(&d.name, &d.frame, &c)?;
+                        let h = histogram::histogram(&values, bins, job)
+                            .map_err(|e| anyhow::anyhow!("{}: column '{c}': {e}", d.name))?;
+                        Ok(Chart::histogram(format!("{} — {c}", d.name), &c, h))
+                    },
+                );
+                chart_block(
+                    ui,
+                    ctx,
+                    &panel.hist,
+                    &(id, col.clone(), bins),
+                    "hist",
+                    half,
+                    |chart| match &chart.data {
+                        crate::chart::ChartData::Histogram(h) => format!(
+                            "Histogram of {col}: {} values in {} bins",
+                            h.total(),
+                            h.counts.len()
+                        ),
+                        _ => String::new(),
+                    },
+                );
+            }
+        }
+        ui.separator();
+        ui.heading("Top values");
+        if categorical.is_empty() {
+            ui.label("This dataset has no categorical columns.");
+            return;
+        }
+        ui.horizontal(|ui| {
+            column_picker(
+                ui,
+                "Category column",
+                &mut panel.saved.top_column,
+                &categorical,
+            );
+            ui.add(egui::Slider::new(&mut panel.saved.top_n, 3..=50).text("Top N"));
+        });
+        if let Some(col) = panel.saved.top_column.clone() {
+            let n = panel.saved.top_n;
+            let d = data.clone();
+            let c = col.clone();
+            panel.top.request(
+                ctx.jobs,
+                (id, col.clone(), n),
+                format!("top:{id}:{col}:{n}"),
+                format!("Top values of {col}"),
+                move |job| {
+                    let column = schema::column(&d.name, &d.frame, &c)?;
+                    let t = top_values::top_values(column, n, job)?;
+                    Ok(Chart::top_values(format!("{} — top {c}", d.name), &c, &t))
+                },
+            );
+            chart_block(
+                ui,
+                ctx,
+                &panel.top,
+                &(id, col.clone(), n),
+                "top",
+                half,
+                |chart| match &chart.data {
+                    crate::chart::ChartData::Bars { labels, .. } => {
+                        format!("Top {} values of {col}", labels.len())
+                    }
+                    _ => String::new(),
+                },
+            );
+        }
+    });
+}
+
+/// A chart from a slot: its caption, the plot, and export buttons; a spinner while computing.
+fn chart_block(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    slot: &crate::jobs::Slot<super::ColumnKey, Chart>,
+    key: &super::ColumnKey,
+    id: &str,
+    height: f32,
+    caption: impl Fn(&Chart) -> String,
+) {
+    let chart = slot.get(key).or(slot.latest());
+    let Some(chart) = chart else {
+        ui.spinner();
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.label(caption(chart));
+        if slot.is_pending() {
+            ui.spinner();
+        }
+        let stem = format!("{id}-{}", key.1);
+        export_buttons(ui, ctx, chart, &stem);
+    });
+    show_chart(ui, id, chart, height);
+}

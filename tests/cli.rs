@@ -1,0 +1,235 @@
+//! The `playbook` binary, run as a user would: info, summary, hist, gen, demo, and each error
+//! case giving a one-line message and a non-zero exit code.
+
+use std::process::{Command, Output};
+
+use crate::{sample, temp_file};
+
+fn playbook(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args(args)
+        .output()
+        .expect("run playbook")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Run, expect failure, return the single stderr line.
+fn fails(args: &[&str]) -> String {
+    let o = playbook(args);
+    assert!(!o.status.success(), "{args:?} succeeded: {}", stdout(&o));
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "one line, no backtrace: {err}"
+    );
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn help_lists_every_command() {
+    let o = playbook(&["--help"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for cmd in ["data", "gen", "demo"] {
+        assert!(text.contains(cmd), "{text}");
+    }
+    let o = playbook(&["data", "--help"]);
+    for cmd in ["info", "summary", "hist"] {
+        assert!(stdout(&o).contains(cmd));
+    }
+    assert!(stdout(&playbook(&["gen", "--help"])).contains("table"));
+}
+
+#[test]
+fn data_info_json() {
+    let path = sample("seattle-weather.csv");
+    let o = playbook(&["data", "info", path.to_str().unwrap(), "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows"], 1461);
+    let cols = v["columns"].as_array().unwrap();
+    assert_eq!(cols.len(), 6);
+    assert_eq!(cols[1]["name"], "precipitation");
+    assert_eq!(cols[1]["dtype"], "f64");
+    assert_eq!(cols[1]["nulls"], 0);
+    assert_eq!(cols[0]["dtype"], "date", "dates are parsed");
+}
+
+#[test]
+fn data_info_table_on_geojson() {
+    let path = sample("nyc_boroughs.geojson");
+    let o = playbook(&["data", "info", path.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("nyc_boroughs.geojson: 5 rows x 5 columns"),
+        "{text}"
+    );
+    assert!(text.contains("BoroName"));
+}
+
+#[test]
+fn data_hist_matches_numpy() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("hist.csv");
+    let path = sample("seattle-weather.csv");
+    let args = [
+        "data",
+        "hist",
+        path.to_str().unwrap(),
+        "--column",
+        "temp_max",
+        "--bins",
+        "10",
+    ];
+    let o = playbook(&[&args[..], &["--out", csv.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = std::fs::read_to_string(&csv).unwrap();
+    // numpy.histogram(pandas.read_csv("seattle-weather.csv").temp_max, bins=10)[0]
+    let numpy = [12, 61, 218, 266, 263, 207, 193, 139, 78, 24];
+    let counts: Vec<u64> = got
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(counts, numpy);
+    for ext in ["png", "svg"] {
+        let out = dir.path().join(format!("hist.{ext}"));
+        let o = playbook(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+        assert!(o.status.success());
+        assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+    }
+}
+
+#[test]
+fn data_summary_json() {
+    let path = sample("airline.csv");
+    let o = playbook(&["data", "summary", path.to_str().unwrap(), "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &v[1];
+    assert_eq!(p["column"], "Passengers");
+    assert_eq!(p["count"], 144);
+    // pandas: read_csv("airline.csv").Passengers.describe()
+    let close = |k: &str, want: f64| {
+        let got = p[k].as_f64().unwrap();
+        assert!((got - want).abs() < 1e-4, "{k}: {got} vs {want}");
+    };
+    close("mean", 280.298611);
+    close("std", 119.966317);
+    close("min", 104.0);
+    close("q25", 180.0);
+    close("median", 265.5);
+    close("q75", 360.5);
+    close("max", 622.0);
+}
+
+#[test]
+fn gen_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
+    for (name, seed) in [("a.csv", "7"), ("b.csv", "7"), ("c.csv", "8")] {
+        let o = playbook(&[
+            "gen",
+            "table",
+            "--rows",
+            "500",
+            "--seed",
+            seed,
+            "--out",
+            &out(name),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let read = |n: &str| std::fs::read(dir.path().join(n)).unwrap();
+    assert_eq!(read("a.csv"), read("b.csv"));
+    assert_ne!(read("a.csv"), read("c.csv"));
+    let ds = playbook::data::load_path(&dir.path().join("a.csv")).unwrap();
+    assert_eq!(ds.rows(), 500);
+    let err = fails(&["gen", "nope", "--out", &out("x.csv")]);
+    assert!(
+        err.contains("unknown generator 'nope'") && err.contains("table"),
+        "{err}"
+    );
+}
+
+#[test]
+fn demo_writes_charts_tables_and_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = playbook(&["demo", "--out", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    let files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let pngs: Vec<_> = files.iter().filter(|f| f.ends_with(".png")).collect();
+    let csvs: Vec<_> = files.iter().filter(|f| f.ends_with(".csv")).collect();
+    assert!(pngs.len() >= 8, "{files:?}");
+    assert!(csvs.len() >= 4, "{files:?}");
+    for f in pngs.iter().chain(&csvs) {
+        assert!(index.contains(f.as_str()), "index lists {f}");
+    }
+    assert!(files.contains(&"data-seattle-weather-hist-temp_max.png".to_owned()));
+}
+
+#[test]
+fn errors_are_one_clear_line() {
+    let weather = sample("seattle-weather.csv");
+    let w = weather.to_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("h.png");
+    let o = out.to_str().unwrap();
+
+    let e = fails(&["data", "info", "/no/such/file.csv"]);
+    assert!(e.contains("/no/such/file.csv: no such file"), "{e}");
+    let e = fails(&["data", "info", dir.path().to_str().unwrap()]);
+    assert!(e.contains("is a directory"), "{e}");
+    let e = fails(&["data", "hist", w, "--column", "humidity", "--out", o]);
+    assert!(
+        e.contains("seattle-weather.csv: column 'humidity' not found"),
+        "{e}"
+    );
+    let e = fails(&["data", "hist", w, "--column", "weather", "--out", o]);
+    assert!(e.contains("column 'weather' is str, not numeric"), "{e}");
+    let e = fails(&[
+        "data", "hist", w, "--column", "wind", "--bins", "0", "--out", o,
+    ]);
+    assert!(e.contains("bins must be between 1"), "{e}");
+    let e = fails(&[
+        "data",
+        "hist",
+        w,
+        "--column",
+        "wind",
+        "--out",
+        "/no/dir/h.png",
+    ]);
+    assert!(e.contains("/no/dir/h.png"), "{e}");
+    assert!(!out.exists());
+
+    let (_d, ragged) = temp_file("ragged.csv", b"a,b\n1,2\n3,4,5\n");
+    let e = fails(&["data", "info", ragged.to_str().unwrap()]);
+    assert!(e.contains("ragged.csv: malformed CSV"), "{e}");
+    let (_d, latin) = temp_file("latin1.csv", b"a\ncaf\xe9\n");
+    let e = fails(&["data", "info", latin.to_str().unwrap()]);
+    assert!(e.contains("latin1.csv: not valid UTF-8"), "{e}");
+    let (_d, empty) = temp_file("empty.csv", b"");
+    let e = fails(&["data", "info", empty.to_str().unwrap()]);
+    assert!(e.contains("empty.csv: the file is empty"), "{e}");
+    let (_d, geo) = temp_file("bad.geojson", b"not json");
+    let e = fails(&["data", "info", geo.to_str().unwrap()]);
+    assert!(e.contains("bad.geojson: invalid GeoJSON"), "{e}");
+    let (_d, pq) = temp_file("bad.parquet", b"PAR1 not really");
+    let e = fails(&["data", "info", pq.to_str().unwrap()]);
+    assert!(
+        e.contains("bad.parquet: not a readable Parquet file"),
+        "{e}"
+    );
+}

@@ -1,0 +1,189 @@
+//! The job runner: results, progress, cooperative cancel within ~200 ms, panics and errors
+//! isolated to their job, no duplicate jobs, and a repaint when a job ends.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use playbook::compute::Progress;
+use playbook::jobs::{JobError, JobRunner, Slot};
+
+fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn returns_the_result_and_repaints() {
+    let repaints = Arc::new(AtomicUsize::new(0));
+    let r = repaints.clone();
+    let jobs = JobRunner::new(move || {
+        r.fetch_add(1, Ordering::SeqCst);
+    });
+    let h = jobs.spawn("k", "add", |_| Ok(2 + 2)).unwrap();
+    assert_eq!(h.wait(), Ok(4));
+    wait_until("repaint", || repaints.load(Ordering::SeqCst) == 1);
+    assert!(jobs.active().is_empty());
+}
+
+#[test]
+fn reports_progress() {
+    let jobs = JobRunner::default();
+    let go = Arc::new(AtomicBool::new(false));
+    let g = go.clone();
+    let h = jobs
+        .spawn("p", "progress", move |ctx| {
+            ctx.report(0.5, "halfway");
+            while !g.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(())
+        })
+        .unwrap();
+    wait_until("progress", || {
+        jobs.active()
+            .first()
+            .is_some_and(|s| s.fraction == 0.5 && s.message == "halfway")
+    });
+    assert_eq!(jobs.active()[0].name, "progress");
+    go.store(true, Ordering::SeqCst);
+    assert_eq!(h.wait(), Ok(()));
+}
+
+#[test]
+fn cancel_stops_a_cooperative_job_within_200ms() {
+    let jobs = JobRunner::default();
+    let stopped = Arc::new(AtomicBool::new(false));
+    let s = stopped.clone();
+    let mut h = jobs
+        .spawn("c", "long", move |ctx| {
+            let result = (|| {
+                for _ in 0..1_000_000 {
+                    ctx.check()?;
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Ok(())
+            })();
+            s.store(true, Ordering::SeqCst);
+            result
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(30));
+    let id = jobs.active()[0].id;
+    let t = Instant::now();
+    jobs.cancel(id);
+    assert_eq!(
+        h.poll(),
+        Some(Err(JobError::Cancelled)),
+        "handle sees the cancel at once"
+    );
+    assert!(jobs.active().is_empty(), "status bar drops it at once");
+    wait_until("the worker to stop", || stopped.load(Ordering::SeqCst));
+    // Generous bound for a loaded 2-core machine; the loop checks every millisecond.
+    assert!(
+        t.elapsed() < Duration::from_millis(200),
+        "took {:?}",
+        t.elapsed()
+    );
+}
+
+#[test]
+fn a_panic_fails_only_its_job() {
+    let jobs = JobRunner::default();
+    let h = jobs
+        .spawn("boom", "explode", |_| -> anyhow::Result<()> {
+            panic!("boom at row 7")
+        })
+        .unwrap();
+    assert_eq!(h.wait(), Err(JobError::Panicked("boom at row 7".into())));
+    assert!(jobs.active().is_empty());
+    let h = jobs.spawn("boom", "again", |_| Ok("fine")).unwrap();
+    assert_eq!(h.wait(), Ok("fine"));
+}
+
+#[test]
+fn an_error_fails_the_job_with_its_message() {
+    let jobs = JobRunner::default();
+    let h = jobs
+        .spawn("e", "fail", |_| -> anyhow::Result<()> {
+            Err(playbook::data::load_path("/no/such.csv".as_ref())
+                .err()
+                .unwrap()
+                .into())
+        })
+        .unwrap();
+    assert_eq!(
+        h.wait(),
+        Err(JobError::Failed("/no/such.csv: no such file".into()))
+    );
+}
+
+#[test]
+fn the_same_job_is_not_started_twice() {
+    let jobs = JobRunner::default();
+    let go = Arc::new(AtomicBool::new(false));
+    let g = go.clone();
+    let first = jobs
+        .spawn("load:/data/x.csv", "Load x.csv", move |_| {
+            while !g.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Ok(1)
+        })
+        .unwrap();
+    let second = jobs.spawn("load:/data/x.csv", "Load x.csv", |_| Ok(2));
+    assert!(matches!(second, Err(JobError::AlreadyRunning(_))));
+    assert!(
+        jobs.spawn("load:/data/y.csv", "Load y.csv", |_| Ok(3))
+            .is_ok()
+    );
+    go.store(true, Ordering::SeqCst);
+    assert_eq!(first.wait(), Ok(1));
+    // Once it has ended, the same key may run again.
+    assert_eq!(
+        jobs.spawn("load:/data/x.csv", "again", |_| Ok(4))
+            .unwrap()
+            .wait(),
+        Ok(4)
+    );
+}
+
+#[test]
+fn slot_computes_once_per_key_and_remembers_failures() {
+    let jobs = JobRunner::default();
+    let runs = Arc::new(AtomicUsize::new(0));
+    let mut slot: Slot<u32, u32> = Slot::default();
+    for key in [1, 1, 2, 2, 2] {
+        let r = runs.clone();
+        slot.request(
+            &jobs,
+            key,
+            format!("sq:{key}"),
+            "square".into(),
+            move |_| {
+                r.fetch_add(1, Ordering::SeqCst);
+                Ok(key * key)
+            },
+        );
+        wait_until("slot result", || {
+            slot.poll();
+            slot.get(&key).is_some()
+        });
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+    assert_eq!(slot.get(&2), Some(&4));
+    assert_eq!(slot.get(&1), None);
+    for _ in 0..3 {
+        slot.request(&jobs, 9, "bad".into(), "bad".into(), |_| {
+            anyhow::bail!("no such column")
+        });
+        wait_until("failure", || !slot.is_pending() || slot.poll().is_some());
+    }
+    assert_eq!(slot.latest(), Some(&4), "the last good value stays");
+}

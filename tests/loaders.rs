@@ -1,0 +1,176 @@
+//! Loading real and broken files: every bad input gives a clear error naming the file (and the
+//! column), never a panic.
+
+use playbook::data::{self, DataError, schema};
+use polars::prelude::*;
+
+use crate::{sample, temp_file};
+
+fn load_err(path: &std::path::Path) -> (DataError, String) {
+    let err = match data::load_path(path) {
+        Ok(ds) => panic!("{} loaded with {} rows", path.display(), ds.rows()),
+        Err(e) => e,
+    };
+    let msg = err.to_string();
+    (err, msg)
+}
+
+#[test]
+fn loads_every_sample_file() {
+    let weather = data::load_path(&sample("seattle-weather.csv")).unwrap();
+    assert_eq!(weather.rows(), 1461);
+    assert_eq!(weather.frame.width(), 6);
+    let boroughs = data::load_path(&sample("nyc_boroughs.geojson")).unwrap();
+    assert_eq!(boroughs.rows(), 5);
+    let names = boroughs.frame.column("BoroName").unwrap();
+    assert_eq!(names.dtype(), &DataType::String);
+    assert_eq!(boroughs.geometries.as_ref().map(|g| g.len()), Some(5));
+    let kinds = boroughs.frame.column("geometry_type").unwrap();
+    assert_eq!(kinds.get(0).unwrap(), AnyValue::String("MultiPolygon"));
+    assert_eq!(data::sample::load_all().unwrap().len(), 4);
+}
+
+#[test]
+fn parquet_round_trip() {
+    let ds = data::load_path(&sample("stocks.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stocks.parquet");
+    playbook::export::write_table(&ds.frame, &path).unwrap();
+    let back = data::load_path(&path).unwrap();
+    assert!(back.frame.equals_missing(&ds.frame));
+}
+
+#[test]
+fn missing_file() {
+    let (e, msg) = load_err(std::path::Path::new("/nonexistent/sales.csv"));
+    assert!(matches!(e, DataError::NotFound(_)));
+    assert!(
+        msg.contains("/nonexistent/sales.csv") && msg.contains("no such file"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn directory_instead_of_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("folder.csv");
+    std::fs::create_dir(&path).unwrap();
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::IsDirectory(_)), "{msg}");
+    assert!(msg.contains("folder.csv"));
+}
+
+#[test]
+fn empty_file() {
+    let (_d, path) = temp_file("empty.csv", b"");
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::Empty(_)));
+    assert!(msg.contains("empty.csv") && msg.contains("empty"), "{msg}");
+}
+
+#[test]
+fn ragged_rows() {
+    let (_d, path) = temp_file("ragged.csv", b"a,b\n1,2\n3,4,5\n6,7\n");
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::Csv { .. }), "{msg}");
+    assert!(
+        msg.contains("ragged.csv") && msg.contains("more fields"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bad_quoting() {
+    let (_d, path) = temp_file("quotes.csv", b"a,b\n\"1,2\n3,4\n5,\"6\"x,7\n");
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::Csv { .. }), "{msg}");
+    assert!(msg.contains("quotes.csv"), "{msg}");
+}
+
+#[test]
+fn not_utf8() {
+    let (_d, path) = temp_file("latin1.csv", b"name,value\ncaf\xe9,1\nna\xefve,2\n");
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::NotUtf8 { offset: 14, .. }), "{msg}");
+    assert!(msg.contains("latin1.csv") && msg.contains("UTF-8"), "{msg}");
+}
+
+#[test]
+fn truncated_parquet() {
+    let ds = data::load_path(&sample("seattle-weather.csv")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.parquet");
+    playbook::export::write_table(&ds.frame, &path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    for keep in [bytes.len() / 2, bytes.len() - 10, 12] {
+        std::fs::write(&path, &bytes[..keep]).unwrap();
+        let (e, msg) = load_err(&path);
+        assert!(matches!(e, DataError::Parquet { .. }), "{msg}");
+        assert!(msg.contains("cut.parquet"), "{msg}");
+    }
+}
+
+#[test]
+fn csv_renamed_as_parquet() {
+    let (_d, path) = temp_file("fake.parquet", b"a,b\n1,2\n");
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::Parquet { .. }), "{msg}");
+}
+
+#[test]
+fn geojson_that_is_not_json() {
+    let (_d, path) = temp_file(
+        "broken.geojson",
+        b"{\"type\": \"FeatureCollection\", \"features\": [",
+    );
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::GeoJson { .. }), "{msg}");
+    assert!(msg.contains("broken.geojson"), "{msg}");
+}
+
+#[test]
+fn geojson_with_unsupported_geometry() {
+    let text = br#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"n":1},"geometry":{"type":"Point","coordinates":[1,2]}},
+      {"type":"Feature","properties":{"n":2},"geometry":{"type":"GeometryCollection","geometries":[]}}]}"#;
+    let (_d, path) = temp_file("mixed.geojson", text);
+    let (_, msg) = load_err(&path);
+    assert!(
+        msg.contains("mixed.geojson") && msg.contains("feature 1"),
+        "{msg}"
+    );
+    assert!(msg.contains("GeometryCollection"), "{msg}");
+}
+
+#[test]
+fn geojson_with_invalid_ring() {
+    let text = br#"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}}"#;
+    let (_d, path) = temp_file("ring.geojson", text);
+    let (_, msg) = load_err(&path);
+    assert!(msg.contains("invalid polygon ring"), "{msg}");
+}
+
+#[test]
+fn unsupported_extension() {
+    let (_d, path) = temp_file("notes.xlsx", b"x");
+    let (e, msg) = load_err(&path);
+    assert!(matches!(e, DataError::UnsupportedFormat { .. }), "{msg}");
+}
+
+#[test]
+fn missing_and_non_numeric_columns() {
+    let ds = data::load_path(&sample("seattle-weather.csv")).unwrap();
+    let e = schema::numeric_values(&ds.name, &ds.frame, "humidity").unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("seattle-weather.csv") && msg.contains("'humidity' not found"),
+        "{msg}"
+    );
+    assert!(msg.contains("temp_max"), "lists the real columns: {msg}");
+    let e = schema::numeric_values(&ds.name, &ds.frame, "weather").unwrap_err();
+    let msg = e.to_string();
+    assert!(matches!(e, DataError::NotNumeric { .. }), "{msg}");
+    assert!(msg.contains("'weather' is str"), "{msg}");
+    let v = schema::numeric_values(&ds.name, &ds.frame, "temp_max").unwrap();
+    assert_eq!(v.len(), 1461);
+}
