@@ -43,8 +43,11 @@ fn main() {
     let over_table = Pos2::new(700.0, 400.0);
     let mut times = Vec::with_capacity(frames);
     for i in 0..frames {
-        // Mostly wheel steps, with a page jump every 20 frames.
-        let (unit, dy) = if i % 20 == 19 {
+        // Mostly wheel steps, a page jump every 20 frames, and a long fling (about 200,000
+        // rows, as when dragging the scroll bar) every 100 frames.
+        let (unit, dy) = if i % 100 == 99 {
+            (MouseWheelUnit::Point, -3.6e6)
+        } else if i % 20 == 19 {
             (MouseWheelUnit::Page, -5.0)
         } else {
             (MouseWheelUnit::Line, -6.0)
@@ -61,6 +64,28 @@ fn main() {
         ];
         times.push(frame(&ctx, &mut app, events));
     }
+    // Check that the table really scrolled: read the row numbers on screen through AccessKit.
+    ctx.enable_accesskit();
+    let input = RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
+        ..Default::default()
+    };
+    let out = ctx.run_ui(input, |ui| app.show(ui));
+    let visible: Vec<u64> = out
+        .platform_output
+        .accesskit_update
+        .map(|u| {
+            u.nodes
+                .iter()
+                .filter_map(|(_, n)| n.label().or(n.value()).and_then(|l| l.parse().ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let row_numbers = visible.iter().filter(|&&v| v > 1000);
+    println!(
+        "row numbers on screen after scrolling: up to {:?}",
+        row_numbers.max()
+    );
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(

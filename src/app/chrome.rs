@@ -140,3 +140,35 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
         }
     });
 }
+
+/// While files are dragged over the window, dim it and say what dropping does.
+pub(super) fn drop_hint(ctx: &egui::Context) {
+    let names: Vec<String> = ctx.input(|i| {
+        i.raw
+            .hovered_files
+            .iter()
+            .map(|f| {
+                f.path
+                    .as_ref()
+                    .and_then(|p| p.file_name())
+                    .map_or_else(|| "file".to_owned(), |n| n.to_string_lossy().into_owned())
+            })
+            .collect()
+    });
+    if names.is_empty() {
+        return;
+    }
+    let painter = ctx.layer_painter(egui::LayerId::new(
+        egui::Order::Foreground,
+        egui::Id::unique("drop_hint"),
+    ));
+    let rect = ctx.content_rect();
+    painter.rect_filled(rect, 0.0, Color32::from_black_alpha(180));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        format!("Drop to open {}", names.join(", ")),
+        egui::FontId::proportional(22.0),
+        Color32::WHITE,
+    );
+}

@@ -135,6 +135,10 @@ impl PlaybookApp {
         for path in dropped {
             self.open_path(path);
         }
+        let open_shortcut = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::O);
+        if ctx.input_mut(|i| i.consume_shortcut(&open_shortcut)) {
+            self.open_dialog();
+        }
         if let Some(h) = &mut self.open_dialog
             && let Some(outcome) = h.poll()
         {
@@ -182,6 +186,7 @@ impl PlaybookApp {
         };
         let panel = &mut self.panels[index];
         egui::CentralPanel::default().show(ui, |ui| panel.ui(ui, &mut pctx));
+        chrome::drop_hint(ui.ctx());
     }
 
     /// Settings as they should be saved now.

@@ -75,6 +75,10 @@ pub(super) fn preview(
         .map(|n| n.to_string())
         .collect();
     let columns = frame.columns();
+    let numeric: Vec<bool> = columns
+        .iter()
+        .map(|c| c.dtype().is_primitive_numeric())
+        .collect();
     let mut clicked: Option<String> = None;
     TableBuilder::new(ui)
         .id_salt(("preview", id))
@@ -114,14 +118,23 @@ pub(super) fn preview(
                 row.col(|ui| {
                     ui.weak((r + 1).to_string());
                 });
-                for col in columns {
+                for (col, &numeric) in columns.iter().zip(&numeric) {
                     row.col(|ui| {
-                        match col.get(r) {
+                        let draw = |ui: &mut egui::Ui| match col.get(r) {
                             Ok(AnyValue::Null) => ui.weak("null"),
                             Ok(AnyValue::String(s)) => ui.label(s),
                             Ok(v) => ui.label(v.to_string()),
                             Err(_) => ui.weak("?"),
                         };
+                        if numeric {
+                            let layout = egui::Layout::right_to_left(egui::Align::Min);
+                            ui.with_layout(layout, |ui| {
+                                ui.add_space(6.0);
+                                draw(ui)
+                            });
+                        } else {
+                            draw(ui);
+                        }
                     });
                 }
             });
