@@ -124,13 +124,16 @@ pub fn run(command: Command) -> Result<()> {
 }
 
 fn info(file: &Path, json: bool) -> Result<()> {
+    let started = std::time::Instant::now();
     let ds = data::load_path(file)?;
+    let load_seconds = started.elapsed().as_secs_f64();
     let cols = schema::column_infos(&ds.frame);
     if json {
         let v = serde_json::json!({
             "file": file.display().to_string(),
             "rows": ds.rows(),
             "columns": cols,
+            "load_seconds": load_seconds,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
