@@ -350,6 +350,11 @@ impl<K: Clone + PartialEq, T: Send + 'static> Slot<K, T> {
         self.value.as_ref().map(|(_, v)| v)
     }
 
+    /// True when the job for `key` failed (its error went to the status bar).
+    pub fn failed(&self, key: &K) -> bool {
+        self.failed.as_ref() == Some(key)
+    }
+
     pub fn is_pending(&self) -> bool {
         self.pending.is_some()
     }

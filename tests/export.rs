@@ -72,3 +72,40 @@ fn failed_table_write_keeps_the_old_file() {
         "no temp files left"
     );
 }
+
+/// The rightmost edge of the filled bars in an SVG written by `write_chart`.
+fn bars_right_edge(svg: &str) -> i64 {
+    svg.lines()
+        .filter(|l| l.starts_with("<rect") && l.contains("fill=\"#4C78A8\""))
+        .map(|l| {
+            let attr = |name: &str| -> i64 {
+                let start = l.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                l[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            attr("x") + attr("width")
+        })
+        .max()
+        .unwrap()
+}
+
+#[test]
+fn bar_charts_use_the_whole_width() {
+    let t = playbook::compute::top_values::top_values(
+        &Column::new("s".into(), ["a", "b", "b", "c", "c", "c"]),
+        10,
+        &NoProgress,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bars.svg");
+    export::write_chart(&Chart::top_values("bars", "s", &t), &path).unwrap();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    // The plot spans x = 100..980 (1000 px less margins); the last of three bars ends near its
+    // right end, not one empty segment short of it.
+    let right = bars_right_edge(&svg);
+    assert!((950..=980).contains(&right), "last bar ends at x = {right}");
+    let path = dir.path().join("hist.svg");
+    export::write_chart(&chart(), &path).unwrap();
+    let right = bars_right_edge(&std::fs::read_to_string(&path).unwrap());
+    assert!((970..=980).contains(&right), "last bin ends at x = {right}");
+}

@@ -178,3 +178,19 @@ fn every_panel_has_a_snapshot() {
         snapshot(&mut h, &format!("panel_{id}"));
     }
 }
+
+#[test]
+fn every_view_copes_with_a_header_only_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("header-only.csv");
+    std::fs::write(&file, b"a,b,c\n").unwrap();
+    let mut h = harness(Settings::default());
+    h.state_mut().open_path(file);
+    settle(&mut h);
+    h.get_by_label("header-only.csv (0 rows)");
+    for view in ["Schema", "Summary", "Charts", "Preview"] {
+        h.get_by_label(view).click();
+        settle(&mut h);
+    }
+    h.get_by_label("0 rows");
+}

@@ -102,7 +102,9 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .margin(20)
                 .x_label_area_size(60)
                 .y_label_area_size(80)
-                .build_cartesian_2d((0..n).into_segmented(), 0f64..ymax)
+                // plotters' integer ranges are inclusive: 0..n-1 gives n segments (a range
+                // of one point would divide by zero, so one bar keeps an empty neighbour).
+                .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), 0f64..ymax)
                 .map_err(e)?;
             c.configure_mesh()
                 .x_desc(&chart.x_label)

@@ -224,7 +224,8 @@ pub(super) fn charts(
                     half,
                     |chart| match &chart.data {
                         crate::chart::ChartData::Histogram(h) => format!(
-                            "Histogram of {col}: {} values in {} bins",
+                            "Histogram of {}: {} values in {} bins",
+                            chart.x_label,
                             h.total(),
                             h.counts.len()
                         ),
@@ -272,7 +273,7 @@ pub(super) fn charts(
                 half,
                 |chart| match &chart.data {
                     crate::chart::ChartData::Bars { labels, .. } => {
-                        format!("Top {} values of {col}", labels.len())
+                        format!("Top {} values of {}", labels.len(), chart.x_label)
                     }
                     _ => String::new(),
                 },
@@ -291,6 +292,11 @@ fn chart_block(
     height: f32,
     caption: impl Fn(&Chart) -> String,
 ) {
+    if slot.failed(key) {
+        ui.weak(format!("No chart for {}: see the error below.", key.1));
+        return;
+    }
+    // While a new chart computes, keep showing the previous one (its caption says which).
     let chart = slot.get(key).or(slot.latest());
     let Some(chart) = chart else {
         ui.spinner();
