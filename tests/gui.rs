@@ -141,13 +141,17 @@ fn settings_bring_back_open_files_and_choices() {
     assert_eq!(saved.open_files, vec![file.clone()]);
     assert_eq!(saved.recent, vec![file]);
     assert_eq!(saved.dataset.as_deref(), Some("mine.csv"));
-    let h2 = harness(saved);
+    let mut h2 = harness(saved);
     let app = h2.state();
     assert_eq!(
         app.catalog.selected().map(|e| e.data.name.as_str()),
         Some("mine.csv")
     );
     h2.get_by_label("mean");
+    // The summary of the weather sample, for the eye.
+    h2.get_by_label("seattle-weather.csv (1461 rows)").click();
+    settle(&mut h2);
+    snapshot(&mut h2, "data_summary");
 }
 
 #[test]

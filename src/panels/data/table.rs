@@ -80,64 +80,68 @@ pub(super) fn preview(
         .map(|c| c.dtype().is_primitive_numeric())
         .collect();
     let mut clicked: Option<String> = None;
-    TableBuilder::new(ui)
-        .id_salt(("preview", id))
-        .striped(true)
-        .resizable(true)
-        .auto_shrink([false, false])
-        .column(Column::initial(70.0).at_least(40.0))
-        .columns(
-            Column::initial(120.0).at_least(40.0).clip(true),
-            names.len(),
-        )
-        .header(22.0, |mut header| {
-            header.col(|ui| {
-                ui.strong("#");
-            });
-            for name in &names {
-                header.col(|ui| {
-                    let mark = match &panel.sort {
-                        Some((c, false)) if c == name => " (asc)",
-                        Some((c, true)) if c == name => " (desc)",
-                        _ => "",
-                    };
-                    if ui
-                        .button(format!("{name}{mark}"))
-                        .on_hover_text(format!("Sort by {name}"))
-                        .clicked()
-                    {
-                        clicked = Some(name.clone());
+    egui::ScrollArea::horizontal()
+        .id_salt("preview_wide")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt(("preview", id))
+                .striped(true)
+                .resizable(true)
+                .auto_shrink([false, false])
+                .column(Column::initial(70.0).at_least(40.0))
+                .columns(
+                    Column::initial(120.0).at_least(40.0).clip(true),
+                    names.len(),
+                )
+                .header(22.0, |mut header| {
+                    header.col(|ui| {
+                        ui.strong("#");
+                    });
+                    for name in &names {
+                        header.col(|ui| {
+                            let mark = match &panel.sort {
+                                Some((c, false)) if c == name => " (asc)",
+                                Some((c, true)) if c == name => " (desc)",
+                                _ => "",
+                            };
+                            if ui
+                                .button(format!("{name}{mark}"))
+                                .on_hover_text(format!("Sort by {name}"))
+                                .clicked()
+                            {
+                                clicked = Some(name.clone());
+                            }
+                        });
                     }
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(ROW_HEIGHT, frame.height(), |mut row| {
-                let i = row.index();
-                let r = order.and_then(|o| o.get(i)).map_or(i, |&r| r as usize);
-                row.col(|ui| {
-                    ui.weak((r + 1).to_string());
-                });
-                for (col, &numeric) in columns.iter().zip(&numeric) {
-                    row.col(|ui| {
-                        let draw = |ui: &mut egui::Ui| match col.get(r) {
-                            Ok(AnyValue::Null) => ui.weak("null"),
-                            Ok(AnyValue::String(s)) => ui.label(s),
-                            Ok(v) => ui.label(v.to_string()),
-                            Err(_) => ui.weak("?"),
-                        };
-                        if numeric {
-                            let layout = egui::Layout::right_to_left(egui::Align::Min);
-                            ui.with_layout(layout, |ui| {
-                                ui.add_space(6.0);
-                                draw(ui)
+                })
+                .body(|body| {
+                    body.rows(ROW_HEIGHT, frame.height(), |mut row| {
+                        let i = row.index();
+                        let r = order.and_then(|o| o.get(i)).map_or(i, |&r| r as usize);
+                        row.col(|ui| {
+                            ui.weak((r + 1).to_string());
+                        });
+                        for (col, &numeric) in columns.iter().zip(&numeric) {
+                            row.col(|ui| {
+                                let draw = |ui: &mut egui::Ui| match col.get(r) {
+                                    Ok(AnyValue::Null) => ui.weak("null"),
+                                    Ok(AnyValue::String(s)) => ui.label(s),
+                                    Ok(v) => ui.label(v.to_string()),
+                                    Err(_) => ui.weak("?"),
+                                };
+                                if numeric {
+                                    let layout = egui::Layout::right_to_left(egui::Align::Min);
+                                    ui.with_layout(layout, |ui| {
+                                        ui.add_space(6.0);
+                                        draw(ui)
+                                    });
+                                } else {
+                                    draw(ui);
+                                }
                             });
-                        } else {
-                            draw(ui);
                         }
                     });
-                }
-            });
+                });
         });
     if let Some(name) = clicked {
         // First click ascending, second descending, third back to file order.

@@ -122,42 +122,46 @@ pub(super) fn summary(
         "max",
     ];
     let opt = |v: Option<f64>| v.map(fmt_num).unwrap_or_default();
-    TableBuilder::new(ui)
-        .id_salt("summary")
-        .striped(true)
-        .resizable(true)
-        .column(Column::initial(160.0))
-        .columns(Column::initial(85.0).clip(true), heads.len() - 1)
-        .header(22.0, |mut h| {
-            for t in heads {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(18.0, rows.len(), |mut row| {
-                let s = &rows[row.index()];
-                let cells = [
-                    s.column.clone(),
-                    s.dtype.clone(),
-                    s.count.to_string(),
-                    s.nulls.to_string(),
-                    s.unique.map(|u| u.to_string()).unwrap_or_default(),
-                    opt(s.mean),
-                    opt(s.std),
-                    opt(s.min),
-                    opt(s.q25),
-                    opt(s.median),
-                    opt(s.q75),
-                    opt(s.max),
-                ];
-                for c in cells {
-                    row.col(|ui| {
-                        ui.label(c);
+    egui::ScrollArea::horizontal()
+        .id_salt("summary_wide")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("summary")
+                .striped(true)
+                .resizable(true)
+                .column(Column::initial(120.0).clip(true))
+                .columns(Column::initial(64.0).clip(true), heads.len() - 1)
+                .header(22.0, |mut h| {
+                    for t in heads {
+                        h.col(|ui| {
+                            ui.strong(t);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(18.0, rows.len(), |mut row| {
+                        let s = &rows[row.index()];
+                        let cells = [
+                            s.column.clone(),
+                            s.dtype.clone(),
+                            s.count.to_string(),
+                            s.nulls.to_string(),
+                            s.unique.map(|u| u.to_string()).unwrap_or_default(),
+                            opt(s.mean),
+                            opt(s.std),
+                            opt(s.min),
+                            opt(s.q25),
+                            opt(s.median),
+                            opt(s.q75),
+                            opt(s.max),
+                        ];
+                        for c in cells {
+                            row.col(|ui| {
+                                ui.label(c);
+                            });
+                        }
                     });
-                }
-            });
+                });
         });
 }
 
