@@ -30,6 +30,8 @@ pub enum Command {
     Data(DataCommand),
     /// Write a seeded synthetic dataset (the same seed gives the same bytes).
     Gen(GenArgs),
+    /// Open the app with these files loaded (as if dropped on the window).
+    Open { files: Vec<PathBuf> },
     /// Run every use case on the sample data; write charts (PNG), tables (CSV) and an index.
     Demo {
         /// Output folder (created if missing).
@@ -108,6 +110,7 @@ pub fn run(command: Command) -> Result<()> {
             out,
         }) => hist(&file, &column, bins, &out),
         Command::Gen(args) => generate(&args),
+        Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
             let artifacts = crate::demo::run(&out)?;
             for a in &artifacts {

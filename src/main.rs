@@ -7,7 +7,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = playbook::cli::Cli::parse();
     match cli.command {
-        None => match playbook::app::run() {
+        None => match playbook::app::run(Vec::new()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

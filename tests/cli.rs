@@ -36,7 +36,7 @@ fn help_lists_every_command() {
     let o = playbook(&["--help"]);
     assert!(o.status.success());
     let text = stdout(&o);
-    for cmd in ["data", "gen", "demo"] {
+    for cmd in ["data", "gen", "demo", "open"] {
         assert!(text.contains(cmd), "{text}");
     }
     let o = playbook(&["data", "--help"]);

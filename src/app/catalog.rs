@@ -88,7 +88,9 @@ impl Catalog {
             format!("load:{}", path.display()),
             format!("Load {name}"),
             move |ctx| {
-                crate::compute::Progress::report(ctx, 0.0, "reading");
+                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                let message = format!("reading {:.1} MB", size as f64 / 1e6);
+                crate::compute::Progress::report(ctx, 0.0, &message);
                 Ok(vec![data::load_path(&path)?])
             },
         )?;

@@ -215,8 +215,8 @@ impl eframe::App for PlaybookApp {
     }
 }
 
-/// Open the window (blocks until it is closed).
-pub fn run() -> eframe::Result<()> {
+/// Open the window (blocks until it is closed), loading `files` besides the remembered ones.
+pub fn run(files: Vec<PathBuf>) -> eframe::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
@@ -238,7 +238,11 @@ pub fn run() -> eframe::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
-            Ok(Box::new(PlaybookApp::new(&cc.egui_ctx, settings)))
+            let mut app = PlaybookApp::new(&cc.egui_ctx, settings);
+            for f in files {
+                app.open_path(f);
+            }
+            Ok(Box::new(app))
         }),
     )
 }
