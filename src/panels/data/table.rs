@@ -126,7 +126,7 @@ pub(super) fn preview(
                                 let draw = |ui: &mut egui::Ui| match col.get(r) {
                                     Ok(AnyValue::Null) => ui.weak("null"),
                                     Ok(AnyValue::String(s)) => ui.label(s),
-                                    Ok(v) => ui.label(v.to_string()),
+                                    Ok(v) => ui.label(cell_text(&v)),
                                     Err(_) => ui.weak("?"),
                                 };
                                 if numeric {
@@ -150,5 +150,46 @@ pub(super) fn preview(
             Some((c, true)) if c == name => None,
             _ => Some((name, false)),
         };
+    }
+}
+
+/// A cell's text: floats in plain decimal (polars' own display switches to scientific notation
+/// from a million on, which reads badly in a table of money), everything else as polars shows it.
+pub(crate) fn cell_text(v: &AnyValue<'_>) -> String {
+    let float = |x: f64| {
+        if x != 0.0 && !(1e-5..1e15).contains(&x.abs()) {
+            format!("{x:e}")
+        } else if x.fract() == 0.0 {
+            format!("{x:.1}")
+        } else {
+            format!("{x}")
+        }
+    };
+    match v {
+        AnyValue::Float64(x) => float(*x),
+        AnyValue::Float32(x) => float(f64::from(*x)),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_read_as_plain_decimals() {
+        let cases = [
+            (1111300.0, "1111300.0"),
+            (5138700.25, "5138700.25"),
+            (0.1, "0.1"),
+            (-2.5, "-2.5"),
+            (0.0, "0.0"),
+            (1.5e20, "1.5e20"),
+            (2e-7, "2e-7"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(cell_text(&AnyValue::Float64(x)), want);
+        }
+        assert_eq!(cell_text(&AnyValue::Int64(42)), "42");
     }
 }
