@@ -91,7 +91,7 @@ impl Catalog {
                 let size = std::fs::metadata(&path).map_or(0, |m| m.len());
                 let message = format!("reading {:.1} MB", size as f64 / 1e6);
                 crate::compute::Progress::report(ctx, 0.0, &message);
-                Ok(vec![data::load_path(&path)?])
+                Ok(vec![data::load_path_with(&path, ctx)?])
             },
         )?;
         self.loads.push(handle);

@@ -1,5 +1,10 @@
 //! CSV reading with polars, with its errors turned into messages that name the file and
 //! say what is wrong (ragged rows, bad quoting, text that is not UTF-8).
+//!
+//! Large files without quote characters are read in slices of whole lines, so that a load
+//! reports real progress and stops at the next slice when cancelled. (polars parses a file in
+//! one call that cannot be interrupted; with no quotes in the file a newline always ends a row,
+//! so cutting at newlines is safe.) Other files are read in one call.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -7,11 +12,20 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::error::{DataError, DataResult};
+use crate::compute::Progress;
+
+/// Files at least this large are read in slices.
+pub(super) const SLICED_FROM: usize = 64 << 20;
+/// Size of one slice.
+pub(super) const SLICE: usize = 32 << 20;
+
+/// Rows read to decide each column's type.
+const INFER_ROWS: usize = 10_000;
 
 fn options(separator: u8) -> CsvReadOptions {
     CsvReadOptions::default()
         .with_has_header(true)
-        .with_infer_schema_length(Some(10_000))
+        .with_infer_schema_length(Some(INFER_ROWS))
         // Rechunking into one buffer per column costs ~25% of a large load and doubles the peak
         // memory; row access and sorting work on chunked columns as they are.
         .with_rechunk(false)
@@ -22,14 +36,21 @@ fn options(separator: u8) -> CsvReadOptions {
         )
 }
 
-pub(super) fn read_path(path: &Path, separator: u8) -> DataResult<DataFrame> {
-    let result = options(separator)
-        .try_into_reader_with_file_path(Some(path.to_owned()))
-        .and_then(|r| r.finish());
-    result.map_err(|e| {
-        let bytes = std::fs::read(path).unwrap_or_default();
-        describe(path, &bytes, e)
-    })
+pub(super) fn read_path(
+    path: &Path,
+    separator: u8,
+    progress: &dyn Progress,
+) -> DataResult<DataFrame> {
+    let file = std::fs::File::open(path).map_err(|e| DataError::io(path, e))?;
+    // SAFETY: the map is read-only and dropped before returning; like any reader of a file
+    // that another program rewrites meanwhile, the result is then undefined, not unsafe in
+    // practice for a file the user chose to open.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::io(path, e))?;
+    if map.len() >= SLICED_FROM && memchr::memchr(b'"', &map).is_none() {
+        read_sliced(path, &map, separator, SLICE, progress)
+    } else {
+        read_bytes(path, &map, separator)
+    }
 }
 
 pub(super) fn read_bytes(path: &Path, bytes: &[u8], separator: u8) -> DataResult<DataFrame> {
@@ -37,6 +58,60 @@ pub(super) fn read_bytes(path: &Path, bytes: &[u8], separator: u8) -> DataResult
         .into_reader_with_file_handle(Cursor::new(bytes))
         .finish()
         .map_err(|e| describe(path, bytes, e))
+}
+
+/// Read `bytes` (a CSV with a header and no quote characters) in slices of about `slice`
+/// bytes cut at newlines. The first slice fixes the schema, as a one-call read would from its
+/// first rows.
+pub(super) fn read_sliced(
+    path: &Path,
+    bytes: &[u8],
+    separator: u8,
+    slice: usize,
+    progress: &dyn Progress,
+) -> DataResult<DataFrame> {
+    let total = bytes.len();
+    let mb = |n: usize| n as f64 / 1e6;
+    let mut start = 0;
+    let mut frame: Option<DataFrame> = None;
+    while start < total {
+        if progress.cancelled() {
+            return Err(DataError::Cancelled);
+        }
+        let mut end = match memchr::memchr(b'\n', &bytes[(start + slice).min(total)..]) {
+            Some(i) => (start + slice).min(total) + i + 1,
+            None => total,
+        };
+        if frame.is_none() {
+            // The first slice holds the header and all the rows the schema is inferred from.
+            let inferred = memchr::memchr_iter(b'\n', bytes)
+                .nth(INFER_ROWS)
+                .map_or(total, |i| i + 1);
+            end = end.max(inferred);
+        }
+        let part = &bytes[start..end];
+        let parsed = match &frame {
+            None => options(separator)
+                .into_reader_with_file_handle(Cursor::new(part))
+                .finish(),
+            Some(first) => options(separator)
+                .with_has_header(false)
+                .with_schema(Some(first.schema().clone()))
+                .into_reader_with_file_handle(Cursor::new(part))
+                .finish(),
+        };
+        let parsed = parsed.map_err(|e| describe(path, part, e))?;
+        match &mut frame {
+            None => frame = Some(parsed),
+            Some(f) => {
+                f.vstack_mut(&parsed).map_err(|e| describe(path, part, e))?;
+            }
+        }
+        start = end;
+        let message = format!("read {:.0} of {:.0} MB", mb(start), mb(total));
+        progress.report(start as f32 / total as f32, &message);
+    }
+    frame.ok_or_else(|| DataError::Empty(path.to_owned()))
 }
 
 /// Turn a polars CSV error into a readable one. Only runs on failure, so it may re-read.
@@ -67,4 +142,79 @@ fn describe(path: &Path, bytes: &[u8], err: PolarsError) -> DataError {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compute::NoProgress;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn sample_csv(rows: usize) -> String {
+        let mut s = String::from("id,kind,amount,day\n");
+        for i in 0..rows {
+            let kind = ["CASH_IN", "PAYMENT", "TRANSFER"][i % 3];
+            let amount = if i % 17 == 0 {
+                String::new()
+            } else {
+                format!("{}.{}", i * 7, i % 10)
+            };
+            s.push_str(&format!("{i},{kind},{amount},2020-01-{:02}\n", 1 + i % 28));
+        }
+        s
+    }
+
+    #[test]
+    fn slices_give_the_same_frame_as_one_read() {
+        let text = sample_csv(25_000);
+        let path = Path::new("t.csv");
+        let whole = read_bytes(path, text.as_bytes(), b',').unwrap();
+        for slice in [1, 100, 4096, 50_000, 300_000, 1 << 20] {
+            let sliced = read_sliced(path, text.as_bytes(), b',', slice, &NoProgress).unwrap();
+            assert!(sliced.equals_missing(&whole), "slice {slice}");
+        }
+        // No trailing newline.
+        let trimmed = text.trim_end();
+        let sliced = read_sliced(path, trimmed.as_bytes(), b',', 700, &NoProgress).unwrap();
+        assert!(sliced.equals_missing(&whole));
+    }
+
+    struct CancelAfter(AtomicUsize);
+
+    impl Progress for CancelAfter {
+        fn report(&self, _: f32, _: &str) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+        fn cancelled(&self) -> bool {
+            self.0.load(Ordering::SeqCst) >= 2
+        }
+    }
+
+    #[test]
+    fn a_sliced_read_stops_when_cancelled() {
+        let text = sample_csv(25_000);
+        let p = CancelAfter(AtomicUsize::new(0));
+        let r = read_sliced(Path::new("t.csv"), text.as_bytes(), b',', 50_000, &p);
+        assert!(matches!(r, Err(DataError::Cancelled)));
+        assert_eq!(
+            p.0.load(Ordering::SeqCst),
+            2,
+            "stopped after the second slice"
+        );
+    }
+
+    #[test]
+    fn a_bad_row_in_a_later_slice_is_reported() {
+        let mut text = sample_csv(20_000);
+        text.push_str("20000,PAYMENT,12.5,2020-01-01,extra\n");
+        let r = read_sliced(
+            Path::new("late.csv"),
+            text.as_bytes(),
+            b',',
+            2000,
+            &NoProgress,
+        );
+        let msg = r.unwrap_err().to_string();
+        assert!(msg.contains("late.csv: malformed CSV"), "{msg}");
+    }
 }

@@ -41,6 +41,8 @@ pub enum DataError {
     },
     #[error("{file}: column '{column}' has no numeric values (all null or NaN)")]
     NoValues { file: String, column: String },
+    #[error("cancelled")]
+    Cancelled,
     #[error("{0}")]
     Other(String),
 }

@@ -79,6 +79,11 @@ pub const OPEN_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "parquet", "pq", "ge
 
 /// Read a data file from disk, choosing the reader by extension.
 pub fn load_path(path: &Path) -> DataResult<Dataset> {
+    load_path_with(path, &crate::compute::NoProgress)
+}
+
+/// `load_path` reporting progress and stopping early when cancelled (large CSV files).
+pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> DataResult<Dataset> {
     let meta = std::fs::metadata(path).map_err(|e| DataError::io(path, e))?;
     if meta.is_dir() {
         return Err(DataError::IsDirectory(path.to_owned()));
@@ -88,7 +93,7 @@ pub fn load_path(path: &Path) -> DataResult<Dataset> {
         return Err(DataError::Empty(path.to_owned()));
     }
     let (frame, geometries) = match format {
-        Format::Csv { separator } => (csv::read_path(path, separator)?, None),
+        Format::Csv { separator } => (csv::read_path(path, separator, progress)?, None),
         Format::Parquet => (parquet::read_path(path)?, None),
         Format::GeoJson => {
             let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;

@@ -68,16 +68,19 @@ pub fn numeric_columns(df: &DataFrame) -> Vec<String> {
         .collect()
 }
 
-/// The names of columns that read best as categories (strings, booleans, categoricals).
+/// The names of columns that read best as categories: text, booleans and categoricals first,
+/// then integer columns (which may be codes), each group in file order.
 pub fn categorical_columns(df: &DataFrame) -> Vec<String> {
-    df.columns()
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.dtype(),
-                DataType::String | DataType::Boolean | DataType::Categorical(..)
-            ) || c.dtype().is_integer()
-        })
+    let texty = |c: &&Column| {
+        matches!(
+            c.dtype(),
+            DataType::String | DataType::Boolean | DataType::Categorical(..)
+        )
+    };
+    let cols = df.columns();
+    cols.iter()
+        .filter(texty)
+        .chain(cols.iter().filter(|c| c.dtype().is_integer()))
         .map(|c| c.name().to_string())
         .collect()
 }
