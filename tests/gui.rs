@@ -198,3 +198,34 @@ fn every_view_copes_with_a_header_only_file() {
     }
     h.get_by_label("0 rows");
 }
+
+#[test]
+fn saving_a_chart_from_the_panel_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(Settings::default());
+    // Skip the save dialog: exports go straight into this folder.
+    h.state_mut().exports.folder = Some(dir.path().to_owned());
+    h.get_by_label("Charts").click();
+    settle(&mut h);
+    let buttons: Vec<_> = h.query_all_by_label("Save SVG").collect();
+    buttons[0].click();
+    settle(&mut h);
+    let path = dir.path().join("hist-precipitation.svg");
+    let svg = std::fs::read_to_string(&path).expect("the histogram was saved");
+    assert!(svg.contains("seattle-weather.csv — precipitation"));
+    let info = h
+        .state()
+        .notices
+        .current_info()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        info.starts_with("Saved ") && info.ends_with("hist-precipitation.svg"),
+        "{info}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temp files left"
+    );
+}

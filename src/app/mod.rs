@@ -55,8 +55,11 @@ impl PlaybookApp {
             app.settings.panel = app.panels[0].id().to_owned();
         }
         app.catalog.load_samples(&app.jobs);
+        // Reopen last session's files; they are already in the recent list, in their order.
         for path in app.settings.open_files.clone() {
-            app.open_path(path);
+            if let Err(e) = app.catalog.load_file(&app.jobs, &path) {
+                app.notices.error(format!("{}: {e}", path.display()));
+            }
         }
         if let Some(name) = app.settings.dataset.clone() {
             app.catalog.select_by_name(&name);
