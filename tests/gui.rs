@@ -229,3 +229,82 @@ fn saving_a_chart_from_the_panel_writes_the_file() {
         "no temp files left"
     );
 }
+
+/// A file dropped on the window, as the windowing backend would hand it to egui.
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropped_files_are_loaded_and_remembered() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dropped.csv");
+    std::fs::write(&file, b"k,v\na,1\nb,2\nc,3\n").unwrap();
+    let mut h = harness(Settings::default());
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(file.clone())));
+    settle(&mut h);
+    h.get_by_label("dropped.csv (3 rows)");
+    let app = h.state();
+    assert_eq!(
+        app.catalog.selected().map(|e| e.data.name.as_str()),
+        Some("dropped.csv")
+    );
+    assert_eq!(app.settings.recent, vec![file.clone()]);
+    // The Recent menu lists it; choosing it again reloads it in place.
+    h.get_by_label("Recent").click();
+    settle(&mut h);
+    h.get_by_label(file.display().to_string().as_str()).click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().catalog.entries().len(),
+        5,
+        "reloaded, not added twice"
+    );
+}
+
+#[test]
+fn the_status_bar_cancels_a_running_job() {
+    let mut h = harness(Settings::default());
+    let job = h
+        .state()
+        .jobs
+        .spawn("test:long", "Long test job", |ctx| -> anyhow::Result<()> {
+            loop {
+                ctx.check()?;
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        })
+        .unwrap();
+    h.step();
+    h.get_by_label("Long test job");
+    h.get_by_label("Cancel").click();
+    h.step();
+    assert!(h.state().is_idle());
+    assert_eq!(job.wait(), Err(playbook::jobs::JobError::Cancelled));
+    h.step();
+    assert!(h.query_by_label("Long test job").is_none());
+}
+
+#[test]
+fn the_theme_follows_the_top_bar() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("Light").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().settings.theme, egui::ThemePreference::Light);
+    assert_eq!(h.ctx.theme(), egui::Theme::Light);
+    h.get_by_label("Dark").click();
+    h.step();
+    h.step();
+    assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+}
