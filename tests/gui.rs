@@ -3,6 +3,7 @@
 //! snapshot image. Snapshots need a wgpu adapter: without one they are reported as skipped,
 //! unless PLAYBOOK_REQUIRE_SNAPSHOTS=1 (as in CI), which makes a missing adapter a failure.
 
+use std::io::Write as _;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -60,7 +61,11 @@ fn snapshot(h: &mut Harness<'static, PlaybookApp>, name: &str) {
             !required,
             "snapshot {name}: no wgpu adapter and PLAYBOOK_REQUIRE_SNAPSHOTS=1"
         );
-        eprintln!("snapshot {name}: skipped (no wgpu adapter)");
+        // Straight to stderr, past the test harness's capture, so that a passing run shows it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "snapshot {name}: skipped (no wgpu adapter)"
+        );
         return;
     }
     h.snapshot(name);
