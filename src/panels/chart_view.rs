@@ -1,11 +1,9 @@
-//! Drawing a `Chart` with egui_plot (with hover read-outs) and the Save PNG/SVG/CSV buttons
-//! that export the same chart through the export module. Shared by every panel.
+//! Drawing a `Chart` with egui_plot, with hover read-outs. Shared by every panel; the same
+//! `Chart` is what the Save buttons (`panels::save`) export.
 
 use egui::Color32;
 use egui_plot::{Bar, BarChart, Plot};
 
-use super::PanelCtx;
-use crate::app::{Payload, SaveAs};
 use crate::chart::{Chart, ChartData};
 use crate::theme;
 
@@ -91,26 +89,6 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                         })),
                 );
             });
-        }
-    }
-}
-
-/// "Save PNG", "Save SVG", "Save CSV" buttons for `chart`.
-pub fn export_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
-    for (label, kind) in [
-        ("Save PNG", SaveAs::Png),
-        ("Save SVG", SaveAs::Svg),
-        ("Save CSV", SaveAs::Csv),
-    ] {
-        if ui
-            .button(label)
-            .on_hover_text(format!("{label} of {}", chart.title))
-            .clicked()
-            && let Err(e) = ctx
-                .exports
-                .save(ctx.jobs, Payload::Chart(chart.clone()), stem, kind)
-        {
-            ctx.notices.error(e.to_string());
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod chart_view;
 pub mod data;
+pub mod save;
 
 use crate::app::{Catalog, Exports, Notices};
 use crate::jobs::JobRunner;

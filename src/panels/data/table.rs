@@ -8,10 +8,10 @@ use egui_extras::{Column, TableBuilder};
 use polars::prelude::AnyValue;
 
 use super::DataPanel;
-use crate::app::{DatasetId, Payload, SaveAs};
+use crate::app::DatasetId;
 use crate::compute::sort::sort_order;
 use crate::data::Dataset;
-use crate::panels::PanelCtx;
+use crate::panels::{PanelCtx, save};
 
 const ROW_HEIGHT: f32 = 18.0;
 
@@ -53,21 +53,8 @@ pub(super) fn preview(
                 panel.sort = None;
             }
         }
-        for (label, kind) in [("Save CSV", SaveAs::Csv), ("Save Parquet", SaveAs::Parquet)] {
-            if ui
-                .button(label)
-                .on_hover_text("Save the whole table")
-                .clicked()
-            {
-                let stem = data.name.split('.').next().unwrap_or("table").to_owned();
-                if let Err(e) =
-                    ctx.exports
-                        .save(ctx.jobs, Payload::Table(frame.clone()), &stem, kind)
-                {
-                    ctx.notices.error(e.to_string());
-                }
-            }
-        }
+        let stem = data.name.split('.').next().unwrap_or("table").to_owned();
+        save::table_buttons(ui, ctx, "the whole table", &stem, || Ok(frame.clone()));
     });
     let names: Vec<String> = frame
         .get_column_names()

@@ -5,12 +5,13 @@ use std::sync::Arc;
 use egui_extras::{Column, TableBuilder};
 
 use super::{DataPanel, View};
-use crate::app::{DatasetId, Payload, SaveAs};
+use crate::app::DatasetId;
 use crate::chart::Chart;
 use crate::compute::{histogram, stats, top_values};
 use crate::data::{Dataset, schema};
 use crate::panels::PanelCtx;
-use crate::panels::chart_view::{export_buttons, fmt_num, show_chart};
+use crate::panels::chart_view::{fmt_num, show_chart};
+use crate::panels::save;
 
 pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     ui.horizontal(|ui| {
@@ -99,24 +100,12 @@ pub(super) fn summary(
         });
         return;
     };
-    if ui
-        .button("Save CSV")
-        .on_hover_text("Save the summary table")
-        .clicked()
-    {
-        match stats::summary_frame(rows) {
-            Ok(df) => {
-                let stem = format!("{}-summary", data.name.split('.').next().unwrap_or("data"));
-                if let Err(e) = ctx
-                    .exports
-                    .save(ctx.jobs, Payload::Table(df), &stem, SaveAs::Csv)
-                {
-                    ctx.notices.error(e.to_string());
-                }
-            }
-            Err(e) => ctx.notices.error(e.to_string()),
-        }
-    }
+    let stem = format!("{}-summary", data.name.split('.').next().unwrap_or("data"));
+    ui.horizontal(|ui| {
+        save::table_buttons(ui, ctx, "the summary table", &stem, || {
+            stats::summary_frame(rows)
+        });
+    });
     let heads = [
         "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%", "75%",
         "max",
@@ -312,7 +301,7 @@ fn chart_block(
             ui.spinner();
         }
         let stem = format!("{id}-{}", key.1);
-        export_buttons(ui, ctx, chart, &stem);
+        save::chart_buttons(ui, ctx, chart, &stem);
     });
     show_chart(ui, id, chart, height);
 }

@@ -1,0 +1,50 @@
+//! The Save buttons every panel uses: PNG/SVG/CSV for a chart, CSV/Parquet for a table. Each
+//! click starts an export job (dialog + atomic write); failures go to the status bar.
+
+use polars::prelude::{DataFrame, PolarsResult};
+
+use super::PanelCtx;
+use crate::app::{Payload, SaveAs};
+use crate::chart::Chart;
+
+fn save(ctx: &mut PanelCtx<'_>, payload: Payload, stem: &str, kind: SaveAs) {
+    if let Err(e) = ctx.exports.save(ctx.jobs, payload, stem, kind) {
+        ctx.notices.error(e.to_string());
+    }
+}
+
+/// "Save PNG", "Save SVG", "Save CSV" (the chart's numbers) for `chart`.
+pub fn chart_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
+    for (label, kind) in [
+        ("Save PNG", SaveAs::Png),
+        ("Save SVG", SaveAs::Svg),
+        ("Save CSV", SaveAs::Csv),
+    ] {
+        let hover = format!("{label} of {}", chart.title);
+        if ui.button(label).on_hover_text(hover).clicked() {
+            save(ctx, Payload::Chart(chart.clone()), stem, kind);
+        }
+    }
+}
+
+/// "Save CSV", "Save Parquet" for a table; `table` builds it only when a button is clicked.
+pub fn table_buttons(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    what: &str,
+    stem: &str,
+    table: impl Fn() -> PolarsResult<DataFrame>,
+) {
+    for (label, kind) in [("Save CSV", SaveAs::Csv), ("Save Parquet", SaveAs::Parquet)] {
+        if ui
+            .button(label)
+            .on_hover_text(format!("Save {what}"))
+            .clicked()
+        {
+            match table() {
+                Ok(df) => save(ctx, Payload::Table(df), stem, kind),
+                Err(e) => ctx.notices.error(e.to_string()),
+            }
+        }
+    }
+}
