@@ -157,12 +157,67 @@ fn summary(file: &Path, json: bool, out: Option<&Path>) -> Result<()> {
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
-        println!("{frame}");
+        print!("{}", summary_text(&rows));
     }
     if let Some(out) = out {
         export::write_table(&frame, out)?;
     }
     Ok(())
+}
+
+/// The summary as an aligned plain-text table, every column shown.
+fn summary_text(rows: &[stats::ColumnSummary]) -> String {
+    let opt = |v: Option<f64>| v.map(crate::format::short).unwrap_or_default();
+    let mut table: Vec<[String; 12]> = vec![
+        [
+            "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%",
+            "75%", "max",
+        ]
+        .map(str::to_owned),
+    ];
+    for r in rows {
+        table.push([
+            r.column.clone(),
+            r.dtype.clone(),
+            r.count.to_string(),
+            r.nulls.to_string(),
+            r.unique.map(|u| u.to_string()).unwrap_or_default(),
+            opt(r.mean),
+            opt(r.std),
+            opt(r.min),
+            opt(r.q25),
+            opt(r.median),
+            opt(r.q75),
+            opt(r.max),
+        ]);
+    }
+    let widths: Vec<usize> = (0..12)
+        .map(|c| {
+            table
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in &table {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(c, (cell, &w))| {
+                if c < 2 {
+                    format!("{cell:<w$}")
+                } else {
+                    format!("{cell:>w$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// Load, bin and write a histogram: the CLI face of the Data panel's histogram.

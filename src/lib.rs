@@ -10,6 +10,7 @@ pub mod compute;
 pub mod data;
 pub mod demo;
 pub mod export;
+pub mod format;
 pub mod jobs;
 pub mod panels;
 pub mod theme;

@@ -128,6 +128,15 @@ fn data_summary_json() {
     close("median", 265.5);
     close("q75", 360.5);
     close("max", 622.0);
+    // The plain-text table shows every statistic.
+    let o = playbook(&["data", "summary", path.to_str().unwrap()]);
+    let text = stdout(&o);
+    let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
+    assert_eq!(header.len(), 12, "{text}");
+    assert_eq!(header[11], "max");
+    let passengers: Vec<&str> = text.lines().nth(2).unwrap().split_whitespace().collect();
+    assert_eq!(passengers[0], "Passengers");
+    assert_eq!(passengers.last(), Some(&"622"));
 }
 
 #[test]

@@ -42,8 +42,8 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 let half = bar.bar_width / 2.0;
                 format!(
                     "[{}, {})\ncount {}",
-                    fmt_num(bar.argument - half),
-                    fmt_num(bar.argument + half),
+                    crate::format::short(bar.argument - half),
+                    crate::format::short(bar.argument + half),
                     bar.value
                 )
             };
@@ -90,16 +90,5 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 );
             });
         }
-    }
-}
-
-/// Numbers for read-outs: few digits, no trailing noise.
-pub fn fmt_num(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else if v.abs() >= 1000.0 || v.abs() < 0.01 {
-        format!("{v:.4e}")
-    } else {
-        format!("{v:.3}")
     }
 }

@@ -9,8 +9,9 @@ use crate::app::DatasetId;
 use crate::chart::Chart;
 use crate::compute::{histogram, stats, top_values};
 use crate::data::{Dataset, schema};
+use crate::format;
 use crate::panels::PanelCtx;
-use crate::panels::chart_view::{fmt_num, show_chart};
+use crate::panels::chart_view::show_chart;
 use crate::panels::save;
 
 pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
@@ -110,7 +111,7 @@ pub(super) fn summary(
         "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%", "75%",
         "max",
     ];
-    let opt = |v: Option<f64>| v.map(fmt_num).unwrap_or_default();
+    let opt = |v: Option<f64>| v.map(format::short).unwrap_or_default();
     egui::ScrollArea::horizontal()
         .id_salt("summary_wide")
         .show(ui, |ui| {

@@ -1,0 +1,26 @@
+//! How numbers are written for people: short read-outs for charts and summary tables. Shared
+//! by the panels and the CLI; no GUI here.
+
+/// A number in few characters: integers as they are, others with three decimals, very large
+/// or very small ones in scientific notation.
+pub fn short(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1e6 || v.abs() < 0.01 {
+        format!("{v:.4e}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_numbers() {
+        assert_eq!(super::short(42.0), "42");
+        assert_eq!(super::short(2.71234), "2.712");
+        assert_eq!(super::short(-1.6), "-1.600");
+        assert_eq!(super::short(1234567.891), "1.2346e6");
+        assert_eq!(super::short(0.000123), "1.2300e-4");
+    }
+}
