@@ -1,6 +1,7 @@
 //! One integration-test binary (one link step on a 2-core machine), a module per area.
 
 mod cli;
+mod dtw;
 mod export;
 mod gui;
 mod jobs;

@@ -2,6 +2,7 @@
 //! plain data (a polars frame or slices) and a `Progress` so the job runner can report and
 //! cancel it; the CLI passes `NoProgress`. One module per use case; unit tests beside the code.
 
+pub mod dtw;
 pub mod histogram;
 pub mod sort;
 pub mod stats;

@@ -41,6 +41,12 @@ pub enum DataError {
     },
     #[error("{file}: column '{column}' has no numeric values (all null or NaN)")]
     NoValues { file: String, column: String },
+    #[error("{}: line {line}: {detail}", path.display())]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        detail: String,
+    },
     #[error("cancelled")]
     Cancelled,
     #[error("{0}")]

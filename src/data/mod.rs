@@ -9,6 +9,7 @@ mod geo;
 mod parquet;
 pub mod sample;
 pub mod schema;
+pub mod ucr;
 
 use std::path::{Path, PathBuf};
 

@@ -12,6 +12,9 @@ use crate::compute::{NoProgress, histogram, stats};
 use crate::data::{self, generators, schema};
 use crate::export;
 
+mod dtw;
+pub use dtw::{DtwCommand, WindowArgs};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "playbook",
@@ -28,6 +31,9 @@ pub enum Command {
     /// Inspect data files: schema, summary statistics, histograms.
     #[command(subcommand)]
     Data(DataCommand),
+    /// Dynamic time warping: match series by shape, classify labelled series.
+    #[command(subcommand)]
+    Dtw(DtwCommand),
     /// Write a seeded synthetic dataset (the same seed gives the same bytes).
     Gen(GenArgs),
     /// Open the app with these files loaded (as if dropped on the window).
@@ -110,6 +116,7 @@ pub fn run(command: Command) -> Result<()> {
             out,
         }) => hist(&file, &column, bins, &out),
         Command::Gen(args) => generate(&args),
+        Command::Dtw(c) => dtw::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
             let artifacts = crate::demo::run(&out)?;

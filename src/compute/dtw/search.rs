@@ -1,0 +1,95 @@
+//! Searches built on the distance: one pattern against many series (parallel), exact 1-NN
+//! with the UCR Suite's cascade of lower bounds, and 1-NN classification.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use super::bounds::{Envelope, lb_keogh_sq, lb_kim_sq};
+use super::{Window, distance_sq};
+use crate::compute::{Cancelled, Progress, check};
+
+/// The DTW distance from `pattern` to every series, in order, computed in parallel.
+pub fn one_against_many(
+    pattern: &[f64],
+    series: &[Vec<f64>],
+    window: Window,
+    progress: &dyn Progress,
+) -> Result<Vec<f64>, Cancelled> {
+    let done = AtomicUsize::new(0);
+    let total = series.len().max(1);
+    series
+        .par_iter()
+        .map(|s| {
+            check(progress)?;
+            let w = window.cells(pattern.len(), s.len());
+            let d = distance_sq(pattern, s, w, f64::INFINITY).sqrt();
+            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if k % 64 == 0 || k == total {
+                progress.report(k as f32 / total as f32, "DTW distances");
+            }
+            Ok(d)
+        })
+        .collect()
+}
+
+/// The index of the candidate nearest to `query` and its distance, by brute force: every
+/// distance in full. The first of equal minima wins. The reference for `nearest`.
+pub fn nearest_brute_force(
+    query: &[f64],
+    candidates: &[Vec<f64>],
+    window: Window,
+) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
+    for (k, c) in candidates.iter().enumerate() {
+        let d = distance_sq(query, c, window.cells(query.len(), c.len()), f64::INFINITY);
+        if d.is_finite() && best.is_none_or(|(_, b)| d < b) {
+            best = Some((k, d));
+        }
+    }
+    best.map(|(k, d)| (k, d.sqrt()))
+}
+
+/// The same answer as `nearest_brute_force`, faster: candidates are skipped when LB_Kim or
+/// LB_Keogh already reaches the best distance so far, and a distance is abandoned as soon as it
+/// must exceed it.
+pub fn nearest(query: &[f64], candidates: &[Vec<f64>], window: Window) -> Option<(usize, f64)> {
+    let n = query.len();
+    let w_same = window.cells(n, n);
+    let envelope = Envelope::new(query, w_same);
+    let mut best: Option<(usize, f64)> = None;
+    for (k, c) in candidates.iter().enumerate() {
+        let limit = best.map_or(f64::INFINITY, |(_, b)| b);
+        if lb_kim_sq(query, c) >= limit {
+            continue;
+        }
+        if c.len() == n && lb_keogh_sq(&envelope, c, limit) >= limit {
+            continue;
+        }
+        let d = distance_sq(query, c, window.cells(n, c.len()), limit);
+        if d < limit {
+            best = Some((k, d));
+        }
+    }
+    best.map(|(k, d)| (k, d.sqrt()))
+}
+
+/// For each test series, the index of its nearest training series (1-NN), in parallel.
+pub fn classify_1nn(
+    train: &[Vec<f64>],
+    test: &[Vec<f64>],
+    window: Window,
+    progress: &dyn Progress,
+) -> Result<Vec<Option<usize>>, Cancelled> {
+    let done = AtomicUsize::new(0);
+    let total = test.len().max(1);
+    test.par_iter()
+        .map(|q| {
+            check(progress)?;
+            let hit = nearest(q, train, window).map(|(k, _)| k);
+            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress.report(k as f32 / total as f32, "1-NN classification");
+            Ok(hit)
+        })
+        .collect()
+}

@@ -1,0 +1,112 @@
+//! DTW against published references: the UCR archive's 1-NN error rates on GunPoint, and
+//! distances computed by dtaidistance (fixture made by tests/fixtures/make_dtaidistance.py).
+
+use std::process::Command;
+
+use playbook::compute::dtw::{self, Window};
+
+use crate::{sample, temp_file};
+
+fn classify(window: &str) -> serde_json::Value {
+    let (train, test) = (sample("GunPoint_TRAIN.ts"), sample("GunPoint_TEST.ts"));
+    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args(["dtw", "classify", "--json", "--window", window])
+        .args([
+            "--train",
+            train.to_str().unwrap(),
+            "--test",
+            test.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn gunpoint_error_rates_are_the_ucr_archives() {
+    // Published: Euclidean (window 0) 0.0867, full-window DTW 0.0933.
+    let euclid = classify("0");
+    assert_eq!(euclid["errors"], 13);
+    assert_eq!(
+        format!("{:.4}", euclid["error_rate"].as_f64().unwrap()),
+        "0.0867"
+    );
+    assert_eq!(euclid["n_train"], 50);
+    assert_eq!(euclid["n_test"], 150);
+    let full = classify("1");
+    assert_eq!(full["errors"], 14);
+    assert_eq!(
+        format!("{:.4}", full["error_rate"].as_f64().unwrap()),
+        "0.0933"
+    );
+    assert_eq!(full["window_cells"], 150);
+}
+
+#[test]
+fn distances_match_dtaidistance() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dtaidistance.json"),
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let series: Vec<Vec<f64>> = serde_json::from_value(v["series"].clone()).unwrap();
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 100);
+    for c in cases {
+        let (a, b) = (
+            &series[c["a"].as_u64().unwrap() as usize],
+            &series[c["b"].as_u64().unwrap() as usize],
+        );
+        let w = match c["w"].as_u64() {
+            Some(w) => Window::Cells(w as usize),
+            None => Window::Fraction(1.0),
+        };
+        let want = c["distance"].as_f64().unwrap();
+        let got = dtw::distance(a, b, w.cells(a.len(), b.len()));
+        assert!((got - want).abs() < 1e-9, "{c}: got {got}");
+    }
+}
+
+#[test]
+fn bad_series_files_are_clear_errors() {
+    let (_d, bad) = temp_file(
+        "bad.ts",
+        b"@classLabel true 1 2\n@data\n1,2,3:1\n1,oops,3:2\n",
+    );
+    let train = sample("GunPoint_TRAIN.ts");
+    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args([
+            "dtw",
+            "classify",
+            "--train",
+            train.to_str().unwrap(),
+            "--test",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.ts: line 4: 'oops' is not a number"),
+        "{err}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args([
+            "dtw",
+            "classify",
+            "--window",
+            "1.5",
+            "--train",
+            train.to_str().unwrap(),
+        ])
+        .args(["--test", train.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("window must be a fraction from 0 to 1, got 1.5"),
+        "{err}"
+    );
+}
