@@ -25,7 +25,7 @@ pub fn one_against_many(
             let w = window.cells(pattern.len(), s.len());
             let d = distance_sq(pattern, s, w, f64::INFINITY).sqrt();
             let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if k % 64 == 0 || k == total {
+            if k.is_multiple_of(64) || k == total {
                 progress.report(k as f32 / total as f32, "DTW distances");
             }
             Ok(d)
