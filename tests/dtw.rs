@@ -110,3 +110,62 @@ fn bad_series_files_are_clear_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn the_closest_products_are_the_planted_followers() {
+    use playbook::data::weekly::{Planted, planted_kind};
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    let sales = dir.path().join("sales.csv");
+    let capacity = dir.path().join("capacity.csv");
+    let out = dir.path().join("d.csv");
+    run(&[
+        "gen",
+        "weekly-sales",
+        "--seed",
+        "3",
+        "--out",
+        sales.to_str().unwrap(),
+    ]);
+    run(&["gen", "capacity", "--out", capacity.to_str().unwrap()]);
+    run(&[
+        "dtw",
+        "distances",
+        "--input",
+        sales.to_str().unwrap(),
+        "--pattern-file",
+        capacity.to_str().unwrap(),
+        "--window",
+        "0.05",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let table = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<usize> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap()[1..].parse::<usize>().unwrap() - 1)
+        .collect();
+    assert_eq!(ids.len(), 811);
+    let followers = (0..811)
+        .filter(|&k| matches!(planted_kind(k, 811, 3), Planted::Follower { .. }))
+        .count();
+    let top_hits = ids[..followers]
+        .iter()
+        .filter(|&&k| matches!(planted_kind(k, 811, 3), Planted::Follower { .. }))
+        .count();
+    assert!(
+        top_hits * 10 >= followers * 9,
+        "{top_hits} of the {followers} closest are followers"
+    );
+}

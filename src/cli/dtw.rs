@@ -10,13 +10,104 @@ use polars::prelude::*;
 
 use crate::compute::NoProgress;
 use crate::compute::dtw::{self, Window};
+use crate::data;
+use crate::data::series::{self, NamedSeries};
 use crate::data::ucr::{self, LabelledSeries};
 use crate::export;
 
 #[derive(Subcommand, Debug)]
 pub enum DtwCommand {
+    /// DTW distance from a pattern to every series: id,distance,zscore sorted by distance.
+    Distances {
+        #[command(flatten)]
+        input: SeriesArgs,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Output table (.csv or .parquet).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Median/mean/min/max distance at each of several windows: window,median,mean,min,max.
+    Sweep {
+        #[command(flatten)]
+        input: SeriesArgs,
+        /// Window fractions, comma-separated.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "0,0.01,0.025,0.05,0.1,0.25,0.5"
+        )]
+        windows: Vec<f64>,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// 1-NN classification of labelled series (UCR .ts files) with DTW; prints the error rate.
     Classify(ClassifyArgs),
+}
+
+/// A table of series and the pattern to compare them with.
+#[derive(Args, Debug)]
+pub struct SeriesArgs {
+    /// Table of series (.csv or .parquet): wide (id column + one column per time step) or,
+    /// with --time-col and --value-col, long.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Column naming each series (default: the first column).
+    #[arg(long)]
+    pub id_col: Option<String>,
+    /// Long layout: the time column.
+    #[arg(long, requires = "value_col")]
+    pub time_col: Option<String>,
+    /// Long layout: the value column.
+    #[arg(long, requires = "time_col")]
+    pub value_col: Option<String>,
+    /// Use the series with this id as the pattern.
+    #[arg(
+        long,
+        conflicts_with = "pattern_file",
+        required_unless_present = "pattern_file"
+    )]
+    pub pattern: Option<String>,
+    /// Use the curve in this file (its last numeric column) as the pattern.
+    #[arg(long)]
+    pub pattern_file: Option<PathBuf>,
+    /// Z-normalise the pattern and every series first.
+    #[arg(long)]
+    pub znorm: bool,
+}
+
+/// The series, their ids, and the pattern, loaded and checked.
+fn load_series(args: &SeriesArgs) -> Result<(NamedSeries, Vec<f64>)> {
+    let ds = data::load_path(&args.input)?;
+    let id_col = match &args.id_col {
+        Some(c) => c.clone(),
+        None => ds
+            .frame
+            .get_column_names()
+            .first()
+            .map(|c| c.to_string())
+            .with_context(|| format!("{}: no columns", ds.name))?,
+    };
+    let mut named = match (&args.time_col, &args.value_col) {
+        (Some(t), Some(v)) => series::long(&ds.name, &ds.frame, &id_col, t, v)?,
+        _ => series::wide(&ds.name, &ds.frame, &id_col)?,
+    };
+    if let Some(k) = named.series.iter().position(Vec::is_empty) {
+        bail!("{}: series '{}' is empty", ds.name, named.ids[k]);
+    }
+    let mut pattern = match (&args.pattern, &args.pattern_file) {
+        (Some(id), _) => named.find(&ds.name, id)?.to_vec(),
+        (None, Some(file)) => {
+            let p = data::load_path(file)?;
+            series::curve(&p.name, &p.frame)?
+        }
+        (None, None) => bail!("give --pattern ID or --pattern-file FILE"),
+    };
+    if args.znorm {
+        dtw::znorm(&mut pattern);
+        named.series.iter_mut().for_each(|s| dtw::znorm(s));
+    }
+    Ok((named, pattern))
 }
 
 /// The Sakoe-Chiba band, as a fraction of the length or in cells.
@@ -64,7 +155,72 @@ pub struct ClassifyArgs {
 pub fn run(command: DtwCommand) -> Result<()> {
     match command {
         DtwCommand::Classify(args) => classify(&args),
+        DtwCommand::Distances { input, window, out } => {
+            let window = window.get()?;
+            let (named, pattern) = load_series(&input)?;
+            let d = dtw::one_against_many(&pattern, &named.series, window, &NoProgress)?;
+            let table = distance_table(&named.ids, &d)?;
+            export::write_table(&table, &out)?;
+            let mut sorted = d.clone();
+            let median = crate::compute::stats::quantile(&mut sorted, 0.5);
+            println!(
+                "{} series; median distance {}; table in {}",
+                d.len(),
+                crate::format::short(median),
+                out.display()
+            );
+            Ok(())
+        }
+        DtwCommand::Sweep {
+            input,
+            windows,
+            out,
+        } => {
+            for &w in &windows {
+                Window::Fraction(w).validate()?;
+            }
+            let (named, pattern) = load_series(&input)?;
+            let rows = dtw::sweep(&pattern, &named.series, &windows, &NoProgress)?;
+            let col = |f: fn(&dtw::SweepRow) -> f64| rows.iter().map(f).collect::<Vec<_>>();
+            let df = DataFrame::new_infer_height(vec![
+                Column::new("window".into(), col(|r| r.window)),
+                Column::new("median".into(), col(|r| r.median)),
+                Column::new("mean".into(), col(|r| r.mean)),
+                Column::new("min".into(), col(|r| r.min)),
+                Column::new("max".into(), col(|r| r.max)),
+            ])?;
+            export::write_table(&df, &out)?;
+            for r in &rows {
+                println!(
+                    "window {:<6} median {}",
+                    r.window,
+                    crate::format::short(r.median)
+                );
+            }
+            Ok(())
+        }
     }
+}
+
+/// id,distance,zscore sorted by distance (ties keep table order).
+pub fn distance_table(ids: &[String], distances: &[f64]) -> PolarsResult<DataFrame> {
+    let z = crate::compute::stats::zscores(distances);
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&a, &b| distances[a].total_cmp(&distances[b]));
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "id".into(),
+            order.iter().map(|&k| ids[k].as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "distance".into(),
+            order.iter().map(|&k| distances[k]).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "zscore".into(),
+            order.iter().map(|&k| z[k]).collect::<Vec<_>>(),
+        ),
+    ])
 }
 
 fn read_labelled(path: &Path, znorm: bool) -> Result<LabelledSeries> {

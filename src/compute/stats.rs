@@ -148,6 +148,18 @@ pub fn describe(values: &mut [f64]) -> Option<Describe> {
     })
 }
 
+/// Z-scores with the population standard deviation (scipy.stats.zscore's default, ddof = 0);
+/// all zeros when the values do not vary.
+pub fn zscores(values: &[f64]) -> Vec<f64> {
+    let n = values.len().max(1) as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let sd = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+    values
+        .iter()
+        .map(|v| if sd > 0.0 { (v - mean) / sd } else { 0.0 })
+        .collect()
+}
+
 /// numpy's default ("linear") quantile of non-empty finite values, by selection.
 pub fn quantile(values: &mut [f64], q: f64) -> f64 {
     let pos = q * (values.len() - 1) as f64;
@@ -187,6 +199,22 @@ mod tests {
                 assert!((got - sorted_quantile(&v, q)).abs() < 1e-12, "n={n} q={q}");
             }
         }
+    }
+
+    #[test]
+    fn zscores_like_scipy() {
+        // scipy.stats.zscore([1, 2, 3, 4]) = [-1.3416, -0.4472, 0.4472, 1.3416]
+        let z = zscores(&[1.0, 2.0, 3.0, 4.0]);
+        let want = [
+            -1.3416407864998738,
+            -0.4472135954999579,
+            0.4472135954999579,
+            1.3416407864998738,
+        ];
+        for (a, b) in z.iter().zip(want) {
+            assert!((a - b).abs() < 1e-12);
+        }
+        assert_eq!(zscores(&[2.0, 2.0]), vec![0.0, 0.0]);
     }
 
     #[test]

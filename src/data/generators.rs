@@ -14,13 +14,29 @@ pub struct Generator {
     pub make: fn(rows: usize, seed: u64) -> PolarsResult<DataFrame>,
 }
 
-pub const GENERATORS: &[Generator] = &[Generator {
-    kind: "table",
-    about: "a mixed table (id, group, value, amount, flag) with skewed groups, a normal value \
-            with 2% nulls and a heavy-tailed amount; for trying the Data panel",
-    default_rows: 10_000,
-    make: mixed_table,
-}];
+pub const GENERATORS: &[Generator] = &[
+    Generator {
+        kind: "table",
+        about: "a mixed table (id, group, value, amount, flag) with skewed groups, a normal \
+                value with 2% nulls and a heavy-tailed amount; for trying the Data panel",
+        default_rows: 10_000,
+        make: mixed_table,
+    },
+    Generator {
+        kind: "weekly-sales",
+        about: "products x 52 weeks (Product_Code, W0..W51) like the UCI sales table: some \
+                follow the capacity curve shifted by 0-2 weeks, some are flat, the rest noisy",
+        default_rows: 811,
+        make: super::weekly::weekly_sales,
+    },
+    Generator {
+        kind: "capacity",
+        about: "the factory's weekly capacity curve (week, capacity), the DTW demo's pattern; \
+                rows = weeks",
+        default_rows: 52,
+        make: super::weekly::capacity_table,
+    },
+];
 
 pub fn find(kind: &str) -> Option<&'static Generator> {
     GENERATORS.iter().find(|g| g.kind == kind)

@@ -9,7 +9,9 @@ mod geo;
 mod parquet;
 pub mod sample;
 pub mod schema;
+pub mod series;
 pub mod ucr;
+pub mod weekly;
 
 use std::path::{Path, PathBuf};
 

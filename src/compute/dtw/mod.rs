@@ -10,7 +10,7 @@ mod search;
 
 pub use band::{Window, WindowError};
 pub use bounds::{Envelope, lb_keogh_sq, lb_kim_sq};
-pub use search::{classify_1nn, nearest, nearest_brute_force, one_against_many};
+pub use search::{SweepRow, classify_1nn, nearest, nearest_brute_force, one_against_many, sweep};
 
 use band::Band;
 

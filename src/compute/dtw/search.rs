@@ -93,3 +93,52 @@ pub fn classify_1nn(
         })
         .collect()
 }
+
+/// One row of a window sweep: the distribution of distances at one window.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct SweepRow {
+    pub window: f64,
+    pub median: f64,
+    pub mean: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Distances from `pattern` to every series at each window fraction, summarised.
+pub fn sweep(
+    pattern: &[f64],
+    series: &[Vec<f64>],
+    windows: &[f64],
+    progress: &dyn Progress,
+) -> Result<Vec<SweepRow>, Cancelled> {
+    let mut rows = Vec::with_capacity(windows.len());
+    for (k, &w) in windows.iter().enumerate() {
+        check(progress)?;
+        progress.report(
+            k as f32 / windows.len().max(1) as f32,
+            &format!("window {w}"),
+        );
+        let mut d = one_against_many(
+            pattern,
+            series,
+            Window::Fraction(w),
+            &crate::compute::NoProgress,
+        )?;
+        d.retain(|x| x.is_finite());
+        if d.is_empty() {
+            continue;
+        }
+        let mean = d.iter().sum::<f64>() / d.len() as f64;
+        let min = d.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = d.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let median = crate::compute::stats::quantile(&mut d, 0.5);
+        rows.push(SweepRow {
+            window: w,
+            median,
+            mean,
+            min,
+            max,
+        });
+    }
+    Ok(rows)
+}
