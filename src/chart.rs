@@ -17,6 +17,32 @@ pub enum ChartData {
         labels: Vec<String>,
         values: Vec<f64>,
     },
+    /// Named lines, plus plain segments between points (e.g. a DTW warping path).
+    Lines {
+        lines: Vec<Line>,
+        segments: Vec<[(f64, f64); 2]>,
+    },
+}
+
+/// One named line of a `Lines` chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+impl Line {
+    /// A series drawn against its index (0, 1, 2, ...).
+    pub fn indexed(name: impl Into<String>, values: &[f64]) -> Self {
+        Self {
+            name: name.into(),
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| (i as f64, v))
+                .collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -25,6 +51,8 @@ pub struct Chart {
     pub x_label: String,
     pub y_label: String,
     pub data: ChartData,
+    /// Labelled vertical lines drawn over the chart (a median, a threshold).
+    pub markers: Vec<(String, f64)>,
 }
 
 impl Chart {
@@ -34,6 +62,7 @@ impl Chart {
             x_label: column.to_owned(),
             y_label: "count".to_owned(),
             data: ChartData::Histogram(h),
+            markers: Vec::new(),
         }
     }
 
@@ -46,7 +75,31 @@ impl Chart {
                 labels: t.values.iter().map(|(v, _)| v.clone()).collect(),
                 values: t.values.iter().map(|(_, c)| *c as f64).collect(),
             },
+            markers: Vec::new(),
         }
+    }
+
+    /// A chart of lines.
+    pub fn lines(
+        title: impl Into<String>,
+        x_label: &str,
+        y_label: &str,
+        lines: Vec<Line>,
+        segments: Vec<[(f64, f64); 2]>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            x_label: x_label.to_owned(),
+            y_label: y_label.to_owned(),
+            data: ChartData::Lines { lines, segments },
+            markers: Vec::new(),
+        }
+    }
+
+    /// The same chart with a labelled vertical line at `x`.
+    pub fn with_marker(mut self, label: impl Into<String>, x: f64) -> Self {
+        self.markers.push((label.into(), x));
+        self
     }
 
     /// The chart's numbers as a table, for CSV/Parquet export.
@@ -71,6 +124,23 @@ impl Chart {
                 DataFrame::new_infer_height(vec![
                     Column::new(self.x_label.as_str().into(), labels),
                     y,
+                ])
+            }
+            ChartData::Lines { lines, .. } => {
+                let n: usize = lines.iter().map(|l| l.points.len()).sum();
+                let mut name = Vec::with_capacity(n);
+                let (mut x, mut y) = (Vec::with_capacity(n), Vec::with_capacity(n));
+                for l in lines {
+                    for &(px, py) in &l.points {
+                        name.push(l.name.as_str());
+                        x.push(px);
+                        y.push(py);
+                    }
+                }
+                DataFrame::new_infer_height(vec![
+                    Column::new("line".into(), name),
+                    Column::new(self.x_label.as_str().into(), x),
+                    Column::new(self.y_label.as_str().into(), y),
                 ])
             }
         }

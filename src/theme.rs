@@ -28,3 +28,15 @@ pub const BAR: [u8; 3] = ChartColors::LIGHT.bar;
 pub const ACCENT: [u8; 3] = ChartColors::LIGHT.accent;
 /// Error text.
 pub const ERROR: [u8; 3] = [220, 60, 60];
+
+/// Colours of successive lines in a chart (the first is the pattern or main series).
+pub const LINES: [[u8; 3]; 6] = [
+    [228, 87, 86],
+    [76, 120, 168],
+    [84, 162, 75],
+    [178, 121, 162],
+    [242, 142, 43],
+    [114, 183, 178],
+];
+/// Warping-path segments and other thin guides.
+pub const GUIDE: [u8; 3] = [150, 150, 150];

@@ -93,6 +93,24 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 )
             }))
             .map_err(e)?;
+            for (label, x) in &chart.markers {
+                let style = rgb(colors.accent).stroke_width(2);
+                c.draw_series(std::iter::once(PathElement::new(
+                    vec![(*x, 0.0), (*x, ymax)],
+                    style,
+                )))
+                .map_err(e)?
+                .label(label.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            }
+            if !chart.markers.is_empty() {
+                c.configure_series_labels()
+                    .label_font((FONT, 16))
+                    .background_style(WHITE.mix(0.8))
+                    .border_style(rgb(colors.grid))
+                    .draw()
+                    .map_err(e)?;
+            }
         }
         ChartData::Bars { labels, values } => {
             let n = labels.len().max(1);
@@ -135,6 +153,62 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 bar
             }))
             .map_err(e)?;
+        }
+        ChartData::Lines { lines, segments } => {
+            let points = lines
+                .iter()
+                .flat_map(|l| l.points.iter())
+                .chain(segments.iter().flatten());
+            let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+            for &(x, y) in points {
+                (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+            }
+            if x0 > x1 {
+                (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+            }
+            let pad = ((y1 - y0) * 0.05).max(1e-9);
+            let mut c = ChartBuilder::on(root)
+                .caption(&chart.title, (FONT, 26))
+                .margin(20)
+                .x_label_area_size(50)
+                .y_label_area_size(80)
+                .build_cartesian_2d(x0..x1.max(x0 + 1e-9), (y0 - pad)..(y1 + pad))
+                .map_err(e)?;
+            c.configure_mesh()
+                .x_desc(&chart.x_label)
+                .y_desc(&chart.y_label)
+                .label_style((FONT, 16))
+                .axis_desc_style((FONT, 18))
+                .bold_line_style(rgb(colors.grid))
+                .light_line_style(rgb(colors.background))
+                .draw()
+                .map_err(e)?;
+            let guide = rgb(crate::theme::GUIDE).stroke_width(1);
+            c.draw_series(segments.iter().map(|s| PathElement::new(s.to_vec(), guide)))
+                .map_err(e)?;
+            for (k, line) in lines.iter().enumerate() {
+                let style = rgb(crate::theme::LINES[k % crate::theme::LINES.len()]).stroke_width(2);
+                c.draw_series(LineSeries::new(line.points.iter().copied(), style))
+                    .map_err(e)?
+                    .label(line.name.as_str())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            }
+            for (label, x) in &chart.markers {
+                let style = rgb(colors.accent).stroke_width(2);
+                c.draw_series(std::iter::once(PathElement::new(
+                    vec![(*x, y0 - pad), (*x, y1 + pad)],
+                    style,
+                )))
+                .map_err(e)?
+                .label(label.as_str())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            }
+            c.configure_series_labels()
+                .label_font((FONT, 16))
+                .background_style(WHITE.mix(0.8))
+                .border_style(rgb(colors.grid))
+                .draw()
+                .map_err(e)?;
         }
     }
     Ok(())

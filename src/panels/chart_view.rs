@@ -12,6 +12,21 @@ fn bar_color() -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
+fn rgb([r, g, b]: [u8; 3]) -> Color32 {
+    Color32::from_rgb(r, g, b)
+}
+
+/// The chart's vertical markers, in the accent colour.
+fn markers(p: &mut egui_plot::PlotUi<'_>, chart: &Chart) {
+    for (label, x) in &chart.markers {
+        p.vline(
+            egui_plot::VLine::new(label.clone(), *x)
+                .color(rgb(theme::ACCENT))
+                .width(2.0),
+        );
+    }
+}
+
 fn outline_color() -> Color32 {
     let [r, g, b] = theme::ChartColors::LIGHT.bar_outline;
     Color32::from_rgb(r, g, b)
@@ -47,12 +62,19 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                     bar.value
                 )
             };
+            // A legend only when there is a marker to name (the bars' name is the title).
+            let plot = if chart.markers.is_empty() {
+                plot
+            } else {
+                plot.legend(egui_plot::Legend::default())
+            };
             plot.show(ui, |p| {
                 p.bar_chart(
                     BarChart::new(chart.title.clone(), bars)
                         .color(bar_color())
                         .element_formatter(Box::new(formatter)),
                 );
+                markers(p, chart);
             });
         }
         ChartData::Bars { labels, values } => {
@@ -88,6 +110,29 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                             format!("{name}\ncount {}", bar.value)
                         })),
                 );
+            });
+        }
+        ChartData::Lines { lines, segments } => {
+            plot.legend(egui_plot::Legend::default()).show(ui, |p| {
+                let guide = rgb(theme::GUIDE);
+                for seg in segments {
+                    let pts: Vec<[f64; 2]> = seg.iter().map(|&(x, y)| [x, y]).collect();
+                    p.line(
+                        egui_plot::Line::new("warping path", pts)
+                            .color(guide)
+                            .width(1.0),
+                    );
+                }
+                for (k, line) in lines.iter().enumerate() {
+                    let pts: Vec<[f64; 2]> = line.points.iter().map(|&(x, y)| [x, y]).collect();
+                    let color = rgb(theme::LINES[k % theme::LINES.len()]);
+                    p.line(
+                        egui_plot::Line::new(line.name.clone(), pts)
+                            .color(color)
+                            .width(2.0),
+                    );
+                }
+                markers(p, chart);
             });
         }
     }
