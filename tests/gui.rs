@@ -87,6 +87,8 @@ fn starts_with_sample_data_and_lists_panels() {
             "seattle-weather.csv",
             "stocks.csv",
             "airline.csv",
+            "weekly_sales.csv",
+            "capacity.csv",
             "nyc_boroughs.geojson"
         ]
     );
@@ -129,7 +131,7 @@ fn a_bad_file_shows_an_error_and_the_app_keeps_running() {
     h.get_by_label("Dismiss").click();
     h.step();
     assert!(h.state().notices.last_error().is_none());
-    assert_eq!(h.state().catalog.entries().len(), 4, "samples still there");
+    assert_eq!(h.state().catalog.entries().len(), 6, "samples still there");
 }
 
 #[test]
@@ -272,7 +274,7 @@ fn dropped_files_are_loaded_and_remembered() {
     settle(&mut h);
     assert_eq!(
         h.state().catalog.entries().len(),
-        5,
+        7,
         "reloaded, not added twice"
     );
 }
@@ -312,4 +314,48 @@ fn the_theme_follows_the_top_bar() {
     h.step();
     h.step();
     assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+}
+
+#[test]
+fn dtw_panel_matches_the_capacity_curve() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("DTW").click();
+    settle(&mut h);
+    h.get_by_label("Run").click();
+    settle(&mut h);
+    h.get_by_label_contains("811 series of weekly_sales.csv against capacity.csv");
+    h.get_by_label("Closest");
+    h.get_by_label("Outliers");
+    // The closest series is drawn over the pattern with its warping path.
+    h.get_by_label_contains("against the pattern");
+    snapshot(&mut h, "dtw_match");
+    // A second run at another stretch factor is kept in the history.
+    h.state_mut().select_panel("dtw");
+    h.get_by_label("Run").click();
+    settle(&mut h);
+    assert!(
+        h.query_all_by_label("weekly_sales.csv").count() >= 2,
+        "two runs listed"
+    );
+}
+
+#[test]
+fn dtw_panel_sweeps_and_classifies() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("DTW").click();
+    settle(&mut h);
+    h.get_by_label("Stretch sweep").click();
+    settle(&mut h);
+    h.get_by_label("Run sweep").click();
+    settle(&mut h);
+    h.get_by_label("Median distance by stretch factor");
+    snapshot(&mut h, "dtw_sweep");
+    h.get_by_label("Classify").click();
+    settle(&mut h);
+    h.get_by_label("Run classification").click();
+    settle(&mut h);
+    // Window 0 is Euclidean: the UCR archive's published error rate.
+    h.get_by_label("Error rate 0.0867 (13 of 150 wrong)");
+    h.get_by_label("actual 1");
+    snapshot(&mut h, "dtw_classify");
 }

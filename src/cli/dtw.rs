@@ -159,7 +159,7 @@ pub fn run(command: DtwCommand) -> Result<()> {
             let window = window.get()?;
             let (named, pattern) = load_series(&input)?;
             let d = dtw::one_against_many(&pattern, &named.series, window, &NoProgress)?;
-            let table = distance_table(&named.ids, &d)?;
+            let table = dtw::distance_table(&named.ids, &d)?;
             export::write_table(&table, &out)?;
             let mut sorted = d.clone();
             let median = crate::compute::stats::quantile(&mut sorted, 0.5);
@@ -200,27 +200,6 @@ pub fn run(command: DtwCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-/// id,distance,zscore sorted by distance (ties keep table order).
-pub fn distance_table(ids: &[String], distances: &[f64]) -> PolarsResult<DataFrame> {
-    let z = crate::compute::stats::zscores(distances);
-    let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_by(|&a, &b| distances[a].total_cmp(&distances[b]));
-    DataFrame::new_infer_height(vec![
-        Column::new(
-            "id".into(),
-            order.iter().map(|&k| ids[k].as_str()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "distance".into(),
-            order.iter().map(|&k| distances[k]).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "zscore".into(),
-            order.iter().map(|&k| z[k]).collect::<Vec<_>>(),
-        ),
-    ])
 }
 
 fn read_labelled(path: &Path, znorm: bool) -> Result<LabelledSeries> {

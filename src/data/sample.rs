@@ -13,6 +13,14 @@ pub const SAMPLES: &[(&str, &[u8])] = &[
         include_bytes!("../../sample-data/airline.csv"),
     ),
     (
+        "weekly_sales.csv",
+        include_bytes!("../../sample-data/weekly_sales.csv"),
+    ),
+    (
+        "capacity.csv",
+        include_bytes!("../../sample-data/capacity.csv"),
+    ),
+    (
         "nyc_boroughs.geojson",
         include_bytes!("../../sample-data/nyc_boroughs.geojson"),
     ),
@@ -26,3 +34,7 @@ pub fn load_all() -> super::DataResult<Vec<super::Dataset>> {
         .map(|(name, bytes)| super::load_bytes(name, bytes))
         .collect()
 }
+
+/// The UCR GunPoint train and test series (`.ts` text), for the DTW panel's classification.
+pub const GUNPOINT_TRAIN: &str = include_str!("../../sample-data/GunPoint_TRAIN.ts");
+pub const GUNPOINT_TEST: &str = include_str!("../../sample-data/GunPoint_TEST.ts");

@@ -25,7 +25,8 @@ pub fn read_ts(path: &Path) -> DataResult<LabelledSeries> {
     parse_ts(path, text)
 }
 
-fn parse_ts(path: &Path, text: &str) -> DataResult<LabelledSeries> {
+/// Parse `.ts` text already in memory (the embedded GunPoint samples); `name` is for errors.
+pub fn parse_ts(path: &Path, text: &str) -> DataResult<LabelledSeries> {
     let bad = |line: usize, detail: String| DataError::Malformed {
         path: path.to_owned(),
         line,

@@ -4,6 +4,7 @@
 
 pub mod chart_view;
 pub mod data;
+pub mod dtw;
 pub mod save;
 
 use crate::app::{Catalog, Exports, Notices};
@@ -35,5 +36,8 @@ pub trait Panel {
 
 /// Every panel, in sidebar order. A new use case adds one line here.
 pub fn all_panels() -> Vec<Box<dyn Panel>> {
-    vec![Box::<data::DataPanel>::default()]
+    vec![
+        Box::<data::DataPanel>::default(),
+        Box::<dtw::DtwPanel>::default(),
+    ]
 }

@@ -123,5 +123,30 @@ pub fn znorm(series: &mut [f64]) {
     }
 }
 
+/// id,distance,zscore sorted by distance (ties keep table order).
+pub fn distance_table(
+    ids: &[String],
+    distances: &[f64],
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let z = crate::compute::stats::zscores(distances);
+    let mut order: Vec<usize> = (0..ids.len()).collect();
+    order.sort_by(|&a, &b| distances[a].total_cmp(&distances[b]));
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "id".into(),
+            order.iter().map(|&k| ids[k].as_str()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "distance".into(),
+            order.iter().map(|&k| distances[k]).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "zscore".into(),
+            order.iter().map(|&k| z[k]).collect::<Vec<_>>(),
+        ),
+    ])
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,356 @@
+//! The DTW panel's Match and Sweep views: choose the table and the pattern, run, then read the
+//! distances (histogram with the median), the closest and furthest series, one series drawn
+//! over the pattern with its warping path, the outliers by z-score, and the run history.
+
+use std::sync::Arc;
+
+use egui_extras::{Column, TableBuilder};
+
+use super::runs::{self, PatternSpec, RunInputs, RunResult};
+use super::{DtwPanel, PatternSource};
+use crate::chart::{Chart, Line};
+use crate::compute::NoProgress;
+use crate::compute::dtw;
+use crate::compute::histogram::histogram;
+use crate::format::short;
+use crate::panels::chart_view::show_chart;
+use crate::panels::{PanelCtx, save};
+
+/// The stretch factors of a sweep (the list).
+pub const SWEEP: [f64; 7] = [0.0, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5];
+
+fn dataset_picker(ui: &mut egui::Ui, ctx: &PanelCtx<'_>, label: &str, choice: &mut String) {
+    egui::ComboBox::from_label(label)
+        .selected_text(choice.clone())
+        .show_ui(ui, |ui| {
+            for e in ctx.catalog.entries() {
+                ui.selectable_value(choice, e.data.name.clone(), &e.data.name);
+            }
+        });
+}
+
+/// Table and pattern choices, shared by Match and Sweep.
+fn inputs_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
+    ui.horizontal(|ui| {
+        dataset_picker(ui, ctx, "Series table", &mut p.saved.series_dataset);
+        ui.separator();
+        ui.label("Pattern:");
+        let s = &mut p.saved.source;
+        ui.selectable_value(s, PatternSource::Curve, "A curve");
+        ui.selectable_value(s, PatternSource::Series, "A series");
+        ui.selectable_value(s, PatternSource::Typed, "Typed");
+        match p.saved.source {
+            PatternSource::Curve => dataset_picker(ui, ctx, "Curve", &mut p.saved.curve_dataset),
+            PatternSource::Series => {
+                let r = ui.add(
+                    egui::TextEdit::singleline(&mut p.saved.pattern_id)
+                        .desired_width(90.0)
+                        .hint_text("e.g. P12"),
+                );
+                r.on_hover_text("Id of the pattern series");
+            }
+            PatternSource::Typed => {
+                let r = ui.add(egui::TextEdit::singleline(&mut p.saved.typed).desired_width(220.0));
+                r.on_hover_text("Pattern values, separated by commas");
+            }
+        }
+        ui.checkbox(&mut p.saved.znorm, "Z-normalise");
+    });
+}
+
+/// The chosen inputs, taken from the catalog now (the job gets its own handles).
+fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>, run: u64) -> Result<RunInputs, String> {
+    let find = |name: &str| {
+        ctx.catalog
+            .entries()
+            .iter()
+            .find(|e| e.data.name == name)
+            .map(|e| e.data.clone())
+            .ok_or_else(|| format!("DTW: no dataset named '{name}' is open"))
+    };
+    let pattern = match p.saved.source {
+        PatternSource::Series => PatternSpec::Series(p.saved.pattern_id.trim().to_owned()),
+        PatternSource::Curve => PatternSpec::Curve(find(&p.saved.curve_dataset)?),
+        PatternSource::Typed => PatternSpec::Typed(p.saved.typed.clone()),
+    };
+    Ok(RunInputs {
+        run,
+        series: find(&p.saved.series_dataset)?,
+        pattern,
+        window: p.saved.window,
+        znorm: p.saved.znorm,
+    })
+}
+
+pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    inputs_ui(p, ui, ctx);
+    ui.horizontal(|ui| {
+        ui.add(egui::Slider::new(&mut p.saved.window, 0.0..=1.0).text("Stretch factor"));
+        if ui
+            .button("Run")
+            .on_hover_text("Compute DTW distances")
+            .clicked()
+        {
+            p.next_run += 1;
+            match take_inputs(p, ctx, p.next_run) {
+                Ok(inputs) => p.run.request(
+                    ctx.jobs,
+                    p.next_run,
+                    format!("dtw:run:{}", p.next_run),
+                    "DTW distances".into(),
+                    move |job| Ok(Arc::new(runs::compute(inputs, job)?)),
+                ),
+                Err(e) => ctx.notices.error(e),
+            }
+        }
+        if p.run.is_pending() {
+            ui.spinner();
+        }
+    });
+    let Some(r) = p.run.latest().cloned() else {
+        ui.label("Choose a table and a pattern, then Run.");
+        return;
+    };
+    ui.separator();
+    egui::ScrollArea::vertical().show(ui, |ui| results_ui(p, ui, ctx, &r));
+}
+
+fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult) {
+    ui.label(format!(
+        "{} series of {} against {}: median distance {}, band {} cells{}",
+        r.distances.len(),
+        r.dataset,
+        r.pattern_name,
+        short(r.median),
+        r.cells,
+        if r.znorm { ", z-normalised" } else { "" }
+    ));
+    let chart_height = 240.0;
+    ui.columns(2, |cols| {
+        let finite: Vec<f64> = r
+            .distances
+            .iter()
+            .copied()
+            .filter(|d| d.is_finite())
+            .collect();
+        if let Ok(h) = histogram(&finite, 30, &NoProgress) {
+            let chart = Chart::histogram(
+                format!("DTW distances to {}", r.pattern_name),
+                "distance",
+                h,
+            )
+            .with_marker(format!("median {}", short(r.median)), r.median);
+            cols[0].horizontal(|ui| {
+                ui.strong("Distances");
+                save::chart_buttons(ui, ctx, &chart, "dtw-distances");
+            });
+            show_chart(&mut cols[0], "dtw_hist", &chart, chart_height);
+        }
+        detail_ui(p, &mut cols[1], ctx, r, chart_height);
+    });
+    ui.columns(2, |cols| {
+        let n = p.saved.top_n.min(r.order.len());
+        ranked_list(p, &mut cols[0], r, "Closest", r.order.iter().take(n));
+        ranked_list(p, &mut cols[1], r, "Furthest", r.order.iter().rev().take(n));
+    });
+    ui.separator();
+    outliers_ui(p, ui, ctx, r);
+    ui.separator();
+    history_ui(p, ui);
+}
+
+fn ranked_list<'a>(
+    p: &mut DtwPanel,
+    ui: &mut egui::Ui,
+    r: &RunResult,
+    title: &str,
+    items: impl Iterator<Item = &'a usize>,
+) {
+    ui.strong(title);
+    for &k in items {
+        let text = format!("{}  {}", r.ids[k], short(r.distances[k]));
+        if ui.selectable_label(p.selected == Some(k), text).clicked() {
+            p.selected = Some(k);
+        }
+    }
+}
+
+/// The selected series over the pattern, with the warping path between them.
+fn detail_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult, h: f32) {
+    let Some(k) = p.selected.filter(|&k| k < r.series.len()) else {
+        ui.label("Click a series in the lists below to draw it over the pattern.");
+        return;
+    };
+    let (a, b, cells) = (r.pattern.clone(), r.series[k].clone(), r.cells);
+    p.path.request(
+        ctx.jobs,
+        (r.run, k),
+        format!("dtw:path:{}:{k}", r.run),
+        format!("Warping path of {}", r.ids[k]),
+        move |_| Ok(dtw::warping_path(&a, &b, cells)),
+    );
+    let Some((d, path)) = p.path.get(&(r.run, k)) else {
+        ui.spinner();
+        return;
+    };
+    let segments = path
+        .iter()
+        .map(|&(i, j)| [(i as f64, r.pattern[i]), (j as f64, r.series[k][j])])
+        .collect();
+    let chart = Chart::lines(
+        format!(
+            "{} over {} (distance {})",
+            r.ids[k],
+            r.pattern_name,
+            short(*d)
+        ),
+        "time step",
+        "value",
+        vec![
+            Line::indexed(r.pattern_name.clone(), &r.pattern),
+            Line::indexed(r.ids[k].clone(), &r.series[k]),
+        ],
+        segments,
+    );
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!("{} against the pattern", r.ids[k]));
+        if ui.small_button("Use as pattern").clicked() {
+            p.saved.source = PatternSource::Series;
+            p.saved.pattern_id = r.ids[k].clone();
+        }
+        save::chart_buttons(ui, ctx, &chart, &format!("dtw-{}", r.ids[k]));
+    });
+    show_chart(ui, "dtw_detail", &chart, h);
+}
+
+fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult) {
+    let rows: Vec<usize> = r
+        .order
+        .iter()
+        .copied()
+        .filter(|&k| r.zscores[k].abs() > p.saved.z_threshold)
+        .collect();
+    ui.horizontal(|ui| {
+        ui.strong("Outliers");
+        ui.add(egui::Slider::new(&mut p.saved.z_threshold, 0.5..=4.0).text("|z| above"));
+        ui.label(format!("{} of {}", rows.len(), r.order.len()));
+        let (ids, d) = (r.ids.clone(), r.distances.clone());
+        save::table_buttons(
+            ui,
+            ctx,
+            "all distances with z-scores",
+            "dtw-distances",
+            move || dtw::distance_table(&ids, &d),
+        );
+    });
+    TableBuilder::new(ui)
+        .id_salt("dtw_outliers")
+        .striped(true)
+        .max_scroll_height(160.0)
+        .columns(Column::initial(120.0), 3)
+        .header(20.0, |mut h| {
+            for t in ["id", "distance", "z-score"] {
+                h.col(|ui| {
+                    ui.strong(t);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(18.0, rows.len(), |mut row| {
+                let k = rows[row.index()];
+                for text in [r.ids[k].clone(), short(r.distances[k]), short(r.zscores[k])] {
+                    row.col(|ui| {
+                        ui.label(text);
+                    });
+                }
+            });
+        });
+}
+
+fn history_ui(p: &DtwPanel, ui: &mut egui::Ui) {
+    ui.strong("Runs");
+    egui::Grid::new("dtw_runs").striped(true).show(ui, |ui| {
+        for t in [
+            "#", "table", "pattern", "stretch", "z-norm", "series", "median", "closest",
+        ] {
+            ui.strong(t);
+        }
+        ui.end_row();
+        for s in p.runs.iter().rev() {
+            ui.label(s.run.to_string());
+            ui.label(&s.dataset);
+            ui.label(&s.pattern_name);
+            ui.label(format!("{}", s.window));
+            ui.label(if s.znorm { "yes" } else { "no" });
+            ui.label(s.n.to_string());
+            ui.label(short(s.median));
+            ui.label(&s.closest);
+            ui.end_row();
+        }
+    });
+}
+
+pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    inputs_ui(p, ui, ctx);
+    ui.horizontal(|ui| {
+        let list = SWEEP.map(|w| w.to_string()).join(", ");
+        if ui
+            .button("Run sweep")
+            .on_hover_text(format!("Median distance at stretch factors {list}"))
+            .clicked()
+        {
+            p.next_run += 1;
+            match take_inputs(p, ctx, p.next_run) {
+                Ok(inputs) => p.sweep.request(
+                    ctx.jobs,
+                    p.next_run,
+                    format!("dtw:sweep:{}", p.next_run),
+                    "DTW stretch sweep".into(),
+                    move |job| {
+                        let (named, pattern, _) =
+                            runs::prepare(&inputs.series, &inputs.pattern, inputs.znorm)?;
+                        Ok(dtw::sweep(&pattern, &named.series, &SWEEP, job)?)
+                    },
+                ),
+                Err(e) => ctx.notices.error(e),
+            }
+        }
+        if p.sweep.is_pending() {
+            ui.spinner();
+        }
+    });
+    let Some(rows) = p.sweep.latest() else {
+        ui.label("Run a sweep to see how the distances shrink as the stretch factor grows.");
+        return;
+    };
+    let line = |name: &str, f: fn(&dtw::SweepRow) -> f64| Line {
+        name: name.to_owned(),
+        points: rows.iter().map(|r| (r.window, f(r))).collect(),
+    };
+    let chart = Chart::lines(
+        "DTW distance against stretch factor",
+        "stretch factor",
+        "distance",
+        vec![line("median", |r| r.median), line("mean", |r| r.mean)],
+        Vec::new(),
+    );
+    ui.horizontal(|ui| {
+        ui.strong("Median distance by stretch factor");
+        save::chart_buttons(ui, ctx, &chart, "dtw-sweep");
+    });
+    show_chart(ui, "dtw_sweep", &chart, 260.0);
+    egui::Grid::new("dtw_sweep_table")
+        .striped(true)
+        .show(ui, |ui| {
+            for t in ["stretch", "median", "mean", "min", "max"] {
+                ui.strong(t);
+            }
+            ui.end_row();
+            for r in rows {
+                for v in [r.window, r.median, r.mean, r.min, r.max] {
+                    ui.label(short(v));
+                }
+                ui.end_row();
+            }
+        });
+}

@@ -1,0 +1,142 @@
+//! The DTW panel: find the products whose weekly sales follow a pattern (a series of the table,
+//! a curve from another dataset, or numbers typed in) even when peaks come early or late; sweep
+//! the stretch factor; classify labelled series with 1-NN DTW. Every computation is a job.
+
+mod classify;
+mod matching;
+mod runs;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Panel, PanelCtx};
+use crate::compute::dtw::SweepRow;
+use crate::jobs::Slot;
+use runs::{RunResult, RunSummary};
+
+/// Where the pattern comes from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PatternSource {
+    /// One of the table's series, by id.
+    Series,
+    /// The last numeric column of another dataset (e.g. capacity.csv).
+    #[default]
+    Curve,
+    /// Numbers typed in the panel.
+    Typed,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    #[default]
+    Match,
+    Sweep,
+    Classify,
+}
+
+/// What the panel remembers across restarts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub view: View,
+    pub series_dataset: String,
+    pub source: PatternSource,
+    pub pattern_id: String,
+    pub curve_dataset: String,
+    pub typed: String,
+    pub window: f64,
+    pub znorm: bool,
+    pub top_n: usize,
+    pub z_threshold: f64,
+    pub classify_window: f64,
+}
+
+impl Default for Saved {
+    fn default() -> Self {
+        Self {
+            view: View::Match,
+            series_dataset: "weekly_sales.csv".into(),
+            source: PatternSource::Curve,
+            pattern_id: String::new(),
+            curve_dataset: "capacity.csv".into(),
+            typed: "1, 2, 4, 8, 4, 2, 1".into(),
+            window: 0.05,
+            znorm: false,
+            top_n: 8,
+            z_threshold: 2.0,
+            classify_window: 0.0,
+        }
+    }
+}
+
+/// A distance and its warping path, as `dtw::warping_path` returns them.
+type WarpingPath = (f64, Vec<(usize, usize)>);
+
+#[derive(Default)]
+pub struct DtwPanel {
+    pub saved: Saved,
+    next_run: u64,
+    run: Slot<u64, Arc<RunResult>>,
+    /// Summaries of this session's runs, newest last.
+    runs: Vec<RunSummary>,
+    /// Index (into the latest run) of the series shown over the pattern.
+    selected: Option<usize>,
+    path: Slot<(u64, usize), WarpingPath>,
+    sweep: Slot<u64, Vec<SweepRow>>,
+    classify: Slot<(u64, bool), classify::Outcome>,
+}
+
+impl Panel for DtwPanel {
+    fn id(&self) -> &'static str {
+        "dtw"
+    }
+
+    fn title(&self) -> &'static str {
+        "DTW"
+    }
+
+    fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let errors = [
+            self.run.poll(),
+            self.path.poll(),
+            self.sweep.poll(),
+            self.classify.poll(),
+        ];
+        for e in errors.into_iter().flatten() {
+            ctx.notices.error(e.to_string());
+        }
+        // Keep a summary of each finished run, once.
+        if let Some(r) = self.run.latest()
+            && self.runs.last().is_none_or(|s| s.run != r.run)
+        {
+            self.runs.push(RunSummary::of(r));
+            self.selected = r.order.first().copied();
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        ui.horizontal(|ui| {
+            let v = &mut self.saved.view;
+            ui.selectable_value(v, View::Match, "Match a pattern");
+            ui.selectable_value(v, View::Sweep, "Stretch sweep");
+            ui.selectable_value(v, View::Classify, "Classify");
+        });
+        ui.separator();
+        match self.saved.view {
+            View::Match => matching::ui(self, ui, ctx),
+            View::Sweep => matching::sweep_ui(self, ui, ctx),
+            View::Classify => classify::ui(self, ui, ctx),
+        }
+    }
+
+    fn save(&self) -> serde_json::Value {
+        serde_json::to_value(&self.saved).unwrap_or_default()
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let Ok(s) = serde_json::from_value(saved.clone()) {
+            self.saved = s;
+        }
+    }
+}
