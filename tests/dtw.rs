@@ -169,3 +169,43 @@ fn the_closest_products_are_the_planted_followers() {
         "{top_hits} of the {followers} closest are followers"
     );
 }
+
+#[test]
+fn audio_clips_at_two_speeds_are_closest() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_playbook"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["gen", "clips", "--out", dir.path().to_str().unwrap()]);
+    assert!(o.status.success());
+    let clip = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
+    let out = dir.path().join("m.csv");
+    let o = run(&[
+        "dtw",
+        "audio",
+        &clip("melody.wav"),
+        &clip("melody-slow.wav"),
+        &clip("other.wav"),
+        "--window",
+        "0.1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: Vec<Vec<f64>> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').skip(1).map(|v| v.parse().unwrap()).collect())
+        .collect();
+    // melody vs its slow version is far closer than either is to the other melody.
+    assert!(m[0][1] * 4.0 < m[0][2] && m[0][1] * 4.0 < m[1][2], "{m:?}");
+    let (_d, bad) = temp_file("broken.wav", b"RIFF\x10\x00\x00\x00WAVEfmt ");
+    let o = run(&["dtw", "audio", &clip("melody.wav"), bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("broken.wav: not a readable WAV file"), "{err}");
+}

@@ -43,6 +43,23 @@ pub enum DtwCommand {
     },
     /// 1-NN classification of labelled series (UCR .ts files) with DTW; prints the error rate.
     Classify(ClassifyArgs),
+    /// Pairwise DTW distances between WAV clips, compared on their amplitude envelopes.
+    Audio {
+        /// Two or more WAV files (mono or stereo, any sample rate).
+        #[arg(required = true, num_args = 2..)]
+        clips: Vec<PathBuf>,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Envelope resolution: one RMS point per this many milliseconds.
+        #[arg(long, default_value_t = 10.0)]
+        hop_ms: f64,
+        /// Z-normalise the envelopes (ignore loudness).
+        #[arg(long)]
+        znorm: bool,
+        /// Also write the distance matrix (.csv or .parquet).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// A table of series and the pattern to compare them with.
@@ -155,6 +172,13 @@ pub struct ClassifyArgs {
 pub fn run(command: DtwCommand) -> Result<()> {
     match command {
         DtwCommand::Classify(args) => classify(&args),
+        DtwCommand::Audio {
+            clips,
+            window,
+            hop_ms,
+            znorm,
+            out,
+        } => audio(&clips, window.get()?, hop_ms, znorm, out.as_deref()),
         DtwCommand::Distances { input, window, out } => {
             let window = window.get()?;
             let (named, pattern) = load_series(&input)?;
@@ -200,6 +224,73 @@ pub fn run(command: DtwCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn audio(
+    paths: &[PathBuf],
+    window: Window,
+    hop_ms: f64,
+    znorm: bool,
+    out: Option<&Path>,
+) -> Result<()> {
+    if !(hop_ms > 0.0 && hop_ms.is_finite()) {
+        bail!("--hop-ms must be a positive number of milliseconds");
+    }
+    let clips = paths
+        .iter()
+        .map(|p| crate::data::audio::read_wav(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let envelopes: Vec<Vec<f64>> = clips
+        .iter()
+        .map(|c| {
+            let mut e = c.envelope(hop_ms);
+            if znorm {
+                dtw::znorm(&mut e);
+            }
+            e
+        })
+        .collect();
+    for (c, e) in clips.iter().zip(&envelopes) {
+        println!(
+            "{}: {:.2} s, {} Hz, {} channel(s); envelope of {} points (RMS of {} samples)",
+            c.name,
+            c.seconds(),
+            c.sample_rate,
+            c.channels,
+            e.len(),
+            c.hop(hop_ms)
+        );
+    }
+    let m = dtw::pairwise(&envelopes, window, &NoProgress)?;
+    let names: Vec<&str> = clips.iter().map(|c| c.name.as_str()).collect();
+    let w = names.iter().map(|n| n.len()).max().unwrap_or(4).max(8);
+    println!(
+        "{:<w$} {}",
+        "",
+        names
+            .iter()
+            .map(|n| format!("{n:>w$}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    for (i, row) in m.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|v| format!("{:>w$}", crate::format::short(*v)))
+            .collect();
+        println!("{:<w$} {}", names[i], cells.join(" "));
+    }
+    if let Some(out) = out {
+        let mut columns = vec![Column::new("clip".into(), &names)];
+        for (j, n) in names.iter().enumerate() {
+            columns.push(Column::new(
+                (*n).into(),
+                m.iter().map(|r| r[j]).collect::<Vec<_>>(),
+            ));
+        }
+        export::write_table(&DataFrame::new_infer_height(columns)?, out)?;
+    }
+    Ok(())
 }
 
 fn read_labelled(path: &Path, znorm: bool) -> Result<LabelledSeries> {

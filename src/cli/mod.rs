@@ -86,7 +86,7 @@ pub struct GenArgs {
     pub rows: Option<usize>,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Output file: .csv or .parquet.
+    /// Output file (.csv or .parquet), or a folder for generators of files.
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -254,7 +254,17 @@ fn generate(args: &GenArgs) -> Result<()> {
         );
     };
     let rows = args.rows.unwrap_or(g.default_rows);
-    let df = (g.make)(rows, args.seed)?;
-    export::write_table(&df, &args.out)?;
+    match g.make {
+        generators::Make::Table(make) => export::write_table(&make(rows, args.seed)?, &args.out)?,
+        generators::Make::Files(make) => {
+            std::fs::create_dir_all(&args.out)
+                .with_context(|| format!("{}: cannot create", args.out.display()))?;
+            for (name, bytes) in make().map_err(anyhow::Error::msg)? {
+                let path = args.out.join(name);
+                export::write_atomic(&path, |w| std::io::Write::write_all(w, &bytes))
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
+            }
+        }
+    }
     Ok(())
 }

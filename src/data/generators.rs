@@ -11,7 +11,26 @@ pub struct Generator {
     pub kind: &'static str,
     pub about: &'static str,
     pub default_rows: usize,
-    pub make: fn(rows: usize, seed: u64) -> PolarsResult<DataFrame>,
+    pub make: Make,
+}
+
+/// What a generator makes: a table (written to `--out FILE`) or named files (into `--out DIR`).
+pub enum Make {
+    Table(fn(rows: usize, seed: u64) -> PolarsResult<DataFrame>),
+    Files(fn() -> Result<Vec<(String, Vec<u8>)>, String>),
+}
+
+/// The DTW audio demo's WAV clips (8 kHz mono): a melody, the same melody 1.5x slower, and a
+/// different one.
+fn clips() -> Result<Vec<(String, Vec<u8>)>, String> {
+    super::audio::sample_clips(8000)
+        .into_iter()
+        .map(|(name, samples)| {
+            super::audio::wav_bytes(&samples, 8000)
+                .map(|b| (name, b))
+                .map_err(|e| e.to_string())
+        })
+        .collect()
 }
 
 pub const GENERATORS: &[Generator] = &[
@@ -20,21 +39,28 @@ pub const GENERATORS: &[Generator] = &[
         about: "a mixed table (id, group, value, amount, flag) with skewed groups, a normal \
                 value with 2% nulls and a heavy-tailed amount; for trying the Data panel",
         default_rows: 10_000,
-        make: mixed_table,
+        make: Make::Table(mixed_table),
     },
     Generator {
         kind: "weekly-sales",
         about: "products x 52 weeks (Product_Code, W0..W51) like the UCI sales table: some \
                 follow the capacity curve shifted by 0-2 weeks, some are flat, the rest noisy",
         default_rows: 811,
-        make: super::weekly::weekly_sales,
+        make: Make::Table(super::weekly::weekly_sales),
     },
     Generator {
         kind: "capacity",
         about: "the factory's weekly capacity curve (week, capacity), the DTW demo's pattern; \
                 rows = weeks",
         default_rows: 52,
-        make: super::weekly::capacity_table,
+        make: Make::Table(super::weekly::capacity_table),
+    },
+    Generator {
+        kind: "clips",
+        about: "three WAV clips for the DTW audio demo: a melody, the same melody 1.5x slower, \
+                and a different one (--out is a folder; rows and seed are not used)",
+        default_rows: 3,
+        make: Make::Files(clips),
     },
 ];
 

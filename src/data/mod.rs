@@ -2,6 +2,7 @@
 //! crate (properties become a table, geometries are kept beside it for maps). Loading is plain
 //! blocking code; the app runs it as a job, the CLI calls it directly.
 
+pub mod audio;
 mod csv;
 mod error;
 pub mod generators;

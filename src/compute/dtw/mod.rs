@@ -10,7 +10,9 @@ mod search;
 
 pub use band::{Window, WindowError};
 pub use bounds::{Envelope, lb_keogh_sq, lb_kim_sq};
-pub use search::{SweepRow, classify_1nn, nearest, nearest_brute_force, one_against_many, sweep};
+pub use search::{
+    SweepRow, classify_1nn, nearest, nearest_brute_force, one_against_many, pairwise, sweep,
+};
 
 use band::Band;
 

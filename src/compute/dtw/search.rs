@@ -142,3 +142,34 @@ pub fn sweep(
     }
     Ok(rows)
 }
+
+/// All pairwise DTW distances (a symmetric matrix with zeros on the diagonal), in parallel.
+pub fn pairwise(
+    series: &[Vec<f64>],
+    window: Window,
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f64>>, Cancelled> {
+    let n = series.len();
+    let pairs: Vec<(usize, usize)> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .collect();
+    let done = AtomicUsize::new(0);
+    let total = pairs.len().max(1);
+    let d: Vec<f64> = pairs
+        .par_iter()
+        .map(|&(i, j)| {
+            check(progress)?;
+            let (a, b) = (&series[i], &series[j]);
+            let v = distance_sq(a, b, window.cells(a.len(), b.len()), f64::INFINITY).sqrt();
+            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress.report(k as f32 / total as f32, "pairwise DTW");
+            Ok(v)
+        })
+        .collect::<Result<_, Cancelled>>()?;
+    let mut m = vec![vec![0.0; n]; n];
+    for (&(i, j), v) in pairs.iter().zip(d) {
+        m[i][j] = v;
+        m[j][i] = v;
+    }
+    Ok(m)
+}

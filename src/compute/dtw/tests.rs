@@ -175,3 +175,20 @@ fn znorm_gives_mean_zero_and_unit_deviation() {
     znorm(&mut flat);
     assert_eq!(flat, vec![0.0; 3]);
 }
+
+#[test]
+fn pairwise_is_symmetric_and_matches_single_distances() {
+    let mut rng = ChaCha8Rng::seed_from_u64(6);
+    let series: Vec<Vec<f64>> = (0..7).map(|k| walk(&mut rng, 20 + k)).collect();
+    let m = pairwise(&series, Window::Cells(2), &crate::compute::NoProgress).unwrap();
+    for i in 0..7 {
+        assert_eq!(m[i][i], 0.0);
+        for j in 0..7 {
+            assert_eq!(m[i][j], m[j][i]);
+            if i != j {
+                let w = Window::Cells(2).cells(series[i].len(), series[j].len());
+                assert_eq!(m[i][j], distance(&series[i], &series[j], w));
+            }
+        }
+    }
+}
