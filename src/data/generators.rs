@@ -17,12 +17,15 @@ pub struct Generator {
 /// What a generator makes: a table (written to `--out FILE`) or named files (into `--out DIR`).
 pub enum Make {
     Table(fn(rows: usize, seed: u64) -> PolarsResult<DataFrame>),
-    Files(fn() -> Result<Vec<(String, Vec<u8>)>, String>),
+    Files(fn() -> Result<Vec<NamedFile>, String>),
 }
+
+/// A generated file: its name and its bytes.
+pub type NamedFile = (String, Vec<u8>);
 
 /// The DTW audio demo's WAV clips (8 kHz mono): a melody, the same melody 1.5x slower, and a
 /// different one.
-fn clips() -> Result<Vec<(String, Vec<u8>)>, String> {
+fn clips() -> Result<Vec<NamedFile>, String> {
     super::audio::sample_clips(8000)
         .into_iter()
         .map(|(name, samples)| {
