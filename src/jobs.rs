@@ -157,9 +157,11 @@ impl JobRunner {
                     Ok(Err(e)) => Err(JobError::Failed(format!("{e:#}"))),
                     Err(payload) => Err(JobError::Panicked(panic_message(&*payload))),
                 };
-                remove(&active, ctx.shared.id);
-                // The receiver may be gone (cancelled, or the app closed): nothing to tell.
+                // Send before leaving the active list, so that "no job running" implies every
+                // result is already waiting in its handle. The receiver may be gone (cancelled,
+                // or the app closed): nothing to tell then.
                 let _ = tx.send(outcome);
+                remove(&active, ctx.shared.id);
                 repaint();
             });
         if let Err(e) = spawned {

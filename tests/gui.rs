@@ -359,3 +359,17 @@ fn dtw_panel_sweeps_and_classifies() {
     h.get_by_label("actual 1");
     snapshot(&mut h, "dtw_classify");
 }
+
+#[test]
+fn dtw_panel_compares_audio_clips() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("DTW").click();
+    settle(&mut h);
+    h.get_by_label("Audio").click();
+    settle(&mut h);
+    h.get_by_label("Compare clips").click();
+    settle(&mut h);
+    h.get_by_label("Pairwise DTW distances");
+    h.get_by_label_contains("melody-slow.wav: 1.50 s at 8000 Hz");
+    snapshot(&mut h, "dtw_audio");
+}

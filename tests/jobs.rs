@@ -102,7 +102,7 @@ fn a_panic_fails_only_its_job() {
         })
         .unwrap();
     assert_eq!(h.wait(), Err(JobError::Panicked("boom at row 7".into())));
-    assert!(jobs.active().is_empty());
+    wait_until("the job to leave the list", || jobs.active().is_empty());
     let h = jobs.spawn("boom", "again", |_| Ok("fine")).unwrap();
     assert_eq!(h.wait(), Ok("fine"));
 }
@@ -145,7 +145,11 @@ fn the_same_job_is_not_started_twice() {
     );
     go.store(true, Ordering::SeqCst);
     assert_eq!(first.wait(), Ok(1));
-    // Once it has ended, the same key may run again.
+    // Once it has ended (its result is delivered first, then it leaves the list), the same
+    // key may run again.
+    wait_until("the job to leave the list", || {
+        !jobs.is_running("load:/data/x.csv")
+    });
     assert_eq!(
         jobs.spawn("load:/data/x.csv", "again", |_| Ok(4))
             .unwrap()

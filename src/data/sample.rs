@@ -38,3 +38,19 @@ pub fn load_all() -> super::DataResult<Vec<super::Dataset>> {
 /// The UCR GunPoint train and test series (`.ts` text), for the DTW panel's classification.
 pub const GUNPOINT_TRAIN: &str = include_str!("../../sample-data/GunPoint_TRAIN.ts");
 pub const GUNPOINT_TEST: &str = include_str!("../../sample-data/GunPoint_TEST.ts");
+
+/// The DTW audio demo's clips (made by `playbook gen clips`).
+pub const CLIPS: &[(&str, &[u8])] = &[
+    (
+        "melody.wav",
+        include_bytes!("../../sample-data/clips/melody.wav"),
+    ),
+    (
+        "melody-slow.wav",
+        include_bytes!("../../sample-data/clips/melody-slow.wav"),
+    ),
+    (
+        "other.wav",
+        include_bytes!("../../sample-data/clips/other.wav"),
+    ),
+];

@@ -2,6 +2,7 @@
 //! a curve from another dataset, or numbers typed in) even when peaks come early or late; sweep
 //! the stretch factor; classify labelled series with 1-NN DTW. Every computation is a job.
 
+mod audio;
 mod classify;
 mod matching;
 mod runs;
@@ -33,6 +34,7 @@ pub enum View {
     Match,
     Sweep,
     Classify,
+    Audio,
 }
 
 /// What the panel remembers across restarts.
@@ -50,6 +52,9 @@ pub struct Saved {
     pub top_n: usize,
     pub z_threshold: f64,
     pub classify_window: f64,
+    pub audio_files: Vec<std::path::PathBuf>,
+    pub audio_window: f64,
+    pub hop_ms: f64,
 }
 
 impl Default for Saved {
@@ -66,6 +71,9 @@ impl Default for Saved {
             top_n: 8,
             z_threshold: 2.0,
             classify_window: 0.0,
+            audio_files: Vec::new(),
+            audio_window: 0.1,
+            hop_ms: 10.0,
         }
     }
 }
@@ -85,6 +93,8 @@ pub struct DtwPanel {
     path: Slot<(u64, usize), WarpingPath>,
     sweep: Slot<u64, Vec<SweepRow>>,
     classify: Slot<(u64, bool), classify::Outcome>,
+    audio: audio::AudioState,
+    audio_result: Slot<u64, audio::Outcome>,
 }
 
 impl Panel for DtwPanel {
@@ -102,10 +112,12 @@ impl Panel for DtwPanel {
             self.path.poll(),
             self.sweep.poll(),
             self.classify.poll(),
+            self.audio_result.poll(),
         ];
         for e in errors.into_iter().flatten() {
             ctx.notices.error(e.to_string());
         }
+        audio::logic(self, ctx);
         // Keep a summary of each finished run, once.
         if let Some(r) = self.run.latest()
             && self.runs.last().is_none_or(|s| s.run != r.run)
@@ -121,12 +133,14 @@ impl Panel for DtwPanel {
             ui.selectable_value(v, View::Match, "Match a pattern");
             ui.selectable_value(v, View::Sweep, "Stretch sweep");
             ui.selectable_value(v, View::Classify, "Classify");
+            ui.selectable_value(v, View::Audio, "Audio");
         });
         ui.separator();
         match self.saved.view {
             View::Match => matching::ui(self, ui, ctx),
             View::Sweep => matching::sweep_ui(self, ui, ctx),
             View::Classify => classify::ui(self, ui, ctx),
+            View::Audio => audio::ui(self, ui, ctx),
         }
     }
 
