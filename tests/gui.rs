@@ -373,3 +373,45 @@ fn dtw_panel_compares_audio_clips() {
     h.get_by_label_contains("melody-slow.wav: 1.50 s at 8000 Hz");
     snapshot(&mut h, "dtw_audio");
 }
+
+#[test]
+fn dtw_panel_classifies_tables_from_the_catalog() {
+    // GunPoint written as two CSV tables with a label column.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for name in ["GunPoint_TRAIN.ts", "GunPoint_TEST.ts"] {
+        let s = playbook::data::ucr::read_ts(&crate::sample(name)).unwrap();
+        let mut text = String::from("label");
+        for t in 0..s.series[0].len() {
+            text.push_str(&format!(",t{t}"));
+        }
+        text.push('\n');
+        for (l, x) in s.labels.iter().zip(&s.series) {
+            text.push_str(l);
+            for v in x {
+                text.push_str(&format!(",{v}"));
+            }
+            text.push('\n');
+        }
+        let path = dir.path().join(name.replace(".ts", ".csv"));
+        std::fs::write(&path, text).unwrap();
+        files.push(path);
+    }
+    let mut settings = Settings::default();
+    settings.panel = "dtw".into();
+    settings.open_files = files;
+    settings.panels.insert(
+        "dtw".into(),
+        serde_json::json!({
+            "view": "Classify",
+            "classify_tables": true,
+            "train_dataset": "GunPoint_TRAIN.csv",
+            "test_dataset": "GunPoint_TEST.csv",
+            "classify_window": 1.0
+        }),
+    );
+    let mut h = harness(settings);
+    h.get_by_label("Run classification").click();
+    settle(&mut h);
+    h.get_by_label("Error rate 0.0933 (14 of 150 wrong)");
+}

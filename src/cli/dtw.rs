@@ -150,12 +150,16 @@ impl WindowArgs {
 
 #[derive(Args, Debug)]
 pub struct ClassifyArgs {
-    /// Labelled training series (.ts).
+    /// Labelled training series: a UCR .ts file, or a table (.csv, .parquet) with a label
+    /// column and one column per time step.
     #[arg(long)]
     pub train: PathBuf,
-    /// Labelled test series (.ts).
+    /// Labelled test series, in the same forms as --train.
     #[arg(long)]
     pub test: PathBuf,
+    /// The label column of table inputs.
+    #[arg(long, default_value = "label")]
+    pub label_col: String,
     #[command(flatten)]
     pub window: WindowArgs,
     /// Z-normalise every series first.
@@ -293,8 +297,17 @@ fn audio(
     Ok(())
 }
 
-fn read_labelled(path: &Path, znorm: bool) -> Result<LabelledSeries> {
-    let mut s = ucr::read_ts(path)?;
+/// Labelled series from a `.ts` file or from a table with a label column.
+pub fn read_labelled(path: &Path, label_col: &str, znorm: bool) -> Result<LabelledSeries> {
+    let is_ts = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("ts"));
+    let mut s = if is_ts {
+        ucr::read_ts(path)?
+    } else {
+        let ds = data::load_path(path)?;
+        series::labelled(&ds.name, &ds.frame, label_col)?
+    };
     if s.labels.iter().any(String::is_empty) {
         bail!("{}: the series have no class labels", path.display());
     }
@@ -306,8 +319,8 @@ fn read_labelled(path: &Path, znorm: bool) -> Result<LabelledSeries> {
 
 fn classify(args: &ClassifyArgs) -> Result<()> {
     let window = args.window.get()?;
-    let train = read_labelled(&args.train, args.znorm)?;
-    let test = read_labelled(&args.test, args.znorm)?;
+    let train = read_labelled(&args.train, &args.label_col, args.znorm)?;
+    let test = read_labelled(&args.test, &args.label_col, args.znorm)?;
     let started = Instant::now();
     let hits = dtw::classify_1nn(&train.series, &test.series, window, &NoProgress)?;
     let seconds = started.elapsed().as_secs_f64();

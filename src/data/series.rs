@@ -90,6 +90,25 @@ pub fn wide(file: &str, df: &DataFrame, id_col: &str) -> DataResult<NamedSeries>
     Ok(NamedSeries { ids, series })
 }
 
+/// Labelled wide layout: `label_col` holds each row's class, every other column is a time step.
+pub fn labelled(
+    file: &str,
+    df: &DataFrame,
+    label_col: &str,
+) -> DataResult<super::ucr::LabelledSeries> {
+    let named = wide(file, df, label_col)?;
+    if let Some(k) = named.ids.iter().position(String::is_empty) {
+        return Err(DataError::Other(format!(
+            "{file}: row {} has no label in column '{label_col}'",
+            k + 1
+        )));
+    }
+    Ok(super::ucr::LabelledSeries {
+        labels: named.ids,
+        series: named.series,
+    })
+}
+
 /// Long layout: one row per (id, time, value); each series is sorted by time.
 pub fn long(
     file: &str,

@@ -2,12 +2,13 @@
 //! at a chosen window: the error rate and the confusion matrix (actual x predicted).
 
 use std::path::Path;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
 use super::DtwPanel;
 use crate::compute::dtw::{self, Window};
-use crate::data::{sample, ucr};
+use crate::data::{Dataset, sample, series, ucr};
 use crate::format::short;
 use crate::panels::{PanelCtx, save};
 
@@ -39,10 +40,39 @@ impl Outcome {
     }
 }
 
-fn run(window: f64, znorm: bool, job: &dyn crate::compute::Progress) -> anyhow::Result<Outcome> {
+/// Which labelled series to classify.
+pub enum Source {
+    /// The UCR GunPoint train and test files bundled with Playbook.
+    GunPoint,
+    /// Two tables from the catalog with a label column and one column per time step.
+    Tables {
+        train: Arc<Dataset>,
+        test: Arc<Dataset>,
+        label_col: String,
+    },
+}
+
+fn run(
+    source: Source,
+    window: f64,
+    znorm: bool,
+    job: &dyn crate::compute::Progress,
+) -> anyhow::Result<Outcome> {
     let w = Window::Fraction(window).validate()?;
-    let mut train = ucr::parse_ts(Path::new("GunPoint_TRAIN.ts"), sample::GUNPOINT_TRAIN)?;
-    let mut test = ucr::parse_ts(Path::new("GunPoint_TEST.ts"), sample::GUNPOINT_TEST)?;
+    let (mut train, mut test) = match &source {
+        Source::GunPoint => (
+            ucr::parse_ts(Path::new("GunPoint_TRAIN.ts"), sample::GUNPOINT_TRAIN)?,
+            ucr::parse_ts(Path::new("GunPoint_TEST.ts"), sample::GUNPOINT_TEST)?,
+        ),
+        Source::Tables {
+            train,
+            test,
+            label_col,
+        } => (
+            series::labelled(&train.name, &train.frame, label_col)?,
+            series::labelled(&test.name, &test.frame, label_col)?,
+        ),
+    };
     if znorm {
         train.series.iter_mut().for_each(|s| dtw::znorm(s));
         test.series.iter_mut().for_each(|s| dtw::znorm(s));
@@ -74,21 +104,57 @@ fn run(window: f64, znorm: bool, job: &dyn crate::compute::Progress) -> anyhow::
 }
 
 pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
-    ui.label(
-        "1-NN classification of the UCR GunPoint series (50 train, 150 test, two classes) with DTW.",
-    );
+    ui.horizontal(|ui| {
+        ui.label("Series:");
+        let g = &mut p.saved.classify_tables;
+        ui.selectable_value(g, false, "Bundled UCR GunPoint (50 train, 150 test)");
+        ui.selectable_value(g, true, "Tables");
+        if p.saved.classify_tables {
+            super::matching::dataset_picker(ui, ctx, "Train", &mut p.saved.train_dataset);
+            super::matching::dataset_picker(ui, ctx, "Test", &mut p.saved.test_dataset);
+            ui.add(egui::TextEdit::singleline(&mut p.saved.label_col).desired_width(70.0))
+                .on_hover_text("Label column of both tables");
+        }
+    });
     ui.horizontal(|ui| {
         ui.add(egui::Slider::new(&mut p.saved.classify_window, 0.0..=1.0).text("Window"));
         ui.checkbox(&mut p.saved.znorm, "Z-normalise");
         if ui.button("Run classification").clicked() {
             let (w, z) = (p.saved.classify_window, p.saved.znorm);
-            p.classify.request(
-                ctx.jobs,
-                (w.to_bits(), z),
-                format!("dtw:classify:{w}:{z}"),
-                "DTW 1-NN classification".into(),
-                move |job| run(w, z, job),
-            );
+            let source = if p.saved.classify_tables {
+                let find = |name: &str| {
+                    ctx.catalog
+                        .entries()
+                        .iter()
+                        .find(|e| e.data.name == name)
+                        .map(|e| e.data.clone())
+                };
+                match (find(&p.saved.train_dataset), find(&p.saved.test_dataset)) {
+                    (Some(train), Some(test)) => Some(Source::Tables {
+                        train,
+                        test,
+                        label_col: p.saved.label_col.clone(),
+                    }),
+                    _ => None,
+                }
+            } else {
+                Some(Source::GunPoint)
+            };
+            match source {
+                Some(source) => {
+                    p.next_run += 1;
+                    p.classify.request(
+                        ctx.jobs,
+                        p.next_run,
+                        format!("dtw:classify:{}", p.next_run),
+                        "DTW 1-NN classification".into(),
+                        move |job| run(source, w, z, job),
+                    );
+                }
+                None => ctx
+                    .notices
+                    .error("Classify: choose open train and test tables"),
+            }
         }
         if p.classify.is_pending() {
             ui.spinner();

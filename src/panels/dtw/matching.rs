@@ -19,7 +19,12 @@ use crate::panels::{PanelCtx, save};
 /// The stretch factors of a sweep (the list).
 pub const SWEEP: [f64; 7] = [0.0, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5];
 
-fn dataset_picker(ui: &mut egui::Ui, ctx: &PanelCtx<'_>, label: &str, choice: &mut String) {
+pub(super) fn dataset_picker(
+    ui: &mut egui::Ui,
+    ctx: &PanelCtx<'_>,
+    label: &str,
+    choice: &mut String,
+) {
     egui::ComboBox::from_label(label)
         .selected_text(choice.clone())
         .show_ui(ui, |ui| {
