@@ -397,9 +397,11 @@ fn dtw_panel_classifies_tables_from_the_catalog() {
         std::fs::write(&path, text).unwrap();
         files.push(path);
     }
-    let mut settings = Settings::default();
-    settings.panel = "dtw".into();
-    settings.open_files = files;
+    let mut settings = Settings {
+        panel: "dtw".into(),
+        open_files: files,
+        ..Default::default()
+    };
     settings.panels.insert(
         "dtw".into(),
         serde_json::json!({
