@@ -417,3 +417,41 @@ fn dtw_panel_classifies_tables_from_the_catalog() {
     settle(&mut h);
     h.get_by_label("Error rate 0.0933 (14 of 150 wrong)");
 }
+
+#[test]
+fn dtw_panel_reads_long_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("long.csv");
+    let mut text = String::from("sku,week,units\n");
+    for (sku, shift) in [("a", 0), ("b", 1), ("c", 5)] {
+        for t in 0..12 {
+            let v = if (t + shift) % 12 == 6 { 10 } else { 1 };
+            text.push_str(&format!("{sku},{t},{v}\n"));
+        }
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut settings = Settings {
+        panel: "dtw".into(),
+        open_files: vec![file],
+        ..Default::default()
+    };
+    settings.panels.insert(
+        "dtw".into(),
+        serde_json::json!({
+            "series_dataset": "long.csv",
+            "layout": {"Long": {"id": "sku", "time": "week", "value": "units"}},
+            "source": "Typed",
+            "typed": "1,1,1,1,1,1,10,1,1,1,1,1",
+            "window": 0.1
+        }),
+    );
+    let mut h = harness(settings);
+    h.get_by_label("Run").click();
+    settle(&mut h);
+    h.get_by_label_contains("3 series of long.csv against typed pattern");
+    // "a" matches exactly; "b" is one step early, within the band. (With three series each
+    // one is in both the closest and the furthest list.)
+    assert!(h.query_all_by_label("a  0").count() >= 1);
+    assert!(h.query_all_by_label("b  0").count() >= 1);
+    assert_eq!(h.query_all_by_label("c  0").count(), 0);
+}

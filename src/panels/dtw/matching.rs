@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::runs::{self, PatternSpec, RunInputs, RunResult};
+use super::runs::{self, Layout, PatternSpec, RunInputs, RunResult};
 use super::{DtwPanel, PatternSource};
 use crate::chart::{Chart, Line};
 use crate::compute::NoProgress;
@@ -38,6 +38,36 @@ pub(super) fn dataset_picker(
 fn inputs_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
     ui.horizontal(|ui| {
         dataset_picker(ui, ctx, "Series table", &mut p.saved.series_dataset);
+        let long = matches!(p.saved.layout, Layout::Long { .. });
+        if ui
+            .selectable_label(!long, "Wide")
+            .on_hover_text("An id column, then one column per time step")
+            .clicked()
+        {
+            p.saved.layout = Layout::Wide;
+        }
+        if ui
+            .selectable_label(long, "Long")
+            .on_hover_text("One row per id, time and value")
+            .clicked()
+            && !long
+        {
+            p.saved.layout = Layout::Long {
+                id: "id".into(),
+                time: "time".into(),
+                value: "value".into(),
+            };
+        }
+        if let Layout::Long { id, time, value } = &mut p.saved.layout {
+            for (text, hint) in [
+                (id, "id column"),
+                (time, "time column"),
+                (value, "value column"),
+            ] {
+                ui.add(egui::TextEdit::singleline(text).desired_width(70.0))
+                    .on_hover_text(hint);
+            }
+        }
         ui.separator();
         ui.label("Pattern:");
         let s = &mut p.saved.source;
@@ -81,6 +111,7 @@ fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>, run: u64) -> Result<RunInputs, 
     Ok(RunInputs {
         run,
         series: find(&p.saved.series_dataset)?,
+        layout: p.saved.layout.clone(),
         pattern,
         window: p.saved.window,
         znorm: p.saved.znorm,
@@ -312,8 +343,12 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
                     format!("dtw:sweep:{}", p.next_run),
                     "DTW stretch sweep".into(),
                     move |job| {
-                        let (named, pattern, _) =
-                            runs::prepare(&inputs.series, &inputs.pattern, inputs.znorm)?;
+                        let (named, pattern, _) = runs::prepare(
+                            &inputs.series,
+                            &inputs.layout,
+                            &inputs.pattern,
+                            inputs.znorm,
+                        )?;
                         Ok(dtw::sweep(&pattern, &named.series, &SWEEP, job)?)
                     },
                 ),

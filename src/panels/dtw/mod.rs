@@ -43,6 +43,7 @@ pub enum View {
 pub struct Saved {
     pub view: View,
     pub series_dataset: String,
+    pub layout: runs::Layout,
     pub source: PatternSource,
     pub pattern_id: String,
     pub curve_dataset: String,
@@ -67,6 +68,7 @@ impl Default for Saved {
         Self {
             view: View::Match,
             series_dataset: "weekly_sales.csv".into(),
+            layout: runs::Layout::Wide,
             source: PatternSource::Curve,
             pattern_id: String::new(),
             curve_dataset: "capacity.csv".into(),

@@ -16,10 +16,24 @@ pub enum PatternSpec {
     Typed(String),
 }
 
+/// How the series table is laid out.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Layout {
+    /// First column names the series, every other column is a time step.
+    Wide,
+    /// One row per (id, time, value), in these columns.
+    Long {
+        id: String,
+        time: String,
+        value: String,
+    },
+}
+
 /// Everything a run needs, owned, so the job never touches the UI's state.
 pub struct RunInputs {
     pub run: u64,
     pub series: Arc<Dataset>,
+    pub layout: Layout,
     pub pattern: PatternSpec,
     pub window: f64,
     pub znorm: bool,
@@ -63,16 +77,22 @@ pub fn parse_typed(text: &str) -> Result<Vec<f64>> {
 /// The table's series (wide layout, first column as id) and the pattern, z-normalised if asked.
 pub fn prepare(
     data: &Dataset,
+    layout: &Layout,
     pattern: &PatternSpec,
     znorm: bool,
 ) -> Result<(series::NamedSeries, Vec<f64>, String)> {
-    let id_col = data
-        .frame
-        .get_column_names()
-        .first()
-        .map(|c| c.to_string())
-        .with_context(|| format!("{}: no columns", data.name))?;
-    let mut named = series::wide(&data.name, &data.frame, &id_col)?;
+    let mut named = match layout {
+        Layout::Wide => {
+            let id_col = data
+                .frame
+                .get_column_names()
+                .first()
+                .map(|c| c.to_string())
+                .with_context(|| format!("{}: no columns", data.name))?;
+            series::wide(&data.name, &data.frame, &id_col)?
+        }
+        Layout::Long { id, time, value } => series::long(&data.name, &data.frame, id, time, value)?,
+    };
     let (mut values, name) = match pattern {
         PatternSpec::Series(id) => (named.find(&data.name, id)?.to_vec(), id.clone()),
         PatternSpec::Curve(curve) => (
@@ -90,7 +110,12 @@ pub fn prepare(
 
 pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> {
     let window = Window::Fraction(inputs.window).validate()?;
-    let (named, pattern, pattern_name) = prepare(&inputs.series, &inputs.pattern, inputs.znorm)?;
+    let (named, pattern, pattern_name) = prepare(
+        &inputs.series,
+        &inputs.layout,
+        &inputs.pattern,
+        inputs.znorm,
+    )?;
     let distances = dtw::one_against_many(&pattern, &named.series, window, progress)?;
     let zscores = stats::zscores(&distances);
     let mut order: Vec<usize> = (0..distances.len()).collect();
