@@ -247,3 +247,48 @@ fn classify_reads_tables_with_a_label_column() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["errors"], 14);
 }
+
+#[test]
+fn bad_series_tables_are_clear_errors() {
+    let run = |input: &std::path::Path, extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
+            .args([
+                "dtw",
+                "distances",
+                "--input",
+                input.to_str().unwrap(),
+                "--out",
+                "/tmp/never.csv",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let sales = sample("weekly_sales.csv");
+    let e = run(&sales, &["--pattern", "P99999"]);
+    assert!(
+        e.contains("weekly_sales.csv: no series with id 'P99999'"),
+        "{e}"
+    );
+    let (_d, ragged) = temp_file("ragged.csv", b"id,w0,w1\na,1,2\nb,3,\n");
+    let e = run(&ragged, &["--pattern", "a"]);
+    assert!(
+        e.contains("ragged.csv: series 'b' is ragged: 1 of 2 values missing"),
+        "{e}"
+    );
+    let (_d, text) = temp_file("text.csv", b"id,w0,w1\na,1,x\nb,3,4\n");
+    let e = run(&text, &["--pattern", "a"]);
+    assert!(
+        e.contains("text.csv: column 'w1' is str, not numeric"),
+        "{e}"
+    );
+    let (_d, empty) = temp_file("only-ids.csv", b"id\na\nb\n");
+    let e = run(&empty, &["--pattern", "a"]);
+    assert!(e.contains("only-ids.csv: no time-step columns"), "{e}");
+    let (_d, pattern) = temp_file("pattern.csv", b"week,capacity\n");
+    let e = run(&sales, &["--pattern-file", pattern.to_str().unwrap()]);
+    assert!(e.contains("pattern.csv"), "{e}");
+    assert!(!std::path::Path::new("/tmp/never.csv").exists());
+}

@@ -209,14 +209,7 @@ pub fn run(command: DtwCommand) -> Result<()> {
             }
             let (named, pattern) = load_series(&input)?;
             let rows = dtw::sweep(&pattern, &named.series, &windows, &NoProgress)?;
-            let col = |f: fn(&dtw::SweepRow) -> f64| rows.iter().map(f).collect::<Vec<_>>();
-            let df = DataFrame::new_infer_height(vec![
-                Column::new("window".into(), col(|r| r.window)),
-                Column::new("median".into(), col(|r| r.median)),
-                Column::new("mean".into(), col(|r| r.mean)),
-                Column::new("min".into(), col(|r| r.min)),
-                Column::new("max".into(), col(|r| r.max)),
-            ])?;
+            let df = dtw::sweep_table(&rows)?;
             export::write_table(&df, &out)?;
             for r in &rows {
                 println!(

@@ -33,6 +33,24 @@ impl Clip {
             .collect()
     }
 
+    /// The waveform for drawing: (seconds, min) and (seconds, max) of each of about `buckets`
+    /// stretches of samples, so a line through them fills the wave's outline.
+    pub fn waveform(&self, buckets: usize) -> Vec<(f64, f64)> {
+        let per = (self.samples.len() / buckets.max(1)).max(1);
+        let rate = f64::from(self.sample_rate.max(1));
+        self.samples
+            .chunks(per)
+            .enumerate()
+            .flat_map(|(k, w)| {
+                let t = (k * per) as f64 / rate;
+                let (lo, hi) = w
+                    .iter()
+                    .fold((f32::MAX, f32::MIN), |(a, b), &s| (a.min(s), b.max(s)));
+                [(t, f64::from(lo)), (t, f64::from(hi))]
+            })
+            .collect()
+    }
+
     /// Samples per envelope point.
     pub fn hop(&self, hop_ms: f64) -> usize {
         ((f64::from(self.sample_rate) * hop_ms / 1000.0).round() as usize).max(1)
@@ -168,6 +186,10 @@ mod tests {
         assert_eq!(env.len(), 50);
         // A steady sine of amplitude 0.5 has RMS 0.5 / sqrt(2).
         assert!((env[25] - 0.5 / 2f64.sqrt()).abs() < 0.01, "{}", env[25]);
+        let wave = clip.waveform(100);
+        assert_eq!(wave.len(), 200);
+        let peak = wave.iter().map(|p| p.1).fold(0.0, f64::max);
+        assert!((peak - 0.5).abs() < 0.01, "{peak}");
     }
 
     #[test]

@@ -150,5 +150,18 @@ pub fn distance_table(
     ])
 }
 
+/// A sweep as a table: window,median,mean,min,max.
+pub fn sweep_table(rows: &[SweepRow]) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::*;
+    let col = |f: fn(&SweepRow) -> f64| rows.iter().map(f).collect::<Vec<_>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("window".into(), col(|r| r.window)),
+        Column::new("median".into(), col(|r| r.median)),
+        Column::new("mean".into(), col(|r| r.mean)),
+        Column::new("min".into(), col(|r| r.min)),
+        Column::new("max".into(), col(|r| r.max)),
+    ])
+}
+
 #[cfg(test)]
 mod tests;

@@ -22,6 +22,8 @@ pub struct Outcome {
     /// (seconds, sample rate, channels, samples per envelope point) per clip.
     pub info: Vec<(f64, u32, u16, usize)>,
     pub envelopes: Vec<Vec<f64>>,
+    /// Min/max outline of each clip's samples, for drawing.
+    pub waveforms: Vec<Vec<(f64, f64)>>,
     pub hop_ms: f64,
     pub matrix: Vec<Vec<f64>>,
 }
@@ -76,6 +78,7 @@ fn compare(
             .map(|c| (c.seconds(), c.sample_rate, c.channels, c.hop(hop_ms)))
             .collect(),
         envelopes,
+        waveforms: clips.iter().map(|c| c.waveform(800)).collect(),
         hop_ms,
         matrix,
     })
@@ -163,6 +166,21 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
             o.hop_ms
         ));
     }
+    let waves = o
+        .names
+        .iter()
+        .zip(&o.waveforms)
+        .map(|(n, w)| Line {
+            name: n.clone(),
+            points: w.clone(),
+        })
+        .collect();
+    let chart = Chart::lines("Waveforms", "seconds", "amplitude", waves, Vec::new());
+    ui.horizontal(|ui| {
+        ui.strong("Waveforms");
+        save::chart_buttons(ui, ctx, &chart, "dtw-audio-waveforms");
+    });
+    show_chart(ui, "dtw_waves", &chart, 160.0);
     let lines = o
         .names
         .iter()
@@ -187,7 +205,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         ui.strong("Envelopes");
         save::chart_buttons(ui, ctx, &chart, "dtw-audio-envelopes");
     });
-    show_chart(ui, "dtw_audio", &chart, 220.0);
+    show_chart(ui, "dtw_audio", &chart, 180.0);
     ui.strong("Pairwise DTW distances");
     egui::Grid::new("dtw_audio_matrix")
         .striped(true)

@@ -4,7 +4,8 @@
 
 use std::sync::Arc;
 
-use egui_extras::{Column, TableBuilder};
+use egui_extras::TableBuilder;
+use polars::prelude::{Column, DataFrame};
 
 use super::runs::{self, Layout, PatternSpec, RunInputs, RunResult};
 use super::{DtwPanel, PatternSource};
@@ -192,7 +193,7 @@ fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &R
     ui.separator();
     outliers_ui(p, ui, ctx, r);
     ui.separator();
-    history_ui(p, ui);
+    history_ui(p, ui, ctx);
 }
 
 fn ranked_list<'a>(
@@ -270,20 +271,43 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
         ui.strong("Outliers");
         ui.add(egui::Slider::new(&mut p.saved.z_threshold, 0.5..=4.0).text("|z| above"));
         ui.label(format!("{} of {}", rows.len(), r.order.len()));
-        let (ids, d) = (r.ids.clone(), r.distances.clone());
-        save::table_buttons(
-            ui,
-            ctx,
-            "all distances with z-scores",
-            "dtw-distances",
-            move || dtw::distance_table(&ids, &d),
-        );
+        let pick = |v: &[String]| rows.iter().map(|&k| v[k].clone()).collect::<Vec<_>>();
+        let ids = pick(&r.ids);
+        let d: Vec<f64> = rows.iter().map(|&k| r.distances[k]).collect();
+        let z: Vec<f64> = rows.iter().map(|&k| r.zscores[k]).collect();
+        save::table_buttons(ui, ctx, "the outliers", "dtw-outliers", move || {
+            DataFrame::new_infer_height(vec![
+                Column::new("id".into(), &ids),
+                Column::new("distance".into(), &d),
+                Column::new("zscore".into(), &z),
+            ])
+        });
+        let (all_ids, all_d) = (r.ids.clone(), r.distances.clone());
+        if ui
+            .button("Save all distances")
+            .on_hover_text("id, distance, zscore of every series, closest first (CSV)")
+            .clicked()
+        {
+            match dtw::distance_table(&all_ids, &all_d) {
+                Ok(df) => {
+                    if let Err(e) = ctx.exports.save(
+                        ctx.jobs,
+                        crate::app::Payload::Table(df),
+                        "dtw-distances",
+                        crate::app::SaveAs::Csv,
+                    ) {
+                        ctx.notices.error(e.to_string());
+                    }
+                }
+                Err(e) => ctx.notices.error(e.to_string()),
+            }
+        }
     });
     TableBuilder::new(ui)
         .id_salt("dtw_outliers")
         .striped(true)
         .max_scroll_height(160.0)
-        .columns(Column::initial(120.0), 3)
+        .columns(egui_extras::Column::initial(120.0), 3)
         .header(20.0, |mut h| {
             for t in ["id", "distance", "z-score"] {
                 h.col(|ui| {
@@ -303,8 +327,37 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
         });
 }
 
-fn history_ui(p: &DtwPanel, ui: &mut egui::Ui) {
-    ui.strong("Runs");
+fn history_ui(p: &DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    let runs = p.runs.clone();
+    ui.horizontal(|ui| {
+        ui.strong("Runs");
+        save::table_buttons(ui, ctx, "the run history", "dtw-runs", move || {
+            let col =
+                |f: fn(&super::runs::RunSummary) -> String| runs.iter().map(f).collect::<Vec<_>>();
+            DataFrame::new_infer_height(vec![
+                Column::new("run".into(), runs.iter().map(|r| r.run).collect::<Vec<_>>()),
+                Column::new("table".into(), col(|r| r.dataset.clone())),
+                Column::new("pattern".into(), col(|r| r.pattern_name.clone())),
+                Column::new(
+                    "stretch".into(),
+                    runs.iter().map(|r| r.window).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "znorm".into(),
+                    runs.iter().map(|r| r.znorm).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "series".into(),
+                    runs.iter().map(|r| r.n as u64).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "median".into(),
+                    runs.iter().map(|r| r.median).collect::<Vec<_>>(),
+                ),
+                Column::new("closest".into(), col(|r| r.closest.clone())),
+            ])
+        });
+    });
     egui::Grid::new("dtw_runs").striped(true).show(ui, |ui| {
         for t in [
             "#", "table", "pattern", "stretch", "z-norm", "series", "median", "closest",
@@ -379,6 +432,12 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
         save::chart_buttons(ui, ctx, &chart, "dtw-sweep");
     });
     show_chart(ui, "dtw_sweep", &chart, 260.0);
+    let table_rows = rows.clone();
+    ui.horizontal(|ui| {
+        save::table_buttons(ui, ctx, "the sweep table", "dtw-sweep", move || {
+            dtw::sweep_table(&table_rows)
+        });
+    });
     egui::Grid::new("dtw_sweep_table")
         .striped(true)
         .show(ui, |ui| {

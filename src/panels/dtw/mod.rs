@@ -149,9 +149,15 @@ impl Panel for DtwPanel {
         ui.separator();
         match self.saved.view {
             View::Match => matching::ui(self, ui, ctx),
-            View::Sweep => matching::sweep_ui(self, ui, ctx),
-            View::Classify => classify::ui(self, ui, ctx),
-            View::Audio => audio::ui(self, ui, ctx),
+            View::Sweep => {
+                egui::ScrollArea::vertical().show(ui, |ui| matching::sweep_ui(self, ui, ctx));
+            }
+            View::Classify => {
+                egui::ScrollArea::vertical().show(ui, |ui| classify::ui(self, ui, ctx));
+            }
+            View::Audio => {
+                egui::ScrollArea::vertical().show(ui, |ui| audio::ui(self, ui, ctx));
+            }
         }
     }
 
