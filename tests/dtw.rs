@@ -214,25 +214,8 @@ fn audio_clips_at_two_speeds_are_closest() {
 fn classify_reads_tables_with_a_label_column() {
     // GunPoint as CSV tables (label, t0..t149) gives the same error rate as the .ts files.
     let dir = tempfile::tempdir().unwrap();
-    let to_csv = |name: &str| {
-        let s = playbook::data::ucr::read_ts(&sample(name)).unwrap();
-        let mut text = String::from("label");
-        for t in 0..s.series[0].len() {
-            text.push_str(&format!(",t{t}"));
-        }
-        text.push('\n');
-        for (l, x) in s.labels.iter().zip(&s.series) {
-            text.push_str(&format!("g{l}"));
-            for v in x {
-                text.push_str(&format!(",{v}"));
-            }
-            text.push('\n');
-        }
-        let path = dir.path().join(name.replace(".ts", ".csv"));
-        std::fs::write(&path, text).unwrap();
-        path
-    };
-    let (train, test) = (to_csv("GunPoint_TRAIN.ts"), to_csv("GunPoint_TEST.ts"));
+    let train = crate::gunpoint_csv(dir.path(), "GunPoint_TRAIN.ts", "g");
+    let test = crate::gunpoint_csv(dir.path(), "GunPoint_TEST.ts", "g");
     let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
         .args(["dtw", "classify", "--json", "--window", "1"])
         .args([

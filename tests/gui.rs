@@ -378,25 +378,9 @@ fn dtw_panel_compares_audio_clips() {
 fn dtw_panel_classifies_tables_from_the_catalog() {
     // GunPoint written as two CSV tables with a label column.
     let dir = tempfile::tempdir().unwrap();
-    let mut files = Vec::new();
-    for name in ["GunPoint_TRAIN.ts", "GunPoint_TEST.ts"] {
-        let s = playbook::data::ucr::read_ts(&crate::sample(name)).unwrap();
-        let mut text = String::from("label");
-        for t in 0..s.series[0].len() {
-            text.push_str(&format!(",t{t}"));
-        }
-        text.push('\n');
-        for (l, x) in s.labels.iter().zip(&s.series) {
-            text.push_str(l);
-            for v in x {
-                text.push_str(&format!(",{v}"));
-            }
-            text.push('\n');
-        }
-        let path = dir.path().join(name.replace(".ts", ".csv"));
-        std::fs::write(&path, text).unwrap();
-        files.push(path);
-    }
+    let files = ["GunPoint_TRAIN.ts", "GunPoint_TEST.ts"]
+        .map(|n| crate::gunpoint_csv(dir.path(), n, ""))
+        .to_vec();
     let mut settings = Settings {
         panel: "dtw".into(),
         open_files: files,

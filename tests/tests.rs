@@ -23,3 +23,23 @@ pub fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&path, bytes).expect("write temp file");
     (dir, path)
 }
+
+/// A UCR `.ts` sample written as a CSV table (label, t0, t1, ...), labels prefixed by `prefix`.
+pub fn gunpoint_csv(dir: &Path, name: &str, prefix: &str) -> PathBuf {
+    let s = playbook::data::ucr::read_ts(&sample(name)).expect("sample series");
+    let mut text = String::from("label");
+    for t in 0..s.series[0].len() {
+        text.push_str(&format!(",t{t}"));
+    }
+    text.push('\n');
+    for (l, x) in s.labels.iter().zip(&s.series) {
+        text.push_str(&format!("{prefix}{l}"));
+        for v in x {
+            text.push_str(&format!(",{v}"));
+        }
+        text.push('\n');
+    }
+    let path = dir.join(name.replace(".ts", ".csv"));
+    std::fs::write(&path, text).expect("write csv");
+    path
+}

@@ -33,6 +33,14 @@ impl Catalog {
         self.entries.iter().find(|e| e.id == id)
     }
 
+    /// The open dataset called `name` (the first, if several share it).
+    pub fn by_name(&self, name: &str) -> Option<Arc<Dataset>> {
+        self.entries
+            .iter()
+            .find(|e| e.data.name == name)
+            .map(|e| e.data.clone())
+    }
+
     pub fn selected(&self) -> Option<&Entry> {
         self.selected.and_then(|id| self.get(id))
     }

@@ -10,6 +10,30 @@ use crate::chart::Chart;
 use crate::export;
 use crate::jobs::{JobError, JobHandle, JobRunner};
 
+/// Show an Open dialog for several files in a job (a dialog must not block the UI thread);
+/// the handle yields the chosen paths (none if the user cancelled).
+pub fn pick_files(
+    jobs: &JobRunner,
+    title: &str,
+    filter: &str,
+    extensions: &'static [&'static str],
+) -> Result<JobHandle<Vec<PathBuf>>, JobError> {
+    let (filter, heading) = (filter.to_owned(), title.to_owned());
+    jobs.spawn(format!("dialog:{title}"), title.to_owned(), move |_| {
+        let files = pollster::block_on(
+            rfd::AsyncFileDialog::new()
+                .set_title(&heading)
+                .add_filter(&filter, extensions)
+                .pick_files(),
+        );
+        Ok(files
+            .unwrap_or_default()
+            .iter()
+            .map(|f| f.path().to_owned())
+            .collect())
+    })
+}
+
 /// File types a user can save.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SaveAs {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use catalog::{Catalog, DatasetId, Entry};
-pub use exports::{Exports, Payload, SaveAs};
+pub use exports::{Exports, Payload, SaveAs, pick_files};
 pub use notices::Notices;
 pub use settings::Settings;
 
@@ -98,18 +98,12 @@ impl PlaybookApp {
         if self.open_dialog.is_some() {
             return;
         }
-        let job = self.jobs.spawn("dialog:open", "Choose files to open", |_| {
-            let files = pollster::block_on(
-                rfd::AsyncFileDialog::new()
-                    .add_filter("Data", crate::data::OPEN_EXTENSIONS)
-                    .pick_files(),
-            );
-            Ok(files
-                .unwrap_or_default()
-                .iter()
-                .map(|f| f.path().to_owned())
-                .collect())
-        });
+        let job = exports::pick_files(
+            &self.jobs,
+            "Choose files to open",
+            "Data",
+            crate::data::OPEN_EXTENSIONS,
+        );
         match job {
             Ok(h) => self.open_dialog = Some(h),
             Err(e) => self.notices.error(e.to_string()),

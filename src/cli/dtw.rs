@@ -237,16 +237,7 @@ fn audio(
         .iter()
         .map(|p| crate::data::audio::read_wav(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let envelopes: Vec<Vec<f64>> = clips
-        .iter()
-        .map(|c| {
-            let mut e = c.envelope(hop_ms);
-            if znorm {
-                dtw::znorm(&mut e);
-            }
-            e
-        })
-        .collect();
+    let envelopes = crate::data::audio::envelopes(&clips, hop_ms, znorm);
     for (c, e) in clips.iter().zip(&envelopes) {
         println!(
             "{}: {:.2} s, {} Hz, {} channel(s); envelope of {} points (RMS of {} samples)",

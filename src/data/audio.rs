@@ -57,6 +57,21 @@ impl Clip {
     }
 }
 
+/// The envelopes DTW compares: one RMS point per `hop_ms`, z-normalised if asked (to ignore
+/// loudness).
+pub fn envelopes(clips: &[Clip], hop_ms: f64, znorm: bool) -> Vec<Vec<f64>> {
+    clips
+        .iter()
+        .map(|c| {
+            let mut e = c.envelope(hop_ms);
+            if znorm {
+                crate::compute::dtw::znorm(&mut e);
+            }
+            e
+        })
+        .collect()
+}
+
 fn wav_err(path: &Path, e: impl std::fmt::Display) -> DataError {
     DataError::Other(format!("{}: not a readable WAV file: {e}", path.display()))
 }

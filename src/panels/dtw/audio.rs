@@ -60,16 +60,7 @@ fn compare(
     for f in &files {
         clips.push(audio::read_wav(f)?);
     }
-    let envelopes: Vec<Vec<f64>> = clips
-        .iter()
-        .map(|c| {
-            let mut e = c.envelope(hop_ms);
-            if znorm {
-                dtw::znorm(&mut e);
-            }
-            e
-        })
-        .collect();
+    let envelopes = audio::envelopes(&clips, hop_ms, znorm);
     let matrix = dtw::pairwise(&envelopes, w, job)?;
     Ok(Outcome {
         names: clips.iter().map(|c| c.name.clone()).collect(),
@@ -119,18 +110,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
             p.saved.audio_files.remove(k);
         }
         if ui.button("Add clips…").clicked() && p.audio.dialog.is_none() {
-            let job = ctx.jobs.spawn("dialog:wav", "Choose WAV clips", |_| {
-                let files = pollster::block_on(
-                    rfd::AsyncFileDialog::new()
-                        .add_filter("WAV", &["wav"])
-                        .pick_files(),
-                );
-                Ok(files
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|f| f.path().to_owned())
-                    .collect())
-            });
+            let job = crate::app::pick_files(ctx.jobs, "Choose WAV clips", "WAV", &["wav"]);
             match job {
                 Ok(h) => p.audio.dialog = Some(h),
                 Err(e) => ctx.notices.error(e.to_string()),

@@ -122,13 +122,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         if ui.button("Run classification").clicked() {
             let (w, z) = (p.saved.classify_window, p.saved.znorm);
             let source = if p.saved.classify_tables {
-                let find = |name: &str| {
-                    ctx.catalog
-                        .entries()
-                        .iter()
-                        .find(|e| e.data.name == name)
-                        .map(|e| e.data.clone())
-                };
+                let find = |name: &str| ctx.catalog.by_name(name);
                 match (find(&p.saved.train_dataset), find(&p.saved.test_dataset)) {
                     (Some(train), Some(test)) => Some(Source::Tables {
                         train,

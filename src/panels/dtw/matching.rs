@@ -98,10 +98,7 @@ fn inputs_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
 fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>, run: u64) -> Result<RunInputs, String> {
     let find = |name: &str| {
         ctx.catalog
-            .entries()
-            .iter()
-            .find(|e| e.data.name == name)
-            .map(|e| e.data.clone())
+            .by_name(name)
             .ok_or_else(|| format!("DTW: no dataset named '{name}' is open"))
     };
     let pattern = match p.saved.source {
