@@ -439,3 +439,24 @@ fn dtw_panel_reads_long_tables() {
     assert!(h.query_all_by_label("b  0").count() >= 1);
     assert_eq!(h.query_all_by_label("c  0").count(), 0);
 }
+
+#[test]
+fn the_in_app_browser_opens_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("inner")).unwrap();
+    std::fs::write(dir.path().join("inner").join("found.csv"), b"a,b\n1,2\n").unwrap();
+    std::fs::write(dir.path().join("skip.txt.bak"), b"x").unwrap();
+    let mut h = harness(Settings::default());
+    h.get_by_label("Browse…").click();
+    settle(&mut h);
+    h.get_by_label("Open a file");
+    h.state_mut().browser.show_at(dir.path());
+    settle(&mut h);
+    assert!(h.query_by_label("skip.txt.bak").is_none());
+    h.get_by_label("inner/").click();
+    settle(&mut h);
+    h.get_by_label("found.csv").click();
+    settle(&mut h);
+    h.get_by_label("found.csv (1 rows)");
+    assert!(!h.state().browser.open, "closes after choosing");
+}

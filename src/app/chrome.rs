@@ -22,6 +22,14 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
             {
                 app.open_dialog();
             }
+            if ui
+                .button("Browse…")
+                .on_hover_text("Pick a file with Playbook's own browser")
+                .clicked()
+            {
+                app.browser.note = None;
+                app.browser.open = true;
+            }
             let mut chosen = None;
             ui.menu_button("Recent", |ui| {
                 if app.settings.recent.is_empty() {

@@ -2,6 +2,7 @@
 //! (jobs with progress and Cancel, the last error), and the selected panel in the middle.
 //! `logic` (poll jobs, dropped files, settings) is kept apart from `show` (drawing).
 
+mod browser;
 mod catalog;
 mod chrome;
 mod exports;
@@ -26,7 +27,9 @@ pub struct PlaybookApp {
     pub notices: Notices,
     pub exports: Exports,
     panels: Vec<Box<dyn Panel>>,
-    open_dialog: Option<JobHandle<Vec<PathBuf>>>,
+    open_dialog: Option<(JobHandle<Vec<PathBuf>>, std::time::Instant)>,
+    /// The in-app file browser, for when the system dialog is missing.
+    pub browser: browser::Browser,
     applied_theme: Option<egui::ThemePreference>,
 }
 
@@ -48,6 +51,7 @@ impl PlaybookApp {
             exports: Exports::default(),
             panels,
             open_dialog: None,
+            browser: browser::Browser::default(),
             applied_theme: None,
             settings,
         };
@@ -105,7 +109,7 @@ impl PlaybookApp {
             crate::data::OPEN_EXTENSIONS,
         );
         match job {
-            Ok(h) => self.open_dialog = Some(h),
+            Ok(h) => self.open_dialog = Some((h, std::time::Instant::now())),
             Err(e) => self.notices.error(e.to_string()),
         }
     }
@@ -136,14 +140,26 @@ impl PlaybookApp {
         if ctx.input_mut(|i| i.consume_shortcut(&open_shortcut)) {
             self.open_dialog();
         }
-        if let Some(h) = &mut self.open_dialog
+        if let Some((h, started)) = &mut self.open_dialog
             && let Some(outcome) = h.poll()
         {
+            // Nobody cancels a dialog within a third of a second: an instant empty answer
+            // means there is no system dialog here (no portal, no zenity). Browse in-app.
+            let instant = started.elapsed() < Duration::from_millis(300);
             self.open_dialog = None;
             match outcome {
+                Ok(paths) if paths.is_empty() && instant => {
+                    self.browser.note = Some(
+                        "No system file dialog is available here; choose a file below.".into(),
+                    );
+                    self.browser.open = true;
+                }
                 Ok(paths) => paths.into_iter().for_each(|p| self.open_path(p)),
                 Err(e) => self.notices.error(format!("Open: {e}")),
             }
+        }
+        if let Some(e) = self.browser.poll() {
+            self.notices.error(e);
         }
         for e in self.catalog.poll() {
             self.notices.error(e.to_string());
@@ -183,6 +199,9 @@ impl PlaybookApp {
         };
         let panel = &mut self.panels[index];
         egui::CentralPanel::default().show(ui, |ui| panel.ui(ui, &mut pctx));
+        if let Some(path) = self.browser.ui(ui.ctx(), &self.jobs) {
+            self.open_path(path);
+        }
         chrome::drop_hint(ui.ctx());
     }
 

@@ -1,0 +1,176 @@
+//! A small in-app file browser, for machines where the system file dialog is missing (no
+//! xdg-desktop-portal and no zenity on a bare Linux desktop): folders first, then the files
+//! Playbook can open. Directory listings run as jobs, like all I/O.
+
+use std::path::{Path, PathBuf};
+
+use crate::data::OPEN_EXTENSIONS;
+use crate::jobs::{JobRunner, Slot};
+
+/// One row of a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub name: String,
+    pub is_dir: bool,
+}
+
+/// List `dir`: sub-folders, then files with an extension Playbook opens; hidden entries left out.
+pub fn list(dir: &Path) -> std::io::Result<Vec<Item>> {
+    let mut items: Vec<Item> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let is_dir = e.file_type().ok()?.is_dir() || e.path().is_dir();
+            let ext = Path::new(&name)
+                .extension()
+                .and_then(|x| x.to_str())
+                .map(str::to_ascii_lowercase)
+                .unwrap_or_default();
+            let wanted = is_dir || OPEN_EXTENSIONS.contains(&ext.as_str());
+            (wanted && !name.starts_with('.')).then_some(Item { name, is_dir })
+        })
+        .collect();
+    items.sort_by(|a, b| b.is_dir.cmp(&a.is_dir).then_with(|| a.name.cmp(&b.name)));
+    Ok(items)
+}
+
+pub struct Browser {
+    pub open: bool,
+    /// Why it opened by itself, if it did.
+    pub note: Option<String>,
+    dir: PathBuf,
+    typed: String,
+    listing: Slot<PathBuf, Vec<Item>>,
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        Self {
+            open: false,
+            note: None,
+            typed: dir.display().to_string(),
+            dir,
+            listing: Slot::default(),
+        }
+    }
+}
+
+impl Browser {
+    pub fn show_at(&mut self, dir: &Path) {
+        self.dir = dir.to_owned();
+        self.typed = dir.display().to_string();
+        self.open = true;
+    }
+
+    /// Collect a finished listing; its error, if any, for the status bar.
+    pub fn poll(&mut self) -> Option<String> {
+        self.listing.poll().map(|e| e.to_string())
+    }
+
+    /// Draw the window; returns a file the user chose.
+    pub fn ui(&mut self, ctx: &egui::Context, jobs: &JobRunner) -> Option<PathBuf> {
+        if !self.open {
+            return None;
+        }
+        let dir = self.dir.clone();
+        let d = dir.clone();
+        self.listing.request(
+            jobs,
+            dir.clone(),
+            format!("list:{}", dir.display()),
+            "List folder".into(),
+            move |_| list(&d).map_err(|e| anyhow::anyhow!("{}: {e}", d.display())),
+        );
+        let mut chosen = None;
+        let mut go: Option<PathBuf> = None;
+        let mut open = self.open;
+        egui::Window::new("Open a file")
+            .open(&mut open)
+            .pivot(egui::Align2::CENTER_CENTER)
+            .default_pos(ctx.content_rect().center())
+            .default_size([520.0, 420.0])
+            .show(ctx, |ui| {
+                if let Some(note) = &self.note {
+                    ui.weak(note);
+                }
+                ui.horizontal(|ui| {
+                    if ui.button("Up").clicked() {
+                        go = dir.parent().map(Path::to_owned);
+                    }
+                    let r =
+                        ui.add(egui::TextEdit::singleline(&mut self.typed).desired_width(380.0));
+                    let r = r.on_hover_text("Folder or file path");
+                    if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                        let p = PathBuf::from(self.typed.trim());
+                        if p.is_file() {
+                            chosen = Some(p);
+                        } else {
+                            go = Some(p);
+                        }
+                    }
+                });
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| match self.listing.get(&dir) {
+                    None if self.listing.failed(&dir) => {
+                        ui.label("This folder cannot be read.");
+                    }
+                    None => {
+                        ui.spinner();
+                    }
+                    Some(items) if items.is_empty() => {
+                        ui.weak("No folders or data files here.");
+                    }
+                    Some(items) => {
+                        for item in items {
+                            let label = if item.is_dir {
+                                format!("{}/", item.name)
+                            } else {
+                                item.name.clone()
+                            };
+                            if ui.selectable_label(false, label).clicked() {
+                                let p = dir.join(&item.name);
+                                if item.is_dir {
+                                    go = Some(p);
+                                } else {
+                                    chosen = Some(p);
+                                }
+                            }
+                        }
+                    }
+                });
+            });
+        if let Some(p) = go {
+            self.dir = p;
+            self.typed = self.dir.display().to_string();
+        }
+        self.open = open && chosen.is_none();
+        chosen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_folders_then_data_files() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "b.csv",
+            "a.parquet",
+            "notes.txt.bak",
+            ".hidden.csv",
+            "z.geojson",
+        ] {
+            std::fs::write(dir.path().join(f), "x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let names: Vec<String> = list(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|i| i.name)
+            .collect();
+        assert_eq!(names, ["sub", "a.parquet", "b.csv", "z.geojson"]);
+    }
+}
