@@ -177,6 +177,10 @@ fn sorting_the_preview_by_a_column() {
     h.get_by_label("sorted by Passengers, descending");
     h.get_by_label("622");
     snapshot(&mut h, "data_preview_sorted");
+    // Another dataset has no Passengers column: its preview is not "sorted by" it.
+    h.get_by_label("stocks.csv (560 rows)").click();
+    settle(&mut h);
+    assert!(h.query_by_label_contains("sorted by").is_none());
 }
 
 #[test]

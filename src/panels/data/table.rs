@@ -23,14 +23,20 @@ pub(super) fn preview(
     data: &Arc<Dataset>,
 ) {
     let frame = &data.frame;
+    // A sort by a column this dataset does not have (chosen on another dataset) is dropped.
+    if panel
+        .sort
+        .as_ref()
+        .is_some_and(|(c, _)| frame.column(c).is_err())
+    {
+        panel.sort = None;
+    }
     // Only use a sort order computed for this dataset and column.
     let key = panel
         .sort
         .as_ref()
         .map(|(col, desc)| (id, col.clone(), *desc));
-    if let Some(key) = &key
-        && frame.column(&key.1).is_ok()
-    {
+    if let Some(key) = &key {
         let (d, c, desc) = (data.clone(), key.1.clone(), key.2);
         panel.order.request(
             ctx.jobs,
