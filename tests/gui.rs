@@ -464,3 +464,22 @@ fn the_in_app_browser_opens_files() {
     h.get_by_label("found.csv (1 rows)");
     assert!(!h.state().browser.open, "closes after choosing");
 }
+
+#[test]
+fn reopened_files_do_not_steal_the_restored_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.csv");
+    std::fs::write(&file, b"x,y\n1,2\n").unwrap();
+    let settings = Settings {
+        open_files: vec![file],
+        dataset: Some("stocks.csv".into()),
+        ..Default::default()
+    };
+    let h = harness(settings);
+    let app = h.state();
+    assert_eq!(app.catalog.entries().len(), 7);
+    assert_eq!(
+        app.catalog.selected().map(|e| e.data.name.as_str()),
+        Some("stocks.csv")
+    );
+}

@@ -19,7 +19,8 @@ pub struct Catalog {
     entries: Vec<Entry>,
     selected: Option<DatasetId>,
     next_id: DatasetId,
-    loads: Vec<JobHandle<Vec<Dataset>>>,
+    /// Loads under way, and whether what they bring should be selected.
+    loads: Vec<(JobHandle<Vec<Dataset>>, bool)>,
     /// Name to select when it arrives (restored from settings).
     want: Option<String>,
 }
@@ -88,8 +89,14 @@ impl Catalog {
         }
     }
 
-    /// Start loading a file as a job.
-    pub fn load_file(&mut self, jobs: &JobRunner, path: &Path) -> Result<(), JobError> {
+    /// Start loading a file as a job; `select` it when it arrives (a file the user just opened)
+    /// or not (a file reopened from the last session, which keeps its selection).
+    pub fn load_file(
+        &mut self,
+        jobs: &JobRunner,
+        path: &Path,
+        select: bool,
+    ) -> Result<(), JobError> {
         let path = path.to_owned();
         let name = data::file_name(&path);
         let handle = jobs.spawn(
@@ -102,7 +109,7 @@ impl Catalog {
                 Ok(vec![data::load_path_with(&path, ctx)?])
             },
         )?;
-        self.loads.push(handle);
+        self.loads.push((handle, select));
         Ok(())
     }
 
@@ -111,7 +118,7 @@ impl Catalog {
         if let Ok(h) = jobs.spawn("load:samples", "Load sample data", |_| {
             Ok(data::sample::load_all()?)
         }) {
-            self.loads.push(h);
+            self.loads.push((h, false));
         }
     }
 
@@ -119,10 +126,10 @@ impl Catalog {
     pub fn poll(&mut self) -> Vec<JobError> {
         let mut errors = Vec::new();
         let mut arrived = Vec::new();
-        self.loads.retain_mut(|h| match h.poll() {
+        self.loads.retain_mut(|(h, select)| match h.poll() {
             None => true,
             Some(Ok(sets)) => {
-                arrived.extend(sets);
+                arrived.extend(sets.into_iter().map(|d| (d, *select)));
                 false
             }
             Some(Err(JobError::Cancelled)) => false,
@@ -131,12 +138,11 @@ impl Catalog {
                 false
             }
         });
-        for ds in arrived {
-            let is_file = matches!(ds.origin, Origin::File(_));
+        for (ds, select) in arrived {
             let name = ds.name.clone();
             let id = self.add(ds);
             let wanted = self.want.as_deref() == Some(name.as_str());
-            if wanted || is_file || self.selected.is_none() {
+            if wanted || select || self.selected.is_none() {
                 self.selected = Some(id);
                 if wanted {
                     self.want = None;

@@ -61,7 +61,7 @@ impl PlaybookApp {
         app.catalog.load_samples(&app.jobs);
         // Reopen last session's files; they are already in the recent list, in their order.
         for path in app.settings.open_files.clone() {
-            if let Err(e) = app.catalog.load_file(&app.jobs, &path) {
+            if let Err(e) = app.catalog.load_file(&app.jobs, &path, false) {
                 app.notices.error(format!("{}: {e}", path.display()));
             }
         }
@@ -90,7 +90,7 @@ impl PlaybookApp {
 
     /// Start loading a file (from Open, Recent, drag-and-drop or the command line).
     pub fn open_path(&mut self, path: PathBuf) {
-        match self.catalog.load_file(&self.jobs, &path) {
+        match self.catalog.load_file(&self.jobs, &path, true) {
             Ok(()) => self.settings.remember_recent(&path),
             Err(JobError::AlreadyRunning(_)) => {}
             Err(e) => self.notices.error(format!("{}: {e}", path.display())),
