@@ -22,6 +22,21 @@ pub(super) const SLICE: usize = 32 << 20;
 /// Rows read to decide each column's type.
 const INFER_ROWS: usize = 10_000;
 
+/// The separator a CSV really uses: `default` (',' for .csv, tab for .tsv) unless the header
+/// line has more of another common one (';' from European spreadsheets, tab, '|').
+pub(super) fn sniff_separator(bytes: &[u8], default: u8) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or(bytes);
+    let count = |sep: u8| header.iter().filter(|&&b| b == sep).count();
+    let mut best = (default, count(default));
+    for sep in [b',', b';', b'\t', b'|'] {
+        let n = count(sep);
+        if n > best.1 {
+            best = (sep, n);
+        }
+    }
+    best.0
+}
+
 fn options(separator: u8) -> CsvReadOptions {
     CsvReadOptions::default()
         .with_has_header(true)
@@ -46,6 +61,7 @@ pub(super) fn read_path(
     // that another program rewrites meanwhile, the result is then undefined, not unsafe in
     // practice for a file the user chose to open.
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| DataError::io(path, e))?;
+    let separator = sniff_separator(&map, separator);
     if map.len() >= SLICED_FROM && memchr::memchr(b'"', &map).is_none() {
         read_sliced(path, &map, separator, SLICE, progress)
     } else {
@@ -54,7 +70,7 @@ pub(super) fn read_path(
 }
 
 pub(super) fn read_bytes(path: &Path, bytes: &[u8], separator: u8) -> DataResult<DataFrame> {
-    options(separator)
+    options(sniff_separator(bytes, separator))
         .into_reader_with_file_handle(Cursor::new(bytes))
         .finish()
         .map_err(|e| describe(path, bytes, e))
@@ -162,6 +178,16 @@ mod tests {
             s.push_str(&format!("{i},{kind},{amount},2020-01-{:02}\n", 1 + i % 28));
         }
         s
+    }
+
+    #[test]
+    fn separators_are_sniffed_from_the_header() {
+        assert_eq!(sniff_separator(b"a;b;c\n1;2,5;3\n", b','), b';');
+        assert_eq!(sniff_separator(b"a,b\n1;2\n", b','), b',');
+        assert_eq!(sniff_separator(b"a\tb\tc\n", b','), b'\t');
+        assert_eq!(sniff_separator(b"single\n1\n", b','), b',');
+        let df = read_bytes(Path::new("eu.csv"), b"a;b\n1;2\n3;4\n", b',').unwrap();
+        assert_eq!(df.width(), 2);
     }
 
     #[test]
