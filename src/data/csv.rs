@@ -47,6 +47,8 @@ fn options(separator: u8) -> CsvReadOptions {
         .with_parse_options(
             CsvParseOptions::default()
                 .with_separator(separator)
+                // "1,5" means 1.5 in a ';'-separated file from a European spreadsheet.
+                .with_decimal_comma(separator == b';')
                 .with_try_parse_dates(true),
         )
 }
@@ -186,8 +188,10 @@ mod tests {
         assert_eq!(sniff_separator(b"a,b\n1;2\n", b','), b',');
         assert_eq!(sniff_separator(b"a\tb\tc\n", b','), b'\t');
         assert_eq!(sniff_separator(b"single\n1\n", b','), b',');
-        let df = read_bytes(Path::new("eu.csv"), b"a;b\n1;2\n3;4\n", b',').unwrap();
+        let df = read_bytes(Path::new("eu.csv"), b"a;b\n1;2,5\n3;4\n", b',').unwrap();
         assert_eq!(df.width(), 2);
+        let b: Vec<Option<f64>> = df.column("b").unwrap().f64().unwrap().iter().collect();
+        assert_eq!(b, vec![Some(2.5), Some(4.0)]);
     }
 
     #[test]
