@@ -267,6 +267,12 @@ fn bad_series_tables_are_clear_errors() {
         e.contains("text.csv: column 'w1' is str, not numeric"),
         "{e}"
     );
+    let (_d, no_rows) = temp_file("no-rows.csv", b"id,w0,w1\n");
+    let e = run(
+        &no_rows,
+        &["--pattern-file", sample("capacity.csv").to_str().unwrap()],
+    );
+    assert!(e.contains("no-rows.csv: the table has no series"), "{e}");
     let (_d, empty) = temp_file("only-ids.csv", b"id\na\nb\n");
     let e = run(&empty, &["--pattern", "a"]);
     assert!(e.contains("only-ids.csv: no time-step columns"), "{e}");

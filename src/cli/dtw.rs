@@ -96,6 +96,9 @@ pub struct SeriesArgs {
 /// The series, their ids, and the pattern, loaded and checked.
 fn load_series(args: &SeriesArgs) -> Result<(NamedSeries, Vec<f64>)> {
     let ds = data::load_path(&args.input)?;
+    if ds.rows() == 0 {
+        bail!("{}: the table has no series", ds.name);
+    }
     let id_col = match &args.id_col {
         Some(c) => c.clone(),
         None => ds

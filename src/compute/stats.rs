@@ -160,8 +160,11 @@ pub fn zscores(values: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// numpy's default ("linear") quantile of non-empty finite values, by selection.
+/// numpy's default ("linear") quantile of finite values, by selection; NaN when empty.
 pub fn quantile(values: &mut [f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
     let pos = q * (values.len() - 1) as f64;
     let k = pos.floor() as usize;
     let frac = pos - k as f64;

@@ -110,6 +110,9 @@ pub fn prepare(
 
 pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> {
     let window = Window::Fraction(inputs.window).validate()?;
+    if inputs.series.rows() == 0 {
+        bail!("{}: the table has no series", inputs.series.name);
+    }
     let (named, pattern, pattern_name) = prepare(
         &inputs.series,
         &inputs.layout,
