@@ -1,5 +1,8 @@
 //! One integration-test binary (one link step on a 2-core machine), a module per area.
 
+// Test helpers state their assumptions with unwrap, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
 mod cli;
 mod dtw;
 mod export;
