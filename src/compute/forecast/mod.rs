@@ -1,0 +1,265 @@
+//! Demand forecasting in the manner of Prophet: a piecewise-linear trend with automatic
+//! changepoints (ridge-regularised so it does not chase noise), weekly and yearly seasonality as
+//! Fourier terms, additive or multiplicative (fitted on log1p of the values), by regularised
+//! least squares (nalgebra's Cholesky). Uncertainty intervals come from the residual noise plus
+//! simulated future trend changes, as Prophet does. Days are counted from 1970-01-01.
+
+mod metrics;
+
+pub use metrics::{coverage, mase, smape};
+
+use nalgebra::{DMatrix, DVector};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// How seasonality combines with the trend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Mode {
+    Additive,
+    /// Seasonality scales the trend (fitted additively on log1p of the values).
+    Multiplicative,
+}
+
+/// Model settings (the book's: linear growth, weekly + yearly, multiplicative).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    pub mode: Mode,
+    pub changepoints: usize,
+    /// Share of the history in which changepoints may sit.
+    pub changepoint_range: f64,
+    /// Ridge penalty on changes of slope, per observation.
+    pub changepoint_penalty: f64,
+    pub weekly_order: usize,
+    pub yearly_order: usize,
+    /// Width of the uncertainty interval, e.g. 0.95.
+    pub interval: f64,
+    /// Simulated trend paths for the interval.
+    pub samples: usize,
+    pub seed: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Multiplicative,
+            changepoints: 25,
+            changepoint_range: 0.8,
+            changepoint_penalty: 0.05,
+            weekly_order: 3,
+            yearly_order: 10,
+            interval: 0.95,
+            samples: 300,
+            seed: 42,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ForecastError {
+    #[error("needs at least {need} observations, got {got}")]
+    TooShort { need: usize, got: usize },
+    #[error("interval must be between 0 and 1, got {0}")]
+    BadInterval(f64),
+    #[error("the least-squares system is singular (constant or too few distinct days)")]
+    Singular,
+}
+
+/// A fitted model for one series.
+#[derive(Clone, Debug)]
+pub struct Fit {
+    params: Params,
+    first_day: f64,
+    span: f64,
+    changepoints: Vec<f64>,
+    beta: Vec<f64>,
+    sigma: f64,
+    mean_abs_delta: f64,
+}
+
+/// Forecast values with their interval and components (components on the fitted scale).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prediction {
+    pub yhat: Vec<f64>,
+    pub lower: Vec<f64>,
+    pub upper: Vec<f64>,
+    pub trend: Vec<f64>,
+    pub weekly: Vec<f64>,
+    pub yearly: Vec<f64>,
+}
+
+const WEEK: f64 = 7.0;
+const YEAR: f64 = 365.25;
+
+impl Fit {
+    fn n_features(&self) -> usize {
+        2 + self.changepoints.len() + 2 * self.params.weekly_order + 2 * self.params.yearly_order
+    }
+
+    fn scaled(&self, day: f64) -> f64 {
+        (day - self.first_day) / self.span
+    }
+
+    /// One row of the design matrix for `day`.
+    fn features(&self, day: f64, row: &mut Vec<f64>) {
+        row.clear();
+        let t = self.scaled(day);
+        row.push(1.0);
+        row.push(t);
+        row.extend(self.changepoints.iter().map(|&c| (t - c).max(0.0)));
+        for (period, order) in [
+            (WEEK, self.params.weekly_order),
+            (YEAR, self.params.yearly_order),
+        ] {
+            for k in 1..=order {
+                let x = std::f64::consts::TAU * k as f64 * day / period;
+                row.push(x.sin());
+                row.push(x.cos());
+            }
+        }
+    }
+
+    fn transform(&self, y: f64) -> f64 {
+        match self.params.mode {
+            Mode::Additive => y,
+            Mode::Multiplicative => y.max(0.0).ln_1p(),
+        }
+    }
+
+    fn untransform(&self, z: f64) -> f64 {
+        match self.params.mode {
+            Mode::Additive => z,
+            Mode::Multiplicative => z.exp_m1(),
+        }
+    }
+}
+
+/// Fit the model to `(day, value)` observations (days need not be contiguous).
+pub fn fit(days: &[i32], values: &[f64], params: &Params) -> Result<Fit, ForecastError> {
+    if !(0.0..1.0).contains(&params.interval) || params.interval <= 0.0 {
+        return Err(ForecastError::BadInterval(params.interval));
+    }
+    let n = days.len().min(values.len());
+    let need = 2 * (params.weekly_order + 1).max(14);
+    if n < need {
+        return Err(ForecastError::TooShort { need, got: n });
+    }
+    let first = f64::from(*days.iter().min().unwrap_or(&0));
+    let last = f64::from(*days.iter().max().unwrap_or(&0));
+    let span = (last - first).max(1.0);
+    let k = params.changepoints;
+    let changepoints: Vec<f64> = (1..=k)
+        .map(|i| params.changepoint_range * i as f64 / (k + 1) as f64)
+        .collect();
+    let mut model = Fit {
+        params: params.clone(),
+        first_day: first,
+        span,
+        changepoints,
+        beta: Vec::new(),
+        sigma: 0.0,
+        mean_abs_delta: 0.0,
+    };
+    let p = model.n_features();
+    let mut x = DMatrix::<f64>::zeros(n, p);
+    let mut z = DVector::<f64>::zeros(n);
+    let mut row = Vec::with_capacity(p);
+    for i in 0..n {
+        model.features(f64::from(days[i]), &mut row);
+        for (j, v) in row.iter().enumerate() {
+            x[(i, j)] = *v;
+        }
+        z[i] = model.transform(values[i]);
+    }
+    let mut xtx = x.transpose() * &x;
+    let xtz = x.transpose() * &z;
+    // Ridge: strong on slope changes, a touch on everything else for conditioning.
+    for j in 0..p {
+        let is_changepoint = (2..2 + k).contains(&j);
+        xtx[(j, j)] += if is_changepoint {
+            params.changepoint_penalty * n as f64
+        } else {
+            1e-8 * n as f64
+        };
+    }
+    let beta = xtx.cholesky().ok_or(ForecastError::Singular)?.solve(&xtz);
+    let fitted = &x * &beta;
+    let rss: f64 = (0..n).map(|i| (z[i] - fitted[i]).powi(2)).sum();
+    model.sigma = (rss / (n.saturating_sub(p).max(1)) as f64).sqrt();
+    model.beta = beta.iter().copied().collect();
+    model.mean_abs_delta =
+        model.beta[2..2 + k].iter().map(|d| d.abs()).sum::<f64>() / k.max(1) as f64;
+    Ok(model)
+}
+
+/// Predict `days` (history or future) with the interval.
+pub fn predict(model: &Fit, days: &[i32]) -> Prediction {
+    let k = model.changepoints.len();
+    let w = 2 * model.params.weekly_order;
+    let mut out = Prediction::default();
+    let mut row = Vec::with_capacity(model.n_features());
+    let mut rng = ChaCha8Rng::seed_from_u64(model.params.seed);
+    // Future slope changes: as often as in the history's changepoint range, as large on
+    // average as the fitted ones (Laplace), as Prophet simulates them.
+    let rate = k as f64 / model.params.changepoint_range.max(1e-9);
+    let last_t = 1.0;
+    let samples = model.params.samples.max(10);
+    let alpha = (1.0 - model.params.interval) / 2.0;
+    for &day in days {
+        model.features(f64::from(day), &mut row);
+        let part =
+            |range: std::ops::Range<usize>| -> f64 { range.map(|j| row[j] * model.beta[j]).sum() };
+        let trend = part(0..2 + k);
+        let weekly = part(2 + k..2 + k + w);
+        let yearly = part(2 + k + w..row.len());
+        let z = trend + weekly + yearly;
+        let ahead = (model.scaled(f64::from(day)) - last_t).max(0.0);
+        let mut draws: Vec<f64> = (0..samples)
+            .map(|_| {
+                let mut extra = 0.0;
+                if ahead > 0.0 && model.mean_abs_delta > 0.0 {
+                    // Changepoints in (last_t, t]: Poisson count, uniform times.
+                    let count = poisson(&mut rng, rate * ahead);
+                    for _ in 0..count {
+                        let at = rng.random::<f64>() * ahead;
+                        extra += laplace(&mut rng, model.mean_abs_delta) * (ahead - at);
+                    }
+                }
+                model.untransform(z + extra + model.sigma * normal(&mut rng))
+            })
+            .collect();
+        draws.sort_by(f64::total_cmp);
+        let q = |p: f64| draws[((p * (samples - 1) as f64).round() as usize).min(samples - 1)];
+        out.yhat.push(model.untransform(z));
+        out.lower.push(q(alpha));
+        out.upper.push(q(1.0 - alpha));
+        out.trend.push(trend);
+        out.weekly.push(weekly);
+        out.yearly.push(yearly);
+    }
+    out
+}
+
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    crate::data::generators::normal(rng)
+}
+
+fn laplace(rng: &mut ChaCha8Rng, scale: f64) -> f64 {
+    let u: f64 = rng.random::<f64>() - 0.5;
+    -scale * u.signum() * (1.0 - 2.0 * u.abs()).max(f64::MIN_POSITIVE).ln()
+}
+
+fn poisson(rng: &mut ChaCha8Rng, lambda: f64) -> usize {
+    // Knuth's method; lambda here is small (a few changepoints per horizon).
+    let l = (-lambda).exp();
+    let (mut k, mut p) = (0, 1.0);
+    loop {
+        p *= rng.random::<f64>();
+        if p <= l || k > 1000 {
+            return k;
+        }
+        k += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests;
