@@ -6,6 +6,7 @@
 mod cli;
 mod dtw;
 mod export;
+mod forecast;
 mod gui;
 mod jobs;
 mod loaders;

@@ -13,6 +13,7 @@ use crate::data::{self, generators, schema};
 use crate::export;
 
 mod dtw;
+mod forecast;
 pub use dtw::{DtwCommand, WindowArgs};
 
 #[derive(Parser, Debug)]
@@ -34,6 +35,8 @@ pub enum Command {
     /// Dynamic time warping: match series by shape, classify labelled series.
     #[command(subcommand)]
     Dtw(DtwCommand),
+    /// Demand forecasting: one model per group, with intervals and an optional scored holdout.
+    Forecast(forecast::ForecastArgs),
     /// Write a seeded synthetic dataset (the same seed gives the same bytes).
     Gen(GenArgs),
     /// Open the app with these files loaded (as if dropped on the window).
@@ -86,6 +89,12 @@ pub struct GenArgs {
     pub rows: Option<usize>,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// Stores (store-sales).
+    #[arg(long, default_value_t = 10)]
+    pub stores: usize,
+    /// Items per store (store-sales).
+    #[arg(long, default_value_t = 50)]
+    pub items: usize,
     /// Output file (.csv or .parquet), or a folder for generators of files.
     #[arg(long)]
     pub out: PathBuf,
@@ -117,6 +126,7 @@ pub fn run(command: Command) -> Result<()> {
         }) => hist(&file, &column, bins, &out),
         Command::Gen(args) => generate(&args),
         Command::Dtw(c) => dtw::run(c),
+        Command::Forecast(args) => forecast::run(&args),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
             let artifacts = crate::demo::run(&out)?;
@@ -255,7 +265,15 @@ fn generate(args: &GenArgs) -> Result<()> {
     };
     let rows = args.rows.unwrap_or(g.default_rows);
     match g.make {
-        generators::Make::Table(make) => export::write_table(&make(rows, args.seed)?, &args.out)?,
+        generators::Make::Table(make) => {
+            let params = generators::GenParams {
+                rows,
+                seed: args.seed,
+                stores: args.stores,
+                items: args.items,
+            };
+            export::write_table(&make(&params)?, &args.out)?
+        }
         generators::Make::Files(make) => {
             std::fs::create_dir_all(&args.out)
                 .with_context(|| format!("{}: cannot create", args.out.display()))?;

@@ -14,9 +14,20 @@ pub struct Generator {
     pub make: Make,
 }
 
+/// What `playbook gen` passes to a generator.
+#[derive(Clone, Copy, Debug)]
+pub struct GenParams {
+    pub rows: usize,
+    pub seed: u64,
+    /// store-sales only.
+    pub stores: usize,
+    /// store-sales only.
+    pub items: usize,
+}
+
 /// What a generator makes: a table (written to `--out FILE`) or named files (into `--out DIR`).
 pub enum Make {
-    Table(fn(rows: usize, seed: u64) -> PolarsResult<DataFrame>),
+    Table(fn(&GenParams) -> PolarsResult<DataFrame>),
     Files(fn() -> Result<Vec<NamedFile>, String>),
 }
 
@@ -42,21 +53,29 @@ pub const GENERATORS: &[Generator] = &[
         about: "a mixed table (id, group, value, amount, flag) with skewed groups, a normal \
                 value with 2% nulls and a heavy-tailed amount; for trying the Data panel",
         default_rows: 10_000,
-        make: Make::Table(mixed_table),
+        make: Make::Table(|p| mixed_table(p.rows, p.seed)),
     },
     Generator {
         kind: "weekly-sales",
         about: "products x 52 weeks (Product_Code, W0..W51) like the UCI sales table: some \
                 follow the capacity curve shifted by 0-2 weeks, some are flat, the rest noisy",
         default_rows: 811,
-        make: Make::Table(super::weekly::weekly_sales),
+        make: Make::Table(|p| super::weekly::weekly_sales(p.rows, p.seed)),
     },
     Generator {
         kind: "capacity",
         about: "the factory's weekly capacity curve (week, capacity), the DTW demo's pattern; \
                 rows = weeks",
         default_rows: 52,
-        make: Make::Table(super::weekly::capacity_table),
+        make: Make::Table(|p| super::weekly::capacity_table(p.rows, p.seed)),
+    },
+    Generator {
+        kind: "store-sales",
+        about: "daily sales 2013-2017 per store and item (date, store, item, sales), the Kaggle \
+                store-item layout, with trend, weekly and yearly seasonality and noise; \
+                --stores and --items set the size (rows is not used)",
+        default_rows: 913_000,
+        make: Make::Table(super::store_sales::store_sales),
     },
     Generator {
         kind: "clips",

@@ -11,6 +11,7 @@ mod parquet;
 pub mod sample;
 pub mod schema;
 pub mod series;
+pub mod store_sales;
 pub mod ucr;
 pub mod weekly;
 

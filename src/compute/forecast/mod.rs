@@ -139,13 +139,27 @@ pub fn fit(days: &[i32], values: &[f64], params: &Params) -> Result<Fit, Forecas
         return Err(ForecastError::BadInterval(params.interval));
     }
     let n = days.len().min(values.len());
-    let need = 2 * (params.weekly_order + 1).max(14);
+    let need = 28;
     if n < need {
         return Err(ForecastError::TooShort { need, got: n });
     }
     let first = f64::from(*days.iter().min().unwrap_or(&0));
     let last = f64::from(*days.iter().max().unwrap_or(&0));
     let span = (last - first).max(1.0);
+    // As Prophet decides by default: no weekly terms for data a week or more apart, no yearly
+    // terms for less than two years of history.
+    let mut params = params.clone();
+    let mut sorted: Vec<i32> = days[..n].to_vec();
+    sorted.sort_unstable();
+    let mut gaps: Vec<i32> = sorted.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_unstable();
+    if gaps.get(gaps.len() / 2).is_some_and(|&g| g >= 7) {
+        params.weekly_order = 0;
+    }
+    if span < 2.0 * YEAR {
+        params.yearly_order = 0;
+    }
+    let params = &params;
     let k = params.changepoints;
     let changepoints: Vec<f64> = (1..=k)
         .map(|i| params.changepoint_range * i as f64 / (k + 1) as f64)
