@@ -55,6 +55,20 @@ pub(super) fn svg(chart: &Chart, (w, h): (u32, u32)) -> Result<String, String> {
     Ok(text)
 }
 
+/// The legend box: the series' labels on a translucent white background.
+fn legend<'a, DB, CT>(c: &mut ChartContext<'a, DB, CT>, border: RGBColor) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    CT: CoordTranslate,
+{
+    c.configure_series_labels()
+        .label_font((FONT, 16))
+        .background_style(WHITE.mix(0.8))
+        .border_style(border)
+        .draw()
+        .map_err(|err| err.to_string())
+}
+
 fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
     let e = |err: DrawingAreaErrorKind<DB::ErrorType>| err.to_string();
     let colors = ChartColors::LIGHT;
@@ -104,12 +118,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
             }
             if !chart.markers.is_empty() {
-                c.configure_series_labels()
-                    .label_font((FONT, 16))
-                    .background_style(WHITE.mix(0.8))
-                    .border_style(rgb(colors.grid))
-                    .draw()
-                    .map_err(e)?;
+                legend(&mut c, rgb(colors.grid))?;
             }
         }
         ChartData::Bars { labels, values } => {
@@ -203,12 +212,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .label(label.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
             }
-            c.configure_series_labels()
-                .label_font((FONT, 16))
-                .background_style(WHITE.mix(0.8))
-                .border_style(rgb(colors.grid))
-                .draw()
-                .map_err(e)?;
+            legend(&mut c, rgb(colors.grid))?;
         }
     }
     Ok(())
