@@ -24,7 +24,11 @@ pub struct Artifact {
 type DemoFn = fn(&Path) -> Result<Vec<Artifact>>;
 
 /// Every use case's demo, in sidebar order.
-const USE_CASES: &[(&str, DemoFn)] = &[("Data", data_demo), ("DTW", dtw_demo)];
+const USE_CASES: &[(&str, DemoFn)] = &[
+    ("Data", data_demo),
+    ("DTW", dtw_demo),
+    ("Forecast", forecast_demo),
+];
 
 pub fn run(out: &Path) -> Result<Vec<Artifact>> {
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
@@ -205,6 +209,73 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
         "dtw-gunpoint.csv",
     );
     Ok(made)
+}
+
+/// One store-item series of the small sample: the last 90 days held out, forecast and scored.
+fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
+    use crate::chart::Line;
+    use crate::compute::forecast;
+    use polars::prelude::*;
+    let ds = data::load_bytes("store_sales_small.csv", data::sample::STORE_SALES_SMALL)?;
+    let f = &ds.frame;
+    let days: Vec<i32> = f
+        .column("date")?
+        .to_physical_repr()
+        .i32()?
+        .iter()
+        .flatten()
+        .collect();
+    let store: Vec<i64> = f.column("store")?.i64()?.iter().flatten().collect();
+    let item: Vec<i64> = f.column("item")?.i64()?.iter().flatten().collect();
+    let sales: Vec<f64> = f
+        .column("sales")?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .iter()
+        .flatten()
+        .collect();
+    let rows: Vec<usize> = (0..days.len())
+        .filter(|&r| store[r] == 1 && item[r] == 1)
+        .collect();
+    let d: Vec<i32> = rows.iter().map(|&r| days[r]).collect();
+    let y: Vec<f64> = rows.iter().map(|&r| sales[r]).collect();
+    let cut = d.len().saturating_sub(90);
+    let model = forecast::fit(&d[..cut], &y[..cut], &forecast::Params::default())?;
+    let p = forecast::predict(&model, &d[cut..]);
+    let smape = forecast::smape(&y[cut..], &p.yhat);
+    let coverage = forecast::coverage(&y[cut..], &p.lower, &p.upper);
+    let x: Vec<f64> = (0..d.len() - cut).map(|k| k as f64).collect();
+    let line = |name: &str, v: &[f64]| Line {
+        name: name.to_owned(),
+        points: x.iter().copied().zip(v.iter().copied()).collect(),
+    };
+    let chart = Chart::lines(
+        format!("Store 1, item 1: 90-day holdout (sMAPE {smape:.1}, coverage {coverage:.2})"),
+        "day of the holdout",
+        "sales",
+        vec![
+            line("actual", &y[cut..]),
+            line("forecast", &p.yhat),
+            line("95% lower", &p.lower),
+            line("95% upper", &p.upper),
+        ],
+        Vec::new(),
+    );
+    export::write_chart(&chart, &out.join("forecast-store1-item1.png"))?;
+    export::write_chart(&chart, &out.join("forecast-store1-item1.csv"))?;
+    let title = "store 1, item 1: forecast of the last 90 days against the actuals";
+    Ok(vec![
+        Artifact {
+            use_case: "Forecast",
+            title: title.into(),
+            file: "forecast-store1-item1.png".into(),
+        },
+        Artifact {
+            use_case: "Forecast",
+            title: title.into(),
+            file: "forecast-store1-item1.csv".into(),
+        },
+    ])
 }
 
 fn slug(s: &str) -> String {

@@ -54,3 +54,7 @@ pub const CLIPS: &[(&str, &[u8])] = &[
         include_bytes!("../../sample-data/clips/other.wav"),
     ),
 ];
+
+/// Daily sales of 2 stores x 5 items (`playbook gen store-sales --stores 2 --items 5`), for the
+/// forecast demo.
+pub const STORE_SALES_SMALL: &[u8] = include_bytes!("../../sample-data/store_sales_small.csv");
