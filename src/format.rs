@@ -13,6 +13,30 @@ pub fn short(v: f64) -> String {
     }
 }
 
+/// Column headings of a summary table, as pandas' describe names them.
+pub const SUMMARY_HEADS: [&str; 12] = [
+    "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%", "75%", "max",
+];
+
+/// One column's summary as the text of its row, in `SUMMARY_HEADS` order.
+pub fn summary_cells(s: &crate::compute::stats::ColumnSummary) -> [String; 12] {
+    let opt = |v: Option<f64>| v.map(short).unwrap_or_default();
+    [
+        s.column.clone(),
+        s.dtype.clone(),
+        s.count.to_string(),
+        s.nulls.to_string(),
+        s.unique.map(|u| u.to_string()).unwrap_or_default(),
+        opt(s.mean),
+        opt(s.std),
+        opt(s.min),
+        opt(s.q25),
+        opt(s.median),
+        opt(s.q75),
+        opt(s.max),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,16 +1,9 @@
 //! The `playbook` binary, run as a user would: info, summary, hist, gen, demo, and each error
 //! case giving a one-line message and a non-zero exit code.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
-use crate::{sample, temp_file};
-
-fn playbook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_playbook"))
-        .args(args)
-        .output()
-        .expect("run playbook")
-}
+use crate::{playbook, sample, temp_file};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()

@@ -1,24 +1,24 @@
 //! DTW against published references: the UCR archive's 1-NN error rates on GunPoint, and
 //! distances computed by dtaidistance (fixture made by tests/fixtures/make_dtaidistance.py).
 
-use std::process::Command;
-
 use playbook::compute::dtw::{self, Window};
 
-use crate::{sample, temp_file};
+use crate::{playbook, sample, temp_file};
 
 fn classify(window: &str) -> serde_json::Value {
     let (train, test) = (sample("GunPoint_TRAIN.ts"), sample("GunPoint_TEST.ts"));
-    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
-        .args(["dtw", "classify", "--json", "--window", window])
-        .args([
-            "--train",
-            train.to_str().unwrap(),
-            "--test",
-            test.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = playbook(
+        &[
+            &["dtw", "classify", "--json", "--window", window][..],
+            &[
+                "--train",
+                train.to_str().unwrap(),
+                "--test",
+                test.to_str().unwrap(),
+            ][..],
+        ]
+        .concat(),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).unwrap()
 }
@@ -75,35 +75,34 @@ fn bad_series_files_are_clear_errors() {
         b"@classLabel true 1 2\n@data\n1,2,3:1\n1,oops,3:2\n",
     );
     let train = sample("GunPoint_TRAIN.ts");
-    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
-        .args([
-            "dtw",
-            "classify",
-            "--train",
-            train.to_str().unwrap(),
-            "--test",
-            bad.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = playbook(&[
+        "dtw",
+        "classify",
+        "--train",
+        train.to_str().unwrap(),
+        "--test",
+        bad.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("bad.ts: line 4: 'oops' is not a number"),
         "{err}"
     );
-    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
-        .args([
-            "dtw",
-            "classify",
-            "--window",
-            "1.5",
-            "--train",
-            train.to_str().unwrap(),
-        ])
-        .args(["--test", train.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let o = playbook(
+        &[
+            &[
+                "dtw",
+                "classify",
+                "--window",
+                "1.5",
+                "--train",
+                train.to_str().unwrap(),
+            ][..],
+            &["--test", train.to_str().unwrap()][..],
+        ]
+        .concat(),
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("window must be a fraction from 0 to 1, got 1.5"),
@@ -116,10 +115,7 @@ fn the_closest_products_are_the_planted_followers() {
     use playbook::data::weekly::{Planted, planted_kind};
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
-            .args(args)
-            .output()
-            .unwrap();
+        let o = playbook(args);
         assert!(
             o.status.success(),
             "{args:?}: {}",
@@ -173,12 +169,7 @@ fn the_closest_products_are_the_planted_followers() {
 #[test]
 fn audio_clips_at_two_speeds_are_closest() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_playbook"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| playbook(args);
     let o = run(&["gen", "clips", "--out", dir.path().to_str().unwrap()]);
     assert!(o.status.success());
     let clip = |n: &str| dir.path().join(n).to_str().unwrap().to_owned();
@@ -216,16 +207,18 @@ fn classify_reads_tables_with_a_label_column() {
     let dir = tempfile::tempdir().unwrap();
     let train = crate::gunpoint_csv(dir.path(), "GunPoint_TRAIN.ts", "g");
     let test = crate::gunpoint_csv(dir.path(), "GunPoint_TEST.ts", "g");
-    let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
-        .args(["dtw", "classify", "--json", "--window", "1"])
-        .args([
-            "--train",
-            train.to_str().unwrap(),
-            "--test",
-            test.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = playbook(
+        &[
+            &["dtw", "classify", "--json", "--window", "1"][..],
+            &[
+                "--train",
+                train.to_str().unwrap(),
+                "--test",
+                test.to_str().unwrap(),
+            ][..],
+        ]
+        .concat(),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["errors"], 14);
@@ -234,18 +227,20 @@ fn classify_reads_tables_with_a_label_column() {
 #[test]
 fn bad_series_tables_are_clear_errors() {
     let run = |input: &std::path::Path, extra: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_playbook"))
-            .args([
-                "dtw",
-                "distances",
-                "--input",
-                input.to_str().unwrap(),
-                "--out",
-                "/tmp/never.csv",
-            ])
-            .args(extra)
-            .output()
-            .unwrap();
+        let o = playbook(
+            &[
+                &[
+                    "dtw",
+                    "distances",
+                    "--input",
+                    input.to_str().unwrap(),
+                    "--out",
+                    "/tmp/never.csv",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        );
         assert!(!o.status.success());
         String::from_utf8_lossy(&o.stderr).into_owned()
     };

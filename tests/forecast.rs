@@ -1,14 +1,6 @@
 //! `playbook forecast` on generated store-item sales and on real series, and its errors.
 
-use crate::{sample, temp_file};
-use std::process::Command;
-
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_playbook"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::{playbook as run, sample, temp_file};
 
 #[test]
 fn forecasts_every_store_item_with_a_scored_holdout() {

@@ -13,6 +13,14 @@ mod loaders;
 
 use std::path::{Path, PathBuf};
 
+/// Run the `playbook` binary with `args`.
+pub fn playbook(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args(args)
+        .output()
+        .expect("run playbook")
+}
+
 /// A file under `sample-data/`.
 pub fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -184,30 +184,8 @@ fn summary(file: &Path, json: bool, out: Option<&Path>) -> Result<()> {
 
 /// The summary as an aligned plain-text table, every column shown.
 fn summary_text(rows: &[stats::ColumnSummary]) -> String {
-    let opt = |v: Option<f64>| v.map(crate::format::short).unwrap_or_default();
-    let mut table: Vec<[String; 12]> = vec![
-        [
-            "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%",
-            "75%", "max",
-        ]
-        .map(str::to_owned),
-    ];
-    for r in rows {
-        table.push([
-            r.column.clone(),
-            r.dtype.clone(),
-            r.count.to_string(),
-            r.nulls.to_string(),
-            r.unique.map(|u| u.to_string()).unwrap_or_default(),
-            opt(r.mean),
-            opt(r.std),
-            opt(r.min),
-            opt(r.q25),
-            opt(r.median),
-            opt(r.q75),
-            opt(r.max),
-        ]);
-    }
+    let mut table: Vec<[String; 12]> = vec![crate::format::SUMMARY_HEADS.map(str::to_owned)];
+    table.extend(rows.iter().map(crate::format::summary_cells));
     let widths: Vec<usize> = (0..12)
         .map(|c| {
             table

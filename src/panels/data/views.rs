@@ -107,11 +107,7 @@ pub(super) fn summary(
             stats::summary_frame(rows)
         });
     });
-    let heads = [
-        "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%", "75%",
-        "max",
-    ];
-    let opt = |v: Option<f64>| v.map(format::short).unwrap_or_default();
+    let heads = format::SUMMARY_HEADS;
     egui::ScrollArea::horizontal()
         .id_salt("summary_wide")
         .show(ui, |ui| {
@@ -131,20 +127,7 @@ pub(super) fn summary(
                 .body(|body| {
                     body.rows(18.0, rows.len(), |mut row| {
                         let s = &rows[row.index()];
-                        let cells = [
-                            s.column.clone(),
-                            s.dtype.clone(),
-                            s.count.to_string(),
-                            s.nulls.to_string(),
-                            s.unique.map(|u| u.to_string()).unwrap_or_default(),
-                            opt(s.mean),
-                            opt(s.std),
-                            opt(s.min),
-                            opt(s.q25),
-                            opt(s.median),
-                            opt(s.q75),
-                            opt(s.max),
-                        ];
+                        let cells = format::summary_cells(s);
                         for c in cells {
                             row.col(|ui| {
                                 ui.label(c);
