@@ -203,10 +203,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                 ui.end_row();
             }
         });
-    let table = o.table();
     ui.horizontal(|ui| {
-        save::table_buttons(ui, ctx, "the distance table", "dtw-audio", move || {
-            table.clone()
-        });
+        save::table_buttons(ui, ctx, "the distance table", "dtw-audio", || o.table());
     });
 }

@@ -187,14 +187,9 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                 ui.end_row();
             }
         });
-    let table = o.table();
     ui.horizontal(|ui| {
-        save::table_buttons(
-            ui,
-            ctx,
-            "the confusion matrix",
-            "dtw-confusion",
-            move || table.clone(),
-        );
+        save::table_buttons(ui, ctx, "the confusion matrix", "dtw-confusion", || {
+            o.table()
+        });
     });
 }

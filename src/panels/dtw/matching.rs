@@ -10,9 +10,7 @@ use polars::prelude::{Column, DataFrame};
 use super::runs::{self, Layout, PatternSpec, RunInputs, RunResult};
 use super::{DtwPanel, PatternSource};
 use crate::chart::{Chart, Line};
-use crate::compute::NoProgress;
 use crate::compute::dtw;
-use crate::compute::histogram::histogram;
 use crate::format::short;
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
@@ -161,24 +159,12 @@ fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &R
     ));
     let chart_height = 240.0;
     ui.columns(2, |cols| {
-        let finite: Vec<f64> = r
-            .distances
-            .iter()
-            .copied()
-            .filter(|d| d.is_finite())
-            .collect();
-        if let Ok(h) = histogram(&finite, 30, &NoProgress) {
-            let chart = Chart::histogram(
-                format!("DTW distances to {}", r.pattern_name),
-                "distance",
-                h,
-            )
-            .with_marker(format!("median {}", short(r.median)), r.median);
+        if let Some(chart) = &r.chart {
             cols[0].horizontal(|ui| {
                 ui.strong("Distances");
-                save::chart_buttons(ui, ctx, &chart, "dtw-distances");
+                save::chart_buttons(ui, ctx, chart, "dtw-distances");
             });
-            show_chart(&mut cols[0], "dtw_hist", &chart, chart_height);
+            show_chart(&mut cols[0], "dtw_hist", chart, chart_height);
         }
         detail_ui(p, &mut cols[1], ctx, r, chart_height);
     });
@@ -268,24 +254,28 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
         ui.strong("Outliers");
         ui.add(egui::Slider::new(&mut p.saved.z_threshold, 0.5..=4.0).text("|z| above"));
         ui.label(format!("{} of {}", rows.len(), r.order.len()));
-        let pick = |v: &[String]| rows.iter().map(|&k| v[k].clone()).collect::<Vec<_>>();
-        let ids = pick(&r.ids);
-        let d: Vec<f64> = rows.iter().map(|&k| r.distances[k]).collect();
-        let z: Vec<f64> = rows.iter().map(|&k| r.zscores[k]).collect();
-        save::table_buttons(ui, ctx, "the outliers", "dtw-outliers", move || {
+        save::table_buttons(ui, ctx, "the outliers", "dtw-outliers", || {
             DataFrame::new_infer_height(vec![
-                Column::new("id".into(), &ids),
-                Column::new("distance".into(), &d),
-                Column::new("zscore".into(), &z),
+                Column::new(
+                    "id".into(),
+                    rows.iter().map(|&k| r.ids[k].as_str()).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "distance".into(),
+                    rows.iter().map(|&k| r.distances[k]).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "zscore".into(),
+                    rows.iter().map(|&k| r.zscores[k]).collect::<Vec<_>>(),
+                ),
             ])
         });
-        let (all_ids, all_d) = (r.ids.clone(), r.distances.clone());
         if ui
             .button("Save all distances")
             .on_hover_text("id, distance, zscore of every series, closest first (CSV)")
             .clicked()
         {
-            match dtw::distance_table(&all_ids, &all_d) {
+            match dtw::distance_table(&r.ids, &r.distances) {
                 Ok(df) => {
                     if let Err(e) = ctx.exports.save(
                         ctx.jobs,
@@ -325,10 +315,10 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
 }
 
 fn history_ui(p: &DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
-    let runs = p.runs.clone();
+    let runs = &p.runs;
     ui.horizontal(|ui| {
         ui.strong("Runs");
-        save::table_buttons(ui, ctx, "the run history", "dtw-runs", move || {
+        save::table_buttons(ui, ctx, "the run history", "dtw-runs", || {
             let col =
                 |f: fn(&super::runs::RunSummary) -> String| runs.iter().map(f).collect::<Vec<_>>();
             DataFrame::new_infer_height(vec![
@@ -429,10 +419,9 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
         save::chart_buttons(ui, ctx, &chart, "dtw-sweep");
     });
     show_chart(ui, "dtw_sweep", &chart, 260.0);
-    let table_rows = rows.clone();
     ui.horizontal(|ui| {
-        save::table_buttons(ui, ctx, "the sweep table", "dtw-sweep", move || {
-            dtw::sweep_table(&table_rows)
+        save::table_buttons(ui, ctx, "the sweep table", "dtw-sweep", || {
+            dtw::sweep_table(rows)
         });
     });
     egui::Grid::new("dtw_sweep_table")

@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
+use crate::chart::Chart;
 use crate::compute::dtw::{self, Window};
+use crate::compute::histogram::histogram;
 use crate::compute::{Progress, stats};
 use crate::data::{Dataset, series};
 
@@ -54,6 +56,8 @@ pub struct RunResult {
     pub cells: usize,
     pub znorm: bool,
     pub median: f64,
+    /// Histogram of the finite distances with the median marked, made once in the job.
+    pub chart: Option<Chart>,
 }
 
 /// Numbers typed by a user: separated by commas, semicolons, spaces or new lines.
@@ -124,6 +128,15 @@ pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> 
     let mut order: Vec<usize> = (0..distances.len()).collect();
     order.sort_by(|&a, &b| distances[a].total_cmp(&distances[b]));
     let median = stats::quantile(&mut distances.clone(), 0.5);
+    let finite: Vec<f64> = distances
+        .iter()
+        .copied()
+        .filter(|d| d.is_finite())
+        .collect();
+    let chart = histogram(&finite, 30, progress).ok().map(|h| {
+        Chart::histogram(format!("DTW distances to {pattern_name}"), "distance", h)
+            .with_marker(format!("median {}", crate::format::short(median)), median)
+    });
     let length = named
         .series
         .iter()
@@ -145,6 +158,7 @@ pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> 
         window: inputs.window,
         znorm: inputs.znorm,
         median,
+        chart,
     })
 }
 
