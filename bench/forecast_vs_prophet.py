@@ -78,5 +78,8 @@ print(f"{n} series x {len(df) // n} days, holdout {args.holdout} days, on {os.cp
 print(f"{'model':<10} {'seconds':>9} {'sMAPE':>7} {'MASE':>7} {'coverage':>9}")
 print(f"{'playbook':<10} {pb['seconds']:>9.2f} {pb['smape']:>7.2f} {pb['mase']:>7.3f} {pb['coverage']:>9.3f}"
       f"   (whole process incl. reading the CSV: {pb_wall:.2f} s)")
+nv = pb["seasonal_naive"]
+print(f"{'naive':<10} {'(same run)':>9} {nv['smape']:>7.2f} {nv['mase']:>7.3f} {nv['coverage']:>9.3f}"
+      "   (Playbook's seasonal naive baseline, season 7)")
 print(f"{'prophet':<10} {prophet_s:>9.2f} {s[0]:>7.2f} {s[1]:>7.3f} {s[2]:>9.3f}")
 print(f"speed-up: {prophet_s / pb['seconds']:.0f}x (compute), {prophet_s / pb_wall:.0f}x (whole process)")

@@ -29,19 +29,47 @@ pub enum ChartData {
 pub struct Line {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// Drawn as unconnected dots (observations) rather than a line.
+    pub dots: bool,
+}
+
+/// A shaded range between a lower and an upper value at each x (an uncertainty interval),
+/// drawn in a light shade of the colour of line number `line`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    pub name: String,
+    pub line: usize,
+    /// (x, lower, upper)
+    pub points: Vec<(f64, f64, f64)>,
 }
 
 impl Line {
-    /// A series drawn against its index (0, 1, 2, ...).
-    pub fn indexed(name: impl Into<String>, values: &[f64]) -> Self {
+    pub fn new(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
         Self {
             name: name.into(),
-            points: values
+            points,
+            dots: false,
+        }
+    }
+
+    /// Observations drawn as dots.
+    pub fn dots(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Self {
+            dots: true,
+            ..Self::new(name, points)
+        }
+    }
+
+    /// A series drawn against its index (0, 1, 2, ...).
+    pub fn indexed(name: impl Into<String>, values: &[f64]) -> Self {
+        Self::new(
+            name,
+            values
                 .iter()
                 .enumerate()
                 .map(|(i, &v)| (i as f64, v))
                 .collect(),
-        }
+        )
     }
 }
 
@@ -53,6 +81,10 @@ pub struct Chart {
     pub data: ChartData,
     /// Labelled vertical lines drawn over the chart (a median, a threshold).
     pub markers: Vec<(String, f64)>,
+    /// Shaded intervals under the lines (`Lines` charts only).
+    pub bands: Vec<Band>,
+    /// The x values are days since 1970-01-01, shown and exported as dates.
+    pub x_dates: bool,
 }
 
 impl Chart {
@@ -63,6 +95,8 @@ impl Chart {
             y_label: "count".to_owned(),
             data: ChartData::Histogram(h),
             markers: Vec::new(),
+            bands: Vec::new(),
+            x_dates: false,
         }
     }
 
@@ -76,6 +110,8 @@ impl Chart {
                 values: t.values.iter().map(|(_, c)| *c as f64).collect(),
             },
             markers: Vec::new(),
+            bands: Vec::new(),
+            x_dates: false,
         }
     }
 
@@ -93,12 +129,26 @@ impl Chart {
             y_label: y_label.to_owned(),
             data: ChartData::Lines { lines, segments },
             markers: Vec::new(),
+            bands: Vec::new(),
+            x_dates: false,
         }
     }
 
     /// The same chart with a labelled vertical line at `x`.
     pub fn with_marker(mut self, label: impl Into<String>, x: f64) -> Self {
         self.markers.push((label.into(), x));
+        self
+    }
+
+    /// The same chart with a shaded interval.
+    pub fn with_band(mut self, band: Band) -> Self {
+        self.bands.push(band);
+        self
+    }
+
+    /// The same chart with x read as days since 1970-01-01.
+    pub fn dated(mut self) -> Self {
+        self.x_dates = true;
         self
     }
 
@@ -132,14 +182,31 @@ impl Chart {
                 let (mut x, mut y) = (Vec::with_capacity(n), Vec::with_capacity(n));
                 for l in lines {
                     for &(px, py) in &l.points {
-                        name.push(l.name.as_str());
+                        name.push(l.name.clone());
                         x.push(px);
                         y.push(py);
                     }
                 }
+                // A band is two more lines: "<name> lower" and "<name> upper".
+                for b in &self.bands {
+                    for (suffix, pick) in [("lower", 1), ("upper", 2)] {
+                        for &(px, lo, hi) in &b.points {
+                            name.push(format!("{} {suffix}", b.name));
+                            x.push(px);
+                            y.push(if pick == 1 { lo } else { hi });
+                        }
+                    }
+                }
+                let x = Column::new(self.x_label.as_str().into(), x);
+                let x = if self.x_dates {
+                    let days: Vec<i32> = x.f64()?.into_no_null_iter().map(|d| d as i32).collect();
+                    Column::new(self.x_label.as_str().into(), days).cast(&DataType::Date)?
+                } else {
+                    x
+                };
                 DataFrame::new_infer_height(vec![
                     Column::new("line".into(), name),
-                    Column::new(self.x_label.as_str().into(), x),
+                    x,
                     Column::new(self.y_label.as_str().into(), y),
                 ])
             }

@@ -174,10 +174,10 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
         "Median DTW distance against stretch factor",
         "stretch factor",
         "median distance",
-        vec![Line {
-            name: "median".into(),
-            points: rows.iter().map(|r| (r.window, r.median)).collect(),
-        }],
+        vec![Line::new(
+            "median",
+            rows.iter().map(|r| (r.window, r.median)).collect(),
+        )],
         Vec::new(),
     );
     export::write_chart(&chart, &out.join("dtw-sweep.png"))?;
@@ -245,9 +245,11 @@ fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
     let smape = forecast::smape(&y[cut..], &p.yhat);
     let coverage = forecast::coverage(&y[cut..], &p.lower, &p.upper);
     let x: Vec<f64> = (0..d.len() - cut).map(|k| k as f64).collect();
-    let line = |name: &str, v: &[f64]| Line {
-        name: name.to_owned(),
-        points: x.iter().copied().zip(v.iter().copied()).collect(),
+    let line = |name: &str, v: &[f64]| {
+        Line::new(
+            name.to_owned(),
+            x.iter().copied().zip(v.iter().copied()).collect(),
+        )
     };
     let chart = Chart::lines(
         format!("Store 1, item 1: 90-day holdout (sMAPE {smape:.1}, coverage {coverage:.2})"),

@@ -37,6 +37,14 @@ pub fn summary_cells(s: &crate::compute::stats::ColumnSummary) -> [String; 12] {
     ]
 }
 
+/// A day number (days since 1970-01-01) as YYYY-MM-DD; empty when out of range.
+pub fn date(day: f64) -> String {
+    chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_signed(chrono::Duration::days(day.round() as i64)))
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

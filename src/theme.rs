@@ -40,3 +40,5 @@ pub const LINES: [[u8; 3]; 6] = [
 ];
 /// Warping-path segments and other thin guides.
 pub const GUIDE: [u8; 3] = [150, 150, 150];
+/// Observations drawn as dots (a forecast's actuals).
+pub const DOTS: [u8; 3] = [45, 45, 45];

@@ -125,7 +125,7 @@ fn bad_inputs_are_clear_errors() {
     ]);
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
-        e.contains("--horizon and --holdout must be at least 1 day"),
+        e.contains("--horizon and --holdout must be at least 1"),
         "{e}"
     );
     let (_d, short) = temp_file("short.csv", b"date,sales\n2020-01-01,1\n2020-01-02,2\n");
@@ -138,7 +138,112 @@ fn bad_inputs_are_clear_errors() {
     ]);
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
-        e.contains("short.csv: no series could be forecast") && e.contains("at least 28"),
+        e.contains("short.csv: no series could be forecast (2 observations to fit, fewer than two seasons (14))"),
         "{e}"
+    );
+}
+
+/// Prophet's holdout accuracy on the sample series (tests/fixtures/make_prophet.py, run once
+/// with pip's prophet) against Playbook's on the same files, columns and split.
+#[test]
+fn holdout_smape_is_no_worse_than_prophets() {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/prophet.json")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, case) in fixture["cases"].as_object().unwrap() {
+        let file = sample(case["file"].as_str().unwrap());
+        let out = dir.path().join(format!("{name}.csv"));
+        let holdout = case["holdout"].to_string();
+        let mut args = vec![
+            "forecast",
+            "--input",
+            file.to_str().unwrap(),
+            "--value-col",
+            case["value"].as_str().unwrap(),
+            "--date-col",
+            case["date"].as_str().unwrap_or("date"),
+            "--holdout",
+            &holdout,
+            "--mode",
+            case["mode"].as_str().unwrap(),
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(g) = case["group"].as_str() {
+            args.extend(["--group", g]);
+        }
+        let o = run(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["series"], case["series"], "{name}");
+        let ours = v["smape"].as_f64().unwrap();
+        let prophet = case["smape"].as_f64().unwrap();
+        assert!(
+            ours <= prophet,
+            "{name}: Playbook sMAPE {ours:.2} > Prophet {prophet:.2}"
+        );
+        let coverage = v["coverage"].as_f64().unwrap();
+        assert!(coverage >= 0.9, "{name}: coverage {coverage}");
+        // The baseline runs alongside, and is worse on these seasonal series.
+        let naive = v["seasonal_naive"]["smape"].as_f64().unwrap();
+        assert!(naive > ours, "{name}: seasonal naive {naive} <= {ours}");
+    }
+}
+
+#[test]
+fn a_short_group_fails_alone_and_monthly_holdouts_count_months() {
+    let mut csv = String::from("date,shop,sales\n");
+    for d in 0..120 {
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Duration::days(d);
+        csv += &format!("{day},A,{}\n", 10 + d % 7);
+        if d < 5 {
+            csv += &format!("{day},B,3\n");
+        }
+    }
+    csv += "2020-01-03,A,5\n";
+    let (dir, path) = temp_file("shops.csv", csv.as_bytes());
+    let out = dir.path().join("fc.csv");
+    let o = run(&[
+        "forecast",
+        "--input",
+        path.to_str().unwrap(),
+        "--value-col",
+        "sales",
+        "--group",
+        "shop",
+        "--holdout",
+        "14",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["series"], 1);
+    assert_eq!(v["duplicate_dates_summed"], 1);
+    let failed = v["failed"][0].as_str().unwrap();
+    assert!(failed.starts_with("B: "), "{failed}");
+    // Monthly data: --holdout 24 hides 24 months, not 24 days.
+    let air = sample("airline.csv");
+    let o = run(&[
+        "forecast",
+        "--input",
+        air.to_str().unwrap(),
+        "--date-col",
+        "Date",
+        "--value-col",
+        "Passengers",
+        "--holdout",
+        "24",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), 25);
+    assert!(
+        text.lines().nth(1).unwrap().starts_with("1959-01-01,"),
+        "{text}"
     );
 }

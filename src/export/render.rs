@@ -164,10 +164,17 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             .map_err(e)?;
         }
         ChartData::Lines { lines, segments } => {
+            let band_points: Vec<(f64, f64)> = chart
+                .bands
+                .iter()
+                .flat_map(|b| b.points.iter().flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)]))
+                .collect();
             let points = lines
                 .iter()
                 .flat_map(|l| l.points.iter())
-                .chain(segments.iter().flatten());
+                .chain(segments.iter().flatten())
+                .chain(band_points.iter())
+                .filter(|(x, y)| x.is_finite() && y.is_finite());
             let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
             for &(x, y) in points {
                 (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
@@ -190,12 +197,41 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .axis_desc_style((FONT, 18))
                 .bold_line_style(rgb(colors.grid))
                 .light_line_style(rgb(colors.background))
+                .x_label_formatter(&|v| {
+                    if chart.x_dates {
+                        crate::format::date(*v)
+                    } else {
+                        crate::format::short(*v)
+                    }
+                })
                 .draw()
                 .map_err(e)?;
+            for band in &chart.bands {
+                let shade = crate::theme::LINES[band.line % crate::theme::LINES.len()];
+                let fill = rgb(shade).mix(0.25).filled();
+                let outline: Vec<(f64, f64)> = band
+                    .points
+                    .iter()
+                    .map(|&(x, lo, _)| (x, lo))
+                    .chain(band.points.iter().rev().map(|&(x, _, hi)| (x, hi)))
+                    .collect();
+                c.draw_series(std::iter::once(Polygon::new(outline, fill)))
+                    .map_err(e)?
+                    .label(band.name.as_str())
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill));
+            }
             let guide = rgb(crate::theme::GUIDE).stroke_width(1);
             c.draw_series(segments.iter().map(|s| PathElement::new(s.to_vec(), guide)))
                 .map_err(e)?;
             for (k, line) in lines.iter().enumerate() {
+                if line.dots {
+                    let style = rgb(crate::theme::DOTS).filled();
+                    c.draw_series(line.points.iter().map(|&p| Circle::new(p, 2, style)))
+                        .map_err(e)?
+                        .label(line.name.as_str())
+                        .legend(move |(x, y)| Circle::new((x + 10, y), 3, style));
+                    continue;
+                }
                 let style = rgb(crate::theme::LINES[k % crate::theme::LINES.len()]).stroke_width(2);
                 c.draw_series(LineSeries::new(line.points.iter().copied(), style))
                     .map_err(e)?

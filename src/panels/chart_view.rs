@@ -113,7 +113,45 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             });
         }
         ChartData::Lines { lines, segments } => {
+            let plot = if chart.x_dates {
+                plot.x_axis_formatter(|mark, _| crate::format::date(mark.value))
+                    .label_formatter(|pos| {
+                        Some(match pos {
+                            egui_plot::HoverPosition::NearDataPoint {
+                                plot_name,
+                                position,
+                                ..
+                            } => format!(
+                                "{plot_name}\n{}\n{}",
+                                crate::format::date(position.x),
+                                crate::format::short(position.y)
+                            ),
+                            egui_plot::HoverPosition::Elsewhere { position } => format!(
+                                "{}\n{}",
+                                crate::format::date(position.x),
+                                crate::format::short(position.y)
+                            ),
+                        })
+                    })
+            } else {
+                plot
+            };
             plot.legend(egui_plot::Legend::default()).show(ui, |p| {
+                for band in &chart.bands {
+                    let c = rgb(theme::LINES[band.line % theme::LINES.len()]);
+                    let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 60);
+                    // egui_plot fills convex polygons only: one quad per step keeps it exact.
+                    for w in band.points.windows(2) {
+                        let (a, b) = (w[0], w[1]);
+                        let quad = vec![[a.0, a.1], [b.0, b.1], [b.0, b.2], [a.0, a.2]];
+                        p.polygon(
+                            egui_plot::Polygon::new(band.name.clone(), quad)
+                                .fill_color(fill)
+                                .stroke(egui::Stroke::NONE)
+                                .allow_hover(false),
+                        );
+                    }
+                }
                 let guide = rgb(theme::GUIDE);
                 for seg in segments {
                     let pts: Vec<[f64; 2]> = seg.iter().map(|&(x, y)| [x, y]).collect();
@@ -125,6 +163,14 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 }
                 for (k, line) in lines.iter().enumerate() {
                     let pts: Vec<[f64; 2]> = line.points.iter().map(|&(x, y)| [x, y]).collect();
+                    if line.dots {
+                        p.points(
+                            egui_plot::Points::new(line.name.clone(), pts)
+                                .color(rgb(theme::DOTS))
+                                .radius(1.5),
+                        );
+                        continue;
+                    }
                     let color = rgb(theme::LINES[k % theme::LINES.len()]);
                     p.line(
                         egui_plot::Line::new(line.name.clone(), pts)

@@ -4,7 +4,10 @@
 //! least squares (nalgebra's Cholesky). Uncertainty intervals come from the residual noise plus
 //! simulated future trend changes, as Prophet does. Days are counted from 1970-01-01.
 
+pub mod batch;
 mod metrics;
+pub mod naive;
+pub mod series;
 
 pub use metrics::{coverage, mase, smape};
 
@@ -27,7 +30,9 @@ pub struct Params {
     pub changepoints: usize,
     /// Share of the history in which changepoints may sit.
     pub changepoint_range: f64,
-    /// Ridge penalty on changes of slope, per observation.
+    /// Ridge penalty on changes of slope: the noise-to-prior variance ratio of a Gaussian prior
+    /// on each change. Like Prophet's prior it does not grow with the number of observations,
+    /// so long histories may bend their trend more than short ones.
     pub changepoint_penalty: f64,
     pub weekly_order: usize,
     pub yearly_order: usize,
@@ -44,7 +49,7 @@ impl Default for Params {
             mode: Mode::Multiplicative,
             changepoints: 25,
             changepoint_range: 0.8,
-            changepoint_penalty: 0.05,
+            changepoint_penalty: 1.0,
             weekly_order: 3,
             yearly_order: 10,
             interval: 0.95,
@@ -190,7 +195,7 @@ pub fn fit(days: &[i32], values: &[f64], params: &Params) -> Result<Fit, Forecas
     for j in 0..p {
         let is_changepoint = (2..2 + k).contains(&j);
         xtx[(j, j)] += if is_changepoint {
-            params.changepoint_penalty * n as f64
+            params.changepoint_penalty
         } else {
             1e-8 * n as f64
         };

@@ -150,10 +150,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         .names
         .iter()
         .zip(&o.waveforms)
-        .map(|(n, w)| Line {
-            name: n.clone(),
-            points: w.clone(),
-        })
+        .map(|(n, w)| Line::new(n.clone(), w.clone()))
         .collect();
     let chart = Chart::lines("Waveforms", "seconds", "amplitude", waves, Vec::new());
     ui.horizontal(|ui| {
@@ -165,13 +162,14 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         .names
         .iter()
         .zip(&o.envelopes)
-        .map(|(n, e)| Line {
-            name: n.clone(),
-            points: e
-                .iter()
-                .enumerate()
-                .map(|(i, &v)| (i as f64 * o.hop_ms / 1000.0, v))
-                .collect(),
+        .map(|(n, e)| {
+            Line::new(
+                n.clone(),
+                e.iter()
+                    .enumerate()
+                    .map(|(i, &v)| (i as f64 * o.hop_ms / 1000.0, v))
+                    .collect(),
+            )
         })
         .collect();
     let chart = Chart::lines(

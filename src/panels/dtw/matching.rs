@@ -403,9 +403,11 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
         ui.label("Run a sweep to see how the distances shrink as the stretch factor grows.");
         return;
     };
-    let line = |name: &str, f: fn(&dtw::SweepRow) -> f64| Line {
-        name: name.to_owned(),
-        points: rows.iter().map(|r| (r.window, f(r))).collect(),
+    let line = |name: &str, f: fn(&dtw::SweepRow) -> f64| {
+        Line::new(
+            name.to_owned(),
+            rows.iter().map(|r| (r.window, f(r))).collect(),
+        )
     };
     let chart = Chart::lines(
         "DTW distance against stretch factor",
