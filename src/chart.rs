@@ -115,6 +115,24 @@ impl Chart {
         }
     }
 
+    /// One bar per label (values may be negative).
+    pub fn bars(
+        title: impl Into<String>,
+        x_label: &str,
+        labels: Vec<String>,
+        values: Vec<f64>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            x_label: x_label.to_owned(),
+            y_label: "value".to_owned(),
+            data: ChartData::Bars { labels, values },
+            markers: Vec::new(),
+            bands: Vec::new(),
+            x_dates: false,
+        }
+    }
+
     /// A chart of lines.
     pub fn lines(
         title: impl Into<String>,

@@ -55,6 +55,12 @@ fn gpu_available() -> bool {
 }
 
 fn snapshot(h: &mut Harness<'static, PlaybookApp>, name: &str) {
+    snapshot_allowing(h, name, 0);
+}
+
+/// A snapshot that tolerates `pixels` differing pixels: for views that print a measured time,
+/// whose digits change from run to run.
+fn snapshot_allowing(h: &mut Harness<'static, PlaybookApp>, name: &str, pixels: usize) {
     if !gpu_available() {
         let required = std::env::var("PLAYBOOK_REQUIRE_SNAPSHOTS").is_ok_and(|v| v == "1");
         assert!(
@@ -68,7 +74,8 @@ fn snapshot(h: &mut Harness<'static, PlaybookApp>, name: &str) {
         );
         return;
     }
-    h.snapshot(name);
+    let options = egui_kittest::SnapshotOptions::new().max_failed_pixels(pixels);
+    h.snapshot_options(name, &options);
 }
 
 #[test]
@@ -89,6 +96,7 @@ fn starts_with_sample_data_and_lists_panels() {
             "airline.csv",
             "weekly_sales.csv",
             "capacity.csv",
+            "store_sales_small.csv",
             "nyc_boroughs.geojson"
         ]
     );
@@ -131,7 +139,7 @@ fn a_bad_file_shows_an_error_and_the_app_keeps_running() {
     h.get_by_label("Dismiss").click();
     h.step();
     assert!(h.state().notices.last_error().is_none());
-    assert_eq!(h.state().catalog.entries().len(), 6, "samples still there");
+    assert_eq!(h.state().catalog.entries().len(), 7, "samples still there");
 }
 
 #[test]
@@ -278,7 +286,7 @@ fn dropped_files_are_loaded_and_remembered() {
     settle(&mut h);
     assert_eq!(
         h.state().catalog.entries().len(),
-        7,
+        8,
         "reloaded, not added twice"
     );
 }
@@ -477,9 +485,40 @@ fn reopened_files_do_not_steal_the_restored_selection() {
     };
     let h = harness(settings);
     let app = h.state();
-    assert_eq!(app.catalog.entries().len(), 7);
+    assert_eq!(app.catalog.entries().len(), 8);
     assert_eq!(
         app.catalog.selected().map(|e| e.data.name.as_str()),
         Some("stocks.csv")
     );
+}
+
+#[test]
+fn forecast_panel_runs_the_sample_store_sales() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("Forecast").click();
+    settle(&mut h);
+    h.get_by_label("Run").click();
+    settle(&mut h);
+    h.get_by_label_contains("10 series of store_sales_small.csv forecast in");
+    h.get_by_label_contains("Forecast of store 1, item 1 (holdout sMAPE");
+    // The band's legend entry, and the components.
+    h.get_by_label("95% interval");
+    h.get_by_label("Weekly seasonality");
+    h.get_by_label("Yearly seasonality");
+    // "forecast in 0.12 s": the digits of the time may change.
+    snapshot_allowing(&mut h, "forecast_series", 150);
+    h.get_by_label("Accuracy").click();
+    settle(&mut h);
+    h.get_by_label("Accuracy per series");
+    h.get_by_label("playbook sMAPE").click();
+    settle(&mut h);
+    h.get_by_label("playbook sMAPE (asc)");
+    snapshot_allowing(&mut h, "forecast_accuracy", 150);
+    // A row opens that series.
+    h.get_by_label("Across groups").click();
+    settle(&mut h);
+    h.get_by_label_contains("Forecast of item 1 in every store");
+    h.get_by_label("Total").click();
+    settle(&mut h);
+    h.get_by_label("Total of 10 series");
 }

@@ -21,6 +21,10 @@ pub const SAMPLES: &[(&str, &[u8])] = &[
         include_bytes!("../../sample-data/capacity.csv"),
     ),
     (
+        "store_sales_small.csv",
+        include_bytes!("../../sample-data/store_sales_small.csv"),
+    ),
+    (
         "nyc_boroughs.geojson",
         include_bytes!("../../sample-data/nyc_boroughs.geojson"),
     ),

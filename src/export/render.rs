@@ -123,7 +123,14 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
         }
         ChartData::Bars { labels, values } => {
             let n = labels.len().max(1);
-            let ymax = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.05;
+            let top = values.iter().copied().fold(0.0, f64::max);
+            let bottom = values.iter().copied().fold(0.0, f64::min);
+            let pad = (top - bottom).max(1e-9) * 0.05;
+            let (ymin, ymax) = if bottom < 0.0 {
+                (bottom - pad, top + pad)
+            } else {
+                (0.0, top.max(1.0) * 1.05)
+            };
             let mut c = ChartBuilder::on(root)
                 .caption(&chart.title, (FONT, 26))
                 .margin(20)
@@ -131,7 +138,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .y_label_area_size(80)
                 // plotters' integer ranges are inclusive: 0..n-1 gives n segments (a range
                 // of one point would divide by zero, so one bar keeps an empty neighbour).
-                .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), 0f64..ymax)
+                .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), ymin..ymax)
                 .map_err(e)?;
             c.configure_mesh()
                 .x_desc(&chart.x_label)
@@ -145,7 +152,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .axis_desc_style((FONT, 18))
                 .bold_line_style(rgb(colors.grid))
                 .light_line_style(rgb(colors.background))
-                .y_label_formatter(&|v| format!("{v:.0}"))
+                .y_label_formatter(&|v| crate::format::short(*v))
                 .disable_x_mesh()
                 .draw()
                 .map_err(e)?;

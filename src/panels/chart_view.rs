@@ -90,6 +90,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 .collect();
             let names = labels.clone();
             let hover_names = labels.clone();
+            let y_label = chart.y_label.clone();
             plot.x_axis_formatter(move |mark, _| {
                 let i = mark.value.round();
                 if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
@@ -107,7 +108,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                                 .get(bar.argument.round() as usize)
                                 .cloned()
                                 .unwrap_or_default();
-                            format!("{name}\ncount {}", bar.value)
+                            format!("{name}\n{y_label} {}", crate::format::short(bar.value))
                         })),
                 );
             });
@@ -136,6 +137,8 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             } else {
                 plot
             };
+            // Observations in the text colour, so they read on dark and light backgrounds.
+            let dots = ui.visuals().text_color().gamma_multiply(0.8);
             plot.legend(egui_plot::Legend::default()).show(ui, |p| {
                 for band in &chart.bands {
                     let c = rgb(theme::LINES[band.line % theme::LINES.len()]);
@@ -166,7 +169,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                     if line.dots {
                         p.points(
                             egui_plot::Points::new(line.name.clone(), pts)
-                                .color(rgb(theme::DOTS))
+                                .color(dots)
                                 .radius(1.5),
                         );
                         continue;

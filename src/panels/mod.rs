@@ -5,6 +5,7 @@
 pub mod chart_view;
 pub mod data;
 pub mod dtw;
+pub mod forecast;
 pub mod save;
 
 use crate::app::{Catalog, Exports, Notices};
@@ -39,5 +40,6 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
     vec![
         Box::<data::DataPanel>::default(),
         Box::<dtw::DtwPanel>::default(),
+        Box::<forecast::ForecastPanel>::default(),
     ]
 }

@@ -96,6 +96,29 @@ const WEEK: f64 = 7.0;
 const YEAR: f64 = 365.25;
 
 impl Fit {
+    /// Whether the fit has weekly and yearly terms (they turn off for coarse or short data).
+    pub fn seasonalities(&self) -> (bool, bool) {
+        (self.params.weekly_order > 0, self.params.yearly_order > 0)
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.params.mode
+    }
+
+    /// A component on the fitted scale as an effect on the values: a percentage for
+    /// multiplicative models (seasonality scales the trend), value units for additive ones.
+    pub fn effect(&self, component: f64) -> f64 {
+        match self.params.mode {
+            Mode::Additive => component,
+            Mode::Multiplicative => 100.0 * component.exp_m1(),
+        }
+    }
+
+    /// The trend on the values' scale.
+    pub fn trend_value(&self, trend: f64) -> f64 {
+        self.untransform(trend)
+    }
+
     fn n_features(&self) -> usize {
         2 + self.changepoints.len() + 2 * self.params.weekly_order + 2 * self.params.yearly_order
     }
@@ -208,6 +231,28 @@ pub fn fit(days: &[i32], values: &[f64], params: &Params) -> Result<Fit, Forecas
     model.mean_abs_delta =
         model.beta[2..2 + k].iter().map(|d| d.abs()).sum::<f64>() / k.max(1) as f64;
     Ok(model)
+}
+
+/// The model's mean and components at `days`, without the interval's simulation (cheap
+/// enough for every day of a long history). `lower` and `upper` are left empty.
+pub fn components(model: &Fit, days: &[i32]) -> Prediction {
+    let k = model.changepoints.len();
+    let w = 2 * model.params.weekly_order;
+    let mut out = Prediction::default();
+    let mut row = Vec::with_capacity(model.n_features());
+    for &day in days {
+        model.features(f64::from(day), &mut row);
+        let part =
+            |range: std::ops::Range<usize>| -> f64 { range.map(|j| row[j] * model.beta[j]).sum() };
+        let trend = part(0..2 + k);
+        let weekly = part(2 + k..2 + k + w);
+        let yearly = part(2 + k + w..row.len());
+        out.yhat.push(model.untransform(trend + weekly + yearly));
+        out.trend.push(trend);
+        out.weekly.push(weekly);
+        out.yearly.push(yearly);
+    }
+    out
 }
 
 /// Predict `days` (history or future) with the interval.

@@ -1,0 +1,156 @@
+//! The Forecast panel's inputs: dataset, date/value/group columns, horizon, holdout, interval
+//! and mode, and the Run button that starts the job.
+
+use std::sync::Arc;
+
+use polars::prelude::DataType;
+
+use super::ForecastPanel;
+use super::run::{self, RunInputs};
+use crate::compute::forecast::batch::Spec;
+use crate::compute::forecast::{Mode, Params};
+use crate::data::{Dataset, schema};
+use crate::panels::PanelCtx;
+
+/// Sensible columns for a dataset the current choices do not fit: the first date-like column,
+/// the last numeric one, no groups.
+fn guess_columns(p: &mut ForecastPanel, d: &Dataset) {
+    let names: Vec<String> = d
+        .frame
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let has = |c: &str| names.iter().any(|n| n == c);
+    if has(&p.saved.date_col) && has(&p.saved.value_col) {
+        p.saved.group.retain(|g| has(g));
+        return;
+    }
+    let date = d
+        .frame
+        .columns()
+        .iter()
+        .find(|c| c.dtype() == &DataType::Date || c.name().to_lowercase().contains("date"));
+    p.saved.date_col = date.map_or_else(
+        || names.first().cloned().unwrap_or_default(),
+        |c| c.name().to_string(),
+    );
+    p.saved.value_col = schema::numeric_columns(&d.frame)
+        .into_iter()
+        .rfind(|c| *c != p.saved.date_col)
+        .unwrap_or_default();
+    p.saved.group.clear();
+}
+
+fn column_combo(ui: &mut egui::Ui, label: &str, names: &[String], choice: &mut String) {
+    egui::ComboBox::from_label(label)
+        .selected_text(choice.clone())
+        .show_ui(ui, |ui| {
+            for n in names {
+                ui.selectable_value(choice, n.clone(), n);
+            }
+        });
+}
+
+pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    let data = ctx.catalog.by_name(&p.saved.dataset);
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::from_label("Table")
+            .selected_text(p.saved.dataset.clone())
+            .show_ui(ui, |ui| {
+                for e in ctx.catalog.entries() {
+                    ui.selectable_value(&mut p.saved.dataset, e.data.name.clone(), &e.data.name);
+                }
+            });
+        let Some(d) = &data else {
+            ui.label(format!("'{}' is not open", p.saved.dataset));
+            return;
+        };
+        guess_columns(p, d);
+        ui.separator();
+        let names: Vec<String> = d
+            .frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        column_combo(ui, "Date", &names, &mut p.saved.date_col);
+        ui.separator();
+        let numeric = schema::numeric_columns(&d.frame);
+        column_combo(ui, "Value", &numeric, &mut p.saved.value_col);
+        ui.separator();
+        ui.label("Groups:");
+        for n in &names {
+            if *n == p.saved.date_col || *n == p.saved.value_col {
+                continue;
+            }
+            let mut on = p.saved.group.contains(n);
+            if ui
+                .checkbox(&mut on, n.as_str())
+                .on_hover_text(format!("One model per value of {n}"))
+                .changed()
+            {
+                if on {
+                    p.saved.group.push(n.clone());
+                } else {
+                    p.saved.group.retain(|g| g != n);
+                }
+            }
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Horizon");
+        ui.add(egui::DragValue::new(&mut p.saved.horizon).range(1..=3650))
+            .on_hover_text("Steps to forecast: days for daily data, months for monthly data");
+        ui.checkbox(&mut p.saved.holdout, "Score on a holdout")
+            .on_hover_text("Hide the last horizon steps of every series, forecast and score them");
+        ui.add(
+            egui::Slider::new(&mut p.saved.interval, 0.5..=0.99)
+                .text("Interval")
+                .fixed_decimals(2),
+        );
+        let m = &mut p.saved.mode;
+        ui.selectable_value(m, Mode::Multiplicative, "Multiplicative")
+            .on_hover_text("Seasonality scales with the trend (the book's setting)");
+        ui.selectable_value(m, Mode::Additive, "Additive")
+            .on_hover_text("Seasonality adds to the trend (for values that cross zero)");
+        let run_clicked = ui
+            .add_enabled(data.is_some(), egui::Button::new("Run"))
+            .on_hover_text("Fit one model per group as a background job")
+            .clicked();
+        if run_clicked && let Some(d) = &data {
+            start(p, ctx, Arc::clone(d));
+        }
+        if p.run.is_pending() {
+            ui.spinner();
+        }
+    });
+}
+
+fn start(p: &mut ForecastPanel, ctx: &mut PanelCtx<'_>, data: Arc<Dataset>) {
+    p.next_run += 1;
+    let s = &p.saved;
+    let inputs = RunInputs {
+        run: p.next_run,
+        data,
+        date_col: s.date_col.clone(),
+        value_col: s.value_col.clone(),
+        group: s.group.clone(),
+        spec: Spec {
+            horizon: s.horizon,
+            holdout: s.holdout.then_some(s.horizon),
+            params: Params {
+                mode: s.mode,
+                interval: s.interval,
+                ..Params::default()
+            },
+        },
+    };
+    p.run.request(
+        ctx.jobs,
+        p.next_run,
+        format!("forecast:run:{}", p.next_run),
+        "Forecast".into(),
+        move |job| Ok(Arc::new(run::compute(inputs, job)?)),
+    );
+}

@@ -1,0 +1,148 @@
+//! The Forecast panel: one model per group of a long table (date, value, group columns), all
+//! groups in a background job, scored on a holdout next to the seasonal naive baseline. Views:
+//! one group's forecast with its band and components, a group against its siblings, the
+//! totals, and the accuracy table. Every chart and table saves.
+
+mod charts;
+mod controls;
+mod run;
+mod views;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Panel, PanelCtx};
+use crate::chart::Chart;
+use crate::compute::forecast::Mode;
+use crate::jobs::Slot;
+use run::{RunResult, ViewKey};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    #[default]
+    Series,
+    Across,
+    Total,
+    Accuracy,
+}
+
+/// What the panel remembers across restarts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub dataset: String,
+    pub date_col: String,
+    pub value_col: String,
+    pub group: Vec<String>,
+    pub horizon: usize,
+    /// Hide the last `horizon` steps of each series, forecast and score them.
+    pub holdout: bool,
+    pub interval: f64,
+    pub mode: Mode,
+    pub view: View,
+    pub full_history: bool,
+}
+
+impl Default for Saved {
+    fn default() -> Self {
+        Self {
+            dataset: "store_sales_small.csv".into(),
+            date_col: "date".into(),
+            value_col: "sales".into(),
+            group: vec!["store".into(), "item".into()],
+            horizon: 90,
+            holdout: true,
+            interval: 0.95,
+            mode: Mode::Multiplicative,
+            view: View::Series,
+            full_history: false,
+        }
+    }
+}
+
+/// The accuracy table's order: by which column, descending or not.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Sort {
+    column: Option<usize>,
+    descending: bool,
+}
+
+#[derive(Default)]
+pub struct ForecastPanel {
+    pub saved: Saved,
+    next_run: u64,
+    run: Slot<u64, Arc<RunResult>>,
+    /// The group shown in the Series and Across views (index into the run's groups).
+    selected: usize,
+    /// The group column that varies in the Across view.
+    vary: usize,
+    charts: Slot<ViewKey, Arc<Vec<Chart>>>,
+    sort: Sort,
+    /// Row order of the accuracy table for (run, sort).
+    order: Option<(u64, Sort, Vec<usize>)>,
+}
+
+impl Panel for ForecastPanel {
+    fn id(&self) -> &'static str {
+        "forecast"
+    }
+
+    fn title(&self) -> &'static str {
+        "Forecast"
+    }
+
+    fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let last = self.run.latest().map(|r| r.run);
+        for e in [self.run.poll(), self.charts.poll()].into_iter().flatten() {
+            ctx.notices.error(e.to_string());
+        }
+        if self.run.latest().map(|r| r.run) != last {
+            self.selected = 0;
+            self.vary = 0;
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        controls::ui(self, ui, ctx);
+        let Some(r) = self.run.latest().cloned() else {
+            ui.separator();
+            ui.label(
+                "Choose a table, its date, value and group columns, then Run: one model per \
+                 group, with the last days held out and scored.",
+            );
+            return;
+        };
+        ui.separator();
+        views::summary_ui(ui, ctx, &r);
+        ui.horizontal(|ui| {
+            let v = &mut self.saved.view;
+            ui.selectable_value(v, View::Series, "Series");
+            if !r.group.is_empty() {
+                ui.selectable_value(v, View::Across, "Across groups");
+            }
+            ui.selectable_value(v, View::Total, "Total");
+            ui.selectable_value(v, View::Accuracy, "Accuracy");
+            ui.separator();
+            ui.checkbox(&mut self.saved.full_history, "Full history")
+                .on_hover_text("Show all the history, not only the last year");
+        });
+        ui.separator();
+        egui::ScrollArea::vertical().show(ui, |ui| match self.saved.view {
+            View::Series => views::series_ui(self, ui, ctx, &r),
+            View::Across if !r.group.is_empty() => views::across_ui(self, ui, ctx, &r),
+            View::Across | View::Total => views::total_ui(self, ui, ctx, &r),
+            View::Accuracy => views::accuracy_ui(self, ui, ctx, &r),
+        });
+    }
+
+    fn save(&self) -> serde_json::Value {
+        serde_json::to_value(&self.saved).unwrap_or_default()
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let Ok(s) = serde_json::from_value(saved.clone()) {
+            self.saved = s;
+        }
+    }
+}
