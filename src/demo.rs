@@ -211,73 +211,59 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
     Ok(made)
 }
 
-/// One store-item series of the small sample: the last 90 days held out, forecast and scored.
+/// Every store-item series of the small sample with the last 90 days held out, forecast and
+/// scored: store 1 item 1's forecast with its band and components, the totals, the accuracy.
 fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
-    use crate::chart::Line;
-    use crate::compute::forecast;
-    use polars::prelude::*;
+    use crate::compute::forecast::batch::{self, Spec};
+    use crate::compute::forecast::{Params, series::group_series};
+    use crate::panels::forecast::charts;
     let ds = data::load_bytes("store_sales_small.csv", data::sample::STORE_SALES_SMALL)?;
-    let f = &ds.frame;
-    let days: Vec<i32> = f
-        .column("date")?
-        .to_physical_repr()
-        .i32()?
-        .iter()
-        .flatten()
-        .collect();
-    let store: Vec<i64> = f.column("store")?.i64()?.iter().flatten().collect();
-    let item: Vec<i64> = f.column("item")?.i64()?.iter().flatten().collect();
-    let sales: Vec<f64> = f
-        .column("sales")?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .iter()
-        .flatten()
-        .collect();
-    let rows: Vec<usize> = (0..days.len())
-        .filter(|&r| store[r] == 1 && item[r] == 1)
-        .collect();
-    let d: Vec<i32> = rows.iter().map(|&r| days[r]).collect();
-    let y: Vec<f64> = rows.iter().map(|&r| sales[r]).collect();
-    let cut = d.len().saturating_sub(90);
-    let model = forecast::fit(&d[..cut], &y[..cut], &forecast::Params::default())?;
-    let p = forecast::predict(&model, &d[cut..]);
-    let smape = forecast::smape(&y[cut..], &p.yhat);
-    let coverage = forecast::coverage(&y[cut..], &p.lower, &p.upper);
-    let x: Vec<f64> = (0..d.len() - cut).map(|k| k as f64).collect();
-    let line = |name: &str, v: &[f64]| {
-        Line::new(
-            name.to_owned(),
-            x.iter().copied().zip(v.iter().copied()).collect(),
-        )
+    let group = vec!["store".to_owned(), "item".to_owned()];
+    let series = group_series(&ds.name, &ds.frame, "date", "sales", &group)?;
+    let spec = Spec {
+        horizon: 90,
+        holdout: Some(90),
+        params: Params::default(),
     };
-    let chart = Chart::lines(
-        format!("Store 1, item 1: 90-day holdout (sMAPE {smape:.1}, coverage {coverage:.2})"),
-        "day of the holdout",
-        "sales",
-        vec![
-            line("actual", &y[cut..]),
-            line("forecast", &p.yhat),
-            line("95% lower", &p.lower),
-            line("95% upper", &p.upper),
-        ],
-        Vec::new(),
+    let b = batch::run(&series, &spec, &NoProgress)?;
+    let first = b.groups.first().context("no series forecast")?;
+    let title = charts::group_title(&group, &first.key, "sales");
+    let mut made = Vec::new();
+    let mut add = |title: String, file: &str| {
+        made.push(Artifact {
+            use_case: "Forecast",
+            title,
+            file: file.into(),
+        });
+    };
+    let main = charts::forecast_chart(first, &title, "sales", 0.95, false);
+    export::write_chart(&main, &out.join("forecast-store1-item1.png"))?;
+    export::write_chart(&main, &out.join("forecast-store1-item1.csv"))?;
+    add(main.title.clone(), "forecast-store1-item1.png");
+    add(
+        format!("{} (data)", main.title),
+        "forecast-store1-item1.csv",
     );
-    export::write_chart(&chart, &out.join("forecast-store1-item1.png"))?;
-    export::write_chart(&chart, &out.join("forecast-store1-item1.csv"))?;
-    let title = "store 1, item 1: forecast of the last 90 days against the actuals";
-    Ok(vec![
-        Artifact {
-            use_case: "Forecast",
-            title: title.into(),
-            file: "forecast-store1-item1.png".into(),
-        },
-        Artifact {
-            use_case: "Forecast",
-            title: title.into(),
-            file: "forecast-store1-item1.csv".into(),
-        },
-    ])
+    for (i, c) in charts::component_charts(first, "sales", false)
+        .iter()
+        .enumerate()
+    {
+        let file = format!("forecast-component-{i}.png");
+        export::write_chart(c, &out.join(&file))?;
+        add(format!("{title}: {}", c.title), &file);
+    }
+    let total = charts::total_chart(&b, "sales", false);
+    export::write_chart(&total, &out.join("forecast-total.png"))?;
+    add(total.title.clone(), "forecast-total.png");
+    export::write_table(
+        &b.accuracy_frame(&group)?,
+        &out.join("forecast-accuracy.csv"),
+    )?;
+    add(
+        "holdout sMAPE, MASE and coverage per series, next to the seasonal naive".into(),
+        "forecast-accuracy.csv",
+    );
+    Ok(made)
 }
 
 fn slug(s: &str) -> String {

@@ -3,7 +3,7 @@
 //! one group's forecast with its band and components, a group against its siblings, the
 //! totals, and the accuracy table. Every chart and table saves.
 
-mod charts;
+pub mod charts;
 mod controls;
 mod run;
 mod views;
