@@ -138,10 +138,13 @@ impl Fit {
             (WEEK, self.params.weekly_order),
             (YEAR, self.params.yearly_order),
         ] {
-            for k in 1..=order {
-                let x = std::f64::consts::TAU * k as f64 * day / period;
-                row.push(x.sin());
-                row.push(x.cos());
+            // sin(kx), cos(kx) by the angle-addition recurrence: two trig calls per period.
+            let (s1, c1) = (std::f64::consts::TAU * (day / period).fract()).sin_cos();
+            let (mut sk, mut ck) = (s1, c1);
+            for _ in 0..order {
+                row.push(sk);
+                row.push(ck);
+                (sk, ck) = (sk * c1 + ck * s1, ck * c1 - sk * s1);
             }
         }
     }
@@ -255,56 +258,74 @@ pub fn components(model: &Fit, days: &[i32]) -> Prediction {
     out
 }
 
-/// Predict `days` (history or future) with the interval.
+/// Predict `days` (history or future) with the interval: `samples` simulated paths, each with
+/// its own future slope changes (as often as in the history's changepoint range, as large on
+/// average as the fitted ones, Laplace-distributed, as Prophet simulates them) plus residual
+/// noise; the interval is the paths' quantiles at each day.
 pub fn predict(model: &Fit, days: &[i32]) -> Prediction {
     let k = model.changepoints.len();
-    let w = 2 * model.params.weekly_order;
-    let mut out = Prediction::default();
-    let mut row = Vec::with_capacity(model.n_features());
+    let mut out = components(model, days);
     let mut rng = ChaCha8Rng::seed_from_u64(model.params.seed);
-    // Future slope changes: as often as in the history's changepoint range, as large on
-    // average as the fitted ones (Laplace), as Prophet simulates them.
     let rate = k as f64 / model.params.changepoint_range.max(1e-9);
-    let last_t = 1.0;
     let samples = model.params.samples.max(10);
     let alpha = (1.0 - model.params.interval) / 2.0;
-    for &day in days {
-        model.features(f64::from(day), &mut row);
-        let part =
-            |range: std::ops::Range<usize>| -> f64 { range.map(|j| row[j] * model.beta[j]).sum() };
-        let trend = part(0..2 + k);
-        let weekly = part(2 + k..2 + k + w);
-        let yearly = part(2 + k + w..row.len());
-        let z = trend + weekly + yearly;
-        let ahead = (model.scaled(f64::from(day)) - last_t).max(0.0);
-        let mut draws: Vec<f64> = (0..samples)
-            .map(|_| {
-                let mut extra = 0.0;
-                if ahead > 0.0 && model.mean_abs_delta > 0.0 {
-                    // Changepoints in (last_t, t]: Poisson count, uniform times.
-                    let count = poisson(&mut rng, rate * ahead);
-                    for _ in 0..count {
-                        let at = rng.random::<f64>() * ahead;
-                        extra += laplace(&mut rng, model.mean_abs_delta) * (ahead - at);
-                    }
-                }
-                model.untransform(z + extra + model.sigma * normal(&mut rng))
-            })
-            .collect();
-        draws.sort_by(f64::total_cmp);
-        let q = |p: f64| draws[((p * (samples - 1) as f64).round() as usize).min(samples - 1)];
-        out.yhat.push(model.untransform(z));
-        out.lower.push(q(alpha));
-        out.upper.push(q(1.0 - alpha));
-        out.trend.push(trend);
-        out.weekly.push(weekly);
-        out.yearly.push(yearly);
+    let t: Vec<f64> = days.iter().map(|&d| model.scaled(f64::from(d))).collect();
+    let z: Vec<f64> = (0..days.len())
+        .map(|i| out.trend[i] + out.weekly[i] + out.yearly[i])
+        .collect();
+    // The history ends at scaled time 1; changes happen in (1, t_max].
+    let t_max = t.iter().copied().fold(1.0, f64::max);
+    let mut draws = vec![0.0; days.len() * samples];
+    let mut changes: Vec<(f64, f64)> = Vec::new();
+    let mut noise = Normals::default();
+    for s in 0..samples {
+        changes.clear();
+        if t_max > 1.0 && model.mean_abs_delta > 0.0 {
+            let count = poisson(&mut rng, rate * (t_max - 1.0));
+            for _ in 0..count {
+                let at = 1.0 + rng.random::<f64>() * (t_max - 1.0);
+                changes.push((at, laplace(&mut rng, model.mean_abs_delta)));
+            }
+        }
+        for (i, &ti) in t.iter().enumerate() {
+            let extra: f64 = changes
+                .iter()
+                .filter(|(at, _)| *at < ti)
+                .map(|(at, delta)| delta * (ti - at))
+                .sum();
+            draws[i * samples + s] =
+                model.untransform(z[i] + extra + model.sigma * noise.next(&mut rng));
+        }
+    }
+    let lo = ((alpha * (samples - 1) as f64).round() as usize).min(samples - 1);
+    let hi = (((1.0 - alpha) * (samples - 1) as f64).round() as usize).min(samples - 1);
+    for day in draws.chunks_mut(samples) {
+        let (_, &mut l, _) = day.select_nth_unstable_by(lo, f64::total_cmp);
+        let (_, &mut h, _) = day.select_nth_unstable_by(hi, f64::total_cmp);
+        out.lower.push(l);
+        out.upper.push(h);
     }
     out
 }
 
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    crate::data::generators::normal(rng)
+/// Standard normal draws by Box-Muller, both of each pair used.
+#[derive(Default)]
+struct Normals {
+    spare: Option<f64>,
+}
+
+impl Normals {
+    fn next(&mut self, rng: &mut ChaCha8Rng) -> f64 {
+        if let Some(v) = self.spare.take() {
+            return v;
+        }
+        let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+        let u2: f64 = rng.random();
+        let r = (-2.0 * u1.ln()).sqrt();
+        let (sin, cos) = (std::f64::consts::TAU * u2).sin_cos();
+        self.spare = Some(r * sin);
+        r * cos
+    }
 }
 
 fn laplace(rng: &mut ChaCha8Rng, scale: f64) -> f64 {

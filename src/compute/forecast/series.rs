@@ -2,7 +2,7 @@
 //! to day numbers, rows with a missing date or value skipped, duplicate dates summed, and the
 //! gaps counted so that they can be reported.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Result, bail};
 use polars::prelude::*;
@@ -168,17 +168,18 @@ pub fn group_series(
         );
     }
     let values: Vec<Option<f64>> = value.cast(&DataType::Float64)?.f64()?.iter().collect();
-    let keys: Vec<Vec<String>> = group
+    let key_cols: Vec<Column> = group
         .iter()
-        .map(|g| {
-            let c = schema::column(file, df, g)?.cast(&DataType::String)?;
-            Ok(c.str()?
-                .iter()
-                .map(|v| v.unwrap_or("").to_owned())
-                .collect())
-        })
+        .map(|g| Ok(schema::column(file, df, g)?.cast(&DataType::String)?))
         .collect::<Result<_>>()?;
-    let mut groups: BTreeMap<Vec<String>, BTreeMap<i32, (f64, usize)>> = BTreeMap::new();
+    let keys: Vec<Vec<&str>> = key_cols
+        .iter()
+        .map(|c| Ok(c.str()?.iter().map(|v| v.unwrap_or("")).collect()))
+        .collect::<Result<_>>()?;
+    // Rows usually come grouped: reuse the previous row's group when the key repeats.
+    let mut index: HashMap<Vec<&str>, usize> = HashMap::new();
+    let mut cells: Vec<(Vec<&str>, BTreeMap<i32, (f64, usize)>)> = Vec::new();
+    let mut current: Option<usize> = None;
     for row in 0..df.height() {
         let (Some(day), Some(v)) = (days[row], values[row]) else {
             continue;
@@ -186,15 +187,26 @@ pub fn group_series(
         if !v.is_finite() {
             continue;
         }
-        let key: Vec<String> = keys.iter().map(|k| k[row].clone()).collect();
-        let cell = groups
-            .entry(key)
-            .or_default()
-            .entry(day)
-            .or_insert((0.0, 0));
+        let same = current.is_some_and(|g| {
+            let key = &cells[g].0;
+            keys.iter().zip(key).all(|(col, k)| col[row] == *k)
+        });
+        let g = match current {
+            Some(g) if same => g,
+            _ => {
+                let key: Vec<&str> = keys.iter().map(|k| k[row]).collect();
+                *index.entry(key.clone()).or_insert_with(|| {
+                    cells.push((key, BTreeMap::new()));
+                    cells.len() - 1
+                })
+            }
+        };
+        current = Some(g);
+        let cell = cells[g].1.entry(day).or_insert((0.0, 0));
         cell.0 += v;
         cell.1 += 1;
     }
+    let groups = cells;
     if groups.is_empty() {
         bail!("{file}: no rows with both a date in '{date_col}' and a value in '{value_col}'");
     }
@@ -202,7 +214,7 @@ pub fn group_series(
     let mut out: Vec<Series> = groups
         .into_iter()
         .map(|(key, by_day)| Series {
-            key,
+            key: key.into_iter().map(str::to_owned).collect(),
             duplicates: by_day.values().map(|(_, n)| n - 1).sum(),
             days: by_day.keys().copied().collect(),
             values: by_day.values().map(|(v, _)| *v).collect(),
