@@ -151,6 +151,9 @@ pub fn day_numbers(file: &str, df: &DataFrame, col: &str) -> Result<Vec<Option<i
     Ok(days)
 }
 
+/// A group's (sum, count) per day, while the table is read.
+type ByDay = BTreeMap<i32, (f64, usize)>;
+
 /// Split `df` into one series per combination of the `group` columns.
 pub fn group_series(
     file: &str,
@@ -178,7 +181,7 @@ pub fn group_series(
         .collect::<Result<_>>()?;
     // Rows usually come grouped: reuse the previous row's group when the key repeats.
     let mut index: HashMap<Vec<&str>, usize> = HashMap::new();
-    let mut cells: Vec<(Vec<&str>, BTreeMap<i32, (f64, usize)>)> = Vec::new();
+    let mut cells: Vec<(Vec<&str>, ByDay)> = Vec::new();
     let mut current: Option<usize> = None;
     for row in 0..df.height() {
         let (Some(day), Some(v)) = (days[row], values[row]) else {
