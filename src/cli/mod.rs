@@ -14,6 +14,7 @@ use crate::export;
 
 mod dtw;
 mod forecast;
+mod fraud;
 pub use dtw::{DtwCommand, WindowArgs};
 
 #[derive(Parser, Debug)]
@@ -37,6 +38,9 @@ pub enum Command {
     Dtw(DtwCommand),
     /// Demand forecasting: one model per group, with intervals and an optional scored holdout.
     Forecast(forecast::ForecastArgs),
+    /// Fraud detection: rules to labels, decision trees, PR/ROC, explainable rules.
+    #[command(subcommand)]
+    Fraud(fraud::FraudCommand),
     /// Write a seeded synthetic dataset (the same seed gives the same bytes).
     Gen(GenArgs),
     /// Open the app with these files loaded (as if dropped on the window).
@@ -127,6 +131,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Gen(args) => generate(&args),
         Command::Dtw(c) => dtw::run(c),
         Command::Forecast(args) => forecast::run(&args),
+        Command::Fraud(c) => fraud::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
             let artifacts = crate::demo::run(&out)?;

@@ -4,6 +4,7 @@
 
 pub mod dtw;
 pub mod forecast;
+pub mod fraud;
 pub mod histogram;
 pub mod sort;
 pub mod stats;

@@ -59,6 +59,25 @@ pub fn numeric_values(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<
     Ok(ca.iter().flatten().filter(|v| !v.is_nan()).collect())
 }
 
+/// A numeric column as f64, one value per row (nulls as NaN), for row-aligned computations.
+pub fn numeric_rows(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<f64>> {
+    let col = column(file, df, name)?;
+    if !col.dtype().is_primitive_numeric() {
+        return Err(DataError::NotNumeric {
+            file: file.to_owned(),
+            column: name.to_owned(),
+            dtype: col.dtype().to_string(),
+        });
+    }
+    let cast = col
+        .cast(&DataType::Float64)
+        .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
+    let ca = cast
+        .f64()
+        .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
+    Ok(ca.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
 /// The names of the numeric columns, in order.
 pub fn numeric_columns(df: &DataFrame) -> Vec<String> {
     column_infos(df)

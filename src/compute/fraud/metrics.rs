@@ -1,0 +1,142 @@
+//! How well scores rank the positives: average precision (the area under the
+//! precision-recall curve as scikit-learn's `average_precision_score` computes it), the area
+//! under the ROC curve (`roc_auc_score`, ties counted half), both curves' points, and the
+//! confusion matrix at a threshold.
+
+use serde::Serialize;
+
+/// (positives, negatives) seen at each distinct score, highest score first.
+fn steps(scores: &[f64], labels: &[bool]) -> Vec<(f64, usize, usize)> {
+    let mut order: Vec<usize> = (0..scores.len().min(labels.len())).collect();
+    order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut out: Vec<(f64, usize, usize)> = Vec::new();
+    let (mut tp, mut fp) = (0, 0);
+    for (k, &i) in order.iter().enumerate() {
+        if labels[i] {
+            tp += 1;
+        } else {
+            fp += 1;
+        }
+        let last_of_tie = order.get(k + 1).is_none_or(|&j| scores[j] != scores[i]);
+        if last_of_tie {
+            out.push((scores[i], tp, fp));
+        }
+    }
+    out
+}
+
+/// Average precision: sum over thresholds of (recall step) x precision. NaN without
+/// positives.
+pub fn average_precision(scores: &[f64], labels: &[bool]) -> f64 {
+    let s = steps(scores, labels);
+    let pos = s.last().map_or(0, |l| l.1);
+    if pos == 0 {
+        return f64::NAN;
+    }
+    let mut ap = 0.0;
+    let mut prev_recall = 0.0;
+    for &(_, tp, fp) in &s {
+        let recall = tp as f64 / pos as f64;
+        let precision = tp as f64 / (tp + fp) as f64;
+        ap += (recall - prev_recall) * precision;
+        prev_recall = recall;
+    }
+    ap
+}
+
+/// Area under the ROC curve by the trapezoid rule over distinct thresholds. NaN when one
+/// class is missing.
+pub fn roc_auc(scores: &[f64], labels: &[bool]) -> f64 {
+    let s = steps(scores, labels);
+    let Some(&(_, pos, neg)) = s.last() else {
+        return f64::NAN;
+    };
+    if pos == 0 || neg == 0 {
+        return f64::NAN;
+    }
+    let (mut area, mut px, mut py) = (0.0, 0.0, 0.0);
+    for &(_, tp, fp) in &s {
+        let (x, y) = (fp as f64 / neg as f64, tp as f64 / pos as f64);
+        area += (x - px) * (y + py) / 2.0;
+        (px, py) = (x, y);
+    }
+    area
+}
+
+/// Points of the precision-recall curve (recall, precision), from the highest threshold down.
+pub fn pr_curve(scores: &[f64], labels: &[bool]) -> Vec<(f64, f64)> {
+    let s = steps(scores, labels);
+    let pos = s.last().map_or(0, |l| l.1).max(1) as f64;
+    let mut pts = vec![(0.0, 1.0)];
+    pts.extend(
+        s.iter()
+            .map(|&(_, tp, fp)| (tp as f64 / pos, tp as f64 / (tp + fp).max(1) as f64)),
+    );
+    pts
+}
+
+/// Points of the ROC curve (false positive rate, true positive rate), from (0, 0) to (1, 1).
+pub fn roc_curve(scores: &[f64], labels: &[bool]) -> Vec<(f64, f64)> {
+    let s = steps(scores, labels);
+    let (pos, neg) = s
+        .last()
+        .map_or((1, 1), |&(_, tp, fp)| (tp.max(1), fp.max(1)));
+    let mut pts = vec![(0.0, 0.0)];
+    pts.extend(
+        s.iter()
+            .map(|&(_, tp, fp)| (fp as f64 / neg as f64, tp as f64 / pos as f64)),
+    );
+    pts
+}
+
+/// Counts of a binary decision against the labels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Confusion {
+    pub tp: usize,
+    pub fp: usize,
+    pub tn: usize,
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+}
+
+impl Confusion {
+    pub fn of(predicted: impl Iterator<Item = bool>, labels: impl Iterator<Item = bool>) -> Self {
+        let mut c = Self::default();
+        for (p, l) in predicted.zip(labels) {
+            match (p, l) {
+                (true, true) => c.tp += 1,
+                (true, false) => c.fp += 1,
+                (false, false) => c.tn += 1,
+                (false, true) => c.fn_ += 1,
+            }
+        }
+        c
+    }
+
+    pub fn total(&self) -> usize {
+        self.tp + self.fp + self.tn + self.fn_
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_computed_areas_with_ties() {
+        // sklearn: average_precision_score([0,0,1,1], [0.1,0.4,0.35,0.8]) = 0.8333...
+        let (s, l) = ([0.1, 0.4, 0.35, 0.8], [false, false, true, true]);
+        assert!((average_precision(&s, &l) - 0.833_333_333_333_333_4).abs() < 1e-12);
+        assert!((roc_auc(&s, &l) - 0.75).abs() < 1e-12);
+        // A tie between a positive and a negative counts half.
+        let (s, l) = ([0.5, 0.5], [true, false]);
+        assert!((roc_auc(&s, &l) - 0.5).abs() < 1e-12);
+        assert!((average_precision(&s, &l) - 0.5).abs() < 1e-12);
+        assert!(average_precision(&[0.3], &[false]).is_nan());
+        let c = Confusion::of(
+            [true, true, false, false].into_iter(),
+            l.iter().copied().chain([true, false]),
+        );
+        assert_eq!((c.tp, c.fp, c.tn, c.fn_), (1, 1, 1, 1));
+    }
+}
