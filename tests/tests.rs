@@ -7,6 +7,7 @@ mod cli;
 mod dtw;
 mod export;
 mod forecast;
+mod fraud;
 mod gui;
 mod jobs;
 mod loaders;

@@ -41,29 +41,83 @@ fn condition(tree: &Tree, feature: usize, threshold: f64, left: bool, sql: bool)
     }
 }
 
+/// The bounds a path puts on one feature: `lo < x <= hi`.
+#[derive(Clone, Copy)]
+struct Bounds {
+    feature: usize,
+    lo: f64,
+    hi: f64,
+}
+
+/// A path's conditions, one or two per feature, tightest bounds only.
+fn path_text(tree: &Tree, path: &[Bounds]) -> String {
+    let mut parts = Vec::new();
+    for b in path {
+        let name = tree
+            .feature_names
+            .get(b.feature)
+            .map_or("?", String::as_str);
+        if let Some(col) = name.strip_suffix("_index")
+            && !tree.type_levels.is_empty()
+        {
+            let levels: Vec<String> = tree
+                .type_levels
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| (i as f64) > b.lo && (i as f64) <= b.hi)
+                .map(|(_, l)| format!("'{l}'"))
+                .collect();
+            parts.push(format!("{col} IN ({})", levels.join(", ")));
+            continue;
+        }
+        if b.lo > f64::NEG_INFINITY {
+            parts.push(condition(tree, b.feature, b.lo, false, false));
+        }
+        if b.hi < f64::INFINITY {
+            parts.push(condition(tree, b.feature, b.hi, true, false));
+        }
+    }
+    if parts.is_empty() {
+        "TRUE".to_owned()
+    } else {
+        parts.join(" AND ")
+    }
+}
+
 /// One line per leaf: `IF a <= 1 AND type IN ('TRANSFER') THEN fraud probability 0.98 (n rows)`,
 /// the likeliest leaves first.
 pub fn rules_text(tree: &Tree) -> String {
     let mut leaves: Vec<(f64, usize, String)> = Vec::new();
-    let mut stack: Vec<(usize, Vec<String>)> = vec![(0, Vec::new())];
+    let mut stack: Vec<(usize, Vec<Bounds>)> = vec![(0, Vec::new())];
     while let Some((i, path)) = stack.pop() {
         let Some(n) = tree.nodes.get(i) else { continue };
         match &n.split {
             Some(s) => {
                 for (child, left) in [(s.right, false), (s.left, true)] {
                     let mut p = path.clone();
-                    p.push(condition(tree, s.feature, s.threshold, left, false));
+                    let at = match p.iter().position(|b| b.feature == s.feature) {
+                        Some(at) => at,
+                        None => {
+                            p.push(Bounds {
+                                feature: s.feature,
+                                lo: f64::NEG_INFINITY,
+                                hi: f64::INFINITY,
+                            });
+                            p.len() - 1
+                        }
+                    };
+                    if left {
+                        p[at].hi = p[at].hi.min(s.threshold);
+                    } else {
+                        p[at].lo = p[at].lo.max(s.threshold);
+                    }
                     stack.push((child, p));
                 }
             }
             None => {
-                let cond = if path.is_empty() {
-                    "TRUE".to_owned()
-                } else {
-                    path.join(" AND ")
-                };
                 let line = format!(
-                    "IF {cond} THEN fraud probability {:.4} ({} training rows, {} labelled 1)",
+                    "IF {} THEN fraud probability {:.4} ({} training rows, {} labelled 1)",
+                    path_text(tree, &path),
                     n.probability(),
                     n.samples,
                     n.positives

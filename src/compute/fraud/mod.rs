@@ -10,3 +10,6 @@ pub mod metrics;
 pub mod rules;
 pub mod train;
 pub mod tree;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,251 @@
+//! `playbook fraud`: the generated transactions and the book's rule, training that recovers
+//! the rule, metrics against scikit-learn, saved models, cross-validation, and bad input.
+
+use std::path::{Path, PathBuf};
+
+use playbook::compute::fraud::metrics;
+
+use crate::{playbook as run, temp_file};
+
+fn transactions(dir: &Path, rows: usize) -> PathBuf {
+    let path = dir.join("tx.csv");
+    let o = run(&[
+        "gen",
+        "transactions",
+        "--rows",
+        &rows.to_string(),
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    path
+}
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn metrics_match_scikit_learn() {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sklearn_metrics.json")).unwrap();
+    for (i, c) in fixture["cases"].as_array().unwrap().iter().enumerate() {
+        let labels: Vec<bool> = c["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap() == 1)
+            .collect();
+        let scores: Vec<f64> = c["scores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let ap = metrics::average_precision(&scores, &labels);
+        let auc = metrics::roc_auc(&scores, &labels);
+        let want_ap = c["average_precision"].as_f64().unwrap();
+        let want_auc = c["roc_auc"].as_f64().unwrap();
+        assert!(
+            (ap - want_ap).abs() < 1e-12,
+            "case {i}: AP {ap} vs {want_ap}"
+        );
+        assert!(
+            (auc - want_auc).abs() < 1e-12,
+            "case {i}: AUC {auc} vs {want_auc}"
+        );
+    }
+}
+
+#[test]
+fn the_default_rule_flags_what_the_book_says_and_the_tree_recovers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let tx = transactions(dir.path(), 200_000);
+    let v = json(&run(&[
+        "fraud",
+        "rules",
+        "--input",
+        tx.to_str().unwrap(),
+        "--json",
+    ]));
+    let rows = v["flagged_rows"].as_f64().unwrap() / 200_000.0;
+    let money = v["flagged_money"].as_f64().unwrap() / v["total_money"].as_f64().unwrap();
+    assert!((0.03..0.05).contains(&rows), "rows flagged {rows}");
+    assert!((0.09..0.13).contains(&money), "money flagged {money}");
+    assert_eq!(v["groups"].as_array().unwrap().len(), 3);
+
+    let model = dir.path().join("model.json");
+    let rules = dir.path().join("rules.sql");
+    let preds = dir.path().join("pred.csv");
+    let v = json(&run(&[
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--rule",
+        "default",
+        "--json",
+        "--model-out",
+        model.to_str().unwrap(),
+        "--rules-out",
+        rules.to_str().unwrap(),
+        "--out",
+        preds.to_str().unwrap(),
+    ]));
+    let pr = v["pr_auc_test"].as_f64().unwrap();
+    assert!(pr >= 0.99, "test PR-AUC {pr}");
+    for key in ["pr_auc_train", "roc_auc_train", "roc_auc_test", "seconds"] {
+        assert!(v[key].as_f64().is_some(), "{key}");
+    }
+    let c = &v["confusion"];
+    let total: u64 = ["tp", "fp", "tn", "fn"]
+        .iter()
+        .map(|k| c[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, v["n_test"].as_u64().unwrap());
+    assert_eq!(v["n_train"].as_u64().unwrap() + total, 200_000);
+    let text = std::fs::read_to_string(&rules).unwrap();
+    assert!(text.contains("IF ") && text.contains("CASE WHEN"), "{text}");
+    assert!(text.contains("type IN ('TRANSFER')"), "{text}");
+    assert!(text.contains("CASE WHEN \"type\" IN ("), "{text}");
+
+    // The saved model scores the table as training did.
+    let again = dir.path().join("again.csv");
+    let o = run(&[
+        "fraud",
+        "predict",
+        "--model",
+        model.to_str().unwrap(),
+        "--input",
+        tx.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = playbook::data::load_path(&preds).unwrap().frame;
+    let b = playbook::data::load_path(&again).unwrap().frame;
+    assert!(
+        a.column("probability")
+            .unwrap()
+            .equals(b.column("probability").unwrap())
+    );
+}
+
+#[test]
+fn balanced_training_and_cross_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let tx = transactions(dir.path(), 30_000);
+    let v = json(&run(&[
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+        "--balance",
+        "--cv",
+        "3",
+        "--json",
+    ]));
+    assert_eq!(v["cv"].as_array().unwrap().len(), 9);
+    assert_eq!(v["balanced"], true);
+    // Balanced: as many training rows labelled 0 as 1.
+    let pos = v["positives"].as_u64().unwrap();
+    assert!(v["n_train"].as_u64().unwrap() <= 2 * pos);
+    let best = v["cv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["pr_auc_mean"].as_f64().unwrap())
+        .fold(f64::MIN, f64::max);
+    let chosen = v["cv"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["max_depth"] == v["max_depth"] && r["max_bins"] == v["max_bins"])
+        .unwrap();
+    assert_eq!(chosen["pr_auc_mean"].as_f64().unwrap(), best);
+}
+
+#[test]
+fn bad_inputs_are_clear_errors() {
+    let err = |args: &[&str]| {
+        let o = run(args);
+        assert!(!o.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let header = "step,type,amount,nameOrig,oldbalanceOrg,newbalanceOrig,nameDest,oldbalanceDest,newbalanceDest,isFraud\n";
+    let (_d, bad_amount) = temp_file(
+        "amount.csv",
+        format!("{header}1,PAYMENT,lots,C1,10,5,M1,0,0,0\n").as_bytes(),
+    );
+    let e = err(&[
+        "fraud",
+        "train",
+        "--input",
+        bad_amount.to_str().unwrap(),
+        "--rule",
+        "default",
+    ]);
+    assert!(
+        e.contains("amount.csv") && e.contains("'amount'") && e.contains("not numeric"),
+        "{e}"
+    );
+    let (_d, labels) = temp_file(
+        "labels.csv",
+        format!("{header}1,PAYMENT,5,C1,10,5,M1,0,0,2\n2,PAYMENT,5,C1,10,5,M1,0,0,0\n").as_bytes(),
+    );
+    let e = err(&[
+        "fraud",
+        "train",
+        "--input",
+        labels.to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+    ]);
+    assert!(
+        e.contains(
+            "label column 'isFraud' must hold only 0 and 1; 1 rows hold other values, e.g. 2"
+        ),
+        "{e}"
+    );
+    let e = err(&[
+        "fraud",
+        "train",
+        "--input",
+        labels.to_str().unwrap(),
+        "--rule",
+        "default",
+        "--add-col",
+        "fee",
+    ]);
+    assert!(e.contains("column 'fee' not found"), "{e}");
+    let (_d, rule) = temp_file("r.txt", b"balance > 3\n");
+    let e = err(&[
+        "fraud",
+        "train",
+        "--input",
+        labels.to_str().unwrap(),
+        "--rule-file",
+        rule.to_str().unwrap(),
+    ]);
+    assert!(e.contains("'balance' not found"), "{e}");
+    let (_d, zeros) = temp_file(
+        "zeros.csv",
+        format!("{header}1,PAYMENT,5,C1,10,5,M1,0,0,0\n2,PAYMENT,5,C1,10,5,M1,0,0,0\n").as_bytes(),
+    );
+    let e = err(&[
+        "fraud",
+        "train",
+        "--input",
+        zeros.to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+        "--balance",
+    ]);
+    assert!(
+        e.contains("a tree needs both classes (after balancing)"),
+        "{e}"
+    );
+}
