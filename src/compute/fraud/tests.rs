@@ -11,6 +11,9 @@ use super::train::{split, undersample};
 use super::tree::{Binned, Node, TreeParams, grow};
 use crate::compute::NoProgress;
 
+/// A node as the comparison sees it: samples, positives, and the split (feature, threshold).
+type Flat = (usize, usize, Option<(usize, f64)>);
+
 fn gini(n: f64, p: f64) -> f64 {
     if n <= 0.0 {
         0.0
@@ -27,7 +30,7 @@ fn reference(
     rows: Vec<usize>,
     depth: usize,
     max_depth: usize,
-    out: &mut Vec<(usize, usize, Option<(usize, f64)>)>,
+    out: &mut Vec<Flat>,
 ) {
     let n = rows.len();
     let p = rows.iter().filter(|&&r| labels[r]).count();
@@ -59,7 +62,7 @@ fn reference(
 }
 
 /// Our nodes in the reference's order (depth first, left before right).
-fn preorder(nodes: &[Node]) -> Vec<(usize, usize, Option<(usize, f64)>)> {
+fn preorder(nodes: &[Node]) -> Vec<Flat> {
     let mut out = Vec::new();
     let mut stack = vec![0];
     while let Some(i) = stack.pop() {
@@ -82,10 +85,10 @@ fn histogram_trainer_matches_an_exhaustive_reference() {
     for seed in 0..20 {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let n = 200 + (seed as usize) * 17;
-        let cols: Vec<Vec<f64>> = (0..4)
+        let cols: Vec<Vec<f64>> = (0..4i32)
             .map(|f| {
                 (0..n)
-                    .map(|_| f64::from(rng.random_range(0..(5 + 4 * f as i32))))
+                    .map(|_| f64::from(rng.random_range(0..(5 + 4 * f))))
                     .collect()
             })
             .collect();
