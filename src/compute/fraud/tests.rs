@@ -22,8 +22,8 @@ fn gini(n: f64, p: f64) -> f64 {
     }
 }
 
-/// A reference tree: at each node, try `x <= v` for every distinct value v of every feature
-/// among the node's rows; keep the largest gain (first feature, then smallest v, on ties).
+/// A reference tree: at each node, try `x <= v` for every midpoint v between distinct values
+/// of every feature among the node's rows; keep the largest gain (first feature, then smallest v, on ties).
 fn reference(
     cols: &[Vec<f64>],
     labels: &[bool],
@@ -45,7 +45,9 @@ fn reference(
         let mut values: Vec<f64> = rows.iter().map(|&r| col[r]).collect();
         values.sort_by(f64::total_cmp);
         values.dedup();
-        for &v in &values[..values.len() - 1] {
+        for w in values.windows(2) {
+            // Thresholds midway between distinct values, as scikit-learn places them.
+            let v = (w[0] + w[1]) / 2.0;
             let left: Vec<usize> = rows.iter().copied().filter(|&r| col[r] <= v).collect();
             let (ln, lp) = (left.len(), left.iter().filter(|&&r| labels[r]).count());
             let g = parent - gini(ln as f64, lp as f64) - gini((n - ln) as f64, (p - lp) as f64);
@@ -107,7 +109,7 @@ fn histogram_trainer_matches_an_exhaustive_reference() {
             max_depth: 4,
             min_samples_leaf: 1,
         };
-        let nodes = grow(&binned, &binner, &mut rows, &params, &NoProgress).unwrap();
+        let nodes = grow(&binned, &binner, &cols, &mut rows, &params, &NoProgress).unwrap();
         let mut want = Vec::new();
         reference(&cols, &labels, (0..n).collect(), 0, 4, &mut want);
         assert_eq!(preorder(&nodes), want, "seed {seed}");
@@ -128,4 +130,46 @@ fn splits_and_undersampling_are_seeded_and_complete() {
     let pos = b.iter().filter(|&&r| labels[r as usize]).count();
     assert_eq!(b.len(), 2 * pos);
     assert!(b.iter().all(|r| s.train.contains(r)));
+}
+
+#[test]
+fn coarse_bins_still_find_an_exact_threshold() {
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let x: Vec<f64> = (0..5000).map(|_| rng.random::<f64>() * 100_000.0).collect();
+    let labels: Vec<bool> = x.iter().map(|&v| v <= 56_900.0).collect();
+    let features = Features {
+        names: vec!["x".into()],
+        columns: vec![x.clone()],
+        type_levels: Vec::new(),
+    };
+    let mut rows: Vec<u32> = (0..5000).collect();
+    let binner = Binner::fit(&features, &rows, 8, 1);
+    let binned = Binned::new(&binner, &binner.codes(&features), labels);
+    let params = TreeParams {
+        max_depth: 1,
+        min_samples_leaf: 1,
+    };
+    let nodes = grow(
+        &binned,
+        &binner,
+        &features.columns,
+        &mut rows,
+        &params,
+        &NoProgress,
+    )
+    .unwrap();
+    let s = nodes[0].split.as_ref().unwrap();
+    let below = x
+        .iter()
+        .copied()
+        .filter(|&v| v <= 56_900.0)
+        .fold(f64::MIN, f64::max);
+    let above = x
+        .iter()
+        .copied()
+        .filter(|&v| v > 56_900.0)
+        .fold(f64::MAX, f64::min);
+    assert_eq!(s.threshold, (below + above) / 2.0);
+    assert_eq!(nodes[1].probability(), 1.0);
+    assert_eq!(nodes[2].probability(), 0.0);
 }

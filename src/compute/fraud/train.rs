@@ -167,7 +167,14 @@ pub fn train(
         max_depth: p.max_depth,
         min_samples_leaf: 1,
     };
-    let nodes = tree::grow(&binned, &binner, &mut rows, &params, progress)?;
+    let nodes = tree::grow(
+        &binned,
+        &binner,
+        &features.columns,
+        &mut rows,
+        &params,
+        progress,
+    )?;
     drop(binned);
     rows.sort_unstable();
     let tree = Tree {
@@ -242,7 +249,14 @@ pub fn cross_validate(
                 max_depth: deepest,
                 min_samples_leaf: 1,
             };
-            let nodes = tree::grow(&binned, &binner, &mut rows, &params, progress)?;
+            let nodes = tree::grow(
+                &binned,
+                &binner,
+                &features.columns,
+                &mut rows,
+                &params,
+                progress,
+            )?;
             let truth = labels_of(labels, fold);
             for (i, &d) in depths.iter().enumerate() {
                 let scores: Vec<f64> = fold

@@ -1,8 +1,12 @@
 //! A histogram-based decision-tree trainer (Gini impurity), built for millions of rows: each
-//! feature is binned once (`bins`), a node's split is found from per-bin counts instead of
-//! sorting, and of two children only the smaller is counted; the larger one's histogram is
-//! its parent's minus the smaller's (LightGBM's histogram subtraction). Rows are partitioned in
-//! place, depth first. Prediction walks the tree on raw values with the same thresholds.
+//! feature is binned once (`bins`), a node's best feature and bin boundary are found from
+//! per-bin counts instead of sorting, and of two children only the smaller is counted; the
+//! larger one's histogram is its parent's minus the smaller's (LightGBM's histogram
+//! subtraction). The threshold is then placed exactly: the rows in the two bins around the
+//! chosen boundary are sorted and every midpoint between their distinct values is tried (as
+//! scikit-learn places thresholds), so a rule's 56900 is found as 56900, not as the nearest
+//! quantile. Rows are partitioned in place, depth first. Prediction walks the tree on raw
+//! values with the same thresholds.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,11 +15,10 @@ use super::bins::Binner;
 use super::features::{FeatureSpec, Features};
 use crate::compute::{Cancelled, Progress, check};
 
-/// How a node divides its rows: `value <= threshold` (bin <= `bin`) goes left.
+/// How a node divides its rows: `value <= threshold` goes left.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Split {
     pub feature: usize,
-    pub bin: u8,
     pub threshold: f64,
     /// Decrease of Gini impurity times samples.
     pub gain: f64,
@@ -226,10 +229,81 @@ struct Task {
     hist: Hist,
 }
 
-/// Grow a tree on `rows` (indices into `b`), reordering them in place.
+/// The exact threshold near the boundary after bin `k` of `feature`: the node's rows in bin k
+/// and the next bin with rows are sorted and every midpoint between distinct values is scored; the coarse
+/// boundary itself is a candidate too. Returns (gain, threshold, left rows, left positives).
+#[allow(clippy::too_many_arguments)]
+fn refine(
+    b: &Binned,
+    binner: &Binner,
+    values: &[f64],
+    rows: &[u32],
+    h: &Hist,
+    feature: usize,
+    k: u8,
+    coarse_gain: f64,
+) -> (f64, f64, usize, usize) {
+    let at = b.offsets[feature];
+    let (n, p) = h[at..at + binner.bins(feature)]
+        .iter()
+        .fold((0usize, 0usize), |a, c| {
+            (a.0 + c[0] as usize, a.1 + c[1] as usize)
+        });
+    let (mut ln, mut lp) = h[at..at + k as usize]
+        .iter()
+        .fold((0usize, 0usize), |a, c| {
+            (a.0 + c[0] as usize, a.1 + c[1] as usize)
+        });
+    let coarse_left = h[at..=at + k as usize]
+        .iter()
+        .fold((0usize, 0usize), |a, c| {
+            (a.0 + c[0] as usize, a.1 + c[1] as usize)
+        });
+    // The next bin above k with rows at this node (there is one: the right side is not empty).
+    let bins = binner.bins(feature);
+    let k2 = (k as usize + 1..bins)
+        .find(|&j| h[at + j][0] > 0)
+        .unwrap_or(k as usize + 1) as u8;
+    let mut near: Vec<(f64, bool)> = rows
+        .iter()
+        .filter_map(|&r| {
+            let c = b.codes[r as usize * b.features + feature];
+            (c == k || c == k2).then(|| (values[r as usize], b.labels[r as usize]))
+        })
+        .collect();
+    near.sort_by(|a, c| a.0.total_cmp(&c.0));
+    // The coarse boundary: midway between bin k's largest value and the next bin's smallest.
+    let t_k = binner.thresholds[feature][k as usize];
+    let coarse_t = near
+        .iter()
+        .position(|&(v, _)| v > t_k)
+        .filter(|&i| i > 0)
+        .map_or(t_k, |i| (near[i - 1].0 + near[i].0) / 2.0);
+    let mut best = (coarse_gain, coarse_t, coarse_left.0, coarse_left.1);
+    let parent = weighted_gini(n as f64, p as f64);
+    for i in 0..near.len().saturating_sub(1) {
+        ln += 1;
+        lp += usize::from(near[i].1);
+        if near[i].0 == near[i + 1].0 {
+            continue;
+        }
+        let gain = parent
+            - weighted_gini(ln as f64, lp as f64)
+            - weighted_gini((n - ln) as f64, (p - lp) as f64);
+        let t = (near[i].0 + near[i + 1].0) / 2.0;
+        if gain > best.0 + 1e-9 || (gain > best.0 - 1e-9 && t < best.1 && ln > 0 && ln < n) {
+            best = (gain, t, ln, lp);
+        }
+    }
+    best
+}
+
+/// Grow a tree on `rows` (indices into `b`), reordering them in place. `values` are the raw
+/// feature columns the bins were made from.
 pub fn grow(
     b: &Binned,
     binner: &Binner,
+    values: &[Vec<f64>],
     rows: &mut [u32],
     params: &TreeParams,
     progress: &dyn Progress,
@@ -261,7 +335,7 @@ pub fn grow(
         } else {
             best_split(b, &t.hist, ns as u32, np as u32, min_leaf)
         };
-        let Some((gain, feature, bin)) = found else {
+        let Some((coarse_gain, feature, bin)) = found else {
             done_rows += ns;
             progress.report(
                 (done_rows as f32 / n.max(1) as f32).min(1.0),
@@ -269,16 +343,27 @@ pub fn grow(
             );
             continue;
         };
-        // Partition the node's rows: bin <= `bin` first.
+        let col = &values[feature];
+        let (gain, threshold, left_n, left_pos) = refine(
+            b,
+            binner,
+            col,
+            &rows[t.start..t.end],
+            &t.hist,
+            feature,
+            bin,
+            coarse_gain,
+        );
+        // Partition the node's rows: value <= threshold first.
         let slice = &mut rows[t.start..t.end];
         let mut mid = 0;
         for i in 0..slice.len() {
-            let r = slice[i] as usize;
-            if b.codes[r * b.features + feature] <= bin {
+            if col[slice[i] as usize] <= threshold {
                 slice.swap(i, mid);
                 mid += 1;
             }
         }
+        debug_assert_eq!(mid, left_n);
         let mid = t.start + mid;
         let (small, large_is_left) = if mid - t.start <= t.end - mid {
             ((t.start, mid), false)
@@ -297,11 +382,6 @@ pub fn grow(
         } else {
             (small_hist, large_hist)
         };
-        let at = b.offsets[feature];
-        let left_pos: usize = t.hist[at..=at + bin as usize]
-            .iter()
-            .map(|c| c[1] as usize)
-            .sum();
         let (left, right) = (nodes.len(), nodes.len() + 1);
         nodes.push(Node {
             samples: mid - t.start,
@@ -317,8 +397,7 @@ pub fn grow(
         });
         nodes[t.node].split = Some(Split {
             feature,
-            bin,
-            threshold: binner.thresholds[feature][bin as usize],
+            threshold,
             gain,
             left,
             right,
