@@ -240,12 +240,16 @@ fn errors_are_one_clear_line() {
 fn committed_samples_are_what_the_generators_make() {
     // The same seed gives the same bytes: regenerate each generated sample and compare.
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &str); 3] = [
+    let cases: [(&[&str], &str); 4] = [
         (&["gen", "weekly-sales"], "weekly_sales.csv"),
         (&["gen", "capacity"], "capacity.csv"),
         (
             &["gen", "store-sales", "--stores", "2", "--items", "5"],
             "store_sales_small.csv",
+        ),
+        (
+            &["gen", "transactions", "--rows", "100000"],
+            "transactions_100k.parquet",
         ),
     ];
     for (args, file) in cases {

@@ -97,6 +97,7 @@ fn starts_with_sample_data_and_lists_panels() {
             "weekly_sales.csv",
             "capacity.csv",
             "store_sales_small.csv",
+            "transactions_100k.parquet",
             "nyc_boroughs.geojson"
         ]
     );
@@ -139,7 +140,7 @@ fn a_bad_file_shows_an_error_and_the_app_keeps_running() {
     h.get_by_label("Dismiss").click();
     h.step();
     assert!(h.state().notices.last_error().is_none());
-    assert_eq!(h.state().catalog.entries().len(), 7, "samples still there");
+    assert_eq!(h.state().catalog.entries().len(), 8, "samples still there");
 }
 
 #[test]
@@ -286,7 +287,7 @@ fn dropped_files_are_loaded_and_remembered() {
     settle(&mut h);
     assert_eq!(
         h.state().catalog.entries().len(),
-        8,
+        9,
         "reloaded, not added twice"
     );
 }
@@ -485,7 +486,7 @@ fn reopened_files_do_not_steal_the_restored_selection() {
     };
     let h = harness(settings);
     let app = h.state();
-    assert_eq!(app.catalog.entries().len(), 8);
+    assert_eq!(app.catalog.entries().len(), 9);
     assert_eq!(
         app.catalog.selected().map(|e| e.data.name.as_str()),
         Some("stocks.csv")
@@ -521,4 +522,31 @@ fn forecast_panel_runs_the_sample_store_sales() {
     h.get_by_label("Total").click();
     settle(&mut h);
     h.get_by_label("Total of 10 series");
+}
+
+#[test]
+fn fraud_panel_trains_on_the_default_rule() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("Fraud").click();
+    settle(&mut h);
+    h.get_by_label_contains("The rules flag");
+    h.get_by_label("Train").click();
+    settle(&mut h);
+    h.get_by_label_contains("Tree of depth");
+    h.get_by_label("Confusion matrix (test set: rule labels against the model)");
+    h.get_by_label("Precision-recall curve");
+    h.get_by_label("ROC curve");
+    // "flagged by the model, not the rules" lists its transactions.
+    h.get_by_label_contains("missed by the model").click();
+    settle(&mut h);
+    h.get_by_label_contains("transactions in this cell");
+    snapshot_allowing(&mut h, "fraud_model", 150);
+    h.get_by_label("Tree").click();
+    settle(&mut h);
+    h.get_by_label_contains("all training rows:");
+    h.get_by_label("Save SQL");
+    snapshot_allowing(&mut h, "fraud_tree", 150);
+    h.get_by_label("Review queue").click();
+    settle(&mut h);
+    h.get_by_label_contains("Review queue: the 1000 test transactions");
 }

@@ -41,6 +41,10 @@ pub enum SaveAs {
     Svg,
     Csv,
     Parquet,
+    /// Text files: a model (JSON), rules (SQL or plain text).
+    Json,
+    Sql,
+    Txt,
 }
 
 impl SaveAs {
@@ -50,6 +54,9 @@ impl SaveAs {
             Self::Svg => "svg",
             Self::Csv => "csv",
             Self::Parquet => "parquet",
+            Self::Json => "json",
+            Self::Sql => "sql",
+            Self::Txt => "txt",
         }
     }
 }
@@ -58,6 +65,8 @@ impl SaveAs {
 pub enum Payload {
     Chart(Chart),
     Table(DataFrame),
+    /// Text written as it is (JSON, SQL, rules).
+    Text(String),
 }
 
 #[derive(Default)]
@@ -98,6 +107,9 @@ impl Exports {
                 match &payload {
                     Payload::Chart(c) => export::write_chart(c, &path)?,
                     Payload::Table(df) => export::write_table(df, &path)?,
+                    Payload::Text(t) => {
+                        export::write_atomic(&path, |w| std::io::Write::write_all(w, t.as_bytes()))?
+                    }
                 }
                 Ok(Some(path))
             },

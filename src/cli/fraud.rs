@@ -212,11 +212,15 @@ fn train_cmd(args: &TrainArgs) -> Result<()> {
             &params,
             &NoProgress,
         )?;
-        if let Some(best) = cv_rows
-            .iter()
-            .filter(|r| r.pr_auc_mean.is_finite())
-            .max_by(|a, b| a.pr_auc_mean.total_cmp(&b.pr_auc_mean))
-        {
+        // The best mean PR-AUC; on a tie the first setting (the shallowest, fewest bins).
+        let best = cv_rows.iter().filter(|r| r.pr_auc_mean.is_finite()).fold(
+            None::<&train::CvRow>,
+            |b, r| match b {
+                Some(b) if b.pr_auc_mean >= r.pr_auc_mean => Some(b),
+                _ => Some(r),
+            },
+        );
+        if let Some(best) = best {
             params.max_depth = best.max_depth;
             params.max_bins = best.max_bins;
         }

@@ -25,6 +25,10 @@ pub const SAMPLES: &[(&str, &[u8])] = &[
         include_bytes!("../../sample-data/store_sales_small.csv"),
     ),
     (
+        "transactions_100k.parquet",
+        include_bytes!("../../sample-data/transactions_100k.parquet"),
+    ),
+    (
         "nyc_boroughs.geojson",
         include_bytes!("../../sample-data/nyc_boroughs.geojson"),
     ),

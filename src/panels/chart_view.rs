@@ -175,10 +175,14 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                         continue;
                     }
                     let color = rgb(theme::LINES[k % theme::LINES.len()]);
+                    // egui_plot merges points that share a pixel column into a filled band;
+                    // for sparse lines with a steep step (a PR curve) that fills a triangle.
+                    let dense = pts.len() > 2000;
                     p.line(
                         egui_plot::Line::new(line.name.clone(), pts)
                             .color(color)
-                            .width(2.0),
+                            .width(2.0)
+                            .allow_band(dense),
                     );
                 }
                 markers(p, chart);

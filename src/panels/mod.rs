@@ -6,6 +6,7 @@ pub mod chart_view;
 pub mod data;
 pub mod dtw;
 pub mod forecast;
+pub mod fraud;
 pub mod save;
 
 use crate::app::{Catalog, Exports, Notices};
@@ -41,5 +42,6 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
         Box::<data::DataPanel>::default(),
         Box::<dtw::DtwPanel>::default(),
         Box::<forecast::ForecastPanel>::default(),
+        Box::<fraud::FraudPanel>::default(),
     ]
 }

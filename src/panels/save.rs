@@ -48,3 +48,17 @@ pub fn table_buttons(
         }
     }
 }
+
+/// One "Save ..." button for text made on click (a model as JSON, rules as SQL).
+pub fn text_button(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    label: &str,
+    stem: &str,
+    kind: SaveAs,
+    text: impl Fn() -> String,
+) {
+    if ui.button(label).clicked() {
+        save(ctx, Payload::Text(text()), stem, kind);
+    }
+}

@@ -1,0 +1,237 @@
+//! The Fraud panel's inputs: the dataset, the labels (a rule editor with live counts of rows
+//! and money flagged, or a 0/1 column), the tree's settings, and the Train button.
+
+use std::sync::Arc;
+
+use super::FraudPanel;
+use super::run::{self, LabelSource, RunInputs};
+use crate::compute::fraud::rules::{Condition, Group, Op, RuleSet};
+use crate::compute::fraud::train::TrainParams;
+use crate::panels::PanelCtx;
+
+/// Give an unlabelled combo box an accessible name (screen readers, GUI tests).
+fn name(r: &egui::Response, label: &str, value: &str) {
+    r.widget_info(|| {
+        let mut info = egui::WidgetInfo::labeled(egui::Role::ComboBox, true, label);
+        info.current_text_value = Some(value.to_owned());
+        info
+    });
+}
+
+fn hash(key: &(String, String)) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2}%", 100.0 * x)
+}
+
+/// The rule editor: one row of conditions per group; groups are ORed.
+fn rules_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, columns: &[String]) {
+    ui.label("A row is labelled fraud when all the conditions of any group hold:");
+    let counts = {
+        let key = (p.saved.dataset.clone(), p.saved.rules.to_string());
+        if let Some(d) = ctx.catalog.by_name(&p.saved.dataset) {
+            let rules = p.saved.rules.clone();
+            p.counts.request(
+                ctx.jobs,
+                key.clone(),
+                format!("fraud:counts:{}", hash(&key)),
+                "Count rule matches".into(),
+                move |_| Ok(Arc::new(run::count_rules(&d, &rules)?)),
+            );
+        }
+        p.counts.get(&key).cloned()
+    };
+    let mut remove_group = None;
+    let groups = p.saved.rules.groups.len();
+    for (gi, g) in p.saved.rules.groups.iter_mut().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.strong(if gi == 0 { "IF" } else { "OR" });
+            let mut remove = None;
+            for (ci, c) in g.conditions.iter_mut().enumerate() {
+                if ci > 0 {
+                    ui.label("AND");
+                }
+                let r = egui::ComboBox::from_id_salt(("fraud_col", gi, ci))
+                    .selected_text(c.column.clone())
+                    .width(110.0)
+                    .show_ui(ui, |ui| {
+                        for n in columns {
+                            ui.selectable_value(&mut c.column, n.clone(), n);
+                        }
+                    })
+                    .response;
+                name(&r, "column", &c.column);
+                let r = egui::ComboBox::from_id_salt(("fraud_op", gi, ci))
+                    .selected_text(c.op.symbol())
+                    .width(40.0)
+                    .show_ui(ui, |ui| {
+                        for op in Op::ALL {
+                            ui.selectable_value(&mut c.op, op, op.symbol());
+                        }
+                    })
+                    .response;
+                name(&r, "comparison", c.op.symbol());
+                ui.add(egui::TextEdit::singleline(&mut c.value).desired_width(80.0))
+                    .on_hover_text("A number, or a text value for text columns");
+                if ui
+                    .small_button("×")
+                    .on_hover_text("Remove this condition")
+                    .clicked()
+                {
+                    remove = Some(ci);
+                }
+            }
+            if let Some(ci) = remove {
+                g.conditions.remove(ci);
+            }
+            if ui.small_button("+ condition").clicked() {
+                g.conditions.push(Condition {
+                    column: columns.first().cloned().unwrap_or_default(),
+                    op: Op::Gt,
+                    value: "0".into(),
+                });
+            }
+            if groups > 1 && ui.small_button("remove group").clicked() {
+                remove_group = Some(gi);
+            }
+            if let Some((n, m)) = counts.as_ref().and_then(|c| c.per_group.get(gi).copied()) {
+                let total = counts.as_ref().map_or(1, |c| c.total_rows.max(1));
+                ui.weak(format!(
+                    "{} of rows, {} of money",
+                    pct(n as f64 / total as f64),
+                    pct(m)
+                ));
+            }
+        });
+    }
+    if let Some(gi) = remove_group {
+        p.saved.rules.groups.remove(gi);
+    }
+    p.saved.rules.groups.retain(|g| !g.conditions.is_empty());
+    ui.horizontal(|ui| {
+        if ui.button("+ group").clicked() {
+            p.saved.rules.groups.push(Group {
+                conditions: vec![Condition {
+                    column: "amount".into(),
+                    op: Op::Gt,
+                    value: "1000000".into(),
+                }],
+            });
+        }
+        if ui.button("The book's rule").clicked() {
+            p.saved.rules = RuleSet::default_rule();
+        }
+        match &counts {
+            Some(c) => {
+                ui.strong(format!(
+                    "The rules flag {} rows ({}) and {} of the money",
+                    c.rows,
+                    pct(c.rows as f64 / c.total_rows.max(1) as f64),
+                    pct(c.money_share)
+                ));
+            }
+            None if p.counts.is_pending() => {
+                ui.spinner();
+            }
+            None => {}
+        }
+    });
+}
+
+pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    let data = ctx.catalog.by_name(&p.saved.dataset);
+    let columns: Vec<String> = data.as_ref().map_or_else(Vec::new, |d| {
+        d.frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    });
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("Transactions")
+            .selected_text(p.saved.dataset.clone())
+            .show_ui(ui, |ui| {
+                for e in ctx.catalog.entries() {
+                    ui.selectable_value(&mut p.saved.dataset, e.data.name.clone(), &e.data.name);
+                }
+            });
+        ui.separator();
+        ui.label("Labels:");
+        ui.selectable_value(&mut p.saved.use_rules, true, "From rules");
+        ui.selectable_value(&mut p.saved.use_rules, false, "From a column");
+        if !p.saved.use_rules {
+            egui::ComboBox::from_label("Label column")
+                .selected_text(p.saved.label_col.clone())
+                .show_ui(ui, |ui| {
+                    for n in &columns {
+                        ui.selectable_value(&mut p.saved.label_col, n.clone(), n);
+                    }
+                });
+        }
+    });
+    if data.is_none() {
+        ui.label(format!("'{}' is not open.", p.saved.dataset));
+    } else if p.saved.use_rules {
+        rules_ui(p, ui, ctx, &columns);
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Max depth");
+        ui.add(egui::DragValue::new(&mut p.saved.max_depth).range(1..=30));
+        ui.label("Max bins");
+        ui.add(egui::DragValue::new(&mut p.saved.max_bins).range(2..=256))
+            .on_hover_text("Numeric features are cut into at most this many bins (Spark's maxBins)");
+        ui.checkbox(&mut p.saved.balance, "Balance classes")
+            .on_hover_text("Undersample the majority class of the training rows (seeded)");
+        ui.checkbox(&mut p.saved.cross_validate, "Cross-validate")
+            .on_hover_text("k-fold CV over max depth 5, 10, 15 x max bins 10, 20, 30; trains the best by PR-AUC");
+        if p.saved.cross_validate {
+            ui.add(egui::DragValue::new(&mut p.saved.folds).range(2..=10).suffix(" folds"));
+        }
+        ui.label("Seed");
+        ui.add(egui::DragValue::new(&mut p.saved.seed));
+        let clicked = ui
+            .add_enabled(data.is_some(), egui::Button::new("Train"))
+            .on_hover_text("Train a decision tree as a background job (80/20 split)")
+            .clicked();
+        if clicked && let Some(d) = data {
+            start(p, ctx, d);
+        }
+        if p.run.is_pending() {
+            ui.spinner();
+        }
+    });
+}
+
+fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
+    p.next_run += 1;
+    let s = &p.saved;
+    let inputs = RunInputs {
+        run: p.next_run,
+        data,
+        labels: if s.use_rules {
+            LabelSource::Rules(s.rules.clone())
+        } else {
+            LabelSource::Column(s.label_col.clone())
+        },
+        params: TrainParams {
+            max_depth: s.max_depth,
+            max_bins: s.max_bins,
+            balance: s.balance,
+            seed: s.seed,
+            ..TrainParams::default()
+        },
+        cv: s.cross_validate.then_some(s.folds),
+    };
+    p.run.request(
+        ctx.jobs,
+        p.next_run,
+        format!("fraud:train:{}", p.next_run),
+        "Train decision tree".into(),
+        move |job| Ok(Arc::new(run::compute(inputs, job)?)),
+    );
+}

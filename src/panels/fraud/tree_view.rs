@@ -1,0 +1,117 @@
+//! The tree as a collapsible diagram: each node's split rule, rows, class mix (a bar: red for
+//! fraud) and purity; the first levels open. Saves as readable rules, SQL or a JSON model.
+
+use std::sync::Arc;
+
+use super::run::RunResult;
+use crate::app::SaveAs;
+use crate::compute::fraud::explain;
+use crate::compute::fraud::tree::Tree;
+use crate::panels::{PanelCtx, save};
+use crate::theme;
+
+/// A small bar: the node's share of fraud in red, the rest in the bar colour.
+fn mix_bar(ui: &mut egui::Ui, share: f64) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(60.0, 10.0), egui::Sense::hover());
+    let [r, g, b] = theme::ACCENT;
+    let [r2, g2, b2] = theme::BAR;
+    let split = rect.left() + rect.width() * share as f32;
+    let p = ui.painter();
+    p.rect_filled(
+        egui::Rect::from_min_max(rect.min, egui::pos2(split, rect.bottom())),
+        0.0,
+        egui::Color32::from_rgb(r, g, b),
+    );
+    p.rect_filled(
+        egui::Rect::from_min_max(egui::pos2(split, rect.top()), rect.max),
+        0.0,
+        egui::Color32::from_rgb(r2, g2, b2),
+    );
+}
+
+fn rule(tree: &Tree, feature: usize, threshold: f64, left: bool) -> String {
+    let name = tree.feature_names.get(feature).map_or("?", String::as_str);
+    if let Some(col) = name.strip_suffix("_index")
+        && !tree.type_levels.is_empty()
+    {
+        let levels: Vec<&str> = tree
+            .type_levels
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| (i as f64 <= threshold) == left)
+            .map(|(_, l)| l.as_str())
+            .collect();
+        return format!("{col} in {}", levels.join(", "));
+    }
+    let t = crate::format::short(threshold);
+    if left {
+        format!("{name} <= {t}")
+    } else {
+        format!("{name} > {t}")
+    }
+}
+
+fn node_ui(ui: &mut egui::Ui, tree: &Tree, i: usize, label: String) {
+    let Some(n) = tree.nodes.get(i) else {
+        return;
+    };
+    let text = format!(
+        "{label}: {} rows, {:.1}% fraud, gini {:.3}",
+        n.samples,
+        100.0 * n.probability(),
+        n.gini()
+    );
+    match &n.split {
+        None => {
+            ui.horizontal(|ui| {
+                mix_bar(ui, n.probability());
+                ui.label(format!("{text} (leaf)"));
+            });
+        }
+        Some(s) => {
+            let id = ui.make_persistent_id(("fraud_node", i));
+            egui::collapsing_header::CollapsingState::load_with_default_open(
+                ui.ctx(),
+                id,
+                n.depth < 2,
+            )
+            .show_header(ui, |ui| {
+                mix_bar(ui, n.probability());
+                ui.label(text);
+            })
+            .body(|ui| {
+                node_ui(ui, tree, s.left, rule(tree, s.feature, s.threshold, true));
+                node_ui(ui, tree, s.right, rule(tree, s.feature, s.threshold, false));
+            });
+        }
+    }
+}
+
+pub(super) fn ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
+    let tree = &r.outcome.tree;
+    ui.horizontal(|ui| {
+        ui.strong(format!("Decision tree ({} nodes)", tree.nodes.len()));
+        let (a, b, c) = (Arc::clone(r), Arc::clone(r), Arc::clone(r));
+        save::text_button(
+            ui,
+            ctx,
+            "Save rules",
+            "fraud-rules",
+            SaveAs::Txt,
+            move || explain::rules_text(&a.outcome.tree),
+        );
+        save::text_button(ui, ctx, "Save SQL", "fraud-rules", SaveAs::Sql, move || {
+            explain::sql_case(&b.outcome.tree)
+        });
+        save::text_button(
+            ui,
+            ctx,
+            "Save model",
+            "fraud-model",
+            SaveAs::Json,
+            move || serde_json::to_string_pretty(&c.outcome.tree).unwrap_or_default(),
+        );
+    });
+    ui.label("Red: share of fraud among the node's training rows. Click a node to open it.");
+    node_ui(ui, tree, 0, "all training rows".into());
+}

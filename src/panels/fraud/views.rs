@@ -1,0 +1,372 @@
+//! The Fraud panel's result views: the headline, the confusion matrix (its cells list their
+//! transactions), PR and ROC curves with importance, the review queue, and the run history.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use egui_extras::{Column, TableBuilder};
+use polars::prelude::{DataFrame, IdxCa, IdxSize, NamedFrom};
+
+use super::run::{RunResult, curve_chart};
+use super::{Cell, FraudPanel, RunSummary};
+use crate::chart::Chart;
+use crate::data::Dataset;
+use crate::panels::chart_view::show_chart;
+use crate::panels::{PanelCtx, save};
+
+/// Some rows of a table as text, for listing transactions.
+pub struct Listing {
+    pub heads: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Rows in the cell (the listing shows at most `LIST` of them).
+    pub total: usize,
+}
+
+const LIST: usize = 200;
+
+/// The table's rows `rows` (plus leading `extra` columns) as text.
+pub fn listing(data: &Dataset, rows: &[u32], extra: &[(&str, Vec<String>)]) -> Result<Listing> {
+    let idx = IdxCa::new(
+        "idx".into(),
+        rows.iter().map(|&r| r as IdxSize).collect::<Vec<_>>(),
+    );
+    let df: DataFrame = data.frame.take(&idx)?;
+    let mut heads: Vec<String> = extra.iter().map(|(h, _)| (*h).to_owned()).collect();
+    heads.extend(df.get_column_names().iter().map(|c| c.to_string()));
+    let cols = df.columns();
+    let out = (0..df.height())
+        .map(|i| {
+            let mut row: Vec<String> = extra.iter().map(|(_, v)| v[i].clone()).collect();
+            for c in cols {
+                row.push(match c.get(i) {
+                    Ok(v) => v.str_value().to_string(),
+                    Err(_) => String::new(),
+                });
+            }
+            row
+        })
+        .collect();
+    Ok(Listing {
+        heads,
+        rows: out,
+        total: rows.len(),
+    })
+}
+
+fn listing_table(ui: &mut egui::Ui, id: &str, l: &Listing) {
+    ui.push_id(id, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(260.0)
+            .columns(Column::auto().at_least(60.0), l.heads.len())
+            .header(20.0, |mut h| {
+                for head in &l.heads {
+                    h.col(|ui| {
+                        ui.strong(head);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, l.rows.len(), |mut row| {
+                    let r = &l.rows[row.index()];
+                    for cell in r {
+                        row.col(|ui| {
+                            ui.label(cell);
+                        });
+                    }
+                });
+            });
+    });
+}
+
+pub fn summary(r: &RunResult) -> RunSummary {
+    let o = &r.outcome;
+    RunSummary {
+        run: r.run,
+        balanced: r.params.balance,
+        max_depth: r.params.max_depth,
+        max_bins: r.params.max_bins,
+        pr_train: o.train.pr_auc,
+        pr_test: o.test.pr_auc,
+        roc_train: o.train.roc_auc,
+        roc_test: o.test.roc_auc,
+        test_pr: o.test.pr_curve.clone(),
+        test_roc: o.test.roc_curve.clone(),
+    }
+}
+
+/// PR and ROC charts of the latest run, train and test, plus the latest run with the other
+/// balance setting (its test curve), so balanced and unbalanced read side by side.
+pub fn curve_charts(r: &RunResult, runs: &[RunSummary]) -> Vec<Chart> {
+    let o = &r.outcome;
+    let other = runs
+        .iter()
+        .rev()
+        .find(|s| s.balanced != r.params.balance && s.run != r.run);
+    let tag = |b: bool| if b { "balanced" } else { "unbalanced" };
+    let mut pr = vec![
+        (
+            format!("train (AP {:.4})", o.train.pr_auc),
+            o.train.pr_curve.clone(),
+        ),
+        (
+            format!("test (AP {:.4})", o.test.pr_auc),
+            o.test.pr_curve.clone(),
+        ),
+    ];
+    let mut roc = vec![
+        (
+            format!("train (AUC {:.4})", o.train.roc_auc),
+            o.train.roc_curve.clone(),
+        ),
+        (
+            format!("test (AUC {:.4})", o.test.roc_auc),
+            o.test.roc_curve.clone(),
+        ),
+    ];
+    if let Some(s) = other {
+        pr.push((
+            format!(
+                "test, {} run {} (AP {:.4})",
+                tag(s.balanced),
+                s.run,
+                s.pr_test
+            ),
+            s.test_pr.clone(),
+        ));
+        roc.push((
+            format!(
+                "test, {} run {} (AUC {:.4})",
+                tag(s.balanced),
+                s.run,
+                s.roc_test
+            ),
+            s.test_roc.clone(),
+        ));
+    }
+    vec![
+        curve_chart("Precision-recall curve", "recall", "precision", pr),
+        curve_chart(
+            "ROC curve",
+            "false positive rate",
+            "true positive rate",
+            roc,
+        ),
+    ]
+}
+
+pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
+    let o = &r.outcome;
+    let t = &o.tree;
+    ui.label(format!(
+        "Tree of depth {} ({} nodes, max bins {}) trained on {} rows of {}{} labelled by {} in {:.2} s. \
+         Test PR-AUC {:.4}, ROC-AUC {:.4}.",
+        t.depth(),
+        t.nodes.len(),
+        r.params.max_bins,
+        o.train.rows,
+        r.data.name,
+        if r.params.balance { " (balanced)" } else { "" },
+        r.label_text,
+        o.seconds,
+        o.test.pr_auc,
+        o.test.roc_auc
+    ));
+    if !r.cv.is_empty() {
+        let cells: Vec<String> =
+            r.cv.iter()
+                .map(|c| format!("d{} b{}: {:.4}", c.max_depth, c.max_bins, c.pr_auc_mean))
+                .collect();
+        ui.label(format!(
+            "Cross-validation (PR-AUC): {}. Chosen: max depth {}, max bins {}.",
+            cells.join(", "),
+            r.params.max_depth,
+            r.params.max_bins
+        ));
+    }
+}
+
+fn cell_rows(r: &RunResult, cell: Cell) -> Vec<u32> {
+    let o = &r.outcome;
+    o.test_rows
+        .iter()
+        .zip(&o.test_scores)
+        .filter(|&(&row, &p)| (p > 0.5, r.labels[row as usize]) == cell)
+        .map(|(&row, _)| row)
+        .collect()
+}
+
+fn confusion_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) {
+    let c = r.outcome.test.confusion;
+    let total = c.total().max(1) as f64;
+    ui.strong("Confusion matrix (test set: rule labels against the model)");
+    let mut cell_button = |ui: &mut egui::Ui, cell: Cell, n: usize, what: &str| {
+        let text = format!("{n} ({:.2}%)\n{what}", 100.0 * n as f64 / total);
+        if ui
+            .selectable_label(p.cell == Some(cell), text)
+            .on_hover_text("List these transactions")
+            .clicked()
+        {
+            p.cell = Some(cell);
+        }
+    };
+    egui::Grid::new("fraud_confusion")
+        .striped(true)
+        .spacing([16.0, 8.0])
+        .show(ui, |ui| {
+            ui.label("");
+            ui.strong("labelled fraud");
+            ui.strong("labelled legitimate");
+            ui.end_row();
+            ui.strong("flagged by the model");
+            cell_button(ui, (true, true), c.tp, "caught");
+            cell_button(
+                ui,
+                (true, false),
+                c.fp,
+                "flagged by the model, not the rules",
+            );
+            ui.end_row();
+            ui.strong("passed by the model");
+            cell_button(ui, (false, true), c.fn_, "missed by the model");
+            cell_button(ui, (false, false), c.tn, "legitimate");
+            ui.end_row();
+        });
+}
+
+pub(super) fn model_ui(
+    p: &mut FraudPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    r: &Arc<RunResult>,
+) {
+    confusion_ui(p, ui, r);
+    if let Some(cell) = p.cell {
+        let key = (r.run, cell);
+        let job_r = Arc::clone(r);
+        p.listing.request(
+            ctx.jobs,
+            key,
+            format!("fraud:list:{}:{cell:?}", r.run),
+            "List transactions".into(),
+            move |_| {
+                let rows = cell_rows(&job_r, cell);
+                let shown = &rows[..rows.len().min(LIST)];
+                let mut l = listing(&job_r.data, shown, &[])?;
+                l.total = rows.len();
+                Ok(Arc::new(l))
+            },
+        );
+        match p.listing.get(&key) {
+            Some(l) => {
+                ui.label(format!(
+                    "{} transactions in this cell{}",
+                    l.total,
+                    if l.total > LIST {
+                        format!(" (the first {LIST} shown)")
+                    } else {
+                        String::new()
+                    }
+                ));
+                listing_table(ui, "fraud_cell", l);
+            }
+            None => {
+                ui.spinner();
+            }
+        }
+    }
+    let charts = p.curves.clone();
+    ui.columns(charts.len().max(1), |cols| {
+        for (i, (ui, c)) in cols.iter_mut().zip(&charts).enumerate() {
+            let id = format!("fraud-curve-{i}");
+            ui.horizontal(|ui| {
+                ui.strong(&c.title);
+                save::chart_buttons(ui, ctx, c, &id);
+            });
+            show_chart(ui, &id, c, 260.0);
+        }
+    });
+    let imp = &r.importance;
+    ui.horizontal(|ui| {
+        ui.strong("Feature importance");
+        save::chart_buttons(ui, ctx, imp, "fraud-importance");
+    });
+    show_chart(ui, "fraud_importance", imp, 200.0);
+}
+
+pub(super) fn review_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
+    ui.horizontal(|ui| {
+        ui.strong(format!(
+            "Review queue: the {} test transactions the model is least sure of",
+            r.review.len()
+        ));
+        let rr = Arc::clone(r);
+        save::table_buttons(ui, ctx, "the review queue", "fraud-review", move || {
+            let rows: Vec<u32> = rr.review.iter().map(|x| x.0).collect();
+            let idx = IdxCa::new(
+                "idx".into(),
+                rows.iter().map(|&x| x as IdxSize).collect::<Vec<_>>(),
+            );
+            let mut df = rr.data.frame.take(&idx)?;
+            let prob: Vec<f64> = rr.review.iter().map(|x| x.1).collect();
+            let label: Vec<i32> = rows
+                .iter()
+                .map(|&x| i32::from(rr.labels[x as usize]))
+                .collect();
+            df.insert_column(0, polars::prelude::Column::new("probability".into(), prob))?;
+            df.insert_column(1, polars::prelude::Column::new("label".into(), label))?;
+            df.insert_column(0, polars::prelude::Column::new("row".into(), rows))?;
+            Ok(df)
+        });
+    });
+    listing_table(ui, "fraud_review", &r.review_listing);
+}
+
+/// The first rows of the review queue as text (at most `LIST`), made in the run's job.
+pub fn review_listing(data: &Dataset, review: &[(u32, f64)], labels: &[bool]) -> Result<Listing> {
+    let shown = &review[..review.len().min(LIST)];
+    let rows: Vec<u32> = shown.iter().map(|x| x.0).collect();
+    let extra = [
+        ("row", rows.iter().map(|x| x.to_string()).collect()),
+        (
+            "probability",
+            shown.iter().map(|x| format!("{:.4}", x.1)).collect(),
+        ),
+        (
+            "label",
+            rows.iter()
+                .map(|&x| i32::from(labels[x as usize]).to_string())
+                .collect(),
+        ),
+    ];
+    listing(data, &rows, &extra)
+}
+
+pub(super) fn runs_ui(p: &FraudPanel, ui: &mut egui::Ui) {
+    ui.strong("Runs of this session");
+    egui::Grid::new("fraud_runs").striped(true).show(ui, |ui| {
+        for h in [
+            "run",
+            "balanced",
+            "max depth",
+            "max bins",
+            "PR-AUC train",
+            "PR-AUC test",
+            "ROC-AUC train",
+            "ROC-AUC test",
+        ] {
+            ui.strong(h);
+        }
+        ui.end_row();
+        for s in &p.runs {
+            ui.label(s.run.to_string());
+            ui.label(if s.balanced { "yes" } else { "no" });
+            ui.label(s.max_depth.to_string());
+            ui.label(s.max_bins.to_string());
+            for v in [s.pr_train, s.pr_test, s.roc_train, s.roc_test] {
+                ui.label(format!("{v:.4}"));
+            }
+            ui.end_row();
+        }
+    });
+}
