@@ -208,7 +208,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                     if chart.x_dates {
                         crate::format::date(*v)
                     } else {
-                        crate::format::short(*v)
+                        axis_number(*v)
                     }
                 })
                 .draw()
@@ -259,4 +259,14 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
         }
     }
     Ok(())
+}
+
+/// An axis tick: short, without trailing zeros ("0.1", not "0.100").
+fn axis_number(v: f64) -> String {
+    let s = crate::format::short(v);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    }
 }

@@ -19,6 +19,11 @@ use crate::compute::fraud::rules::RuleSet;
 use crate::jobs::Slot;
 use run::{RuleCounts, RunResult};
 
+/// The PR and ROC charts of a training outcome (for `playbook demo`).
+pub fn curve_charts_of(o: &crate::compute::fraud::train::Outcome) -> Vec<Chart> {
+    views::curves(o, None)
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
     #[default]

@@ -98,11 +98,16 @@ pub fn summary(r: &RunResult) -> RunSummary {
 /// PR and ROC charts of the latest run, train and test, plus the latest run with the other
 /// balance setting (its test curve), so balanced and unbalanced read side by side.
 pub fn curve_charts(r: &RunResult, runs: &[RunSummary]) -> Vec<Chart> {
-    let o = &r.outcome;
     let other = runs
         .iter()
         .rev()
         .find(|s| s.balanced != r.params.balance && s.run != r.run);
+    curves(&r.outcome, other)
+}
+
+/// PR and ROC charts of one training outcome (train and test), and optionally another run's
+/// test curves.
+pub fn curves(o: &crate::compute::fraud::train::Outcome, other: Option<&RunSummary>) -> Vec<Chart> {
     let tag = |b: bool| if b { "balanced" } else { "unbalanced" };
     let mut pr = vec![
         (
