@@ -526,7 +526,9 @@ fn forecast_panel_runs_the_sample_store_sales() {
 
 #[test]
 fn fraud_panel_trains_on_the_default_rule() {
+    let dir = tempfile::tempdir().unwrap();
     let mut h = harness(Settings::default());
+    h.state_mut().exports.folder = Some(dir.path().to_owned());
     h.get_by_label("Fraud").click();
     settle(&mut h);
     h.get_by_label_contains("The rules flag");
@@ -546,6 +548,21 @@ fn fraud_panel_trains_on_the_default_rule() {
     h.get_by_label_contains("all training rows:");
     h.get_by_label("Save SQL");
     snapshot_allowing(&mut h, "fraud_tree", 150);
+    // Save the model, load it back: it scores the sample as the panel's model does.
+    h.get_by_label("Save model").click();
+    settle(&mut h);
+    let model = dir.path().join("fraud-model.json");
+    assert!(model.exists(), "the model was saved");
+    let field = h
+        .query_all_by_label("Model file")
+        .find(|n| n.value().is_some())
+        .expect("the model path field");
+    field.click();
+    field.type_text(model.to_str().unwrap());
+    h.run();
+    h.get_by_label("Load model").click();
+    settle(&mut h);
+    h.get_by_label_contains("on all 100000 rows of transactions_100k.parquet, PR-AUC");
     h.get_by_label("Review queue").click();
     settle(&mut h);
     h.get_by_label_contains("Review queue: the 1000 test transactions");

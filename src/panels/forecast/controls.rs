@@ -99,8 +99,9 @@ pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
         }
     });
     ui.horizontal_wrapped(|ui| {
-        ui.label("Horizon");
+        let l = ui.label("Horizon");
         ui.add(egui::DragValue::new(&mut p.saved.horizon).range(1..=3650))
+            .labelled_by(l.id)
             .on_hover_text("Steps to forecast: days for daily data, months for monthly data");
         ui.checkbox(&mut p.saved.holdout, "Score on a holdout")
             .on_hover_text("Hide the last horizon steps of every series, forecast and score them");

@@ -180,20 +180,24 @@ pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) 
         rules_ui(p, ui, ctx, &columns);
     }
     ui.horizontal_wrapped(|ui| {
-        ui.label("Max depth");
-        ui.add(egui::DragValue::new(&mut p.saved.max_depth).range(1..=30));
-        ui.label("Max bins");
+        let l = ui.label("Max depth");
+        ui.add(egui::DragValue::new(&mut p.saved.max_depth).range(1..=30))
+            .labelled_by(l.id);
+        let l = ui.label("Max bins");
         ui.add(egui::DragValue::new(&mut p.saved.max_bins).range(2..=256))
+            .labelled_by(l.id)
             .on_hover_text("Numeric features are cut into at most this many bins (Spark's maxBins)");
         ui.checkbox(&mut p.saved.balance, "Balance classes")
             .on_hover_text("Undersample the majority class of the training rows (seeded)");
         ui.checkbox(&mut p.saved.cross_validate, "Cross-validate")
             .on_hover_text("k-fold CV over max depth 5, 10, 15 x max bins 10, 20, 30; trains the best by PR-AUC");
         if p.saved.cross_validate {
-            ui.add(egui::DragValue::new(&mut p.saved.folds).range(2..=10).suffix(" folds"));
+            let l = ui.label("Folds");
+            ui.add(egui::DragValue::new(&mut p.saved.folds).range(2..=10))
+                .labelled_by(l.id);
         }
-        ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut p.saved.seed));
+        let l = ui.label("Seed");
+        ui.add(egui::DragValue::new(&mut p.saved.seed)).labelled_by(l.id);
         let clicked = ui
             .add_enabled(data.is_some(), egui::Button::new("Train"))
             .on_hover_text("Train a decision tree as a background job (80/20 split)")

@@ -97,6 +97,10 @@ pub struct FraudPanel {
     counts: Slot<(String, String), Arc<RuleCounts>>,
     cell: Option<Cell>,
     listing: Slot<(u64, Cell), Arc<views::Listing>>,
+    /// The path typed in the Tree view's "Load model" field.
+    model_path: String,
+    loaded: Slot<u64, Arc<run::LoadedModel>>,
+    next_load: u64,
 }
 
 impl Panel for FraudPanel {
@@ -109,7 +113,12 @@ impl Panel for FraudPanel {
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
-        let errors = [self.run.poll(), self.counts.poll(), self.listing.poll()];
+        let errors = [
+            self.run.poll(),
+            self.counts.poll(),
+            self.listing.poll(),
+            self.loaded.poll(),
+        ];
         for e in errors.into_iter().flatten() {
             ctx.notices.error(e.to_string());
         }
@@ -142,7 +151,7 @@ impl Panel for FraudPanel {
             ui.separator();
             match self.saved.view {
                 View::Model => views::model_ui(self, ui, ctx, &r),
-                View::Tree => tree_view::ui(ui, ctx, &r),
+                View::Tree => tree_view::ui(self, ui, ctx, &r),
                 View::Review => views::review_ui(ui, ctx, &r),
                 View::Runs => views::runs_ui(self, ui),
             }

@@ -171,3 +171,40 @@ pub fn count_rules(data: &Dataset, r: &RuleSet) -> Result<RuleCounts> {
         per_group: f.per_group.iter().map(|&(n, m)| (n, share(m))).collect(),
     })
 }
+
+/// A model read from a JSON file and scored on a dataset with the panel's current labels.
+pub struct LoadedModel {
+    pub path: std::path::PathBuf,
+    pub tree: crate::compute::fraud::tree::Tree,
+    pub dataset: String,
+    pub eval: train::Evaluation,
+}
+
+pub fn load_model(
+    path: &std::path::Path,
+    data: &Dataset,
+    labels: &LabelSource,
+) -> Result<LoadedModel> {
+    use anyhow::Context;
+    let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let tree: crate::compute::fraud::tree::Tree = serde_json::from_slice(&text)
+        .with_context(|| format!("{}: not a Playbook fraud model", path.display()))?;
+    let feats = features::build(&data.name, &data.frame, &tree.spec, Some(&tree.type_levels))?;
+    if feats.names != tree.feature_names {
+        anyhow::bail!(
+            "{}: the model's features ({}) differ from {}'s ({})",
+            path.display(),
+            tree.feature_names.join(", "),
+            data.name,
+            feats.names.join(", ")
+        );
+    }
+    let y = labels_of(data, labels)?;
+    let scores = tree.predict(&feats);
+    Ok(LoadedModel {
+        path: path.to_owned(),
+        eval: train::evaluate(&scores, &y),
+        dataset: data.name.clone(),
+        tree,
+    })
+}

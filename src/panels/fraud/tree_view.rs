@@ -3,7 +3,8 @@
 
 use std::sync::Arc;
 
-use super::run::RunResult;
+use super::FraudPanel;
+use super::run::{self, LabelSource, RunResult};
 use crate::app::SaveAs;
 use crate::compute::fraud::explain;
 use crate::compute::fraud::tree::Tree;
@@ -87,7 +88,70 @@ fn node_ui(ui: &mut egui::Ui, tree: &Tree, i: usize, label: String) {
     }
 }
 
-pub(super) fn ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
+/// Load a saved model (a path typed in) and score the panel's dataset with it.
+fn load_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Model file");
+        ui.add(
+            egui::TextEdit::singleline(&mut p.model_path)
+                .desired_width(320.0)
+                .hint_text("path of a saved model (.json)"),
+        )
+        .labelled_by(label.id);
+        let data = ctx.catalog.by_name(&p.saved.dataset);
+        if ui
+            .add_enabled(data.is_some(), egui::Button::new("Load model"))
+            .on_hover_text("Read the model and score the chosen transactions with it")
+            .clicked()
+            && let Some(d) = data
+        {
+            p.next_load += 1;
+            let path = std::path::PathBuf::from(p.model_path.trim());
+            let labels = if p.saved.use_rules {
+                LabelSource::Rules(p.saved.rules.clone())
+            } else {
+                LabelSource::Column(p.saved.label_col.clone())
+            };
+            p.loaded.request(
+                ctx.jobs,
+                p.next_load,
+                format!("fraud:load:{}", p.next_load),
+                "Load model".into(),
+                move |_| Ok(Arc::new(run::load_model(&path, &d, &labels)?)),
+            );
+        }
+        if p.loaded.is_pending() {
+            ui.spinner();
+        }
+    });
+    if let Some(m) = p.loaded.latest().cloned() {
+        let c = m.eval.confusion;
+        ui.label(format!(
+            "Loaded model {}: on all {} rows of {}, PR-AUC {:.4}, ROC-AUC {:.4}; tp {} fp {} tn {} fn {}",
+            m.path.display(),
+            m.eval.rows,
+            m.dataset,
+            m.eval.pr_auc,
+            m.eval.roc_auc,
+            c.tp,
+            c.fp,
+            c.tn,
+            c.fn_
+        ));
+        egui::CollapsingHeader::new("The loaded model's tree")
+            .id_salt("fraud_loaded_tree")
+            .show(ui, |ui| node_ui(ui, &m.tree, 0, "all training rows".into()));
+    }
+}
+
+pub(super) fn ui(
+    p: &mut FraudPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    r: &Arc<RunResult>,
+) {
+    load_ui(p, ui, ctx);
+    ui.separator();
     let tree = &r.outcome.tree;
     ui.horizontal(|ui| {
         ui.strong(format!("Decision tree ({} nodes)", tree.nodes.len()));
