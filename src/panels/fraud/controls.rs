@@ -174,11 +174,15 @@ pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) 
                 });
         }
     });
+    let numeric = data
+        .as_ref()
+        .map_or_else(Vec::new, |d| crate::data::schema::numeric_columns(&d.frame));
     if data.is_none() {
         ui.label(format!("'{}' is not open.", p.saved.dataset));
     } else if p.saved.use_rules {
         rules_ui(p, ui, ctx, &columns);
     }
+    features_ui(p, ui, &numeric);
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Max depth");
         ui.add(egui::DragValue::new(&mut p.saved.max_depth).range(1..=30))
@@ -211,6 +215,33 @@ pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) 
     });
 }
 
+/// Which columns the tree may use: the type index, numeric columns, the balance differences.
+fn features_ui(p: &mut FraudPanel, ui: &mut egui::Ui, numeric: &[String]) {
+    let f = &mut p.saved.features;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Features:");
+        let mut typed = f.type_col.is_some();
+        if ui.checkbox(&mut typed, "type").changed() {
+            f.type_col = typed.then(|| "type".to_owned());
+        }
+        for c in numeric {
+            let mut on = f.numeric.contains(c);
+            if ui.checkbox(&mut on, c.as_str()).changed() {
+                if on {
+                    f.numeric.push(c.clone());
+                } else {
+                    f.numeric.retain(|x| x != c);
+                }
+            }
+        }
+        ui.checkbox(&mut f.balance_diffs, "orgDiff, destDiff")
+            .on_hover_text("newbalanceOrig - oldbalanceOrg and newbalanceDest - oldbalanceDest");
+        if ui.small_button("The book's features").clicked() {
+            *f = crate::compute::fraud::features::FeatureSpec::default();
+        }
+    });
+}
+
 fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
     p.next_run += 1;
     let s = &p.saved;
@@ -229,6 +260,7 @@ fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Data
             seed: s.seed,
             ..TrainParams::default()
         },
+        features: s.features.clone(),
         cv: s.cross_validate.then_some(s.folds),
     };
     p.run.request(

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
+use crate::compute::fraud::features::FeatureSpec;
 use crate::compute::fraud::rules::RuleSet;
 use crate::jobs::Slot;
 use run::{RuleCounts, RunResult};
@@ -49,6 +50,7 @@ pub struct Saved {
     pub folds: usize,
     pub seed: u64,
     pub view: View,
+    pub features: FeatureSpec,
 }
 
 impl Default for Saved {
@@ -65,6 +67,7 @@ impl Default for Saved {
             folds: 3,
             seed: 42,
             view: View::Model,
+            features: FeatureSpec::default(),
         }
     }
 }

@@ -25,6 +25,7 @@ pub struct RunInputs {
     pub data: Arc<Dataset>,
     pub labels: LabelSource,
     pub params: TrainParams,
+    pub features: FeatureSpec,
     /// Folds of a cross-validation over the book's grid, if asked.
     pub cv: Option<usize>,
 }
@@ -61,7 +62,7 @@ pub fn compute(mut inputs: RunInputs, progress: &dyn Progress) -> Result<RunResu
     let d = Arc::clone(&inputs.data);
     progress.report(0.0, "labelling");
     let labels = labels_of(&d, &inputs.labels)?;
-    let spec = FeatureSpec::default();
+    let spec = inputs.features.clone();
     let feats = features::build(&d.name, &d.frame, &spec, None)?;
     let mut cv = Vec::new();
     if let Some(k) = inputs.cv {
