@@ -1,0 +1,287 @@
+//! Polygons to join points against: each feature (a row of a GeoJSON FeatureCollection or of
+//! a table with a WKT column) with its name and its parts (a MultiPolygon has several), each
+//! part a list of rings (the first the outer boundary, the others holes), in lon/lat.
+
+use anyhow::{Result, bail};
+
+use crate::data::{Dataset, schema};
+
+/// One polygon: rings of (lon, lat), closed (first point = last point), and its bounding box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    pub feature: u32,
+    pub rings: Vec<Vec<[f64; 2]>>,
+    /// min lon, min lat, max lon, max lat
+    pub bbox: [f64; 4],
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolygonSet {
+    /// A display name per feature.
+    pub names: Vec<String>,
+    pub parts: Vec<Part>,
+}
+
+impl PolygonSet {
+    pub fn vertices(&self) -> usize {
+        self.parts
+            .iter()
+            .flat_map(|p| p.rings.iter())
+            .map(Vec::len)
+            .sum()
+    }
+
+    /// The bounding box of everything: min lon, min lat, max lon, max lat.
+    pub fn bbox(&self) -> [f64; 4] {
+        self.parts
+            .iter()
+            .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |a, p| {
+                [
+                    a[0].min(p.bbox[0]),
+                    a[1].min(p.bbox[1]),
+                    a[2].max(p.bbox[2]),
+                    a[3].max(p.bbox[3]),
+                ]
+            })
+    }
+}
+
+fn part(feature: u32, rings: Vec<Vec<[f64; 2]>>, what: &str) -> Result<Part> {
+    let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for (k, ring) in rings.iter().enumerate() {
+        if ring.len() < 4 || ring.first() != ring.last() {
+            bail!(
+                "{what}: invalid ring {k} ({} positions; a ring is closed and has at least 4)",
+                ring.len()
+            );
+        }
+        for &[x, y] in ring {
+            if !x.is_finite() || !y.is_finite() {
+                bail!("{what}: ring {k} has a non-finite coordinate");
+            }
+            bbox = [
+                bbox[0].min(x),
+                bbox[1].min(y),
+                bbox[2].max(x),
+                bbox[3].max(y),
+            ];
+        }
+    }
+    if rings.is_empty() {
+        bail!("{what}: a polygon with no rings");
+    }
+    Ok(Part {
+        feature,
+        rings,
+        bbox,
+    })
+}
+
+/// Feature names from `name_col`, or the first text column, or "feature N".
+fn names(data: &Dataset, name_col: Option<&str>) -> Result<Vec<String>> {
+    let df = &data.frame;
+    let col = match name_col {
+        Some(c) => Some(schema::column(&data.name, df, c)?.clone()),
+        None => df
+            .columns()
+            .iter()
+            .find(|c| {
+                c.dtype() == &polars::prelude::DataType::String
+                    && c.name().as_str() != "geometry_type"
+                    && !c.name().as_str().to_lowercase().contains("geom")
+            })
+            .cloned(),
+    };
+    let n = df.height();
+    Ok(match col {
+        Some(c) => {
+            let s = c.cast(&polars::prelude::DataType::String)?;
+            s.str()?
+                .iter()
+                .enumerate()
+                .map(|(i, v)| v.map_or_else(|| format!("feature {i}"), str::to_owned))
+                .collect()
+        }
+        None => (0..n).map(|i| format!("feature {i}")).collect(),
+    })
+}
+
+fn rings_of(coords: &[Vec<Vec<f64>>]) -> Vec<Vec<[f64; 2]>> {
+    coords
+        .iter()
+        .map(|ring| {
+            ring.iter()
+                .map(|p| {
+                    [
+                        p.first().copied().unwrap_or(f64::NAN),
+                        p.get(1).copied().unwrap_or(f64::NAN),
+                    ]
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The polygons of a dataset: its GeoJSON geometries, or the WKT text of `wkt_col`.
+pub fn from_dataset(
+    data: &Dataset,
+    wkt_col: Option<&str>,
+    name_col: Option<&str>,
+) -> Result<PolygonSet> {
+    let names = names(data, name_col)?;
+    let mut parts = Vec::new();
+    match (wkt_col, &data.geometries) {
+        (Some(col), _) => {
+            let c = schema::column(&data.name, &data.frame, col)?;
+            let text = c.cast(&polars::prelude::DataType::String)?;
+            for (i, t) in text.str()?.iter().enumerate() {
+                let Some(t) = t else { continue };
+                let what = format!("{}: row {} of column '{col}'", data.name, i + 1);
+                for poly in parse_wkt(t).map_err(|e| anyhow::anyhow!("{what}: {e}"))? {
+                    parts.push(part(i as u32, poly, &what)?);
+                }
+            }
+        }
+        (None, Some(geoms)) => {
+            for (i, g) in geoms.iter().enumerate() {
+                let what = format!("{}: feature {i}", data.name);
+                match g.as_ref().map(|g| &g.value) {
+                    Some(geojson::Value::Polygon(p)) => {
+                        parts.push(part(i as u32, rings_of(p), &what)?)
+                    }
+                    Some(geojson::Value::MultiPolygon(ps)) => {
+                        for p in ps {
+                            parts.push(part(i as u32, rings_of(p), &what)?);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        (None, None) => bail!(
+            "{}: no geometries; give a GeoJSON file, or the WKT column of a table",
+            data.name
+        ),
+    }
+    if parts.is_empty() {
+        bail!("{}: no Polygon or MultiPolygon geometries", data.name);
+    }
+    Ok(PolygonSet { names, parts })
+}
+
+/// POLYGON ((x y, ...), (...)) or MULTIPOLYGON (((x y, ...)), ...): polygons of rings.
+pub fn parse_wkt(text: &str) -> Result<Vec<Vec<Vec<[f64; 2]>>>> {
+    let t = text.trim();
+    let upper = t.to_ascii_uppercase();
+    let (multi, rest) = if let Some(r) = upper.strip_prefix("MULTIPOLYGON") {
+        (true, &t[t.len() - r.len()..])
+    } else if let Some(r) = upper.strip_prefix("POLYGON") {
+        (false, &t[t.len() - r.len()..])
+    } else {
+        bail!(
+            "not a WKT POLYGON or MULTIPOLYGON: '{}'",
+            t.chars().take(30).collect::<String>()
+        );
+    };
+    let rest = rest
+        .trim()
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .trim();
+    if rest.eq_ignore_ascii_case("EMPTY") {
+        return Ok(Vec::new());
+    }
+    let mut pos = 0;
+    let bytes = rest.as_bytes();
+    let value = nested(bytes, &mut pos)?;
+    let polys = match (multi, value) {
+        (true, Nested::List(ps)) => ps,
+        (false, v) => vec![v],
+        (true, _) => bail!("malformed MULTIPOLYGON"),
+    };
+    polys
+        .into_iter()
+        .map(|p| match p {
+            Nested::List(rings) => rings
+                .into_iter()
+                .map(|r| match r {
+                    Nested::Coords(c) => Ok(c),
+                    Nested::List(_) => bail!("malformed ring"),
+                })
+                .collect(),
+            Nested::Coords(_) => bail!("malformed polygon"),
+        })
+        .collect()
+}
+
+enum Nested {
+    List(Vec<Nested>),
+    Coords(Vec<[f64; 2]>),
+}
+
+fn nested(b: &[u8], pos: &mut usize) -> Result<Nested> {
+    let skip = |pos: &mut usize| {
+        while *pos < b.len() && b[*pos].is_ascii_whitespace() {
+            *pos += 1;
+        }
+    };
+    skip(pos);
+    if b.get(*pos) != Some(&b'(') {
+        bail!("expected '(' at character {}", *pos + 1);
+    }
+    *pos += 1;
+    skip(pos);
+    if b.get(*pos) == Some(&b'(') {
+        let mut items = Vec::new();
+        loop {
+            items.push(nested(b, pos)?);
+            skip(pos);
+            match b.get(*pos) {
+                Some(b',') => *pos += 1,
+                Some(b')') => {
+                    *pos += 1;
+                    return Ok(Nested::List(items));
+                }
+                _ => bail!("expected ',' or ')' at character {}", *pos + 1),
+            }
+        }
+    }
+    let end = b[*pos..]
+        .iter()
+        .position(|&c| c == b')')
+        .map(|e| *pos + e)
+        .ok_or_else(|| anyhow::anyhow!("unclosed '('"))?;
+    let text = std::str::from_utf8(&b[*pos..end])?;
+    *pos = end + 1;
+    let coords = text
+        .split(',')
+        .map(|pair| {
+            let mut it = pair.split_whitespace().map(str::parse::<f64>);
+            match (it.next(), it.next()) {
+                (Some(Ok(x)), Some(Ok(y))) => Ok([x, y]),
+                _ => bail!("'{}' is not a coordinate pair", pair.trim()),
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Nested::Coords(coords))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_wkt_polygons_and_multipolygons() {
+        let p = parse_wkt("POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 2 1, 2 2, 1 1))").unwrap();
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].len(), 2);
+        assert_eq!(p[0][1][2], [2.0, 2.0]);
+        let m = parse_wkt("MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))").unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[1][0][0], [5.0, 5.0]);
+        assert!(parse_wkt("POINT (1 2)").is_err());
+        let e = parse_wkt("POLYGON ((0 0, 1 x, 0 0))")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("'1 x' is not a coordinate pair"), "{e}");
+    }
+}
