@@ -240,7 +240,7 @@ fn errors_are_one_clear_line() {
 fn committed_samples_are_what_the_generators_make() {
     // The same seed gives the same bytes: regenerate each generated sample and compare.
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (&["gen", "weekly-sales"], "weekly_sales.csv"),
         (&["gen", "capacity"], "capacity.csv"),
         (
@@ -251,6 +251,7 @@ fn committed_samples_are_what_the_generators_make() {
             &["gen", "transactions", "--rows", "100000"],
             "transactions_100k.parquet",
         ),
+        (&["gen", "taxi", "--rows", "20000"], "taxi_pickups.csv"),
     ];
     for (args, file) in cases {
         let out = dir.path().join(file);

@@ -98,7 +98,9 @@ fn starts_with_sample_data_and_lists_panels() {
             "capacity.csv",
             "store_sales_small.csv",
             "transactions_100k.parquet",
-            "nyc_boroughs.geojson"
+            "nyc_boroughs.geojson",
+            "taxi_pickups.csv",
+            "naturalearth_countries.geojson"
         ]
     );
     for (_, title) in app.panel_titles() {
@@ -140,7 +142,7 @@ fn a_bad_file_shows_an_error_and_the_app_keeps_running() {
     h.get_by_label("Dismiss").click();
     h.step();
     assert!(h.state().notices.last_error().is_none());
-    assert_eq!(h.state().catalog.entries().len(), 8, "samples still there");
+    assert_eq!(h.state().catalog.entries().len(), 10, "samples still there");
 }
 
 #[test]
@@ -287,7 +289,7 @@ fn dropped_files_are_loaded_and_remembered() {
     settle(&mut h);
     assert_eq!(
         h.state().catalog.entries().len(),
-        9,
+        11,
         "reloaded, not added twice"
     );
 }
@@ -486,7 +488,7 @@ fn reopened_files_do_not_steal_the_restored_selection() {
     };
     let h = harness(settings);
     let app = h.state();
-    assert_eq!(app.catalog.entries().len(), 9);
+    assert_eq!(app.catalog.entries().len(), 11);
     assert_eq!(
         app.catalog.selected().map(|e| e.data.name.as_str()),
         Some("stocks.csv")

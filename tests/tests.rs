@@ -11,6 +11,7 @@ mod fraud;
 mod gui;
 mod jobs;
 mod loaders;
+mod spatial;
 
 use std::path::{Path, PathBuf};
 

@@ -15,6 +15,7 @@ use crate::export;
 mod dtw;
 mod forecast;
 mod fraud;
+mod spatial;
 pub use dtw::{DtwCommand, WindowArgs};
 
 #[derive(Parser, Debug)]
@@ -41,6 +42,9 @@ pub enum Command {
     /// Fraud detection: rules to labels, decision trees, PR/ROC, explainable rules.
     #[command(subcommand)]
     Fraud(fraud::FraudCommand),
+    /// Geospatial joins: points to polygons (exact or H3) and hexbins.
+    #[command(subcommand)]
+    Spatial(spatial::SpatialCommand),
     /// Write a seeded synthetic dataset (the same seed gives the same bytes).
     Gen(GenArgs),
     /// Open the app with these files loaded (as if dropped on the window).
@@ -132,6 +136,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Dtw(c) => dtw::run(c),
         Command::Forecast(args) => forecast::run(&args),
         Command::Fraud(c) => fraud::run(c),
+        Command::Spatial(c) => spatial::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
             let artifacts = crate::demo::run(&out)?;

@@ -87,6 +87,14 @@ pub const GENERATORS: &[Generator] = &[
         make: Make::Table(super::transactions::transactions),
     },
     Generator {
+        kind: "taxi",
+        about: "NYC taxi pickups (pickup_datetime, passenger_count, fare_amount, \
+                pickup_longitude, pickup_latitude), densest in Manhattan, some in the water or \
+                outside the city so that they match no borough",
+        default_rows: 100_000,
+        make: Make::Table(super::taxi::taxi),
+    },
+    Generator {
         kind: "clips",
         about: "three WAV clips for the DTW audio demo: a melody, the same melody 1.5x slower, \
                 and a different one (--out is a folder; rows and seed are not used)",

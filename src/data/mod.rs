@@ -12,6 +12,7 @@ pub mod sample;
 pub mod schema;
 pub mod series;
 pub mod store_sales;
+pub mod taxi;
 pub mod transactions;
 pub mod ucr;
 pub mod weekly;

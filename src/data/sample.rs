@@ -32,6 +32,14 @@ pub const SAMPLES: &[(&str, &[u8])] = &[
         "nyc_boroughs.geojson",
         include_bytes!("../../sample-data/nyc_boroughs.geojson"),
     ),
+    (
+        "taxi_pickups.csv",
+        include_bytes!("../../sample-data/taxi_pickups.csv"),
+    ),
+    (
+        "naturalearth_countries.geojson",
+        include_bytes!("../../sample-data/naturalearth_countries.geojson"),
+    ),
 ];
 
 /// Load every embedded sample. They are known-good files, but an error is still returned, not

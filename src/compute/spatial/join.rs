@@ -98,6 +98,21 @@ fn tally(feature: Vec<Option<u32>>, features: usize) -> Assignment {
     }
 }
 
+/// Share of points two joins assign alike (both to the same feature, or both to none).
+pub fn agreement(a: &Assignment, b: &Assignment) -> f64 {
+    let n = a.feature.len().min(b.feature.len());
+    if n == 0 {
+        return f64::NAN;
+    }
+    let same = a
+        .feature
+        .iter()
+        .zip(&b.feature)
+        .filter(|(x, y)| x == y)
+        .count();
+    same as f64 / n as f64
+}
+
 const CHUNK: usize = 1 << 16;
 
 /// Map `f` over the points in parallel chunks, reporting progress and stopping on cancel.

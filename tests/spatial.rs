@@ -1,0 +1,266 @@
+//! `playbook spatial`: H3 cells against h3-py, borough counts against GeoPandas, hexbins, the
+//! H3 join's agreement with the exact join, and bad input.
+
+use h3o::{LatLng, Resolution};
+
+use crate::{playbook as run, sample, temp_file};
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn h3_cells_and_centres_equal_h3_py() {
+    let text = include_str!("fixtures/h3_cells.csv");
+    let mut lines = text.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let res = [3u8, 7, 9, 12];
+    let mut centres = 0;
+    for (i, line) in lines.enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        let (lon, lat): (f64, f64) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+        for (k, &r) in res.iter().enumerate() {
+            let cell = LatLng::new(lat, lon)
+                .unwrap()
+                .to_cell(Resolution::try_from(r).unwrap());
+            assert_eq!(cell.to_string(), f[2 + k], "row {i} {}", head[2 + k]);
+            let (clat, clon) = (f[6 + 2 * k], f[7 + 2 * k]);
+            if !clat.is_empty() {
+                let c = LatLng::from(cell);
+                assert!(
+                    (c.lat() - clat.parse::<f64>().unwrap()).abs() < 1e-9,
+                    "row {i}"
+                );
+                assert!(
+                    (c.lng() - clon.parse::<f64>().unwrap()).abs() < 1e-9,
+                    "row {i}"
+                );
+                centres += 1;
+            }
+        }
+    }
+    assert_eq!(centres, 500 * 4);
+}
+
+#[test]
+fn borough_counts_equal_geopandas() {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/geopandas_counts.json")).unwrap();
+    let points = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nyc_points.csv");
+    let boroughs = sample("nyc_boroughs.geojson");
+    let v = json(&run(&[
+        "spatial",
+        "join",
+        "--points",
+        points,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        boroughs.to_str().unwrap(),
+        "--name-col",
+        "BoroName",
+        "--json",
+    ]));
+    assert_eq!(v["points"], fixture["points"]);
+    assert_eq!(v["matched"], fixture["matched"]);
+    for (name, count) in fixture["counts"].as_object().unwrap() {
+        assert_eq!(v["counts"][name], *count, "{name}");
+    }
+}
+
+#[test]
+fn joins_and_hexbins_the_sample_pickups() {
+    let dir = tempfile::tempdir().unwrap();
+    let taxi = sample("taxi_pickups.csv");
+    let boroughs = sample("nyc_boroughs.geojson");
+    let joined = dir.path().join("joined.csv");
+    let counts = dir.path().join("counts.csv");
+    let args = |method: &str, res: &str| {
+        vec![
+            "spatial".to_owned(),
+            "join".into(),
+            "--points".into(),
+            taxi.to_str().unwrap().into(),
+            "--polygons".into(),
+            boroughs.to_str().unwrap().into(),
+            "--name-col".into(),
+            "BoroName".into(),
+            "--method".into(),
+            method.into(),
+            "--resolution".into(),
+            res.into(),
+            "--json".into(),
+            "--out".into(),
+            joined.to_str().unwrap().into(),
+            "--counts-out".into(),
+            counts.to_str().unwrap().into(),
+        ]
+    };
+    let a: Vec<String> = args("exact", "7");
+    let v = json(&run(&a.iter().map(String::as_str).collect::<Vec<_>>()));
+    assert_eq!(v["points"], 20_000);
+    let matched = v["matched"].as_u64().unwrap();
+    assert!(matched > 17_000 && matched < 20_000, "{matched}");
+    assert!(v["counts"]["Manhattan"].as_u64().unwrap() > 8_000);
+    let j = playbook::data::load_path(&joined).unwrap().frame;
+    assert_eq!(j.height(), 20_000);
+    let named = j.column("polygon").unwrap().null_count();
+    assert_eq!(20_000 - named as u64, matched);
+    let c = std::fs::read_to_string(&counts).unwrap();
+    assert!(c.starts_with("name,count\n"), "{c}");
+    // Finer H3 cells agree more with the exact join.
+    let same = |res: &str| {
+        let a = args("h3", res);
+        json(&run(&a.iter().map(String::as_str).collect::<Vec<_>>()))["same_as_exact"]
+            .as_f64()
+            .unwrap()
+    };
+    let (r7, r9) = (same("7"), same("9"));
+    assert!(r9 > r7 && r9 > 0.97, "resolution 7: {r7}, 9: {r9}");
+
+    let cells = dir.path().join("cells.csv");
+    let o = run(&[
+        "spatial",
+        "hexbin",
+        "--points",
+        taxi.to_str().unwrap(),
+        "--resolution",
+        "7",
+        "--out",
+        cells.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t = playbook::data::load_path(&cells).unwrap().frame;
+    let names: Vec<String> = t.get_column_names().iter().map(|c| c.to_string()).collect();
+    assert_eq!(names, ["h3", "count", "lat", "lon"]);
+    let total: i64 = t
+        .column("count")
+        .unwrap()
+        .i64()
+        .unwrap()
+        .into_no_null_iter()
+        .sum();
+    assert_eq!(total, 20_000);
+    let first = t
+        .column("h3")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap()
+        .to_owned();
+    assert_eq!(first.len(), 15);
+    assert!(first.starts_with("87"), "{first}");
+}
+
+#[test]
+fn bad_inputs_are_clear_errors_or_counted_skips() {
+    let err = |args: &[&str]| {
+        let o = run(args);
+        assert!(!o.status.success(), "{args:?} should fail");
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let boroughs = sample("nyc_boroughs.geojson");
+    let b = boroughs.to_str().unwrap();
+    let (_d, pts) = temp_file(
+        "pts.csv",
+        b"lon,lat\n-73.97,40.78\n-73.97,95\n,40.7\nNaN,40.7\n-73.95,40.65\n",
+    );
+    let p = pts.to_str().unwrap();
+    let o = run(&[
+        "spatial",
+        "join",
+        "--points",
+        p,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        b,
+        "--name-col",
+        "BoroName",
+        "--json",
+    ]);
+    let v = json(&o);
+    assert_eq!(v["points"], 2);
+    assert_eq!(v["skipped_rows"], 3);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("3 rows skipped: 2 with empty or NaN coordinates, 1 with a latitude outside"),
+        "{e}"
+    );
+    let e = err(&[
+        "spatial",
+        "join",
+        "--points",
+        p,
+        "--lon-col",
+        "x",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        b,
+    ]);
+    assert!(e.contains("pts.csv") && e.contains("'x' not found"), "{e}");
+    let (_d, cities) = temp_file(
+        "cities.geojson",
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"A"},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#,
+    );
+    let e = err(&[
+        "spatial",
+        "join",
+        "--points",
+        p,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        cities.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("cities.geojson: no Polygon or MultiPolygon geometries"),
+        "{e}"
+    );
+    let (_d, wkt) = temp_file(
+        "zones.csv",
+        b"zone,the_geom\nA,\"POLYGON ((0 0, 1 0, 0 0))\"\n",
+    );
+    let e = err(&[
+        "spatial",
+        "join",
+        "--points",
+        p,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        wkt.to_str().unwrap(),
+        "--wkt-col",
+        "the_geom",
+    ]);
+    assert!(
+        e.contains("zones.csv: row 1 of column 'the_geom': invalid ring 0 (3 positions"),
+        "{e}"
+    );
+    let e = err(&[
+        "spatial",
+        "hexbin",
+        "--points",
+        p,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--resolution",
+        "16",
+        "--out",
+        "/tmp/x.csv",
+    ]);
+    assert!(e.contains("H3 resolution must be 0..15, got 16"), "{e}");
+}
