@@ -22,6 +22,18 @@ pub enum ChartData {
         lines: Vec<Line>,
         segments: Vec<[(f64, f64); 2]>,
     },
+    /// A map in longitude/latitude: filled or outlined shapes, then points.
+    Map {
+        shapes: Vec<MapShape>,
+        points: Vec<(f64, f64)>,
+    },
+}
+
+/// One ring of a map, filled with a colour or only outlined.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapShape {
+    pub ring: Vec<(f64, f64)>,
+    pub fill: Option<[u8; 3]>,
 }
 
 /// One named line of a `Lines` chart.
@@ -192,6 +204,28 @@ impl Chart {
                 DataFrame::new_infer_height(vec![
                     Column::new(self.x_label.as_str().into(), labels),
                     y,
+                ])
+            }
+            ChartData::Map { shapes, points } => {
+                // The shapes' vertices and the points, each tagged with its layer.
+                let mut layer = Vec::new();
+                let (mut x, mut y) = (Vec::new(), Vec::new());
+                for (i, s) in shapes.iter().enumerate() {
+                    for &(px, py) in &s.ring {
+                        layer.push(format!("shape {i}"));
+                        x.push(px);
+                        y.push(py);
+                    }
+                }
+                for &(px, py) in points {
+                    layer.push("point".to_owned());
+                    x.push(px);
+                    y.push(py);
+                }
+                DataFrame::new_infer_height(vec![
+                    Column::new("layer".into(), layer),
+                    Column::new(self.x_label.as_str().into(), x),
+                    Column::new(self.y_label.as_str().into(), y),
                 ])
             }
             ChartData::Lines { lines, .. } => {

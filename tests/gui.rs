@@ -569,3 +569,28 @@ fn fraud_panel_trains_on_the_default_rule() {
     settle(&mut h);
     h.get_by_label_contains("Review queue: the 1000 test transactions");
 }
+
+#[test]
+fn spatial_panel_joins_the_sample_pickups_to_the_boroughs() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("Spatial").click();
+    settle(&mut h);
+    h.get_by_label("Join").click();
+    settle(&mut h);
+    h.get_by_label_contains(
+        "points of taxi_pickups.csv joined to 5 polygons of nyc_boroughs.geojson",
+    );
+    h.get_by_label("Points per polygon");
+    h.get_by_label("Manhattan");
+    // The layers' legend.
+    h.get_by_label("Layers");
+    h.get_by_label("Polygons: points per polygon");
+    h.get_by_label("H3 cells (resolution 7): points per cell")
+        .click();
+    settle(&mut h);
+    snapshot_allowing(&mut h, "spatial_map", 150);
+    h.get_by_label("H3").click();
+    h.get_by_label("Join").click();
+    settle(&mut h);
+    h.get_by_label_contains("Same polygon as the exact join for");
+}

@@ -170,6 +170,51 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             }))
             .map_err(e)?;
         }
+        ChartData::Map { shapes, points } => {
+            let all = shapes
+                .iter()
+                .flat_map(|s| s.ring.iter())
+                .chain(points.iter());
+            let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+            for &(x, y) in all {
+                (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+            }
+            if x0 > x1 {
+                (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
+            }
+            let mut c = ChartBuilder::on(root)
+                .caption(&chart.title, (FONT, 26))
+                .margin(20)
+                .x_label_area_size(50)
+                .y_label_area_size(80)
+                .build_cartesian_2d(x0..x1.max(x0 + 1e-9), y0..y1.max(y0 + 1e-9))
+                .map_err(e)?;
+            c.configure_mesh()
+                .x_desc(&chart.x_label)
+                .y_desc(&chart.y_label)
+                .label_style((FONT, 16))
+                .axis_desc_style((FONT, 18))
+                .disable_mesh()
+                .draw()
+                .map_err(e)?;
+            for s in shapes {
+                if let Some(f) = s.fill {
+                    c.draw_series(std::iter::once(Polygon::new(
+                        s.ring.clone(),
+                        rgb(f).mix(0.85).filled(),
+                    )))
+                    .map_err(e)?;
+                }
+                c.draw_series(std::iter::once(PathElement::new(
+                    s.ring.clone(),
+                    rgb(crate::theme::GUIDE).stroke_width(1),
+                )))
+                .map_err(e)?;
+            }
+            let dot = rgb(colors.accent).filled();
+            c.draw_series(points.iter().map(|&p| Circle::new(p, 1, dot)))
+                .map_err(e)?;
+        }
         ChartData::Lines { lines, segments } => {
             let band_points: Vec<(f64, f64)> = chart
                 .bands

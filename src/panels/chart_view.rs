@@ -188,5 +188,15 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 markers(p, chart);
             });
         }
+        ChartData::Map { shapes, points } => {
+            plot.data_aspect(1.3).show(ui, |p| {
+                for s in shapes {
+                    let pts: Vec<[f64; 2]> = s.ring.iter().map(|&(x, y)| [x, y]).collect();
+                    p.line(egui_plot::Line::new("", pts).color(rgb(theme::GUIDE)));
+                }
+                let pts: Vec<[f64; 2]> = points.iter().map(|&(x, y)| [x, y]).collect();
+                p.points(egui_plot::Points::new("points", pts).radius(1.0));
+            });
+        }
     }
 }

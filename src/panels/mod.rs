@@ -8,6 +8,7 @@ pub mod dtw;
 pub mod forecast;
 pub mod fraud;
 pub mod save;
+pub mod spatial;
 
 use crate::app::{Catalog, Exports, Notices};
 use crate::jobs::JobRunner;
@@ -43,5 +44,6 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
         Box::<dtw::DtwPanel>::default(),
         Box::<forecast::ForecastPanel>::default(),
         Box::<fraud::FraudPanel>::default(),
+        Box::<spatial::SpatialPanel>::default(),
     ]
 }

@@ -1,0 +1,168 @@
+//! What the map draws, made once per join in its job (no egui here): polygon outlines
+//! simplified for the screen, their fill as triangles (earcut) coloured by joined count, H3
+//! hexagons coloured by count, a sample of the points, and the colour ramp.
+
+use crate::compute::spatial::join::HexCell;
+use crate::compute::spatial::polygons::PolygonSet;
+
+/// Triangles to fill: positions (lon, lat), one RGBA colour per vertex, and index triples.
+#[derive(Clone, Debug, Default)]
+pub struct Triangles {
+    pub positions: Vec<[f64; 2]>,
+    pub colors: Vec<[u8; 4]>,
+    pub indices: Vec<u32>,
+}
+
+impl Triangles {
+    pub fn is_empty(&self) -> bool {
+        self.indices.is_empty()
+    }
+}
+
+/// A sequential colour ramp (viridis stops), `t` in 0..=1.
+pub fn ramp(t: f64) -> [u8; 3] {
+    const STOPS: [[f64; 3]; 5] = [
+        [68.0, 1.0, 84.0],
+        [59.0, 82.0, 139.0],
+        [33.0, 145.0, 140.0],
+        [94.0, 201.0, 98.0],
+        [253.0, 231.0, 37.0],
+    ];
+    let t = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
+    let i = (t.floor() as usize).min(STOPS.len() - 2);
+    let f = t - i as f64;
+    let c = |k: usize| (STOPS[i][k] + f * (STOPS[i + 1][k] - STOPS[i][k])).round() as u8;
+    [c(0), c(1), c(2)]
+}
+
+/// Where a count sits on the ramp: log scale, as counts of points are heavy-tailed.
+pub fn scale(count: u64, max: u64) -> f64 {
+    if max == 0 {
+        0.0
+    } else {
+        (1.0 + count as f64).ln() / (1.0 + max as f64).ln()
+    }
+}
+
+/// Douglas-Peucker simplification of a closed ring to within `tol` degrees.
+pub fn simplify(ring: &[[f64; 2]], tol: f64) -> Vec<[f64; 2]> {
+    if ring.len() < 5 {
+        return ring.to_vec();
+    }
+    let mut keep = vec![false; ring.len()];
+    keep[0] = true;
+    keep[ring.len() - 1] = true;
+    let mut stack = vec![(0, ring.len() - 1)];
+    while let Some((a, b)) = stack.pop() {
+        let ([x1, y1], [x2, y2]) = (ring[a], ring[b]);
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let len = (dx * dx + dy * dy).sqrt();
+        let mut far = (0.0, a);
+        for (i, &[x, y]) in ring.iter().enumerate().take(b).skip(a + 1) {
+            let d = if len > 0.0 {
+                ((x - x1) * dy - (y - y1) * dx).abs() / len
+            } else {
+                ((x - x1).powi(2) + (y - y1).powi(2)).sqrt()
+            };
+            if d > far.0 {
+                far = (d, i);
+            }
+        }
+        if far.0 > tol {
+            keep[far.1] = true;
+            stack.push((a, far.1));
+            stack.push((far.1, b));
+        }
+    }
+    let out: Vec<[f64; 2]> = ring
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(p, _)| *p)
+        .collect();
+    if out.len() < 4 { ring.to_vec() } else { out }
+}
+
+/// Outlines of every part, simplified.
+pub fn outlines(set: &PolygonSet, tol: f64) -> Vec<Vec<[f64; 2]>> {
+    set.parts
+        .iter()
+        .flat_map(|p| p.rings.iter().map(|r| simplify(r, tol)))
+        .collect()
+}
+
+/// Each part filled in its feature's colour (holes left open).
+pub fn fills(set: &PolygonSet, colour: impl Fn(u32) -> [u8; 4], tol: f64) -> Triangles {
+    let mut t = Triangles::default();
+    for p in &set.parts {
+        let rings: Vec<Vec<[f64; 2]>> = p.rings.iter().map(|r| simplify(r, tol)).collect();
+        let mut flat = Vec::new();
+        let mut holes = Vec::new();
+        for (k, r) in rings.iter().enumerate() {
+            if k > 0 {
+                holes.push(flat.len() / 2);
+            }
+            // earcut wants open rings.
+            for q in &r[..r.len() - 1] {
+                flat.extend_from_slice(q);
+            }
+        }
+        let Ok(idx) = earcutr::earcut(&flat, &holes, 2) else {
+            continue;
+        };
+        let base = t.positions.len() as u32;
+        let c = colour(p.feature);
+        for q in flat.chunks(2) {
+            t.positions.push([q[0], q[1]]);
+            t.colors.push(c);
+        }
+        t.indices.extend(idx.iter().map(|&i| base + i as u32));
+    }
+    t
+}
+
+/// The hexagons, each a fan of triangles, coloured by count.
+pub fn hexagons(cells: &[HexCell], alpha: u8) -> Triangles {
+    let max = cells.iter().map(|c| c.count).max().unwrap_or(0);
+    let mut t = Triangles::default();
+    for c in cells {
+        let [r, g, b] = ramp(scale(c.count, max));
+        let base = t.positions.len() as u32;
+        t.positions.push([c.lon, c.lat]);
+        t.colors.push([r, g, b, alpha]);
+        let n = c.boundary.len() as u32;
+        for v in &c.boundary {
+            t.positions.push(*v);
+            t.colors.push([r, g, b, alpha]);
+        }
+        for k in 0..n {
+            t.indices
+                .extend([base, base + 1 + k, base + 1 + (k + 1) % n]);
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simplify_keeps_corners_and_drops_collinear_points() {
+        let square = [
+            [0.0, 0.0],
+            [0.5, 0.0],
+            [1.0, 0.0],
+            [1.0, 1.0],
+            [0.0, 1.0],
+            [0.0, 0.0],
+        ];
+        let s = simplify(&square, 1e-6);
+        assert_eq!(
+            s,
+            [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
+        );
+        assert_eq!(ramp(0.0), [68, 1, 84]);
+        assert_eq!(ramp(1.0), [253, 231, 37]);
+    }
+}

@@ -1,0 +1,377 @@
+//! The Spatial panel: join a points table (longitude/latitude columns) to polygons (GeoJSON)
+//! exactly or through H3 cells, as a background job; then a map with toggleable layers
+//! (choropleth by count, H3 hexagons, sampled points, world outline) and hover, a sortable
+//! table of counts per polygon, and exports: counts and joined points as tables, the map as an
+//! image.
+
+mod layers;
+mod map;
+mod run;
+
+use std::sync::Arc;
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Panel, PanelCtx, save};
+use crate::chart::{Chart, ChartData, MapShape};
+use crate::jobs::Slot;
+use map::{Layers, Zoom};
+use run::{JoinInputs, JoinResult, Method};
+
+/// What the panel remembers across restarts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub points: String,
+    pub lon_col: String,
+    pub lat_col: String,
+    pub polygons: String,
+    pub name_col: String,
+    pub method: Method,
+    pub resolution: u8,
+    pub layers: Layers,
+}
+
+impl Default for Saved {
+    fn default() -> Self {
+        Self {
+            points: "taxi_pickups.csv".into(),
+            lon_col: "pickup_longitude".into(),
+            lat_col: "pickup_latitude".into(),
+            polygons: "nyc_boroughs.geojson".into(),
+            name_col: "BoroName".into(),
+            method: Method::Exact,
+            resolution: 7,
+            layers: Layers::default(),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct SpatialPanel {
+    pub saved: Saved,
+    next_run: u64,
+    join: Slot<u64, Arc<JoinResult>>,
+    zoom: Option<Zoom>,
+    /// Sort the counts table by count (descending) instead of by name.
+    by_count: bool,
+}
+
+fn combo(ui: &mut egui::Ui, label: &str, choices: &[String], choice: &mut String) {
+    egui::ComboBox::from_label(label)
+        .selected_text(choice.clone())
+        .show_ui(ui, |ui| {
+            for c in choices {
+                ui.selectable_value(choice, c.clone(), c);
+            }
+        });
+}
+
+impl SpatialPanel {
+    fn controls(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        let names: Vec<String> = ctx
+            .catalog
+            .entries()
+            .iter()
+            .map(|e| e.data.name.clone())
+            .collect();
+        let s = &mut self.saved;
+        let points = ctx.catalog.by_name(&s.points);
+        let polys = ctx.catalog.by_name(&s.polygons);
+        let cols = |d: &Option<Arc<crate::data::Dataset>>| -> Vec<String> {
+            d.as_ref().map_or_else(Vec::new, |d| {
+                d.frame
+                    .get_column_names()
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect()
+            })
+        };
+        ui.horizontal_wrapped(|ui| {
+            combo(ui, "Points", &names, &mut s.points);
+            let pc = cols(&points);
+            combo(ui, "Longitude", &pc, &mut s.lon_col);
+            combo(ui, "Latitude", &pc, &mut s.lat_col);
+            ui.separator();
+            combo(ui, "Polygons", &names, &mut s.polygons);
+            combo(ui, "Name", &cols(&polys), &mut s.name_col);
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Join:");
+            ui.selectable_value(&mut s.method, Method::Exact, "Exact")
+                .on_hover_text("Point in polygon, exactly");
+            ui.selectable_value(&mut s.method, Method::H3, "H3")
+                .on_hover_text("A point belongs to the polygon containing its H3 cell's centre");
+            ui.add(egui::Slider::new(&mut s.resolution, 0..=15).text("H3 resolution"));
+            let ready = points.is_some() && polys.is_some();
+            if ui
+                .add_enabled(ready, egui::Button::new("Join"))
+                .on_hover_text("Join the points to the polygons as a background job")
+                .clicked()
+                && let (Some(pts), Some(pol)) = (points, polys)
+            {
+                self.next_run += 1;
+                let world = ctx.catalog.by_name("naturalearth_countries.geojson");
+                let inputs = JoinInputs {
+                    run: self.next_run,
+                    points: pts,
+                    lon_col: s.lon_col.clone(),
+                    lat_col: s.lat_col.clone(),
+                    polygons: pol,
+                    name_col: (!s.name_col.is_empty()).then(|| s.name_col.clone()),
+                    method: s.method,
+                    resolution: s.resolution,
+                    world,
+                };
+                self.join.request(
+                    ctx.jobs,
+                    self.next_run,
+                    format!("spatial:join:{}", self.next_run),
+                    "Spatial join".into(),
+                    move |job| Ok(Arc::new(run::compute(inputs, job)?)),
+                );
+                self.zoom = Some(Zoom::Polygons);
+            }
+            if self.join.is_pending() {
+                ui.spinner();
+            }
+        });
+    }
+
+    fn layers_ui(&mut self, ui: &mut egui::Ui, r: &JoinResult) {
+        let l = &mut self.saved.layers;
+        ui.strong("Layers");
+        ui.checkbox(&mut l.choropleth, "Polygons: points per polygon");
+        ui.checkbox(
+            &mut l.hexagons,
+            format!("H3 cells (resolution {}): points per cell", r.resolution),
+        );
+        let sampled = if r.drawn_points.len() < r.points.len() {
+            format!(
+                "Points: a sample of {} of {}",
+                r.drawn_points.len(),
+                r.points.len()
+            )
+        } else {
+            format!("Points: all {}", r.points.len())
+        };
+        ui.checkbox(&mut l.points, sampled);
+        ui.checkbox(&mut l.world, "World outline (Natural Earth)");
+        ramp_legend(ui);
+        ui.horizontal(|ui| {
+            if ui.button("Zoom to polygons").clicked() {
+                self.zoom = Some(Zoom::Polygons);
+            }
+            if ui.button("Zoom to points").clicked() {
+                self.zoom = Some(Zoom::Points);
+            }
+        });
+    }
+
+    fn counts_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<JoinResult>) {
+        ui.horizontal(|ui| {
+            ui.strong("Points per polygon");
+            let rr = Arc::clone(r);
+            save::table_buttons(ui, ctx, "the counts", "spatial-counts", move || {
+                DataFrame::new_infer_height(vec![
+                    Column::new("name".into(), rr.set.names.clone()),
+                    Column::new("count".into(), rr.assignment.counts.clone()),
+                ])
+            });
+        });
+        let mut order: Vec<usize> = (0..r.set.names.len()).collect();
+        if self.by_count {
+            order.sort_by(|&a, &b| r.assignment.counts[b].cmp(&r.assignment.counts[a]));
+        } else {
+            order.sort_by(|&a, &b| r.set.names[a].cmp(&r.set.names[b]));
+        }
+        egui::Grid::new("spatial_counts")
+            .striped(true)
+            .show(ui, |ui| {
+                let name_head = if self.by_count {
+                    "name"
+                } else {
+                    "name (sorted)"
+                };
+                let count_head = if self.by_count {
+                    "count (sorted)"
+                } else {
+                    "count"
+                };
+                if ui.button(name_head).clicked() {
+                    self.by_count = false;
+                }
+                if ui.button(count_head).clicked() {
+                    self.by_count = true;
+                }
+                ui.end_row();
+                for &f in order.iter().take(300) {
+                    ui.label(&r.set.names[f]);
+                    ui.label(r.assignment.counts[f].to_string());
+                    ui.end_row();
+                }
+                ui.label("no polygon");
+                ui.label((r.points.len() - r.assignment.matched).to_string());
+                ui.end_row();
+            });
+        ui.horizontal(|ui| {
+            ui.label("Joined points:");
+            let rr = Arc::clone(r);
+            let data = ctx.catalog.by_name(&r.points_name);
+            save::table_buttons(ui, ctx, "the joined points", "spatial-joined", move || {
+                let Some(d) = &data else {
+                    return Err(PolarsError::ComputeError(
+                        "the points table is closed".into(),
+                    ));
+                };
+                let mut names: Vec<Option<&str>> = vec![None; d.frame.height()];
+                for (k, f) in rr.assignment.feature.iter().enumerate() {
+                    names[rr.points.rows[k] as usize] =
+                        f.map(|f| rr.set.names[f as usize].as_str());
+                }
+                let mut df = d.frame.clone();
+                df.with_column(Column::new("polygon".into(), names))?;
+                Ok(df)
+            });
+        });
+    }
+}
+
+/// The colour ramp's legend: low to high counts (log scale).
+fn ramp_legend(ui: &mut egui::Ui) {
+    ui.horizontal(|ui| {
+        ui.label("few");
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), egui::Sense::hover());
+        for k in 0..24 {
+            let [r, g, b] = layers::ramp(k as f64 / 23.0);
+            let x0 = rect.left() + rect.width() * k as f32 / 24.0;
+            let x1 = rect.left() + rect.width() * (k + 1) as f32 / 24.0;
+            ui.painter().rect_filled(
+                egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1, rect.bottom())),
+                0.0,
+                egui::Color32::from_rgb(r, g, b),
+            );
+        }
+        ui.label("many (log scale)");
+    });
+}
+
+/// The map as a chart for PNG/SVG export: the choropleth, hexagons, outlines and points.
+fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
+    let max = r.assignment.counts.iter().copied().max().unwrap_or(0);
+    let mut shapes = Vec::new();
+    for p in &r.set.parts {
+        let fill = layers
+            .choropleth
+            .then(|| layers::ramp(layers::scale(r.assignment.counts[p.feature as usize], max)));
+        let ring = layers::simplify(&p.rings[0], 0.0002);
+        shapes.push(MapShape {
+            ring: ring.iter().map(|q| (q[0], q[1])).collect(),
+            fill,
+        });
+    }
+    if layers.hexagons {
+        let cmax = r.cells.iter().map(|c| c.count).max().unwrap_or(0);
+        for c in &r.cells {
+            shapes.push(MapShape {
+                ring: c.boundary.iter().map(|q| (q[0], q[1])).collect(),
+                fill: Some(layers::ramp(layers::scale(c.count, cmax))),
+            });
+        }
+    }
+    let points = if layers.points {
+        r.drawn_points.iter().map(|q| (q[0], q[1])).collect()
+    } else {
+        Vec::new()
+    };
+    Chart {
+        title: format!("{} joined to {}", r.points_name, r.polygons_name),
+        x_label: "longitude".into(),
+        y_label: "latitude".into(),
+        data: ChartData::Map { shapes, points },
+        markers: Vec::new(),
+        bands: Vec::new(),
+        x_dates: false,
+    }
+}
+
+impl Panel for SpatialPanel {
+    fn id(&self) -> &'static str {
+        "spatial"
+    }
+
+    fn title(&self) -> &'static str {
+        "Spatial"
+    }
+
+    fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        if let Some(e) = self.join.poll() {
+            ctx.notices.error(e.to_string());
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        self.controls(ui, ctx);
+        let Some(r) = self.join.latest().cloned() else {
+            ui.separator();
+            ui.label("Choose the points and the polygons, then Join.");
+            return;
+        };
+        ui.separator();
+        let method = match r.method {
+            Method::Exact => "exact".to_owned(),
+            Method::H3 => format!("H3 at resolution {}", r.resolution),
+        };
+        let mut head = format!(
+            "{} points of {} joined to {} polygons of {} ({method}) in {:.3} s: {} matched, {} unmatched.",
+            r.points.len(),
+            r.points_name,
+            r.set.names.len(),
+            r.polygons_name,
+            r.seconds,
+            r.assignment.matched,
+            r.points.len() - r.assignment.matched
+        );
+        if let Some(a) = r.agreement {
+            head += &format!(
+                " Same polygon as the exact join for {:.2}% of the points.",
+                100.0 * a
+            );
+        }
+        if let Some(s) = r.points.skipped_text() {
+            head += &format!(" {s}.");
+        }
+        ui.label(head);
+        let chart = map_chart(&r, &self.saved.layers);
+        ui.horizontal(|ui| {
+            ui.strong("Map");
+            save::chart_buttons(ui, ctx, &chart, "spatial-map");
+        });
+        let zoom = self.zoom.take();
+        ui.columns(2, |cols| {
+            let h = 460.0;
+            let hover = map::show(&mut cols[0], &r, &self.saved.layers, zoom, h);
+            cols[0].label(hover.unwrap_or_else(|| {
+                "Point at the map to read a polygon's or a cell's count.".to_owned()
+            }));
+            egui::ScrollArea::vertical()
+                .id_salt("spatial_side")
+                .show(&mut cols[1], |ui| {
+                    self.layers_ui(ui, &r);
+                    ui.separator();
+                    self.counts_ui(ui, ctx, &r);
+                });
+        });
+    }
+
+    fn save(&self) -> serde_json::Value {
+        serde_json::to_value(&self.saved).unwrap_or_default()
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let Ok(s) = serde_json::from_value(saved.clone()) {
+            self.saved = s;
+        }
+    }
+}
