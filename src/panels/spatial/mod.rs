@@ -114,7 +114,6 @@ impl SpatialPanel {
                 self.next_run += 1;
                 let world = ctx.catalog.by_name("naturalearth_countries.geojson");
                 let inputs = JoinInputs {
-                    run: self.next_run,
                     points: pts,
                     lon_col: s.lon_col.clone(),
                     lat_col: s.lat_col.clone(),

@@ -26,7 +26,6 @@ pub enum Method {
 }
 
 pub struct JoinInputs {
-    pub run: u64,
     pub points: Arc<Dataset>,
     pub lon_col: String,
     pub lat_col: String,
