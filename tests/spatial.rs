@@ -264,3 +264,84 @@ fn bad_inputs_are_clear_errors_or_counted_skips() {
     ]);
     assert!(e.contains("H3 resolution must be 0..15, got 16"), "{e}");
 }
+
+#[test]
+fn shapefiles_and_wkt_tables_are_polygons_too() {
+    let shp = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/shp/boroughs.shp"
+    );
+    let points = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/nyc_points.csv");
+    let v = json(&run(&[
+        "spatial",
+        "join",
+        "--points",
+        points,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        shp,
+        "--name-col",
+        "BoroName",
+        "--json",
+    ]));
+    assert_eq!(v["polygons"], 5);
+    // Simplified to 0.001 degrees: within 1% of GeoPandas' counts on the full outlines.
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/geopandas_counts.json")).unwrap();
+    for (name, want) in fixture["counts"].as_object().unwrap() {
+        let got = v["counts"][name].as_f64().unwrap();
+        let want = want.as_f64().unwrap();
+        assert!(
+            (got - want).abs() <= 0.01 * want + 5.0,
+            "{name}: {got} vs {want}"
+        );
+    }
+    let projected = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/shp/boroughs_2263.shp"
+    );
+    let o = run(&[
+        "spatial",
+        "join",
+        "--points",
+        points,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        projected,
+    ]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("unsupported coordinate system 'NAD_1983_StatePlane_New_York_Long_Island_FIPS_3104_Feet'"),
+        "{e}"
+    );
+    // A table whose WKT column is found without --wkt-col (like the book's taxi zones).
+    let (_d, zones) = temp_file(
+        "zones.wkt.csv",
+        b"zone,the_geom\nsouth,\"POLYGON ((-74.3 40.4, -73.6 40.4, -73.6 40.7, -74.3 40.7, -74.3 40.4))\"\nnorth,\"MULTIPOLYGON (((-74.3 40.7, -73.6 40.7, -73.6 41, -74.3 41, -74.3 40.7)))\"\n",
+    );
+    let v = json(&run(&[
+        "spatial",
+        "join",
+        "--points",
+        points,
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+        "--polygons",
+        zones.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(v["polygons"], 2);
+    assert_eq!(v["matched"], 10_000);
+    assert!(
+        v["counts"]["south"].as_u64().unwrap() > 0 && v["counts"]["north"].as_u64().unwrap() > 0
+    );
+}

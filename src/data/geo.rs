@@ -9,7 +9,7 @@ use serde_json::Map;
 
 use super::error::{DataError, DataResult};
 
-type Properties = Option<Map<String, serde_json::Value>>;
+pub(super) type Properties = Option<Map<String, serde_json::Value>>;
 
 pub(super) fn read_bytes(
     path: &Path,
@@ -83,7 +83,9 @@ fn geometry_type(g: &Option<Geometry>) -> &'static str {
 }
 
 /// One column per property key (in order of first appearance), typed from its values.
-fn properties_frame(features: &[(Properties, Option<Geometry>)]) -> PolarsResult<DataFrame> {
+pub(super) fn properties_frame(
+    features: &[(Properties, Option<Geometry>)],
+) -> PolarsResult<DataFrame> {
     let mut keys: Vec<String> = Vec::new();
     for (props, _) in features {
         for k in props.iter().flat_map(|p| p.keys()) {

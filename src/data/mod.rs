@@ -11,6 +11,7 @@ mod parquet;
 pub mod sample;
 pub mod schema;
 pub mod series;
+mod shp;
 pub mod store_sales;
 pub mod taxi;
 pub mod transactions;
@@ -56,9 +57,13 @@ impl Dataset {
 /// The file formats Playbook reads, chosen by file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    Csv { separator: u8 },
+    Csv {
+        separator: u8,
+    },
     Parquet,
     GeoJson,
+    /// ESRI Shapefile (.shp with its .shx and .dbf beside it); read from disk only.
+    Shapefile,
 }
 
 impl Format {
@@ -73,6 +78,7 @@ impl Format {
             "tsv" | "tab" => Ok(Self::Csv { separator: b'\t' }),
             "parquet" | "pq" => Ok(Self::Parquet),
             "geojson" | "json" => Ok(Self::GeoJson),
+            "shp" => Ok(Self::Shapefile),
             _ => Err(DataError::UnsupportedFormat {
                 path: path.to_owned(),
                 ext,
@@ -82,7 +88,9 @@ impl Format {
 }
 
 /// Extensions offered in the Open dialog.
-pub const OPEN_EXTENSIONS: &[&str] = &["csv", "tsv", "txt", "parquet", "pq", "geojson", "json"];
+pub const OPEN_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "txt", "parquet", "pq", "geojson", "json", "shp",
+];
 
 /// Read a data file from disk, choosing the reader by extension.
 pub fn load_path(path: &Path) -> DataResult<Dataset> {
@@ -107,6 +115,10 @@ pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> D
             let (frame, geoms) = geo::read_bytes(path, &bytes)?;
             (frame, Some(geoms))
         }
+        Format::Shapefile => {
+            let (frame, geoms) = shp::read_path(path)?;
+            (frame, Some(geoms))
+        }
     };
     Ok(Dataset {
         name: file_name(path),
@@ -128,6 +140,11 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
         Format::GeoJson => {
             let (frame, geoms) = geo::read_bytes(path, bytes)?;
             (frame, Some(geoms))
+        }
+        Format::Shapefile => {
+            return Err(DataError::Other(format!(
+                "{name}: a shapefile is several files; open the .shp from disk"
+            )));
         }
     };
     Ok(Dataset {

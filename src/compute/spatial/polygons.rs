@@ -158,15 +158,28 @@ pub fn from_dataset(
                 }
             }
         }
-        (None, None) => bail!(
-            "{}: no geometries; give a GeoJSON file, or the WKT column of a table",
-            data.name
-        ),
+        (None, None) => match wkt_column(data) {
+            Some(col) => return from_dataset(data, Some(&col), name_col),
+            None => bail!(
+                "{}: no geometries; give a GeoJSON file or a shapefile, or the WKT column of a table",
+                data.name
+            ),
+        },
     }
     if parts.is_empty() {
         bail!("{}: no Polygon or MultiPolygon geometries", data.name);
     }
     Ok(PolygonSet { names, parts })
+}
+
+/// A text column whose first value is WKT polygon text (e.g. the taxi zones' `the_geom`).
+fn wkt_column(data: &Dataset) -> Option<String> {
+    data.frame.columns().iter().find_map(|c| {
+        let s = c.str().ok()?;
+        let first = s.iter().flatten().next()?.trim_start().to_ascii_uppercase();
+        (first.starts_with("POLYGON") || first.starts_with("MULTIPOLYGON"))
+            .then(|| c.name().to_string())
+    })
 }
 
 /// POLYGON ((x y, ...), (...)) or MULTIPOLYGON (((x y, ...)), ...): polygons of rings.
