@@ -171,17 +171,37 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             .map_err(e)?;
         }
         ChartData::Map { shapes, points } => {
-            let all = shapes
-                .iter()
-                .flat_map(|s| s.ring.iter())
-                .chain(points.iter());
+            // The shapes set the extent (points far away, e.g. at 0,0, are left out), widened
+            // so that a kilometre is as long across as up at the map's latitude.
+            let framed: Vec<(f64, f64)> = if shapes.is_empty() {
+                points.clone()
+            } else {
+                shapes.iter().flat_map(|s| s.ring.iter().copied()).collect()
+            };
             let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-            for &(x, y) in all {
+            for &(x, y) in &framed {
                 (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
             }
             if x0 > x1 {
                 (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
             }
+            let squash = ((y0 + y1) / 2.0).to_radians().cos().max(0.1);
+            let (w, h) = root.dim_in_pixel();
+            let want =
+                f64::from(w.saturating_sub(140).max(1)) / f64::from(h.saturating_sub(110).max(1));
+            let (dx, dy) = ((x1 - x0) * squash, y1 - y0);
+            if dx / dy.max(1e-12) < want {
+                let grow = (dy * want / squash - (x1 - x0)) / 2.0;
+                (x0, x1) = (x0 - grow, x1 + grow);
+            } else {
+                let grow = (dx / want - dy) / 2.0;
+                (y0, y1) = (y0 - grow, y1 + grow);
+            }
+            let points: Vec<(f64, f64)> = points
+                .iter()
+                .copied()
+                .filter(|&(x, y)| x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                .collect();
             let mut c = ChartBuilder::on(root)
                 .caption(&chart.title, (FONT, 26))
                 .margin(20)

@@ -19,6 +19,14 @@ use crate::jobs::Slot;
 use map::{Layers, Zoom};
 use run::{JoinInputs, JoinResult, Method};
 
+/// Ring simplification and the count colour ramp, for `playbook demo`'s map.
+pub use layers::simplify;
+
+/// The colour of `count` on the map's ramp (log scale up to `max`).
+pub fn ramp_colour(count: u64, max: u64) -> [u8; 3] {
+    layers::ramp(layers::scale(count, max))
+}
+
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
