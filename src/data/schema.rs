@@ -42,25 +42,15 @@ pub fn column<'a>(file: &str, df: &'a DataFrame, name: &str) -> DataResult<&'a C
 
 /// The non-null, non-NaN values of a numeric column as f64.
 pub fn numeric_values(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<f64>> {
-    let col = column(file, df, name)?;
-    if !col.dtype().is_primitive_numeric() {
-        return Err(DataError::NotNumeric {
-            file: file.to_owned(),
-            column: name.to_owned(),
-            dtype: col.dtype().to_string(),
-        });
-    }
-    let cast = col
-        .cast(&DataType::Float64)
-        .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
-    let ca = cast
+    let ca = float_column(file, df, name)?;
+    let ca = ca
         .f64()
         .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
     Ok(ca.iter().flatten().filter(|v| !v.is_nan()).collect())
 }
 
-/// A numeric column as f64, one value per row (nulls as NaN), for row-aligned computations.
-pub fn numeric_rows(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<f64>> {
+/// A numeric column cast to f64; an error naming the file and column when it is not numeric.
+fn float_column(file: &str, df: &DataFrame, name: &str) -> DataResult<Column> {
     let col = column(file, df, name)?;
     if !col.dtype().is_primitive_numeric() {
         return Err(DataError::NotNumeric {
@@ -69,9 +59,13 @@ pub fn numeric_rows(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<f6
             dtype: col.dtype().to_string(),
         });
     }
-    let cast = col
-        .cast(&DataType::Float64)
-        .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
+    col.cast(&DataType::Float64)
+        .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))
+}
+
+/// A numeric column as f64, one value per row (nulls as NaN), for row-aligned computations.
+pub fn numeric_rows(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<f64>> {
+    let cast = float_column(file, df, name)?;
     let ca = cast
         .f64()
         .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;

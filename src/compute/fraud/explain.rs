@@ -5,6 +5,24 @@
 
 use super::tree::Tree;
 
+/// For the type-index feature: its column and the levels whose index is in (lo, hi]. None for
+/// any other feature.
+pub fn type_levels(tree: &Tree, feature: usize, lo: f64, hi: f64) -> Option<(&str, Vec<&str>)> {
+    let name = tree.feature_names.get(feature)?;
+    let col = name.strip_suffix("_index")?;
+    if tree.type_levels.is_empty() {
+        return None;
+    }
+    let levels = tree
+        .type_levels
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| (i as f64) > lo && (i as f64) <= hi)
+        .map(|(_, l)| l.as_str())
+        .collect();
+    Some((col, levels))
+}
+
 /// The condition "feature <= threshold" (or >) in words, for rules and SQL.
 fn condition(tree: &Tree, feature: usize, threshold: f64, left: bool, sql: bool) -> String {
     let name = tree.feature_names.get(feature).map_or("?", String::as_str);
@@ -15,18 +33,15 @@ fn condition(tree: &Tree, feature: usize, threshold: f64, left: bool, sql: bool)
             c.to_owned()
         }
     };
-    // The type index: the levels at or below the threshold.
-    if let Some(col) = name.strip_suffix("_index")
-        && !tree.type_levels.is_empty()
-    {
-        let levels: Vec<String> = tree
-            .type_levels
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| (i as f64 <= threshold) == left)
-            .map(|(_, l)| format!("'{l}'"))
-            .collect();
-        return format!("{} IN ({})", quote(col), levels.join(", "));
+    // The type index: the levels at or below the threshold (or above it).
+    let (lo, hi) = if left {
+        (f64::NEG_INFINITY, threshold)
+    } else {
+        (threshold, f64::INFINITY)
+    };
+    if let Some((col, levels)) = type_levels(tree, feature, lo, hi) {
+        let quoted: Vec<String> = levels.iter().map(|l| format!("'{l}'")).collect();
+        return format!("{} IN ({})", quote(col), quoted.join(", "));
     }
     let expr = match name {
         "orgDiff" if sql => "(\"newbalanceOrig\" - \"oldbalanceOrg\")".to_owned(),
@@ -53,21 +68,9 @@ struct Bounds {
 fn path_text(tree: &Tree, path: &[Bounds]) -> String {
     let mut parts = Vec::new();
     for b in path {
-        let name = tree
-            .feature_names
-            .get(b.feature)
-            .map_or("?", String::as_str);
-        if let Some(col) = name.strip_suffix("_index")
-            && !tree.type_levels.is_empty()
-        {
-            let levels: Vec<String> = tree
-                .type_levels
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| (i as f64) > b.lo && (i as f64) <= b.hi)
-                .map(|(_, l)| format!("'{l}'"))
-                .collect();
-            parts.push(format!("{col} IN ({})", levels.join(", ")));
+        if let Some((col, levels)) = type_levels(tree, b.feature, b.lo, b.hi) {
+            let quoted: Vec<String> = levels.iter().map(|l| format!("'{l}'")).collect();
+            parts.push(format!("{col} IN ({})", quoted.join(", ")));
             continue;
         }
         if b.lo > f64::NEG_INFINITY {

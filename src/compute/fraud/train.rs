@@ -149,6 +149,25 @@ fn training_rows(train: &[u32], labels: &[bool], p: &TrainParams) -> Result<Vec<
     Ok(rows)
 }
 
+/// Bin the features on `rows` (at most `max_bins` bins) and grow a tree to `max_depth`.
+fn grow_on(
+    features: &Features,
+    labels: &[bool],
+    rows: &mut [u32],
+    max_bins: usize,
+    max_depth: usize,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<Vec<tree::Node>, crate::compute::Cancelled> {
+    let binner = Binner::fit(features, rows, max_bins, seed);
+    let binned = Binned::new(&binner, &binner.codes(features), labels.to_vec());
+    let params = TreeParams {
+        max_depth,
+        min_samples_leaf: 1,
+    };
+    tree::grow(&binned, &binner, &features.columns, rows, &params, progress)
+}
+
 /// Split, (balance,) bin, grow and evaluate.
 pub fn train(
     features: &Features,
@@ -161,21 +180,15 @@ pub fn train(
     let s = split(features.rows(), p.test_share, p.seed);
     let mut rows = training_rows(&s.train, labels, p)?;
     progress.report(0.0, "binning the features");
-    let binner = Binner::fit(features, &rows, p.max_bins, p.seed);
-    let binned = Binned::new(&binner, &binner.codes(features), labels.to_vec());
-    let params = TreeParams {
-        max_depth: p.max_depth,
-        min_samples_leaf: 1,
-    };
-    let nodes = tree::grow(
-        &binned,
-        &binner,
-        &features.columns,
+    let nodes = grow_on(
+        features,
+        labels,
         &mut rows,
-        &params,
+        p.max_bins,
+        p.max_depth,
+        p.seed,
         progress,
     )?;
-    drop(binned);
     rows.sort_unstable();
     let tree = Tree {
         nodes,
@@ -243,20 +256,7 @@ pub fn cross_validate(
                 .collect();
             fit_rows.sort_unstable();
             let mut rows = training_rows(&fit_rows, labels, p)?;
-            let binner = Binner::fit(features, &rows, b, p.seed);
-            let binned = Binned::new(&binner, &binner.codes(features), labels.to_vec());
-            let params = TreeParams {
-                max_depth: deepest,
-                min_samples_leaf: 1,
-            };
-            let nodes = tree::grow(
-                &binned,
-                &binner,
-                &features.columns,
-                &mut rows,
-                &params,
-                progress,
-            )?;
+            let nodes = grow_on(features, labels, &mut rows, b, deepest, p.seed, progress)?;
             let truth = labels_of(labels, fold);
             for (i, &d) in depths.iter().enumerate() {
                 let scores: Vec<f64> = fold

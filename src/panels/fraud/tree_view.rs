@@ -32,16 +32,12 @@ fn mix_bar(ui: &mut egui::Ui, share: f64) {
 
 fn rule(tree: &Tree, feature: usize, threshold: f64, left: bool) -> String {
     let name = tree.feature_names.get(feature).map_or("?", String::as_str);
-    if let Some(col) = name.strip_suffix("_index")
-        && !tree.type_levels.is_empty()
-    {
-        let levels: Vec<&str> = tree
-            .type_levels
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| (i as f64 <= threshold) == left)
-            .map(|(_, l)| l.as_str())
-            .collect();
+    let (lo, hi) = if left {
+        (f64::NEG_INFINITY, threshold)
+    } else {
+        (threshold, f64::INFINITY)
+    };
+    if let Some((col, levels)) = explain::type_levels(tree, feature, lo, hi) {
         return format!("{col} in {}", levels.join(", "));
     }
     let t = crate::format::short(threshold);
