@@ -1,78 +1,17 @@
-//! The map: egui_plot in longitude/latitude (pan, zoom, an aspect true at the data's latitude)
-//! with the layers drawn as meshes — polygons filled by joined count (a choropleth), H3
-//! hexagons by count, a sample of the points — over a plain background with the polygons'
-//! outlines and a world outline from the bundled countries, so it needs no network. Hover
-//! names the polygon and the cell under the pointer with their counts.
+//! The map: a walkers map (Web Mercator; drag to pan, scroll or pinch to zoom). OpenStreetMap
+//! tiles are an opt-in layer (downloaded with Playbook's user agent into an on-disk cache);
+//! without them, offline or when tiles fail, the map is a plain background with the loaded
+//! polygons and a world outline from the bundled countries. The layers are painted over it as
+//! meshes: polygons filled by joined count (a choropleth), H3 hexagons by count, a sample of
+//! the points. Hover names the polygon and the cell under the pointer with their counts.
 
-use egui::{Color32, Mesh, Pos2, Shape};
-use egui_plot::{
-    Line, Plot, PlotBounds, PlotGeometry, PlotItem, PlotItemBase, PlotPoint, PlotTransform, Points,
-};
+use egui::{Color32, Mesh, Pos2, Stroke, vec2};
 use h3o::LatLng;
+use walkers::sources::OpenStreetMap;
+use walkers::{HttpOptions, HttpTiles, MapMemory, Projector, lon_lat};
 
 use super::layers::Triangles;
 use super::run::JoinResult;
-
-/// A filled triangle mesh in plot coordinates: egui_plot's own polygons fill only convex
-/// shapes, and one item per hexagon would not scale to thousands of them.
-struct MeshItem<'a> {
-    base: PlotItemBase,
-    t: &'a Triangles,
-    color: Color32,
-}
-
-impl<'a> MeshItem<'a> {
-    fn new(name: &str, t: &'a Triangles, color: Color32) -> Self {
-        Self {
-            base: PlotItemBase::new(name.to_owned()),
-            t,
-            color,
-        }
-    }
-}
-
-impl PlotItem for MeshItem<'_> {
-    fn shapes(&self, _ui: &egui::Ui, transform: &PlotTransform, shapes: &mut Vec<Shape>) {
-        let mut mesh = Mesh::default();
-        mesh.reserve_vertices(self.t.positions.len());
-        for (p, c) in self.t.positions.iter().zip(&self.t.colors) {
-            let pos: Pos2 = transform.position_from_point(&PlotPoint::new(p[0], p[1]));
-            mesh.colored_vertex(pos, Color32::from_rgba_unmultiplied(c[0], c[1], c[2], c[3]));
-        }
-        mesh.indices = self.t.indices.clone();
-        shapes.push(Shape::mesh(mesh));
-    }
-
-    fn initialize(&mut self, _x_range: std::ops::RangeInclusive<f64>) {}
-
-    fn color(&self) -> Color32 {
-        self.color
-    }
-
-    fn geometry(&self) -> PlotGeometry<'_> {
-        PlotGeometry::None
-    }
-
-    fn allow_hover(&self) -> bool {
-        false
-    }
-
-    fn bounds(&self) -> PlotBounds {
-        let mut b = PlotBounds::NOTHING;
-        for p in &self.t.positions {
-            b.extend_with(&PlotPoint::new(p[0], p[1]));
-        }
-        b
-    }
-
-    fn base(&self) -> &PlotItemBase {
-        &self.base
-    }
-
-    fn base_mut(&mut self) -> &mut PlotItemBase {
-        &mut self.base
-    }
-}
 
 /// Which layers are on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -82,6 +21,8 @@ pub struct Layers {
     pub hexagons: bool,
     pub points: bool,
     pub world: bool,
+    /// OpenStreetMap tiles from the network (off by default: the tool works offline).
+    pub tiles: bool,
 }
 
 impl Default for Layers {
@@ -91,6 +32,7 @@ impl Default for Layers {
             hexagons: false,
             points: true,
             world: true,
+            tiles: false,
         }
     }
 }
@@ -102,6 +44,33 @@ pub enum Zoom {
     Points,
 }
 
+/// The map's own state: where it looks, and the tile layer once tiles were turned on.
+#[derive(Default)]
+pub struct MapView {
+    memory: MapMemory,
+    tiles: Option<HttpTiles>,
+}
+
+/// Where downloaded tiles are kept: `$XDG_CACHE_HOME/playbook/tiles` or `~/.cache/...`.
+fn tile_cache() -> Option<std::path::PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))?;
+    Some(base.join("playbook").join("tiles"))
+}
+
+fn http_options() -> HttpOptions {
+    HttpOptions {
+        cache: tile_cache(),
+        user_agent: Some(walkers::HeaderValue::from_static(concat!(
+            "Playbook/",
+            env!("CARGO_PKG_VERSION"),
+            " (desktop analytics workbench)"
+        ))),
+        ..Default::default()
+    }
+}
+
 fn bbox_of(points: impl Iterator<Item = [f64; 2]>) -> Option<[f64; 4]> {
     points.fold(None, |b: Option<[f64; 4]>, [x, y]| {
         Some(match b {
@@ -111,101 +80,155 @@ fn bbox_of(points: impl Iterator<Item = [f64; 2]>) -> Option<[f64; 4]> {
     })
 }
 
-/// Draw the map; returns the hover text for the pointer's position, if any.
+/// Web Mercator y of a latitude, in turns (0..1 over the world).
+fn mercator_y(lat: f64) -> f64 {
+    let r = lat.clamp(-85.0, 85.0).to_radians();
+    (std::f64::consts::PI - ((std::f64::consts::FRAC_PI_4 + r / 2.0).tan()).ln())
+        / std::f64::consts::TAU
+}
+
+/// The zoom at which `b` fills `size` (256-pixel tiles), a little margin kept.
+fn zoom_for(b: [f64; 4], size: egui::Vec2) -> f64 {
+    let dx = ((b[2] - b[0]) / 360.0).max(1e-9);
+    let dy = (mercator_y(b[1]) - mercator_y(b[3])).abs().max(1e-9);
+    let zx = (f64::from(size.x) * 0.9 / (256.0 * dx)).log2();
+    let zy = (f64::from(size.y) * 0.9 / (256.0 * dy)).log2();
+    zx.min(zy).clamp(1.0, 18.0)
+}
+
+fn to_screen(p: &Projector, q: [f64; 2]) -> Pos2 {
+    p.project(lon_lat(q[0], q[1])).to_pos2()
+}
+
+fn mesh(p: &Projector, t: &Triangles) -> Mesh {
+    let mut m = Mesh::default();
+    m.reserve_vertices(t.positions.len());
+    for (q, c) in t.positions.iter().zip(&t.colors) {
+        m.colored_vertex(
+            to_screen(p, *q),
+            Color32::from_rgba_unmultiplied(c[0], c[1], c[2], c[3]),
+        );
+    }
+    m.indices = t.indices.clone();
+    m
+}
+
+/// Small squares for the points, in one mesh (cheaper than a circle each).
+fn dots(p: &Projector, points: &[[f64; 2]], colour: Color32, half: f32) -> Mesh {
+    let mut m = Mesh::default();
+    for q in points {
+        let c = to_screen(p, *q);
+        let i = m.vertices.len() as u32;
+        for d in [
+            vec2(-half, -half),
+            vec2(half, -half),
+            vec2(half, half),
+            vec2(-half, half),
+        ] {
+            m.colored_vertex(c + d, colour);
+        }
+        m.indices.extend([i, i + 1, i + 2, i, i + 2, i + 3]);
+    }
+    m
+}
+
+/// Draw the map, `height` points tall; returns the hover text for the pointer, if any.
 pub fn show(
     ui: &mut egui::Ui,
+    view: &mut MapView,
     r: &JoinResult,
     layers: &Layers,
     zoom: Option<Zoom>,
     height: f32,
 ) -> Option<String> {
-    let outline = ui.visuals().strong_text_color().gamma_multiply(0.7);
-    let world = ui.visuals().weak_text_color().gamma_multiply(0.5);
-    let lat0 = r.set.bbox()[1].to_radians();
+    let bbox = r.set.bbox();
+    let size = vec2(ui.available_width(), height);
     let target = match zoom {
-        Some(Zoom::Polygons) => Some(r.set.bbox()),
+        Some(Zoom::Polygons) => Some(bbox),
         Some(Zoom::Points) => bbox_of(r.drawn_points.iter().copied()),
         None => None,
     };
-    let plot = Plot::new("spatial_map")
-        .height(height)
-        .data_aspect((1.0 / lat0.cos().max(0.1)) as f32)
-        .x_axis_label("longitude")
-        .y_axis_label("latitude")
-        .legend(egui_plot::Legend::default())
-        .show_grid(false)
-        .allow_scroll(false);
-    let response = plot.show(ui, |p| {
-        if let Some(b) = target {
-            let pad_x = (b[2] - b[0]) * 0.05;
-            let pad_y = (b[3] - b[1]) * 0.05;
-            p.set_plot_bounds(PlotBounds::from_min_max(
-                [b[0] - pad_x, b[1] - pad_y],
-                [b[2] + pad_x, b[3] + pad_y],
-            ));
-        }
-        if layers.world {
-            for ring in &r.world {
-                let pts: Vec<[f64; 2]> = ring.clone();
-                p.line(
-                    Line::new("", pts)
-                        .color(world)
-                        .width(1.0)
-                        .allow_hover(false),
-                );
-            }
-        }
-        if layers.choropleth && !r.fills.is_empty() {
-            p.add(MeshItem::new(
-                "polygons: points per polygon",
-                &r.fills,
-                Color32::from_rgb(33, 145, 140),
-            ));
-        }
-        if layers.hexagons && !r.hexes.is_empty() {
-            p.add(MeshItem::new(
-                &format!("H3 cells (resolution {}): points per cell", r.resolution),
-                &r.hexes,
-                Color32::from_rgb(253, 231, 37),
-            ));
-        }
-        for ring in &r.outlines {
-            p.line(
-                Line::new("", ring.clone())
-                    .color(outline)
-                    .width(1.0)
-                    .allow_hover(false),
-            );
-        }
-        if layers.points {
-            let name = if r.drawn_points.len() < r.points.len() {
-                format!(
-                    "points (a sample of {} of {})",
-                    r.drawn_points.len(),
-                    r.points.len()
-                )
-            } else {
-                format!("points ({})", r.points.len())
-            };
-            p.points(
-                Points::new(name, r.drawn_points.clone())
-                    .color(Color32::from_rgb(228, 87, 86))
-                    .radius(1.2)
-                    .allow_hover(false),
-            );
-        }
-        p.pointer_coordinate()
+    if let Some(b) = target {
+        view.memory
+            .center_at(lon_lat((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0));
+        let _ = view.memory.set_zoom(zoom_for(b, size));
+    }
+    if layers.tiles && view.tiles.is_none() {
+        view.tiles = Some(HttpTiles::with_options(
+            OpenStreetMap,
+            http_options(),
+            ui.ctx().clone(),
+        ));
+    }
+    let home = lon_lat((bbox[0] + bbox[2]) / 2.0, (bbox[1] + bbox[3]) / 2.0);
+    let outline = ui.visuals().strong_text_color().gamma_multiply(0.7);
+    let world = ui.visuals().weak_text_color().gamma_multiply(0.6);
+    let background = ui.visuals().extreme_bg_color;
+    let tiles = if layers.tiles {
+        view.tiles.as_mut().map(|t| t as &mut dyn walkers::Tiles)
+    } else {
+        None
+    };
+    let mut hover = None;
+    ui.allocate_ui(size, |ui| {
+        ui.painter().rect_filled(
+            egui::Rect::from_min_size(ui.cursor().min, size),
+            0.0,
+            background,
+        );
+        walkers::Map::new(tiles, &mut view.memory, home)
+            .zoom_with_ctrl(false)
+            .show(ui, |ui, response, projector, _| {
+                let painter = ui.painter().with_clip_rect(response.rect);
+                if layers.world {
+                    for ring in &r.world {
+                        let pts = ring.iter().map(|q| to_screen(projector, *q)).collect();
+                        painter.line(pts, Stroke::new(1.0, world));
+                    }
+                }
+                if layers.choropleth && !r.fills.is_empty() {
+                    painter.add(mesh(projector, &r.fills));
+                }
+                if layers.hexagons && !r.hexes.is_empty() {
+                    painter.add(mesh(projector, &r.hexes));
+                }
+                for ring in &r.outlines {
+                    let pts = ring.iter().map(|q| to_screen(projector, *q)).collect();
+                    painter.line(pts, Stroke::new(1.0, outline));
+                }
+                if layers.points {
+                    painter.add(dots(
+                        projector,
+                        &r.drawn_points,
+                        Color32::from_rgb(228, 87, 86),
+                        1.0,
+                    ));
+                }
+                if layers.tiles {
+                    painter.text(
+                        response.rect.right_bottom() - vec2(4.0, 4.0),
+                        egui::Align2::RIGHT_BOTTOM,
+                        "© OpenStreetMap contributors",
+                        egui::FontId::proportional(11.0),
+                        ui.visuals().text_color(),
+                    );
+                }
+                hover = response
+                    .hover_pos()
+                    .map(|pos| projector.unproject(pos.to_vec2()));
+            });
     });
-    let pos = response.inner?;
+    let pos = hover?;
+    let (lon, lat) = (pos.x(), pos.y());
     let mut lines = Vec::new();
-    if let Some(f) = r.index.locate(pos.x, pos.y) {
+    if let Some(f) = r.index.locate(lon, lat) {
         lines.push(format!(
             "{}: {} points",
             r.set.names[f as usize], r.assignment.counts[f as usize]
         ));
     }
     if layers.hexagons
-        && let Ok(ll) = LatLng::new(pos.y, pos.x)
+        && let Ok(ll) = LatLng::new(lat, lon)
         && let Ok(res) = h3o::Resolution::try_from(r.resolution)
     {
         let cell = ll.to_cell(res);

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{Panel, PanelCtx, save};
 use crate::chart::{Chart, ChartData, MapShape};
 use crate::jobs::Slot;
-use map::{Layers, Zoom};
+use map::{Layers, MapView, Zoom};
 use run::{JoinInputs, JoinResult, Method};
 
 /// Ring simplification and the count colour ramp, for `playbook demo`'s map.
@@ -62,6 +62,7 @@ pub struct SpatialPanel {
     next_run: u64,
     join: Slot<u64, Arc<JoinResult>>,
     zoom: Option<Zoom>,
+    map: MapView,
     /// Sort the counts table by count (descending) instead of by name.
     by_count: bool,
 }
@@ -165,6 +166,8 @@ impl SpatialPanel {
         };
         ui.checkbox(&mut l.points, sampled);
         ui.checkbox(&mut l.world, "World outline (Natural Earth)");
+        ui.checkbox(&mut l.tiles, "OpenStreetMap tiles (online)")
+            .on_hover_text("Download map tiles from openstreetmap.org; cached on disk");
         ramp_legend(ui);
         ui.horizontal(|ui| {
             if ui.button("Zoom to polygons").clicked() {
@@ -358,7 +361,7 @@ impl Panel for SpatialPanel {
         let zoom = self.zoom.take();
         ui.columns(2, |cols| {
             let h = 460.0;
-            let hover = map::show(&mut cols[0], &r, &self.saved.layers, zoom, h);
+            let hover = map::show(&mut cols[0], &mut self.map, &r, &self.saved.layers, zoom, h);
             cols[0].label(hover.unwrap_or_else(|| {
                 "Point at the map to read a polygon's or a cell's count.".to_owned()
             }));
