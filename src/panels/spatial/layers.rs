@@ -5,7 +5,17 @@
 use crate::compute::spatial::join::HexCell;
 use crate::compute::spatial::polygons::PolygonSet;
 
-/// Triangles to fill: positions (lon, lat), one RGBA colour per vertex, and index triples.
+/// Web Mercator coordinates of (lon, lat), both 0..1 over the world (y down), so that the
+/// map only scales and shifts them each frame instead of projecting every vertex.
+pub fn mercator([lon, lat]: [f64; 2]) -> [f64; 2] {
+    let r = lat.clamp(-85.0511, 85.0511).to_radians();
+    let y = (std::f64::consts::PI - (std::f64::consts::FRAC_PI_4 + r / 2.0).tan().ln())
+        / std::f64::consts::TAU;
+    [(lon + 180.0) / 360.0, y]
+}
+
+/// Triangles to fill: positions (Web Mercator, see `mercator`), one RGBA colour per vertex,
+/// and index triples.
 #[derive(Clone, Debug, Default)]
 pub struct Triangles {
     pub positions: Vec<[f64; 2]>,
@@ -83,11 +93,12 @@ pub fn simplify(ring: &[[f64; 2]], tol: f64) -> Vec<[f64; 2]> {
     if out.len() < 4 { ring.to_vec() } else { out }
 }
 
-/// Outlines of every part, simplified.
+/// Outlines of every part, simplified, in Web Mercator coordinates.
 pub fn outlines(set: &PolygonSet, tol: f64) -> Vec<Vec<[f64; 2]>> {
     set.parts
         .iter()
         .flat_map(|p| p.rings.iter().map(|r| simplify(r, tol)))
+        .map(|r| r.into_iter().map(mercator).collect())
         .collect()
 }
 
@@ -113,7 +124,7 @@ pub fn fills(set: &PolygonSet, colour: impl Fn(u32) -> [u8; 4], tol: f64) -> Tri
         let base = t.positions.len() as u32;
         let c = colour(p.feature);
         for q in flat.chunks(2) {
-            t.positions.push([q[0], q[1]]);
+            t.positions.push(mercator([q[0], q[1]]));
             t.colors.push(c);
         }
         t.indices.extend(idx.iter().map(|&i| base + i as u32));
@@ -128,11 +139,11 @@ pub fn hexagons(cells: &[HexCell], alpha: u8) -> Triangles {
     for c in cells {
         let [r, g, b] = ramp(scale(c.count, max));
         let base = t.positions.len() as u32;
-        t.positions.push([c.lon, c.lat]);
+        t.positions.push(mercator([c.lon, c.lat]));
         t.colors.push([r, g, b, alpha]);
         let n = c.boundary.len() as u32;
         for v in &c.boundary {
-            t.positions.push(*v);
+            t.positions.push(mercator(*v));
             t.colors.push([r, g, b, alpha]);
         }
         for k in 0..n {

@@ -10,6 +10,8 @@ use h3o::LatLng;
 use walkers::sources::OpenStreetMap;
 use walkers::{HttpOptions, HttpTiles, MapMemory, Projector, lon_lat};
 
+// Layers hold Web Mercator coordinates (`layers::mercator`), made once in the join's job.
+
 use super::layers::Triangles;
 use super::run::JoinResult;
 
@@ -96,16 +98,50 @@ fn zoom_for(b: [f64; 4], size: egui::Vec2) -> f64 {
     zx.min(zy).clamp(1.0, 18.0)
 }
 
-fn to_screen(p: &Projector, q: [f64; 2]) -> Pos2 {
-    p.project(lon_lat(q[0], q[1])).to_pos2()
+/// Web Mercator (see `layers::mercator`) to screen for this frame: two reference points are
+/// projected by walkers, everything else is scaled and shifted, one multiply-add per axis.
+#[derive(Clone, Copy)]
+struct Screen {
+    origin: [f64; 2],
+    at: Pos2,
+    scale: [f64; 2],
 }
 
-fn mesh(p: &Projector, t: &Triangles) -> Mesh {
+impl Screen {
+    fn new(p: &Projector, bbox: [f64; 4]) -> Self {
+        let (a, b) = (
+            [bbox[0] - 1.0, bbox[1] - 1.0],
+            [bbox[2] + 1.0, bbox[3] + 1.0],
+        );
+        let (pa, pb) = (
+            p.project(lon_lat(a[0], a[1])).to_pos2(),
+            p.project(lon_lat(b[0], b[1])).to_pos2(),
+        );
+        let (ma, mb) = (super::layers::mercator(a), super::layers::mercator(b));
+        Self {
+            origin: ma,
+            at: pa,
+            scale: [
+                f64::from(pb.x - pa.x) / (mb[0] - ma[0]),
+                f64::from(pb.y - pa.y) / (mb[1] - ma[1]),
+            ],
+        }
+    }
+
+    fn pos(&self, m: [f64; 2]) -> Pos2 {
+        Pos2::new(
+            self.at.x + ((m[0] - self.origin[0]) * self.scale[0]) as f32,
+            self.at.y + ((m[1] - self.origin[1]) * self.scale[1]) as f32,
+        )
+    }
+}
+
+fn mesh(s: Screen, t: &Triangles) -> Mesh {
     let mut m = Mesh::default();
     m.reserve_vertices(t.positions.len());
     for (q, c) in t.positions.iter().zip(&t.colors) {
         m.colored_vertex(
-            to_screen(p, *q),
+            s.pos(*q),
             Color32::from_rgba_unmultiplied(c[0], c[1], c[2], c[3]),
         );
     }
@@ -114,10 +150,11 @@ fn mesh(p: &Projector, t: &Triangles) -> Mesh {
 }
 
 /// Small squares for the points, in one mesh (cheaper than a circle each).
-fn dots(p: &Projector, points: &[[f64; 2]], colour: Color32, half: f32) -> Mesh {
+fn dots(s: Screen, points: &[[f64; 2]], colour: Color32, half: f32) -> Mesh {
     let mut m = Mesh::default();
+    m.reserve_vertices(4 * points.len());
     for q in points {
-        let c = to_screen(p, *q);
+        let c = s.pos(*q);
         let i = m.vertices.len() as u32;
         for d in [
             vec2(-half, -half),
@@ -180,26 +217,27 @@ pub fn show(
             .zoom_with_ctrl(false)
             .show(ui, |ui, response, projector, _| {
                 let painter = ui.painter().with_clip_rect(response.rect);
+                let s = Screen::new(projector, bbox);
                 if layers.world {
                     for ring in &r.world {
-                        let pts = ring.iter().map(|q| to_screen(projector, *q)).collect();
+                        let pts = ring.iter().map(|q| s.pos(*q)).collect();
                         painter.line(pts, Stroke::new(1.0, world));
                     }
                 }
                 if layers.choropleth && !r.fills.is_empty() {
-                    painter.add(mesh(projector, &r.fills));
+                    painter.add(mesh(s, &r.fills));
                 }
                 if layers.hexagons && !r.hexes.is_empty() {
-                    painter.add(mesh(projector, &r.hexes));
+                    painter.add(mesh(s, &r.hexes));
                 }
                 for ring in &r.outlines {
-                    let pts = ring.iter().map(|q| to_screen(projector, *q)).collect();
+                    let pts = ring.iter().map(|q| s.pos(*q)).collect();
                     painter.line(pts, Stroke::new(1.0, outline));
                 }
                 if layers.points {
                     painter.add(dots(
-                        projector,
-                        &r.drawn_points,
+                        s,
+                        &r.drawn_points_m,
                         Color32::from_rgb(228, 87, 86),
                         1.0,
                     ));

@@ -55,6 +55,8 @@ pub struct JoinResult {
     pub outlines: Vec<Vec<[f64; 2]>>,
     pub world: Vec<Vec<[f64; 2]>>,
     pub drawn_points: Vec<[f64; 2]>,
+    /// The same points in Web Mercator coordinates, for drawing.
+    pub drawn_points_m: Vec<[f64; 2]>,
 }
 
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
@@ -95,10 +97,11 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         None => Vec::new(),
     };
     let step = points.len().div_ceil(MAX_DRAWN_POINTS).max(1);
-    let drawn_points = (0..points.len())
+    let drawn_points: Vec<[f64; 2]> = (0..points.len())
         .step_by(step)
         .map(|k| [points.lon[k], points.lat[k]])
         .collect();
+    let drawn_points_m = drawn_points.iter().copied().map(layers::mercator).collect();
     Ok(JoinResult {
         points_name: i.points.name.clone(),
         polygons_name: i.polygons.name.clone(),
@@ -116,5 +119,6 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         outlines,
         world,
         drawn_points,
+        drawn_points_m,
     })
 }
