@@ -5,9 +5,11 @@
 //! Prints the median, 95th percentile and worst frame. Not a test: no thresholds here; the
 //! numbers go into BENCHMARKS.md.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use egui::{Event, MouseWheelSource, MouseWheelUnit, Pos2, RawInput, Rect, TouchPhase, vec2};
+use egui::{Event, MouseWheelSource, MouseWheelUnit, Pos2, TouchPhase, vec2};
 use playbook::app::{PlaybookApp, Settings};
 
 fn main() {
@@ -25,7 +27,7 @@ fn main() {
     app.open_path(file.into());
     let load = Instant::now();
     loop {
-        frame(&ctx, &mut app, Vec::new());
+        common::frame(&ctx, &mut app, Vec::new());
         if app.is_idle() && !app.catalog.is_loading() {
             break;
         }
@@ -62,15 +64,11 @@ fn main() {
                 modifiers: Default::default(),
             },
         ];
-        times.push(frame(&ctx, &mut app, events));
+        times.push(common::frame(&ctx, &mut app, events));
     }
     // Check that the table really scrolled: read the row numbers on screen through AccessKit.
     ctx.enable_accesskit();
-    let input = RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
-        ..Default::default()
-    };
-    let out = ctx.run_ui(input, |ui| app.show(ui));
+    let out = ctx.run_ui(common::input(Vec::new()), |ui| app.show(ui));
     let visible: Vec<u64> = out
         .platform_output
         .accesskit_update
@@ -94,20 +92,4 @@ fn main() {
         ms(times[frames * 95 / 100]),
         ms(times[frames - 1])
     );
-}
-
-/// One frame at 1280x800: the egui pass (logic + drawing) and tessellation, timed.
-fn frame(ctx: &egui::Context, app: &mut PlaybookApp, events: Vec<Event>) -> Duration {
-    let input = RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
-        events,
-        ..Default::default()
-    };
-    let t = Instant::now();
-    let out = ctx.run_ui(input, |ui| {
-        app.logic(ui.ctx());
-        app.show(ui);
-    });
-    let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-    t.elapsed()
 }

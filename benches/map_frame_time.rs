@@ -7,12 +7,12 @@
 //! The points file needs pickup_longitude / pickup_latitude columns. Prints the median, 95th
 //! percentile and worst frame. Not a test: no thresholds; the numbers go into BENCHMARKS.md.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use egui::{Event, PointerButton, Pos2, RawInput, Rect, vec2};
+use egui::{Event, PointerButton, Pos2, vec2};
 use playbook::app::{PlaybookApp, Settings};
-
-const SIZE: egui::Vec2 = vec2(1280.0, 800.0);
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -66,14 +66,10 @@ fn main() {
         } else if i == frames - 1 {
             events.push(button(pos, false));
         }
-        times.push(frame(&ctx, &mut app, events));
+        times.push(common::frame(&ctx, &mut app, events));
     }
     // What a frame holds, to show the layers were drawn: triangles after tessellation.
-    let input = RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE)),
-        ..Default::default()
-    };
-    let out = ctx.run_ui(input, |ui| app.show(ui));
+    let out = ctx.run_ui(common::input(Vec::new()), |ui| app.show(ui));
     let triangles: usize = ctx
         .tessellate(out.shapes, out.pixels_per_point)
         .iter()
@@ -104,9 +100,9 @@ fn button(pos: Pos2, pressed: bool) -> Event {
 
 fn wait(ctx: &egui::Context, app: &mut PlaybookApp) {
     loop {
-        frame(ctx, app, Vec::new());
+        common::frame(ctx, app, Vec::new());
         if app.is_idle() && !app.catalog.is_loading() {
-            frame(ctx, app, Vec::new());
+            common::frame(ctx, app, Vec::new());
             return;
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -116,11 +112,7 @@ fn wait(ctx: &egui::Context, app: &mut PlaybookApp) {
 /// Click the widget labelled `label`, found through AccessKit.
 fn click(ctx: &egui::Context, app: &mut PlaybookApp, label: &str) {
     ctx.enable_accesskit();
-    let input = RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE)),
-        ..Default::default()
-    };
-    let out = ctx.run_ui(input, |ui| app.show(ui));
+    let out = ctx.run_ui(common::input(Vec::new()), |ui| app.show(ui));
     let bounds = out.platform_output.accesskit_update.and_then(|u| {
         u.nodes
             .iter()
@@ -132,22 +124,6 @@ fn click(ctx: &egui::Context, app: &mut PlaybookApp, label: &str) {
         return;
     };
     let pos = Pos2::new(((b.x0 + b.x1) / 2.0) as f32, ((b.y0 + b.y1) / 2.0) as f32);
-    frame(ctx, app, vec![Event::PointerMoved(pos), button(pos, true)]);
-    frame(ctx, app, vec![button(pos, false)]);
-}
-
-/// One frame: the egui pass (logic + drawing) and tessellation, timed.
-fn frame(ctx: &egui::Context, app: &mut PlaybookApp, events: Vec<Event>) -> Duration {
-    let input = RawInput {
-        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, SIZE)),
-        events,
-        ..Default::default()
-    };
-    let t = Instant::now();
-    let out = ctx.run_ui(input, |ui| {
-        app.logic(ui.ctx());
-        app.show(ui);
-    });
-    let _ = ctx.tessellate(out.shapes, out.pixels_per_point);
-    t.elapsed()
+    common::frame(ctx, app, vec![Event::PointerMoved(pos), button(pos, true)]);
+    common::frame(ctx, app, vec![button(pos, false)]);
 }

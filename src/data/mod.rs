@@ -46,6 +46,15 @@ impl Dataset {
         self.frame.height()
     }
 
+    /// The column names, in order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.frame
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    }
+
     pub fn path(&self) -> Option<&Path> {
         match &self.origin {
             Origin::File(p) => Some(p),

@@ -37,6 +37,17 @@ pub trait Panel {
     fn restore(&mut self, _saved: &serde_json::Value) {}
 }
 
+/// A labelled drop-down choosing one of `choices` (a dataset, a column).
+pub fn choice_combo(ui: &mut egui::Ui, label: &str, choices: &[String], choice: &mut String) {
+    egui::ComboBox::from_label(label)
+        .selected_text(choice.clone())
+        .show_ui(ui, |ui| {
+            for c in choices {
+                ui.selectable_value(choice, c.clone(), c);
+            }
+        });
+}
+
 /// Every panel, in sidebar order. A new use case adds one line here.
 pub fn all_panels() -> Vec<Box<dyn Panel>> {
     vec![

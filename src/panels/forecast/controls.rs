@@ -10,17 +10,11 @@ use super::run::{self, RunInputs};
 use crate::compute::forecast::batch::Spec;
 use crate::compute::forecast::{Mode, Params};
 use crate::data::{Dataset, schema};
-use crate::panels::PanelCtx;
+use crate::panels::{PanelCtx, choice_combo};
 
 /// Sensible columns for a dataset the current choices do not fit: the first date-like column,
 /// the last numeric one, no groups.
-fn guess_columns(p: &mut ForecastPanel, d: &Dataset) {
-    let names: Vec<String> = d
-        .frame
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+fn guess_columns(p: &mut ForecastPanel, d: &Dataset, names: &[String]) {
     let has = |c: &str| names.iter().any(|n| n == c);
     if has(&p.saved.date_col) && has(&p.saved.value_col) {
         p.saved.group.retain(|g| has(g));
@@ -42,16 +36,6 @@ fn guess_columns(p: &mut ForecastPanel, d: &Dataset) {
     p.saved.group.clear();
 }
 
-fn column_combo(ui: &mut egui::Ui, label: &str, names: &[String], choice: &mut String) {
-    egui::ComboBox::from_label(label)
-        .selected_text(choice.clone())
-        .show_ui(ui, |ui| {
-            for n in names {
-                ui.selectable_value(choice, n.clone(), n);
-            }
-        });
-}
-
 pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     let data = ctx.catalog.by_name(&p.saved.dataset);
     ui.horizontal_wrapped(|ui| {
@@ -66,18 +50,13 @@ pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
             ui.label(format!("'{}' is not open", p.saved.dataset));
             return;
         };
-        guess_columns(p, d);
+        let names = d.column_names();
+        guess_columns(p, d, &names);
         ui.separator();
-        let names: Vec<String> = d
-            .frame
-            .get_column_names()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        column_combo(ui, "Date", &names, &mut p.saved.date_col);
+        choice_combo(ui, "Date", &names, &mut p.saved.date_col);
         ui.separator();
         let numeric = schema::numeric_columns(&d.frame);
-        column_combo(ui, "Value", &numeric, &mut p.saved.value_col);
+        choice_combo(ui, "Value", &numeric, &mut p.saved.value_col);
         ui.separator();
         ui.label("Groups:");
         for n in &names {

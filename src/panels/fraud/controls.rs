@@ -145,13 +145,7 @@ fn rules_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, colum
 
 pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     let data = ctx.catalog.by_name(&p.saved.dataset);
-    let columns: Vec<String> = data.as_ref().map_or_else(Vec::new, |d| {
-        d.frame
-            .get_column_names()
-            .iter()
-            .map(|c| c.to_string())
-            .collect()
-    });
+    let columns: Vec<String> = data.as_ref().map_or_else(Vec::new, |d| d.column_names());
     ui.horizontal(|ui| {
         egui::ComboBox::from_label("Transactions")
             .selected_text(p.saved.dataset.clone())

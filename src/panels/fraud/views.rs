@@ -280,9 +280,9 @@ pub(super) fn model_ui(
             }
         }
     }
-    let charts = p.curves.clone();
+    let charts = &p.curves;
     ui.columns(charts.len().max(1), |cols| {
-        for (i, (ui, c)) in cols.iter_mut().zip(&charts).enumerate() {
+        for (i, (ui, c)) in cols.iter_mut().zip(charts).enumerate() {
             let id = format!("fraud-curve-{i}");
             ui.horizontal(|ui| {
                 ui.strong(&c.title);

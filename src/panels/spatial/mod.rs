@@ -13,7 +13,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Panel, PanelCtx, save};
+use super::{Panel, PanelCtx, choice_combo, save};
 use crate::chart::{Chart, ChartData, MapShape};
 use crate::jobs::Slot;
 use map::{Layers, MapView, Zoom};
@@ -65,16 +65,8 @@ pub struct SpatialPanel {
     map: MapView,
     /// Sort the counts table by count (descending) instead of by name.
     by_count: bool,
-}
-
-fn combo(ui: &mut egui::Ui, label: &str, choices: &[String], choice: &mut String) {
-    egui::ComboBox::from_label(label)
-        .selected_text(choice.clone())
-        .show_ui(ui, |ui| {
-            for c in choices {
-                ui.selectable_value(choice, c.clone(), c);
-            }
-        });
+    /// The map as a chart for the Save buttons, rebuilt only when the join or the layers change.
+    map_chart: Option<(Arc<JoinResult>, Layers, Arc<Chart>)>,
 }
 
 impl SpatialPanel {
@@ -98,13 +90,13 @@ impl SpatialPanel {
             })
         };
         ui.horizontal_wrapped(|ui| {
-            combo(ui, "Points", &names, &mut s.points);
+            choice_combo(ui, "Points", &names, &mut s.points);
             let pc = cols(&points);
-            combo(ui, "Longitude", &pc, &mut s.lon_col);
-            combo(ui, "Latitude", &pc, &mut s.lat_col);
+            choice_combo(ui, "Longitude", &pc, &mut s.lon_col);
+            choice_combo(ui, "Latitude", &pc, &mut s.lat_col);
             ui.separator();
-            combo(ui, "Polygons", &names, &mut s.polygons);
-            combo(ui, "Name", &cols(&polys), &mut s.name_col);
+            choice_combo(ui, "Polygons", &names, &mut s.polygons);
+            choice_combo(ui, "Name", &cols(&polys), &mut s.name_col);
         });
         ui.horizontal_wrapped(|ui| {
             ui.label("Join:");
@@ -353,11 +345,22 @@ impl Panel for SpatialPanel {
             head += &format!(" {s}.");
         }
         ui.label(head);
-        let chart = map_chart(&r, &self.saved.layers);
-        ui.horizontal(|ui| {
-            ui.strong("Map");
-            save::chart_buttons(ui, ctx, &chart, "spatial-map");
-        });
+        let layers = self.saved.layers;
+        let fresh = self
+            .map_chart
+            .as_ref()
+            .is_some_and(|(jr, l, _)| Arc::ptr_eq(jr, &r) && *l == layers);
+        if !fresh {
+            let chart = Arc::new(map_chart(&r, &layers));
+            self.map_chart = Some((Arc::clone(&r), layers, chart));
+        }
+        if let Some((_, _, chart)) = &self.map_chart {
+            let chart = Arc::clone(chart);
+            ui.horizontal(|ui| {
+                ui.strong("Map");
+                save::chart_buttons(ui, ctx, &chart, "spatial-map");
+            });
+        }
         let zoom = self.zoom.take();
         ui.columns(2, |cols| {
             let h = 460.0;
