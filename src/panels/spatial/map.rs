@@ -270,7 +270,7 @@ pub fn show(
         && let Ok(res) = h3o::Resolution::try_from(r.resolution)
     {
         let cell = ll.to_cell(res);
-        if let Some(c) = r.cells.iter().find(|c| c.cell == cell) {
+        if let Some(c) = r.cell_at.get(&cell).map(|&i| &r.cells[i]) {
             lines.push(format!("cell {}: {} points", c.cell, c.count));
         }
     }

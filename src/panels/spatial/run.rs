@@ -50,6 +50,8 @@ pub struct JoinResult {
     pub agreement: Option<f64>,
     pub seconds: f64,
     pub cells: Vec<HexCell>,
+    /// Where each cell sits in `cells`, for the hover read-out.
+    pub cell_at: std::collections::HashMap<h3o::CellIndex, usize>,
     pub fills: Triangles,
     pub hexes: Triangles,
     pub outlines: Vec<Vec<[f64; 2]>>,
@@ -79,6 +81,7 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         )),
     };
     let cells = join::hexbin(&points, res, progress)?;
+    let cell_at = cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
     let max = assignment.counts.iter().copied().max().unwrap_or(0);
     let fills = layers::fills(
         &set,
@@ -114,6 +117,7 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         agreement,
         seconds,
         cells,
+        cell_at,
         fills,
         hexes,
         outlines,
