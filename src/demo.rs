@@ -94,9 +94,7 @@ fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
 /// The DTW chapter on the samples: weekly sales against the capacity curve (distances, the
 /// closest product with its warping path, a stretch sweep) and 1-NN classification of GunPoint.
 fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
-    use crate::chart::Line;
-    use crate::compute::dtw::{self, Window};
-    use crate::data::{series, ucr};
+    use crate::usecases::dtw::{self as usecase, Band, ClassifyParams, MatchParams, SweepParams};
     let mut made = Vec::new();
     let mut add = |title: &str, file: &str| {
         made.push(Artifact {
@@ -105,104 +103,48 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
             file: file.to_owned(),
         })
     };
-    let samples = data::sample::load_all()?;
-    let find = |name: &str| {
-        samples
-            .iter()
-            .find(|d| d.name == name)
-            .with_context(|| format!("sample {name} missing"))
-    };
-    let (sales, capacity) = (find("weekly_sales.csv")?, find("capacity.csv")?);
-    let named = series::wide(&sales.name, &sales.frame, "Product_Code")?;
-    let pattern = series::curve(&capacity.name, &capacity.frame)?;
-    let window = Window::Fraction(0.05);
-    let d = dtw::one_against_many(&pattern, &named.series, window, &NoProgress)?;
-    export::write_table(
-        &dtw::distance_table(&named.ids, &d)?,
-        &out.join("dtw-distances.csv"),
-    )?;
+    let sales = data::sample::load("weekly_sales.csv")?;
+    let capacity = data::sample::load("capacity.csv")?;
+    let params = MatchParams::default();
+    let valid = usecase::check_match(&params)?;
+    let m = usecase::run_match(&valid, &sales, Some(&capacity), &NoProgress)?;
+    export::write_table(&m.table()?, &out.join("dtw-distances.csv"))?;
     add(
         "weekly sales: DTW distance to the capacity curve (stretch 0.05), with z-scores",
         "dtw-distances.csv",
     );
-    let mut sorted = d.clone();
-    let median = stats::quantile(&mut sorted, 0.5);
-    let chart = Chart::histogram(
-        "DTW distances to capacity.csv (stretch 0.05)",
-        "distance",
-        histogram::histogram(&d, 30, &NoProgress)?,
-    )
-    .with_marker(format!("median {}", crate::format::short(median)), median);
-    export::write_chart(&chart, &out.join("dtw-distances.png"))?;
-    add(
-        "histogram of the distances, median marked",
-        "dtw-distances.png",
-    );
-    let best = (0..d.len())
-        .min_by(|&a, &b| d[a].total_cmp(&d[b]))
-        .context("no series")?;
-    let cells = window.cells(pattern.len(), named.series[best].len());
-    let (dist, path) = dtw::warping_path(&pattern, &named.series[best], cells);
-    let segments = path
-        .iter()
-        .map(|&(i, j)| [(i as f64, pattern[i]), (j as f64, named.series[best][j])])
-        .collect();
-    let chart = Chart::lines(
-        format!(
-            "{} over the capacity curve (distance {})",
-            named.ids[best],
-            crate::format::short(dist)
-        ),
-        "week",
-        "units",
-        vec![
-            Line::indexed("capacity", &pattern),
-            Line::indexed(named.ids[best].clone(), &named.series[best]),
-        ],
-        segments,
-    );
+    if let Some(chart) = &m.chart {
+        export::write_chart(chart, &out.join("dtw-distances.png"))?;
+        add(
+            "histogram of the distances, median marked",
+            "dtw-distances.png",
+        );
+    }
+    let chart = m.closest_chart("week", "units").context("no series")?;
     export::write_chart(&chart, &out.join("dtw-closest.png"))?;
     add(
         "the closest product drawn over the pattern, with its warping path",
         "dtw-closest.png",
     );
-    let rows = dtw::sweep(
-        &pattern,
-        &named.series,
-        &[0.0, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5],
-        &NoProgress,
-    )?;
-    let chart = Chart::lines(
-        "Median DTW distance against stretch factor",
-        "stretch factor",
-        "median distance",
-        vec![Line::new(
-            "median",
-            rows.iter().map(|r| (r.window, r.median)).collect(),
-        )],
-        Vec::new(),
-    );
-    export::write_chart(&chart, &out.join("dtw-sweep.png"))?;
+    let sweep = SweepParams {
+        series: params.series.clone(),
+        ..SweepParams::default()
+    };
+    let s = usecase::run_sweep(&sweep, &sales, Some(&capacity), &NoProgress)?;
+    export::write_chart(&s.chart(), &out.join("dtw-sweep.png"))?;
     add("stretch sweep", "dtw-sweep.png");
-    let train = ucr::parse_ts(Path::new("GunPoint_TRAIN.ts"), data::sample::GUNPOINT_TRAIN)?;
-    let test = ucr::parse_ts(Path::new("GunPoint_TEST.ts"), data::sample::GUNPOINT_TEST)?;
     let mut lines = String::from("window,error_rate\n");
     for w in [0.0, 1.0] {
-        let hits = dtw::classify_1nn(
-            &train.series,
-            &test.series,
-            Window::Fraction(w),
-            &NoProgress,
-        )?;
-        let wrong = hits
-            .iter()
-            .zip(&test.labels)
-            .filter(|(h, l)| h.map(|k| &train.labels[k]) != Some(*l))
-            .count();
-        lines.push_str(&format!(
-            "{w},{}\n",
-            wrong as f64 / test.series.len() as f64
-        ));
+        let (train, test) = usecase::gunpoint()?;
+        let p = ClassifyParams {
+            band: Band {
+                stretch: w,
+                cells: None,
+            },
+            ..ClassifyParams::default()
+        };
+        let o = usecase::classify(&p, train, test, &NoProgress)?;
+        lines.push_str(&format!("{w},{}\n", o.error_rate()));
     }
     let path = out.join("dtw-gunpoint.csv");
     export::write_atomic(&path, |w| std::io::Write::write_all(w, lines.as_bytes()))?;
@@ -216,20 +158,13 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
 /// Every store-item series of the small sample with the last 90 days held out, forecast and
 /// scored: store 1 item 1's forecast with its band and components, the totals, the accuracy.
 fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
-    use crate::compute::forecast::batch::{self, Spec};
-    use crate::compute::forecast::{Params, series::group_series};
-    use crate::panels::forecast::charts;
-    let ds = data::load_bytes("store_sales_small.csv", data::sample::STORE_SALES_SMALL)?;
-    let group = vec!["store".to_owned(), "item".to_owned()];
-    let series = group_series(&ds.name, &ds.frame, "date", "sales", &group)?;
-    let spec = Spec {
-        horizon: 90,
-        holdout: Some(90),
-        params: Params::default(),
-    };
-    let b = batch::run(&series, &spec, &NoProgress)?;
+    use crate::usecases::forecast::{self as usecase, ForecastParams, charts};
+    let ds = data::sample::load("store_sales_small.csv")?;
+    let params = ForecastParams::default();
+    let f = usecase::run(&usecase::check(&params)?, &ds, &NoProgress)?;
+    let (b, group) = (&f.batch, &params.group);
     let first = b.groups.first().context("no series forecast")?;
-    let title = charts::group_title(&group, &first.key, "sales");
+    let title = charts::group_title(group, &first.key, "sales");
     let mut made = Vec::new();
     let mut add = |title: String, file: &str| {
         made.push(Artifact {
@@ -254,11 +189,11 @@ fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
         export::write_chart(c, &out.join(&file))?;
         add(format!("{title}: {}", c.title), &file);
     }
-    let total = charts::total_chart(&b, "sales", false);
+    let total = charts::total_chart(b, "sales", false);
     export::write_chart(&total, &out.join("forecast-total.png"))?;
     add(total.title.clone(), "forecast-total.png");
     export::write_table(
-        &b.accuracy_frame(&group)?,
+        &b.accuracy_frame(group)?,
         &out.join("forecast-accuracy.csv"),
     )?;
     add(
@@ -314,41 +249,25 @@ fn escape(s: &str) -> String {
 /// The sample transactions labelled by the book's rule, a depth-5 tree: PR and ROC curves,
 /// feature importance, and the tree as rules and SQL.
 fn fraud_demo(out: &Path) -> Result<Vec<Artifact>> {
-    use crate::compute::fraud::{explain, features, rules, train};
-    use crate::panels::fraud::curve_charts_of;
-    let name = "transactions_100k.parquet";
-    let bytes = data::sample::SAMPLES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, b)| *b)
-        .context("sample transactions missing")?;
-    let ds = data::load_bytes(name, bytes)?;
-    let labels =
-        rules::evaluate(name, &ds.frame, &rules::RuleSet::default_rule(), "amount")?.labels;
-    let spec = features::FeatureSpec::default();
-    let feats = features::build(name, &ds.frame, &spec, None)?;
-    let o = train::train(
-        &feats,
-        &spec,
-        &labels,
-        &train::TrainParams::default(),
-        &NoProgress,
-    )?;
+    use crate::usecases::fraud::{self as usecase, FraudParams};
+    let ds = data::sample::load("transactions_100k.parquet")?;
+    let f = usecase::run(&usecase::check(&FraudParams::default())?, &ds, &NoProgress)?;
     let mut made = Vec::new();
-    for (i, c) in curve_charts_of(&o).iter().enumerate() {
+    for (i, c) in usecase::curve_charts(&f.outcome, None).iter().enumerate() {
+        let metric = if i == 0 {
+            format!("test PR-AUC {:.4}", f.outcome.test.pr_auc)
+        } else {
+            format!("test ROC-AUC {:.4}", f.outcome.test.roc_auc)
+        };
         let file = format!("fraud-curve-{i}.png");
         export::write_chart(c, &out.join(&file))?;
         made.push(Artifact {
             use_case: "Fraud",
-            title: format!("{} (test PR-AUC {:.4})", c.title, o.test.pr_auc),
+            title: format!("{} ({metric})", c.title),
             file,
         });
     }
-    let text = format!(
-        "{}\n{}",
-        explain::rules_text(&o.tree),
-        explain::sql_case(&o.tree)
-    );
+    let text = f.rules_and_sql();
     export::write_atomic(&out.join("fraud-rules.sql"), |w| {
         std::io::Write::write_all(w, text.as_bytes())
     })?;
@@ -363,51 +282,52 @@ fn fraud_demo(out: &Path) -> Result<Vec<Artifact>> {
 /// The sample pickups joined to the NYC boroughs: counts per borough, the same through H3 at
 /// resolutions 7 and 9 with their agreement, and the map.
 fn spatial_demo(out: &Path) -> Result<Vec<Artifact>> {
-    use crate::compute::spatial::{join, pip::PolygonIndex, polygons};
-    let sample = |name: &str| -> Result<data::Dataset> {
-        let bytes = data::sample::SAMPLES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, b)| *b)
-            .with_context(|| format!("sample {name} missing"))?;
-        Ok(data::load_bytes(name, bytes)?)
-    };
-    let taxi = sample("taxi_pickups.csv")?;
-    let boroughs = sample("nyc_boroughs.geojson")?;
-    let set = polygons::from_dataset(&boroughs, None, Some("BoroName"))?;
-    let index = PolygonIndex::new(&set);
-    let p = join::points(&taxi, "pickup_longitude", "pickup_latitude")?;
-    let n = set.names.len();
-    let exact = join::exact(&p, &index, n, &NoProgress)?;
+    use crate::usecases::spatial::{self as usecase, JoinParams, Method, layers};
+    let taxi = data::sample::load("taxi_pickups.csv")?;
+    let boroughs = data::sample::load("nyc_boroughs.geojson")?;
+    let exact = usecase::join(
+        &usecase::check(&JoinParams::default())?,
+        &taxi,
+        &boroughs,
+        &NoProgress,
+    )?;
     let mut lines = String::from("method,borough,count,same_as_exact\n");
-    for (name, c) in set.names.iter().zip(&exact.counts) {
+    for (name, c) in exact.set.names.iter().zip(&exact.assignment.counts) {
         let _ = writeln!(lines, "exact,{name},{c},1");
     }
     for r in [7u8, 9] {
-        let a = join::h3(&p, &index, n, join::resolution(r)?, &NoProgress)?;
-        let same = join::agreement(&a, &exact);
-        for (name, c) in set.names.iter().zip(&a.counts) {
+        let p = JoinParams {
+            method: Method::H3,
+            resolution: r,
+            ..JoinParams::default()
+        };
+        let a = usecase::join(&usecase::check(&p)?, &taxi, &boroughs, &NoProgress)?;
+        let same = a.agreement.unwrap_or(f64::NAN);
+        for (name, c) in a.set.names.iter().zip(&a.assignment.counts) {
             let _ = writeln!(lines, "h3 resolution {r},{name},{c},{same:.4}");
         }
     }
     export::write_atomic(&out.join("spatial-counts.csv"), |w| {
         std::io::Write::write_all(w, lines.as_bytes())
     })?;
-    let max = exact.counts.iter().copied().max().unwrap_or(0);
-    let shapes = set
+    let counts = &exact.assignment.counts;
+    let max = counts.iter().copied().max().unwrap_or(0);
+    let shapes = exact
+        .set
         .parts
         .iter()
         .map(|part| crate::chart::MapShape {
-            ring: crate::panels::spatial::simplify(&part.rings[0], 0.0002)
+            ring: layers::simplify(&part.rings[0], 0.0002)
                 .iter()
                 .map(|q| (q[0], q[1]))
                 .collect(),
-            fill: Some(crate::panels::spatial::ramp_colour(
-                exact.counts[part.feature as usize],
+            fill: Some(layers::ramp(layers::scale(
+                counts[part.feature as usize],
                 max,
-            )),
+            ))),
         })
         .collect();
+    let p = &exact.points;
     let chart = Chart {
         title: format!("{} taxi pickups per borough", p.len()),
         x_label: "longitude".into(),

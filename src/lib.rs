@@ -1,7 +1,9 @@
 //! Playbook: a desktop analytics workbench for the use cases of a book of machine-learning case
 //! studies. `data` reads files and makes samples, `compute` holds the algorithms (no egui),
-//! `jobs` runs them off the UI thread, `chart` describes charts, `export` writes tables and
-//! charts atomically, `cli` and `demo` are the headless face, `app` and `panels` the window.
+//! `usecases` holds each use case's one orchestration (params, check, run, output), `runs` is the
+//! run store that records every run, `jobs` runs work off the UI thread, `chart` describes
+//! charts, `export` writes tables and charts atomically; `cli` and `demo` are the headless face,
+//! `app` and `panels` the window, and `session` what the window's panels share.
 
 pub mod app;
 pub mod chart;
@@ -13,4 +15,7 @@ pub mod export;
 pub mod format;
 pub mod jobs;
 pub mod panels;
+pub mod runs;
+pub mod session;
 pub mod theme;
+pub mod usecases;

@@ -14,13 +14,20 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Some(command) => match playbook::cli::run(command) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("error: {}", one_line(&format!("{e:#}")));
-                ExitCode::FAILURE
+        Some(command) => {
+            let record = if cli.no_record {
+                playbook::cli::Record::No
+            } else {
+                playbook::cli::Record::Yes
+            };
+            match playbook::cli::run(command, record) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {}", one_line(&format!("{e:#}")));
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
     }
 }
 

@@ -9,20 +9,28 @@ use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use playbook::app::{PlaybookApp, Settings};
+use playbook::app::{PlaybookApp, RunsHome, Settings};
 
 fn harness(settings: Settings) -> Harness<'static, PlaybookApp> {
+    // Each app records its runs in a store of its own, kept for the test process's life.
+    let home = tempfile::tempdir().unwrap().keep();
+    harness_with(settings, &home, egui::vec2(1200.0, 760.0))
+}
+
+fn harness_with(
+    settings: Settings,
+    home: &std::path::Path,
+    size: egui::Vec2,
+) -> Harness<'static, PlaybookApp> {
     let ctx = egui::Context::default();
-    let app = PlaybookApp::new(&ctx, settings);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1200.0, 760.0))
-        .build_ui_state(
-            |ui, app: &mut PlaybookApp| {
-                app.logic(ui.ctx());
-                app.show(ui);
-            },
-            app,
-        );
+    let app = PlaybookApp::with_runs(&ctx, settings, RunsHome::at(home));
+    let mut h = Harness::builder().with_size(size).build_ui_state(
+        |ui, app: &mut PlaybookApp| {
+            app.logic(ui.ctx());
+            app.show(ui);
+        },
+        app,
+    );
     settle(&mut h);
     h
 }
@@ -595,4 +603,38 @@ fn spatial_panel_joins_the_sample_pickups_to_the_boroughs() {
     h.get_by_label("Join").click();
     settle(&mut h);
     h.get_by_label_contains("Same polygon as the exact join for");
+}
+
+#[test]
+fn runs_panel_compares_two_trainings_and_opens_one_in_its_panel() {
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness_with(Settings::default(), home.path(), egui::vec2(1200.0, 900.0));
+    h.get_by_label("Fraud").click();
+    settle(&mut h);
+    for depth in [3, 6] {
+        let choices = serde_json::json!({"params": {"max_depth": depth}});
+        h.state_mut().restore_panel("fraud", &choices);
+        h.step();
+        h.get_by_label("Train").click();
+        settle(&mut h);
+        h.get_by_label_contains("Tree of depth");
+    }
+    h.state_mut().select_panel("runs");
+    settle(&mut h);
+    h.get_by_label("run 1").click();
+    h.get_by_label("run 2").click();
+    settle(&mut h);
+    h.get_by_label("Comparing 2 runs");
+    h.get_by_label("max_depth (differs)");
+    h.get_by_label("PR (test)");
+    snapshot_allowing(&mut h, "runs_compare", 400);
+    // Only the depth-3 run selected: Open in panel puts depth 3 back into the Fraud panel.
+    h.get_by_label("run 2").click();
+    settle(&mut h);
+    h.get_by_label("Open in panel").click();
+    settle(&mut h);
+    let saved = h.state().settings_to_save();
+    assert_eq!(saved.panel, "fraud");
+    assert_eq!(saved.panels["fraud"]["params"]["max_depth"], 3);
+    h.get_by_label_contains("Run 1 opened in Fraud");
 }

@@ -11,14 +11,28 @@ mod fraud;
 mod gui;
 mod jobs;
 mod loaders;
+mod runs;
 mod spatial;
 
 use std::path::{Path, PathBuf};
 
-/// Run the `playbook` binary with `args`.
+/// A run store for this test process, so that tests never touch the user's.
+pub fn test_home() -> &'static Path {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    HOME.get_or_init(|| tempfile::tempdir().expect("temp home"))
+        .path()
+}
+
+/// Run the `playbook` binary with `args`, recording runs in the test process's store.
 pub fn playbook(args: &[&str]) -> std::process::Output {
+    playbook_in(test_home(), args)
+}
+
+/// Run the `playbook` binary with `args` and the run store in `home`.
+pub fn playbook_in(home: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_playbook"))
         .args(args)
+        .env("PLAYBOOK_HOME", home)
         .output()
         .expect("run playbook")
 }

@@ -133,10 +133,22 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
             });
         }
         let mut dismiss = false;
+        let mut dismiss_all = false;
         ui.horizontal(|ui| {
+            let older = app.notices.errors().len().saturating_sub(1);
             if let Some(err) = app.notices.last_error() {
                 ui.label(RichText::new(format!("Error: {err}")).color(rgb(theme::ERROR)));
                 dismiss = ui.small_button("Dismiss").clicked();
+                if older > 0 {
+                    ui.menu_button(format!("{older} more"), |ui| {
+                        for e in app.notices.errors().iter().rev().skip(1) {
+                            ui.label(RichText::new(e).color(rgb(theme::ERROR)));
+                        }
+                        dismiss_all = ui.button("Dismiss all").clicked();
+                    })
+                    .response
+                    .on_hover_text("Earlier errors of this session, newest first");
+                }
             } else if let Some(info) = app.notices.current_info() {
                 ui.label(info);
             } else if jobs.is_empty() {
@@ -145,6 +157,9 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
         });
         if dismiss {
             app.notices.dismiss_error();
+        }
+        if dismiss_all {
+            app.notices.dismiss_all();
         }
     });
 }

@@ -3,22 +3,18 @@
 //! `logic` (poll jobs, dropped files, settings) is kept apart from `show` (drawing).
 
 mod browser;
-mod catalog;
 mod chrome;
-mod exports;
-mod notices;
 mod settings;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use catalog::{Catalog, DatasetId, Entry};
-pub use exports::{Exports, Payload, SaveAs, pick_files};
-pub use notices::Notices;
 pub use settings::Settings;
 
 use crate::jobs::{JobError, JobHandle, JobRunner};
 use crate::panels::{self, Panel, PanelCtx};
+use crate::session::pick_files;
+pub use crate::session::{Catalog, Exports, Notices, Request, RunsHome};
 
 pub struct PlaybookApp {
     pub settings: Settings,
@@ -26,6 +22,9 @@ pub struct PlaybookApp {
     pub jobs: JobRunner,
     pub notices: Notices,
     pub exports: Exports,
+    /// Where runs are recorded.
+    pub runs: RunsHome,
+    requests: Vec<Request>,
     panels: Vec<Box<dyn Panel>>,
     open_dialog: Option<(JobHandle<Vec<PathBuf>>, std::time::Instant)>,
     /// The in-app file browser, for when the system dialog is missing.
@@ -35,7 +34,13 @@ pub struct PlaybookApp {
 
 impl PlaybookApp {
     /// Build the app and start loading the samples and the files that were open last time.
+    /// Runs are recorded in the default run store (`PLAYBOOK_HOME` or the platform's).
     pub fn new(ctx: &egui::Context, settings: Settings) -> Self {
+        Self::with_runs(ctx, settings, RunsHome::default_home())
+    }
+
+    /// The same, recording runs in the store at `runs` (tests use a temp folder).
+    pub fn with_runs(ctx: &egui::Context, settings: Settings, runs: RunsHome) -> Self {
         let repaint_ctx = ctx.clone();
         let jobs = JobRunner::new(move || repaint_ctx.request_repaint());
         let mut panels = panels::all_panels();
@@ -49,6 +54,8 @@ impl PlaybookApp {
             jobs,
             notices: Notices::default(),
             exports: Exports::default(),
+            runs,
+            requests: Vec::new(),
             panels,
             open_dialog: None,
             browser: browser::Browser::default(),
@@ -88,6 +95,13 @@ impl PlaybookApp {
         }
     }
 
+    /// Give the panel `id` choices as its `save` wrote them (settings, workspaces, tests).
+    pub fn restore_panel(&mut self, id: &str, choices: &serde_json::Value) {
+        if let Some(p) = self.panels.iter_mut().find(|p| p.id() == id) {
+            p.restore(choices);
+        }
+    }
+
     /// Start loading a file (from Open, Recent, drag-and-drop or the command line).
     pub fn open_path(&mut self, path: PathBuf) {
         match self.catalog.load_file(&self.jobs, &path, true) {
@@ -102,7 +116,7 @@ impl PlaybookApp {
         if self.open_dialog.is_some() {
             return;
         }
-        let job = exports::pick_files(
+        let job = pick_files(
             &self.jobs,
             "Choose files to open",
             "Data",
@@ -170,18 +184,65 @@ impl PlaybookApp {
                 Err(e) => self.notices.error(format!("Save failed: {e}")),
             }
         }
-        let mut pctx = PanelCtx {
+        let (panels, mut pctx) = self.panels_and_ctx();
+        for p in panels {
+            p.logic(&mut pctx);
+        }
+        self.handle_requests();
+        if !self.is_idle() {
+            // Keep progress bars and elapsed times moving while jobs run.
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+    }
+
+    /// The panels and, apart from them, the context they are given.
+    fn panels_and_ctx(&mut self) -> (&mut [Box<dyn Panel>], PanelCtx<'_>) {
+        let ctx = PanelCtx {
             catalog: &mut self.catalog,
             jobs: &self.jobs,
             notices: &mut self.notices,
             exports: &mut self.exports,
+            runs: &self.runs,
+            requests: &mut self.requests,
         };
-        for p in &mut self.panels {
-            p.logic(&mut pctx);
+        (&mut self.panels, ctx)
+    }
+
+    /// Carry out what panels asked for: show a panel, open a recorded run in its panel.
+    fn handle_requests(&mut self) {
+        for request in std::mem::take(&mut self.requests) {
+            match request {
+                Request::ShowPanel(id) => self.select_panel(id),
+                Request::OpenRun(run) => self.open_run(&run),
+            }
         }
-        if !self.is_idle() {
-            // Keep progress bars and elapsed times moving while jobs run.
-            ctx.request_repaint_after(Duration::from_millis(100));
+    }
+
+    /// Give a recorded run to the panel of its use case and show that panel.
+    pub fn open_run(&mut self, run: &crate::runs::RunRecord) {
+        let Some(index) = self
+            .panels
+            .iter()
+            .position(|p| p.use_cases().contains(&run.use_case.as_str()))
+        else {
+            self.notices.error(format!(
+                "Run {}: no panel opens {} runs",
+                run.id, run.use_case
+            ));
+            return;
+        };
+        let (outcome, id, title) = {
+            let (panels, mut pctx) = self.panels_and_ctx();
+            let panel = &mut panels[index];
+            (panel.open_run(run, &mut pctx), panel.id(), panel.title())
+        };
+        match outcome {
+            Ok(()) => {
+                self.settings.panel = id.to_owned();
+                self.notices
+                    .info(format!("Run {} opened in {title}", run.id));
+            }
+            Err(e) => self.notices.error(format!("Run {}: {e}", run.id)),
         }
     }
 
@@ -191,13 +252,8 @@ impl PlaybookApp {
         chrome::status_bar(self, ui);
         chrome::sidebar(self, ui);
         let index = self.panel_index().unwrap_or(0);
-        let mut pctx = PanelCtx {
-            catalog: &mut self.catalog,
-            jobs: &self.jobs,
-            notices: &mut self.notices,
-            exports: &mut self.exports,
-        };
-        let panel = &mut self.panels[index];
+        let (panels, mut pctx) = self.panels_and_ctx();
+        let panel = &mut panels[index];
         egui::CentralPanel::default().show(ui, |ui| panel.ui(ui, &mut pctx));
         if let Some(path) = self.browser.ui(ui.ctx(), &self.jobs) {
             self.open_path(path);

@@ -2,18 +2,21 @@
 //! as the DTW panel.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use polars::prelude::*;
 
+use super::{Record, finish};
 use crate::compute::NoProgress;
-use crate::compute::dtw::{self, Window};
-use crate::data;
-use crate::data::series::{self, NamedSeries};
-use crate::data::ucr::{self, LabelledSeries};
+use crate::compute::dtw::Window;
+use crate::data::{self, Dataset};
 use crate::export;
+use crate::runs::{of_dataset, of_file};
+use crate::usecases::dtw::{
+    self as usecase, AudioParams, Band, ClassifyParams, Layout, MatchParams, PatternChoice,
+    SeriesParams, SweepParams,
+};
+use crate::usecases::record::written;
 
 #[derive(Subcommand, Debug)]
 pub enum DtwCommand {
@@ -93,41 +96,50 @@ pub struct SeriesArgs {
     pub znorm: bool,
 }
 
-/// The series, their ids, and the pattern, loaded and checked.
-fn load_series(args: &SeriesArgs) -> Result<(NamedSeries, Vec<f64>)> {
-    let ds = data::load_path(&args.input)?;
-    if ds.rows() == 0 {
-        bail!("{}: the table has no series", ds.name);
+impl SeriesArgs {
+    /// The use case's series params, with the table and the pattern's curve loaded.
+    fn load(&self) -> Result<(SeriesParams, Dataset, Option<Dataset>)> {
+        let ds = data::load_path(&self.input)?;
+        let layout = match (&self.time_col, &self.value_col) {
+            (Some(t), Some(v)) => Layout::Long {
+                id: match &self.id_col {
+                    Some(c) => c.clone(),
+                    None => ds
+                        .frame
+                        .get_column_names()
+                        .first()
+                        .map(|c| c.to_string())
+                        .with_context(|| format!("{}: no columns", ds.name))?,
+                },
+                time: t.clone(),
+                value: v.clone(),
+            },
+            _ => Layout::Wide,
+        };
+        let (pattern, curve) = match (&self.pattern, &self.pattern_file) {
+            (Some(id), _) => (PatternChoice::Series(id.clone()), None),
+            (None, Some(file)) => {
+                let c = data::load_path(file)?;
+                (PatternChoice::Curve(c.name.clone()), Some(c))
+            }
+            (None, None) => bail!("give --pattern ID or --pattern-file FILE"),
+        };
+        let params = SeriesParams {
+            layout,
+            id_col: self.id_col.clone(),
+            pattern,
+            znorm: self.znorm,
+        };
+        Ok((params, ds, curve))
     }
-    let id_col = match &args.id_col {
-        Some(c) => c.clone(),
-        None => ds
-            .frame
-            .get_column_names()
-            .first()
-            .map(|c| c.to_string())
-            .with_context(|| format!("{}: no columns", ds.name))?,
-    };
-    let mut named = match (&args.time_col, &args.value_col) {
-        (Some(t), Some(v)) => series::long(&ds.name, &ds.frame, &id_col, t, v)?,
-        _ => series::wide(&ds.name, &ds.frame, &id_col)?,
-    };
-    if let Some(k) = named.series.iter().position(Vec::is_empty) {
-        bail!("{}: series '{}' is empty", ds.name, named.ids[k]);
+}
+
+fn inputs_of(ds: &Dataset, curve: Option<&Dataset>) -> Vec<crate::runs::InputFingerprint> {
+    let mut v = vec![of_dataset("series", ds)];
+    if let Some(c) = curve {
+        v.push(of_dataset("pattern", c));
     }
-    let mut pattern = match (&args.pattern, &args.pattern_file) {
-        (Some(id), _) => named.find(&ds.name, id)?.to_vec(),
-        (None, Some(file)) => {
-            let p = data::load_path(file)?;
-            series::curve(&p.name, &p.frame)?
-        }
-        (None, None) => bail!("give --pattern ID or --pattern-file FILE"),
-    };
-    if args.znorm {
-        dtw::znorm(&mut pattern);
-        named.series.iter_mut().for_each(|s| dtw::znorm(s));
-    }
-    Ok((named, pattern))
+    v
 }
 
 /// The Sakoe-Chiba band, as a fraction of the length or in cells.
@@ -143,11 +155,15 @@ pub struct WindowArgs {
 
 impl WindowArgs {
     pub fn get(&self) -> Result<Window> {
-        let w = match self.window_cells {
-            Some(c) => Window::Cells(c),
-            None => Window::Fraction(self.window),
-        };
-        Ok(w.validate()?)
+        Ok(self.band().check()?.validate()?)
+    }
+
+    /// The band as the use cases take it.
+    pub fn band(&self) -> Band {
+        Band {
+            stretch: self.window,
+            cells: self.window_cells,
+        }
     }
 }
 
@@ -176,28 +192,34 @@ pub struct ClassifyArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(command: DtwCommand) -> Result<()> {
+pub fn run(command: DtwCommand, record: Record) -> Result<()> {
     match command {
-        DtwCommand::Classify(args) => classify(&args),
+        DtwCommand::Classify(args) => classify(&args, record),
         DtwCommand::Audio {
             clips,
             window,
             hop_ms,
             znorm,
             out,
-        } => audio(&clips, window.get()?, hop_ms, znorm, out.as_deref()),
+        } => audio(&clips, &window, hop_ms, znorm, out.as_deref(), record),
         DtwCommand::Distances { input, window, out } => {
-            let window = window.get()?;
-            let (named, pattern) = load_series(&input)?;
-            let d = dtw::one_against_many(&pattern, &named.series, window, &NoProgress)?;
-            let table = dtw::distance_table(&named.ids, &d)?;
-            export::write_table(&table, &out)?;
-            let mut sorted = d.clone();
-            let median = crate::compute::stats::quantile(&mut sorted, 0.5);
+            let (series, ds, curve) = input.load()?;
+            let params = MatchParams {
+                series,
+                band: window.band(),
+            };
+            let valid = usecase::check_match(&params)?;
+            let rec = record.start(usecase::ID_MATCH, &params, inputs_of(&ds, curve.as_ref()));
+            let result =
+                usecase::run_match(&valid, &ds, curve.as_ref(), &NoProgress).and_then(|m| {
+                    export::write_table(&m.table()?, &out)?;
+                    Ok(m)
+                });
+            let m = finish(rec, result, vec![written("distances", &out)])?;
             println!(
                 "{} series; median distance {}; table in {}",
-                d.len(),
-                crate::format::short(median),
+                m.distances.len(),
+                crate::format::short(m.median),
                 out.display()
             );
             Ok(())
@@ -207,14 +229,19 @@ pub fn run(command: DtwCommand) -> Result<()> {
             windows,
             out,
         } => {
-            for &w in &windows {
-                Window::Fraction(w).validate()?;
-            }
-            let (named, pattern) = load_series(&input)?;
-            let rows = dtw::sweep(&pattern, &named.series, &windows, &NoProgress)?;
-            let df = dtw::sweep_table(&rows)?;
-            export::write_table(&df, &out)?;
-            for r in &rows {
+            let (series, ds, curve) = input.load()?;
+            let params = usecase::check_sweep(&SweepParams {
+                series,
+                stretches: windows,
+            })?;
+            let rec = record.start(usecase::ID_SWEEP, &params, inputs_of(&ds, curve.as_ref()));
+            let result =
+                usecase::run_sweep(&params, &ds, curve.as_ref(), &NoProgress).and_then(|s| {
+                    export::write_table(&crate::compute::dtw::sweep_table(&s.rows)?, &out)?;
+                    Ok(s)
+                });
+            let s = finish(rec, result, vec![written("sweep", &out)])?;
+            for r in &s.rows {
                 println!(
                     "window {:<6} median {}",
                     r.window,
@@ -228,32 +255,51 @@ pub fn run(command: DtwCommand) -> Result<()> {
 
 fn audio(
     paths: &[PathBuf],
-    window: Window,
+    window: &WindowArgs,
     hop_ms: f64,
     znorm: bool,
     out: Option<&Path>,
+    record: Record,
 ) -> Result<()> {
-    if !(hop_ms > 0.0 && hop_ms.is_finite()) {
-        bail!("--hop-ms must be a positive number of milliseconds");
-    }
+    let params = AudioParams {
+        band: window.band(),
+        hop_ms,
+        znorm,
+    };
+    params.band.check()?;
+    usecase::HOP_MS.check(hop_ms)?;
     let clips = paths
         .iter()
         .map(|p| crate::data::audio::read_wav(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let envelopes = crate::data::audio::envelopes(&clips, hop_ms, znorm);
-    for (c, e) in clips.iter().zip(&envelopes) {
+    let inputs = paths
+        .iter()
+        .filter_map(|p| of_file("clip", &data::file_name(p), p).ok())
+        .collect();
+    let rec = record.start(usecase::ID_AUDIO, &params, inputs);
+    let result = usecase::compare_clips(&params, &clips, &NoProgress).and_then(|o| {
+        if let Some(out) = out {
+            export::write_table(&o.table()?, out)?;
+        }
+        Ok(o)
+    });
+    let artifacts = out
+        .map(|o| written("distance matrix", o))
+        .into_iter()
+        .collect();
+    let o = finish(rec, result, artifacts)?;
+    for (c, e) in o.clips.iter().zip(&o.envelopes) {
         println!(
             "{}: {:.2} s, {} Hz, {} channel(s); envelope of {} points (RMS of {} samples)",
             c.name,
-            c.seconds(),
+            c.seconds,
             c.sample_rate,
             c.channels,
             e.len(),
-            c.hop(hop_ms)
+            c.hop
         );
     }
-    let m = dtw::pairwise(&envelopes, window, &NoProgress)?;
-    let names: Vec<&str> = clips.iter().map(|c| c.name.as_str()).collect();
+    let names = o.names();
     let w = names.iter().map(|n| n.len()).max().unwrap_or(4).max(8);
     println!(
         "{:<w$} {}",
@@ -264,66 +310,40 @@ fn audio(
             .collect::<Vec<_>>()
             .join(" ")
     );
-    for (i, row) in m.iter().enumerate() {
+    for (i, row) in o.matrix.iter().enumerate() {
         let cells: Vec<String> = row
             .iter()
             .map(|v| format!("{:>w$}", crate::format::short(*v)))
             .collect();
         println!("{:<w$} {}", names[i], cells.join(" "));
     }
-    if let Some(out) = out {
-        let mut columns = vec![Column::new("clip".into(), &names)];
-        for (j, n) in names.iter().enumerate() {
-            columns.push(Column::new(
-                (*n).into(),
-                m.iter().map(|r| r[j]).collect::<Vec<_>>(),
-            ));
-        }
-        export::write_table(&DataFrame::new_infer_height(columns)?, out)?;
-    }
     Ok(())
 }
 
-/// Labelled series from a `.ts` file or from a table with a label column.
-pub fn read_labelled(path: &Path, label_col: &str, znorm: bool) -> Result<LabelledSeries> {
-    let is_ts = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ts"));
-    let mut s = if is_ts {
-        ucr::read_ts(path)?
-    } else {
-        let ds = data::load_path(path)?;
-        series::labelled(&ds.name, &ds.frame, label_col)?
+fn classify(args: &ClassifyArgs, record: Record) -> Result<()> {
+    let params = ClassifyParams {
+        band: args.window.band(),
+        znorm: args.znorm,
+        label_col: args.label_col.clone(),
     };
-    if s.labels.iter().any(String::is_empty) {
-        bail!("{}: the series have no class labels", path.display());
-    }
-    if znorm {
-        s.series.iter_mut().for_each(|x| dtw::znorm(x));
-    }
-    Ok(s)
-}
-
-fn classify(args: &ClassifyArgs) -> Result<()> {
     let window = args.window.get()?;
-    let train = read_labelled(&args.train, &args.label_col, args.znorm)?;
-    let test = read_labelled(&args.test, &args.label_col, args.znorm)?;
-    let started = Instant::now();
-    let hits = dtw::classify_1nn(&train.series, &test.series, window, &NoProgress)?;
-    let seconds = started.elapsed().as_secs_f64();
-    let predicted: Vec<String> = hits
+    let train = usecase::read_labelled(&args.train, &args.label_col)?;
+    let test = usecase::read_labelled(&args.test, &args.label_col)?;
+    let inputs = [("train", &args.train), ("test", &args.test)]
         .iter()
-        .map(|h| h.map(|k| train.labels[k].clone()).unwrap_or_default())
+        .filter_map(|(role, p)| of_file(role, &data::file_name(p), p).ok())
         .collect();
-    let errors = predicted
-        .iter()
-        .zip(&test.labels)
-        .filter(|(p, l)| p != l)
-        .count();
-    let n_test = test.series.len();
-    let error_rate = errors as f64 / n_test as f64;
-    let length = test.series.iter().map(Vec::len).max().unwrap_or(0);
-    let cells = window.cells(length, length);
+    let rec = record.start(usecase::ID_CLASSIFY, &params, inputs);
+    let result = usecase::classify(&params, train, test, &NoProgress).and_then(|o| {
+        if let Some(out) = &args.out {
+            export::write_table(&o.predictions_table()?, out)
+                .with_context(|| "writing predictions")?;
+        }
+        Ok(o)
+    });
+    let artifacts = args.out.iter().map(|o| written("predictions", o)).collect();
+    let o = finish(rec, result, artifacts)?;
+    let error_rate = o.error_rate();
     if args.json {
         let (fraction, given_cells) = match window {
             Window::Fraction(f) => (Some(f), None),
@@ -331,28 +351,20 @@ fn classify(args: &ClassifyArgs) -> Result<()> {
         };
         let v = serde_json::json!({
             "error_rate": error_rate,
-            "errors": errors,
-            "n_train": train.series.len(),
-            "n_test": n_test,
+            "errors": o.errors,
+            "n_train": o.n_train,
+            "n_test": o.n_test,
             "window": fraction,
-            "window_cells": given_cells.unwrap_or(cells),
+            "window_cells": given_cells.unwrap_or(o.cells),
             "znorm": args.znorm,
-            "seconds": seconds,
+            "seconds": o.seconds,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!(
-            "1-NN DTW error rate {error_rate:.4} ({errors} of {n_test} wrong; {} training series; band {cells} cells)",
-            train.series.len()
+            "1-NN DTW error rate {error_rate:.4} ({} of {} wrong; {} training series; band {} cells)",
+            o.errors, o.n_test, o.n_train, o.cells
         );
-    }
-    if let Some(out) = &args.out {
-        let df = DataFrame::new_infer_height(vec![
-            Column::new("index".into(), (0..n_test as u64).collect::<Vec<_>>()),
-            Column::new("label".into(), &test.labels),
-            Column::new("predicted".into(), &predicted),
-        ])?;
-        export::write_table(&df, out).with_context(|| "writing predictions")?;
     }
     Ok(())
 }

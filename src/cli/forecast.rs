@@ -6,12 +6,15 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 
+use super::{Record, finish};
 use crate::compute::NoProgress;
-use crate::compute::forecast::batch::{self, Model, Spec};
-use crate::compute::forecast::series::group_series;
-use crate::compute::forecast::{Mode, Params};
+use crate::compute::forecast::Mode;
+use crate::compute::forecast::batch::Model;
 use crate::data;
 use crate::export;
+use crate::runs::of_dataset;
+use crate::usecases::forecast::{self as usecase, ForecastParams};
+use crate::usecases::record::written;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum ModeArg {
@@ -53,50 +56,37 @@ pub struct ForecastArgs {
     pub accuracy_out: Option<PathBuf>,
 }
 
-pub fn run(args: &ForecastArgs) -> Result<()> {
+pub fn run(args: &ForecastArgs, record: Record) -> Result<()> {
     if args.horizon < 1 || args.holdout.is_some_and(|h| h < 1) {
         bail!("--horizon and --holdout must be at least 1");
     }
-    let spec = Spec {
-        horizon: args.horizon as usize,
-        holdout: args.holdout.map(|h| h as usize),
-        params: Params {
-            mode: match args.mode {
-                ModeArg::Multiplicative => Mode::Multiplicative,
-                ModeArg::Additive => Mode::Additive,
-            },
-            interval: args.interval,
-            ..Params::default()
+    let params = ForecastParams {
+        date_col: args.date_col.clone(),
+        value_col: args.value_col.clone(),
+        group: args.group.clone(),
+        horizon: usize::try_from(args.horizon)?,
+        holdout: args.holdout.map(usize::try_from).transpose()?,
+        interval: args.interval,
+        mode: match args.mode {
+            ModeArg::Multiplicative => Mode::Multiplicative,
+            ModeArg::Additive => Mode::Additive,
         },
     };
+    let valid = usecase::check(&params)?;
     let ds = data::load_path(&args.input)?;
-    let series = group_series(
-        &ds.name,
-        &ds.frame,
-        &args.date_col,
-        &args.value_col,
-        &args.group,
-    )?;
-    let result = batch::run(&series, &spec, &NoProgress)?;
-    let failed: Vec<String> = result
-        .failed
-        .iter()
-        .map(|(k, e)| match k.join("/") {
-            key if key.is_empty() => e.clone(),
-            key => format!("{key}: {e}"),
-        })
-        .collect();
-    if result.groups.is_empty() {
-        bail!(
-            "{}: no series could be forecast ({})",
-            ds.name,
-            failed.first().cloned().unwrap_or_default()
-        );
-    }
-    export::write_table(&result.forecast_frame(&args.group)?, &args.out)?;
-    if let Some(path) = &args.accuracy_out {
-        export::write_table(&result.accuracy_frame(&args.group)?, path)?;
-    }
+    let rec = record.start(usecase::ID, &params, vec![of_dataset("table", &ds)]);
+    let mut artifacts = vec![written("forecast", &args.out)];
+    let result = usecase::run(&valid, &ds, &NoProgress).and_then(|out| {
+        export::write_table(&out.batch.forecast_frame(&args.group)?, &args.out)?;
+        if let Some(path) = &args.accuracy_out {
+            export::write_table(&out.batch.accuracy_frame(&args.group)?, path)?;
+            artifacts.push(written("accuracy per series", path));
+        }
+        Ok(out)
+    });
+    let out = finish(rec, result, artifacts)?;
+    let result = &out.batch;
+    let failed = out.failed();
     let main = result.mean(Model::Playbook);
     let naive = result.mean(Model::SeasonalNaive);
     let finite = |x: f64| x.is_finite().then_some(x);

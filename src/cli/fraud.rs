@@ -2,18 +2,20 @@
 //! compute functions as the Fraud panel.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
-use polars::prelude::*;
 
+use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::fraud::features::{self, FeatureSpec};
-use crate::compute::fraud::rules::{self, RuleSet};
-use crate::compute::fraud::train::{self, TrainParams};
-use crate::compute::fraud::{explain, tree::Tree};
+use crate::compute::fraud::rules::RuleSet;
 use crate::data;
 use crate::export;
+use crate::runs::of_dataset;
+use crate::usecases::fraud::{self as usecase, FraudParams, LabelChoice};
+use crate::usecases::record::written;
 
 #[derive(Subcommand, Debug)]
 pub enum FraudCommand {
@@ -94,7 +96,7 @@ pub struct RuleArgs {
     /// A rule file: one AND-group per line, lines ORed (default: the book's rule).
     #[arg(long)]
     pub rule_file: Option<PathBuf>,
-    /// The money column summed for flagged rows.
+    /// The money column summed for flagged rows (left out if the table has none).
     #[arg(long, default_value = "amount")]
     pub money_col: String,
 }
@@ -103,55 +105,59 @@ impl RuleArgs {
     pub fn load(&self) -> Result<RuleSet> {
         match &self.rule_file {
             None => Ok(RuleSet::default_rule()),
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-                RuleSet::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))
-            }
+            Some(path) => read_rules(path),
         }
     }
 }
 
-pub fn run(c: FraudCommand) -> Result<()> {
+fn read_rules(path: &Path) -> Result<RuleSet> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read the rule file", path.display()))?;
+    RuleSet::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))
+}
+
+pub fn run(c: FraudCommand, record: Record) -> Result<()> {
     match c {
-        FraudCommand::Train(args) => train_cmd(&args),
-        FraudCommand::Predict { model, input, out } => predict_cmd(&model, &input, &out),
+        FraudCommand::Train(args) => train_cmd(&args, record),
+        FraudCommand::Predict { model, input, out } => predict_cmd(&model, &input, &out, record),
         FraudCommand::Rules { input, rule, json } => {
             let rules = rule.load()?;
             let ds = data::load_path(&input)?;
-            let f = rules::evaluate(&ds.name, &ds.frame, &rules, &rule.money_col)?;
+            let c = usecase::count_rules(&ds, &rules, &rule.money_col)?;
             let n = ds.frame.height().max(1) as f64;
-            let share = |m: f64| 100.0 * m / f.total_money.max(f64::MIN_POSITIVE);
+            let pct = |m: Option<f64>| match m {
+                Some(m) => format!("{:>6.2}%", 100.0 * m),
+                None => "     -".to_owned(),
+            };
             if json {
                 let groups: Vec<_> = rules
                     .groups
                     .iter()
-                    .zip(&f.per_group)
-                    .map(|(g, (r, m))| {
-                        serde_json::json!({"rule": g.to_string(), "rows": r, "money": m})
+                    .zip(&c.per_group)
+                    .map(|(g, k)| {
+                        serde_json::json!({"rule": g.to_string(), "rows": k.rows, "money_share": k.money_share})
                     })
                     .collect();
                 let v = serde_json::json!({
                     "rows": ds.frame.height(),
-                    "flagged_rows": f.rows,
-                    "flagged_money": f.money,
-                    "total_money": f.total_money,
+                    "flagged_rows": c.rows,
+                    "flagged_money_share": c.money_share,
                     "groups": groups,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                for (g, (r, m)) in rules.groups.iter().zip(&f.per_group) {
+                for (g, k) in rules.groups.iter().zip(&c.per_group) {
                     println!(
-                        "{:>6.2}% rows {:>6.2}% money  {g}",
-                        100.0 * *r as f64 / n,
-                        share(*m)
+                        "{:>6.2}% rows {} money  {g}",
+                        100.0 * k.rows as f64 / n,
+                        pct(k.money_share)
                     );
                 }
                 println!(
-                    "{:>6.2}% rows {:>6.2}% money  the whole rule set ({} of {} rows)",
-                    100.0 * f.rows as f64 / n,
-                    share(f.money),
-                    f.rows,
+                    "{:>6.2}% rows {} money  the whole rule set ({} of {} rows)",
+                    100.0 * c.rows as f64 / n,
+                    pct(c.money_share),
+                    c.rows,
                     ds.frame.height()
                 );
             }
@@ -174,105 +180,74 @@ fn feature_spec(args: &TrainArgs) -> FeatureSpec {
     spec
 }
 
-fn train_cmd(args: &TrainArgs) -> Result<()> {
-    let ds = data::load_path(&args.input)?;
-    let (file, df) = (&ds.name, &ds.frame);
-    let labels = match (&args.label_col, &args.rule_file) {
-        (Some(col), _) => features::labels_from_column(file, df, col)?,
-        (None, Some(path)) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read the rule file", path.display()))?;
-            let r =
-                RuleSet::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))?;
-            rules::evaluate(file, df, &r, "amount")?.labels
-        }
-        (None, None) => rules::evaluate(file, df, &RuleSet::default_rule(), "amount")?.labels,
+/// The command line's choices as the use case's params.
+fn params_of(args: &TrainArgs) -> Result<FraudParams> {
+    let defaults = FraudParams::default();
+    let (labels, rules, label_col) = match (&args.label_col, &args.rule_file) {
+        (Some(col), _) => (LabelChoice::Column, defaults.rules.clone(), col.clone()),
+        (None, Some(path)) => (
+            LabelChoice::Rules,
+            read_rules(path)?,
+            defaults.label_col.clone(),
+        ),
+        (None, None) => (
+            LabelChoice::Rules,
+            RuleSet::default_rule(),
+            defaults.label_col.clone(),
+        ),
     };
-    let spec = feature_spec(args);
-    let feats = features::build(file, df, &spec, None)?;
-    let mut params = TrainParams {
+    Ok(FraudParams {
+        labels,
+        rules,
+        label_col,
+        features: feature_spec(args),
         max_depth: args.max_depth,
         max_bins: args.max_bins,
         balance: args.balance,
         seed: args.seed,
-        ..TrainParams::default()
-    };
-    let started = std::time::Instant::now();
-    let mut cv_rows = Vec::new();
-    if let Some(k) = args.cv {
-        if args.grid_depths.is_empty() || args.grid_bins.is_empty() {
-            bail!("--grid-depths and --grid-bins need at least one value each");
+        cross_validate: args.cv.is_some(),
+        folds: args.cv.unwrap_or(defaults.folds),
+        grid_depths: args.grid_depths.clone(),
+        grid_bins: args.grid_bins.clone(),
+        ..defaults
+    })
+}
+
+fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
+    let params = params_of(args)?;
+    let valid = usecase::check(&params)?;
+    let ds = data::load_path(&args.input)?;
+    let rec = record.start(usecase::ID, &params, vec![of_dataset("transactions", &ds)]);
+    let started = Instant::now();
+    let mut artifacts = Vec::new();
+    let result = usecase::run(&valid, &ds, &NoProgress).and_then(|out| {
+        if let Some(path) = &args.model_out {
+            let json = serde_json::to_vec_pretty(&out.outcome.tree)?;
+            export::write_atomic(path, |w| std::io::Write::write_all(w, &json))?;
+            artifacts.push(written("model (JSON)", path));
         }
-        cv_rows = train::cross_validate(
-            &feats,
-            &labels,
-            &args.grid_depths,
-            &args.grid_bins,
-            k,
-            &params,
-            &NoProgress,
-        )?;
-        // The best mean PR-AUC; on a tie the first setting (the shallowest, fewest bins).
-        let best = cv_rows.iter().filter(|r| r.pr_auc_mean.is_finite()).fold(
-            None::<&train::CvRow>,
-            |b, r| match b {
-                Some(b) if b.pr_auc_mean >= r.pr_auc_mean => Some(b),
-                _ => Some(r),
-            },
-        );
-        if let Some(best) = best {
-            params.max_depth = best.max_depth;
-            params.max_bins = best.max_bins;
+        if let Some(path) = &args.rules_out {
+            let text = out.rules_and_sql();
+            export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))?;
+            artifacts.push(written("tree as rules and SQL", path));
         }
-    }
-    let cv_seconds = started.elapsed().as_secs_f64();
-    let o = train::train(&feats, &spec, &labels, &params, &NoProgress)?;
+        if let Some(path) = &args.out {
+            let feats = features::build(&ds.name, &ds.frame, &params.features, None)?;
+            export::write_table(&out.predictions_frame(&feats)?, path)?;
+            artifacts.push(written("predictions", path));
+        }
+        Ok(out)
+    });
+    let out = finish(rec, result, artifacts)?;
     let seconds = started.elapsed().as_secs_f64();
-    if let Some(path) = &args.model_out {
-        let json = serde_json::to_vec_pretty(&o.tree)?;
-        export::write_atomic(path, |w| std::io::Write::write_all(w, &json))?;
-    }
-    if let Some(path) = &args.rules_out {
-        let text = format!(
-            "{}\n{}",
-            explain::rules_text(&o.tree),
-            explain::sql_case(&o.tree)
-        );
-        export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))?;
-    }
-    if let Some(path) = &args.out {
-        write_predictions(&o, &feats, &labels, path)?;
-    }
-    let importances: serde_json::Map<String, serde_json::Value> = o
-        .tree
-        .feature_names
-        .iter()
-        .zip(o.tree.importances())
-        .map(|(n, v)| (n.clone(), v.into()))
-        .collect();
+    let o = &out.outcome;
     if args.json {
-        let v = serde_json::json!({
-            "pr_auc_train": o.train.pr_auc,
-            "pr_auc_test": o.test.pr_auc,
-            "roc_auc_train": o.train.roc_auc,
-            "roc_auc_test": o.test.roc_auc,
-            "confusion": o.test.confusion,
-            "n_train": o.train.rows,
-            "n_test": o.test.rows,
-            "positives": labels.iter().filter(|&&l| l).count(),
-            "max_depth": params.max_depth,
-            "max_bins": params.max_bins,
-            "balanced": params.balance,
-            "nodes": o.tree.nodes.len(),
-            "importances": importances,
-            "cv": cv_rows,
-            "cv_seconds": if args.cv.is_some() { Some(cv_seconds) } else { None },
-            "train_seconds": o.seconds,
-            "seconds": seconds,
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out.summary_json(seconds))?
+        );
     } else {
-        for r in &cv_rows {
+        for r in &out.cv {
             println!(
                 "cv: max depth {:>2}, max bins {:>3}: PR-AUC {:.4}",
                 r.max_depth, r.max_bins, r.pr_auc_mean
@@ -282,10 +257,14 @@ fn train_cmd(args: &TrainArgs) -> Result<()> {
         println!(
             "tree: depth {}, max bins {}, {} nodes; {} training rows{}, {} test rows",
             o.tree.depth(),
-            params.max_bins,
+            out.effective.max_bins,
             o.tree.nodes.len(),
             o.train.rows,
-            if params.balance { " (balanced)" } else { "" },
+            if out.effective.balance {
+                " (balanced)"
+            } else {
+                ""
+            },
             o.test.rows
         );
         println!(
@@ -300,65 +279,28 @@ fn train_cmd(args: &TrainArgs) -> Result<()> {
     Ok(())
 }
 
-fn write_predictions(
-    o: &train::Outcome,
-    feats: &features::Features,
-    labels: &[bool],
-    path: &Path,
-) -> Result<()> {
-    let n = feats.rows();
-    let mut set = vec!["unused"; n];
-    for &r in &o.train_rows {
-        set[r as usize] = "train";
-    }
-    for &r in &o.test_rows {
-        set[r as usize] = "test";
-    }
-    let p = o.tree.predict(feats);
-    let df = DataFrame::new_infer_height(vec![
-        Column::new("row".into(), (0..n as u64).collect::<Vec<_>>()),
-        Column::new("set".into(), set),
-        Column::new(
-            "label".into(),
-            labels.iter().map(|&l| i32::from(l)).collect::<Vec<_>>(),
-        ),
-        Column::new("probability".into(), &p),
-        Column::new(
-            "prediction".into(),
-            p.iter().map(|&v| i32::from(v > 0.5)).collect::<Vec<_>>(),
-        ),
-    ])?;
-    export::write_table(&df, path)?;
-    Ok(())
+/// What `fraud predict` records as its params.
+#[derive(serde::Serialize)]
+struct PredictParams<'a> {
+    model: &'a Path,
 }
 
-fn predict_cmd(model: &Path, input: &Path, out: &Path) -> Result<()> {
-    let text = std::fs::read(model).with_context(|| format!("{}: cannot read", model.display()))?;
-    let tree: Tree = serde_json::from_slice(&text)
-        .with_context(|| format!("{}: not a Playbook fraud model", model.display()))?;
+fn predict_cmd(model: &Path, input: &Path, out: &Path, record: Record) -> Result<()> {
     let ds = data::load_path(input)?;
-    let feats = features::build(&ds.name, &ds.frame, &tree.spec, Some(&tree.type_levels))?;
-    if feats.names != tree.feature_names {
-        bail!(
-            "{}: the model's features ({}) differ from the table's ({})",
-            model.display(),
-            tree.feature_names.join(", "),
-            feats.names.join(", ")
-        );
+    let mut inputs = vec![of_dataset("transactions", &ds)];
+    if let Ok(f) = crate::runs::of_file("model", &data::file_name(model), model) {
+        inputs.push(f);
     }
-    let p = tree.predict(&feats);
-    let df = DataFrame::new_infer_height(vec![
-        Column::new("probability".into(), &p),
-        Column::new(
-            "prediction".into(),
-            p.iter().map(|&v| i32::from(v > 0.5)).collect::<Vec<_>>(),
-        ),
-    ])?;
-    export::write_table(&df, out)?;
+    let rec = record.start("fraud-predict", &PredictParams { model }, inputs);
+    let result = usecase::score(model, &ds).and_then(|s| {
+        export::write_table(&s.frame()?, out)?;
+        Ok(s)
+    });
+    let s = finish(rec, result, vec![written("scored rows", out)])?;
     println!(
         "{} rows scored, {} predicted fraud",
-        p.len(),
-        p.iter().filter(|&&v| v > 0.5).count()
+        s.probabilities.len(),
+        s.predicted_fraud()
     );
     Ok(())
 }

@@ -15,8 +15,12 @@ use crate::export;
 mod dtw;
 mod forecast;
 mod fraud;
+mod runs;
 mod spatial;
 pub use dtw::{DtwCommand, WindowArgs};
+
+use crate::runs::{ArtifactRecord, InputFingerprint, Origin};
+use crate::usecases::{Recordable, Recording};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -27,6 +31,54 @@ pub use dtw::{DtwCommand, WindowArgs};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Do not record this run in the run store (see `playbook runs`).
+    #[arg(long, global = true)]
+    pub no_record: bool,
+}
+
+/// Whether analysis commands record their runs in the run store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Record {
+    Yes,
+    No,
+}
+
+impl Record {
+    /// Start recording a run of `use_case`, or not. A store that cannot be used is a warning on
+    /// stderr; the analysis still runs.
+    pub(crate) fn start(
+        self,
+        use_case: &str,
+        params: &impl serde::Serialize,
+        inputs: Vec<InputFingerprint>,
+    ) -> Recording {
+        let r = match (self, crate::runs::home()) {
+            (Record::No, _) => Recording::off(),
+            (Record::Yes, Ok(home)) => {
+                Recording::start(&home, Origin::Cli, use_case, params, inputs)
+            }
+            (Record::Yes, Err(e)) => Recording::unavailable(e),
+        };
+        if let Some(w) = &r.warning {
+            eprintln!("warning: {w}");
+        }
+        r
+    }
+}
+
+/// Finish a recording with the work's result; on success say the run's id on stderr.
+pub(crate) fn finish<T: Recordable>(
+    rec: Recording,
+    result: Result<T>,
+    artifacts: Vec<ArtifactRecord>,
+) -> Result<T> {
+    let id = rec.id();
+    if let Some(w) = rec.finish(&result, artifacts) {
+        eprintln!("warning: {w}");
+    } else if let (Some(id), Ok(_)) = (id, &result) {
+        eprintln!("run {id} recorded (playbook runs show {id})");
+    }
+    result
 }
 
 #[derive(Subcommand, Debug)]
@@ -45,6 +97,9 @@ pub enum Command {
     /// Geospatial joins: points to polygons (exact or H3) and hexbins.
     #[command(subcommand)]
     Spatial(spatial::SpatialCommand),
+    /// The run store: list, show, compare, delete and export recorded runs.
+    #[command(subcommand)]
+    Runs(runs::RunsCommand),
     /// Write a seeded synthetic dataset (the same seed gives the same bytes).
     Gen(GenArgs),
     /// Open the app with these files loaded (as if dropped on the window).
@@ -120,7 +175,7 @@ fn gen_help() -> String {
 }
 
 /// Run a parsed command. `Ok(())` means exit code 0.
-pub fn run(command: Command) -> Result<()> {
+pub fn run(command: Command, record: Record) -> Result<()> {
     match command {
         Command::Data(DataCommand::Info { file, json }) => info(&file, json),
         Command::Data(DataCommand::Summary { file, json, out }) => {
@@ -133,10 +188,11 @@ pub fn run(command: Command) -> Result<()> {
             out,
         }) => hist(&file, &column, bins, &out),
         Command::Gen(args) => generate(&args),
-        Command::Dtw(c) => dtw::run(c),
-        Command::Forecast(args) => forecast::run(&args),
-        Command::Fraud(c) => fraud::run(c),
-        Command::Spatial(c) => spatial::run(c),
+        Command::Dtw(c) => dtw::run(c, record),
+        Command::Forecast(args) => forecast::run(&args, record),
+        Command::Fraud(c) => fraud::run(c, record),
+        Command::Spatial(c) => spatial::run(c, record),
+        Command::Runs(c) => runs::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
             let artifacts = crate::demo::run(&out)?;

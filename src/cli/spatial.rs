@@ -2,18 +2,17 @@
 //! the same compute functions as the Spatial panel.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use polars::prelude::*;
 
+use super::{Record, finish};
 use crate::compute::NoProgress;
-use crate::compute::spatial::join::{self, Assignment, Points};
-use crate::compute::spatial::pip::PolygonIndex;
-use crate::compute::spatial::polygons::{self, PolygonSet};
-use crate::data::{self, Dataset};
+use crate::data;
 use crate::export;
+use crate::runs::of_dataset;
+use crate::usecases::record::written;
+use crate::usecases::spatial::{self as usecase, HexbinParams, JoinParams, PointColumns};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum Method {
@@ -70,20 +69,16 @@ pub enum SpatialCommand {
     },
 }
 
-fn load_points(a: &PointArgs) -> Result<(Dataset, Points)> {
-    let ds = data::load_path(&a.points)?;
-    let p = join::points(&ds, &a.lon_col, &a.lat_col)?;
-    Ok((ds, p))
+impl PointArgs {
+    fn columns(&self) -> PointColumns {
+        PointColumns {
+            lon_col: self.lon_col.clone(),
+            lat_col: self.lat_col.clone(),
+        }
+    }
 }
 
-fn counts_frame(set: &PolygonSet, a: &Assignment) -> PolarsResult<DataFrame> {
-    DataFrame::new_infer_height(vec![
-        Column::new("name".into(), set.names.clone()),
-        Column::new("count".into(), a.counts.clone()),
-    ])
-}
-
-pub fn run(c: SpatialCommand) -> Result<()> {
+pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
     match c {
         SpatialCommand::Join {
             points,
@@ -96,36 +91,39 @@ pub fn run(c: SpatialCommand) -> Result<()> {
             out,
             counts_out,
         } => {
-            let res = join::resolution(resolution)?;
-            let (ds, p) = load_points(&points)?;
+            let params = JoinParams {
+                points: points.columns(),
+                wkt_col,
+                name_col,
+                method: match method {
+                    Method::Exact => usecase::Method::Exact,
+                    Method::H3 => usecase::Method::H3,
+                },
+                resolution,
+            };
+            let valid = usecase::check(&params)?;
+            let ds = data::load_path(&points.points)?;
             let pd = data::load_path(&poly_path)?;
-            let set = polygons::from_dataset(&pd, wkt_col.as_deref(), name_col.as_deref())?;
-            let started = Instant::now();
-            let index = PolygonIndex::new(&set);
-            let a = match method {
-                Method::Exact => join::exact(&p, &index, set.names.len(), &NoProgress)?,
-                Method::H3 => join::h3(&p, &index, set.names.len(), res, &NoProgress)?,
-            };
-            let seconds = started.elapsed().as_secs_f64();
-            // For an H3 join: the share of points it puts where the exact join does.
-            let agreement = if method == Method::H3 {
-                let e = join::exact(&p, &index, set.names.len(), &NoProgress)?;
-                Some(join::agreement(&a, &e))
-            } else {
-                None
-            };
-            if let Some(path) = &out {
-                let mut names: Vec<Option<&str>> = vec![None; ds.frame.height()];
-                for (k, f) in a.feature.iter().enumerate() {
-                    names[p.rows[k] as usize] = f.map(|f| set.names[f as usize].as_str());
+            let rec = record.start(
+                usecase::ID_JOIN,
+                &params,
+                vec![of_dataset("points", &ds), of_dataset("polygons", &pd)],
+            );
+            let mut artifacts = Vec::new();
+            let result = usecase::join(&valid, &ds, &pd, &NoProgress).and_then(|j| {
+                if let Some(path) = &out {
+                    export::write_table(&j.joined_frame(&ds)?, path)?;
+                    artifacts.push(written("joined points", path));
                 }
-                let mut df = ds.frame.clone();
-                df.with_column(Column::new("polygon".into(), names))?;
-                export::write_table(&df, path)?;
-            }
-            if let Some(path) = &counts_out {
-                export::write_table(&counts_frame(&set, &a)?, path)?;
-            }
+                if let Some(path) = &counts_out {
+                    export::write_table(&j.counts_frame()?, path)?;
+                    artifacts.push(written("counts per polygon", path));
+                }
+                Ok(j)
+            });
+            let j = finish(rec, result, artifacts)?;
+            let (p, a, set) = (&j.points, &j.assignment, &j.set);
+            let seconds = j.seconds;
             let counts: serde_json::Map<String, serde_json::Value> = set
                 .names
                 .iter()
@@ -143,7 +141,7 @@ pub fn run(c: SpatialCommand) -> Result<()> {
                     "polygons": set.names.len(),
                     "vertices": set.vertices(),
                     "seconds": seconds,
-                    "same_as_exact": agreement,
+                    "same_as_exact": j.agreement,
                     "counts": counts,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
@@ -159,7 +157,7 @@ pub fn run(c: SpatialCommand) -> Result<()> {
                 for (n, c) in set.names.iter().zip(&a.counts) {
                     println!("{c:>10}  {n}");
                 }
-                if let Some(g) = agreement {
+                if let Some(g) = j.agreement {
                     println!(
                         "the H3 join at resolution {resolution} puts {:.2}% of the points where the exact join does",
                         100.0 * g
@@ -176,34 +174,23 @@ pub fn run(c: SpatialCommand) -> Result<()> {
             resolution,
             out,
         } => {
-            let res = join::resolution(resolution)?;
-            let (ds, p) = load_points(&points)?;
-            let cells = join::hexbin(&p, res, &NoProgress)?;
-            let df = DataFrame::new_infer_height(vec![
-                Column::new(
-                    "h3".into(),
-                    cells.iter().map(|c| c.cell.to_string()).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "count".into(),
-                    cells.iter().map(|c| c.count).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "lat".into(),
-                    cells.iter().map(|c| c.lat).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "lon".into(),
-                    cells.iter().map(|c| c.lon).collect::<Vec<_>>(),
-                ),
-            ])?;
-            export::write_table(&df, &out)?;
+            let params = HexbinParams {
+                points: points.columns(),
+                resolution,
+            };
+            let ds = data::load_path(&points.points)?;
+            let rec = record.start(usecase::ID_HEXBIN, &params, vec![of_dataset("points", &ds)]);
+            let result = usecase::hexbin(&params, &ds, &NoProgress).and_then(|h| {
+                export::write_table(&h.frame()?, &out)?;
+                Ok(h)
+            });
+            let h = finish(rec, result, vec![written("cells", &out)])?;
             println!(
                 "{} points in {} cells at resolution {resolution}",
-                p.len(),
-                cells.len()
+                h.points.len(),
+                h.cells.len()
             );
-            if let Some(s) = p.skipped_text() {
+            if let Some(s) = h.points.skipped_text() {
                 eprintln!("{}: {s}", ds.name);
             }
             Ok(())

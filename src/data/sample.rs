@@ -74,3 +74,25 @@ pub const CLIPS: &[(&str, &[u8])] = &[
 /// Daily sales of 2 stores x 5 items (`playbook gen store-sales --stores 2 --items 5`), for the
 /// forecast demo.
 pub const STORE_SALES_SMALL: &[u8] = include_bytes!("../../sample-data/store_sales_small.csv");
+
+/// The bytes of the embedded sample called `name` (a table, a GunPoint file or a clip).
+pub fn bytes_of(name: &str) -> Option<&'static [u8]> {
+    match name {
+        "GunPoint_TRAIN.ts" => return Some(GUNPOINT_TRAIN.as_bytes()),
+        "GunPoint_TEST.ts" => return Some(GUNPOINT_TEST.as_bytes()),
+        _ => {}
+    }
+    SAMPLES
+        .iter()
+        .chain(CLIPS)
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| *b)
+}
+
+/// Load the embedded sample called `name`.
+pub fn load(name: &str) -> super::DataResult<super::Dataset> {
+    match bytes_of(name) {
+        Some(bytes) => super::load_bytes(name, bytes),
+        None => Err(super::DataError::NotFound(std::path::PathBuf::from(name))),
+    }
+}

@@ -7,19 +7,12 @@ pub mod data;
 pub mod dtw;
 pub mod forecast;
 pub mod fraud;
+pub mod runs;
 pub mod save;
 pub mod spatial;
 
-use crate::app::{Catalog, Exports, Notices};
-use crate::jobs::JobRunner;
-
-/// What a panel may use of the app.
-pub struct PanelCtx<'a> {
-    pub catalog: &'a mut Catalog,
-    pub jobs: &'a JobRunner,
-    pub notices: &'a mut Notices,
-    pub exports: &'a mut Exports,
-}
+use crate::runs::RunRecord;
+pub use crate::session::PanelCtx;
 
 pub trait Panel {
     /// Stable id, used in settings.
@@ -35,6 +28,15 @@ pub trait Panel {
         serde_json::Value::Null
     }
     fn restore(&mut self, _saved: &serde_json::Value) {}
+    /// The use cases (run-store names) whose runs this panel can open.
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// Put a recorded run's params back into the panel, with its datasets loaded. An error
+    /// says what could not be restored.
+    fn open_run(&mut self, _run: &RunRecord, _ctx: &mut PanelCtx<'_>) -> Result<(), String> {
+        Err("this panel cannot open runs".into())
+    }
 }
 
 /// A labelled drop-down choosing one of `choices` (a dataset, a column).
@@ -48,6 +50,11 @@ pub fn choice_combo(ui: &mut egui::Ui, label: &str, choices: &[String], choice: 
         });
 }
 
+/// " Recorded as run 12." after a result's headline, or nothing when the run was not recorded.
+pub fn recorded_as(run_id: Option<i64>) -> String {
+    run_id.map_or_else(String::new, |id| format!(" Recorded as run {id}."))
+}
+
 /// Every panel, in sidebar order. A new use case adds one line here.
 pub fn all_panels() -> Vec<Box<dyn Panel>> {
     vec![
@@ -56,5 +63,6 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
         Box::<forecast::ForecastPanel>::default(),
         Box::<fraud::FraudPanel>::default(),
         Box::<spatial::SpatialPanel>::default(),
+        Box::<runs::RunsPanel>::default(),
     ]
 }

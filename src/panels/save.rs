@@ -4,8 +4,8 @@
 use polars::prelude::{DataFrame, PolarsResult};
 
 use super::PanelCtx;
-use crate::app::{Payload, SaveAs};
 use crate::chart::Chart;
+use crate::session::{Payload, SaveAs};
 
 fn save(ctx: &mut PanelCtx<'_>, payload: Payload, stem: &str, kind: SaveAs) {
     if let Err(e) = ctx.exports.save(ctx.jobs, payload, stem, kind) {

@@ -217,11 +217,21 @@ pub struct Flagged {
 }
 
 /// Evaluate `rules` over `df`; `money_col` (e.g. amount) sums the money flagged.
-pub fn evaluate(file: &str, df: &DataFrame, rules: &RuleSet, money_col: &str) -> Result<Flagged> {
-    let money: Vec<f64> = schema::numeric_rows(file, df, money_col)?
-        .into_iter()
-        .map(|m| if m.is_nan() { 0.0 } else { m })
-        .collect();
+/// `money_col` names the column whose flagged share is summed; with `None` (labelling only)
+/// money is not read and counts as zero.
+pub fn evaluate(
+    file: &str,
+    df: &DataFrame,
+    rules: &RuleSet,
+    money_col: Option<&str>,
+) -> Result<Flagged> {
+    let money: Vec<f64> = match money_col {
+        Some(col) => schema::numeric_rows(file, df, col)?
+            .into_iter()
+            .map(|m| if m.is_nan() { 0.0 } else { m })
+            .collect(),
+        None => vec![0.0; df.height()],
+    };
     let mut labels = vec![false; df.height()];
     let mut per_group = Vec::with_capacity(rules.groups.len());
     for g in &rules.groups {
@@ -277,7 +287,7 @@ mod tests {
             "newbalanceDest" => [0.0, 0.0, 0.0, 0.0],
         )
         .unwrap();
-        let f = evaluate("t.csv", &df, &r, "amount").unwrap();
+        let f = evaluate("t.csv", &df, &r, Some("amount")).unwrap();
         assert_eq!(f.labels, [true, false, true, false]);
         assert_eq!(f.per_group, [(1, 100.0), (0, 0.0), (1, 2_000_000.0)]);
         assert_eq!(f.money, 2_000_100.0);
@@ -289,7 +299,7 @@ mod tests {
         assert!(format!("{e:#}").contains("'type': no comparison"), "{e:#}");
         let df = df!("amount" => [1.0], "type" => ["A"]).unwrap();
         let r = RuleSet::parse("balance > 3").unwrap();
-        let e = evaluate("t.csv", &df, &r, "amount")
+        let e = evaluate("t.csv", &df, &r, Some("amount"))
             .unwrap_err()
             .to_string();
         assert!(
@@ -297,7 +307,7 @@ mod tests {
             "{e}"
         );
         let r = RuleSet::parse("amount > lots").unwrap();
-        let e = evaluate("t.csv", &df, &r, "amount")
+        let e = evaluate("t.csv", &df, &r, Some("amount"))
             .unwrap_err()
             .to_string();
         assert!(e.contains("'lots' is not a number"), "{e}");

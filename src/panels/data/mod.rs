@@ -8,10 +8,10 @@ mod views;
 use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx};
-use crate::app::DatasetId;
 use crate::chart::Chart;
 use crate::compute::stats::ColumnSummary;
 use crate::jobs::Slot;
+use crate::session::DatasetId;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {

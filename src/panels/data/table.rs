@@ -8,10 +8,10 @@ use egui_extras::{Column, TableBuilder};
 use polars::prelude::AnyValue;
 
 use super::DataPanel;
-use crate::app::DatasetId;
 use crate::compute::sort::sort_order;
 use crate::data::Dataset;
 use crate::panels::{PanelCtx, save};
+use crate::session::DatasetId;
 
 const ROW_HEIGHT: f32 = 18.0;
 

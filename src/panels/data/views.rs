@@ -5,7 +5,6 @@ use std::sync::Arc;
 use egui_extras::{Column, TableBuilder};
 
 use super::{DataPanel, View};
-use crate::app::DatasetId;
 use crate::chart::Chart;
 use crate::compute::{histogram, stats, top_values};
 use crate::data::{Dataset, schema};
@@ -13,6 +12,7 @@ use crate::format;
 use crate::panels::PanelCtx;
 use crate::panels::chart_view::show_chart;
 use crate::panels::save;
+use crate::session::DatasetId;
 
 pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     ui.horizontal(|ui| {

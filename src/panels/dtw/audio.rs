@@ -2,42 +2,18 @@
 //! compared by DTW on their amplitude envelopes. Shows the envelopes, how they were downsampled,
 //! and the table of pairwise distances. Starts with the bundled sample clips.
 
-use std::path::{Path, PathBuf};
-
-use polars::prelude::*;
+use std::path::PathBuf;
 
 use super::DtwPanel;
 use crate::chart::{Chart, Line};
 use crate::compute::Progress;
-use crate::compute::dtw::{self, Window};
 use crate::data::{audio, sample};
 use crate::format::short;
 use crate::jobs::{JobError, JobHandle};
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
-
-/// Pairwise distances of a set of clips.
-pub struct Outcome {
-    pub names: Vec<String>,
-    /// (seconds, sample rate, channels, samples per envelope point) per clip.
-    pub info: Vec<(f64, u32, u16, usize)>,
-    pub envelopes: Vec<Vec<f64>>,
-    /// Min/max outline of each clip's samples, for drawing.
-    pub waveforms: Vec<Vec<(f64, f64)>>,
-    pub hop_ms: f64,
-    pub matrix: Vec<Vec<f64>>,
-}
-
-impl Outcome {
-    fn table(&self) -> PolarsResult<DataFrame> {
-        let mut columns = vec![Column::new("clip".into(), &self.names)];
-        for (j, n) in self.names.iter().enumerate() {
-            let c: Vec<f64> = self.matrix.iter().map(|r| r[j]).collect();
-            columns.push(Column::new(n.as_str().into(), c));
-        }
-        DataFrame::new_infer_height(columns)
-    }
-}
+pub use crate::usecases::dtw::AudioOutput as Outcome;
+use crate::usecases::dtw::{self as usecase, AudioParams};
 
 /// The audio view's own state (not saved: clip files are listed in `Saved::audio_files`).
 #[derive(Default)]
@@ -47,32 +23,30 @@ pub struct AudioState {
 
 fn compare(
     files: Vec<PathBuf>,
-    window: f64,
-    hop_ms: f64,
-    znorm: bool,
+    params: AudioParams,
+    home: crate::session::RunsHome,
     job: &dyn Progress,
 ) -> anyhow::Result<Outcome> {
-    let w = Window::Fraction(window).validate()?;
-    let mut clips = sample::CLIPS
+    let mut clips = usecase::sample_clips()?;
+    let mut inputs: Vec<_> = sample::CLIPS
         .iter()
-        .map(|(name, bytes)| audio::read_wav_bytes(Path::new(name), bytes))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|(name, bytes)| crate::runs::of_bytes("clip", name, bytes))
+        .collect();
     for f in &files {
         clips.push(audio::read_wav(f)?);
+        if let Ok(fp) = crate::runs::of_file("clip", &crate::data::file_name(f), f) {
+            inputs.push(fp);
+        }
     }
-    let envelopes = audio::envelopes(&clips, hop_ms, znorm);
-    let matrix = dtw::pairwise(&envelopes, w, job)?;
-    Ok(Outcome {
-        names: clips.iter().map(|c| c.name.clone()).collect(),
-        info: clips
-            .iter()
-            .map(|c| (c.seconds(), c.sample_rate, c.channels, c.hop(hop_ms)))
-            .collect(),
-        envelopes,
-        waveforms: clips.iter().map(|c| c.waveform(800)).collect(),
-        hop_ms,
-        matrix,
-    })
+    let r = crate::usecases::record::recorded(
+        home.as_result(),
+        crate::runs::Origin::App,
+        usecase::ID_AUDIO,
+        &params,
+        inputs,
+        || usecase::compare_clips(&params, &clips, job),
+    )?;
+    Ok(r.output)
 }
 
 /// Collect clips chosen in the dialog.
@@ -110,7 +84,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
             p.saved.audio_files.remove(k);
         }
         if ui.button("Add clips…").clicked() && p.audio.dialog.is_none() {
-            let job = crate::app::pick_files(ctx.jobs, "Choose WAV clips", "WAV", &["wav"]);
+            let job = crate::session::pick_files(ctx.jobs, "Choose WAV clips", "WAV", &["wav"]);
             match job {
                 Ok(h) => p.audio.dialog = Some(h),
                 Err(e) => ctx.notices.error(e.to_string()),
@@ -118,19 +92,34 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         }
     });
     ui.horizontal(|ui| {
-        ui.add(egui::Slider::new(&mut p.saved.audio_window, 0.0..=1.0).text("Stretch factor"));
-        ui.add(egui::Slider::new(&mut p.saved.hop_ms, 2.0..=100.0).text("ms per envelope point"));
+        ui.add(
+            egui::Slider::new(&mut p.saved.audio_window, usecase::STRETCH.range())
+                .text("Stretch factor"),
+        );
+        ui.add(
+            egui::Slider::new(&mut p.saved.hop_ms, usecase::HOP_MS.range())
+                .logarithmic(true)
+                .text("ms per envelope point"),
+        );
         ui.checkbox(&mut p.saved.znorm, "Z-normalise");
         if ui.button("Compare clips").clicked() {
             let files = p.saved.audio_files.clone();
-            let (w, hop, z) = (p.saved.audio_window, p.saved.hop_ms, p.saved.znorm);
+            let params = AudioParams {
+                band: usecase::Band {
+                    stretch: p.saved.audio_window,
+                    cells: None,
+                },
+                hop_ms: p.saved.hop_ms,
+                znorm: p.saved.znorm,
+            };
+            let home = ctx.runs.clone();
             p.next_run += 1;
             p.audio_result.request(
                 ctx.jobs,
                 p.next_run,
                 format!("dtw:audio:{}", p.next_run),
                 "DTW audio comparison".into(),
-                move |job| compare(files, w, hop, z, job),
+                move |job| compare(files, params, home, job),
             );
         }
         if p.audio_result.is_pending() {
@@ -140,14 +129,14 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     let Some(o) = p.audio_result.latest() else {
         return;
     };
-    for (name, (secs, rate, ch, hop)) in o.names.iter().zip(&o.info) {
+    for c in &o.clips {
         ui.weak(format!(
-            "{name}: {secs:.2} s at {rate} Hz, {ch} channel(s) -> envelope of one RMS point per {hop} samples ({} ms)",
-            o.hop_ms
+            "{}: {:.2} s at {} Hz, {} channel(s) -> envelope of one RMS point per {} samples ({} ms)",
+            c.name, c.seconds, c.sample_rate, c.channels, c.hop, o.hop_ms
         ));
     }
-    let waves = o
-        .names
+    let names = o.names();
+    let waves = names
         .iter()
         .zip(&o.waveforms)
         .map(|(n, w)| Line::new(n.clone(), w.clone()))
@@ -158,8 +147,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         save::chart_buttons(ui, ctx, &chart, "dtw-audio-waveforms");
     });
     show_chart(ui, "dtw_waves", &chart, 160.0);
-    let lines = o
-        .names
+    let lines = names
         .iter()
         .zip(&o.envelopes)
         .map(|(n, e)| {
@@ -189,11 +177,11 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         .striped(true)
         .show(ui, |ui| {
             ui.label("");
-            for n in &o.names {
+            for n in &names {
                 ui.strong(n);
             }
             ui.end_row();
-            for (i, n) in o.names.iter().enumerate() {
+            for (i, n) in names.iter().enumerate() {
                 ui.strong(n);
                 for v in &o.matrix[i] {
                     ui.label(short(*v));

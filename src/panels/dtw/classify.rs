@@ -1,16 +1,17 @@
 //! The DTW panel's Classify view: 1-NN DTW on the UCR GunPoint series bundled with Playbook,
 //! at a chosen window: the error rate and the confusion matrix (actual x predicted).
 
-use std::path::Path;
 use std::sync::Arc;
 
 use polars::prelude::*;
 
 use super::DtwPanel;
-use crate::compute::dtw::{self, Window};
-use crate::data::{Dataset, sample, series, ucr};
+use crate::data::{Dataset, sample, series};
 use crate::format::short;
 use crate::panels::{PanelCtx, save};
+use crate::runs::{Origin, of_bytes, of_dataset};
+use crate::usecases::dtw::{self as usecase, Band, ClassifyParams};
+use crate::usecases::record::recorded;
 
 /// What a classification run found.
 pub struct Outcome {
@@ -54,16 +55,23 @@ pub enum Source {
 
 fn run(
     source: Source,
-    window: f64,
-    znorm: bool,
+    params: ClassifyParams,
+    home: crate::session::RunsHome,
     job: &dyn crate::compute::Progress,
 ) -> anyhow::Result<Outcome> {
-    let w = Window::Fraction(window).validate()?;
-    let (mut train, mut test) = match &source {
-        Source::GunPoint => (
-            ucr::parse_ts(Path::new("GunPoint_TRAIN.ts"), sample::GUNPOINT_TRAIN)?,
-            ucr::parse_ts(Path::new("GunPoint_TEST.ts"), sample::GUNPOINT_TEST)?,
-        ),
+    let (train, test, inputs) = match &source {
+        Source::GunPoint => {
+            let (train, test) = usecase::gunpoint()?;
+            let inputs = vec![
+                of_bytes(
+                    "train",
+                    "GunPoint_TRAIN.ts",
+                    sample::GUNPOINT_TRAIN.as_bytes(),
+                ),
+                of_bytes("test", "GunPoint_TEST.ts", sample::GUNPOINT_TEST.as_bytes()),
+            ];
+            (train, test, inputs)
+        }
         Source::Tables {
             train,
             test,
@@ -71,35 +79,26 @@ fn run(
         } => (
             series::labelled(&train.name, &train.frame, label_col)?,
             series::labelled(&test.name, &test.frame, label_col)?,
+            vec![of_dataset("train", train), of_dataset("test", test)],
         ),
     };
-    if znorm {
-        train.series.iter_mut().for_each(|s| dtw::znorm(s));
-        test.series.iter_mut().for_each(|s| dtw::znorm(s));
-    }
-    let hits = dtw::classify_1nn(&train.series, &test.series, w, job)?;
-    let mut labels: Vec<String> = train.labels.iter().chain(&test.labels).cloned().collect();
-    labels.sort();
-    labels.dedup();
-    let at = |l: &str| labels.iter().position(|x| x == l).unwrap_or(0);
-    let mut counts = vec![vec![0u64; labels.len()]; labels.len()];
-    let mut errors = 0;
-    for (hit, actual) in hits.iter().zip(&test.labels) {
-        let predicted = hit.map_or("", |k| train.labels[k].as_str());
-        if predicted != actual {
-            errors += 1;
-        }
-        counts[at(actual)][at(predicted)] += 1;
-    }
-    let length = test.series.iter().map(Vec::len).max().unwrap_or(0);
+    let r = recorded(
+        home.as_result(),
+        Origin::App,
+        usecase::ID_CLASSIFY,
+        &params,
+        inputs,
+        || usecase::classify(&params, train, test, job),
+    )?;
+    let o = r.output;
     Ok(Outcome {
-        window,
-        cells: w.cells(length, length),
-        n_train: train.series.len(),
-        n_test: test.series.len(),
-        errors,
-        labels,
-        counts,
+        window: params.band.stretch,
+        cells: o.cells,
+        n_train: o.n_train,
+        n_test: o.n_test,
+        errors: o.errors,
+        labels: o.labels,
+        counts: o.counts,
     })
 }
 
@@ -117,10 +116,21 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         }
     });
     ui.horizontal(|ui| {
-        ui.add(egui::Slider::new(&mut p.saved.classify_window, 0.0..=1.0).text("Window"));
+        ui.add(
+            egui::Slider::new(&mut p.saved.classify_window, usecase::STRETCH.range())
+                .text("Window"),
+        );
         ui.checkbox(&mut p.saved.znorm, "Z-normalise");
         if ui.button("Run classification").clicked() {
-            let (w, z) = (p.saved.classify_window, p.saved.znorm);
+            let params = ClassifyParams {
+                band: Band {
+                    stretch: p.saved.classify_window,
+                    cells: None,
+                },
+                znorm: p.saved.znorm,
+                label_col: p.saved.label_col.clone(),
+            };
+            let home = ctx.runs.clone();
             let source = if p.saved.classify_tables {
                 let find = |name: &str| ctx.catalog.by_name(name);
                 match (find(&p.saved.train_dataset), find(&p.saved.test_dataset)) {
@@ -142,7 +152,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                         p.next_run,
                         format!("dtw:classify:{}", p.next_run),
                         "DTW 1-NN classification".into(),
-                        move |job| run(source, w, z, job),
+                        move |job| run(source, params, home, job),
                     );
                 }
                 None => ctx

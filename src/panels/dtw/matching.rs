@@ -7,16 +7,16 @@ use std::sync::Arc;
 use egui_extras::TableBuilder;
 use polars::prelude::{Column, DataFrame};
 
-use super::runs::{self, Layout, PatternSpec, RunInputs, RunResult};
+use super::runs::{self, RunInputs, RunResult};
 use super::{DtwPanel, PatternSource};
 use crate::chart::{Chart, Line};
 use crate::compute::dtw;
 use crate::format::short;
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
-
-/// The stretch factors of a sweep (the list).
-pub const SWEEP: [f64; 7] = [0.0, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5];
+use crate::usecases::dtw::{
+    self as usecase, Band, Layout, MatchParams, PatternChoice, SeriesParams,
+};
 
 pub(super) fn dataset_picker(
     ui: &mut egui::Ui,
@@ -92,45 +92,72 @@ fn inputs_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
     });
 }
 
+/// The panel's choices as the use case's params.
+pub(super) fn params(p: &DtwPanel) -> MatchParams {
+    let s = &p.saved;
+    MatchParams {
+        series: SeriesParams {
+            layout: s.layout.clone(),
+            id_col: None,
+            pattern: match s.source {
+                PatternSource::Series => PatternChoice::Series(s.pattern_id.trim().to_owned()),
+                PatternSource::Curve => PatternChoice::Curve(s.curve_dataset.clone()),
+                PatternSource::Typed => PatternChoice::Typed(s.typed.clone()),
+            },
+            znorm: s.znorm,
+        },
+        band: Band {
+            stretch: s.window,
+            cells: None,
+        },
+    }
+}
+
 /// The chosen inputs, taken from the catalog now (the job gets its own handles).
-fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>, run: u64) -> Result<RunInputs, String> {
+fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>) -> Result<RunInputs, String> {
     let find = |name: &str| {
         ctx.catalog
             .by_name(name)
             .ok_or_else(|| format!("DTW: no dataset named '{name}' is open"))
     };
-    let pattern = match p.saved.source {
-        PatternSource::Series => PatternSpec::Series(p.saved.pattern_id.trim().to_owned()),
-        PatternSource::Curve => PatternSpec::Curve(find(&p.saved.curve_dataset)?),
-        PatternSource::Typed => PatternSpec::Typed(p.saved.typed.clone()),
+    let params = params(p);
+    let curve = match &params.series.pattern {
+        PatternChoice::Curve(name) => Some(find(name)?),
+        _ => None,
     };
     Ok(RunInputs {
-        run,
         series: find(&p.saved.series_dataset)?,
-        layout: p.saved.layout.clone(),
-        pattern,
-        window: p.saved.window,
-        znorm: p.saved.znorm,
+        curve,
+        params,
+        home: ctx.runs.clone(),
     })
 }
 
 pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     inputs_ui(p, ui, ctx);
     ui.horizontal(|ui| {
-        ui.add(egui::Slider::new(&mut p.saved.window, 0.0..=1.0).text("Stretch factor"));
+        ui.add(
+            egui::Slider::new(&mut p.saved.window, usecase::STRETCH.range()).text("Stretch factor"),
+        );
         if ui
             .button("Run")
             .on_hover_text("Compute DTW distances")
             .clicked()
         {
             p.next_run += 1;
-            match take_inputs(p, ctx, p.next_run) {
-                Ok(inputs) => p.run.request(
+            let run = p.next_run;
+            let checked = take_inputs(p, ctx).and_then(|i| {
+                usecase::check_match(&i.params)
+                    .map(|v| (i, v))
+                    .map_err(|e| format!("DTW: {e}"))
+            });
+            match checked {
+                Ok((inputs, valid)) => p.run.request(
                     ctx.jobs,
-                    p.next_run,
-                    format!("dtw:run:{}", p.next_run),
+                    run,
+                    format!("dtw:run:{run}"),
                     "DTW distances".into(),
-                    move |job| Ok(Arc::new(runs::compute(inputs, job)?)),
+                    move |job| Ok(Arc::new(runs::compute(run, inputs, valid, job)?)),
                 ),
                 Err(e) => ctx.notices.error(e),
             }
@@ -149,13 +176,14 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
 
 fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult) {
     ui.label(format!(
-        "{} series of {} against {}: median distance {}, band {} cells{}",
+        "{} series of {} against {}: median distance {}, band {} cells{}.{}",
         r.distances.len(),
         r.dataset,
         r.pattern_name,
         short(r.median),
         r.cells,
-        if r.znorm { ", z-normalised" } else { "" }
+        if r.znorm { ", z-normalised" } else { "" },
+        crate::panels::recorded_as(r.run_id)
     ));
     let chart_height = 240.0;
     ui.columns(2, |cols| {
@@ -176,7 +204,8 @@ fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &R
     ui.separator();
     outliers_ui(p, ui, ctx, r);
     ui.separator();
-    history_ui(p, ui, ctx);
+    ui.strong("Runs");
+    crate::panels::runs::history_ui(&mut p.history, ui, ctx, usecase::ID_MATCH);
 }
 
 fn ranked_list<'a>(
@@ -279,9 +308,9 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
                 Ok(df) => {
                     if let Err(e) = ctx.exports.save(
                         ctx.jobs,
-                        crate::app::Payload::Table(df),
+                        crate::session::Payload::Table(df),
                         "dtw-distances",
-                        crate::app::SaveAs::Csv,
+                        crate::session::SaveAs::Csv,
                     ) {
                         ctx.notices.error(e.to_string());
                     }
@@ -314,82 +343,43 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
         });
 }
 
-fn history_ui(p: &DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
-    let runs = &p.runs;
-    ui.horizontal(|ui| {
-        ui.strong("Runs");
-        save::table_buttons(ui, ctx, "the run history", "dtw-runs", || {
-            let col =
-                |f: fn(&super::runs::RunSummary) -> String| runs.iter().map(f).collect::<Vec<_>>();
-            DataFrame::new_infer_height(vec![
-                Column::new("run".into(), runs.iter().map(|r| r.run).collect::<Vec<_>>()),
-                Column::new("table".into(), col(|r| r.dataset.clone())),
-                Column::new("pattern".into(), col(|r| r.pattern_name.clone())),
-                Column::new(
-                    "stretch".into(),
-                    runs.iter().map(|r| r.window).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "znorm".into(),
-                    runs.iter().map(|r| r.znorm).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "series".into(),
-                    runs.iter().map(|r| r.n as u64).collect::<Vec<_>>(),
-                ),
-                Column::new(
-                    "median".into(),
-                    runs.iter().map(|r| r.median).collect::<Vec<_>>(),
-                ),
-                Column::new("closest".into(), col(|r| r.closest.clone())),
-            ])
-        });
-    });
-    egui::Grid::new("dtw_runs").striped(true).show(ui, |ui| {
-        for t in [
-            "#", "table", "pattern", "stretch", "z-norm", "series", "median", "closest",
-        ] {
-            ui.strong(t);
-        }
-        ui.end_row();
-        for s in p.runs.iter().rev() {
-            ui.label(s.run.to_string());
-            ui.label(&s.dataset);
-            ui.label(&s.pattern_name);
-            ui.label(format!("{}", s.window));
-            ui.label(if s.znorm { "yes" } else { "no" });
-            ui.label(s.n.to_string());
-            ui.label(short(s.median));
-            ui.label(&s.closest);
-            ui.end_row();
-        }
-    });
-}
-
 pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     inputs_ui(p, ui, ctx);
     ui.horizontal(|ui| {
-        let list = SWEEP.map(|w| w.to_string()).join(", ");
+        let list = usecase::SWEEP.map(|w| w.to_string()).join(", ");
         if ui
             .button("Run sweep")
             .on_hover_text(format!("Median distance at stretch factors {list}"))
             .clicked()
         {
             p.next_run += 1;
-            match take_inputs(p, ctx, p.next_run) {
+            match take_inputs(p, ctx) {
                 Ok(inputs) => p.sweep.request(
                     ctx.jobs,
                     p.next_run,
                     format!("dtw:sweep:{}", p.next_run),
                     "DTW stretch sweep".into(),
                     move |job| {
-                        let (named, pattern, _) = runs::prepare(
-                            &inputs.series,
-                            &inputs.layout,
-                            &inputs.pattern,
-                            inputs.znorm,
+                        let params = usecase::SweepParams {
+                            series: inputs.params.series.clone(),
+                            stretches: usecase::SWEEP.to_vec(),
+                        };
+                        let r = crate::usecases::record::recorded(
+                            inputs.home.as_result(),
+                            crate::runs::Origin::App,
+                            usecase::ID_SWEEP,
+                            &params,
+                            inputs.fingerprints(),
+                            || {
+                                usecase::run_sweep(
+                                    &params,
+                                    &inputs.series,
+                                    inputs.curve.as_deref(),
+                                    job,
+                                )
+                            },
                         )?;
-                        Ok(dtw::sweep(&pattern, &named.series, &SWEEP, job)?)
+                        Ok(r.output.rows)
                     },
                 ),
                 Err(e) => ctx.notices.error(e),

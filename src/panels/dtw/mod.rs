@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use super::{Panel, PanelCtx};
 use crate::compute::dtw::SweepRow;
 use crate::jobs::Slot;
-use runs::{RunResult, RunSummary};
+use crate::usecases::dtw::{self as usecase, Layout, MatchParams, PatternChoice};
+use runs::RunResult;
 
 /// Where the pattern comes from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +44,7 @@ pub enum View {
 pub struct Saved {
     pub view: View,
     pub series_dataset: String,
-    pub layout: runs::Layout,
+    pub layout: Layout,
     pub source: PatternSource,
     pub pattern_id: String,
     pub curve_dataset: String,
@@ -68,7 +69,7 @@ impl Default for Saved {
         Self {
             view: View::Match,
             series_dataset: "weekly_sales.csv".into(),
-            layout: runs::Layout::Wide,
+            layout: Layout::Wide,
             source: PatternSource::Curve,
             pattern_id: String::new(),
             curve_dataset: "capacity.csv".into(),
@@ -97,8 +98,10 @@ pub struct DtwPanel {
     pub saved: Saved,
     next_run: u64,
     run: Slot<u64, Arc<RunResult>>,
-    /// Summaries of this session's runs, newest last.
-    runs: Vec<RunSummary>,
+    /// The Match view's run history: this use case's runs in the run store.
+    history: super::runs::RunsBrowser,
+    /// The last run whose store warning (if any) was shown.
+    warned: u64,
     /// Index (into the latest run) of the series shown over the pattern.
     selected: Option<usize>,
     path: Slot<(u64, usize), WarpingPath>,
@@ -129,12 +132,16 @@ impl Panel for DtwPanel {
             ctx.notices.error(e.to_string());
         }
         audio::logic(self, ctx);
-        // Keep a summary of each finished run, once.
+        self.history.logic(ctx);
+        // A new run: select its closest series, say if it was not recorded.
         if let Some(r) = self.run.latest()
-            && self.runs.last().is_none_or(|s| s.run != r.run)
+            && self.warned != r.run
         {
-            self.runs.push(RunSummary::of(r));
+            self.warned = r.run;
             self.selected = r.order.first().copied();
+            if let Some(w) = &r.warning {
+                ctx.notices.error(w.clone());
+            }
         }
     }
 
@@ -169,5 +176,38 @@ impl Panel for DtwPanel {
         if let Ok(s) = serde_json::from_value(saved.clone()) {
             self.saved = s;
         }
+    }
+
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[usecase::ID_MATCH]
+    }
+
+    fn open_run(
+        &mut self,
+        run: &crate::runs::RunRecord,
+        ctx: &mut PanelCtx<'_>,
+    ) -> Result<(), String> {
+        let p: MatchParams = serde_json::from_value(run.params.clone())
+            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        self.saved.series_dataset = super::runs::reopen_input(run, "series", ctx)?;
+        match p.series.pattern {
+            PatternChoice::Series(id) => {
+                self.saved.source = PatternSource::Series;
+                self.saved.pattern_id = id;
+            }
+            PatternChoice::Curve(_) => {
+                self.saved.source = PatternSource::Curve;
+                self.saved.curve_dataset = super::runs::reopen_input(run, "pattern", ctx)?;
+            }
+            PatternChoice::Typed(text) => {
+                self.saved.source = PatternSource::Typed;
+                self.saved.typed = text;
+            }
+        }
+        self.saved.layout = p.series.layout;
+        self.saved.znorm = p.series.znorm;
+        self.saved.window = p.band.stretch;
+        self.saved.view = View::Match;
+        Ok(())
     }
 }

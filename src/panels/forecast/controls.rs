@@ -7,10 +7,10 @@ use polars::prelude::DataType;
 
 use super::ForecastPanel;
 use super::run::{self, RunInputs};
-use crate::compute::forecast::batch::Spec;
-use crate::compute::forecast::{Mode, Params};
+use crate::compute::forecast::Mode;
 use crate::data::{Dataset, schema};
 use crate::panels::{PanelCtx, choice_combo};
+use crate::usecases::forecast as usecase;
 
 /// Sensible columns for a dataset the current choices do not fit: the first date-like column,
 /// the last numeric one, no groups.
@@ -79,13 +79,13 @@ pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
     });
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Horizon");
-        ui.add(egui::DragValue::new(&mut p.saved.horizon).range(1..=3650))
+        ui.add(egui::DragValue::new(&mut p.saved.horizon).range(usecase::HORIZON.range()))
             .labelled_by(l.id)
             .on_hover_text("Steps to forecast: days for daily data, months for monthly data");
         ui.checkbox(&mut p.saved.holdout, "Score on a holdout")
             .on_hover_text("Hide the last horizon steps of every series, forecast and score them");
         ui.add(
-            egui::Slider::new(&mut p.saved.interval, 0.5..=0.99)
+            egui::Slider::new(&mut p.saved.interval, usecase::INTERVAL.range())
                 .text("Interval")
                 .fixed_decimals(2),
         );
@@ -108,23 +108,21 @@ pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
 }
 
 fn start(p: &mut ForecastPanel, ctx: &mut PanelCtx<'_>, data: Arc<Dataset>) {
+    let params = p.saved.params();
+    let valid = match usecase::check(&params) {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.notices.error(format!("Forecast: {e}"));
+            return;
+        }
+    };
     p.next_run += 1;
-    let s = &p.saved;
     let inputs = RunInputs {
         run: p.next_run,
         data,
-        date_col: s.date_col.clone(),
-        value_col: s.value_col.clone(),
-        group: s.group.clone(),
-        spec: Spec {
-            horizon: s.horizon,
-            holdout: s.holdout.then_some(s.horizon),
-            params: Params {
-                mode: s.mode,
-                interval: s.interval,
-                ..Params::default()
-            },
-        },
+        params,
+        valid,
+        home: ctx.runs.clone(),
     };
     p.run.request(
         ctx.jobs,

@@ -3,7 +3,6 @@
 //! one group's forecast with its band and components, a group against its siblings, the
 //! totals, and the accuracy table. Every chart and table saves.
 
-pub mod charts;
 mod controls;
 mod run;
 mod views;
@@ -16,6 +15,7 @@ use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::compute::forecast::Mode;
 use crate::jobs::Slot;
+use crate::usecases::forecast::{self as usecase, ForecastParams};
 use run::{RunResult, ViewKey};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +68,21 @@ struct Sort {
     descending: bool,
 }
 
+impl Saved {
+    /// The use case's params from the panel's choices.
+    pub fn params(&self) -> ForecastParams {
+        ForecastParams {
+            date_col: self.date_col.clone(),
+            value_col: self.value_col.clone(),
+            group: self.group.clone(),
+            horizon: self.horizon,
+            holdout: self.holdout.then_some(self.horizon),
+            interval: self.interval,
+            mode: self.mode,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct ForecastPanel {
     pub saved: Saved,
@@ -100,6 +115,9 @@ impl Panel for ForecastPanel {
         if self.run.latest().map(|r| r.run) != last {
             self.selected = 0;
             self.vary = 0;
+            if let Some(w) = self.run.latest().and_then(|r| r.warning.clone()) {
+                ctx.notices.error(w);
+            }
         }
     }
 
@@ -144,5 +162,27 @@ impl Panel for ForecastPanel {
         if let Ok(s) = serde_json::from_value(saved.clone()) {
             self.saved = s;
         }
+    }
+
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[usecase::ID]
+    }
+
+    fn open_run(
+        &mut self,
+        run: &crate::runs::RunRecord,
+        ctx: &mut PanelCtx<'_>,
+    ) -> Result<(), String> {
+        let p: ForecastParams = serde_json::from_value(run.params.clone())
+            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        self.saved.dataset = super::runs::reopen_input(run, "table", ctx)?;
+        self.saved.date_col = p.date_col;
+        self.saved.value_col = p.value_col;
+        self.saved.group = p.group;
+        self.saved.horizon = p.holdout.unwrap_or(p.horizon);
+        self.saved.holdout = p.holdout.is_some();
+        self.saved.interval = p.interval;
+        self.saved.mode = p.mode;
+        Ok(())
     }
 }

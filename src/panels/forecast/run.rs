@@ -6,55 +6,52 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::compute::Progress;
-use crate::compute::forecast::batch::{self, Batch, Spec};
-use crate::compute::forecast::series::group_series;
 use crate::data::Dataset;
+use crate::runs::{Origin, of_dataset};
+use crate::session::RunsHome;
+use crate::usecases::forecast::{
+    self as usecase, ForecastOutput, ForecastParams, ValidForecastParams,
+};
+use crate::usecases::record::recorded;
 
 /// Everything a run needs, owned, so the job never touches the UI's state.
 pub struct RunInputs {
     pub run: u64,
     pub data: Arc<Dataset>,
-    pub date_col: String,
-    pub value_col: String,
-    pub group: Vec<String>,
-    pub spec: Spec,
+    pub params: ForecastParams,
+    pub valid: ValidForecastParams,
+    pub home: RunsHome,
 }
 
 pub struct RunResult {
     pub run: u64,
-    pub dataset: String,
-    pub value_col: String,
-    pub group: Vec<String>,
-    pub spec: Spec,
-    pub batch: Batch,
+    pub run_id: Option<i64>,
+    pub warning: Option<String>,
+    pub out: ForecastOutput,
+}
+
+impl std::ops::Deref for RunResult {
+    type Target = ForecastOutput;
+
+    fn deref(&self) -> &ForecastOutput {
+        &self.out
+    }
 }
 
 pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> {
-    progress.report(0.0, "splitting the table into series");
-    let d = &inputs.data;
-    let series = group_series(
-        &d.name,
-        &d.frame,
-        &inputs.date_col,
-        &inputs.value_col,
-        &inputs.group,
+    let r = recorded(
+        inputs.home.as_result(),
+        Origin::App,
+        usecase::ID,
+        &inputs.params,
+        vec![of_dataset("table", &inputs.data)],
+        || usecase::run(&inputs.valid, &inputs.data, progress),
     )?;
-    let batch = batch::run(&series, &inputs.spec, progress)?;
-    if batch.groups.is_empty() {
-        let why = batch
-            .failed
-            .first()
-            .map(|(_, e)| e.clone())
-            .unwrap_or_default();
-        anyhow::bail!("{}: no series could be forecast ({why})", d.name);
-    }
     Ok(RunResult {
         run: inputs.run,
-        dataset: d.name.clone(),
-        value_col: inputs.value_col,
-        group: inputs.group,
-        spec: inputs.spec,
-        batch,
+        run_id: r.run_id,
+        warning: r.warning,
+        out: r.output,
     })
 }
 
@@ -78,7 +75,7 @@ pub struct ViewKey {
 
 /// Build the charts of a view (in a job: a total sums every group's fit).
 pub fn charts(r: &RunResult, key: &ViewKey) -> Vec<crate::chart::Chart> {
-    use super::charts::*;
+    use crate::usecases::forecast::charts::*;
     let b = &r.batch;
     match key.kind {
         ViewKind::Group(g) => {

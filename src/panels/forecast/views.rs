@@ -26,10 +26,11 @@ pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunR
     let b = &r.batch;
     ui.horizontal_wrapped(|ui| {
         ui.label(format!(
-            "{} series of {} forecast in {:.2} s.",
+            "{} series of {} forecast in {:.2} s.{}",
             b.groups.len(),
             r.dataset,
-            b.seconds
+            b.seconds,
+            crate::panels::recorded_as(r.run_id)
         ));
         if r.spec.holdout.is_some() {
             ui.label(format!(
@@ -107,7 +108,9 @@ fn group_picker(p: &mut ForecastPanel, ui: &mut egui::Ui, r: &RunResult) {
         return;
     }
     p.selected = p.selected.min(gs.len() - 1);
-    let title = |g: usize| super::charts::group_title(&r.group, &gs[g].key, &r.value_col);
+    let title = |g: usize| {
+        crate::usecases::forecast::charts::group_title(&r.group, &gs[g].key, &r.value_col)
+    };
     ui.horizontal(|ui| {
         if ui.button("Previous").clicked() {
             p.selected = p.selected.checked_sub(1).unwrap_or(gs.len() - 1);

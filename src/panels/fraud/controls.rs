@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use super::FraudPanel;
-use super::run::{self, LabelSource, RunInputs};
+use super::run::{self, RunInputs};
 use crate::compute::fraud::rules::{Condition, Group, Op, RuleSet};
-use crate::compute::fraud::train::TrainParams;
 use crate::panels::PanelCtx;
+use crate::usecases::fraud::{self as usecase, LabelChoice};
 
 /// Give an unlabelled combo box an accessible name (screen readers, GUI tests).
 fn name(r: &egui::Response, label: &str, value: &str) {
@@ -33,22 +33,23 @@ fn pct(x: f64) -> String {
 fn rules_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, columns: &[String]) {
     ui.label("A row is labelled fraud when all the conditions of any group hold:");
     let counts = {
-        let key = (p.saved.dataset.clone(), p.saved.rules.to_string());
+        let key = (p.saved.dataset.clone(), p.saved.params.rules.to_string());
         if let Some(d) = ctx.catalog.by_name(&p.saved.dataset) {
-            let rules = p.saved.rules.clone();
+            let rules = p.saved.params.rules.clone();
+            let money = p.saved.params.money_col.clone();
             p.counts.request(
                 ctx.jobs,
                 key.clone(),
                 format!("fraud:counts:{}", hash(&key)),
                 "Count rule matches".into(),
-                move |_| Ok(Arc::new(run::count_rules(&d, &rules)?)),
+                move |_| Ok(Arc::new(usecase::count_rules(&d, &rules, &money)?)),
             );
         }
         p.counts.get(&key).cloned()
     };
     let mut remove_group = None;
-    let groups = p.saved.rules.groups.len();
-    for (gi, g) in p.saved.rules.groups.iter_mut().enumerate() {
+    let groups = p.saved.params.rules.groups.len();
+    for (gi, g) in p.saved.params.rules.groups.iter_mut().enumerate() {
         ui.horizontal_wrapped(|ui| {
             ui.strong(if gi == 0 { "IF" } else { "OR" });
             let mut remove = None;
@@ -99,23 +100,27 @@ fn rules_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, colum
             if groups > 1 && ui.small_button("remove group").clicked() {
                 remove_group = Some(gi);
             }
-            if let Some((n, m)) = counts.as_ref().and_then(|c| c.per_group.get(gi).copied()) {
+            if let Some(k) = counts.as_ref().and_then(|c| c.per_group.get(gi).copied()) {
                 let total = counts.as_ref().map_or(1, |c| c.total_rows.max(1));
-                ui.weak(format!(
-                    "{} of rows, {} of money",
-                    pct(n as f64 / total as f64),
-                    pct(m)
-                ));
+                let rows = pct(k.rows as f64 / total as f64);
+                ui.weak(match k.money_share {
+                    Some(m) => format!("{rows} of rows, {} of money", pct(m)),
+                    None => format!("{rows} of rows"),
+                });
             }
         });
     }
     if let Some(gi) = remove_group {
-        p.saved.rules.groups.remove(gi);
+        p.saved.params.rules.groups.remove(gi);
     }
-    p.saved.rules.groups.retain(|g| !g.conditions.is_empty());
+    p.saved
+        .params
+        .rules
+        .groups
+        .retain(|g| !g.conditions.is_empty());
     ui.horizontal(|ui| {
         if ui.button("+ group").clicked() {
-            p.saved.rules.groups.push(Group {
+            p.saved.params.rules.groups.push(Group {
                 conditions: vec![Condition {
                     column: "amount".into(),
                     op: Op::Gt,
@@ -124,16 +129,19 @@ fn rules_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, colum
             });
         }
         if ui.button("The book's rule").clicked() {
-            p.saved.rules = RuleSet::default_rule();
+            p.saved.params.rules = RuleSet::default_rule();
         }
         match &counts {
             Some(c) => {
-                ui.strong(format!(
-                    "The rules flag {} rows ({}) and {} of the money",
+                let rows = format!(
+                    "The rules flag {} rows ({})",
                     c.rows,
-                    pct(c.rows as f64 / c.total_rows.max(1) as f64),
-                    pct(c.money_share)
-                ));
+                    pct(c.rows as f64 / c.total_rows.max(1) as f64)
+                );
+                ui.strong(match c.money_share {
+                    Some(m) => format!("{rows} and {} of the money", pct(m)),
+                    None => rows,
+                });
             }
             None if p.counts.is_pending() => {
                 ui.spinner();
@@ -156,14 +164,15 @@ pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) 
             });
         ui.separator();
         ui.label("Labels:");
-        ui.selectable_value(&mut p.saved.use_rules, true, "From rules");
-        ui.selectable_value(&mut p.saved.use_rules, false, "From a column");
-        if !p.saved.use_rules {
+        let labels = &mut p.saved.params.labels;
+        ui.selectable_value(labels, LabelChoice::Rules, "From rules");
+        ui.selectable_value(labels, LabelChoice::Column, "From a column");
+        if p.saved.params.labels == LabelChoice::Column {
             egui::ComboBox::from_label("Label column")
-                .selected_text(p.saved.label_col.clone())
+                .selected_text(p.saved.params.label_col.clone())
                 .show_ui(ui, |ui| {
                     for n in &columns {
-                        ui.selectable_value(&mut p.saved.label_col, n.clone(), n);
+                        ui.selectable_value(&mut p.saved.params.label_col, n.clone(), n);
                     }
                 });
         }
@@ -173,29 +182,29 @@ pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) 
         .map_or_else(Vec::new, |d| crate::data::schema::numeric_columns(&d.frame));
     if data.is_none() {
         ui.label(format!("'{}' is not open.", p.saved.dataset));
-    } else if p.saved.use_rules {
+    } else if p.saved.params.labels == LabelChoice::Rules {
         rules_ui(p, ui, ctx, &columns);
     }
     features_ui(p, ui, &numeric);
     ui.horizontal_wrapped(|ui| {
         let l = ui.label("Max depth");
-        ui.add(egui::DragValue::new(&mut p.saved.max_depth).range(1..=30))
+        ui.add(egui::DragValue::new(&mut p.saved.params.max_depth).range(usecase::MAX_DEPTH.range()))
             .labelled_by(l.id);
         let l = ui.label("Max bins");
-        ui.add(egui::DragValue::new(&mut p.saved.max_bins).range(2..=256))
+        ui.add(egui::DragValue::new(&mut p.saved.params.max_bins).range(usecase::MAX_BINS.range()))
             .labelled_by(l.id)
             .on_hover_text("Numeric features are cut into at most this many bins (Spark's maxBins)");
-        ui.checkbox(&mut p.saved.balance, "Balance classes")
+        ui.checkbox(&mut p.saved.params.balance, "Balance classes")
             .on_hover_text("Undersample the majority class of the training rows (seeded)");
-        ui.checkbox(&mut p.saved.cross_validate, "Cross-validate")
+        ui.checkbox(&mut p.saved.params.cross_validate, "Cross-validate")
             .on_hover_text("k-fold CV over max depth 5, 10, 15 x max bins 10, 20, 30; trains the best by PR-AUC");
-        if p.saved.cross_validate {
+        if p.saved.params.cross_validate {
             let l = ui.label("Folds");
-            ui.add(egui::DragValue::new(&mut p.saved.folds).range(2..=10))
+            ui.add(egui::DragValue::new(&mut p.saved.params.folds).range(usecase::FOLDS.range()))
                 .labelled_by(l.id);
         }
         let l = ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut p.saved.seed)).labelled_by(l.id);
+        ui.add(egui::DragValue::new(&mut p.saved.params.seed)).labelled_by(l.id);
         let clicked = ui
             .add_enabled(data.is_some(), egui::Button::new("Train"))
             .on_hover_text("Train a decision tree as a background job (80/20 split)")
@@ -211,7 +220,7 @@ pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) 
 
 /// Which columns the tree may use: the type index, numeric columns, the balance differences.
 fn features_ui(p: &mut FraudPanel, ui: &mut egui::Ui, numeric: &[String]) {
-    let f = &mut p.saved.features;
+    let f = &mut p.saved.params.features;
     ui.horizontal_wrapped(|ui| {
         ui.label("Features:");
         let mut typed = f.type_col.is_some();
@@ -237,25 +246,21 @@ fn features_ui(p: &mut FraudPanel, ui: &mut egui::Ui, numeric: &[String]) {
 }
 
 fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
+    let params = p.saved.params.clone();
+    let valid = match usecase::check(&params) {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.notices.error(format!("Fraud: {e}"));
+            return;
+        }
+    };
     p.next_run += 1;
-    let s = &p.saved;
     let inputs = RunInputs {
         run: p.next_run,
         data,
-        labels: if s.use_rules {
-            LabelSource::Rules(s.rules.clone())
-        } else {
-            LabelSource::Column(s.label_col.clone())
-        },
-        params: TrainParams {
-            max_depth: s.max_depth,
-            max_bins: s.max_bins,
-            balance: s.balance,
-            seed: s.seed,
-            ..TrainParams::default()
-        },
-        features: s.features.clone(),
-        cv: s.cross_validate.then_some(s.folds),
+        params,
+        valid,
+        home: ctx.runs.clone(),
     };
     p.run.request(
         ctx.jobs,

@@ -15,15 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
-use crate::compute::fraud::features::FeatureSpec;
-use crate::compute::fraud::rules::RuleSet;
 use crate::jobs::Slot;
-use run::{RuleCounts, RunResult};
-
-/// The PR and ROC charts of a training outcome (for `playbook demo`).
-pub fn curve_charts_of(o: &crate::compute::fraud::train::Outcome) -> Vec<Chart> {
-    views::curves(o, None)
-}
+use crate::runs::RunRecord;
+use crate::usecases::fraud::{self as usecase, FraudParams, RuleCounts};
+use run::RunResult;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
@@ -34,53 +29,33 @@ pub enum View {
     Runs,
 }
 
-/// What the panel remembers across restarts (the rules are part of the workspace).
+/// The panel's choices: the dataset, the use case's params, the view.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
+pub struct FraudChoices {
     pub dataset: String,
-    /// Label by the rules (else by `label_col`).
-    pub use_rules: bool,
-    pub rules: RuleSet,
-    pub label_col: String,
-    pub max_depth: usize,
-    pub max_bins: usize,
-    pub balance: bool,
-    pub cross_validate: bool,
-    pub folds: usize,
-    pub seed: u64,
+    pub params: FraudParams,
     pub view: View,
-    pub features: FeatureSpec,
 }
 
-impl Default for Saved {
+impl Default for FraudChoices {
     fn default() -> Self {
         Self {
             dataset: "transactions_100k.parquet".into(),
-            use_rules: true,
-            rules: RuleSet::default_rule(),
-            label_col: "isFraud".into(),
-            max_depth: 5,
-            max_bins: 32,
-            balance: false,
-            cross_validate: false,
-            folds: 3,
-            seed: 42,
+            params: FraudParams::default(),
             view: View::Model,
-            features: FeatureSpec::default(),
         }
     }
 }
 
-/// A finished run, kept to compare runs (balanced against unbalanced).
+/// What the PR/ROC overlay keeps of a finished run of this session.
 pub struct RunSummary {
     pub run: u64,
+    pub run_id: Option<i64>,
+    pub dataset: String,
+    pub label_text: String,
     pub balanced: bool,
-    pub max_depth: usize,
-    pub max_bins: usize,
-    pub pr_train: f64,
     pub pr_test: f64,
-    pub roc_train: f64,
     pub roc_test: f64,
     pub test_pr: Vec<(f64, f64)>,
     pub test_roc: Vec<(f64, f64)>,
@@ -91,7 +66,7 @@ type Cell = (bool, bool);
 
 #[derive(Default)]
 pub struct FraudPanel {
-    pub saved: Saved,
+    pub saved: FraudChoices,
     next_run: u64,
     run: Slot<u64, Arc<RunResult>>,
     runs: Vec<RunSummary>,
@@ -104,6 +79,8 @@ pub struct FraudPanel {
     model_path: String,
     loaded: Slot<u64, Arc<run::LoadedModel>>,
     next_load: u64,
+    /// The Runs view: this use case's runs in the run store.
+    history: super::runs::RunsBrowser,
 }
 
 impl Panel for FraudPanel {
@@ -125,12 +102,16 @@ impl Panel for FraudPanel {
         for e in errors.into_iter().flatten() {
             ctx.notices.error(e.to_string());
         }
+        self.history.logic(ctx);
         if let Some(r) = self.run.latest().cloned()
             && self.runs.last().is_none_or(|s| s.run != r.run)
         {
             self.runs.push(views::summary(&r));
             self.curves = views::curve_charts(&r, &self.runs);
             self.cell = None;
+            if let Some(w) = &r.warning {
+                ctx.notices.error(w.clone());
+            }
         }
     }
 
@@ -156,7 +137,7 @@ impl Panel for FraudPanel {
                 View::Model => views::model_ui(self, ui, ctx, &r),
                 View::Tree => tree_view::ui(self, ui, ctx, &r),
                 View::Review => views::review_ui(ui, ctx, &r),
-                View::Runs => views::runs_ui(self, ui),
+                View::Runs => super::runs::history_ui(&mut self.history, ui, ctx, usecase::ID),
             }
         });
     }
@@ -169,5 +150,18 @@ impl Panel for FraudPanel {
         if let Ok(s) = serde_json::from_value(saved.clone()) {
             self.saved = s;
         }
+    }
+
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[usecase::ID]
+    }
+
+    fn open_run(&mut self, run: &RunRecord, ctx: &mut PanelCtx<'_>) -> Result<(), String> {
+        let params: FraudParams = serde_json::from_value(run.params.clone())
+            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        self.saved.dataset = super::runs::reopen_input(run, "transactions", ctx)?;
+        self.saved.params = params;
+        self.saved.view = View::Model;
+        Ok(())
     }
 }

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use super::FraudPanel;
-use super::run::{self, LabelSource, RunResult};
-use crate::app::SaveAs;
+use super::run::{self, RunResult};
 use crate::compute::fraud::explain;
 use crate::compute::fraud::tree::Tree;
 use crate::panels::{PanelCtx, save};
+use crate::session::SaveAs;
 use crate::theme;
 
 /// A small bar: the node's share of fraud in red, the rest in the bar colour.
@@ -103,17 +103,13 @@ fn load_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         {
             p.next_load += 1;
             let path = std::path::PathBuf::from(p.model_path.trim());
-            let labels = if p.saved.use_rules {
-                LabelSource::Rules(p.saved.rules.clone())
-            } else {
-                LabelSource::Column(p.saved.label_col.clone())
-            };
+            let params = p.saved.params.clone();
             p.loaded.request(
                 ctx.jobs,
                 p.next_load,
                 format!("fraud:load:{}", p.next_load),
                 "Load model".into(),
-                move |_| Ok(Arc::new(run::load_model(&path, &d, &labels)?)),
+                move |_| Ok(Arc::new(run::load_model(&path, &d, &params)?)),
             );
         }
         if p.loaded.is_pending() {
@@ -148,7 +144,7 @@ pub(super) fn ui(
 ) {
     load_ui(p, ui, ctx);
     ui.separator();
-    let tree = &r.outcome.tree;
+    let tree = &r.out.outcome.tree;
     ui.horizontal(|ui| {
         ui.strong(format!("Decision tree ({} nodes)", tree.nodes.len()));
         let (a, b, c) = (Arc::clone(r), Arc::clone(r), Arc::clone(r));
@@ -158,10 +154,10 @@ pub(super) fn ui(
             "Save rules",
             "fraud-rules",
             SaveAs::Txt,
-            move || explain::rules_text(&a.outcome.tree),
+            move || explain::rules_text(&a.out.outcome.tree),
         );
         save::text_button(ui, ctx, "Save SQL", "fraud-rules", SaveAs::Sql, move || {
-            explain::sql_case(&b.outcome.tree)
+            explain::sql_case(&b.out.outcome.tree)
         });
         save::text_button(
             ui,
@@ -169,7 +165,7 @@ pub(super) fn ui(
             "Save model",
             "fraud-model",
             SaveAs::Json,
-            move || serde_json::to_string_pretty(&c.outcome.tree).unwrap_or_default(),
+            move || serde_json::to_string_pretty(&c.out.outcome.tree).unwrap_or_default(),
         );
     });
     ui.label("Red: share of fraud among the node's training rows. Click a node to open it.");

@@ -7,12 +7,13 @@ use anyhow::Result;
 use egui_extras::{Column, TableBuilder};
 use polars::prelude::{DataFrame, IdxCa, IdxSize, NamedFrom};
 
-use super::run::{RunResult, curve_chart};
+use super::run::RunResult;
 use super::{Cell, FraudPanel, RunSummary};
 use crate::chart::Chart;
 use crate::data::Dataset;
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
+use crate::usecases::fraud::{self as usecase, ReviewItem};
 
 /// Some rows of a table as text, for listing transactions.
 pub struct Listing {
@@ -80,129 +81,92 @@ fn listing_table(ui: &mut egui::Ui, id: &str, l: &Listing) {
 }
 
 pub fn summary(r: &RunResult) -> RunSummary {
-    let o = &r.outcome;
+    let o = &r.out.outcome;
     RunSummary {
         run: r.run,
-        balanced: r.params.balance,
-        max_depth: r.params.max_depth,
-        max_bins: r.params.max_bins,
-        pr_train: o.train.pr_auc,
+        run_id: r.run_id,
+        dataset: r.data.name.clone(),
+        label_text: r.out.label_text.clone(),
+        balanced: r.out.effective.balance,
         pr_test: o.test.pr_auc,
-        roc_train: o.train.roc_auc,
         roc_test: o.test.roc_auc,
         test_pr: o.test.pr_curve.clone(),
         test_roc: o.test.roc_curve.clone(),
     }
 }
 
-/// PR and ROC charts of the latest run, train and test, plus the latest run with the other
-/// balance setting (its test curve), so balanced and unbalanced read side by side.
+/// The PR and ROC charts of a run, beside the latest run with the other balance setting on the
+/// same data and labels (only like with like is overlaid).
 pub fn curve_charts(r: &RunResult, runs: &[RunSummary]) -> Vec<Chart> {
+    let tag = |b: bool| if b { "balanced" } else { "unbalanced" };
     let other = runs
         .iter()
         .rev()
-        .find(|s| s.balanced != r.params.balance && s.run != r.run);
-    curves(&r.outcome, other)
-}
-
-/// PR and ROC charts of one training outcome (train and test), and optionally another run's
-/// test curves.
-pub fn curves(o: &crate::compute::fraud::train::Outcome, other: Option<&RunSummary>) -> Vec<Chart> {
-    let tag = |b: bool| if b { "balanced" } else { "unbalanced" };
-    let mut pr = vec![
-        (
-            format!("train (AP {:.4})", o.train.pr_auc),
-            o.train.pr_curve.clone(),
-        ),
-        (
-            format!("test (AP {:.4})", o.test.pr_auc),
-            o.test.pr_curve.clone(),
-        ),
-    ];
-    let mut roc = vec![
-        (
-            format!("train (AUC {:.4})", o.train.roc_auc),
-            o.train.roc_curve.clone(),
-        ),
-        (
-            format!("test (AUC {:.4})", o.test.roc_auc),
-            o.test.roc_curve.clone(),
-        ),
-    ];
-    if let Some(s) = other {
-        pr.push((
-            format!(
-                "test, {} run {} (AP {:.4})",
-                tag(s.balanced),
-                s.run,
-                s.pr_test
-            ),
-            s.test_pr.clone(),
-        ));
-        roc.push((
-            format!(
-                "test, {} run {} (AUC {:.4})",
-                tag(s.balanced),
-                s.run,
-                s.roc_test
-            ),
-            s.test_roc.clone(),
-        ));
-    }
-    vec![
-        curve_chart("Precision-recall curve", "recall", "precision", pr),
-        curve_chart(
-            "ROC curve",
-            "false positive rate",
-            "true positive rate",
-            roc,
-        ),
-    ]
+        .find(|s| {
+            s.balanced != r.out.effective.balance
+                && s.run != r.run
+                && s.dataset == r.data.name
+                && s.label_text == r.out.label_text
+        })
+        .map(|s| usecase::OtherRun {
+            label: match s.run_id {
+                Some(id) => format!("{} run {id}", tag(s.balanced)),
+                None => tag(s.balanced).to_owned(),
+            },
+            pr: s.test_pr.clone(),
+            roc: s.test_roc.clone(),
+            pr_auc: s.pr_test,
+            roc_auc: s.roc_test,
+        });
+    usecase::curve_charts(&r.out.outcome, other.as_ref())
 }
 
 pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
-    let o = &r.outcome;
+    let o = &r.out.outcome;
     let t = &o.tree;
     ui.label(format!(
         "Tree of depth {} ({} nodes, max bins {}) trained on {} rows of {}{} labelled by {} in {:.2} s. \
-         Test PR-AUC {:.4}, ROC-AUC {:.4}.",
+         Test PR-AUC {:.4}, ROC-AUC {:.4}.{}",
         t.depth(),
         t.nodes.len(),
-        r.params.max_bins,
+        r.out.effective.max_bins,
         o.train.rows,
         r.data.name,
-        if r.params.balance { " (balanced)" } else { "" },
-        r.label_text,
+        if r.out.effective.balance { " (balanced)" } else { "" },
+        r.out.label_text,
         o.seconds,
         o.test.pr_auc,
-        o.test.roc_auc
+        o.test.roc_auc,
+        crate::panels::recorded_as(r.run_id)
     ));
-    if !r.cv.is_empty() {
-        let cells: Vec<String> =
-            r.cv.iter()
-                .map(|c| format!("d{} b{}: {:.4}", c.max_depth, c.max_bins, c.pr_auc_mean))
-                .collect();
+    if !r.out.cv.is_empty() {
+        let cells: Vec<String> = r
+            .out
+            .cv
+            .iter()
+            .map(|c| format!("d{} b{}: {:.4}", c.max_depth, c.max_bins, c.pr_auc_mean))
+            .collect();
         ui.label(format!(
             "Cross-validation (PR-AUC): {}. Chosen: max depth {}, max bins {}.",
             cells.join(", "),
-            r.params.max_depth,
-            r.params.max_bins
+            r.out.effective.max_depth,
+            r.out.effective.max_bins
         ));
     }
 }
 
 fn cell_rows(r: &RunResult, cell: Cell) -> Vec<u32> {
-    let o = &r.outcome;
+    let o = &r.out.outcome;
     o.test_rows
         .iter()
         .zip(&o.test_scores)
-        .filter(|&(&row, &p)| (p > 0.5, r.labels[row as usize]) == cell)
+        .filter(|&(&row, &p)| (p > 0.5, r.out.labels[row as usize]) == cell)
         .map(|(&row, _)| row)
         .collect()
 }
 
 fn confusion_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) {
-    let c = r.outcome.test.confusion;
+    let c = r.out.outcome.test.confusion;
     let total = c.total().max(1) as f64;
     ui.strong("Confusion matrix (test set: rule labels against the model)");
     let mut cell_button = |ui: &mut egui::Ui, cell: Cell, n: usize, what: &str| {
@@ -291,7 +255,7 @@ pub(super) fn model_ui(
             show_chart(ui, &id, c, 260.0);
         }
     });
-    let imp = &r.importance;
+    let imp = &r.out.importance;
     ui.horizontal(|ui| {
         ui.strong("Feature importance");
         save::chart_buttons(ui, ctx, imp, "fraud-importance");
@@ -303,20 +267,20 @@ pub(super) fn review_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunRe
     ui.horizontal(|ui| {
         ui.strong(format!(
             "Review queue: the {} test transactions the model is least sure of",
-            r.review.len()
+            r.out.review.len()
         ));
         let rr = Arc::clone(r);
         save::table_buttons(ui, ctx, "the review queue", "fraud-review", move || {
-            let rows: Vec<u32> = rr.review.iter().map(|x| x.0).collect();
+            let rows: Vec<u32> = rr.out.review.iter().map(|x| x.row).collect();
             let idx = IdxCa::new(
                 "idx".into(),
                 rows.iter().map(|&x| x as IdxSize).collect::<Vec<_>>(),
             );
             let mut df = rr.data.frame.take(&idx)?;
-            let prob: Vec<f64> = rr.review.iter().map(|x| x.1).collect();
+            let prob: Vec<f64> = rr.out.review.iter().map(|x| x.probability).collect();
             let label: Vec<i32> = rows
                 .iter()
-                .map(|&x| i32::from(rr.labels[x as usize]))
+                .map(|&x| i32::from(rr.out.labels[x as usize]))
                 .collect();
             df.insert_column(0, polars::prelude::Column::new("probability".into(), prob))?;
             df.insert_column(1, polars::prelude::Column::new("label".into(), label))?;
@@ -328,14 +292,17 @@ pub(super) fn review_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunRe
 }
 
 /// The first rows of the review queue as text (at most `LIST`), made in the run's job.
-pub fn review_listing(data: &Dataset, review: &[(u32, f64)], labels: &[bool]) -> Result<Listing> {
+pub fn review_listing(data: &Dataset, review: &[ReviewItem], labels: &[bool]) -> Result<Listing> {
     let shown = &review[..review.len().min(LIST)];
-    let rows: Vec<u32> = shown.iter().map(|x| x.0).collect();
+    let rows: Vec<u32> = shown.iter().map(|x| x.row).collect();
     let extra = [
         ("row", rows.iter().map(|x| x.to_string()).collect()),
         (
             "probability",
-            shown.iter().map(|x| format!("{:.4}", x.1)).collect(),
+            shown
+                .iter()
+                .map(|x| format!("{:.4}", x.probability))
+                .collect(),
         ),
         (
             "label",
@@ -345,33 +312,4 @@ pub fn review_listing(data: &Dataset, review: &[(u32, f64)], labels: &[bool]) ->
         ),
     ];
     listing(data, &rows, &extra)
-}
-
-pub(super) fn runs_ui(p: &FraudPanel, ui: &mut egui::Ui) {
-    ui.strong("Runs of this session");
-    egui::Grid::new("fraud_runs").striped(true).show(ui, |ui| {
-        for h in [
-            "run",
-            "balanced",
-            "max depth",
-            "max bins",
-            "PR-AUC train",
-            "PR-AUC test",
-            "ROC-AUC train",
-            "ROC-AUC test",
-        ] {
-            ui.strong(h);
-        }
-        ui.end_row();
-        for s in &p.runs {
-            ui.label(s.run.to_string());
-            ui.label(if s.balanced { "yes" } else { "no" });
-            ui.label(s.max_depth.to_string());
-            ui.label(s.max_bins.to_string());
-            for v in [s.pr_train, s.pr_test, s.roc_train, s.roc_test] {
-                ui.label(format!("{v:.4}"));
-            }
-            ui.end_row();
-        }
-    });
 }

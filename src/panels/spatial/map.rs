@@ -12,8 +12,8 @@ use walkers::{HttpOptions, HttpTiles, MapMemory, Projector, lon_lat};
 
 // Layers hold Web Mercator coordinates (`layers::mercator`), made once in the join's job.
 
-use super::layers::Triangles;
 use super::run::JoinResult;
+use crate::usecases::spatial::layers::Triangles;
 
 /// Which layers are on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -117,7 +117,10 @@ impl Screen {
             p.project(lon_lat(a[0], a[1])).to_pos2(),
             p.project(lon_lat(b[0], b[1])).to_pos2(),
         );
-        let (ma, mb) = (super::layers::mercator(a), super::layers::mercator(b));
+        let (ma, mb) = (
+            crate::usecases::spatial::layers::mercator(a),
+            crate::usecases::spatial::layers::mercator(b),
+        );
         Self {
             origin: ma,
             at: pa,

@@ -4,7 +4,6 @@
 //! table of counts per polygon, and exports: counts and joined points as tables, the map as an
 //! image.
 
-mod layers;
 mod map;
 mod run;
 
@@ -16,16 +15,10 @@ use serde::{Deserialize, Serialize};
 use super::{Panel, PanelCtx, choice_combo, save};
 use crate::chart::{Chart, ChartData, MapShape};
 use crate::jobs::Slot;
+use crate::usecases::spatial::layers;
+use crate::usecases::spatial::{self as usecase, JoinParams, Method, PointColumns};
 use map::{Layers, MapView, Zoom};
-use run::{JoinInputs, JoinResult, Method};
-
-/// Ring simplification and the count colour ramp, for `playbook demo`'s map.
-pub use layers::simplify;
-
-/// The colour of `count` on the map's ramp (log scale up to `max`).
-pub fn ramp_colour(count: u64, max: u64) -> [u8; 3] {
-    layers::ramp(layers::scale(count, max))
-}
+use run::{JoinInputs, JoinResult};
 
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -36,6 +29,8 @@ pub struct Saved {
     pub lat_col: String,
     pub polygons: String,
     pub name_col: String,
+    /// The polygons' WKT column, for a table of polygons; empty: the one found.
+    pub wkt_col: String,
     pub method: Method,
     pub resolution: u8,
     pub layers: Layers,
@@ -49,6 +44,7 @@ impl Default for Saved {
             lat_col: "pickup_latitude".into(),
             polygons: "nyc_boroughs.geojson".into(),
             name_col: "BoroName".into(),
+            wkt_col: String::new(),
             method: Method::Exact,
             resolution: 7,
             layers: Layers::default(),
@@ -56,10 +52,37 @@ impl Default for Saved {
     }
 }
 
+impl Saved {
+    /// The use case's params from the panel's choices.
+    pub fn params(&self) -> JoinParams {
+        JoinParams {
+            points: PointColumns {
+                lon_col: self.lon_col.clone(),
+                lat_col: self.lat_col.clone(),
+            },
+            wkt_col: Some(self.wkt_col.clone()).filter(|c| !c.is_empty()),
+            name_col: Some(self.name_col.clone()).filter(|c| !c.is_empty()),
+            method: self.method,
+            resolution: self.resolution,
+        }
+    }
+
+    fn set_params(&mut self, p: JoinParams) {
+        self.lon_col = p.points.lon_col;
+        self.lat_col = p.points.lat_col;
+        self.wkt_col = p.wkt_col.unwrap_or_default();
+        self.name_col = p.name_col.unwrap_or_default();
+        self.method = p.method;
+        self.resolution = p.resolution;
+    }
+}
+
 #[derive(Default)]
 pub struct SpatialPanel {
     pub saved: Saved,
     next_run: u64,
+    /// The last run whose store warning (if any) was shown.
+    warned: u64,
     join: Slot<u64, Arc<JoinResult>>,
     zoom: Option<Zoom>,
     map: MapView,
@@ -96,7 +119,27 @@ impl SpatialPanel {
             choice_combo(ui, "Latitude", &pc, &mut s.lat_col);
             ui.separator();
             choice_combo(ui, "Polygons", &names, &mut s.polygons);
-            choice_combo(ui, "Name", &cols(&polys), &mut s.name_col);
+            let poly_cols = cols(&polys);
+            choice_combo(ui, "Name", &poly_cols, &mut s.name_col);
+            // A table of polygons (not GeoJSON or a shapefile) names its WKT column.
+            if polys.as_ref().is_some_and(|d| d.geometries.is_none()) {
+                let mut wkt = vec![String::new()];
+                wkt.extend(poly_cols.iter().cloned());
+                egui::ComboBox::from_label("WKT column")
+                    .selected_text(if s.wkt_col.is_empty() {
+                        "found by itself".to_owned()
+                    } else {
+                        s.wkt_col.clone()
+                    })
+                    .show_ui(ui, |ui| {
+                        for c in &wkt {
+                            let text = if c.is_empty() { "found by itself" } else { c };
+                            ui.selectable_value(&mut s.wkt_col, c.clone(), text);
+                        }
+                    })
+                    .response
+                    .on_hover_text("The column holding each polygon as WKT text");
+            }
         });
         ui.horizontal_wrapped(|ui| {
             ui.label("Join:");
@@ -104,7 +147,10 @@ impl SpatialPanel {
                 .on_hover_text("Point in polygon, exactly");
             ui.selectable_value(&mut s.method, Method::H3, "H3")
                 .on_hover_text("A point belongs to the polygon containing its H3 cell's centre");
-            ui.add(egui::Slider::new(&mut s.resolution, 0..=15).text("H3 resolution"));
+            ui.add(
+                egui::Slider::new(&mut s.resolution, usecase::RESOLUTION.range())
+                    .text("H3 resolution"),
+            );
             let ready = points.is_some() && polys.is_some();
             if ui
                 .add_enabled(ready, egui::Button::new("Join"))
@@ -112,26 +158,29 @@ impl SpatialPanel {
                 .clicked()
                 && let (Some(pts), Some(pol)) = (points, polys)
             {
-                self.next_run += 1;
-                let world = ctx.catalog.by_name("naturalearth_countries.geojson");
-                let inputs = JoinInputs {
-                    points: pts,
-                    lon_col: s.lon_col.clone(),
-                    lat_col: s.lat_col.clone(),
-                    polygons: pol,
-                    name_col: (!s.name_col.is_empty()).then(|| s.name_col.clone()),
-                    method: s.method,
-                    resolution: s.resolution,
-                    world,
-                };
-                self.join.request(
-                    ctx.jobs,
-                    self.next_run,
-                    format!("spatial:join:{}", self.next_run),
-                    "Spatial join".into(),
-                    move |job| Ok(Arc::new(run::compute(inputs, job)?)),
-                );
-                self.zoom = Some(Zoom::Polygons);
+                let params = s.params();
+                match usecase::check(&params) {
+                    Ok(valid) => {
+                        self.next_run += 1;
+                        let inputs = JoinInputs {
+                            points: pts,
+                            polygons: pol,
+                            params,
+                            valid,
+                            world: ctx.catalog.by_name("naturalearth_countries.geojson"),
+                            home: ctx.runs.clone(),
+                        };
+                        self.join.request(
+                            ctx.jobs,
+                            self.next_run,
+                            format!("spatial:join:{}", self.next_run),
+                            "Spatial join".into(),
+                            move |job| Ok(Arc::new(run::compute(inputs, job)?)),
+                        );
+                        self.zoom = Some(Zoom::Polygons);
+                    }
+                    Err(e) => ctx.notices.error(format!("Spatial: {e}")),
+                }
             }
             if self.join.is_pending() {
                 ui.spinner();
@@ -311,6 +360,14 @@ impl Panel for SpatialPanel {
         if let Some(e) = self.join.poll() {
             ctx.notices.error(e.to_string());
         }
+        if self.warned < self.next_run
+            && let Some(r) = self.join.get(&self.next_run)
+        {
+            self.warned = self.next_run;
+            if let Some(w) = &r.warning {
+                ctx.notices.error(w.clone());
+            }
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
@@ -335,6 +392,7 @@ impl Panel for SpatialPanel {
             r.assignment.matched,
             r.points.len() - r.assignment.matched
         );
+        head += &super::recorded_as(r.run_id);
         if let Some(a) = r.agreement {
             head += &format!(
                 " Same polygon as the exact join for {:.2}% of the points.",
@@ -386,5 +444,24 @@ impl Panel for SpatialPanel {
         if let Ok(s) = serde_json::from_value(saved.clone()) {
             self.saved = s;
         }
+    }
+
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[usecase::ID_JOIN]
+    }
+
+    fn open_run(
+        &mut self,
+        run: &crate::runs::RunRecord,
+        ctx: &mut PanelCtx<'_>,
+    ) -> Result<(), String> {
+        let params: JoinParams = serde_json::from_value(run.params.clone())
+            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        let points = super::runs::reopen_input(run, "points", ctx)?;
+        let polygons = super::runs::reopen_input(run, "polygons", ctx)?;
+        self.saved.points = points;
+        self.saved.polygons = polygons;
+        self.saved.set_params(params);
+        Ok(())
     }
 }

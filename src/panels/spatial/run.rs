@@ -2,42 +2,38 @@
 //! bins and prepares every map layer, so the UI thread only draws.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use anyhow::Result;
 
-use super::layers::{self, Triangles};
 use crate::compute::Progress;
 use crate::compute::spatial::join::{self, Assignment, HexCell, Points};
 use crate::compute::spatial::pip::PolygonIndex;
 use crate::compute::spatial::polygons::{self, PolygonSet};
 use crate::data::Dataset;
+use crate::runs::{Origin, of_dataset};
+use crate::session::RunsHome;
+use crate::usecases::record::recorded;
+use crate::usecases::spatial::layers::{self, Triangles};
+use crate::usecases::spatial::{self as usecase, JoinParams, Method, ValidJoinParams};
 
 /// Points drawn at most; more are sampled evenly.
 pub const MAX_DRAWN_POINTS: usize = 20_000;
 /// Outline simplification for the screen, in degrees (about 20 m).
 const TOLERANCE: f64 = 0.0002;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Method {
-    #[default]
-    Exact,
-    H3,
-}
-
 pub struct JoinInputs {
     pub points: Arc<Dataset>,
-    pub lon_col: String,
-    pub lat_col: String,
     pub polygons: Arc<Dataset>,
-    pub name_col: Option<String>,
-    pub method: Method,
-    pub resolution: u8,
+    pub params: JoinParams,
+    pub valid: ValidJoinParams,
     /// Countries drawn as a faint world outline under everything.
     pub world: Option<Arc<Dataset>>,
+    pub home: RunsHome,
 }
 
 pub struct JoinResult {
+    pub run_id: Option<i64>,
+    pub warning: Option<String>,
     pub points_name: String,
     pub polygons_name: String,
     pub method: Method,
@@ -62,26 +58,24 @@ pub struct JoinResult {
 }
 
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
-    let res = join::resolution(i.resolution)?;
-    let set = polygons::from_dataset(&i.polygons, None, i.name_col.as_deref())?;
-    let points = join::points(&i.points, &i.lon_col, &i.lat_col)?;
-    let started = Instant::now();
-    let index = PolygonIndex::new(&set);
-    let n = set.names.len();
-    let assignment = match i.method {
-        Method::Exact => join::exact(&points, &index, n, progress)?,
-        Method::H3 => join::h3(&points, &index, n, res, progress)?,
-    };
-    let seconds = started.elapsed().as_secs_f64();
-    let agreement = match i.method {
-        Method::Exact => None,
-        Method::H3 => Some(join::agreement(
-            &assignment,
-            &join::exact(&points, &index, n, progress)?,
-        )),
-    };
-    let cells = join::hexbin(&points, res, progress)?;
+    let r = recorded(
+        i.home.as_result(),
+        Origin::App,
+        usecase::ID_JOIN,
+        &i.params,
+        vec![
+            of_dataset("points", &i.points),
+            of_dataset("polygons", &i.polygons),
+        ],
+        || usecase::join(&i.valid, &i.points, &i.polygons, progress),
+    )?;
+    let j = r.output;
+    let res = join::resolution(j.resolution)?;
+    let cells = join::hexbin(&j.points, res, progress)?;
     let cell_at = cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
+    let assignment = j.assignment;
+    let set = j.set;
+    let points = j.points;
     let max = assignment.counts.iter().copied().max().unwrap_or(0);
     let fills = layers::fills(
         &set,
@@ -106,16 +100,18 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         .collect();
     let drawn_points_m = drawn_points.iter().copied().map(layers::mercator).collect();
     Ok(JoinResult {
+        run_id: r.run_id,
+        warning: r.warning,
         points_name: i.points.name.clone(),
         polygons_name: i.polygons.name.clone(),
-        method: i.method,
-        resolution: i.resolution,
+        method: j.method,
+        resolution: j.resolution,
         set,
-        index,
+        index: j.index,
         points,
         assignment,
-        agreement,
-        seconds,
+        agreement: j.agreement,
+        seconds: j.seconds,
         cells,
         cell_at,
         fills,

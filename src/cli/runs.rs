@@ -1,0 +1,227 @@
+//! `playbook runs ...`: the run store from the command line: list, show, compare, delete and
+//! export the runs that the app and the commands recorded.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::{Subcommand, ValueEnum};
+
+use crate::export;
+use crate::runs::{self, RunFilter, RunRecord, RunStatus, RunStore};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum StatusArg {
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+impl From<StatusArg> for RunStatus {
+    fn from(s: StatusArg) -> Self {
+        match s {
+            StatusArg::Running => RunStatus::Running,
+            StatusArg::Done => RunStatus::Done,
+            StatusArg::Failed => RunStatus::Failed,
+            StatusArg::Cancelled => RunStatus::Cancelled,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RunsCommand {
+    /// Every recorded run, newest first.
+    List {
+        /// Only runs of this use case (fraud, dtw-match, forecast, spatial-join, ...).
+        #[arg(long)]
+        use_case: Option<String>,
+        /// Only runs with an input whose name contains this text.
+        #[arg(long)]
+        dataset: Option<String>,
+        #[arg(long, value_enum)]
+        status: Option<StatusArg>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One run: params, inputs with fingerprints, metrics, artifacts.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Params and metrics of several runs side by side, one column per run.
+    Compare {
+        #[arg(required = true, num_args = 2..)]
+        ids: Vec<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete runs and the artifacts kept for them in the store.
+    Delete {
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+    /// Every run as one table row (.csv or .parquet): params as JSON, a column per metric.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn open() -> Result<RunStore> {
+    Ok(RunStore::open(&runs::home()?)?)
+}
+
+fn line(r: &RunRecord) -> String {
+    let key = [
+        "pr_auc_test",
+        "smape",
+        "median_distance",
+        "error_rate",
+        "matched",
+    ]
+    .iter()
+    .find_map(|k| {
+        r.metric(k)
+            .map(|v| format!("{k} {}", crate::format::short(v)))
+    })
+    .unwrap_or_default();
+    format!(
+        "{:>5}  {:<14} {:<9} {}  {:>8}  {:<28} {key}",
+        r.id,
+        r.use_case,
+        r.status.as_str(),
+        r.started,
+        r.seconds
+            .map(|s| format!("{s:.2} s"))
+            .unwrap_or_else(|| "-".into()),
+        r.dataset_names(),
+    )
+}
+
+pub fn run(c: RunsCommand) -> Result<()> {
+    match c {
+        RunsCommand::List {
+            use_case,
+            dataset,
+            status,
+            json,
+        } => {
+            let filter = RunFilter {
+                use_case,
+                dataset,
+                status: status.map(RunStatus::from),
+            };
+            let list = open()?.list(&filter)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if list.is_empty() {
+                println!("no runs recorded");
+            } else {
+                for r in &list {
+                    println!("{}", line(r));
+                }
+            }
+        }
+        RunsCommand::Show { id, json } => {
+            let r = open()?.get(id)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("{}", line(&r));
+                if let Some(m) = &r.message {
+                    println!("message: {m}");
+                }
+                println!("origin: {:?}, Playbook {}", r.origin, r.app_version);
+                println!("params: {}", serde_json::to_string_pretty(&r.params)?);
+                for i in &r.inputs {
+                    println!(
+                        "input {}: {} ({} bytes{}; hash {})",
+                        i.role,
+                        i.path.as_deref().unwrap_or(&i.name),
+                        i.size,
+                        if i.path.is_none() {
+                            ", embedded sample"
+                        } else {
+                            ""
+                        },
+                        &i.hash.get(..16).unwrap_or(&i.hash)
+                    );
+                }
+                for (k, v) in &r.metrics {
+                    println!("metric {k}: {}", runs::cell_text(Some(v)));
+                }
+                for a in &r.artifacts {
+                    println!("artifact: {} ({})", a.path, a.title);
+                }
+            }
+        }
+        RunsCommand::Compare { ids, json } => {
+            let store = open()?;
+            let list = ids
+                .iter()
+                .map(|&id| store.get(id))
+                .collect::<Result<Vec<_>, _>>()?;
+            let cmp = runs::compare(&list);
+            if json {
+                let rows: Vec<_> = cmp
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "kind": r.kind, "name": r.name, "values": r.cells, "differs": r.differs
+                        })
+                    })
+                    .collect();
+                let v = serde_json::json!({"ids": cmp.ids, "rows": rows});
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                let name_w = cmp.rows.iter().map(|r| r.name.len()).max().unwrap_or(4);
+                let w = cmp
+                    .rows
+                    .iter()
+                    .flat_map(|r| r.cells.iter().map(|c| c.chars().count().min(40)))
+                    .max()
+                    .unwrap_or(6)
+                    .max(8);
+                let head: Vec<String> = cmp
+                    .ids
+                    .iter()
+                    .map(|i| format!("{:>w$}", format!("run {i}")))
+                    .collect();
+                println!("  {:<name_w$}  {}", "", head.join("  "));
+                for r in &cmp.rows {
+                    let cells: Vec<String> = r
+                        .cells
+                        .iter()
+                        .map(|c| format!("{:>w$}", c.chars().take(40).collect::<String>()))
+                        .collect();
+                    let mark = if r.differs && r.kind == "param" {
+                        "*"
+                    } else {
+                        " "
+                    };
+                    println!("{mark} {:<name_w$}  {}", r.name, cells.join("  "));
+                }
+                println!("(* a parameter that differs)");
+            }
+        }
+        RunsCommand::Delete { ids } => {
+            let store = open()?;
+            for &id in &ids {
+                store.get(id)?;
+            }
+            let n = store.delete(&ids)?;
+            println!("{n} run(s) deleted");
+        }
+        RunsCommand::Export { out } => {
+            let list = open()?.list(&RunFilter::default())?;
+            if list.is_empty() {
+                bail!("no runs recorded; nothing to export");
+            }
+            export::write_table(&runs::runs_frame(&list)?, &out)?;
+            println!("{} runs written to {}", list.len(), out.display());
+        }
+    }
+    Ok(())
+}

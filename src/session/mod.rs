@@ -1,0 +1,64 @@
+//! What every panel may use of the running app, in one place that both `app/` (which owns it)
+//! and `panels/` (which borrow it) import, so neither imports the other's internals: the catalog
+//! of open datasets, the job runner, the notices, the exports, and where the run store lives.
+
+mod catalog;
+mod exports;
+mod notices;
+
+use std::path::{Path, PathBuf};
+
+pub use catalog::{Catalog, DatasetId, Entry};
+pub use exports::{Exports, Payload, SaveAs, pick_files};
+pub use notices::Notices;
+
+use crate::jobs::JobRunner;
+
+/// A panel's view of the app for one frame.
+pub struct PanelCtx<'a> {
+    pub catalog: &'a mut Catalog,
+    pub jobs: &'a JobRunner,
+    pub notices: &'a mut Notices,
+    pub exports: &'a mut Exports,
+    pub runs: &'a RunsHome,
+    /// A request to show another panel (e.g. "Open in panel" from the Runs panel).
+    pub requests: &'a mut Vec<Request>,
+}
+
+/// Where runs are recorded: the run store's folder, or why there is none.
+#[derive(Clone, Debug)]
+pub struct RunsHome(pub Result<PathBuf, String>);
+
+impl RunsHome {
+    /// `PLAYBOOK_HOME` or the platform's data folder.
+    pub fn default_home() -> Self {
+        Self(crate::runs::home().map_err(|e| e.to_string()))
+    }
+
+    pub fn at(path: &Path) -> Self {
+        Self(Ok(path.to_owned()))
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.0.as_deref().ok()
+    }
+}
+
+/// Something a panel asks the app to do after this frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// Show the panel with this id.
+    ShowPanel(&'static str),
+    /// Give a recorded run's params to the panel of its use case, and show that panel.
+    OpenRun(Box<crate::runs::RunRecord>),
+}
+
+impl RunsHome {
+    /// The home as `usecases::record::recorded` takes it.
+    pub fn as_result(&self) -> Result<&Path, &str> {
+        match &self.0 {
+            Ok(p) => Ok(p.as_path()),
+            Err(e) => Err(e.as_str()),
+        }
+    }
+}

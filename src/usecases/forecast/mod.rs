@@ -1,0 +1,189 @@
+//! The forecast use case: a long table (date, value, group columns) becomes one clean series per
+//! group; every group gets a Prophet-style model and the seasonal naive baseline, in parallel,
+//! with an optional holdout that is forecast and scored (sMAPE, MASE, interval coverage).
+//! `charts` turns the result into the panel's and the demo's charts.
+
+pub mod charts;
+
+use anyhow::{Result, bail};
+use serde::{Deserialize, Serialize};
+
+use super::record::{Recordable, metrics};
+use super::{Bound, ParamError, non_empty};
+use crate::compute::Progress;
+use crate::compute::forecast::batch::{self, Batch, Model, Spec};
+use crate::compute::forecast::series::group_series;
+use crate::compute::forecast::{Mode, Params};
+use crate::data::Dataset;
+use crate::runs::Curve;
+
+pub const ID: &str = "forecast";
+
+/// Steps forecast past the end (days for daily data, months for monthly data).
+pub const HORIZON: Bound<usize> = Bound::new("horizon", 1, 3650);
+pub const HOLDOUT: Bound<usize> = Bound::new("holdout", 1, 3650);
+pub const INTERVAL: Bound<f64> = Bound::new("interval", 0.5, 0.99);
+
+/// What a user chooses for a forecast run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ForecastParams {
+    pub date_col: String,
+    pub value_col: String,
+    /// One model per combination of these columns' values.
+    pub group: Vec<String>,
+    pub horizon: usize,
+    /// Hide, forecast and score the last H steps of each series.
+    pub holdout: Option<usize>,
+    pub interval: f64,
+    pub mode: Mode,
+}
+
+impl Default for ForecastParams {
+    fn default() -> Self {
+        Self {
+            date_col: "date".into(),
+            value_col: "sales".into(),
+            group: vec!["store".into(), "item".into()],
+            horizon: 90,
+            holdout: Some(90),
+            interval: 0.95,
+            mode: Mode::Multiplicative,
+        }
+    }
+}
+
+/// Params that passed `check`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidForecastParams {
+    params: ForecastParams,
+    spec: Spec,
+}
+
+impl ValidForecastParams {
+    pub fn params(&self) -> &ForecastParams {
+        &self.params
+    }
+
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+}
+
+pub fn check(p: &ForecastParams) -> Result<ValidForecastParams, ParamError> {
+    non_empty("date column", &p.date_col)?;
+    non_empty("value column", &p.value_col)?;
+    let horizon = HORIZON.check(p.horizon)?;
+    let holdout = p.holdout.map(|h| HOLDOUT.check(h)).transpose()?;
+    let interval = INTERVAL.check(p.interval)?;
+    Ok(ValidForecastParams {
+        params: p.clone(),
+        spec: Spec {
+            horizon,
+            holdout,
+            params: Params {
+                mode: p.mode,
+                interval,
+                ..Params::default()
+            },
+        },
+    })
+}
+
+/// Every group's forecast and scores.
+pub struct ForecastOutput {
+    pub dataset: String,
+    pub value_col: String,
+    pub group: Vec<String>,
+    pub spec: Spec,
+    pub batch: Batch,
+}
+
+/// Split the table into series and forecast each; an error when no series could be forecast.
+pub fn run(
+    v: &ValidForecastParams,
+    data: &Dataset,
+    progress: &dyn Progress,
+) -> Result<ForecastOutput> {
+    let p = &v.params;
+    progress.report(0.0, "splitting the table into series");
+    let series = group_series(&data.name, &data.frame, &p.date_col, &p.value_col, &p.group)?;
+    let batch = batch::run(&series, &v.spec, progress)?;
+    if batch.groups.is_empty() {
+        let why = batch
+            .failed
+            .first()
+            .map(|(_, e)| e.clone())
+            .unwrap_or_default();
+        bail!("{}: no series could be forecast ({why})", data.name);
+    }
+    Ok(ForecastOutput {
+        dataset: data.name.clone(),
+        value_col: p.value_col.clone(),
+        group: p.group.clone(),
+        spec: v.spec.clone(),
+        batch,
+    })
+}
+
+impl ForecastOutput {
+    /// The groups that failed, as "store/item: reason".
+    pub fn failed(&self) -> Vec<String> {
+        self.batch
+            .failed
+            .iter()
+            .map(|(k, e)| match k.join("/") {
+                key if key.is_empty() => e.clone(),
+                key => format!("{key}: {e}"),
+            })
+            .collect()
+    }
+}
+
+impl Recordable for ForecastOutput {
+    fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
+        let b = &self.batch;
+        let mut m = metrics([
+            ("series", b.groups.len() as f64),
+            ("failed", b.failed.len() as f64),
+            ("compute_seconds", b.seconds),
+        ]);
+        if let Some(s) = b.mean(Model::Playbook) {
+            m.extend(metrics([
+                ("smape", s.smape),
+                ("mase", s.mase),
+                ("coverage", s.coverage),
+            ]));
+        }
+        if let Some(s) = b.mean(Model::SeasonalNaive) {
+            m.extend(metrics([("naive_smape", s.smape), ("naive_mase", s.mase)]));
+        }
+        m
+    }
+
+    /// The share of series whose holdout sMAPE is at most x: one curve per run to overlay.
+    fn curves(&self) -> Vec<Curve> {
+        let mut s: Vec<f64> = self
+            .batch
+            .groups
+            .iter()
+            .filter_map(|g| g.forecast(Model::Playbook).scores.map(|s| s.smape))
+            .filter(|x| x.is_finite())
+            .collect();
+        if s.is_empty() {
+            return Vec::new();
+        }
+        s.sort_by(f64::total_cmp);
+        let n = s.len() as f64;
+        vec![Curve {
+            chart: "holdout sMAPE across series".into(),
+            x_label: "sMAPE".into(),
+            y_label: "share of series at most".into(),
+            points: s
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| (x, (i + 1) as f64 / n))
+                .collect(),
+        }]
+    }
+}

@@ -1,0 +1,534 @@
+//! The fraud use case: experts' rules (or a 0/1 column) give the labels, a decision tree learns
+//! them (optionally after a cross-validated grid search), and the result is scored on a held-out
+//! split: PR and ROC curves, feature importance, the tree as rules or SQL, and the least certain
+//! test rows for review. Also: what a rule set flags (for the rule editor), and scoring a table
+//! with a saved model. The Fraud panel, `playbook fraud` and `playbook demo` all come here.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use polars::prelude::{Column, DataFrame};
+use serde::{Deserialize, Serialize};
+
+use super::record::{Recordable, metrics};
+use super::{Bound, ParamError, non_empty};
+use crate::chart::{Chart, Line};
+use crate::compute::Progress;
+use crate::compute::fraud::features::{self, FeatureSpec, Features};
+use crate::compute::fraud::rules::{self, RuleSet};
+use crate::compute::fraud::train::{self, CvRow, Outcome, TrainParams};
+use crate::compute::fraud::tree::Tree;
+use crate::data::Dataset;
+use crate::runs::Curve;
+
+/// The use case's name in the run store.
+pub const ID: &str = "fraud";
+
+pub const MAX_DEPTH: Bound<usize> = Bound::new("max depth", 1, 30);
+pub const MAX_BINS: Bound<usize> = Bound::new("max bins", 2, 256);
+pub const FOLDS: Bound<usize> = Bound::new("folds", 2, 10);
+/// How many of the least certain test rows the review queue keeps.
+pub const REVIEW: usize = 1000;
+
+/// Where the labels come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelChoice {
+    /// The rule set (`rules`) flags the positives.
+    #[default]
+    Rules,
+    /// A 0/1 column (`label_col`).
+    Column,
+}
+
+/// What a user chooses for a training run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FraudParams {
+    pub labels: LabelChoice,
+    pub rules: RuleSet,
+    pub label_col: String,
+    /// The money column the rule editor sums (left out when the table has none).
+    pub money_col: String,
+    pub features: FeatureSpec,
+    pub max_depth: usize,
+    pub max_bins: usize,
+    /// Undersample the majority class of the training rows.
+    pub balance: bool,
+    pub seed: u64,
+    /// Cross-validate `folds` folds over `grid_depths` x `grid_bins`, then train the best.
+    pub cross_validate: bool,
+    pub folds: usize,
+    pub grid_depths: Vec<usize>,
+    pub grid_bins: Vec<usize>,
+}
+
+impl Default for FraudParams {
+    fn default() -> Self {
+        Self {
+            labels: LabelChoice::Rules,
+            rules: RuleSet::default_rule(),
+            label_col: "isFraud".into(),
+            money_col: "amount".into(),
+            features: FeatureSpec::default(),
+            max_depth: 5,
+            max_bins: 32,
+            balance: false,
+            seed: 42,
+            cross_validate: false,
+            folds: 3,
+            // The book's grid.
+            grid_depths: vec![5, 10, 15],
+            grid_bins: vec![10, 20, 30],
+        }
+    }
+}
+
+/// Params that passed `check`: only these can be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidFraudParams(FraudParams);
+
+impl ValidFraudParams {
+    pub fn params(&self) -> &FraudParams {
+        &self.0
+    }
+}
+
+/// Check every bound and choice of `p`.
+pub fn check(p: &FraudParams) -> Result<ValidFraudParams, ParamError> {
+    MAX_DEPTH.check(p.max_depth)?;
+    MAX_BINS.check(p.max_bins)?;
+    match p.labels {
+        LabelChoice::Rules if p.rules.groups.is_empty() => {
+            return Err(ParamError::Invalid {
+                name: "rules",
+                why: "the rule set has no groups; add one or label by a column".into(),
+            });
+        }
+        LabelChoice::Column => {
+            non_empty("label column", &p.label_col)?;
+        }
+        LabelChoice::Rules => {}
+    }
+    if p.cross_validate {
+        FOLDS.check(p.folds)?;
+        if p.grid_depths.is_empty() || p.grid_bins.is_empty() {
+            return Err(ParamError::Invalid {
+                name: "grid",
+                why: "cross-validation needs at least one depth and one bin count".into(),
+            });
+        }
+        for &d in &p.grid_depths {
+            MAX_DEPTH.check(d)?;
+        }
+        for &b in &p.grid_bins {
+            MAX_BINS.check(b)?;
+        }
+    }
+    if p.features.type_col.is_none() && p.features.numeric.is_empty() && !p.features.balance_diffs {
+        return Err(ParamError::Invalid {
+            name: "features",
+            why: "choose at least one feature".into(),
+        });
+    }
+    Ok(ValidFraudParams(p.clone()))
+}
+
+/// The labels of `data` under the chosen source. Rules need no money column.
+pub fn labels_of(data: &Dataset, p: &FraudParams) -> Result<Vec<bool>> {
+    match p.labels {
+        LabelChoice::Rules => Ok(rules::evaluate(&data.name, &data.frame, &p.rules, None)?.labels),
+        LabelChoice::Column => features::labels_from_column(&data.name, &data.frame, &p.label_col),
+    }
+}
+
+/// A test row nearest the decision boundary, for the review queue.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReviewItem {
+    pub row: u32,
+    pub probability: f64,
+}
+
+/// What a training run found.
+pub struct FraudOutput {
+    /// "3 rule groups" or "column isFraud".
+    pub label_text: String,
+    pub labels: Vec<bool>,
+    pub outcome: Outcome,
+    /// The settings the final tree was grown with (the grid's best after cross-validation).
+    pub effective: TrainParams,
+    pub cv: Vec<CvRow>,
+    pub importance: Chart,
+    /// Test rows nearest probability 0.5 first, at most `REVIEW`.
+    pub review: Vec<ReviewItem>,
+}
+
+/// The best cross-validated setting: the highest mean PR-AUC, NaN never best; on a tie the
+/// first (the shallowest, fewest bins).
+pub fn best_cv(rows: &[CvRow]) -> Option<&CvRow> {
+    rows.iter()
+        .filter(|r| r.pr_auc_mean.is_finite())
+        .fold(None, |best: Option<&CvRow>, r| match best {
+            Some(b) if b.pr_auc_mean >= r.pr_auc_mean => Some(b),
+            _ => Some(r),
+        })
+}
+
+/// Label, build features, cross-validate if asked, train, score, and rank the review queue.
+pub fn run(v: &ValidFraudParams, data: &Dataset, progress: &dyn Progress) -> Result<FraudOutput> {
+    let p = &v.0;
+    progress.report(0.0, "labelling");
+    let labels = labels_of(data, p)?;
+    let feats = features::build(&data.name, &data.frame, &p.features, None)?;
+    let mut effective = TrainParams {
+        max_depth: p.max_depth,
+        max_bins: p.max_bins,
+        balance: p.balance,
+        seed: p.seed,
+        ..TrainParams::default()
+    };
+    let mut cv = Vec::new();
+    if p.cross_validate {
+        cv = train::cross_validate(
+            &feats,
+            &labels,
+            &p.grid_depths,
+            &p.grid_bins,
+            p.folds,
+            &effective,
+            progress,
+        )?;
+        if let Some(b) = best_cv(&cv) {
+            effective.max_depth = b.max_depth;
+            effective.max_bins = b.max_bins;
+        }
+    }
+    let outcome = train::train(&feats, &p.features, &labels, &effective, progress)?;
+    let importance = importance_chart(&outcome.tree);
+    let mut review: Vec<ReviewItem> = outcome
+        .test_rows
+        .iter()
+        .zip(&outcome.test_scores)
+        .map(|(&row, &probability)| ReviewItem { row, probability })
+        .collect();
+    review.sort_by(|a, b| {
+        (a.probability - 0.5)
+            .abs()
+            .total_cmp(&(b.probability - 0.5).abs())
+            .then(a.row.cmp(&b.row))
+    });
+    review.truncate(REVIEW);
+    let label_text = match p.labels {
+        LabelChoice::Rules => format!("{} rule groups", p.rules.groups.len()),
+        LabelChoice::Column => format!("column {}", p.label_col),
+    };
+    Ok(FraudOutput {
+        label_text,
+        labels,
+        outcome,
+        effective,
+        cv,
+        importance,
+        review,
+    })
+}
+
+fn importance_chart(tree: &Tree) -> Chart {
+    let mut pairs: Vec<(String, f64)> = tree
+        .feature_names
+        .iter()
+        .cloned()
+        .zip(tree.importances())
+        .collect();
+    pairs.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let mut c = Chart::bars(
+        "Feature importance (share of the impurity decrease)",
+        "feature",
+        pairs.iter().map(|p| p.0.clone()).collect(),
+        pairs.iter().map(|p| p.1).collect(),
+    );
+    c.y_label = "importance".into();
+    c
+}
+
+/// Another run's test curves drawn beside this one's (a balanced run beside an unbalanced one).
+pub struct OtherRun {
+    pub label: String,
+    pub pr: Vec<(f64, f64)>,
+    pub roc: Vec<(f64, f64)>,
+    pub pr_auc: f64,
+    pub roc_auc: f64,
+}
+
+/// The PR and ROC charts of a training outcome, with another run's test curves if given.
+pub fn curve_charts(o: &Outcome, other: Option<&OtherRun>) -> Vec<Chart> {
+    let mut pr = vec![
+        Line::new(
+            format!("train (AP {:.4})", o.train.pr_auc),
+            o.train.pr_curve.clone(),
+        ),
+        Line::new(
+            format!("test (AP {:.4})", o.test.pr_auc),
+            o.test.pr_curve.clone(),
+        ),
+    ];
+    let mut roc = vec![
+        Line::new(
+            format!("train (AUC {:.4})", o.train.roc_auc),
+            o.train.roc_curve.clone(),
+        ),
+        Line::new(
+            format!("test (AUC {:.4})", o.test.roc_auc),
+            o.test.roc_curve.clone(),
+        ),
+    ];
+    if let Some(s) = other {
+        pr.push(Line::new(
+            format!("test, {} (AP {:.4})", s.label, s.pr_auc),
+            s.pr.clone(),
+        ));
+        roc.push(Line::new(
+            format!("test, {} (AUC {:.4})", s.label, s.roc_auc),
+            s.roc.clone(),
+        ));
+    }
+    vec![
+        Chart::lines(
+            "Precision-recall curve",
+            "recall",
+            "precision",
+            pr,
+            Vec::new(),
+        ),
+        Chart::lines(
+            "ROC curve",
+            "false positive rate",
+            "true positive rate",
+            roc,
+            Vec::new(),
+        ),
+    ]
+}
+
+impl FraudOutput {
+    /// The tree as readable rules followed by a SQL CASE WHEN expression.
+    pub fn rules_and_sql(&self) -> String {
+        let t = &self.outcome.tree;
+        format!(
+            "{}\n{}",
+            crate::compute::fraud::explain::rules_text(t),
+            crate::compute::fraud::explain::sql_case(t)
+        )
+    }
+
+    /// Per row of the table: set (train/test/unused), label, probability, prediction.
+    pub fn predictions_frame(&self, feats: &Features) -> Result<DataFrame> {
+        let o = &self.outcome;
+        let n = feats.rows();
+        let mut set = vec!["unused"; n];
+        for &r in &o.train_rows {
+            set[r as usize] = "train";
+        }
+        for &r in &o.test_rows {
+            set[r as usize] = "test";
+        }
+        let p = o.tree.predict(feats);
+        Ok(DataFrame::new_infer_height(vec![
+            Column::new("row".into(), (0..n as u64).collect::<Vec<_>>()),
+            Column::new("set".into(), set),
+            Column::new(
+                "label".into(),
+                self.labels
+                    .iter()
+                    .map(|&l| i32::from(l))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new("probability".into(), &p),
+            Column::new(
+                "prediction".into(),
+                p.iter().map(|&v| i32::from(v > 0.5)).collect::<Vec<_>>(),
+            ),
+        ])?)
+    }
+
+    /// The result as the JSON object `fraud train --json` prints.
+    pub fn summary_json(&self, seconds: f64) -> serde_json::Value {
+        let o = &self.outcome;
+        let importances: serde_json::Map<String, serde_json::Value> = o
+            .tree
+            .feature_names
+            .iter()
+            .zip(o.tree.importances())
+            .map(|(n, v)| (n.clone(), v.into()))
+            .collect();
+        serde_json::json!({
+            "pr_auc_train": o.train.pr_auc,
+            "pr_auc_test": o.test.pr_auc,
+            "roc_auc_train": o.train.roc_auc,
+            "roc_auc_test": o.test.roc_auc,
+            "confusion": o.test.confusion,
+            "n_train": o.train.rows,
+            "n_test": o.test.rows,
+            "positives": self.labels.iter().filter(|&&l| l).count(),
+            "max_depth": self.effective.max_depth,
+            "max_bins": self.effective.max_bins,
+            "balanced": self.effective.balance,
+            "nodes": o.tree.nodes.len(),
+            "importances": importances,
+            "cv": self.cv,
+            "train_seconds": o.seconds,
+            "seconds": seconds,
+        })
+    }
+}
+
+impl Recordable for FraudOutput {
+    fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
+        let o = &self.outcome;
+        let mut m = metrics([
+            ("pr_auc_test", o.test.pr_auc),
+            ("pr_auc_train", o.train.pr_auc),
+            ("roc_auc_test", o.test.roc_auc),
+            ("roc_auc_train", o.train.roc_auc),
+            ("nodes", o.tree.nodes.len() as f64),
+            ("tree_depth", o.tree.depth() as f64),
+            (
+                "positives",
+                self.labels.iter().filter(|&&l| l).count() as f64,
+            ),
+            ("train_seconds", o.seconds),
+        ]);
+        if let Some(b) = best_cv(&self.cv) {
+            m.extend(metrics([("cv_pr_auc_best", b.pr_auc_mean)]));
+        }
+        m
+    }
+
+    fn curves(&self) -> Vec<Curve> {
+        let o = &self.outcome;
+        vec![
+            Curve {
+                chart: "PR (test)".into(),
+                x_label: "recall".into(),
+                y_label: "precision".into(),
+                points: o.test.pr_curve.clone(),
+            },
+            Curve {
+                chart: "ROC (test)".into(),
+                x_label: "false positive rate".into(),
+                y_label: "true positive rate".into(),
+                points: o.test.roc_curve.clone(),
+            },
+        ]
+    }
+}
+
+/// What a rule set flags in a dataset, for the editor.
+pub struct RuleCounts {
+    pub rows: usize,
+    pub total_rows: usize,
+    /// Share of the money column flagged; `None` when the table has no such column.
+    pub money_share: Option<f64>,
+    pub per_group: Vec<GroupCount>,
+}
+
+/// What one AND-group flags.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GroupCount {
+    pub rows: usize,
+    pub money_share: Option<f64>,
+}
+
+/// Rows (and money, when `money_col` exists in the table) flagged by each group and the set.
+pub fn count_rules(data: &Dataset, r: &RuleSet, money_col: &str) -> Result<RuleCounts> {
+    let has_money = data.frame.column(money_col).is_ok();
+    let f = rules::evaluate(&data.name, &data.frame, r, has_money.then_some(money_col))?;
+    let share = |m: f64| {
+        has_money.then(|| {
+            if f.total_money > 0.0 {
+                m / f.total_money
+            } else {
+                0.0
+            }
+        })
+    };
+    Ok(RuleCounts {
+        rows: f.rows,
+        total_rows: data.frame.height(),
+        money_share: share(f.money),
+        per_group: f
+            .per_group
+            .iter()
+            .map(|&(rows, m)| GroupCount {
+                rows,
+                money_share: share(m),
+            })
+            .collect(),
+    })
+}
+
+/// Read a model saved as JSON (`--model-out`, the panel's Save JSON).
+pub fn read_model(path: &Path) -> Result<Tree> {
+    let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    serde_json::from_slice(&text)
+        .with_context(|| format!("{}: not a Playbook fraud model", path.display()))
+}
+
+/// The model's features built from `data`, checked against the ones it was trained on.
+pub fn model_features(model: &Path, tree: &Tree, data: &Dataset) -> Result<Features> {
+    let feats = features::build(&data.name, &data.frame, &tree.spec, Some(&tree.type_levels))?;
+    if feats.names != tree.feature_names {
+        bail!(
+            "{}: the model's features ({}) differ from {}'s ({})",
+            model.display(),
+            tree.feature_names.join(", "),
+            data.name,
+            feats.names.join(", ")
+        );
+    }
+    Ok(feats)
+}
+
+/// A saved model scored on a table: a probability per row.
+pub struct Scored {
+    pub tree: Tree,
+    pub probabilities: Vec<f64>,
+}
+
+impl Scored {
+    pub fn predicted_fraud(&self) -> usize {
+        self.probabilities.iter().filter(|&&v| v > 0.5).count()
+    }
+
+    /// probability,prediction per row.
+    pub fn frame(&self) -> Result<DataFrame> {
+        let p = &self.probabilities;
+        Ok(DataFrame::new_infer_height(vec![
+            Column::new("probability".into(), p),
+            Column::new(
+                "prediction".into(),
+                p.iter().map(|&v| i32::from(v > 0.5)).collect::<Vec<_>>(),
+            ),
+        ])?)
+    }
+}
+
+impl Recordable for Scored {
+    fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
+        metrics([
+            ("rows", self.probabilities.len() as f64),
+            ("predicted_fraud", self.predicted_fraud() as f64),
+        ])
+    }
+}
+
+/// Score `data` with the model saved at `model`.
+pub fn score(model: &Path, data: &Dataset) -> Result<Scored> {
+    let tree = read_model(model)?;
+    let feats = model_features(model, &tree, data)?;
+    let probabilities = tree.predict(&feats);
+    Ok(Scored {
+        tree,
+        probabilities,
+    })
+}

@@ -1,0 +1,249 @@
+//! The spatial use case: points (longitude/latitude columns) joined to polygons (GeoJSON,
+//! shapefile, or a WKT column) exactly or through H3 cells, with the H3 join's agreement with
+//! the exact one, and hexbins of the points. `layers` prepares what a map draws (egui-free).
+
+pub mod layers;
+
+use anyhow::Result;
+use polars::prelude::{Column, DataFrame, PolarsResult};
+use serde::{Deserialize, Serialize};
+
+use super::record::{Recordable, metrics};
+use super::{Bound, ParamError, non_empty};
+use crate::compute::Progress;
+use crate::compute::spatial::join::{self, Assignment, HexCell, Points};
+use crate::compute::spatial::pip::PolygonIndex;
+use crate::compute::spatial::polygons::{self, PolygonSet};
+use crate::data::Dataset;
+
+pub const ID_JOIN: &str = "spatial-join";
+pub const ID_HEXBIN: &str = "spatial-hexbin";
+
+pub const RESOLUTION: Bound<u8> = Bound::new("H3 resolution", 0, 15);
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    #[default]
+    #[serde(alias = "Exact")]
+    Exact,
+    #[serde(alias = "H3")]
+    H3,
+}
+
+/// Which columns hold the points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PointColumns {
+    pub lon_col: String,
+    pub lat_col: String,
+}
+
+impl Default for PointColumns {
+    fn default() -> Self {
+        Self {
+            lon_col: "pickup_longitude".into(),
+            lat_col: "pickup_latitude".into(),
+        }
+    }
+}
+
+/// What a user chooses for a join.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JoinParams {
+    pub points: PointColumns,
+    /// The polygons' WKT column, for a table of polygons (default: the one found).
+    pub wkt_col: Option<String>,
+    /// The polygons' name column (default: the first text column).
+    pub name_col: Option<String>,
+    pub method: Method,
+    pub resolution: u8,
+}
+
+impl Default for JoinParams {
+    fn default() -> Self {
+        Self {
+            points: PointColumns::default(),
+            wkt_col: None,
+            name_col: Some("BoroName".into()),
+            method: Method::Exact,
+            resolution: 7,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidJoinParams(JoinParams);
+
+impl ValidJoinParams {
+    pub fn params(&self) -> &JoinParams {
+        &self.0
+    }
+}
+
+pub fn check(p: &JoinParams) -> Result<ValidJoinParams, ParamError> {
+    non_empty("longitude column", &p.points.lon_col)?;
+    non_empty("latitude column", &p.points.lat_col)?;
+    RESOLUTION.check(p.resolution)?;
+    Ok(ValidJoinParams(p.clone()))
+}
+
+/// A join's result.
+pub struct JoinOutput {
+    pub set: PolygonSet,
+    pub index: PolygonIndex,
+    pub points: Points,
+    pub assignment: Assignment,
+    pub method: Method,
+    pub resolution: u8,
+    /// For an H3 join: the share of points it puts where the exact join does.
+    pub agreement: Option<f64>,
+    /// Seconds of the join itself (index included, loading not).
+    pub seconds: f64,
+}
+
+/// Read the polygons and the points, join them, and for H3 measure the agreement.
+pub fn join(
+    v: &ValidJoinParams,
+    points: &Dataset,
+    polygons: &Dataset,
+    progress: &dyn Progress,
+) -> Result<JoinOutput> {
+    let p = &v.0;
+    let res = join::resolution(p.resolution)?;
+    let set = polygons::from_dataset(polygons, p.wkt_col.as_deref(), p.name_col.as_deref())?;
+    let pts = join::points(points, &p.points.lon_col, &p.points.lat_col)?;
+    let started = std::time::Instant::now();
+    let index = PolygonIndex::new(&set);
+    let n = set.names.len();
+    let assignment = match p.method {
+        Method::Exact => join::exact(&pts, &index, n, progress)?,
+        Method::H3 => join::h3(&pts, &index, n, res, progress)?,
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let agreement = match p.method {
+        Method::Exact => None,
+        Method::H3 => Some(join::agreement(
+            &assignment,
+            &join::exact(&pts, &index, n, progress)?,
+        )),
+    };
+    Ok(JoinOutput {
+        set,
+        index,
+        points: pts,
+        assignment,
+        method: p.method,
+        resolution: p.resolution,
+        agreement,
+        seconds,
+    })
+}
+
+impl JoinOutput {
+    /// name,count per polygon.
+    pub fn counts_frame(&self) -> PolarsResult<DataFrame> {
+        DataFrame::new_infer_height(vec![
+            Column::new("name".into(), self.set.names.clone()),
+            Column::new("count".into(), self.assignment.counts.clone()),
+        ])
+    }
+
+    /// The point table's rows plus the name of the polygon each fell in (empty: none).
+    pub fn joined_frame(&self, points: &Dataset) -> PolarsResult<DataFrame> {
+        let mut names: Vec<Option<&str>> = vec![None; points.frame.height()];
+        for (k, f) in self.assignment.feature.iter().enumerate() {
+            names[self.points.rows[k] as usize] = f.map(|f| self.set.names[f as usize].as_str());
+        }
+        let mut df = points.frame.clone();
+        df.with_column(Column::new("polygon".into(), names))?;
+        Ok(df)
+    }
+
+    pub fn method_text(&self) -> String {
+        match self.method {
+            Method::Exact => "exact".to_owned(),
+            Method::H3 => format!("H3 at resolution {}", self.resolution),
+        }
+    }
+}
+
+impl Recordable for JoinOutput {
+    fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
+        let n = self.points.len();
+        let mut m = metrics([
+            ("points", n as f64),
+            ("matched", self.assignment.matched as f64),
+            ("unmatched", (n - self.assignment.matched) as f64),
+            ("skipped_rows", self.points.skipped() as f64),
+            ("polygons", self.set.names.len() as f64),
+            ("join_seconds", self.seconds),
+        ]);
+        if let Some(a) = self.agreement {
+            m.extend(metrics([("same_as_exact", a)]));
+        }
+        m
+    }
+}
+
+/// What a user chooses for a hexbin.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HexbinParams {
+    pub points: PointColumns,
+    pub resolution: u8,
+}
+
+impl Default for HexbinParams {
+    fn default() -> Self {
+        Self {
+            points: PointColumns::default(),
+            resolution: 7,
+        }
+    }
+}
+
+/// Points counted per H3 cell.
+pub struct HexbinOutput {
+    pub points: Points,
+    pub cells: Vec<HexCell>,
+}
+
+pub fn hexbin(p: &HexbinParams, points: &Dataset, progress: &dyn Progress) -> Result<HexbinOutput> {
+    non_empty("longitude column", &p.points.lon_col)?;
+    non_empty("latitude column", &p.points.lat_col)?;
+    let res = join::resolution(RESOLUTION.check(p.resolution)?)?;
+    let pts = join::points(points, &p.points.lon_col, &p.points.lat_col)?;
+    let cells = join::hexbin(&pts, res, progress)?;
+    Ok(HexbinOutput { points: pts, cells })
+}
+
+impl HexbinOutput {
+    /// h3,count,lat,lon per cell.
+    pub fn frame(&self) -> PolarsResult<DataFrame> {
+        let c = &self.cells;
+        DataFrame::new_infer_height(vec![
+            Column::new(
+                "h3".into(),
+                c.iter().map(|c| c.cell.to_string()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "count".into(),
+                c.iter().map(|c| c.count).collect::<Vec<_>>(),
+            ),
+            Column::new("lat".into(), c.iter().map(|c| c.lat).collect::<Vec<_>>()),
+            Column::new("lon".into(), c.iter().map(|c| c.lon).collect::<Vec<_>>()),
+        ])
+    }
+}
+
+impl Recordable for HexbinOutput {
+    fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
+        metrics([
+            ("points", self.points.len() as f64),
+            ("cells", self.cells.len() as f64),
+            ("skipped_rows", self.points.skipped() as f64),
+        ])
+    }
+}
