@@ -105,7 +105,7 @@ fn bad_series_files_are_clear_errors() {
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("window must be a fraction from 0 to 1, got 1.5"),
+        err.contains("stretch factor must be from 0 to 1, got 1.5"),
         "{err}"
     );
 }

@@ -262,7 +262,10 @@ fn bad_inputs_are_clear_errors_or_counted_skips() {
         "--out",
         "/tmp/x.csv",
     ]);
-    assert!(e.contains("H3 resolution must be 0..15, got 16"), "{e}");
+    assert!(
+        e.contains("H3 resolution must be from 0 to 15, got 16"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -142,6 +142,8 @@ pub fn run(c: FraudCommand, record: Record) -> Result<()> {
                     "rows": ds.frame.height(),
                     "flagged_rows": c.rows,
                     "flagged_money_share": c.money_share,
+                    "flagged_money": c.money,
+                    "total_money": c.total_money,
                     "groups": groups,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);

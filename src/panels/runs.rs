@@ -200,8 +200,8 @@ impl RunsBrowser {
 
     fn header(&mut self, ui: &mut egui::Ui, label: &str, by: SortBy) {
         let arrow = match (self.sort == by, self.descending) {
-            (true, true) => " ⏷",
-            (true, false) => " ⏶",
+            (true, true) => " (desc)",
+            (true, false) => " (asc)",
             _ => "",
         };
         if ui

@@ -157,6 +157,12 @@ impl RunRecord {
         self.metrics.get(name).and_then(serde_json::Value::as_f64)
     }
 
+    /// Its params read back as a use case's params type.
+    pub fn params_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, String> {
+        serde_json::from_value(self.params.clone())
+            .map_err(|e| format!("its params do not fit this version of Playbook: {e}"))
+    }
+
     /// The names of its input datasets, comma-separated.
     pub fn dataset_names(&self) -> String {
         let names: Vec<&str> = self.inputs.iter().map(|i| i.name.as_str()).collect();

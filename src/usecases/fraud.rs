@@ -429,6 +429,9 @@ pub struct RuleCounts {
     pub total_rows: usize,
     /// Share of the money column flagged; `None` when the table has no such column.
     pub money_share: Option<f64>,
+    /// Money flagged and in all, when the table has the money column.
+    pub money: Option<f64>,
+    pub total_money: Option<f64>,
     pub per_group: Vec<GroupCount>,
 }
 
@@ -456,6 +459,8 @@ pub fn count_rules(data: &Dataset, r: &RuleSet, money_col: &str) -> Result<RuleC
         rows: f.rows,
         total_rows: data.frame.height(),
         money_share: share(f.money),
+        money: has_money.then_some(f.money),
+        total_money: has_money.then_some(f.total_money),
         per_group: f
             .per_group
             .iter()

@@ -139,6 +139,7 @@ impl Panel for DtwPanel {
         {
             self.warned = r.run;
             self.selected = r.order.first().copied();
+            self.history.refresh();
             if let Some(w) = &r.warning {
                 ctx.notices.error(w.clone());
             }
@@ -187,8 +188,7 @@ impl Panel for DtwPanel {
         run: &crate::runs::RunRecord,
         ctx: &mut PanelCtx<'_>,
     ) -> Result<(), String> {
-        let p: MatchParams = serde_json::from_value(run.params.clone())
-            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        let p: MatchParams = run.params_as()?;
         self.saved.series_dataset = super::runs::reopen_input(run, "series", ctx)?;
         match p.series.pattern {
             PatternChoice::Series(id) => {

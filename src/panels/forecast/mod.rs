@@ -173,8 +173,7 @@ impl Panel for ForecastPanel {
         run: &crate::runs::RunRecord,
         ctx: &mut PanelCtx<'_>,
     ) -> Result<(), String> {
-        let p: ForecastParams = serde_json::from_value(run.params.clone())
-            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        let p: ForecastParams = run.params_as()?;
         self.saved.dataset = super::runs::reopen_input(run, "table", ctx)?;
         self.saved.date_col = p.date_col;
         self.saved.value_col = p.value_col;

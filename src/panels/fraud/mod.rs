@@ -109,6 +109,7 @@ impl Panel for FraudPanel {
             self.runs.push(views::summary(&r));
             self.curves = views::curve_charts(&r, &self.runs);
             self.cell = None;
+            self.history.refresh();
             if let Some(w) = &r.warning {
                 ctx.notices.error(w.clone());
             }
@@ -157,8 +158,7 @@ impl Panel for FraudPanel {
     }
 
     fn open_run(&mut self, run: &RunRecord, ctx: &mut PanelCtx<'_>) -> Result<(), String> {
-        let params: FraudParams = serde_json::from_value(run.params.clone())
-            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        let params: FraudParams = run.params_as()?;
         self.saved.dataset = super::runs::reopen_input(run, "transactions", ctx)?;
         self.saved.params = params;
         self.saved.view = View::Model;

@@ -455,8 +455,7 @@ impl Panel for SpatialPanel {
         run: &crate::runs::RunRecord,
         ctx: &mut PanelCtx<'_>,
     ) -> Result<(), String> {
-        let params: JoinParams = serde_json::from_value(run.params.clone())
-            .map_err(|e| format!("its params do not fit this version: {e}"))?;
+        let params: JoinParams = run.params_as()?;
         let points = super::runs::reopen_input(run, "points", ctx)?;
         let polygons = super::runs::reopen_input(run, "polygons", ctx)?;
         self.saved.points = points;
