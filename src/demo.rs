@@ -67,7 +67,7 @@ fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
             let Ok(h) = histogram::histogram(&values, 30, &NoProgress) else {
                 continue;
             };
-            let file = format!("data-{s}-hist-{}.png", slug(col));
+            let file = format!("data-{s}-hist-{}.png", crate::format::slug(col));
             let chart = Chart::histogram(format!("{} — {col}", ds.name), col, h);
             export::write_chart(&chart, &out.join(&file))?;
             add(format!("{}: histogram of {col}", ds.name), file);
@@ -82,7 +82,7 @@ fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
             let chart =
                 Chart::top_values(format!("{} — top {}", ds.name, col.name()), col.name(), &t);
             for ext in ["png", "csv"] {
-                let file = format!("data-{s}-top-{}.{ext}", slug(col.name()));
+                let file = format!("data-{s}-top-{}.{ext}", crate::format::slug(col.name()));
                 export::write_chart(&chart, &out.join(&file))?;
                 add(format!("{}: top values of {}", ds.name, col.name()), file);
             }
@@ -201,18 +201,6 @@ fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
         "forecast-accuracy.csv",
     );
     Ok(made)
-}
-
-fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 fn write_index(out: &Path, artifacts: &[Artifact]) -> Result<()> {

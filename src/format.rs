@@ -45,6 +45,30 @@ pub fn date(day: f64) -> String {
         .unwrap_or_default()
 }
 
+/// A size in bytes for people: "812 B", "4.2 kB", "3.1 MB", "1.4 GB".
+pub fn bytes(n: u64) -> String {
+    let x = n as f64;
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} kB", x / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", x / 1e6),
+        _ => format!("{:.1} GB", x / 1e9),
+    }
+}
+
+/// A name as a file-name part: ASCII letters and digits kept (lower-cased), the rest `_`.
+pub fn slug(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

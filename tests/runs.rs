@@ -81,10 +81,29 @@ fn fraud_train_is_recorded_and_listed_shown_compared_exported_deleted() {
     assert_eq!(text.lines().count(), 3, "{text}");
     assert!(text.lines().next().unwrap().contains("pr_auc_test"));
 
+    // The run keeps its PR, ROC and importance charts beside the store; delete removes them.
+    let o = playbook_in(home.path(), &["runs", "show", "1", "--json"]);
+    let shown: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let kept: Vec<std::path::PathBuf> = shown["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["owned"] == true)
+        .map(|a| a["path"].as_str().unwrap().into())
+        .collect();
+    assert_eq!(kept.len(), 3, "{shown}");
+    for k in &kept {
+        let svg = std::fs::read_to_string(k).unwrap();
+        assert!(svg.contains("<svg"), "{}", k.display());
+    }
     assert!(
         playbook_in(home.path(), &["runs", "delete", "1"])
             .status
             .success()
+    );
+    assert!(
+        kept.iter().all(|k| !k.exists()),
+        "kept charts deleted with the run"
     );
     assert_eq!(list(home.path()).len(), 1);
     let o = playbook_in(home.path(), &["runs", "show", "1"]);

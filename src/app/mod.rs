@@ -208,11 +208,10 @@ impl PlaybookApp {
         (&mut self.panels, ctx)
     }
 
-    /// Carry out what panels asked for: show a panel, open a recorded run in its panel.
+    /// Carry out what panels asked for: open a recorded run in its panel.
     fn handle_requests(&mut self) {
         for request in std::mem::take(&mut self.requests) {
             match request {
-                Request::ShowPanel(id) => self.select_panel(id),
                 Request::OpenRun(run) => self.open_run(&run),
             }
         }

@@ -104,12 +104,7 @@ impl SeriesArgs {
             (Some(t), Some(v)) => Layout::Long {
                 id: match &self.id_col {
                     Some(c) => c.clone(),
-                    None => ds
-                        .frame
-                        .get_column_names()
-                        .first()
-                        .map(|c| c.to_string())
-                        .with_context(|| format!("{}: no columns", ds.name))?,
+                    None => usecase::first_column(&ds)?,
                 },
                 time: t.clone(),
                 value: v.clone(),

@@ -9,7 +9,7 @@ use clap::{ArgGroup, Args, Subcommand};
 
 use super::{Record, finish};
 use crate::compute::NoProgress;
-use crate::compute::fraud::features::{self, FeatureSpec};
+use crate::compute::fraud::features::FeatureSpec;
 use crate::compute::fraud::rules::RuleSet;
 use crate::data;
 use crate::export;
@@ -222,7 +222,8 @@ fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
     let rec = record.start(usecase::ID, &params, vec![of_dataset("transactions", &ds)]);
     let started = Instant::now();
     let mut artifacts = Vec::new();
-    let result = usecase::run(&valid, &ds, &NoProgress).and_then(|out| {
+    let result = usecase::features_of(&valid, &ds).and_then(|feats| {
+        let out = usecase::run_on(&valid, &ds, &feats, &NoProgress)?;
         if let Some(path) = &args.model_out {
             let json = serde_json::to_vec_pretty(&out.outcome.tree)?;
             export::write_atomic(path, |w| std::io::Write::write_all(w, &json))?;
@@ -234,7 +235,6 @@ fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
             artifacts.push(written("tree as rules and SQL", path));
         }
         if let Some(path) = &args.out {
-            let feats = features::build(&ds.name, &ds.frame, &params.features, None)?;
             export::write_table(&out.predictions_frame(&feats)?, path)?;
             artifacts.push(written("predictions", path));
         }

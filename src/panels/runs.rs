@@ -366,9 +366,16 @@ impl RunsBrowser {
                 }
             });
         }
-        if chosen.len() >= 2 {
-            ui.separator();
-            compare_ui(ui, ctx, &chosen);
+        match chosen.as_slice() {
+            [one] => {
+                ui.separator();
+                details_ui(ui, one);
+            }
+            [] => {}
+            several => {
+                ui.separator();
+                compare_ui(ui, ctx, several);
+            }
         }
     }
 
@@ -384,6 +391,41 @@ impl RunsBrowser {
             "Delete runs".into(),
             move |_| Ok(RunStore::open(&home)?.delete(&ids)?),
         );
+    }
+}
+
+/// One run: where it came from, its inputs and what it wrote or kept.
+fn details_ui(ui: &mut egui::Ui, r: &RunRecord) {
+    ui.strong(format!(
+        "Run {}: {} from the {}, Playbook {}",
+        r.id,
+        r.use_case,
+        match r.origin {
+            runs::Origin::App => "app",
+            runs::Origin::Cli => "command line",
+        },
+        r.app_version
+    ));
+    if let Some(m) = &r.message {
+        ui.colored_label(accent(), m);
+    }
+    for i in &r.inputs {
+        let place = i.path.as_deref().unwrap_or("embedded sample");
+        ui.label(format!(
+            "{}: {} ({}, {})",
+            i.role,
+            i.name,
+            place,
+            crate::format::bytes(i.size)
+        ));
+    }
+    for a in &r.artifacts {
+        let how = if a.owned {
+            "kept with the run"
+        } else {
+            "written by the run"
+        };
+        ui.label(format!("{}: {} ({how})", a.title, a.path));
     }
 }
 

@@ -116,7 +116,6 @@ pub struct ArtifactRecord {
 pub enum Origin {
     App,
     Cli,
-    Demo,
 }
 
 impl Origin {
@@ -124,7 +123,6 @@ impl Origin {
         match self {
             Self::App => "app",
             Self::Cli => "cli",
-            Self::Demo => "demo",
         }
     }
 }
@@ -248,43 +246,37 @@ pub fn rfc3339(seconds: f64) -> String {
 }
 
 impl RunStore {
-    /// Open (creating if needed) the store in the Playbook home folder.
-    pub fn open_default() -> StoreResult<Self> {
-        Self::open(&home()?)
-    }
-
     /// Open (creating if needed) the store in `home`, migrate it, and mark runs whose process
     /// has gone as failed (interrupted).
     pub fn open(home: &Path) -> StoreResult<Self> {
-        let path = home.join(STORE_FILE);
-        let io = |source| StoreError::Io {
-            path: home.to_owned(),
-            source,
-        };
-        std::fs::create_dir_all(home.join(LOCK_DIR)).map_err(io)?;
-        let sql = |source| StoreError::Sql {
-            path: path.clone(),
-            source,
-        };
-        let mut conn = Connection::open(&path).map_err(sql)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
-        // WAL lets readers and one writer work at once; fails cleanly on a read-only folder.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(sql)?;
-        schema::migrate(&mut conn, &path)?;
-        let store = Self {
-            home: home.to_owned(),
-            path,
-            conn,
-        };
+        let mut store = Self::connect(home)?;
+        schema::migrate(&mut store.conn, &store.path)?;
         store.mark_interrupted()?;
         Ok(store)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// A connection to a store already opened once (by `open`), as a running run's recorder
+    /// needs to finish its record: no migration, no sweep for interrupted runs.
+    pub(super) fn connect(home: &Path) -> StoreResult<Self> {
+        let path = home.join(STORE_FILE);
+        std::fs::create_dir_all(home.join(LOCK_DIR)).map_err(|source| StoreError::Io {
+            path: home.to_owned(),
+            source,
+        })?;
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(sql)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
+        // WAL lets readers and one writer work at once; fails cleanly on a read-only folder.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        Ok(Self {
+            home: home.to_owned(),
+            path,
+            conn,
+        })
     }
 
     /// The folder where runs keep saved charts and tables.
@@ -401,20 +393,6 @@ impl RunStore {
         Ok(())
     }
 
-    /// Add an artifact to a finished run (a chart saved later from the Runs panel).
-    pub fn add_artifact(&self, id: i64, artifact: ArtifactRecord) -> StoreResult<()> {
-        let mut run = self.get(id)?;
-        run.artifacts.push(artifact);
-        let text = serde_json::to_string(&run.artifacts).unwrap_or_else(|_| "[]".into());
-        self.conn
-            .execute(
-                "UPDATE runs SET artifacts = ?2 WHERE id = ?1",
-                params![id, text],
-            )
-            .map_err(self.sql())?;
-        Ok(())
-    }
-
     const COLUMNS: &'static str = "id, use_case, status, message, params, metrics, started, \
          seconds, app_version, origin, inputs, artifacts, curves";
 
@@ -439,10 +417,10 @@ impl RunStore {
             started: rfc3339(started),
             seconds: row.get(7)?,
             app_version: row.get(8)?,
-            origin: match origin.as_str() {
-                "app" => Origin::App,
-                "demo" => Origin::Demo,
-                _ => Origin::Cli,
+            origin: if origin == "app" {
+                Origin::App
+            } else {
+                Origin::Cli
             },
             inputs: serde_json::from_value(json(10)?).unwrap_or_default(),
             artifacts: serde_json::from_value(json(11)?).unwrap_or_default(),
@@ -450,9 +428,9 @@ impl RunStore {
         })
     }
 
-    /// The runs that pass `filter`, newest first.
+    /// The runs that pass `filter`, newest first (as of when the store was opened: runs
+    /// interrupted since are marked on the next `open`).
     pub fn list(&self, filter: &RunFilter) -> StoreResult<Vec<RunRecord>> {
-        self.mark_interrupted()?;
         let sql = format!("SELECT {} FROM runs ORDER BY id DESC", Self::COLUMNS);
         let mut stmt = self.conn.prepare(&sql).map_err(self.sql())?;
         let rows = stmt

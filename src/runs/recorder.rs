@@ -87,7 +87,7 @@ impl RunRecorder {
         finish: &RunFinish,
     ) -> StoreResult<()> {
         let seconds = now_seconds() - self.started;
-        let result = RunStore::open(&self.home)
+        let result = RunStore::connect(&self.home)
             .and_then(|s| s.finish(self.id, status, message, seconds, finish));
         // Release only after the record is final, so nobody sees it running with a free lock.
         if let Some(lock) = self.lock.take() {

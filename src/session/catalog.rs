@@ -104,7 +104,7 @@ impl Catalog {
             format!("Load {name}"),
             move |ctx| {
                 let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-                let message = format!("reading {:.1} MB", size as f64 / 1e6);
+                let message = format!("reading {}", crate::format::bytes(size));
                 crate::compute::Progress::report(ctx, 0.0, &message);
                 Ok(vec![data::load_path_with(&path, ctx)?])
             },

@@ -21,7 +21,7 @@ pub struct PanelCtx<'a> {
     pub notices: &'a mut Notices,
     pub exports: &'a mut Exports,
     pub runs: &'a RunsHome,
-    /// A request to show another panel (e.g. "Open in panel" from the Runs panel).
+    /// What the panel asks the app to do after this frame ("Open in panel" from the Runs panel).
     pub requests: &'a mut Vec<Request>,
 }
 
@@ -40,20 +40,9 @@ impl RunsHome {
     }
 
     pub fn path(&self) -> Option<&Path> {
-        self.0.as_deref().ok()
+        self.as_result().ok()
     }
-}
 
-/// Something a panel asks the app to do after this frame.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Request {
-    /// Show the panel with this id.
-    ShowPanel(&'static str),
-    /// Give a recorded run's params to the panel of its use case, and show that panel.
-    OpenRun(Box<crate::runs::RunRecord>),
-}
-
-impl RunsHome {
     /// The home as `usecases::record::recorded` takes it.
     pub fn as_result(&self) -> Result<&Path, &str> {
         match &self.0 {
@@ -61,4 +50,11 @@ impl RunsHome {
             Err(e) => Err(e.as_str()),
         }
     }
+}
+
+/// Something a panel asks the app to do after this frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// Give a recorded run's params to the panel of its use case, and show that panel.
+    OpenRun(Box<crate::runs::RunRecord>),
 }

@@ -46,12 +46,6 @@ impl Notices {
         self.errors.pop();
     }
 
-    pub fn dismiss(&mut self, index: usize) {
-        if index < self.errors.len() {
-            self.errors.remove(index);
-        }
-    }
-
     pub fn dismiss_all(&mut self) {
         self.errors.clear();
     }
@@ -77,7 +71,7 @@ mod tests {
         assert_eq!(n.errors(), ["b.csv: bad", "a.csv: bad"]);
         n.dismiss_error();
         assert_eq!(n.last_error(), Some("b.csv: bad"));
-        n.dismiss(0);
+        n.dismiss_all();
         assert!(n.last_error().is_none());
     }
 }

@@ -108,6 +108,14 @@ impl Band {
     }
 }
 
+/// "window 0.1 (15 cells)" or "window of 15 cells", for read-outs.
+pub fn band_text(window: Window, cells: usize) -> String {
+    match window {
+        Window::Fraction(f) => format!("window {} ({cells} cells)", crate::format::short(f)),
+        Window::Cells(c) => format!("window of {c} cells"),
+    }
+}
+
 /// Numbers typed by a user: separated by commas, semicolons, spaces or new lines.
 pub fn parse_typed(text: &str) -> Result<Vec<f64>> {
     let values = text
@@ -124,6 +132,16 @@ pub fn parse_typed(text: &str) -> Result<Vec<f64>> {
         bail!("typed pattern: give at least two numbers");
     }
     Ok(values)
+}
+
+/// The name of `table`'s first column (the default id column).
+pub fn first_column(table: &Dataset) -> Result<String> {
+    table
+        .frame
+        .get_column_names()
+        .first()
+        .map(|c| c.to_string())
+        .with_context(|| format!("{}: no columns", table.name))
 }
 
 /// The series of a table and the pattern, ready for DTW.
@@ -143,12 +161,7 @@ pub fn prepare(p: &SeriesParams, table: &Dataset, curve: Option<&Dataset>) -> Re
         Layout::Wide => {
             let id_col = match &p.id_col {
                 Some(c) => c.clone(),
-                None => table
-                    .frame
-                    .get_column_names()
-                    .first()
-                    .map(|c| c.to_string())
-                    .with_context(|| format!("{}: no columns", table.name))?,
+                None => first_column(table)?,
             };
             series::wide(&table.name, &table.frame, &id_col)?
         }
@@ -310,6 +323,10 @@ impl MatchOutput {
 }
 
 impl Recordable for MatchOutput {
+    fn charts(&self) -> Vec<Chart> {
+        self.chart.iter().cloned().collect()
+    }
+
     fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
         let min = self.order.first().map_or(f64::NAN, |&k| self.distances[k]);
         metrics([
@@ -384,6 +401,10 @@ impl SweepOutput {
 }
 
 impl Recordable for SweepOutput {
+    fn charts(&self) -> Vec<Chart> {
+        vec![self.chart()]
+    }
+
     fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
         let best = self
             .rows

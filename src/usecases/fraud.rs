@@ -174,12 +174,28 @@ pub fn best_cv(rows: &[CvRow]) -> Option<&CvRow> {
         })
 }
 
+/// The features the params choose, built from `data` (for `run_on`, and for scoring every row
+/// afterwards without building them again).
+pub fn features_of(v: &ValidFraudParams, data: &Dataset) -> Result<Features> {
+    features::build(&data.name, &data.frame, &v.0.features, None)
+}
+
 /// Label, build features, cross-validate if asked, train, score, and rank the review queue.
 pub fn run(v: &ValidFraudParams, data: &Dataset, progress: &dyn Progress) -> Result<FraudOutput> {
+    let feats = features_of(v, data)?;
+    run_on(v, data, &feats, progress)
+}
+
+/// `run` on features already built with `features_of`.
+pub fn run_on(
+    v: &ValidFraudParams,
+    data: &Dataset,
+    feats: &Features,
+    progress: &dyn Progress,
+) -> Result<FraudOutput> {
     let p = &v.0;
     progress.report(0.0, "labelling");
     let labels = labels_of(data, p)?;
-    let feats = features::build(&data.name, &data.frame, &p.features, None)?;
     let mut effective = TrainParams {
         max_depth: p.max_depth,
         max_bins: p.max_bins,
@@ -190,7 +206,7 @@ pub fn run(v: &ValidFraudParams, data: &Dataset, progress: &dyn Progress) -> Res
     let mut cv = Vec::new();
     if p.cross_validate {
         cv = train::cross_validate(
-            &feats,
+            feats,
             &labels,
             &p.grid_depths,
             &p.grid_bins,
@@ -203,7 +219,7 @@ pub fn run(v: &ValidFraudParams, data: &Dataset, progress: &dyn Progress) -> Res
             effective.max_bins = b.max_bins;
         }
     }
-    let outcome = train::train(&feats, &p.features, &labels, &effective, progress)?;
+    let outcome = train::train(feats, &p.features, &labels, &effective, progress)?;
     let importance = importance_chart(&outcome.tree);
     let mut review: Vec<ReviewItem> = outcome
         .test_rows
@@ -402,6 +418,12 @@ impl Recordable for FraudOutput {
             m.extend(metrics([("cv_pr_auc_best", b.pr_auc_mean)]));
         }
         m
+    }
+
+    fn charts(&self) -> Vec<Chart> {
+        let mut charts = curve_charts(&self.outcome, None);
+        charts.push(self.importance.clone());
+        charts
     }
 
     fn curves(&self) -> Vec<Curve> {

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::chart::Chart;
 use crate::compute::Cancelled;
 use crate::runs::{
     ArtifactRecord, Curve, InputFingerprint, Origin, RunFinish, RunRecorder, RunStart, RunStore,
@@ -20,6 +21,42 @@ pub trait Recordable {
     fn curves(&self) -> Vec<Curve> {
         Vec::new()
     }
+    /// Charts kept beside the store with the run (as SVG), deleted with it.
+    fn charts(&self) -> Vec<Chart> {
+        Vec::new()
+    }
+}
+
+/// Write `out`'s charts as SVG into the run's artifact folder: the artifacts, and a warning
+/// for any that could not be written.
+fn keep_charts(
+    out: &impl Recordable,
+    dir: &Path,
+    artifacts: &mut Vec<ArtifactRecord>,
+) -> Option<String> {
+    let charts = out.charts();
+    if charts.is_empty() {
+        return None;
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return Some(format!(
+            "{}: cannot keep the run's charts: {e}",
+            dir.display()
+        ));
+    }
+    let mut failed = None;
+    for (i, chart) in charts.iter().enumerate() {
+        let path = dir.join(format!("{i}-{}.svg", crate::format::slug(&chart.title)));
+        match crate::export::write_chart(chart, &path) {
+            Ok(()) => artifacts.push(ArtifactRecord {
+                title: chart.title.clone(),
+                path: path.display().to_string(),
+                owned: true,
+            }),
+            Err(e) => failed = Some(format!("cannot keep a chart of the run: {e}")),
+        }
+    }
+    failed
 }
 
 /// A run being recorded (or not, when recording is off or the store is unusable).
@@ -95,21 +132,26 @@ impl Recording {
     pub fn finish<T: Recordable>(
         self,
         result: &anyhow::Result<T>,
-        artifacts: Vec<ArtifactRecord>,
+        mut artifacts: Vec<ArtifactRecord>,
     ) -> Option<String> {
         let recorder = self.recorder?;
+        let mut kept = None;
         let written = match result {
-            Ok(out) => recorder.done(RunFinish {
-                metrics: out.metrics(),
-                curves: out.curves(),
-                artifacts,
-            }),
+            Ok(out) => {
+                kept = keep_charts(out, &recorder.artifact_dir(), &mut artifacts);
+                recorder.done(RunFinish {
+                    metrics: out.metrics(),
+                    curves: out.curves(),
+                    artifacts,
+                })
+            }
             Err(e) if e.is::<Cancelled>() => recorder.cancelled(),
             Err(e) => recorder.failed(&format!("{e:#}")),
         };
         written
             .err()
             .map(|e| format!("{e}; the run's end is not recorded"))
+            .or(kept)
     }
 }
 

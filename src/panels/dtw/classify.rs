@@ -3,43 +3,15 @@
 
 use std::sync::Arc;
 
-use polars::prelude::*;
-
 use super::DtwPanel;
 use crate::data::{Dataset, sample, series};
-use crate::format::short;
 use crate::panels::{PanelCtx, save};
 use crate::runs::{Origin, of_bytes, of_dataset};
 use crate::usecases::dtw::{self as usecase, Band, ClassifyParams};
 use crate::usecases::record::recorded;
 
-/// What a classification run found.
-pub struct Outcome {
-    pub window: f64,
-    pub cells: usize,
-    pub n_train: usize,
-    pub n_test: usize,
-    pub errors: usize,
-    /// Class labels, sorted.
-    pub labels: Vec<String>,
-    /// counts[actual][predicted], in `labels` order.
-    pub counts: Vec<Vec<u64>>,
-}
-
-impl Outcome {
-    pub fn error_rate(&self) -> f64 {
-        self.errors as f64 / self.n_test.max(1) as f64
-    }
-
-    fn table(&self) -> PolarsResult<DataFrame> {
-        let mut columns = vec![Column::new("actual".into(), &self.labels)];
-        for (j, l) in self.labels.iter().enumerate() {
-            let c: Vec<u64> = self.counts.iter().map(|row| row[j]).collect();
-            columns.push(Column::new(format!("predicted {l}").into(), c));
-        }
-        DataFrame::new_infer_height(columns)
-    }
-}
+/// What a classification run found (the use case's output).
+pub use crate::usecases::dtw::ClassifyOutput as Outcome;
 
 /// Which labelled series to classify.
 pub enum Source {
@@ -90,16 +62,7 @@ fn run(
         inputs,
         || usecase::classify(&params, train, test, job),
     )?;
-    let o = r.output;
-    Ok(Outcome {
-        window: params.band.stretch,
-        cells: o.cells,
-        n_train: o.n_train,
-        n_test: o.n_test,
-        errors: o.errors,
-        labels: o.labels,
-        counts: o.counts,
-    })
+    Ok(r.output)
 }
 
 pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
@@ -175,9 +138,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         o.n_test
     ));
     ui.label(format!(
-        "window {} ({} cells), {} training series",
-        short(o.window),
-        o.cells,
+        "{}, {} training series",
+        usecase::band_text(o.window, o.cells),
         o.n_train
     ));
     ui.strong("Confusion matrix (rows: actual class, columns: predicted)");
@@ -199,7 +161,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         });
     ui.horizontal(|ui| {
         save::table_buttons(ui, ctx, "the confusion matrix", "dtw-confusion", || {
-            o.table()
+            o.confusion_table()
         });
     });
 }

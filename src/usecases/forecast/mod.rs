@@ -141,6 +141,11 @@ impl ForecastOutput {
 }
 
 impl Recordable for ForecastOutput {
+    /// The total over every series (its forecast and actuals).
+    fn charts(&self) -> Vec<crate::chart::Chart> {
+        vec![charts::total_chart(&self.batch, &self.value_col, false)]
+    }
+
     fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
         let b = &self.batch;
         let mut m = metrics([
