@@ -164,30 +164,40 @@ impl RunsBrowser {
                 } else {
                     self.use_case.clone()
                 };
-                egui::ComboBox::from_label("Use case")
-                    .selected_text(shown)
+                ui.horizontal(|ui| {
+                    ui.label("Use case");
+                    egui::ComboBox::from_id_salt("runs_use_case")
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut self.use_case, String::new(), "all");
+                            for c in cases {
+                                ui.selectable_value(&mut self.use_case, c.clone(), c);
+                            }
+                        });
+                });
+            }
+            // Each label wraps together with its field.
+            ui.horizontal(|ui| {
+                let l = ui.label("Dataset");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.dataset)
+                        .desired_width(120.0)
+                        .hint_text("any"),
+                )
+                .labelled_by(l.id);
+            });
+            ui.horizontal(|ui| {
+                ui.label("Status");
+                egui::ComboBox::from_id_salt(("runs_status", self.fixed_use_case))
+                    .width(80.0)
+                    .selected_text(self.status.map_or("any", RunStatus::as_str))
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.use_case, String::new(), "all");
-                        for c in cases {
-                            ui.selectable_value(&mut self.use_case, c.clone(), c);
+                        ui.selectable_value(&mut self.status, None, "any");
+                        for s in RunStatus::ALL {
+                            ui.selectable_value(&mut self.status, Some(s), s.as_str());
                         }
                     });
-            }
-            let l = ui.label("Dataset");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.dataset)
-                    .desired_width(120.0)
-                    .hint_text("any"),
-            )
-            .labelled_by(l.id);
-            egui::ComboBox::from_label("Status")
-                .selected_text(self.status.map_or("any", RunStatus::as_str))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.status, None, "any");
-                    for s in RunStatus::ALL {
-                        ui.selectable_value(&mut self.status, Some(s), s.as_str());
-                    }
-                });
+            });
             if ui
                 .button("Refresh")
                 .on_hover_text("Read the run store again")
@@ -232,6 +242,17 @@ impl RunsBrowser {
             Vec::new()
         };
         let id_salt = self.fixed_use_case.unwrap_or("all");
+        // Wide tables scroll sideways instead of widening the panel (and the charts below), with
+        // a bar of its own under the rows rather than one floating over the last row.
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+        egui::ScrollArea::horizontal()
+            .id_salt(("runs_table_scroll", id_salt))
+            .show(ui, |ui| self.table(ui, shown, &metrics, id_salt));
+    }
+
+    fn table(&mut self, ui: &mut egui::Ui, shown: &[RunRecord], metrics: &[String], id_salt: &str) {
+        // Cells keep their text on one line; the table scrolls sideways instead.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         TableBuilder::new(ui)
             .id_salt(("runs_table", id_salt))
             .striped(true)
@@ -249,7 +270,7 @@ impl RunsBrowser {
                 h.col(|ui| {
                     ui.strong("datasets");
                 });
-                for m in &metrics {
+                for m in metrics {
                     h.col(|ui| self.header(ui, m, SortBy::Metric(m.clone())));
                 }
             })
@@ -287,7 +308,7 @@ impl RunsBrowser {
                     row.col(|ui| {
                         ui.label(r.dataset_names());
                     });
-                    for m in &metrics {
+                    for m in metrics {
                         row.col(|ui| {
                             ui.label(runs::cell_text(r.metrics.get(m)));
                         });
@@ -445,7 +466,18 @@ fn compare_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chosen: &[RunRecord]) {
                         ui.strong(format!("run {id}"));
                     }
                     ui.end_row();
+                    let mut section = "";
                     for row in &cmp.rows {
+                        if row.kind != section {
+                            section = row.kind;
+                            let head = match row.kind {
+                                "param" => "Parameters",
+                                "metric" => "Metrics",
+                                _ => "Run",
+                            };
+                            ui.strong(head);
+                            ui.end_row();
+                        }
                         let highlight = row.differs && row.kind == "param";
                         let name = if highlight {
                             RichText::new(format!("{} (differs)", row.name))
@@ -454,7 +486,7 @@ fn compare_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chosen: &[RunRecord]) {
                         } else {
                             RichText::new(&row.name)
                         };
-                        ui.label(name).on_hover_text(row.kind);
+                        ui.label(name);
                         for c in &row.cells {
                             let short: String = c.chars().take(60).collect();
                             let text = if highlight {

@@ -58,6 +58,8 @@ pub fn of_file(role: &str, name: &str, path: &Path) -> std::io::Result<InputFing
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| d.as_secs_f64());
     let hash = edges_hash(File::open(path)?, size)?;
+    // Absolute, so that the run can be reopened from any working folder.
+    let path = std::path::absolute(path)?;
     Ok(InputFingerprint {
         role: role.to_owned(),
         name: name.to_owned(),
