@@ -17,21 +17,23 @@ fn list(home: &Path) -> Vec<serde_json::Value> {
         .clone()
 }
 
-fn train(home: &Path, depth: &str) -> std::process::Output {
+/// `fraud train` on the sample transactions with the book's rule, plus `extra` arguments.
+fn train_with(home: &Path, extra: &[&str]) -> std::process::Output {
     let tx = sample("transactions_100k.parquet");
-    playbook_in(
-        home,
-        &[
-            "fraud",
-            "train",
-            "--input",
-            tx.to_str().unwrap(),
-            "--rule",
-            "default",
-            "--max-depth",
-            depth,
-        ],
-    )
+    let mut args = vec![
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--rule",
+        "default",
+    ];
+    args.extend_from_slice(extra);
+    playbook_in(home, &args)
+}
+
+fn train(home: &Path, depth: &str) -> std::process::Output {
+    train_with(home, &["--max-depth", depth])
 }
 
 #[test]
@@ -122,24 +124,8 @@ fn fraud_train_is_recorded_and_listed_shown_compared_exported_deleted() {
         ],
     );
     assert!(o.status.success());
-    assert!(train_no_record(home.path()).status.success());
+    assert!(train_with(home.path(), &["--no-record"]).status.success());
     assert_eq!(list(home.path()).len(), 1);
-}
-
-fn train_no_record(home: &Path) -> std::process::Output {
-    let tx = sample("transactions_100k.parquet");
-    playbook_in(
-        home,
-        &[
-            "--no-record",
-            "fraud",
-            "train",
-            "--input",
-            tx.to_str().unwrap(),
-            "--rule",
-            "default",
-        ],
-    )
 }
 
 #[test]
@@ -264,26 +250,10 @@ fn a_killed_run_shows_as_failed_afterwards() {
 #[test]
 fn two_commands_recording_at_once_are_both_kept() {
     let home = tempfile::tempdir().unwrap();
-    let spawn = |depth: &str| {
-        let tx = sample("transactions_100k.parquet");
-        std::process::Command::new(env!("CARGO_BIN_EXE_playbook"))
-            .args([
-                "fraud",
-                "train",
-                "--input",
-                tx.to_str().unwrap(),
-                "--rule",
-                "default",
-                "--max-depth",
-                depth,
-            ])
-            .env("PLAYBOOK_HOME", home.path())
-            .output()
-    };
     let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| spawn("3"));
-        let b = s.spawn(|| spawn("5"));
-        (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+        let a = s.spawn(|| train(home.path(), "3"));
+        let b = s.spawn(|| train(home.path(), "5"));
+        (a.join().unwrap(), b.join().unwrap())
     });
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
