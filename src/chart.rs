@@ -27,6 +27,13 @@ pub enum ChartData {
         shapes: Vec<MapShape>,
         points: Vec<(f64, f64)>,
     },
+    /// A grid of values coloured on the sequential ramp: `values[r * columns.len() + c]`
+    /// (NaN: no value). `y_label` names the value; `x_label` the columns.
+    Heatmap {
+        rows: Vec<String>,
+        columns: Vec<String>,
+        values: Vec<f64>,
+    },
 }
 
 /// One ring of a map, filled with a colour or only outlined.
@@ -97,34 +104,72 @@ pub struct Chart {
     pub bands: Vec<Band>,
     /// The x values are days since 1970-01-01, shown and exported as dates.
     pub x_dates: bool,
+    /// Shaded x ranges (label, from, to) behind the lines, e.g. an alert's window (`Lines`
+    /// charts only).
+    pub spans: Vec<(String, f64, f64)>,
 }
 
 impl Chart {
-    pub fn histogram(title: impl Into<String>, column: &str, h: Histogram) -> Self {
+    /// A chart of any kind, without markers, bands or spans.
+    pub fn new(
+        title: impl Into<String>,
+        x_label: impl Into<String>,
+        y_label: impl Into<String>,
+        data: ChartData,
+    ) -> Self {
         Self {
             title: title.into(),
-            x_label: column.to_owned(),
-            y_label: "count".to_owned(),
-            data: ChartData::Histogram(h),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            data,
             markers: Vec::new(),
             bands: Vec::new(),
             x_dates: false,
+            spans: Vec::new(),
         }
     }
 
+    /// A heat map of `values` (row-major, one row per label in `rows`).
+    pub fn heatmap(
+        title: impl Into<String>,
+        x_label: &str,
+        value_label: &str,
+        rows: Vec<String>,
+        columns: Vec<String>,
+        values: Vec<f64>,
+    ) -> Self {
+        Self::new(
+            title,
+            x_label,
+            value_label,
+            ChartData::Heatmap {
+                rows,
+                columns,
+                values,
+            },
+        )
+    }
+
+    /// The same chart with a shaded x range.
+    pub fn with_span(mut self, label: impl Into<String>, from: f64, to: f64) -> Self {
+        self.spans.push((label.into(), from, to));
+        self
+    }
+
+    pub fn histogram(title: impl Into<String>, column: &str, h: Histogram) -> Self {
+        Self::new(title, column, "count", ChartData::Histogram(h))
+    }
+
     pub fn top_values(title: impl Into<String>, column: &str, t: &TopValues) -> Self {
-        Self {
-            title: title.into(),
-            x_label: column.to_owned(),
-            y_label: "count".to_owned(),
-            data: ChartData::Bars {
+        Self::new(
+            title,
+            column,
+            "count",
+            ChartData::Bars {
                 labels: t.values.iter().map(|(v, _)| v.clone()).collect(),
                 values: t.values.iter().map(|(_, c)| *c as f64).collect(),
             },
-            markers: Vec::new(),
-            bands: Vec::new(),
-            x_dates: false,
-        }
+        )
     }
 
     /// One bar per label (values may be negative).
@@ -134,15 +179,7 @@ impl Chart {
         labels: Vec<String>,
         values: Vec<f64>,
     ) -> Self {
-        Self {
-            title: title.into(),
-            x_label: x_label.to_owned(),
-            y_label: "value".to_owned(),
-            data: ChartData::Bars { labels, values },
-            markers: Vec::new(),
-            bands: Vec::new(),
-            x_dates: false,
-        }
+        Self::new(title, x_label, "value", ChartData::Bars { labels, values })
     }
 
     /// A chart of lines.
@@ -153,15 +190,12 @@ impl Chart {
         lines: Vec<Line>,
         segments: Vec<[(f64, f64); 2]>,
     ) -> Self {
-        Self {
-            title: title.into(),
-            x_label: x_label.to_owned(),
-            y_label: y_label.to_owned(),
-            data: ChartData::Lines { lines, segments },
-            markers: Vec::new(),
-            bands: Vec::new(),
-            x_dates: false,
-        }
+        Self::new(
+            title,
+            x_label,
+            y_label,
+            ChartData::Lines { lines, segments },
+        )
     }
 
     /// The same chart with a labelled vertical line at `x`.
@@ -228,6 +262,32 @@ impl Chart {
                     Column::new(self.y_label.as_str().into(), y),
                 ])
             }
+            ChartData::Heatmap {
+                rows,
+                columns,
+                values,
+            } => {
+                // Long form: one row per cell with a value.
+                let (mut r, mut c, mut v) = (Vec::new(), Vec::new(), Vec::new());
+                for (i, row) in rows.iter().enumerate() {
+                    for (j, col) in columns.iter().enumerate() {
+                        let x = values
+                            .get(i * columns.len() + j)
+                            .copied()
+                            .unwrap_or(f64::NAN);
+                        if x.is_finite() {
+                            r.push(row.clone());
+                            c.push(col.clone());
+                            v.push(x);
+                        }
+                    }
+                }
+                DataFrame::new_infer_height(vec![
+                    Column::new("row".into(), r),
+                    Column::new(self.x_label.as_str().into(), c),
+                    Column::new(self.y_label.as_str().into(), v),
+                ])
+            }
             ChartData::Lines { lines, .. } => {
                 let n: usize = lines.iter().map(|l| l.points.len()).sum();
                 let mut name = Vec::with_capacity(n);
@@ -264,4 +324,18 @@ impl Chart {
             }
         }
     }
+}
+
+/// The finite values' range (0..1 when there are none).
+pub fn value_range(values: &[f64]) -> (f64, f64) {
+    let (lo, hi) = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::MAX, f64::MIN), |(a, b), &v| (a.min(v), b.max(v)));
+    if lo > hi { (0.0, 1.0) } else { (lo, hi) }
+}
+
+/// Where `v` sits on the colour ramp between `lo` and `hi`.
+pub fn ramp_position(v: f64, lo: f64, hi: f64) -> f64 {
+    if hi > lo { (v - lo) / (hi - lo) } else { 1.0 }
 }

@@ -316,11 +316,11 @@ fn spatial_demo(out: &Path) -> Result<Vec<Artifact>> {
         })
         .collect();
     let p = &exact.points;
-    let chart = Chart {
-        title: format!("{} taxi pickups per borough", p.len()),
-        x_label: "longitude".into(),
-        y_label: "latitude".into(),
-        data: crate::chart::ChartData::Map {
+    let chart = Chart::new(
+        format!("{} taxi pickups per borough", p.len()),
+        "longitude",
+        "latitude",
+        crate::chart::ChartData::Map {
             shapes,
             points: p
                 .lon
@@ -330,10 +330,7 @@ fn spatial_demo(out: &Path) -> Result<Vec<Artifact>> {
                 .map(|(&x, &y)| (x, y))
                 .collect(),
         },
-        markers: Vec::new(),
-        bands: Vec::new(),
-        x_dates: false,
-    };
+    );
     export::write_chart(&chart, &out.join("spatial-map.png"))?;
     Ok(vec![
         Artifact {

@@ -17,6 +17,7 @@ mod forecast;
 mod fraud;
 mod runs;
 mod spatial;
+mod stock;
 pub use dtw::{DtwCommand, WindowArgs};
 
 use crate::runs::{ArtifactRecord, InputFingerprint, Origin};
@@ -97,6 +98,10 @@ pub enum Command {
     /// Geospatial joins: points to polygons (exact or H3) and hexbins.
     #[command(subcommand)]
     Spatial(spatial::SpatialCommand),
+    /// Out-of-stock detection: zero sales, phantom inventory, safety stock, on-shelf
+    /// availability.
+    #[command(subcommand)]
+    Stock(stock::StockCommand),
     /// The run store: list, show, compare, delete and export recorded runs.
     #[command(subcommand)]
     Runs(runs::RunsCommand),
@@ -152,12 +157,15 @@ pub struct GenArgs {
     pub rows: Option<usize>,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Stores (store-sales).
-    #[arg(long, default_value_t = 10)]
-    pub stores: usize,
-    /// Items per store (store-sales).
-    #[arg(long, default_value_t = 50)]
-    pub items: usize,
+    /// Stores (store-sales: 10, inventory: 20).
+    #[arg(long)]
+    pub stores: Option<usize>,
+    /// Items or SKUs per store (store-sales: 50, inventory: 100).
+    #[arg(long, alias = "skus")]
+    pub items: Option<usize>,
+    /// Days (inventory: 365).
+    #[arg(long)]
+    pub days: Option<usize>,
     /// Output file (.csv or .parquet), or a folder for generators of files.
     #[arg(long)]
     pub out: PathBuf,
@@ -192,6 +200,7 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Forecast(args) => forecast::run(&args, record),
         Command::Fraud(c) => fraud::run(c, record),
         Command::Spatial(c) => spatial::run(c, record),
+        Command::Stock(c) => stock::run(c, record),
         Command::Runs(c) => runs::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
@@ -299,6 +308,15 @@ pub fn hist(file: &Path, column: &str, bins: usize, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Where a generator's truth table goes: `<stem>_truth.csv` beside its output.
+pub fn truth_path(out: &std::path::Path) -> PathBuf {
+    let stem = out.file_stem().map_or_else(
+        || "generated".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    out.with_file_name(format!("{stem}_truth.csv"))
+}
+
 fn generate(args: &GenArgs) -> Result<()> {
     let Some(g) = generators::find(&args.kind) else {
         bail!(
@@ -315,8 +333,23 @@ fn generate(args: &GenArgs) -> Result<()> {
                 seed: args.seed,
                 stores: args.stores,
                 items: args.items,
+                days: args.days,
             };
             export::write_table(&make(&params)?, &args.out)?
+        }
+        generators::Make::TableWithTruth(make) => {
+            let params = generators::GenParams {
+                rows,
+                seed: args.seed,
+                stores: args.stores,
+                items: args.items,
+                days: args.days,
+            };
+            let (table, truth) = make(&params)?;
+            export::write_table(&table, &args.out)?;
+            let truth_path = truth_path(&args.out);
+            export::write_table(&truth, &truth_path)?;
+            eprintln!("truth: {}", truth_path.display());
         }
         generators::Make::Files(make) => {
             std::fs::create_dir_all(&args.out)

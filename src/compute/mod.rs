@@ -9,6 +9,7 @@ pub mod histogram;
 pub mod sort;
 pub mod spatial;
 pub mod stats;
+pub mod stock;
 pub mod top_values;
 
 /// How a long computation reports progress and learns it should stop.

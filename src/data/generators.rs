@@ -19,15 +19,19 @@ pub struct Generator {
 pub struct GenParams {
     pub rows: usize,
     pub seed: u64,
-    /// store-sales only.
-    pub stores: usize,
-    /// store-sales only.
-    pub items: usize,
+    /// Stores (store-sales, inventory); each generator has its default.
+    pub stores: Option<usize>,
+    /// Items or SKUs per store (store-sales, inventory).
+    pub items: Option<usize>,
+    /// Days (inventory).
+    pub days: Option<usize>,
 }
 
-/// What a generator makes: a table (written to `--out FILE`) or named files (into `--out DIR`).
+/// What a generator makes: a table (written to `--out FILE`), a table and its truth (the truth
+/// beside it as `<stem>_truth.csv`) or named files (into `--out DIR`).
 pub enum Make {
     Table(fn(&GenParams) -> PolarsResult<DataFrame>),
+    TableWithTruth(fn(&GenParams) -> PolarsResult<(DataFrame, DataFrame)>),
     Files(fn() -> Result<Vec<NamedFile>, String>),
 }
 
@@ -93,6 +97,16 @@ pub const GENERATORS: &[Generator] = &[
                 outside the city so that they match no borough",
         default_rows: 100_000,
         make: Make::Table(super::taxi::taxi),
+    },
+    Generator {
+        kind: "inventory",
+        about: "daily store x SKU inventory (date, store, sku, on_hand, units_sold, \
+                units_received, safety_stock, lead_time_days, price, on_order) with reorder-point \
+                replenishment, shrinkage, slow movers, and planted phantom inventory, late \
+                deliveries and display problems listed in <out>_truth.csv; --stores (20), --skus \
+                (100) and --days (365) set the size (rows is not used)",
+        default_rows: 730_000,
+        make: Make::TableWithTruth(super::inventory::with_truth),
     },
     Generator {
         kind: "clips",

@@ -7,6 +7,7 @@ mod csv;
 mod error;
 pub mod generators;
 mod geo;
+pub mod inventory;
 mod parquet;
 pub mod sample;
 pub mod schema;

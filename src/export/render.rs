@@ -235,6 +235,73 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             c.draw_series(points.iter().map(|&p| Circle::new(p, 1, dot)))
                 .map_err(e)?;
         }
+        ChartData::Heatmap {
+            rows,
+            columns,
+            values,
+        } => {
+            let (nr, nc) = (rows.len().max(1), columns.len().max(1));
+            let (lo, hi) = crate::chart::value_range(values);
+            let mut c = ChartBuilder::on(root)
+                .caption(&chart.title, (FONT, 26))
+                .margin(20)
+                .x_label_area_size(50)
+                .y_label_area_size(90)
+                .build_cartesian_2d(0f64..nc as f64, 0f64..nr as f64)
+                .map_err(e)?;
+            // Rows top to bottom: row r sits between nr-r-1 and nr-r.
+            let row_at = |y: f64| {
+                nr.checked_sub(y.floor() as usize + 1)
+                    .and_then(|r| rows.get(r))
+            };
+            c.configure_mesh()
+                .x_desc(&chart.x_label)
+                .label_style((FONT, 16))
+                .axis_desc_style((FONT, 18))
+                .disable_mesh()
+                .x_labels(nc.min(12))
+                .y_labels(nr.min(30))
+                .x_label_formatter(&|v| {
+                    columns
+                        .get(v.floor().max(0.0) as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .y_label_formatter(&|v| row_at(*v).cloned().unwrap_or_default())
+                .draw()
+                .map_err(e)?;
+            c.draw_series(values.iter().enumerate().filter_map(|(k, &v)| {
+                let (r, col) = (k / nc, k % nc);
+                v.is_finite().then(|| {
+                    let y = (nr - r - 1) as f64;
+                    let [cr, cg, cb] = crate::theme::ramp(crate::chart::ramp_position(v, lo, hi));
+                    Rectangle::new(
+                        [(col as f64, y), (col as f64 + 1.0, y + 1.0)],
+                        RGBColor(cr, cg, cb).filled(),
+                    )
+                })
+            }))
+            .map_err(e)?;
+            // The legend names the ends of the ramp.
+            for (label, t) in [
+                (
+                    format!("{} {}", chart.y_label, crate::format::short(lo)),
+                    0.0,
+                ),
+                (
+                    format!("{} {}", chart.y_label, crate::format::short(hi)),
+                    1.0,
+                ),
+            ] {
+                let [cr, cg, cb] = crate::theme::ramp(t);
+                let fill = RGBColor(cr, cg, cb).filled();
+                c.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
+                    .map_err(e)?
+                    .label(label)
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill));
+            }
+            legend(&mut c, rgb(colors.grid))?;
+        }
         ChartData::Lines { lines, segments } => {
             let band_points: Vec<(f64, f64)> = chart
                 .bands
@@ -278,6 +345,16 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 })
                 .draw()
                 .map_err(e)?;
+            for (label, from, to) in &chart.spans {
+                let fill = rgb(colors.accent).mix(0.12).filled();
+                c.draw_series(std::iter::once(Rectangle::new(
+                    [(*from, y0 - pad), (*to, y1 + pad)],
+                    fill,
+                )))
+                .map_err(e)?
+                .label(label.as_str())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill));
+            }
             for band in &chart.bands {
                 let shade = crate::theme::LINES[band.line % crate::theme::LINES.len()];
                 let fill = rgb(shade).mix(0.25).filled();

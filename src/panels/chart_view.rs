@@ -27,6 +27,145 @@ fn markers(p: &mut egui_plot::PlotUi<'_>, chart: &Chart) {
     }
 }
 
+/// The chart's shaded x ranges, from the bottom to the top of its lines.
+fn spans(p: &mut egui_plot::PlotUi<'_>, chart: &Chart) {
+    if chart.spans.is_empty() {
+        return;
+    }
+    let ChartData::Lines { lines, .. } = &chart.data else {
+        return;
+    };
+    let ys = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .chain(
+            chart
+                .bands
+                .iter()
+                .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2])),
+        )
+        .filter(|y| y.is_finite());
+    let (lo, hi) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    if lo > hi {
+        return;
+    }
+    let [r, g, b] = theme::ACCENT;
+    let fill = Color32::from_rgba_unmultiplied(r, g, b, 36);
+    for (label, from, to) in &chart.spans {
+        p.polygon(
+            egui_plot::Polygon::new(
+                label.clone(),
+                vec![[*from, lo], [*to, lo], [*to, hi], [*from, hi]],
+            )
+            .fill_color(fill)
+            .stroke(egui::Stroke::NONE)
+            .allow_hover(false),
+        );
+    }
+}
+
+/// A heat map drawn cell by cell with the painter: row labels on the left, a few column labels
+/// below, the value of the cell under the pointer in a tooltip, the ramp's ends in a legend.
+fn heatmap(
+    ui: &mut egui::Ui,
+    chart: &Chart,
+    (rows, columns, values): (&[String], &[String], &[f64]),
+    height: f32,
+) {
+    let (lo, hi) = crate::chart::value_range(values);
+    let font = egui::FontId::proportional(11.0);
+    let text = ui.visuals().text_color();
+    let label_w = rows.iter().map(|r| r.len()).max().unwrap_or(1).clamp(3, 14) as f32 * 6.5 + 6.0;
+    let (rect, response) = ui.allocate_exact_size(
+        egui::vec2(ui.available_width().max(120.0), height),
+        egui::Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    let grid = egui::Rect::from_min_max(
+        rect.min + egui::vec2(label_w, 4.0),
+        rect.max - egui::vec2(4.0, 34.0),
+    );
+    let (nr, nc) = (rows.len().max(1), columns.len().max(1));
+    let cell = egui::vec2(grid.width() / nc as f32, grid.height() / nr as f32);
+    for (k, &v) in values.iter().enumerate() {
+        if !v.is_finite() {
+            continue;
+        }
+        let (r, c) = (k / nc, k % nc);
+        let min = grid.min + egui::vec2(c as f32 * cell.x, r as f32 * cell.y);
+        let fill = rgb(theme::ramp(crate::chart::ramp_position(v, lo, hi)));
+        painter.rect_filled(egui::Rect::from_min_size(min, cell), 0.0, fill);
+    }
+    // Row labels, thinned to what fits.
+    let every_row = ((12.0 / cell.y).ceil() as usize).max(1);
+    for (r, name) in rows.iter().enumerate().step_by(every_row) {
+        painter.text(
+            egui::pos2(grid.min.x - 4.0, grid.min.y + (r as f32 + 0.5) * cell.y),
+            egui::Align2::RIGHT_CENTER,
+            name,
+            font.clone(),
+            text,
+        );
+    }
+    let every_col = ((80.0 / cell.x).ceil() as usize).max(1);
+    for (c, name) in columns.iter().enumerate().step_by(every_col) {
+        painter.text(
+            egui::pos2(grid.min.x + (c as f32 + 0.5) * cell.x, grid.max.y + 3.0),
+            egui::Align2::CENTER_TOP,
+            name,
+            font.clone(),
+            text,
+        );
+    }
+    let legend = format!(
+        "{} ({}): {} … {}",
+        chart.y_label,
+        chart.x_label,
+        crate::format::short(lo),
+        crate::format::short(hi)
+    );
+    let swatch = egui::Rect::from_min_size(
+        egui::pos2(grid.min.x, grid.max.y + 19.0),
+        egui::vec2(60.0, 10.0),
+    );
+    for i in 0..12 {
+        let w = swatch.width() / 12.0;
+        painter.rect_filled(
+            egui::Rect::from_min_size(
+                swatch.min + egui::vec2(i as f32 * w, 0.0),
+                egui::vec2(w, swatch.height()),
+            ),
+            0.0,
+            rgb(theme::ramp(f64::from(i) / 11.0)),
+        );
+    }
+    painter.text(
+        swatch.right_center() + egui::vec2(6.0, 0.0),
+        egui::Align2::LEFT_CENTER,
+        legend,
+        font,
+        text,
+    );
+    if let Some(pos) = response.hover_pos()
+        && grid.contains(pos)
+    {
+        let c = (((pos.x - grid.min.x) / cell.x) as usize).min(nc - 1);
+        let r = (((pos.y - grid.min.y) / cell.y) as usize).min(nr - 1);
+        let v = values.get(r * nc + c).copied().unwrap_or(f64::NAN);
+        let row = rows.get(r).cloned().unwrap_or_default();
+        let col = columns.get(c).cloned().unwrap_or_default();
+        let what = if v.is_finite() {
+            crate::format::short(v)
+        } else {
+            "none".to_owned()
+        };
+        response.on_hover_text_at_pointer(format!(
+            "{row}\n{} {col}\n{} {what}",
+            chart.x_label, chart.y_label
+        ));
+    }
+}
+
 fn outline_color() -> Color32 {
     let [r, g, b] = theme::ChartColors::LIGHT.bar_outline;
     Color32::from_rgb(r, g, b)
@@ -140,6 +279,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             // Observations in the text colour, so they read on dark and light backgrounds.
             let dots = ui.visuals().text_color().gamma_multiply(0.8);
             plot.legend(egui_plot::Legend::default()).show(ui, |p| {
+                spans(p, chart);
                 for band in &chart.bands {
                     let c = rgb(theme::LINES[band.line % theme::LINES.len()]);
                     let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 60);
@@ -188,6 +328,11 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 markers(p, chart);
             });
         }
+        ChartData::Heatmap {
+            rows,
+            columns,
+            values,
+        } => heatmap(ui, chart, (rows, columns, values), height),
         ChartData::Map { shapes, points } => {
             plot.data_aspect(1.3).show(ui, |p| {
                 for s in shapes {

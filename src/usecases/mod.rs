@@ -16,6 +16,7 @@ pub mod forecast;
 pub mod fraud;
 pub mod record;
 pub mod spatial;
+pub mod stock;
 
 use std::fmt::Display;
 use std::ops::RangeInclusive;

@@ -336,15 +336,12 @@ fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
     } else {
         Vec::new()
     };
-    Chart {
-        title: format!("{} joined to {}", r.points_name, r.polygons_name),
-        x_label: "longitude".into(),
-        y_label: "latitude".into(),
-        data: ChartData::Map { shapes, points },
-        markers: Vec::new(),
-        bands: Vec::new(),
-        x_dates: false,
-    }
+    Chart::new(
+        format!("{} joined to {}", r.points_name, r.polygons_name),
+        "longitude",
+        "latitude",
+        ChartData::Map { shapes, points },
+    )
 }
 
 impl Panel for SpatialPanel {

@@ -29,21 +29,7 @@ impl Triangles {
     }
 }
 
-/// A sequential colour ramp (viridis stops), `t` in 0..=1.
-pub fn ramp(t: f64) -> [u8; 3] {
-    const STOPS: [[f64; 3]; 5] = [
-        [68.0, 1.0, 84.0],
-        [59.0, 82.0, 139.0],
-        [33.0, 145.0, 140.0],
-        [94.0, 201.0, 98.0],
-        [253.0, 231.0, 37.0],
-    ];
-    let t = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
-    let i = (t.floor() as usize).min(STOPS.len() - 2);
-    let f = t - i as f64;
-    let c = |k: usize| (STOPS[i][k] + f * (STOPS[i + 1][k] - STOPS[i][k])).round() as u8;
-    [c(0), c(1), c(2)]
-}
+pub use crate::theme::ramp;
 
 /// Where a count sits on the ramp: log scale, as counts of points are heavy-tailed.
 pub fn scale(count: u64, max: u64) -> f64 {

@@ -1,0 +1,175 @@
+//! A stock run's charts: lost sales per store and week (heat map), alerts by kind and lost
+//! revenue by store (bars), and one alert's two charts (on-hand; sales against expected).
+
+use super::StockOutput;
+use super::tables::summary;
+use crate::chart::{Band, Chart, Line};
+use crate::compute::stock::{Alert, Kind, view_series};
+
+/// Lost revenue (or units, without prices) per store and week.
+pub fn heatmap(out: &StockOutput) -> Chart {
+    let s = summary(out);
+    let revenue = out.lost_revenue().is_some();
+    let values: Vec<f64> = s
+        .cells
+        .iter()
+        .map(|c| {
+            if revenue {
+                c.lost_revenue
+            } else {
+                c.lost_units
+            }
+        })
+        .collect();
+    Chart::heatmap(
+        format!(
+            "Lost {} per store and week",
+            if revenue { "revenue" } else { "units" }
+        ),
+        "week",
+        if revenue {
+            "lost revenue"
+        } else {
+            "lost units"
+        },
+        s.stores,
+        s.weeks
+            .iter()
+            .map(|&w| crate::format::date(f64::from(w)))
+            .collect(),
+        values,
+    )
+}
+
+/// How many alerts of each kind.
+pub fn by_kind(out: &StockOutput) -> Chart {
+    Chart {
+        y_label: "alerts".into(),
+        ..Chart::bars(
+            "Alerts by kind",
+            "kind",
+            Kind::ALL.iter().map(|k| k.title().to_owned()).collect(),
+            out.counts().iter().map(|&n| n as f64).collect(),
+        )
+    }
+}
+
+/// Lost revenue (or units) per store, largest first, the top 20.
+pub fn by_store(out: &StockOutput) -> Chart {
+    let s = summary(out);
+    let revenue = out.lost_revenue().is_some();
+    let nw = s.weeks.len().max(1);
+    let mut totals: Vec<(String, f64)> = s
+        .stores
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let cells = &s.cells[i * nw..((i + 1) * nw).min(s.cells.len())];
+            let v = cells
+                .iter()
+                .map(|c| {
+                    if revenue {
+                        c.lost_revenue
+                    } else {
+                        c.lost_units
+                    }
+                })
+                .sum();
+            (name.clone(), v)
+        })
+        .collect();
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    totals.truncate(20);
+    let what = if revenue {
+        "lost revenue"
+    } else {
+        "lost units"
+    };
+    Chart {
+        y_label: what.into(),
+        ..Chart::bars(
+            format!("Stores by {what} (top 20)"),
+            "store",
+            totals.iter().map(|t| t.0.clone()).collect(),
+            totals.iter().map(|t| t.1).collect(),
+        )
+    }
+}
+
+/// One alert's charts: reported and expected on-hand with the safety stock and receipts, and
+/// sales against expected sales with its band; the alert's window shaded on both.
+pub fn alert_charts(out: &StockOutput, alert: &Alert) -> [Chart; 2] {
+    let s = out.series_of(alert);
+    let v = view_series(s, &out.thresholds);
+    let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
+        v.days
+            .iter()
+            .zip(ys)
+            .filter(|(_, y)| y.is_finite())
+            .map(|(&d, &y)| (f64::from(d), y))
+            .collect()
+    };
+    let window = (f64::from(alert.start), f64::from(alert.end + 1));
+    let label = format!("{} alert", alert.kind.title().to_lowercase());
+    let mut on_hand_lines = vec![
+        Line::new("reported on-hand", pts(&v.on_hand)),
+        Line::new("expected on-hand", pts(&v.expected_on_hand)),
+    ];
+    if let Some(safety) = &v.safety {
+        let (a, b) = (v.days.first(), v.days.last());
+        if let (Some(&a), Some(&b)) = (a, b) {
+            on_hand_lines.push(Line::new(
+                format!(
+                    "safety stock ({})",
+                    if safety.given { "given" } else { "computed" }
+                ),
+                vec![
+                    (f64::from(a), safety.threshold),
+                    (f64::from(b), safety.threshold),
+                ],
+            ));
+        }
+    }
+    on_hand_lines.push(Line::dots(
+        "receipts",
+        v.receipts.iter().map(|&(d, q)| (f64::from(d), q)).collect(),
+    ));
+    let title = format!("{} · {}", s.store, s.sku);
+    let on_hand = Chart::lines(
+        format!("{title}: on-hand"),
+        "date",
+        "units",
+        on_hand_lines,
+        Vec::new(),
+    )
+    .dated()
+    .with_span(label.clone(), window.0, window.1);
+    let source = v.source.map_or("expected sales", |s| match s {
+        crate::compute::stock::ExpectedSource::Forecast => "expected sales (forecast)",
+        crate::compute::stock::ExpectedSource::WeekdayBaseline => "expected sales (weekday)",
+    });
+    let sales = Chart::lines(
+        format!("{title}: sales"),
+        "date",
+        "units sold",
+        vec![
+            Line::new(source, pts(&v.expected)),
+            Line::dots("units sold", pts(&v.sold)),
+        ],
+        Vec::new(),
+    )
+    .dated()
+    .with_band(Band {
+        name: "90% band (Poisson)".into(),
+        line: 0,
+        points: v
+            .days
+            .iter()
+            .zip(v.lower.iter().zip(&v.upper))
+            .filter(|(_, (lo, hi))| lo.is_finite() && hi.is_finite())
+            .map(|(&d, (&lo, &hi))| (f64::from(d), lo, hi))
+            .collect(),
+    })
+    .with_span(label, window.0, window.1);
+    [on_hand, sales]
+}
