@@ -10,8 +10,9 @@ use std::time::Duration;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use playbook::app::{PlaybookApp, RunsHome, Settings};
+use playbook::data::sample::SAMPLES;
 
-fn harness(settings: Settings) -> Harness<'static, PlaybookApp> {
+pub(crate) fn harness(settings: Settings) -> Harness<'static, PlaybookApp> {
     // Each app records its runs in a store of its own, kept for the test process's life.
     let home = tempfile::tempdir().unwrap().keep();
     harness_with(settings, &home, egui::vec2(1200.0, 760.0))
@@ -36,7 +37,7 @@ fn harness_with(
 }
 
 /// Step until no job has run for a few frames (jobs finish on their own threads).
-fn settle(h: &mut Harness<'static, PlaybookApp>) {
+pub(crate) fn settle(h: &mut Harness<'static, PlaybookApp>) {
     let mut quiet = 0;
     for _ in 0..1500 {
         h.step();
@@ -68,7 +69,7 @@ fn snapshot(h: &mut Harness<'static, PlaybookApp>, name: &str) {
 
 /// A snapshot that tolerates `pixels` differing pixels: for views that print a measured time,
 /// whose digits change from run to run.
-fn snapshot_allowing(h: &mut Harness<'static, PlaybookApp>, name: &str, pixels: usize) {
+pub(crate) fn snapshot_allowing(h: &mut Harness<'static, PlaybookApp>, name: &str, pixels: usize) {
     if !gpu_available() {
         let required = std::env::var("PLAYBOOK_REQUIRE_SNAPSHOTS").is_ok_and(|v| v == "1");
         assert!(
@@ -106,6 +107,7 @@ fn starts_with_sample_data_and_lists_panels() {
             "capacity.csv",
             "store_sales_small.csv",
             "transactions_100k.parquet",
+            "inventory_sample.parquet",
             "nyc_boroughs.geojson",
             "taxi_pickups.csv",
             "naturalearth_countries.geojson"
@@ -150,7 +152,11 @@ fn a_bad_file_shows_an_error_and_the_app_keeps_running() {
     h.get_by_label("Dismiss").click();
     h.step();
     assert!(h.state().notices.last_error().is_none());
-    assert_eq!(h.state().catalog.entries().len(), 10, "samples still there");
+    assert_eq!(
+        h.state().catalog.entries().len(),
+        SAMPLES.len(),
+        "samples still there"
+    );
 }
 
 #[test]
@@ -297,7 +303,7 @@ fn dropped_files_are_loaded_and_remembered() {
     settle(&mut h);
     assert_eq!(
         h.state().catalog.entries().len(),
-        11,
+        SAMPLES.len() + 1,
         "reloaded, not added twice"
     );
 }
@@ -503,7 +509,7 @@ fn reopened_files_do_not_steal_the_restored_selection() {
     };
     let h = harness(settings);
     let app = h.state();
-    assert_eq!(app.catalog.entries().len(), 11);
+    assert_eq!(app.catalog.entries().len(), SAMPLES.len() + 1);
     assert_eq!(
         app.catalog.selected().map(|e| e.data.name.as_str()),
         Some("stocks.csv")

@@ -27,7 +27,10 @@ fn loads_every_sample_file() {
     assert_eq!(boroughs.geometries.as_ref().map(|g| g.len()), Some(5));
     let kinds = boroughs.frame.column("geometry_type").unwrap();
     assert_eq!(kinds.get(0).unwrap(), AnyValue::String("MultiPolygon"));
-    assert_eq!(data::sample::load_all().unwrap().len(), 10);
+    assert_eq!(
+        data::sample::load_all().unwrap().len(),
+        data::sample::SAMPLES.len()
+    );
 }
 
 #[test]

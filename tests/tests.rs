@@ -13,6 +13,7 @@ mod jobs;
 mod loaders;
 mod runs;
 mod spatial;
+mod stock;
 
 use std::path::{Path, PathBuf};
 

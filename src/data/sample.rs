@@ -29,6 +29,10 @@ pub const SAMPLES: &[(&str, &[u8])] = &[
         include_bytes!("../../sample-data/transactions_100k.parquet"),
     ),
     (
+        "inventory_sample.parquet",
+        include_bytes!("../../sample-data/inventory_sample.parquet"),
+    ),
+    (
         "nyc_boroughs.geojson",
         include_bytes!("../../sample-data/nyc_boroughs.geojson"),
     ),

@@ -109,6 +109,10 @@ fn heatmap(
     }
     let every_col = ((80.0 / cell.x).ceil() as usize).max(1);
     for (c, name) in columns.iter().enumerate().step_by(every_col) {
+        // A label that would run past the right edge is left out.
+        if grid.min.x + (c as f32 + 0.5) * cell.x + 36.0 > rect.max.x {
+            continue;
+        }
         painter.text(
             egui::pos2(grid.min.x + (c as f32 + 0.5) * cell.x, grid.max.y + 3.0),
             egui::Align2::CENTER_TOP,
@@ -230,27 +234,30 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             let names = labels.clone();
             let hover_names = labels.clone();
             let y_label = chart.y_label.clone();
-            plot.x_axis_formatter(move |mark, _| {
-                let i = mark.value.round();
-                if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .show(ui, |p| {
-                p.bar_chart(
-                    BarChart::new(chart.title.clone(), bars)
-                        .color(bar_color())
-                        .element_formatter(Box::new(move |bar, _| {
-                            let name = hover_names
-                                .get(bar.argument.round() as usize)
-                                .cloned()
-                                .unwrap_or_default();
-                            format!("{name}\n{y_label} {}", crate::format::short(bar.value))
-                        })),
-                );
-            });
+            // Marks at whole bars only (every bar named when there is room, else every 5th),
+            // never between bars where no label belongs.
+            plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+                .x_axis_formatter(move |mark, _| {
+                    let i = mark.value.round();
+                    if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
+                        names.get(i as usize).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                })
+                .show(ui, |p| {
+                    p.bar_chart(
+                        BarChart::new(chart.title.clone(), bars)
+                            .color(bar_color())
+                            .element_formatter(Box::new(move |bar, _| {
+                                let name = hover_names
+                                    .get(bar.argument.round() as usize)
+                                    .cloned()
+                                    .unwrap_or_default();
+                                format!("{name}\n{y_label} {}", crate::format::short(bar.value))
+                            })),
+                    );
+                });
         }
         ChartData::Lines { lines, segments } => {
             let plot = if chart.x_dates {

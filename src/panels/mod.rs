@@ -10,6 +10,7 @@ pub mod fraud;
 pub mod runs;
 pub mod save;
 pub mod spatial;
+pub mod stock;
 
 use crate::runs::RunRecord;
 pub use crate::session::PanelCtx;
@@ -63,6 +64,7 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
         Box::<forecast::ForecastPanel>::default(),
         Box::<fraud::FraudPanel>::default(),
         Box::<spatial::SpatialPanel>::default(),
+        Box::<stock::StockPanel>::default(),
         Box::<runs::RunsPanel>::default(),
     ]
 }

@@ -1,0 +1,276 @@
+//! The Stock panel: on-shelf availability over a daily store × SKU inventory table. Controls
+//! pick the table, its columns and the detectors' thresholds (each explained by its formula,
+//! with live counts of the alerts a setting gives once the table has been run); views show the
+//! summary (lost sales per store and week as a heat map, alerts by kind, stores by loss, data
+//! problems), the alert table (filter by kind, store and SKU; sort by any column) and the
+//! charts of the alert clicked. Runs are recorded; every chart and table saves.
+
+mod controls;
+mod views;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Panel, PanelCtx};
+use crate::chart::Chart;
+use crate::compute::stock::{self, Columns, Kind, Series, Thresholds};
+use crate::jobs::Slot;
+use crate::runs::{Origin, of_dataset};
+use crate::usecases::record::recorded;
+use crate::usecases::stock::{self as usecase, StockOutput, StockParams};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    #[default]
+    Summary,
+    Alerts,
+}
+
+/// The alert table's columns, for sorting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortBy {
+    Kind,
+    Store,
+    Sku,
+    Start,
+    Days,
+    LostUnits,
+    #[default]
+    LostRevenue,
+    Confidence,
+}
+
+/// What the panel remembers across restarts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub dataset: String,
+    pub columns: Columns,
+    pub thresholds: Thresholds,
+    pub view: View,
+    /// Alert table filters: a kind (None: all), text in the store and SKU names.
+    pub kind: Option<Kind>,
+    pub store: String,
+    pub sku: String,
+    pub sort: SortBy,
+    pub descending: bool,
+}
+
+impl Default for Saved {
+    fn default() -> Self {
+        Self {
+            dataset: "inventory_sample.parquet".into(),
+            columns: Columns::default(),
+            thresholds: Thresholds::default(),
+            view: View::Summary,
+            kind: None,
+            store: String::new(),
+            sku: String::new(),
+            sort: SortBy::LostRevenue,
+            descending: true,
+        }
+    }
+}
+
+impl Saved {
+    pub fn params(&self) -> StockParams {
+        StockParams {
+            columns: self.columns.clone(),
+            thresholds: self.thresholds.clone(),
+        }
+    }
+}
+
+/// A finished run of the panel.
+pub struct RunResult {
+    pub run: u64,
+    pub run_id: Option<i64>,
+    pub warning: Option<String>,
+    pub out: StockOutput,
+}
+
+/// Alerts by kind for a setting of the thresholds, over the last run's series.
+type Counts = [usize; 4];
+
+#[derive(Default)]
+pub struct StockPanel {
+    pub saved: Saved,
+    next_run: u64,
+    run: Slot<u64, Arc<RunResult>>,
+    /// Live counts for the thresholds being edited (key: the thresholds and the run).
+    preview: Slot<(u64, Thresholds), Arc<Counts>>,
+    /// The alert whose charts are shown (index into the run's alerts).
+    selected: Option<usize>,
+    /// Row order of the alert table for (run, filters and sort).
+    order: Option<(u64, OrderKey, Arc<Vec<usize>>)>,
+    /// The charts of an alert, for (run, alert).
+    charts: Slot<(u64, usize), Arc<[Chart; 2]>>,
+}
+
+/// What the alert table's row order depends on.
+#[derive(Clone, Debug, PartialEq)]
+struct OrderKey {
+    kind: Option<Kind>,
+    store: String,
+    sku: String,
+    sort: SortBy,
+    descending: bool,
+}
+
+impl StockPanel {
+    fn start(&mut self, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
+        let params = self.saved.params();
+        let valid = match usecase::check(&params) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.notices.error(format!("Stock: {e}"));
+                return;
+            }
+        };
+        self.next_run += 1;
+        let run = self.next_run;
+        let home = ctx.runs.clone();
+        self.run.request(
+            ctx.jobs,
+            run,
+            format!("stock:run:{run}"),
+            "Stock alerts".into(),
+            move |job| {
+                let r = recorded(
+                    home.as_result(),
+                    Origin::App,
+                    usecase::ID,
+                    &params,
+                    vec![of_dataset("inventory", &data)],
+                    || usecase::run(&valid, &data, job),
+                )?;
+                Ok(Arc::new(RunResult {
+                    run,
+                    run_id: r.run_id,
+                    warning: r.warning,
+                    out: r.output,
+                }))
+            },
+        );
+    }
+
+    /// Ask for the counts the edited thresholds give (when they differ from the run's).
+    fn request_preview(&mut self, ctx: &mut PanelCtx<'_>) {
+        let Some(r) = self.run.latest() else { return };
+        let t = self.saved.thresholds.clone();
+        if t == r.out.thresholds || usecase::check(&self.saved.params()).is_err() {
+            return;
+        }
+        let series: Arc<Vec<Series>> = Arc::clone(&r.out.series);
+        let key = (r.run, t.clone());
+        self.preview.request(
+            ctx.jobs,
+            key,
+            "stock:preview".into(),
+            "Stock: counting alerts".into(),
+            move |job| {
+                let d = stock::detect(&series, &t, job)?;
+                let mut n = [0; 4];
+                for a in &d.alerts {
+                    n[usecase::kind_index(a.kind)] += 1;
+                }
+                Ok(Arc::new(n))
+            },
+        );
+    }
+
+    /// The counts to show beside the thresholds: the run's own when they are unchanged, else
+    /// the preview's (None while it computes).
+    fn live_counts(&self) -> Option<Counts> {
+        let r = self.run.latest()?;
+        if self.saved.thresholds == r.out.thresholds {
+            return Some(r.out.counts());
+        }
+        self.preview
+            .get(&(r.run, self.saved.thresholds.clone()))
+            .map(|c| **c)
+    }
+}
+
+impl Panel for StockPanel {
+    fn id(&self) -> &'static str {
+        "stock"
+    }
+
+    fn title(&self) -> &'static str {
+        "Stock"
+    }
+
+    fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let last = self.run.latest().map(|r| r.run);
+        for e in [self.run.poll(), self.preview.poll(), self.charts.poll()]
+            .into_iter()
+            .flatten()
+        {
+            ctx.notices.error(format!("Stock: {e}"));
+        }
+        if self.run.latest().map(|r| r.run) != last {
+            self.selected = None;
+            self.order = None;
+            if let Some(w) = self.run.latest().and_then(|r| r.warning.clone()) {
+                ctx.notices.error(w);
+            }
+        }
+        self.request_preview(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        controls::ui(self, ui, ctx);
+        let Some(r) = self.run.latest().cloned() else {
+            ui.separator();
+            ui.label(
+                "Choose a daily inventory table (date, store, SKU, on-hand, units sold, units \
+                 received) and press Find alerts: four detectors look for empty shelves the \
+                 system thinks are stocked, unlikely runs without sales, stock below safety \
+                 level, and sales far below the forecast.",
+            );
+            return;
+        };
+        ui.separator();
+        views::headline(ui, &r);
+        ui.horizontal(|ui| {
+            let v = &mut self.saved.view;
+            ui.selectable_value(v, View::Summary, "Summary");
+            ui.selectable_value(v, View::Alerts, "Alerts");
+        });
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("stock-view")
+            .show(ui, |ui| match self.saved.view {
+                View::Summary => views::summary_ui(ui, ctx, &r),
+                View::Alerts => views::alerts_ui(self, ui, ctx, &r),
+            });
+    }
+
+    fn save(&self) -> serde_json::Value {
+        serde_json::to_value(&self.saved).unwrap_or_default()
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let Ok(s) = serde_json::from_value(saved.clone()) {
+            self.saved = s;
+        }
+    }
+
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[usecase::ID]
+    }
+
+    fn open_run(
+        &mut self,
+        run: &crate::runs::RunRecord,
+        ctx: &mut PanelCtx<'_>,
+    ) -> Result<(), String> {
+        let p: StockParams = run.params_as()?;
+        self.saved.dataset = super::runs::reopen_input(run, "inventory", ctx)?;
+        self.saved.columns = p.columns;
+        self.saved.thresholds = p.thresholds;
+        Ok(())
+    }
+}

@@ -1,0 +1,344 @@
+//! The Stock panel's views: the headline, the summary (heat map, bars, data problems, tables to
+//! save) and the alert table with the charts of the alert clicked.
+
+use std::sync::Arc;
+
+use egui_extras::{Column, TableBuilder};
+
+use super::{OrderKey, RunResult, SortBy, StockPanel};
+use crate::compute::stock::{Alert, Kind};
+use crate::format::short;
+use crate::panels::chart_view::show_chart;
+use crate::panels::{PanelCtx, recorded_as, save};
+use crate::usecases::stock::{charts, tables};
+
+/// Chart height in the summary and under the alert table.
+const CHART_HEIGHT: f32 = 240.0;
+
+pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
+    let out = &r.out;
+    let revenue = out
+        .lost_revenue()
+        .map_or_else(String::new, |v| format!(", lost revenue {}", money(v)));
+    ui.label(format!(
+        "{} alerts in {} episodes over {} store × SKU series, {} lost units{revenue}. \
+         Expected sales from the forecast engine for {} series, a weekday baseline for the \
+         rest. {:.2} s.{}",
+        out.alerts().len(),
+        out.detection.episodes.len(),
+        out.series.len(),
+        short(out.lost_units().round()),
+        out.detection.forecast_series,
+        out.seconds,
+        recorded_as(r.run_id)
+    ));
+    let q = &out.quality;
+    let problems: Vec<String> = [
+        (q.missing_days, "missing days"),
+        (q.duplicate_rows, "duplicated rows (the last kept)"),
+        (q.negative_on_hand, "negative on-hand read as 0"),
+        (
+            q.rows_without_key,
+            "rows without date, store or SKU skipped",
+        ),
+        (q.empty_cells, "empty on-hand or sales cells"),
+        (q.single_row_series, "SKUs with a single row"),
+        (out.detection.too_short, "series too short to judge"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !problems.is_empty() {
+        ui.weak(format!("In the data: {}.", problems.join(", ")));
+    }
+    let uncovered = out.uncovered();
+    if uncovered > 0 {
+        ui.weak(format!(
+            "{uncovered} SKUs have a safety stock below what lead-time demand needs at a {}% \
+             service level (see the thresholds table).",
+            short(100.0 * out.thresholds.service_level)
+        ));
+    }
+}
+
+fn money(v: f64) -> String {
+    if v.abs() >= 1e4 {
+        format!("{}k", short((v / 1e3).round()))
+    } else {
+        short(v.round())
+    }
+}
+
+/// A chart with its Save buttons above it.
+fn chart_block(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: &str,
+    chart: &crate::chart::Chart,
+    stem: &str,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(&chart.title);
+        save::chart_buttons(ui, ctx, chart, stem);
+    });
+    show_chart(ui, id, chart, CHART_HEIGHT);
+}
+
+pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
+    let out = &r.out;
+    chart_block(
+        ui,
+        ctx,
+        "stock-heatmap",
+        &charts::heatmap(out),
+        "stock-heatmap",
+    );
+    ui.add_space(6.0);
+    chart_block(ui, ctx, "stock-kinds", &charts::by_kind(out), "stock-kinds");
+    ui.add_space(6.0);
+    chart_block(
+        ui,
+        ctx,
+        "stock-stores",
+        &charts::by_store(out),
+        "stock-stores",
+    );
+    ui.add_space(6.0);
+    for (what, stem, make) in [
+        (
+            "Summary per store and week",
+            "stock-summary",
+            tables::summary_frame as fn(&_) -> _,
+        ),
+        ("Episodes", "stock-episodes", tables::episodes_frame),
+        (
+            "Safety stock against lead-time demand",
+            "stock-thresholds",
+            tables::thresholds_frame,
+        ),
+    ] {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(what);
+            let r = Arc::clone(r);
+            save::table_buttons(ui, ctx, &what.to_lowercase(), stem, move || make(&r.out));
+        });
+    }
+}
+
+/// The alerts that pass the filters, in the chosen order.
+fn row_order(out: &crate::usecases::stock::StockOutput, key: &OrderKey) -> Vec<usize> {
+    let store = key.store.to_lowercase();
+    let sku = key.sku.to_lowercase();
+    let mut rows: Vec<usize> = out
+        .alerts()
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| {
+            let s = out.series_of(a);
+            key.kind.is_none_or(|k| a.kind == k)
+                && s.store.to_lowercase().contains(&store)
+                && s.sku.to_lowercase().contains(&sku)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let alerts = out.alerts();
+    let value = |a: &Alert| -> f64 {
+        match key.sort {
+            SortBy::Start => f64::from(a.start),
+            SortBy::Days => f64::from(a.days()),
+            SortBy::LostUnits => a.lost_units,
+            SortBy::LostRevenue => a.lost_revenue.unwrap_or(a.lost_units),
+            SortBy::Confidence => a.confidence,
+            _ => 0.0,
+        }
+    };
+    rows.sort_by(|&x, &y| {
+        let (a, b) = (&alerts[x], &alerts[y]);
+        let ord = match key.sort {
+            SortBy::Kind => a.kind.cmp(&b.kind),
+            SortBy::Store => out.series_of(a).store.cmp(&out.series_of(b).store),
+            SortBy::Sku => out.series_of(a).sku.cmp(&out.series_of(b).sku),
+            _ => value(a).total_cmp(&value(b)),
+        };
+        let ord = if key.descending { ord.reverse() } else { ord };
+        ord.then(x.cmp(&y))
+    });
+    rows
+}
+
+pub(super) fn alerts_ui(
+    p: &mut StockPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    r: &Arc<RunResult>,
+) {
+    let out = &r.out;
+    ui.horizontal_wrapped(|ui| {
+        let kind_text = p.saved.kind.map_or("all kinds", |k| k.title());
+        egui::ComboBox::from_label("Kind")
+            .selected_text(kind_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut p.saved.kind, None, "all kinds");
+                for k in Kind::ALL {
+                    ui.selectable_value(&mut p.saved.kind, Some(k), k.title());
+                }
+            });
+        let l = ui.label("Store");
+        ui.add(egui::TextEdit::singleline(&mut p.saved.store).desired_width(70.0))
+            .labelled_by(l.id);
+        let l = ui.label("SKU");
+        ui.add(egui::TextEdit::singleline(&mut p.saved.sku).desired_width(70.0))
+            .labelled_by(l.id);
+    });
+    let key = OrderKey {
+        kind: p.saved.kind,
+        store: p.saved.store.trim().to_owned(),
+        sku: p.saved.sku.trim().to_owned(),
+        sort: p.saved.sort,
+        descending: p.saved.descending,
+    };
+    let order = match &p.order {
+        Some((run, k, rows)) if *run == r.run && *k == key => Arc::clone(rows),
+        _ => {
+            let rows = Arc::new(row_order(out, &key));
+            p.order = Some((r.run, key, Arc::clone(&rows)));
+            rows
+        }
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "{} of {} alerts. Click a heading to sort, a row for its charts.",
+            order.len(),
+            out.alerts().len()
+        ));
+        let (r2, rows) = (Arc::clone(r), Arc::clone(&order));
+        save::table_buttons(ui, ctx, "the alerts shown", "stock-alerts", move || {
+            tables::alerts_frame(&r2.out, Some(&rows), true)
+        });
+    });
+    let heads = [
+        ("kind", SortBy::Kind),
+        ("store", SortBy::Store),
+        ("SKU", SortBy::Sku),
+        ("start", SortBy::Start),
+        ("days", SortBy::Days),
+        ("lost units", SortBy::LostUnits),
+        ("lost revenue", SortBy::LostRevenue),
+        ("confidence", SortBy::Confidence),
+    ];
+    let mut clicked_head = None;
+    let mut clicked_row = None;
+    egui::ScrollArea::horizontal()
+        .id_salt("stock-alerts-h")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .id_salt("stock-alerts")
+                .striped(true)
+                .sense(egui::Sense::click())
+                .max_scroll_height(200.0)
+                .columns(Column::auto().at_least(60.0), heads.len())
+                .header(22.0, |mut h| {
+                    for (name, by) in heads {
+                        h.col(|ui| {
+                            let arrow = match (p.saved.sort == by, p.saved.descending) {
+                                (true, true) => " (desc)",
+                                (true, false) => " (asc)",
+                                _ => "",
+                            };
+                            if ui.button(format!("{name}{arrow}")).clicked() {
+                                clicked_head = Some(by);
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(20.0, order.len(), |mut row| {
+                        let i = order[row.index()];
+                        let a = &out.alerts()[i];
+                        let s = out.series_of(a);
+                        row.set_selected(p.selected == Some(i));
+                        let cells = [
+                            a.kind.name().to_owned(),
+                            s.store.clone(),
+                            s.sku.clone(),
+                            crate::format::date(f64::from(a.start)),
+                            a.days().to_string(),
+                            short(a.lost_units.round()),
+                            a.lost_revenue.map_or("—".into(), |v| short(v.round())),
+                            format!("{:.4}", a.confidence),
+                        ];
+                        for c in cells {
+                            row.col(|ui| {
+                                ui.label(c);
+                            });
+                        }
+                        if row.response().clicked() {
+                            clicked_row = Some(i);
+                        }
+                    });
+                });
+        });
+    if let Some(by) = clicked_head {
+        if p.saved.sort == by {
+            p.saved.descending = !p.saved.descending;
+        } else {
+            p.saved.sort = by;
+            p.saved.descending = !matches!(by, SortBy::Kind | SortBy::Store | SortBy::Sku);
+        }
+    }
+    if let Some(i) = clicked_row {
+        p.selected = Some(i);
+    }
+    let Some(i) = p.selected.or_else(|| order.first().copied()) else {
+        return;
+    };
+    alert_detail(p, ui, ctx, r, i);
+}
+
+/// The reason, the formula and the two charts of alert `i`.
+fn alert_detail(
+    p: &mut StockPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    r: &Arc<RunResult>,
+    i: usize,
+) {
+    let Some(a) = r.out.alerts().get(i) else {
+        return;
+    };
+    let s = r.out.series_of(a);
+    ui.separator();
+    ui.strong(format!(
+        "{} · {} · {} from {} to {}",
+        a.kind.title(),
+        s.store,
+        s.sku,
+        crate::format::date(f64::from(a.start)),
+        crate::format::date(f64::from(a.end))
+    ));
+    ui.label(&a.detail);
+    ui.weak(a.kind.formula());
+    let key = (r.run, i);
+    let r2 = Arc::clone(r);
+    p.charts.request(
+        ctx.jobs,
+        key,
+        "stock:alert-charts".into(),
+        "Stock: alert charts".into(),
+        move |_| {
+            let a = &r2.out.alerts()[i];
+            Ok(Arc::new(charts::alert_charts(&r2.out, a)))
+        },
+    );
+    match p.charts.get(&key) {
+        Some(c) => {
+            for (k, chart) in c.iter().enumerate() {
+                chart_block(ui, ctx, &format!("stock-alert-{k}"), chart, "stock-alert");
+            }
+        }
+        None => {
+            ui.spinner();
+        }
+    }
+}
