@@ -30,6 +30,7 @@ const USE_CASES: &[(&str, DemoFn)] = &[
     ("Forecast", forecast_demo),
     ("Fraud", fraud_demo),
     ("Spatial", spatial_demo),
+    ("Stock", stock_demo),
 ];
 
 pub fn run(out: &Path) -> Result<Vec<Artifact>> {
@@ -236,6 +237,53 @@ fn escape(s: &str) -> String {
 
 /// The sample transactions labelled by the book's rule, a depth-5 tree: PR and ROC curves,
 /// feature importance, and the tree as rules and SQL.
+fn stock_demo(out: &Path) -> Result<Vec<Artifact>> {
+    use crate::usecases::stock::{self as usecase, StockParams, charts, tables};
+    let ds = data::sample::load("inventory_sample.parquet")?;
+    let s = usecase::run(&usecase::check(&StockParams::default())?, &ds, &NoProgress)?;
+    let mut made = Vec::new();
+    let mut chart = |c: &Chart, file: &str| -> Result<()> {
+        export::write_chart(c, &out.join(file))?;
+        made.push(Artifact {
+            use_case: "Stock",
+            title: c.title.clone(),
+            file: file.into(),
+        });
+        Ok(())
+    };
+    chart(&charts::heatmap(&s), "stock-heatmap.png")?;
+    chart(&charts::by_kind(&s), "stock-kinds.png")?;
+    chart(&charts::by_store(&s), "stock-stores.png")?;
+    // The alert with the largest loss, as the panel opens it.
+    let top = s
+        .alerts()
+        .iter()
+        .max_by(|a, b| a.lost_units.total_cmp(&b.lost_units))
+        .context("no alerts")?;
+    let [on_hand, sales] = charts::alert_charts(&s, top);
+    chart(&on_hand, "stock-alert-on-hand.png")?;
+    chart(&sales, "stock-alert-sales.png")?;
+    export::write_table(
+        &tables::alerts_frame(&s, None, true)?,
+        &out.join("stock-alerts.csv"),
+    )?;
+    export::write_table(&tables::summary_frame(&s)?, &out.join("stock-summary.csv"))?;
+    made.push(Artifact {
+        use_case: "Stock",
+        title: format!(
+            "{} alerts (zero sales, phantom, safety stock, OSA) with their reasons",
+            s.alerts().len()
+        ),
+        file: "stock-alerts.csv".into(),
+    });
+    made.push(Artifact {
+        use_case: "Stock",
+        title: "alerts and lost sales per store and week".into(),
+        file: "stock-summary.csv".into(),
+    });
+    Ok(made)
+}
+
 fn fraud_demo(out: &Path) -> Result<Vec<Artifact>> {
     use crate::usecases::fraud::{self as usecase, FraudParams};
     let ds = data::sample::load("transactions_100k.parquet")?;

@@ -242,17 +242,28 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
         } => {
             let (nr, nc) = (rows.len().max(1), columns.len().max(1));
             let (lo, hi) = crate::chart::value_range(values);
+            // Segmented axes put each label at the centre of its row or column; rows run top
+            // to bottom, so row r sits in segment nr - 1 - r.
             let mut c = ChartBuilder::on(root)
                 .caption(&chart.title, (FONT, 26))
                 .margin(20)
                 .x_label_area_size(50)
                 .y_label_area_size(90)
-                .build_cartesian_2d(0f64..nc as f64, 0f64..nr as f64)
+                .build_cartesian_2d(
+                    (0..(nc - 1).max(1)).into_segmented(),
+                    (0..(nr - 1).max(1)).into_segmented(),
+                )
                 .map_err(e)?;
-            // Rows top to bottom: row r sits between nr-r-1 and nr-r.
-            let row_at = |y: f64| {
-                nr.checked_sub(y.floor() as usize + 1)
-                    .and_then(|r| rows.get(r))
+            let label = |names: &[String], v: &SegmentValue<usize>, flip: bool| match v {
+                SegmentValue::CenterOf(i) => {
+                    let i = if flip {
+                        (nr - 1).checked_sub(*i)
+                    } else {
+                        Some(*i)
+                    };
+                    i.and_then(|i| names.get(i)).cloned().unwrap_or_default()
+                }
+                _ => String::new(),
             };
             c.configure_mesh()
                 .x_desc(&chart.x_label)
@@ -261,44 +272,38 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .disable_mesh()
                 .x_labels(nc.min(12))
                 .y_labels(nr.min(30))
-                .x_label_formatter(&|v| {
-                    columns
-                        .get(v.floor().max(0.0) as usize)
-                        .cloned()
-                        .unwrap_or_default()
-                })
-                .y_label_formatter(&|v| row_at(*v).cloned().unwrap_or_default())
+                .x_label_formatter(&|v| label(columns, v, false))
+                .y_label_formatter(&|v| label(rows, v, true))
                 .draw()
                 .map_err(e)?;
             c.draw_series(values.iter().enumerate().filter_map(|(k, &v)| {
                 let (r, col) = (k / nc, k % nc);
                 v.is_finite().then(|| {
-                    let y = (nr - r - 1) as f64;
+                    let y = nr - r - 1;
                     let [cr, cg, cb] = crate::theme::ramp(crate::chart::ramp_position(v, lo, hi));
                     Rectangle::new(
-                        [(col as f64, y), (col as f64 + 1.0, y + 1.0)],
+                        [
+                            (SegmentValue::Exact(col), SegmentValue::Exact(y)),
+                            (SegmentValue::Exact(col + 1), SegmentValue::Exact(y + 1)),
+                        ],
                         RGBColor(cr, cg, cb).filled(),
                     )
                 })
             }))
             .map_err(e)?;
             // The legend names the ends of the ramp.
-            for (label, t) in [
-                (
-                    format!("{} {}", chart.y_label, crate::format::short(lo)),
-                    0.0,
-                ),
-                (
-                    format!("{} {}", chart.y_label, crate::format::short(hi)),
-                    1.0,
-                ),
+            for (name, t) in [
+                (format!("{} {}", chart.y_label, axis_number(lo)), 0.0),
+                (format!("{} {}", chart.y_label, axis_number(hi)), 1.0),
             ] {
                 let [cr, cg, cb] = crate::theme::ramp(t);
                 let fill = RGBColor(cr, cg, cb).filled();
-                c.draw_series(std::iter::empty::<Rectangle<(f64, f64)>>())
-                    .map_err(e)?
-                    .label(label)
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill));
+                c.draw_series(std::iter::empty::<
+                    Rectangle<(SegmentValue<usize>, SegmentValue<usize>)>,
+                >())
+                .map_err(e)?
+                .label(name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill));
             }
             legend(&mut c, rgb(colors.grid))?;
         }
@@ -343,6 +348,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                         axis_number(*v)
                     }
                 })
+                .y_label_formatter(&|v| axis_number(*v))
                 .draw()
                 .map_err(e)?;
             for (label, from, to) in &chart.spans {
