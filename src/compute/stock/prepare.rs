@@ -98,10 +98,7 @@ pub struct Prepared {
 
 /// Values of a numeric column as f32 (NaN for empty cells), one per row.
 fn floats(file: &str, df: &DataFrame, name: &str) -> Result<Float32Chunked> {
-    let col = schema::column(file, df, name)?;
-    if !col.dtype().is_primitive_numeric() {
-        anyhow::bail!("{file}: column '{name}' is {}, not numbers", col.dtype());
-    }
+    let col = numeric(file, df, name)?;
     let cast = col
         .cast(&DataType::Float32)
         .map_err(|e| anyhow::anyhow!("{file}: column '{name}': {e}"))?;
@@ -109,6 +106,15 @@ fn floats(file: &str, df: &DataFrame, name: &str) -> Result<Float32Chunked> {
         .f32()
         .map_err(|e| anyhow::anyhow!("{file}: column '{name}': {e}"))?
         .clone())
+}
+
+/// The named column when it holds numbers, else an error naming it.
+fn numeric<'a>(file: &str, df: &'a DataFrame, name: &str) -> Result<&'a Column> {
+    let col = schema::column(file, df, name)?;
+    if !col.dtype().is_primitive_numeric() {
+        anyhow::bail!("{file}: column '{name}' is {}, not numbers", col.dtype());
+    }
+    Ok(col)
 }
 
 fn texts(file: &str, df: &DataFrame, name: &str) -> Result<StringChunked> {
@@ -148,20 +154,21 @@ pub fn prepare(
     let dates = day_numbers(file, df, &cols.date)?;
     let stores = texts(file, df, &cols.store)?;
     let skus = texts(file, df, &cols.sku)?;
-    // Check the numeric columns up front, so a wrong one fails before the long part.
-    let on_hand = floats(file, df, &cols.on_hand)?;
-    let sold = floats(file, df, &cols.sold)?;
-    let received = floats(file, df, &cols.received)?;
-    let optional = |name: &str| -> Result<Option<Float32Chunked>> {
-        if name.is_empty() || df.column(name).is_err() {
-            Ok(None)
-        } else {
-            floats(file, df, name).map(Some)
-        }
-    };
-    let safety = optional(&cols.safety_stock)?;
-    let lead = optional(&cols.lead_time)?;
-    let price = optional(&cols.price)?;
+    // Check the numeric columns up front, so a wrong one fails before the long part; each is
+    // read as f32 only when its turn comes, so one copy at a time is in memory.
+    for name in [&cols.on_hand, &cols.sold, &cols.received] {
+        numeric(file, df, name)?;
+    }
+    let optional: Vec<Option<&str>> = [&cols.safety_stock, &cols.lead_time, &cols.price]
+        .into_iter()
+        .map(|name| {
+            if name.is_empty() || df.column(name).is_err() {
+                Ok(None)
+            } else {
+                numeric(file, df, name).map(|_| Some(name.as_str()))
+            }
+        })
+        .collect::<Result<_>>()?;
     crate::compute::check(progress)?;
 
     // Group id per row; sorted input (the usual case) reuses the previous row's id.
@@ -235,7 +242,8 @@ pub fn prepare(
     }
     crate::compute::check(progress)?;
     progress.report(0.5, "reading figures");
-    for (column, pick) in [(&on_hand, 0usize), (&sold, 1), (&received, 2)] {
+    for (name, pick) in [(&cols.on_hand, 0usize), (&cols.sold, 1), (&cols.received, 2)] {
+        let column = floats(file, df, name)?;
         for (i, (v, (g, d))) in column.iter().zip(group.iter().zip(&dates)).enumerate() {
             let Some((g, k)) = slot(*g, *d) else {
                 continue;
@@ -264,8 +272,9 @@ pub fn prepare(
     // A duplicate that conflicts in several columns counts once per column above; that is a
     // count of conflicting cells, close enough to rows for a data-quality summary.
     quality.conflicting_duplicates = quality.conflicting_duplicates.min(quality.duplicate_rows);
-    for (column, which) in [(&safety, 0usize), (&lead, 1), (&price, 2)] {
-        let Some(column) = column else { continue };
+    for (which, name) in optional.into_iter().enumerate() {
+        let Some(name) = name else { continue };
+        let column = floats(file, df, name)?;
         let mut per: Vec<Vec<f64>> = vec![Vec::new(); n];
         for (v, g) in column.iter().zip(&group) {
             if let (Some(v), true) = (v, *g != u32::MAX)
