@@ -20,7 +20,7 @@ pub struct SafetyCheck {
 }
 
 /// OSA windows, in days.
-const WINDOWS: [usize; 3] = [7, 14, 28];
+const WINDOWS: [usize; 5] = [7, 10, 14, 21, 28];
 
 fn known(s: &Series, i: usize) -> bool {
     !s.sold[i].is_nan() && !s.on_hand[i].is_nan()
