@@ -179,7 +179,11 @@ fn demo_writes_charts_tables_and_an_index() {
         assert!(index.contains(f.as_str()), "index lists {f}");
     }
     assert!(files.contains(&"data-seattle-weather-hist-temp_max.png".to_owned()));
-    for f in ["stock-heatmap.png", "stock-alert-on-hand.png", "stock-alerts.csv"] {
+    for f in [
+        "stock-heatmap.png",
+        "stock-alert-on-hand.png",
+        "stock-alerts.csv",
+    ] {
         assert!(files.contains(&f.to_owned()), "{f} in {files:?}");
     }
 }

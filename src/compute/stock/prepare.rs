@@ -242,7 +242,11 @@ pub fn prepare(
     }
     crate::compute::check(progress)?;
     progress.report(0.5, "reading figures");
-    for (name, pick) in [(&cols.on_hand, 0usize), (&cols.sold, 1), (&cols.received, 2)] {
+    for (name, pick) in [
+        (&cols.on_hand, 0usize),
+        (&cols.sold, 1),
+        (&cols.received, 2),
+    ] {
         let column = floats(file, df, name)?;
         for (i, (v, (g, d))) in column.iter().zip(group.iter().zip(&dates)).enumerate() {
             let Some((g, k)) = slot(*g, *d) else {
