@@ -325,26 +325,16 @@ fn generate(args: &GenArgs) -> Result<()> {
             generators::kinds()
         );
     };
-    let rows = args.rows.unwrap_or(g.default_rows);
+    let params = generators::GenParams {
+        rows: args.rows.unwrap_or(g.default_rows),
+        seed: args.seed,
+        stores: args.stores,
+        items: args.items,
+        days: args.days,
+    };
     match g.make {
-        generators::Make::Table(make) => {
-            let params = generators::GenParams {
-                rows,
-                seed: args.seed,
-                stores: args.stores,
-                items: args.items,
-                days: args.days,
-            };
-            export::write_table(&make(&params)?, &args.out)?
-        }
+        generators::Make::Table(make) => export::write_table(&make(&params)?, &args.out)?,
         generators::Make::TableWithTruth(make) => {
-            let params = generators::GenParams {
-                rows,
-                seed: args.seed,
-                stores: args.stores,
-                items: args.items,
-                days: args.days,
-            };
             let (table, truth) = make(&params)?;
             export::write_table(&table, &args.out)?;
             let truth_path = truth_path(&args.out);

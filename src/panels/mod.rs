@@ -2,6 +2,22 @@
 //! `all_panels`; the sidebar, persistence and the GUI tests walk that list. A panel keeps its
 //! own state, starts jobs for anything heavy, and draws; it never computes on the UI thread.
 
+/// `save` and `restore` for a panel whose choices worth keeping are its `saved` field (serde):
+/// `persist_saved!();` inside its `impl Panel`.
+macro_rules! persist_saved {
+    () => {
+        fn save(&self) -> serde_json::Value {
+            serde_json::to_value(&self.saved).unwrap_or_default()
+        }
+
+        fn restore(&mut self, saved: &serde_json::Value) {
+            if let Ok(s) = serde_json::from_value(saved.clone()) {
+                self.saved = s;
+            }
+        }
+    };
+}
+
 pub mod chart_view;
 pub mod data;
 pub mod dtw;

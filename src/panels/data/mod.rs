@@ -95,13 +95,5 @@ impl Panel for DataPanel {
         }
     }
 
-    fn save(&self) -> serde_json::Value {
-        serde_json::to_value(&self.saved).unwrap_or_default()
-    }
-
-    fn restore(&mut self, saved: &serde_json::Value) {
-        if let Ok(s) = serde_json::from_value(saved.clone()) {
-            self.saved = s;
-        }
-    }
+    persist_saved!();
 }

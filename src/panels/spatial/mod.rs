@@ -433,15 +433,7 @@ impl Panel for SpatialPanel {
         });
     }
 
-    fn save(&self) -> serde_json::Value {
-        serde_json::to_value(&self.saved).unwrap_or_default()
-    }
-
-    fn restore(&mut self, saved: &serde_json::Value) {
-        if let Ok(s) = serde_json::from_value(saved.clone()) {
-            self.saved = s;
-        }
-    }
+    persist_saved!();
 
     fn use_cases(&self) -> &'static [&'static str] {
         &[usecase::ID_JOIN]

@@ -2,36 +2,51 @@
 //! revenue by store (bars), and one alert's two charts (on-hand; sales against expected).
 
 use super::StockOutput;
-use super::tables::summary;
+use super::tables::{Cell, summary};
 use crate::chart::{Band, Chart, Line};
 use crate::compute::stock::{Alert, Kind, view_series};
+
+/// What a loss is counted in: revenue when the table has prices, else units.
+struct Loss {
+    revenue: bool,
+}
+
+impl Loss {
+    fn of(out: &StockOutput) -> Self {
+        Self {
+            revenue: out.lost_revenue().is_some(),
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        if self.revenue {
+            "lost revenue"
+        } else {
+            "lost units"
+        }
+    }
+
+    fn value(&self, c: &Cell) -> f64 {
+        if self.revenue {
+            c.lost_revenue
+        } else {
+            c.lost_units
+        }
+    }
+}
 
 /// Lost revenue (or units, without prices) per store and week.
 pub fn heatmap(out: &StockOutput) -> Chart {
     let s = summary(out);
-    let revenue = out.lost_revenue().is_some();
-    let values: Vec<f64> = s
-        .cells
-        .iter()
-        .map(|c| {
-            if revenue {
-                c.lost_revenue
-            } else {
-                c.lost_units
-            }
-        })
-        .collect();
+    let loss = Loss::of(out);
+    let values: Vec<f64> = s.cells.iter().map(|c| loss.value(c)).collect();
+    let what = loss.label();
+    let mut title = format!("{what} per store and week");
+    title[..1].make_ascii_uppercase();
     Chart::heatmap(
-        format!(
-            "Lost {} per store and week",
-            if revenue { "revenue" } else { "units" }
-        ),
+        title,
         "week",
-        if revenue {
-            "lost revenue"
-        } else {
-            "lost units"
-        },
+        what,
         s.stores,
         s.weeks
             .iter()
@@ -57,34 +72,17 @@ pub fn by_kind(out: &StockOutput) -> Chart {
 /// Lost revenue (or units) per store, largest first, the top 20.
 pub fn by_store(out: &StockOutput) -> Chart {
     let s = summary(out);
-    let revenue = out.lost_revenue().is_some();
+    let loss = Loss::of(out);
     let nw = s.weeks.len().max(1);
     let mut totals: Vec<(String, f64)> = s
         .stores
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let cells = &s.cells[i * nw..((i + 1) * nw).min(s.cells.len())];
-            let v = cells
-                .iter()
-                .map(|c| {
-                    if revenue {
-                        c.lost_revenue
-                    } else {
-                        c.lost_units
-                    }
-                })
-                .sum();
-            (name.clone(), v)
-        })
+        .zip(s.cells.chunks(nw))
+        .map(|(name, cells)| (name.clone(), cells.iter().map(|c| loss.value(c)).sum()))
         .collect();
     totals.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     totals.truncate(20);
-    let what = if revenue {
-        "lost revenue"
-    } else {
-        "lost units"
-    };
+    let what = loss.label();
     Chart {
         y_label: what.into(),
         ..Chart::bars(
