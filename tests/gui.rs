@@ -18,7 +18,7 @@ pub(crate) fn harness(settings: Settings) -> Harness<'static, PlaybookApp> {
     harness_with(settings, &home, egui::vec2(1200.0, 760.0))
 }
 
-fn harness_with(
+pub(crate) fn harness_with(
     settings: Settings,
     home: &std::path::Path,
     size: egui::Vec2,

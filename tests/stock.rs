@@ -288,3 +288,39 @@ fn stock_panel_finds_alerts_and_drills_down_to_one() {
     settle(&mut h);
     h.get_by_label_contains("days without a sale while the reported on-hand stayed");
 }
+
+#[test]
+fn a_recorded_stock_run_opens_in_the_stock_panel() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("alerts.csv");
+    let sample = crate::sample("inventory_sample.parquet");
+    let o = crate::playbook_in(
+        home.path(),
+        &[
+            "stock",
+            "alerts",
+            "--input",
+            sample.to_str().unwrap(),
+            "--osa-ratio",
+            "0.4",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("run 1 recorded"));
+    let run = playbook::runs::RunStore::open(home.path())
+        .unwrap()
+        .get(1)
+        .unwrap();
+    let mut h =
+        crate::gui::harness_with(Settings::default(), home.path(), egui::vec2(1200.0, 760.0));
+    h.state_mut().open_run(&run);
+    settle(&mut h);
+    let saved = h.state().settings_to_save();
+    assert_eq!(saved.panel, "stock");
+    assert_eq!(saved.panels["stock"]["thresholds"]["osa_ratio"], 0.4);
+    assert_eq!(saved.panels["stock"]["dataset"], "inventory_sample.parquet");
+    h.get_by_label_contains("Run 1 opened in Stock");
+}

@@ -34,6 +34,11 @@ impl Catalog {
         self.entries.iter().find(|e| e.id == id)
     }
 
+    /// The open datasets' names, in catalog order (for a dataset picker).
+    pub fn names(&self) -> Vec<String> {
+        self.entries.iter().map(|e| e.data.name.clone()).collect()
+    }
+
     /// The open dataset called `name` (the first, if several share it).
     pub fn by_name(&self, name: &str) -> Option<Arc<Dataset>> {
         self.entries

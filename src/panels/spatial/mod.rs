@@ -94,12 +94,7 @@ pub struct SpatialPanel {
 
 impl SpatialPanel {
     fn controls(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
-        let names: Vec<String> = ctx
-            .catalog
-            .entries()
-            .iter()
-            .map(|e| e.data.name.clone())
-            .collect();
+        let names = ctx.catalog.names();
         let s = &mut self.saved;
         let points = ctx.catalog.by_name(&s.points);
         let polys = ctx.catalog.by_name(&s.polygons);

@@ -52,12 +52,7 @@ fn days(value: &mut usize, bound: Bound<usize>) -> egui::DragValue<'_> {
 pub(super) fn ui(p: &mut StockPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     let data = ctx.catalog.by_name(&p.saved.dataset);
     ui.horizontal_wrapped(|ui| {
-        let names: Vec<String> = ctx
-            .catalog
-            .entries()
-            .iter()
-            .map(|e| e.data.name.clone())
-            .collect();
+        let names = ctx.catalog.names();
         choice_combo(ui, "Table", &names, &mut p.saved.dataset);
         let run_clicked = ui
             .add_enabled(data.is_some(), egui::Button::new("Find alerts"))
