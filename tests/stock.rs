@@ -322,5 +322,8 @@ fn a_recorded_stock_run_opens_in_the_stock_panel() {
     assert_eq!(saved.panel, "stock");
     assert_eq!(saved.panels["stock"]["thresholds"]["osa_ratio"], 0.4);
     assert_eq!(saved.panels["stock"]["dataset"], "inventory_sample.parquet");
-    h.get_by_label_contains("Run 1 opened in Stock");
+    // The panel is shown with no error. (The "opened" note fades after 8 s, which a loaded
+    // machine can take to load the sample twice, so it is not looked for.)
+    assert!(h.state().notices.last_error().is_none());
+    h.get_by_label("Find alerts");
 }
