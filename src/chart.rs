@@ -156,7 +156,12 @@ impl Chart {
         self
     }
 
+    /// A histogram; its title says how many non-finite values were left out, if any.
     pub fn histogram(title: impl Into<String>, column: &str, h: Histogram) -> Self {
+        let mut title = title.into();
+        if h.left_out > 0 {
+            title.push_str(&format!(" ({} NaN or infinite left out)", h.left_out));
+        }
         Self::new(title, column, "count", ChartData::Histogram(h))
     }
 

@@ -145,7 +145,12 @@ impl JobRunner {
         };
         let active = self.active.clone();
         let repaint = self.repaint.clone();
-        let thread_name: String = format!("job: {name}").chars().take(60).collect();
+        // A thread name may not hold a NUL byte (a path from a corrupt settings file can).
+        let thread_name: String = format!("job: {name}")
+            .chars()
+            .filter(|c| *c != '\0')
+            .take(60)
+            .collect();
         let spawned = std::thread::Builder::new()
             .name(thread_name)
             .spawn(move || {

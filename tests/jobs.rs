@@ -191,3 +191,11 @@ fn slot_computes_once_per_key_and_remembers_failures() {
     }
     assert_eq!(slot.latest(), Some(&4), "the last good value stays");
 }
+
+#[test]
+fn a_name_with_a_nul_byte_does_not_stop_the_job() {
+    // A path from a corrupt settings file ends up in a job's name.
+    let jobs = JobRunner::default();
+    let h = jobs.spawn("nul", "load a\0b.csv", |_| Ok(7)).unwrap();
+    assert_eq!(h.wait(), Ok(7));
+}

@@ -9,6 +9,7 @@ mod export;
 mod forecast;
 mod fraud;
 mod gui;
+mod hardening;
 mod jobs;
 mod loaders;
 mod runs;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 
+use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::dtw::Window;
@@ -97,6 +98,13 @@ pub struct SeriesArgs {
 }
 
 impl SeriesArgs {
+    /// The files it reads (the table, and the pattern file if any).
+    fn files(&self) -> Vec<&Path> {
+        std::iter::once(self.input.as_path())
+            .chain(self.pattern_file.as_deref())
+            .collect()
+    }
+
     /// The use case's series params, with the table and the pattern's curve loaded.
     fn load(&self) -> Result<(SeriesParams, Dataset, Option<Dataset>)> {
         let ds = data::load_path(&self.input)?;
@@ -198,6 +206,7 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
             out,
         } => audio(&clips, &window, hop_ms, znorm, out.as_deref(), record),
         DtwCommand::Distances { input, window, out } => {
+            outputs::check(&input.files(), &[Output::new("--out", &out, Kind::Table)])?;
             let (series, ds, curve) = input.load()?;
             let params = MatchParams {
                 series,
@@ -224,6 +233,7 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
             windows,
             out,
         } => {
+            outputs::check(&input.files(), &[Output::new("--out", &out, Kind::Table)])?;
             let (series, ds, curve) = input.load()?;
             let params = usecase::check_sweep(&SweepParams {
                 series,
@@ -263,6 +273,12 @@ fn audio(
     };
     params.band.check()?;
     usecase::HOP_MS.check(hop_ms)?;
+    let outs: Vec<Output> = out
+        .map(|o| Output::new("--out", o, Kind::Table))
+        .into_iter()
+        .collect();
+    let files: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    outputs::check(&files, &outs)?;
     let clips = paths
         .iter()
         .map(|p| crate::data::audio::read_wav(p))
@@ -322,6 +338,12 @@ fn classify(args: &ClassifyArgs, record: Record) -> Result<()> {
         label_col: args.label_col.clone(),
     };
     let window = args.window.get()?;
+    let outs: Vec<Output> = args
+        .out
+        .iter()
+        .map(|o| Output::new("--out", o, Kind::Table))
+        .collect();
+    outputs::check(&[&args.train, &args.test], &outs)?;
     let train = usecase::read_labelled(&args.train, &args.label_col)?;
     let test = usecase::read_labelled(&args.test, &args.label_col)?;
     let inputs = [("train", &args.train), ("test", &args.test)]

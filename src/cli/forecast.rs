@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Args, ValueEnum};
 
+use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::forecast::Mode;
@@ -60,6 +61,14 @@ pub fn run(args: &ForecastArgs, record: Record) -> Result<()> {
     if args.horizon < 1 || args.holdout.is_some_and(|h| h < 1) {
         bail!("--horizon and --holdout must be at least 1");
     }
+    let mut outs = vec![Output::new("--out", &args.out, Kind::Table)];
+    if let Some(path) = &args.accuracy_out {
+        if args.holdout.is_none() {
+            bail!("--accuracy-out needs --holdout: without one nothing is scored");
+        }
+        outs.push(Output::new("--accuracy-out", path, Kind::Table));
+    }
+    outputs::check(&[&args.input], &outs)?;
     let params = ForecastParams {
         date_col: args.date_col.clone(),
         value_col: args.value_col.clone(),

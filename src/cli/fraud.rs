@@ -7,6 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{ArgGroup, Args, Subcommand};
 
+use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::fraud::features::FeatureSpec;
@@ -216,6 +217,17 @@ fn params_of(args: &TrainArgs) -> Result<FraudParams> {
 }
 
 fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
+    let outs: Vec<Output> = [
+        ("--model-out", &args.model_out, Kind::Text),
+        ("--rules-out", &args.rules_out, Kind::Text),
+        ("--out", &args.out, Kind::Table),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path, kind)| path.as_deref().map(|p| Output::new(flag, p, kind)))
+    .collect();
+    let mut inputs = vec![args.input.as_path()];
+    inputs.extend(args.rule_file.as_deref());
+    outputs::check(&inputs, &outs)?;
     let params = params_of(args)?;
     let valid = usecase::check(&params)?;
     let ds = data::load_path(&args.input)?;
@@ -288,6 +300,7 @@ struct PredictParams<'a> {
 }
 
 fn predict_cmd(model: &Path, input: &Path, out: &Path, record: Record) -> Result<()> {
+    outputs::check(&[model, input], &[Output::new("--out", out, Kind::Table)])?;
     let ds = data::load_path(input)?;
     let mut inputs = vec![of_dataset("transactions", &ds)];
     if let Ok(f) = crate::runs::of_file("model", &data::file_name(model), model) {

@@ -15,6 +15,7 @@ use crate::export;
 mod dtw;
 mod forecast;
 mod fraud;
+mod outputs;
 mod runs;
 mod spatial;
 mod stock;
@@ -243,6 +244,11 @@ fn info(file: &Path, json: bool) -> Result<()> {
 }
 
 fn summary(file: &Path, json: bool, out: Option<&Path>) -> Result<()> {
+    let outs: Vec<outputs::Output> = out
+        .map(|o| outputs::Output::new("--out", o, outputs::Kind::Table))
+        .into_iter()
+        .collect();
+    outputs::check(&[file], &outs)?;
     let ds = data::load_path(file)?;
     let rows = stats::summarize(&ds.frame, &NoProgress)?;
     let frame = stats::summary_frame(&rows)?;
@@ -292,6 +298,10 @@ fn summary_text(rows: &[stats::ColumnSummary]) -> String {
 
 /// Load, bin and write a histogram: the CLI face of the Data panel's histogram.
 pub fn hist(file: &Path, column: &str, bins: usize, out: &Path) -> Result<()> {
+    outputs::check(
+        &[file],
+        &[outputs::Output::new("--out", out, outputs::Kind::Chart)],
+    )?;
     let ds = data::load_path(file)?;
     let values = schema::numeric_values(&ds.name, &ds.frame, column)?;
     if values.is_empty() {
@@ -303,6 +313,12 @@ pub fn hist(file: &Path, column: &str, bins: usize, out: &Path) -> Result<()> {
     }
     let h = histogram::histogram(&values, bins, &NoProgress)
         .with_context(|| format!("{}: column '{column}'", ds.name))?;
+    if h.left_out > 0 {
+        eprintln!(
+            "{}: column '{column}': {} NaN or infinite values left out of the histogram",
+            ds.name, h.left_out
+        );
+    }
     let chart = Chart::histogram(format!("{} — {column}", ds.name), column, h);
     export::write_chart(&chart, out)?;
     Ok(())
@@ -326,18 +342,39 @@ fn generate(args: &GenArgs) -> Result<()> {
         );
     };
     let params = generators::GenParams {
-        rows: args.rows.unwrap_or(g.default_rows),
+        rows: generators::MAX_ROWS.check(args.rows.unwrap_or(g.default_rows))?,
         seed: args.seed,
         stores: args.stores,
         items: args.items,
         days: args.days,
     };
     match g.make {
-        generators::Make::Table(make) => export::write_table(&make(&params)?, &args.out)?,
+        generators::Make::Table(make) => {
+            outputs::check(
+                &[],
+                &[outputs::Output::new(
+                    "--out",
+                    &args.out,
+                    outputs::Kind::Table,
+                )],
+            )?;
+            export::write_table(&make(&params)?, &args.out)?
+        }
         generators::Make::TableWithTruth(make) => {
+            let truth_path = truth_path(&args.out);
+            outputs::check(
+                &[],
+                &[
+                    outputs::Output::new("--out", &args.out, outputs::Kind::Table),
+                    outputs::Output::new(
+                        "(the truth beside it)",
+                        &truth_path,
+                        outputs::Kind::Table,
+                    ),
+                ],
+            )?;
             let (table, truth) = make(&params)?;
             export::write_table(&table, &args.out)?;
-            let truth_path = truth_path(&args.out);
             export::write_table(&truth, &truth_path)?;
             eprintln!("truth: {}", truth_path.display());
         }

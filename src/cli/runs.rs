@@ -215,6 +215,14 @@ pub fn run(c: RunsCommand) -> Result<()> {
             println!("{n} run(s) deleted");
         }
         RunsCommand::Export { out } => {
+            super::outputs::check(
+                &[],
+                &[super::outputs::Output::new(
+                    "--out",
+                    &out,
+                    super::outputs::Kind::Table,
+                )],
+            )?;
             let list = open()?.list(&RunFilter::default())?;
             if list.is_empty() {
                 bail!("no runs recorded; nothing to export");

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::data;
@@ -102,6 +103,11 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 resolution,
             };
             let valid = usecase::check(&params)?;
+            let outs: Vec<Output> = [("--out", &out), ("--counts-out", &counts_out)]
+                .into_iter()
+                .filter_map(|(flag, p)| p.as_deref().map(|p| Output::new(flag, p, Kind::Table)))
+                .collect();
+            outputs::check(&[&points.points, &poly_path], &outs)?;
             let ds = data::load_path(&points.points)?;
             let pd = data::load_path(&poly_path)?;
             let rec = record.start(
@@ -178,6 +184,10 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 points: points.columns(),
                 resolution,
             };
+            outputs::check(
+                &[&points.points],
+                &[Output::new("--out", &out, Kind::Table)],
+            )?;
             let ds = data::load_path(&points.points)?;
             let rec = record.start(usecase::ID_HEXBIN, &params, vec![of_dataset("points", &ds)]);
             let result = usecase::hexbin(&params, &ds, &NoProgress).and_then(|h| {

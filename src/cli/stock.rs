@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
 
+use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::stock::{Columns, Thresholds, ZeroScope};
@@ -144,11 +145,13 @@ impl StockArgs {
 /// artifacts).
 fn detect(
     args: &StockArgs,
+    outs: &[Output<'_>],
     record: Record,
     write: impl FnOnce(&StockOutput) -> Result<Vec<crate::runs::ArtifactRecord>>,
 ) -> Result<StockOutput> {
     let params = args.params();
     let valid = usecase::check(&params)?;
+    outputs::check(&[&args.input], outs)?;
     let ds = data::load_path(&args.input)?;
     let rec = record.start(usecase::ID, &params, vec![of_dataset("inventory", &ds)]);
     let mut artifacts = Vec::new();
@@ -184,7 +187,11 @@ pub fn run(command: StockCommand, record: Record) -> Result<()> {
             out,
             episodes_out,
         } => {
-            let result = detect(&args, record, |o| {
+            let mut outs = vec![Output::new("--out", &out, Kind::Table)];
+            if let Some(path) = &episodes_out {
+                outs.push(Output::new("--episodes-out", path, Kind::Table));
+            }
+            let result = detect(&args, &outs, record, |o| {
                 export::write_table(&tables::alerts_frame(o, None, reasons)?, &out)?;
                 let mut written_files = vec![written("alerts", &out)];
                 if let Some(path) = &episodes_out {
@@ -227,7 +234,8 @@ pub fn run(command: StockCommand, record: Record) -> Result<()> {
             Ok(())
         }
         StockCommand::Summary { args, out } => {
-            let result = detect(&args, record, |o| {
+            let outs = [Output::new("--out", &out, Kind::Table)];
+            let result = detect(&args, &outs, record, |o| {
                 export::write_table(&tables::summary_frame(o)?, &out)?;
                 Ok(vec![written("summary per store and week", &out)])
             })?;
@@ -235,7 +243,7 @@ pub fn run(command: StockCommand, record: Record) -> Result<()> {
             Ok(())
         }
         StockCommand::Score { args, truth } => {
-            let result = detect(&args, record, |_| Ok(Vec::new()))?;
+            let result = detect(&args, &[], record, |_| Ok(Vec::new()))?;
             let t = data::load_path(&truth)?;
             let s = usecase::score::score(&result, &t.name, &t.frame)?;
             let v = serde_json::json!({

@@ -1,5 +1,6 @@
 //! Equal-width histograms with numpy's conventions: `bins` bins spanning [min, max], each bin
-//! half-open except the last, which includes `max`. NaN values are skipped by the caller.
+//! half-open except the last, which includes `max`. Non-finite values (NaN, ±inf) are left out
+//! of the bins and counted, so one bad cell neither hides the rest nor stretches the range.
 
 use rayon::prelude::*;
 
@@ -10,6 +11,8 @@ use super::{Cancelled, Progress, check};
 pub struct Histogram {
     pub edges: Vec<f64>,
     pub counts: Vec<u64>,
+    /// Values left out because they were NaN or infinite.
+    pub left_out: u64,
 }
 
 impl Histogram {
@@ -25,13 +28,13 @@ pub const MAX_BINS: usize = 10_000;
 pub enum HistogramError {
     #[error("bins must be between 1 and {MAX_BINS}, got {0}")]
     BadBins(usize),
-    #[error("no values to bin")]
+    #[error("no finite values to bin")]
     NoValues,
     #[error(transparent)]
     Cancelled(#[from] Cancelled),
 }
 
-/// Bin `values` (finite numbers) into `bins` equal-width bins.
+/// Bin the finite `values` into `bins` equal-width bins (the others are counted in `left_out`).
 pub fn histogram(
     values: &[f64],
     bins: usize,
@@ -40,27 +43,40 @@ pub fn histogram(
     if bins == 0 || bins > MAX_BINS {
         return Err(HistogramError::BadBins(bins));
     }
-    if values.is_empty() {
-        return Err(HistogramError::NoValues);
-    }
-    let (min, max) = values
+    let (min, max, finite) = values
         .par_iter()
+        .filter(|v| v.is_finite())
         .fold(
-            || (f64::INFINITY, f64::NEG_INFINITY),
-            |(lo, hi), &v| (lo.min(v), hi.max(v)),
+            || (f64::INFINITY, f64::NEG_INFINITY, 0u64),
+            |(lo, hi, n), &v| (lo.min(v), hi.max(v), n + 1),
         )
         .reduce(
-            || (f64::INFINITY, f64::NEG_INFINITY),
-            |a, b| (a.0.min(b.0), a.1.max(b.1)),
+            || (f64::INFINITY, f64::NEG_INFINITY, 0),
+            |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
         );
+    if finite == 0 {
+        return Err(HistogramError::NoValues);
+    }
     // numpy widens a degenerate range by 0.5 on each side.
     let (lo, hi) = if min == max {
         (min - 0.5, max + 0.5)
     } else {
         (min, max)
     };
-    let width = (hi - lo) / bins as f64;
-    let edges: Vec<f64> = (0..=bins).map(|i| lo + width * i as f64).collect();
+    // hi/b - lo/b rather than (hi - lo)/b: the range of -1e308 and 1e308 overflows.
+    let width = hi / bins as f64 - lo / bins as f64;
+    let edges: Vec<f64> = (0..=bins)
+        .map(|i| {
+            let e = lo + width * i as f64;
+            if e.is_finite() {
+                e
+            } else {
+                // Past f64::MAX on the way: interpolate instead.
+                let t = i as f64 / bins as f64;
+                lo * (1.0 - t) + hi * t
+            }
+        })
+        .collect();
     let chunk = 1 << 20;
     let n_chunks = values.len().div_ceil(chunk);
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -69,7 +85,7 @@ pub fn histogram(
         .map(|part| {
             check(progress)?;
             let mut counts = vec![0u64; bins];
-            for &v in part {
+            for &v in part.iter().filter(|v| v.is_finite()) {
                 counts[bin_of(v, lo, width, &edges, bins)] += 1;
             }
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -84,13 +100,18 @@ pub fn histogram(
             },
         )
         .map_err(|c: Cancelled| HistogramError::Cancelled(c))?;
-    Ok(Histogram { edges, counts })
+    Ok(Histogram {
+        edges,
+        counts,
+        left_out: values.len() as u64 - finite,
+    })
 }
 
 /// The bin of `v`, computed arithmetically then corrected against the edges so that values on
 /// an edge land where numpy puts them.
 fn bin_of(v: f64, lo: f64, width: f64, edges: &[f64], bins: usize) -> usize {
-    let mut i = (((v - lo) / width) as usize).min(bins - 1);
+    // v/w - lo/w for the same reason as the width; `as usize` saturates.
+    let mut i = ((v / width - lo / width) as usize).min(bins - 1);
     if v < edges[i] && i > 0 {
         i -= 1;
     } else if i + 1 < bins && v >= edges[i + 1] {
@@ -156,6 +177,26 @@ mod tests {
         );
         assert_eq!(
             histogram(&[], 10, &NoProgress),
+            Err(HistogramError::NoValues)
+        );
+    }
+
+    #[test]
+    fn non_finite_values_are_left_out_and_huge_ranges_do_not_overflow() {
+        let h = histogram(
+            &[1.0, f64::NEG_INFINITY, 2.0, f64::NAN, 3.0, f64::INFINITY],
+            2,
+            &NoProgress,
+        )
+        .unwrap();
+        assert_eq!(h.counts, vec![1, 2]);
+        assert_eq!(h.left_out, 3);
+        assert_eq!(h.edges, vec![1.0, 2.0, 3.0]);
+        let h = histogram(&[-1e308, 1e308, 0.0], 4, &NoProgress).unwrap();
+        assert!(h.edges.iter().all(|e| e.is_finite()), "{:?}", h.edges);
+        assert_eq!(h.counts, vec![1, 0, 1, 1]);
+        assert_eq!(
+            histogram(&[f64::NAN, f64::INFINITY], 3, &NoProgress),
             Err(HistogramError::NoValues)
         );
     }

@@ -117,6 +117,32 @@ pub const GENERATORS: &[Generator] = &[
     },
 ];
 
+/// The most rows a table generator makes (about 10 GB of the widest table in memory).
+pub const MAX_ROWS: crate::usecases::Bound<usize> =
+    crate::usecases::Bound::new("rows", 1, 100_000_000);
+
+/// The rows of a stores × items × days grid, or an error when it passes `MAX_ROWS`.
+pub fn grid_rows(parts: &[(&str, usize)]) -> PolarsResult<usize> {
+    let n = parts
+        .iter()
+        .try_fold(1usize, |acc, (_, k)| acc.checked_mul(*k))
+        .filter(|n| *n <= MAX_ROWS.max);
+    n.ok_or_else(|| {
+        let what: Vec<String> = parts
+            .iter()
+            .map(|(name, k)| format!("{k} {name}"))
+            .collect();
+        PolarsError::ComputeError(
+            format!(
+                "{} make more than {} rows; choose fewer",
+                what.join(" x "),
+                MAX_ROWS.max
+            )
+            .into(),
+        )
+    })
+}
+
 pub fn find(kind: &str) -> Option<&'static Generator> {
     GENERATORS.iter().find(|g| g.kind == kind)
 }

@@ -120,6 +120,7 @@ pub fn inventory(p: &GenParams) -> PolarsResult<Inventory> {
     let stores = p.stores.unwrap_or(20);
     let skus = p.items.unwrap_or(100);
     let days = p.days.unwrap_or(365).max(1);
+    let n = super::generators::grid_rows(&[("stores", stores), ("SKUs", skus), ("days", days)])?;
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let sku_rate: Vec<f64> = (0..skus)
         .map(|_| {
@@ -136,7 +137,6 @@ pub fn inventory(p: &GenParams) -> PolarsResult<Inventory> {
     let store_factor: Vec<f64> = (0..stores)
         .map(|_| 0.6 + 0.8 * rng.random::<f64>())
         .collect();
-    let n = stores * skus * days;
     let mut rows = Rows {
         date: Vec::with_capacity(n),
         store: Vec::with_capacity(n),

@@ -40,13 +40,14 @@ pub fn column<'a>(file: &str, df: &'a DataFrame, name: &str) -> DataResult<&'a C
     })
 }
 
-/// The non-null, non-NaN values of a numeric column as f64.
+/// The non-null values of a numeric column as f64, NaN and infinities included (a histogram
+/// leaves them out and counts them).
 pub fn numeric_values(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<f64>> {
     let ca = float_column(file, df, name)?;
     let ca = ca
         .f64()
         .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))?;
-    Ok(ca.iter().flatten().filter(|v| !v.is_nan()).collect())
+    Ok(ca.iter().flatten().collect())
 }
 
 /// A numeric column cast to f64; an error naming the file and column when it is not numeric.

@@ -26,7 +26,7 @@ pub fn store_sales(p: &GenParams) -> PolarsResult<DataFrame> {
         .map(|_| 10.0 + 50.0 * rng.random::<f64>())
         .collect();
     let days = (LAST_DAY - FIRST_DAY + 1) as usize;
-    let n = days * stores * items;
+    let n = super::generators::grid_rows(&[("stores", stores), ("items", items), ("days", days)])?;
     let (mut date, mut store, mut item, mut sales) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),

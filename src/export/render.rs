@@ -77,13 +77,16 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
     match &chart.data {
         ChartData::Histogram(h) => {
             let (x0, x1) = (h.edges[0], *h.edges.last().unwrap_or(&h.edges[0]));
+            // Coordinates divided by `k` (1 unless the range's span overflows), ticks multiplied
+            // back: plotters cannot tick -1e308..1e308.
+            let k = span_scale(x0, x1);
             let ymax = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.05;
             let mut c = ChartBuilder::on(root)
                 .caption(&chart.title, (FONT, 26))
                 .margin(20)
                 .x_label_area_size(50)
                 .y_label_area_size(80)
-                .build_cartesian_2d(x0..x1, 0f64..ymax)
+                .build_cartesian_2d(x0 / k..x1 / k, 0f64..ymax)
                 .map_err(e)?;
             c.configure_mesh()
                 .x_desc(&chart.x_label)
@@ -92,17 +95,29 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .axis_desc_style((FONT, 18))
                 .bold_line_style(rgb(colors.grid))
                 .light_line_style(rgb(colors.background))
-                .y_label_formatter(&|v| format!("{v:.0}"))
+                .x_label_formatter(&|v| axis_number(v * k))
+                // Counts: whole ticks only (a tall bar of 1 would otherwise tick 0.1, 0.2 ...).
+                .y_labels(((ymax.floor() as usize) + 1).clamp(2, 10))
+                .y_label_formatter(&|v| {
+                    if v.fract().abs() < 1e-9 {
+                        format!("{v:.0}")
+                    } else {
+                        String::new()
+                    }
+                })
                 .draw()
                 .map_err(e)?;
             let fill = rgb(colors.bar).filled();
             c.draw_series(h.counts.iter().enumerate().map(|(i, &n)| {
-                Rectangle::new([(h.edges[i], 0.0), (h.edges[i + 1], n as f64)], fill)
+                Rectangle::new(
+                    [(h.edges[i] / k, 0.0), (h.edges[i + 1] / k, n as f64)],
+                    fill,
+                )
             }))
             .map_err(e)?;
             c.draw_series(h.counts.iter().enumerate().map(|(i, &n)| {
                 Rectangle::new(
-                    [(h.edges[i], 0.0), (h.edges[i + 1], n as f64)],
+                    [(h.edges[i] / k, 0.0), (h.edges[i + 1] / k, n as f64)],
                     rgb(colors.bar_outline).stroke_width(1),
                 )
             }))
@@ -110,7 +125,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             for (label, x) in &chart.markers {
                 let style = rgb(colors.accent).stroke_width(2);
                 c.draw_series(std::iter::once(PathElement::new(
-                    vec![(*x, 0.0), (*x, ymax)],
+                    vec![(*x / k, 0.0), (*x / k, ymax)],
                     style,
                 )))
                 .map_err(e)?
@@ -407,6 +422,16 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
         }
     }
     Ok(())
+}
+
+/// 1, or a power of ten that brings a range whose span overflows f64 back into range.
+fn span_scale(lo: f64, hi: f64) -> f64 {
+    let span = hi - lo;
+    if span.is_finite() && span < 1e300 {
+        1.0
+    } else {
+        10f64.powi(lo.abs().max(hi.abs()).log10().floor() as i32 - 3)
+    }
 }
 
 /// An axis tick: short, without trailing zeros ("0.1", not "0.100").

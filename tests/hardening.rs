@@ -1,0 +1,159 @@
+//! Bad input found by the hardening battery (issue 19): each case ends in a clean one-line
+//! error or the right answer, never a panic, a hang or a destroyed input.
+
+use crate::{playbook, temp_file};
+
+/// Run a command that must fail with one `error:` line; return it.
+fn fails(args: &[&str]) -> String {
+    let o = playbook(args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!o.status.success(), "{args:?} succeeded");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    err
+}
+
+#[test]
+fn histograms_leave_out_infinities_and_survive_huge_ranges() {
+    let (dir, path) = temp_file("inf.csv", b"a\n1\n-inf\n4\nNaN\n2\n");
+    let png = dir.path().join("h.png");
+    let o = playbook(&[
+        "data",
+        "hist",
+        path.to_str().unwrap(),
+        "--column",
+        "a",
+        "--bins",
+        "3",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("2 NaN or infinite values left out"), "{err}");
+    assert!(std::fs::metadata(&png).unwrap().len() > 1000);
+    // Counts as CSV: three finite values in three bins.
+    let csv = dir.path().join("h.csv");
+    let o = playbook(&[
+        "data",
+        "hist",
+        path.to_str().unwrap(),
+        "--column",
+        "a",
+        "--bins",
+        "3",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(
+        text,
+        "bin_start,bin_end,count\n1.0,2.0,1\n2.0,3.0,1\n3.0,4.0,1\n"
+    );
+    let (dir2, big) = temp_file("big.csv", b"a\n1e308\n-1e308\n3\n");
+    let png = dir2.path().join("b.png");
+    let started = std::time::Instant::now();
+    let o = playbook(&[
+        "data",
+        "hist",
+        big.to_str().unwrap(),
+        "--column",
+        "a",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(started.elapsed().as_secs() < 60, "no hang");
+}
+
+#[test]
+fn absurd_sizes_are_refused_not_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t.csv");
+    let o = out.to_str().unwrap();
+    let e = fails(&["gen", "table", "--rows", "18446744073709551615", "--out", o]);
+    assert!(e.contains("rows must be from 1 to 100000000"), "{e}");
+    let e = fails(&[
+        "gen",
+        "inventory",
+        "--stores",
+        "100000",
+        "--skus",
+        "100000",
+        "--out",
+        o,
+    ]);
+    assert!(e.contains("make more than 100000000 rows"), "{e}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn an_output_never_replaces_an_input_or_another_output() {
+    let (dir, input) = temp_file("s.csv", b"date,sales\n2024-01-01,3\n2024-01-02,4\n");
+    let before = std::fs::read(&input).unwrap();
+    let i = input.to_str().unwrap();
+    let e = fails(&["data", "summary", i, "--out", i]);
+    assert!(e.contains("is one of the command's inputs"), "{e}");
+    let e = fails(&["data", "hist", i, "--column", "sales", "--out", i]);
+    assert!(e.contains("is one of the command's inputs"), "{e}");
+    let e = fails(&["forecast", "--input", i, "--horizon", "3", "--out", i]);
+    assert!(e.contains("is one of the command's inputs"), "{e}");
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        before,
+        "the input is untouched"
+    );
+    // A bad second output stops the command before the first is written.
+    let fc = dir.path().join("fc.csv");
+    let acc = dir.path().join("acc.xlsx");
+    let e = fails(&[
+        "forecast",
+        "--input",
+        i,
+        "--holdout",
+        "1",
+        "--out",
+        fc.to_str().unwrap(),
+        "--accuracy-out",
+        acc.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("--accuracy-out") && e.contains("unsupported type 'xlsx'"),
+        "{e}"
+    );
+    assert!(!fc.exists(), "nothing written");
+    let e = fails(&[
+        "forecast",
+        "--input",
+        i,
+        "--out",
+        fc.to_str().unwrap(),
+        "--accuracy-out",
+        dir.path().join("a.csv").to_str().unwrap(),
+    ]);
+    assert!(e.contains("--accuracy-out needs --holdout"), "{e}");
+    let e = fails(&[
+        "fraud",
+        "train",
+        "--input",
+        i,
+        "--label-col",
+        "sales",
+        "--out",
+        fc.to_str().unwrap(),
+        "--model-out",
+        fc.to_str().unwrap(),
+    ]);
+    assert!(e.contains("names the same file"), "{e}");
+    let e = fails(&[
+        "stock",
+        "alerts",
+        "--input",
+        i,
+        "--out",
+        dir.path().join("no-such-folder/a.csv").to_str().unwrap(),
+    ]);
+    assert!(e.contains("does not exist"), "{e}");
+}
