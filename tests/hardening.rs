@@ -157,3 +157,110 @@ fn an_output_never_replaces_an_input_or_another_output() {
     ]);
     assert!(e.contains("does not exist"), "{e}");
 }
+
+#[test]
+fn a_damaged_model_is_refused_on_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let tx = dir.path().join("tx.csv");
+    let o = playbook(&[
+        "gen",
+        "transactions",
+        "--rows",
+        "3000",
+        "--out",
+        tx.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let model = dir.path().join("model.json");
+    let o = playbook(&[
+        "--no-record",
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--rule",
+        "default",
+        "--model-out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let good: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert!(good["nodes"][0]["split"].is_object(), "the root splits");
+    let out = dir.path().join("scored.csv");
+    let damaged = dir.path().join("damaged.json");
+    let cases: [(&str, fn(&mut serde_json::Value)); 4] = [
+        ("splits on feature 999", |m| {
+            m["nodes"][0]["split"]["feature"] = 999.into()
+        }),
+        ("left child 0 is not a later node", |m| {
+            m["nodes"][0]["split"]["left"] = 0.into()
+        }),
+        ("right child 100000 is not a later node", |m| {
+            m["nodes"][0]["split"]["right"] = 100_000.into()
+        }),
+        ("the tree has no nodes", |m| {
+            m["nodes"] = serde_json::json!([])
+        }),
+    ];
+    for (why, damage) in cases {
+        let mut m = good.clone();
+        damage(&mut m);
+        std::fs::write(&damaged, serde_json::to_vec(&m).unwrap()).unwrap();
+        let e = fails(&[
+            "fraud",
+            "predict",
+            "--model",
+            damaged.to_str().unwrap(),
+            "--input",
+            tx.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            e.contains("not a usable model") && e.contains(why),
+            "{why}: {e}"
+        );
+        assert!(!out.exists());
+    }
+}
+
+#[test]
+fn a_huge_window_is_the_full_window_and_unknown_features_are_named() {
+    let train = crate::sample("GunPoint_TRAIN.ts");
+    let test = crate::sample("GunPoint_TEST.ts");
+    let o = playbook(&[
+        "--no-record",
+        "dtw",
+        "classify",
+        "--train",
+        train.to_str().unwrap(),
+        "--test",
+        test.to_str().unwrap(),
+        "--window-cells",
+        "18446744073709551615",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The UCR archive's full-window DTW error rate on GunPoint.
+    assert!(
+        (v["error_rate"].as_f64().unwrap() - 0.0933).abs() < 1e-3,
+        "{v}"
+    );
+    let (_dir, tx) = temp_file("tx.csv", b"type,amount\nTRANSFER,3\n");
+    let e = fails(&[
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--rule",
+        "default",
+        "--drop-col",
+        "nope",
+    ]);
+    assert!(
+        e.contains("--drop-col nope: not one of the features (type, amount"),
+        "{e}"
+    );
+}

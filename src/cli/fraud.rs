@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{ArgGroup, Args, Subcommand};
 
 use super::outputs::{self, Kind, Output};
@@ -169,8 +169,22 @@ pub fn run(c: FraudCommand, record: Record) -> Result<()> {
     }
 }
 
-fn feature_spec(args: &TrainArgs) -> FeatureSpec {
+fn feature_spec(args: &TrainArgs) -> Result<FeatureSpec> {
     let mut spec = FeatureSpec::default();
+    // A name that is not one of the default features would be silently ignored.
+    let known: Vec<&str> = spec
+        .type_col
+        .iter()
+        .chain(&spec.numeric)
+        .map(String::as_str)
+        .chain(["orgDiff", "destDiff"])
+        .collect();
+    if let Some(bad) = args.drop_col.iter().find(|d| !known.contains(&d.as_str())) {
+        bail!(
+            "--drop-col {bad}: not one of the features ({})",
+            known.join(", ")
+        );
+    }
     let drop = |name: &str| args.drop_col.iter().any(|d| d == name);
     if spec.type_col.as_deref().is_some_and(drop) {
         spec.type_col = None;
@@ -180,7 +194,7 @@ fn feature_spec(args: &TrainArgs) -> FeatureSpec {
     if drop("orgDiff") || drop("destDiff") {
         spec.balance_diffs = false;
     }
-    spec
+    Ok(spec)
 }
 
 /// The command line's choices as the use case's params.
@@ -203,7 +217,7 @@ fn params_of(args: &TrainArgs) -> Result<FraudParams> {
         labels,
         rules,
         label_col,
-        features: feature_spec(args),
+        features: feature_spec(args)?,
         max_depth: args.max_depth,
         max_bins: args.max_bins,
         balance: args.balance,

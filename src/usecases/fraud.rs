@@ -497,8 +497,11 @@ pub fn count_rules(data: &Dataset, r: &RuleSet, money_col: &str) -> Result<RuleC
 /// Read a model saved as JSON (`--model-out`, the panel's Save JSON).
 pub fn read_model(path: &Path) -> Result<Tree> {
     let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    serde_json::from_slice(&text)
-        .with_context(|| format!("{}: not a Playbook fraud model", path.display()))
+    let tree: Tree = serde_json::from_slice(&text)
+        .with_context(|| format!("{}: not a Playbook fraud model", path.display()))?;
+    tree.validate()
+        .map_err(|why| anyhow::anyhow!("{}: not a usable model: {why}", path.display()))?;
+    Ok(tree)
 }
 
 /// The model's features built from `data`, checked against the ones it was trained on.

@@ -26,12 +26,13 @@ impl Window {
     }
 
     /// The band half-width in cells for series of lengths `n` and `m` (the longer one sets the
-    /// length a fraction refers to).
+    /// length a fraction refers to). A width past the longer length is the full window.
     pub fn cells(self, n: usize, m: usize) -> usize {
-        match self {
+        let cells = match self {
             Self::Fraction(f) => (f * n.max(m) as f64).round() as usize,
             Self::Cells(c) => c,
-        }
+        };
+        cells.min(n.max(m))
     }
 }
 

@@ -160,6 +160,8 @@ fn windows_in_cells() {
     assert_eq!(Window::Fraction(0.0).cells(150, 150), 0);
     assert_eq!(Window::Fraction(1.0).cells(150, 140), 150);
     assert_eq!(Window::Cells(4).cells(10, 10), 4);
+    // Past the length it is the full window (no overflow in the bounds).
+    assert_eq!(Window::Cells(usize::MAX).cells(10, 12), 12);
     assert!(Window::Fraction(1.5).validate().is_err());
     assert!(Window::Fraction(f64::NAN).validate().is_err());
 }

@@ -105,6 +105,37 @@ impl Tree {
         imp
     }
 
+    /// Why the tree cannot be used, if it cannot: no nodes, a split on a feature the tree does
+    /// not have, a child out of range, or a child that does not come after its parent (which
+    /// is how the trainer lays nodes out, and what rules out a cycle).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.nodes.is_empty() {
+            return Err("the tree has no nodes".into());
+        }
+        let n = self.nodes.len();
+        for (i, node) in self.nodes.iter().enumerate() {
+            let Some(s) = &node.split else { continue };
+            if s.feature >= self.feature_names.len() {
+                return Err(format!(
+                    "node {i} splits on feature {}, but the model has {} features",
+                    s.feature,
+                    self.feature_names.len()
+                ));
+            }
+            for (side, child) in [("left", s.left), ("right", s.right)] {
+                if child >= n || child <= i {
+                    return Err(format!(
+                        "node {i}'s {side} child {child} is not a later node of the {n}"
+                    ));
+                }
+            }
+            if s.threshold.is_nan() {
+                return Err(format!("node {i}'s threshold is not a number"));
+            }
+        }
+        Ok(())
+    }
+
     pub fn depth(&self) -> usize {
         self.nodes.iter().map(|n| n.depth).max().unwrap_or(0)
     }
