@@ -158,6 +158,9 @@ fn an_output_never_replaces_an_input_or_another_output() {
     assert!(e.contains("does not exist"), "{e}");
 }
 
+/// A change made to a saved model.
+type Damage = fn(&mut serde_json::Value);
+
 #[test]
 fn a_damaged_model_is_refused_on_load() {
     let dir = tempfile::tempdir().unwrap();
@@ -189,7 +192,7 @@ fn a_damaged_model_is_refused_on_load() {
     assert!(good["nodes"][0]["split"].is_object(), "the root splits");
     let out = dir.path().join("scored.csv");
     let damaged = dir.path().join("damaged.json");
-    let cases: [(&str, fn(&mut serde_json::Value)); 4] = [
+    let cases: [(&str, Damage); 4] = [
         ("splits on feature 999", |m| {
             m["nodes"][0]["split"]["feature"] = 999.into()
         }),
