@@ -1,10 +1,48 @@
 //! Atomic file writes: the content goes to a temp file in the destination's folder, is synced,
 //! then renamed over the destination. If the writer fails (or panics) the temp file is removed
-//! and the destination is untouched.
+//! and the destination is untouched. A process killed mid-write cannot remove its temp file, so
+//! temp files carry the writer's process id (`.playbook-<pid>-<random>.tmp`) and each write
+//! first removes, in its folder, those whose process is gone.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
+
+const TEMP_PREFIX: &str = ".playbook-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether process `pid` still runs (where that can be told: Linux's /proc; elsewhere a temp
+/// file is always taken to be someone's and kept).
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Remove the temp files in `dir` left by writers that died mid-write. Errors are ignored: this
+/// is tidying, and a write must not fail for it.
+fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .filter(|rest| rest.ends_with(TEMP_SUFFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
 
 /// Write `path` atomically with `fill`. The destination folder must exist.
 pub fn write_atomic(
@@ -21,9 +59,10 @@ pub fn write_atomic(
             "is a directory, not a file",
         ));
     }
+    sweep_stale(dir);
     let mut tmp = tempfile::Builder::new()
-        .prefix(".playbook-")
-        .suffix(".tmp")
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
     {
         let mut w = BufWriter::new(tmp.as_file_mut());
@@ -96,5 +135,24 @@ mod tests {
         write_atomic(&path, |w| w.write_all(b"new")).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn temp_files_of_dead_writers_are_swept_and_others_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        // Past Linux's largest pid (4194304): no such process.
+        let dead = dir.path().join(".playbook-99999999-abc.tmp");
+        let mine = dir
+            .path()
+            .join(format!(".playbook-{}-def.tmp", std::process::id()));
+        let other = dir.path().join(".playbook-notes.tmp");
+        for p in [&dead, &mine, &other] {
+            std::fs::write(p, "x").unwrap();
+        }
+        write_atomic(&dir.path().join("out.csv"), |w| w.write_all(b"a\n")).unwrap();
+        assert!(!dead.exists(), "a dead writer's temp file is removed");
+        assert!(mine.exists(), "a live writer's temp file stays");
+        assert!(other.exists(), "a file that is not ours stays");
     }
 }
