@@ -267,3 +267,18 @@ fn a_huge_window_is_the_full_window_and_unknown_features_are_named() {
         "{e}"
     );
 }
+
+#[test]
+fn utf16_tables_load_as_text() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "date,temp\n2024-01-01,3.5\n2024-01-02,4\n".encode_utf16() {
+        bytes.extend(u.to_le_bytes());
+    }
+    let (_dir, path) = temp_file("unicode.csv", &bytes);
+    let o = playbook(&["data", "info", path.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["rows"], 2, "{v}");
+    let text = v.to_string();
+    assert!(text.contains("\"temp\"") && text.contains("f64"), "{v}");
+}

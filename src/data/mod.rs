@@ -15,6 +15,7 @@ pub mod series;
 mod shp;
 pub mod store_sales;
 pub mod taxi;
+mod text;
 pub mod transactions;
 pub mod ucr;
 pub mod weekly;
@@ -117,6 +118,18 @@ pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> D
     if meta.len() == 0 {
         return Err(DataError::Empty(path.to_owned()));
     }
+    if matches!(format, Format::Csv { .. } | Format::GeoJson) {
+        let mut head = [0u8; 4096];
+        let n = std::fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+            .map_err(|e| DataError::io(path, e))?;
+        if let Some(bytes) = text::utf16_to_utf8(path, &head[..n], || std::fs::read(path))? {
+            return load_bytes(&file_name(path), &bytes).map(|d| Dataset {
+                origin: Origin::File(path.to_owned()),
+                ..d
+            });
+        }
+    }
     let (frame, geometries) = match format {
         Format::Csv { separator } => (csv::read_path(path, separator, progress)?, None),
         Format::Parquet => (parquet::read_path(path)?, None),
@@ -144,7 +157,21 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
     if bytes.is_empty() {
         return Err(DataError::Empty(path.to_owned()));
     }
-    let (frame, geometries) = match Format::from_path(path)? {
+    let format = Format::from_path(path)?;
+    let decoded;
+    let bytes = match format {
+        Format::Csv { .. } | Format::GeoJson => {
+            match text::utf16_to_utf8(path, bytes, || Ok(bytes.to_vec()))? {
+                Some(b) => {
+                    decoded = b;
+                    decoded.as_slice()
+                }
+                None => bytes,
+            }
+        }
+        _ => bytes,
+    };
+    let (frame, geometries) = match format {
         Format::Csv { separator } => (csv::read_bytes(path, bytes, separator)?, None),
         Format::Parquet => (parquet::read_bytes(path, bytes)?, None),
         Format::GeoJson => {
