@@ -80,3 +80,25 @@ mod tests {
         assert_eq!(super::short(0.000123), "1.2300e-4");
     }
 }
+
+/// `text` cut to at most `max` characters, saying how much was left out: a message never
+/// echoes a whole 50 MB line.
+pub fn bounded(text: &str, max: usize) -> String {
+    let total = text.chars().count();
+    if total <= max {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max).collect();
+    format!("{kept}… ({} more characters)", total - max)
+}
+
+/// Up to `max` names joined by ", ", then "and N more".
+pub fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> String {
+    let names: Vec<&str> = names.into_iter().collect();
+    let shown: Vec<String> = names.iter().take(max).map(|n| bounded(n, 40)).collect();
+    let mut out = shown.join(", ");
+    if names.len() > max {
+        out.push_str(&format!(" and {} more", names.len() - max));
+    }
+    out
+}

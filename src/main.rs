@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     }
 }
 
+/// The message on one line, at most 1,000 characters.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    playbook::format::bounded(&s.split_whitespace().collect::<Vec<_>>().join(" "), 1000)
 }

@@ -282,3 +282,25 @@ fn utf16_tables_load_as_text() {
     let text = v.to_string();
     assert!(text.contains("\"temp\"") && text.contains("f64"), "{v}");
 }
+
+#[test]
+fn messages_stay_short_whatever_the_input() {
+    // A header of 5,000 columns: "not found" lists a few of them, not all.
+    let header: Vec<String> = (0..5000).map(|i| format!("column_{i}")).collect();
+    let row: Vec<&str> = (0..5000).map(|_| "1").collect();
+    let text = format!("{}\n{}\n", header.join(","), row.join(","));
+    let (_dir, path) = temp_file("wide.csv", text.as_bytes());
+    let out = path.with_file_name("h.png");
+    let e = fails(&[
+        "data",
+        "hist",
+        path.to_str().unwrap(),
+        "--column",
+        "nope",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(e.contains("column 'nope' not found"), "{e}");
+    assert!(e.contains("and 4988 more"), "{e}");
+    assert!(e.len() < 1200, "{} characters", e.len());
+}

@@ -31,12 +31,7 @@ pub fn column<'a>(file: &str, df: &'a DataFrame, name: &str) -> DataResult<&'a C
     df.column(name).map_err(|_| DataError::ColumnNotFound {
         file: file.to_owned(),
         column: name.to_owned(),
-        available: df
-            .get_column_names()
-            .iter()
-            .map(|n| n.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        available: crate::format::name_list(df.get_column_names().iter().map(|n| n.as_str()), 12),
     })
 }
 

@@ -17,7 +17,7 @@ pub struct Notices {
 
 impl Notices {
     pub fn error(&mut self, message: impl Into<String>) {
-        let message = message.into();
+        let message = crate::format::bounded(&message.into(), 1000);
         tracing::warn!("{message}");
         // The same message again (a job retried) is moved to the end, not repeated.
         self.errors.retain(|e| *e != message);
