@@ -69,18 +69,6 @@ pub fn slug(s: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn short_numbers() {
-        assert_eq!(super::short(42.0), "42");
-        assert_eq!(super::short(2.71234), "2.712");
-        assert_eq!(super::short(-1.6), "-1.600");
-        assert_eq!(super::short(1234567.891), "1.2346e6");
-        assert_eq!(super::short(0.000123), "1.2300e-4");
-    }
-}
-
 /// `text` cut to at most `max` characters, saying how much was left out: a message never
 /// echoes a whole 50 MB line.
 pub fn bounded(text: &str, max: usize) -> String {
@@ -101,4 +89,16 @@ pub fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> St
         out.push_str(&format!(" and {} more", names.len() - max));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_numbers() {
+        assert_eq!(super::short(42.0), "42");
+        assert_eq!(super::short(2.71234), "2.712");
+        assert_eq!(super::short(-1.6), "-1.600");
+        assert_eq!(super::short(1234567.891), "1.2346e6");
+        assert_eq!(super::short(0.000123), "1.2300e-4");
+    }
 }
