@@ -304,3 +304,50 @@ fn messages_stay_short_whatever_the_input() {
     assert!(e.contains("and 4988 more"), "{e}");
     assert!(e.len() < 1200, "{} characters", e.len());
 }
+
+#[test]
+fn swapped_coordinates_zero_hertz_and_repeated_groups_are_explained() {
+    let taxi = crate::sample("taxi_pickups.csv");
+    let boroughs = crate::sample("nyc_boroughs.geojson");
+    let o = playbook(&[
+        "--no-record",
+        "spatial",
+        "join",
+        "--points",
+        taxi.to_str().unwrap(),
+        "--polygons",
+        boroughs.to_str().unwrap(),
+        "--lon-col",
+        "pickup_latitude",
+        "--lat-col",
+        "pickup_longitude",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains(" 0 matched"));
+    assert!(err.contains("the two columns may be swapped"), "{err}");
+    // A WAV header declaring 0 Hz.
+    let mut wav = playbook::data::audio::wav_bytes(&[0.0, 0.5, -0.5, 0.0], 8000).unwrap();
+    wav[24..28].copy_from_slice(&0u32.to_le_bytes()); // sample rate
+    wav[28..32].copy_from_slice(&0u32.to_le_bytes()); // byte rate, consistent with it
+    let (_dir, clip) = temp_file("zero.wav", &wav);
+    let e = fails(&[
+        "dtw",
+        "audio",
+        clip.to_str().unwrap(),
+        clip.to_str().unwrap(),
+    ]);
+    assert!(e.contains("sample rate of 0 Hz"), "{e}");
+    let sales = crate::sample("store_sales_small.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let e = fails(&[
+        "forecast",
+        "--input",
+        sales.to_str().unwrap(),
+        "--group",
+        "store,store",
+        "--out",
+        dir.path().join("f.csv").to_str().unwrap(),
+    ]);
+    assert!(e.contains("group columns: 'store' is given twice"), "{e}");
+}

@@ -173,6 +173,10 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
             if let Some(s) = p.skipped_text() {
                 eprintln!("{}: {s}", ds.name);
             }
+            if let Some(h) = crate::compute::spatial::join::no_match_hint(p, set.bbox(), a.matched)
+            {
+                eprintln!("{}: {h}", ds.name);
+            }
             Ok(())
         }
         SpatialCommand::Hexbin {

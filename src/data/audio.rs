@@ -109,6 +109,9 @@ pub fn read_wav_bytes(path: &Path, bytes: &[u8]) -> DataResult<Clip> {
     if interleaved.is_empty() {
         return Err(wav_err(path, "no samples"));
     }
+    if spec.sample_rate == 0 {
+        return Err(wav_err(path, "the header declares a sample rate of 0 Hz"));
+    }
     let ch = usize::from(spec.channels);
     let samples = interleaved
         .chunks(ch)

@@ -239,3 +239,44 @@ pub fn hexbin(
     out.sort_by(|a, b| b.count.cmp(&a.count).then(a.cell.cmp(&b.cell)));
     Ok(out)
 }
+/// When no point matched: why, in words. Either the points lie outside the polygons' extent
+/// altogether, or they would lie inside it with longitude and latitude swapped (then the
+/// columns probably are). `bbox` is min lon, min lat, max lon, max lat.
+pub fn no_match_hint(points: &Points, bbox: [f64; 4], matched: usize) -> Option<String> {
+    if matched > 0 || points.len() == 0 {
+        return None;
+    }
+    let inside = |x: f64, y: f64| x >= bbox[0] && x <= bbox[2] && y >= bbox[1] && y <= bbox[3];
+    let n = points.len() as f64;
+    let share = |swap: bool| {
+        points
+            .lon
+            .iter()
+            .zip(&points.lat)
+            .filter(|&(&x, &y)| if swap { inside(y, x) } else { inside(x, y) })
+            .count() as f64
+            / n
+    };
+    let (straight, swapped) = (share(false), share(true));
+    let extent = format!(
+        "longitude {} to {}, latitude {} to {}",
+        crate::format::short(bbox[0]),
+        crate::format::short(bbox[2]),
+        crate::format::short(bbox[1]),
+        crate::format::short(bbox[3])
+    );
+    Some(if swapped > 0.5 && swapped > straight {
+        format!(
+            "no point fell in a polygon, but with longitude and latitude swapped {:.0}% would \
+             lie within the polygons' extent ({extent}): the two columns may be swapped",
+            100.0 * swapped
+        )
+    } else if straight == 0.0 {
+        format!("no point lies within the polygons' extent ({extent})")
+    } else {
+        format!(
+            "no point fell in a polygon; {:.0}% lie within the polygons' extent ({extent})",
+            100.0 * straight
+        )
+    })
+}

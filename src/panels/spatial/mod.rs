@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx, choice_combo, save};
 use crate::chart::{Chart, ChartData, MapShape};
+use crate::compute::spatial::join;
 use crate::jobs::Slot;
 use crate::usecases::spatial::layers;
 use crate::usecases::spatial::{self as usecase, JoinParams, Method, PointColumns};
@@ -393,6 +394,9 @@ impl Panel for SpatialPanel {
         }
         if let Some(s) = r.points.skipped_text() {
             head += &format!(" {s}.");
+        }
+        if let Some(h) = join::no_match_hint(&r.points, r.set.bbox(), r.assignment.matched) {
+            head += &format!(" {}{}.", h[..1].to_uppercase(), &h[1..]);
         }
         ui.label(head);
         let layers = self.saved.layers;

@@ -73,6 +73,14 @@ impl ValidForecastParams {
 pub fn check(p: &ForecastParams) -> Result<ValidForecastParams, ParamError> {
     non_empty("date column", &p.date_col)?;
     non_empty("value column", &p.value_col)?;
+    for (i, g) in p.group.iter().enumerate() {
+        if p.group[..i].contains(g) || *g == p.date_col || *g == p.value_col {
+            return Err(ParamError::Invalid {
+                name: "group columns",
+                why: format!("'{g}' is given twice (as a group, date or value column)"),
+            });
+        }
+    }
     let horizon = HORIZON.check(p.horizon)?;
     let holdout = p.holdout.map(|h| HOLDOUT.check(h)).transpose()?;
     let interval = INTERVAL.check(p.interval)?;
