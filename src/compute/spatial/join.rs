@@ -243,7 +243,7 @@ pub fn hexbin(
 /// altogether, or they would lie inside it with longitude and latitude swapped (then the
 /// columns probably are). `bbox` is min lon, min lat, max lon, max lat.
 pub fn no_match_hint(points: &Points, bbox: [f64; 4], matched: usize) -> Option<String> {
-    if matched > 0 || points.len() == 0 {
+    if matched > 0 || points.is_empty() {
         return None;
     }
     let inside = |x: f64, y: f64| x >= bbox[0] && x <= bbox[2] && y >= bbox[1] && y <= bbox[3];
