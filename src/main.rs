@@ -5,7 +5,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = playbook::cli::Cli::parse();
+    let cli = match playbook::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     match cli.command {
         None => match playbook::app::run(Vec::new()) {
             Ok(()) => ExitCode::SUCCESS,
@@ -29,6 +32,33 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Help and version as clap prints them; a usage error as one `error:` line with the usage.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+    }
+    let text = e.to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:"))
+        .collect();
+    let message = one_line(&message.join(" "));
+    let message = message.strip_prefix("error: ").unwrap_or(&message);
+    let usage = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Usage: "))
+        .map_or_else(String::new, |u| format!(" (usage: {u}; see --help)"));
+    eprintln!("error: {message}{usage}");
+    ExitCode::from(2)
 }
 
 /// The message on one line, at most 1,000 characters.

@@ -351,3 +351,54 @@ fn swapped_coordinates_zero_hertz_and_repeated_groups_are_explained() {
     ]);
     assert!(e.contains("group columns: 'store' is given twice"), "{e}");
 }
+
+#[test]
+fn usage_errors_ambiguous_ids_and_negative_multiplicative_sales_are_one_line() {
+    let e = fails(&["data", "info"]);
+    assert!(e.contains("required arguments were not provided"), "{e}");
+    assert!(e.contains("usage: playbook data info <FILE>"), "{e}");
+    let (_d, clip) = temp_file("c.wav", b"RIFF");
+    let e = fails(&[
+        "dtw",
+        "audio",
+        clip.to_str().unwrap(),
+        clip.to_str().unwrap(),
+        "--hop-ms",
+        "-5",
+    ]);
+    assert!(e.contains("must be from 1 to 1000, got -5"), "{e}");
+    let (dir, table) = temp_file("s.csv", b"id,t0,t1,t2\nA,1,2,3\nB,2,3,4\nA,5,5,5\n");
+    let out = dir.path().join("d.csv");
+    let e = fails(&[
+        "dtw",
+        "distances",
+        "--input",
+        table.to_str().unwrap(),
+        "--pattern",
+        "B",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(e.contains("the id 'A' names more than one series"), "{e}");
+    let mut csv = String::from("date,sales\n");
+    for d in 1..=60 {
+        csv.push_str(&format!(
+            "2024-{:02}-{:02},{}\n",
+            1 + (d - 1) / 28,
+            1 + (d - 1) % 28,
+            -(d as i64)
+        ));
+    }
+    let (dir, sales) = temp_file("neg.csv", csv.as_bytes());
+    let e = fails(&[
+        "forecast",
+        "--input",
+        sales.to_str().unwrap(),
+        "--out",
+        dir.path().join("f.csv").to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("60 negative values") && e.contains("--mode additive"),
+        "{e}"
+    );
+}

@@ -55,7 +55,7 @@ pub enum DtwCommand {
         #[command(flatten)]
         window: WindowArgs,
         /// Envelope resolution: one RMS point per this many milliseconds.
-        #[arg(long, default_value_t = 10.0)]
+        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
         hop_ms: f64,
         /// Z-normalise the envelopes (ignore loudness).
         #[arg(long)]

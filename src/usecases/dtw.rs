@@ -172,6 +172,17 @@ pub fn prepare(p: &SeriesParams, table: &Dataset, curve: Option<&Dataset>) -> Re
     if let Some(k) = named.series.iter().position(Vec::is_empty) {
         bail!("{}: series '{}' is empty", table.name, named.ids[k]);
     }
+    // An empty or repeated id would make a pattern, a match or an outlier ambiguous.
+    if let Some(k) = named.ids.iter().position(|id| id.trim().is_empty()) {
+        bail!("{}: series {} has an empty id", table.name, k + 1);
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = named.ids.iter().find(|id| !seen.insert(id.as_str())) {
+        bail!(
+            "{}: the id '{dup}' names more than one series; ids must be unique",
+            table.name
+        );
+    }
     let (mut pattern, pattern_name) = match &p.pattern {
         PatternChoice::Series(id) => (named.find(&table.name, id)?.to_vec(), id.clone()),
         PatternChoice::Curve(name) => {

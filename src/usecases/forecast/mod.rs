@@ -116,6 +116,20 @@ pub fn run(
     let p = &v.params;
     progress.report(0.0, "splitting the table into series");
     let series = group_series(&data.name, &data.frame, &p.date_col, &p.value_col, &p.group)?;
+    if p.mode == Mode::Multiplicative {
+        let negative: usize = series
+            .iter()
+            .map(|s| s.values.iter().filter(|v| **v < 0.0).count())
+            .sum();
+        if negative > 0 {
+            bail!(
+                "{}: column '{}' has {negative} negative values; multiplicative seasonality \
+                 scales a positive level, so use the additive mode (--mode additive)",
+                data.name,
+                p.value_col
+            );
+        }
+    }
     let batch = batch::run(&series, &v.spec, progress)?;
     if batch.groups.is_empty() {
         let why = batch
