@@ -402,3 +402,53 @@ fn usage_errors_ambiguous_ids_and_negative_multiplicative_sales_are_one_line() {
         "{e}"
     );
 }
+
+#[test]
+fn labels_outside_the_header_or_not_shared_and_empty_pattern_columns_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = dir.path().join("train.ts");
+    let test = dir.path().join("test.ts");
+    std::fs::write(&train, "@classLabel true 1 2\n@data\n1,2,3:1\n2,3,4:3\n").unwrap();
+    std::fs::write(&test, "@classLabel true 1 2\n@data\n1,2,3:1\n").unwrap();
+    let e = fails(&[
+        "dtw",
+        "classify",
+        "--train",
+        train.to_str().unwrap(),
+        "--test",
+        test.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("label '3' is not one of the header's @classLabel list (1, 2)"),
+        "{e}"
+    );
+    std::fs::write(&train, "@classLabel true a b\n@data\n1,2,3:a\n2,3,4:b\n").unwrap();
+    std::fs::write(&test, "@classLabel true x\n@data\n1,2,3:x\n").unwrap();
+    let e = fails(&[
+        "dtw",
+        "classify",
+        "--train",
+        train.to_str().unwrap(),
+        "--test",
+        test.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("share no label (training: a, b; test: x)"),
+        "{e}"
+    );
+    let table = dir.path().join("s.csv");
+    std::fs::write(&table, "id,t0,t1\nA,1,2\nB,2,3\n").unwrap();
+    let pattern = dir.path().join("p.csv");
+    std::fs::write(&pattern, "week,value\n1,\n2,\n").unwrap();
+    let e = fails(&[
+        "dtw",
+        "distances",
+        "--input",
+        table.to_str().unwrap(),
+        "--pattern-file",
+        pattern.to_str().unwrap(),
+        "--out",
+        dir.path().join("d.csv").to_str().unwrap(),
+    ]);
+    assert!(e.contains("column 'value', the last, has no values"), "{e}");
+}

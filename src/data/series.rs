@@ -155,6 +155,16 @@ pub fn long(
 
 /// A single curve from a table: its last numeric column (e.g. `week,capacity`), without gaps.
 pub fn curve(file: &str, df: &DataFrame) -> DataResult<Vec<f64>> {
+    // An empty last column would otherwise hand the choice to the column before it.
+    if let Some(last) = df.columns().last()
+        && df.height() > 0
+        && last.null_count() == df.height()
+    {
+        return Err(DataError::Other(format!(
+            "{file}: column '{}', the last, has no values; the pattern is the last numeric column",
+            last.name()
+        )));
+    }
     let Some(name) = schema::numeric_columns(df).pop() else {
         return Err(DataError::Other(format!("{file}: no numeric column")));
     };

@@ -33,6 +33,8 @@ pub fn parse_ts(path: &Path, text: &str) -> DataResult<LabelledSeries> {
         detail,
     };
     let mut labelled = true;
+    // The labels the header declares (`@classLabel true 1 2`), when it lists them.
+    let mut declared: Vec<String> = Vec::new();
     let mut in_data = false;
     let mut out = LabelledSeries {
         labels: Vec::new(),
@@ -48,6 +50,11 @@ pub fn parse_ts(path: &Path, text: &str) -> DataResult<LabelledSeries> {
             let lower = header.to_ascii_lowercase();
             if lower.starts_with("classlabel") {
                 labelled = lower.split_whitespace().nth(1) == Some("true");
+                declared = header
+                    .split_whitespace()
+                    .skip(2)
+                    .map(str::to_owned)
+                    .collect();
             } else if lower.starts_with("data") {
                 in_data = true;
             }
@@ -63,6 +70,15 @@ pub fn parse_ts(path: &Path, text: &str) -> DataResult<LabelledSeries> {
         };
         if values.contains(':') {
             return Err(bad(no, "multivariate series are not supported".to_owned()));
+        }
+        if labelled && !declared.is_empty() && !declared.contains(&label) {
+            return Err(bad(
+                no,
+                format!(
+                    "label '{label}' is not one of the header's @classLabel list ({})",
+                    declared.join(", ")
+                ),
+            ));
         }
         let series = values
             .split(',')

@@ -513,6 +513,20 @@ pub fn classify(
     if train.series.is_empty() || test.series.is_empty() {
         bail!("classification needs at least one training and one test series");
     }
+    if !test.labels.iter().any(|l| train.labels.contains(l)) {
+        let names = |s: &LabelledSeries| {
+            let mut l: Vec<&str> = s.labels.iter().map(String::as_str).collect();
+            l.sort_unstable();
+            l.dedup();
+            crate::format::name_list(l, 6)
+        };
+        bail!(
+            "the training and test series share no label (training: {}; test: {}): every \
+             prediction would be wrong",
+            names(&train),
+            names(&test)
+        );
+    }
     if p.znorm {
         train.series.iter_mut().for_each(|s| dtw::znorm(s));
         test.series.iter_mut().for_each(|s| dtw::znorm(s));
