@@ -452,3 +452,27 @@ fn labels_outside_the_header_or_not_shared_and_empty_pattern_columns_are_refused
     ]);
     assert!(e.contains("column 'value', the last, has no values"), "{e}");
 }
+
+#[test]
+fn money_shares_survive_infinite_and_huge_amounts() {
+    let (_d, tx) = temp_file(
+        "tx.csv",
+        b"type,amount\nTRANSFER,1e308\nTRANSFER,1e308\nPAYMENT,-inf\nPAYMENT,1e308\n",
+    );
+    let rule = "type == TRANSFER";
+    let (_d2, rules) = temp_file("r.txt", rule.as_bytes());
+    let o = playbook(&[
+        "fraud",
+        "rules",
+        "--input",
+        tx.to_str().unwrap(),
+        "--rule-file",
+        rules.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let share = v["flagged_money_share"].as_f64().unwrap();
+    assert!((share - 2.0 / 3.0).abs() < 1e-12, "{v}");
+    assert_eq!(v["non_finite_money"], 1);
+}

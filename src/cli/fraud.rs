@@ -145,6 +145,7 @@ pub fn run(c: FraudCommand, record: Record) -> Result<()> {
                     "flagged_money_share": c.money_share,
                     "flagged_money": c.money,
                     "total_money": c.total_money,
+                    "non_finite_money": c.non_finite_money,
                     "groups": groups,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
@@ -162,6 +163,12 @@ pub fn run(c: FraudCommand, record: Record) -> Result<()> {
                     pct(c.money_share),
                     c.rows,
                     ds.frame.height()
+                );
+            }
+            if c.non_finite_money > 0 {
+                eprintln!(
+                    "{}: {} infinite amounts counted as no money",
+                    ds.name, c.non_finite_money
                 );
             }
             Ok(())

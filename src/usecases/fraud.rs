@@ -454,6 +454,8 @@ pub struct RuleCounts {
     /// Money flagged and in all, when the table has the money column.
     pub money: Option<f64>,
     pub total_money: Option<f64>,
+    /// Infinite amounts, counted as no money.
+    pub non_finite_money: usize,
     pub per_group: Vec<GroupCount>,
 }
 
@@ -468,27 +470,21 @@ pub struct GroupCount {
 pub fn count_rules(data: &Dataset, r: &RuleSet, money_col: &str) -> Result<RuleCounts> {
     let has_money = data.frame.column(money_col).is_ok();
     let f = rules::evaluate(&data.name, &data.frame, r, has_money.then_some(money_col))?;
-    let share = |m: f64| {
-        has_money.then(|| {
-            if f.total_money > 0.0 {
-                m / f.total_money
-            } else {
-                0.0
-            }
-        })
-    };
+    let share = |s: Option<f64>| has_money.then(|| s.unwrap_or(0.0));
     Ok(RuleCounts {
         rows: f.rows,
         total_rows: data.frame.height(),
-        money_share: share(f.money),
+        money_share: share(f.money_share),
         money: has_money.then_some(f.money),
         total_money: has_money.then_some(f.total_money),
+        non_finite_money: f.non_finite_money,
         per_group: f
             .per_group
             .iter()
-            .map(|&(rows, m)| GroupCount {
+            .zip(&f.group_shares)
+            .map(|(&(rows, _), &s)| GroupCount {
                 rows,
-                money_share: share(m),
+                money_share: share(s),
             })
             .collect(),
     })

@@ -212,8 +212,15 @@ pub struct Flagged {
     /// (rows, money) flagged by each group alone.
     pub per_group: Vec<(usize, f64)>,
     pub rows: usize,
+    /// Money flagged and in total (infinite when the sums overflow f64; the shares do not).
     pub money: f64,
     pub total_money: f64,
+    /// Share of the money the whole rule set flags (None when there is no money).
+    pub money_share: Option<f64>,
+    /// Share of the money each group flags alone.
+    pub group_shares: Vec<Option<f64>>,
+    /// Infinite amounts, counted as no money.
+    pub non_finite_money: usize,
 }
 
 /// Evaluate `rules` over `df`; `money_col` (e.g. amount) sums the money flagged.
@@ -225,13 +232,26 @@ pub fn evaluate(
     rules: &RuleSet,
     money_col: Option<&str>,
 ) -> Result<Flagged> {
-    let money: Vec<f64> = match money_col {
+    // Non-finite amounts count as no money (and are counted); the rest is summed in units of
+    // the largest amount, so that two amounts near f64::MAX do not overflow the shares.
+    let mut non_finite = 0;
+    let raw: Vec<f64> = match money_col {
         Some(col) => schema::numeric_rows(file, df, col)?
             .into_iter()
-            .map(|m| if m.is_nan() { 0.0 } else { m })
+            .map(|m| {
+                if m.is_finite() {
+                    m
+                } else {
+                    non_finite += usize::from(!m.is_nan());
+                    0.0
+                }
+            })
             .collect(),
         None => vec![0.0; df.height()],
     };
+    let unit = raw.iter().fold(0.0f64, |a, m| a.max(m.abs()));
+    let unit = if unit > 0.0 { unit } else { 1.0 };
+    let money: Vec<f64> = raw.iter().map(|m| m / unit).collect();
     let mut labels = vec![false; df.height()];
     let mut per_group = Vec::with_capacity(rules.groups.len());
     for g in &rules.groups {
@@ -250,19 +270,28 @@ pub fn evaluate(
         }
         per_group.push((n, m));
     }
+    let scaled_total: f64 = money.iter().sum();
+    let per_group_scaled_shares: Vec<Option<f64>> = per_group
+        .iter()
+        .map(|&(_, m)| (scaled_total > 0.0).then(|| m / scaled_total))
+        .collect();
     let rows = labels.iter().filter(|&&l| l).count();
-    let flagged_money = labels
+    let flagged_money: f64 = labels
         .iter()
         .zip(&money)
         .filter(|(l, _)| **l)
         .map(|(_, m)| m)
         .sum();
+    let total: f64 = money.iter().sum();
     Ok(Flagged {
         labels,
-        per_group,
+        per_group: per_group.into_iter().map(|(n, m)| (n, m * unit)).collect(),
         rows,
-        money: flagged_money,
-        total_money: money.iter().sum(),
+        money_share: (total > 0.0).then(|| flagged_money / total),
+        group_shares: per_group_scaled_shares,
+        money: flagged_money * unit,
+        total_money: total * unit,
+        non_finite_money: non_finite,
     })
 }
 
