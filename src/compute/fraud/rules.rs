@@ -251,47 +251,40 @@ pub fn evaluate(
     };
     let unit = raw.iter().fold(0.0f64, |a, m| a.max(m.abs()));
     let unit = if unit > 0.0 { unit } else { 1.0 };
-    let money: Vec<f64> = raw.iter().map(|m| m / unit).collect();
+    // (raw sum, sum in units of the largest amount) of the rows where `pick` holds.
+    let sums = |pick: &dyn Fn(usize) -> bool| -> (f64, f64) {
+        raw.iter()
+            .enumerate()
+            .filter(|(i, _)| pick(*i))
+            .fold((0.0, 0.0), |(a, b), (_, m)| (a + m, b + m / unit))
+    };
+    let (total_money, scaled_total) = sums(&|_| true);
+    let share = |scaled: f64| (scaled_total > 0.0).then(|| scaled / scaled_total);
     let mut labels = vec![false; df.height()];
     let mut per_group = Vec::with_capacity(rules.groups.len());
+    let mut group_shares = Vec::with_capacity(rules.groups.len());
     for g in &rules.groups {
         let mut hit = vec![true; df.height()];
         for c in &g.conditions {
             let t = eval_condition(file, df, c)?;
             hit.iter_mut().zip(t).for_each(|(h, t)| *h &= t);
         }
-        let (mut n, mut m) = (0, 0.0);
-        for (i, &h) in hit.iter().enumerate() {
-            if h {
-                n += 1;
-                m += money[i];
-                labels[i] = true;
-            }
-        }
-        per_group.push((n, m));
+        let (money, scaled) = sums(&|i| hit[i]);
+        per_group.push((hit.iter().filter(|h| **h).count(), money));
+        group_shares.push(share(scaled));
+        labels.iter_mut().zip(&hit).for_each(|(l, h)| *l |= h);
     }
-    let scaled_total: f64 = money.iter().sum();
-    let per_group_scaled_shares: Vec<Option<f64>> = per_group
-        .iter()
-        .map(|&(_, m)| (scaled_total > 0.0).then(|| m / scaled_total))
-        .collect();
     let rows = labels.iter().filter(|&&l| l).count();
-    let flagged_money: f64 = labels
-        .iter()
-        .zip(&money)
-        .filter(|(l, _)| **l)
-        .map(|(_, m)| m)
-        .sum();
-    let total: f64 = money.iter().sum();
+    let (money, scaled) = sums(&|i| labels[i]);
     Ok(Flagged {
-        labels,
-        per_group: per_group.into_iter().map(|(n, m)| (n, m * unit)).collect(),
         rows,
-        money_share: (total > 0.0).then(|| flagged_money / total),
-        group_shares: per_group_scaled_shares,
-        money: flagged_money * unit,
-        total_money: total * unit,
+        per_group,
+        money_share: share(scaled),
+        group_shares,
+        money,
+        total_money,
         non_finite_money: non_finite,
+        labels,
     })
 }
 
