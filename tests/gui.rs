@@ -157,6 +157,8 @@ fn a_bad_file_shows_an_error_and_the_app_keeps_running() {
         SAMPLES.len(),
         "samples still there"
     );
+    // A file that failed to open is not offered again under Recent.
+    assert!(h.state().settings_to_save().recent.is_empty());
 }
 
 #[test]

@@ -105,8 +105,7 @@ impl PlaybookApp {
     /// Start loading a file (from Open, Recent, drag-and-drop or the command line).
     pub fn open_path(&mut self, path: PathBuf) {
         match self.catalog.load_file(&self.jobs, &path, true) {
-            Ok(()) => self.settings.remember_recent(&path),
-            Err(JobError::AlreadyRunning(_)) => {}
+            Ok(()) | Err(JobError::AlreadyRunning(_)) => {}
             Err(e) => self.notices.error(format!("{}: {e}", path.display())),
         }
     }
@@ -177,6 +176,9 @@ impl PlaybookApp {
         }
         for e in self.catalog.poll() {
             self.notices.error(e.to_string());
+        }
+        for path in self.catalog.take_opened() {
+            self.settings.remember_recent(&path);
         }
         for done in self.exports.poll() {
             match done {

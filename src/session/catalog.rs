@@ -23,6 +23,8 @@ pub struct Catalog {
     loads: Vec<(JobHandle<Vec<Dataset>>, bool)>,
     /// Name to select when it arrives (restored from settings).
     want: Option<String>,
+    /// Files opened by the user that have loaded, not yet taken by `take_opened`.
+    opened: Vec<PathBuf>,
 }
 
 impl Catalog {
@@ -118,6 +120,12 @@ impl Catalog {
         Ok(())
     }
 
+    /// Files the user opened that have loaded since the last call (for Recent: a file that
+    /// failed to open is not one).
+    pub fn take_opened(&mut self) -> Vec<PathBuf> {
+        std::mem::take(&mut self.opened)
+    }
+
     /// Start loading the embedded samples as a job.
     pub fn load_samples(&mut self, jobs: &JobRunner) {
         if let Ok(h) = jobs.spawn("load:samples", "Load sample data", |_| {
@@ -145,6 +153,9 @@ impl Catalog {
         });
         for (ds, select) in arrived {
             let name = ds.name.clone();
+            if select && let Some(p) = ds.path() {
+                self.opened.push(p.to_owned());
+            }
             let id = self.add(ds);
             let wanted = self.want.as_deref() == Some(name.as_str());
             if wanted || select || self.selected.is_none() {
