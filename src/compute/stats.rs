@@ -149,14 +149,23 @@ pub fn describe(values: &mut [f64]) -> Option<Describe> {
 }
 
 /// Z-scores with the population standard deviation (scipy.stats.zscore's default, ddof = 0);
-/// all zeros when the values do not vary.
+/// all zeros when the values do not vary. Only finite values enter the mean and the deviation
+/// (computed in units of the largest, so values near f64::MAX do not overflow them); an
+/// infinite value's z-score is infinite, a NaN's is NaN.
 pub fn zscores(values: &[f64]) -> Vec<f64> {
-    let n = values.len().max(1) as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let sd = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+    let finite = values.iter().filter(|v| v.is_finite());
+    let scale = finite.clone().fold(0.0f64, |a, v| a.max(v.abs()));
+    let scale = if scale > 0.0 { scale } else { 1.0 };
+    let n = finite.clone().count().max(1) as f64;
+    let mean = finite.clone().map(|v| v / scale).sum::<f64>() / n;
+    let sd = (finite.map(|v| (v / scale - mean).powi(2)).sum::<f64>() / n).sqrt();
     values
         .iter()
-        .map(|v| if sd > 0.0 { (v - mean) / sd } else { 0.0 })
+        .map(|&v| match v {
+            v if v.is_finite() && sd > 0.0 => (v / scale - mean) / sd,
+            v if v.is_finite() => 0.0,
+            v => v,
+        })
         .collect()
 }
 
@@ -218,6 +227,12 @@ mod tests {
             assert!((a - b).abs() < 1e-12);
         }
         assert_eq!(zscores(&[2.0, 2.0]), vec![0.0, 0.0]);
+        // One huge or infinite value does not flatten the others.
+        let z = zscores(&[1.0, 2.0, 3.0, f64::INFINITY]);
+        assert!((z[0] + 1.224_744_871_391_589).abs() < 1e-12, "{z:?}");
+        assert_eq!(z[3], f64::INFINITY);
+        let z = zscores(&[1e308, -1e308, 0.0]);
+        assert!((z[0] - 1.224_744_871_391_589).abs() < 1e-12, "{z:?}");
     }
 
     #[test]
