@@ -206,7 +206,10 @@ fn errors_are_one_clear_line() {
         "{e}"
     );
     let e = fails(&["data", "hist", w, "--column", "weather", "--out", o]);
-    assert!(e.contains("column 'weather' is str, not numeric"), "{e}");
+    assert!(
+        e.contains("column 'weather' is str (e.g. 'drizzle'), not numeric"),
+        "{e}"
+    );
     let e = fails(&[
         "data", "hist", w, "--column", "wind", "--bins", "0", "--out", o,
     ]);

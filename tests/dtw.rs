@@ -259,7 +259,7 @@ fn bad_series_tables_are_clear_errors() {
     let (_d, text) = temp_file("text.csv", b"id,w0,w1\na,1,x\nb,3,4\n");
     let e = run(&text, &["--pattern", "a"]);
     assert!(
-        e.contains("text.csv: column 'w1' is str, not numeric"),
+        e.contains("text.csv: column 'w1' is str (e.g. 'x'), not numeric"),
         "{e}"
     );
     let (_d, no_rows) = temp_file("no-rows.csv", b"id,w0,w1\n");

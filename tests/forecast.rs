@@ -112,7 +112,10 @@ fn bad_inputs_are_clear_errors() {
         "/tmp/x.csv",
     ]);
     let e = String::from_utf8_lossy(&o.stderr);
-    assert!(e.contains("column 'weather' is str, not numeric"), "{e}");
+    assert!(
+        e.contains("column 'weather' is str (e.g. 'drizzle'), not numeric"),
+        "{e}"
+    );
     let o = run(&[
         "forecast",
         "--input",

@@ -476,3 +476,37 @@ fn money_shares_survive_infinite_and_huge_amounts() {
     assert!((share - 2.0 / 3.0).abs() < 1e-12, "{v}");
     assert_eq!(v["non_finite_money"], 1);
 }
+
+#[test]
+fn a_column_that_is_not_numbers_says_what_it_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("h.png");
+    let o = out.to_str().unwrap();
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "header.csv",
+            b"a,b\n",
+            "has no rows (the file holds only its header)",
+        ),
+        ("empty.csv", b"a,b\n,1\n,2\n", "column 'a' is empty"),
+        (
+            "nan.csv",
+            b"a,b\nnan,1\nx,2\n",
+            "column 'a' is str (e.g. 'nan'), not numeric",
+        ),
+    ];
+    for (name, bytes, want) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let e = fails(&[
+            "data",
+            "hist",
+            path.to_str().unwrap(),
+            "--column",
+            "a",
+            "--out",
+            o,
+        ]);
+        assert!(e.contains(want), "{name}: {e}");
+    }
+}

@@ -45,15 +45,42 @@ pub fn numeric_values(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<
     Ok(ca.iter().flatten().collect())
 }
 
+/// Why a column that should hold numbers does not, saying what it holds: no rows (a file with
+/// only its header), nothing but empty cells, or text, with an example value.
+pub fn not_numeric(file: &str, col: &Column) -> DataError {
+    let name = col.name();
+    if col.is_empty() {
+        return DataError::Other(format!(
+            "{file}: column '{name}' has no rows (the file holds only its header)"
+        ));
+    }
+    if col.null_count() == col.len() {
+        return DataError::Other(format!("{file}: column '{name}' is empty"));
+    }
+    let example = col
+        .cast(&DataType::String)
+        .ok()
+        .and_then(|c| {
+            c.str().ok().and_then(|s| {
+                s.iter()
+                    .flatten()
+                    .next()
+                    .map(|v| crate::format::bounded(v, 20))
+            })
+        })
+        .map_or_else(String::new, |v| format!(" (e.g. '{v}')"));
+    DataError::NotNumeric {
+        file: file.to_owned(),
+        column: name.to_string(),
+        dtype: format!("{}{example}", col.dtype()),
+    }
+}
+
 /// A numeric column cast to f64; an error naming the file and column when it is not numeric.
 fn float_column(file: &str, df: &DataFrame, name: &str) -> DataResult<Column> {
     let col = column(file, df, name)?;
     if !col.dtype().is_primitive_numeric() {
-        return Err(DataError::NotNumeric {
-            file: file.to_owned(),
-            column: name.to_owned(),
-            dtype: col.dtype().to_string(),
-        });
+        return Err(not_numeric(file, col));
     }
     col.cast(&DataType::Float64)
         .map_err(|e| DataError::Other(format!("{file}: column '{name}': {e}")))

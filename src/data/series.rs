@@ -40,11 +40,7 @@ fn text_values(file: &str, df: &DataFrame, column: &str) -> DataResult<Vec<Strin
 fn f64_values(file: &str, df: &DataFrame, column: &str) -> DataResult<Vec<Option<f64>>> {
     let col = schema::column(file, df, column)?;
     if !col.dtype().is_primitive_numeric() {
-        return Err(DataError::NotNumeric {
-            file: file.to_owned(),
-            column: column.to_owned(),
-            dtype: col.dtype().to_string(),
-        });
+        return Err(schema::not_numeric(file, col));
     }
     let s = col
         .cast(&DataType::Float64)
@@ -211,7 +207,7 @@ mod tests {
         assert_eq!(e, "r.csv: series 'b' is ragged: 1 of 2 values missing");
         let text = df!("id" => ["a"], "W0" => ["x"]).unwrap();
         let e = wide("t.csv", &text, "id").unwrap_err().to_string();
-        assert_eq!(e, "t.csv: column 'W0' is str, not numeric");
+        assert_eq!(e, "t.csv: column 'W0' is str (e.g. 'x'), not numeric");
         let only_id = df!("id" => ["a"]).unwrap();
         assert!(wide("e.csv", &only_id, "id").is_err());
         let s = wide("w.csv", &df!("id" => ["a"], "W0" => [1.0]).unwrap(), "id").unwrap();

@@ -165,10 +165,7 @@ pub fn group_series(
     let days = day_numbers(file, df, date_col)?;
     let value = schema::column(file, df, value_col)?;
     if !value.dtype().is_primitive_numeric() {
-        bail!(
-            "{file}: column '{value_col}' is {}, not numeric",
-            value.dtype()
-        );
+        return Err(schema::not_numeric(file, value).into());
     }
     let values: Vec<Option<f64>> = value.cast(&DataType::Float64)?.f64()?.iter().collect();
     let key_cols: Vec<Column> = group
