@@ -510,3 +510,30 @@ fn a_column_that_is_not_numbers_says_what_it_holds() {
         assert!(e.contains(want), "{name}: {e}");
     }
 }
+
+#[test]
+fn polygons_in_a_projected_system_are_refused() {
+    let geo =
+        br#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},
+        "geometry":{"type":"Polygon","coordinates":[[[1000000,200000],[1001000,200000],
+        [1001000,201000],[1000000,200000]]]}}]}"#;
+    let (dir, polygons) = temp_file("feet.geojson", geo);
+    let points = dir.path().join("p.csv");
+    std::fs::write(&points, "lon,lat\n-73.9,40.7\n").unwrap();
+    let e = fails(&[
+        "spatial",
+        "join",
+        "--points",
+        points.to_str().unwrap(),
+        "--polygons",
+        polygons.to_str().unwrap(),
+        "--lon-col",
+        "lon",
+        "--lat-col",
+        "lat",
+    ]);
+    assert!(
+        e.contains("projected coordinate system") && e.contains("EPSG:4326"),
+        "{e}"
+    );
+}

@@ -59,6 +59,13 @@ fn part(feature: u32, rings: Vec<Vec<[f64; 2]>>, what: &str) -> Result<Part> {
             if !x.is_finite() || !y.is_finite() {
                 bail!("{what}: ring {k} has a non-finite coordinate");
             }
+            if x.abs() > 180.0 || y.abs() > 90.0 {
+                bail!(
+                    "{what}: ring {k} has the point ({x}, {y}), outside longitude -180..180 and \
+                     latitude -90..90; the file seems to be in a projected coordinate system: \
+                     reproject it to WGS84 (EPSG:4326)"
+                );
+            }
             bbox = [
                 bbox[0].min(x),
                 bbox[1].min(y),
