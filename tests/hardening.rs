@@ -537,3 +537,25 @@ fn polygons_in_a_projected_system_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn the_data_panel_draws_histograms_of_infinite_and_huge_values() {
+    use egui_kittest::kittest::Queryable;
+    let (_dir, path) = temp_file("big.csv", b"a,b\n1e308,1\n-1e308,2\n0,inf\n3,-inf\n");
+    let mut h = crate::gui::harness(playbook::app::Settings::default());
+    h.state_mut().open_path(path.clone());
+    crate::gui::settle(&mut h);
+    h.state_mut().restore_panel(
+        "data",
+        &serde_json::json!({"view": "Charts", "hist_column": "a"}),
+    );
+    crate::gui::settle(&mut h);
+    h.get_by_label_contains("Histogram of a: 4 values");
+    h.state_mut().restore_panel(
+        "data",
+        &serde_json::json!({"view": "Charts", "hist_column": "b"}),
+    );
+    crate::gui::settle(&mut h);
+    h.get_by_label_contains("Histogram of b: 2 values in 30 bins (2 NaN or infinite left out)");
+    assert!(h.state().notices.last_error().is_none());
+}

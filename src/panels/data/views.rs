@@ -201,10 +201,15 @@ pub(super) fn charts(
                     half,
                     |chart| match &chart.data {
                         crate::chart::ChartData::Histogram(h) => format!(
-                            "Histogram of {}: {} values in {} bins",
+                            "Histogram of {}: {} values in {} bins{}",
                             chart.x_label,
                             h.total(),
-                            h.counts.len()
+                            h.counts.len(),
+                            if h.left_out > 0 {
+                                format!(" ({} NaN or infinite left out)", h.left_out)
+                            } else {
+                                String::new()
+                            }
                         ),
                         _ => String::new(),
                     },
