@@ -4,6 +4,7 @@
 
 mod browser;
 mod chrome;
+mod icon;
 mod settings;
 
 use std::path::PathBuf;
@@ -300,6 +301,7 @@ pub fn run(files: Vec<PathBuf>) -> eframe::Result<()> {
             .with_title("Playbook")
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([640.0, 400.0])
+            .with_icon(icon::icon(64))
             .with_drag_and_drop(true),
         ..Default::default()
     };
