@@ -270,8 +270,25 @@ impl RunStore {
         let conn = Connection::open(&path).map_err(sql)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
         // WAL lets readers and one writer work at once; fails cleanly on a read-only folder.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql)?;
+        // Switching a new store to WAL takes an exclusive lock, and SQLite may answer "busy"
+        // at once (without the busy handler) when another process switches it at the same
+        // moment: retry for a while, as the busy timeout would.
+        let mut tries = 0;
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Ok(()) => break,
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(
+                        e.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && tries < 100 =>
+                {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => return Err(sql(e)),
+            }
+        }
         Ok(Self {
             home: home.to_owned(),
             path,
