@@ -1,12 +1,25 @@
 //! How numbers are written for people: short read-outs for charts and summary tables. Shared
 //! by the panels and the CLI; no GUI here.
 
-/// A number in few characters: integers as they are, others with three decimals, very large
-/// or very small ones in scientific notation.
+/// A number in few characters: integers as they are, others with three decimals; millions
+/// and more (below 1e15) with one decimal and thousands separators ("1,135,500.3", not
+/// "1.1355e6"); very large or very small ones in scientific notation.
 pub fn short(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 {
         format!("{v:.0}")
-    } else if v.abs() >= 1e6 || v.abs() < 0.01 {
+    } else if v.abs() >= 1e6 && v.abs() < 1e15 {
+        let text = format!("{v:.1}");
+        let (int, frac) = text.split_once('.').unwrap_or((&text, "0"));
+        let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        format!("{sign}{grouped}.{frac}")
+    } else if v.abs() >= 1e15 || v.abs() < 0.01 {
         format!("{v:.4e}")
     } else {
         format!("{v:.3}")
@@ -94,11 +107,21 @@ pub fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> St
 #[cfg(test)]
 mod tests {
     #[test]
+    fn millions_read_with_separators_not_exponents() {
+        assert_eq!(super::short(1_135_500.25), "1,135,500.2");
+        assert_eq!(super::short(-12_345_678.9), "-12,345,678.9");
+        assert_eq!(super::short(2_000_000.0), "2000000");
+        assert_eq!(super::short(1234.5678), "1234.568");
+        assert_eq!(super::short(2.5e-7), "2.5000e-7");
+        assert_eq!(super::short(3.2e20), "3.2000e20");
+    }
+
+    #[test]
     fn short_numbers() {
         assert_eq!(super::short(42.0), "42");
         assert_eq!(super::short(2.71234), "2.712");
         assert_eq!(super::short(-1.6), "-1.600");
-        assert_eq!(super::short(1234567.891), "1.2346e6");
+        assert_eq!(super::short(1234567.891), "1,234,567.9");
         assert_eq!(super::short(0.000123), "1.2300e-4");
     }
 }

@@ -48,7 +48,9 @@ fn condition(tree: &Tree, feature: usize, threshold: f64, left: bool, sql: bool)
         "destDiff" if sql => "(\"newbalanceDest\" - \"oldbalanceDest\")".to_owned(),
         other => quote(other),
     };
-    let t = crate::format::short(threshold);
+    // Exact (Rust's shortest round-trip form): rules and SQL must split where the tree does,
+    // and a rounded "1.1600e6" would move the threshold.
+    let t = format!("{threshold}");
     if left {
         format!("{expr} <= {t}")
     } else {
