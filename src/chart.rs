@@ -159,8 +159,8 @@ impl Chart {
     /// A histogram; its title says how many non-finite values were left out, if any.
     pub fn histogram(title: impl Into<String>, column: &str, h: Histogram) -> Self {
         let mut title = title.into();
-        if h.left_out > 0 {
-            title.push_str(&format!(" ({} NaN or infinite left out)", h.left_out));
+        if let Some(note) = h.left_out_note() {
+            title = format!("{title} {note}");
         }
         Self::new(title, column, "count", ChartData::Histogram(h))
     }

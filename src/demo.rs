@@ -251,9 +251,10 @@ fn stock_demo(out: &Path) -> Result<Vec<Artifact>> {
         });
         Ok(())
     };
-    chart(&charts::heatmap(&s), "stock-heatmap.png")?;
-    chart(&charts::by_kind(&s), "stock-kinds.png")?;
-    chart(&charts::by_store(&s), "stock-stores.png")?;
+    let [heatmap, kinds, stores] = charts::summary_charts(&s);
+    chart(&heatmap, "stock-heatmap.png")?;
+    chart(&kinds, "stock-kinds.png")?;
+    chart(&stores, "stock-stores.png")?;
     // The alert with the largest loss, as the panel opens it.
     let top = s
         .alerts()

@@ -26,52 +26,53 @@ pub enum ScopeArg {
 
 /// The input table, its columns and the detectors' thresholds.
 #[derive(Args, Debug)]
+// Every default below is the use case's own (`Columns` and `Thresholds`), written once.
 pub struct StockArgs {
     /// Daily rows: date, store, SKU, on-hand, units sold, units received (.csv or .parquet).
     #[arg(long)]
     pub input: PathBuf,
-    #[arg(long, default_value = "date")]
+    #[arg(long, default_value_t = Columns::default().date)]
     pub date_col: String,
-    #[arg(long, default_value = "store")]
+    #[arg(long, default_value_t = Columns::default().store)]
     pub store_col: String,
-    #[arg(long, default_value = "sku")]
+    #[arg(long, default_value_t = Columns::default().sku)]
     pub sku_col: String,
-    #[arg(long, default_value = "on_hand")]
+    #[arg(long, default_value_t = Columns::default().on_hand)]
     pub on_hand_col: String,
-    #[arg(long, default_value = "units_sold")]
+    #[arg(long, default_value_t = Columns::default().sold)]
     pub sold_col: String,
-    #[arg(long, default_value = "units_received")]
+    #[arg(long, default_value_t = Columns::default().received)]
     pub received_col: String,
     /// Optional: used when the table has it.
-    #[arg(long, default_value = "safety_stock")]
+    #[arg(long, default_value_t = Columns::default().safety_stock)]
     pub safety_stock_col: String,
-    #[arg(long, default_value = "lead_time_days")]
+    #[arg(long, default_value_t = Columns::default().lead_time)]
     pub lead_time_col: String,
-    #[arg(long, default_value = "price")]
+    #[arg(long, default_value_t = Columns::default().price)]
     pub price_col: String,
     /// Alert when the chance of a zero-sales run falls below this.
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = Thresholds::default().zero_sales)]
     pub zero_sales_threshold: f64,
     #[arg(long, value_enum, default_value = "history")]
     pub zero_sales_scope: ScopeArg,
     /// Shortest zero-sales run with stock reported that is a phantom alert.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = Thresholds::default().phantom_min_days)]
     pub phantom_min_days: usize,
     /// Service level for a safety stock computed from demand variability.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = Thresholds::default().service_level)]
     pub service_level: f64,
     /// Lead time for series without a lead-time column.
-    #[arg(long, default_value_t = 3.0)]
+    #[arg(long, default_value_t = Thresholds::default().lead_time_days)]
     pub lead_time_days: f64,
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = Thresholds::default().safety_min_days)]
     pub safety_min_days: usize,
     /// Poisson tail probability below which a sales window is short.
-    #[arg(long, default_value_t = 1e-5)]
+    #[arg(long, default_value_t = Thresholds::default().osa)]
     pub osa_threshold: f64,
     /// Actual / expected sales below which a window is short.
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = Thresholds::default().osa_ratio)]
     pub osa_ratio: f64,
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = Thresholds::default().osa_min_days)]
     pub osa_min_days: usize,
 }
 

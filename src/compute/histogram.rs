@@ -19,6 +19,11 @@ impl Histogram {
     pub fn total(&self) -> u64 {
         self.counts.iter().sum()
     }
+
+    /// "(N NaN or infinite left out)" when some were, for titles and read-outs.
+    pub fn left_out_note(&self) -> Option<String> {
+        (self.left_out > 0).then(|| format!("({} NaN or infinite left out)", self.left_out))
+    }
 }
 
 /// Parameters a user edits; `validate` turns them into a bin count the algorithm accepts.

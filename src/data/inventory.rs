@@ -327,7 +327,7 @@ fn simulate(rng: &mut ChaCha8Rng, spec: &SeriesSpec, rows: &mut Rows, truth: &mu
             phantom_until = Some(end);
             push_truth("phantom", d, end - 1, true);
         }
-        let dow = (day + 3).rem_euclid(7) as usize;
+        let dow = crate::compute::forecast::series::weekday(day);
         let season =
             1.0 + 0.15 * (std::f64::consts::TAU * (d as f64 / 365.25 - season_phase)).cos();
         let mut mean = spec.rate * WEEKLY[dow] * season;

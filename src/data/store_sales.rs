@@ -38,8 +38,7 @@ pub fn store_sales(p: &GenParams) -> PolarsResult<DataFrame> {
             let growth = 0.05 + 0.1 * rng.random::<f64>();
             for k in 0..days {
                 let day = FIRST_DAY + k as i32;
-                // 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
-                let dow = (day + 3).rem_euclid(7) as usize;
+                let dow = crate::compute::forecast::series::weekday(day);
                 let years = k as f64 / 365.25;
                 let season = 1.0 + 0.25 * (std::f64::consts::TAU * (years - 0.45)).cos();
                 let level = sl * il * (1.0 + growth * years) * WEEKLY[dow] * season;

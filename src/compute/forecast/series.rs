@@ -89,6 +89,11 @@ impl Series {
     }
 }
 
+/// The weekday of a day number, Monday = 0 (1970-01-01 was a Thursday).
+pub fn weekday(day: i32) -> usize {
+    (day + 3).rem_euclid(7) as usize
+}
+
 /// A date written as YYYY-MM-DD, YYYY/MM/DD or YYYY-MM (the first of the month), as days since
 /// 1970-01-01.
 pub fn parse_day(text: &str) -> Option<i32> {

@@ -37,7 +37,7 @@ fn sale_odds(s: &Series, stock: &[bool]) -> Vec<f64> {
     let mut days = [0.0; 7];
     for (i, &ok) in stock.iter().enumerate() {
         if ok {
-            let w = (s.day(i) + 3).rem_euclid(7) as usize;
+            let w = s.weekday(i);
             days[w] += 1.0;
             if s.sold[i] > 0.0 {
                 sold[w] += 1.0;
@@ -51,9 +51,7 @@ fn sale_odds(s: &Series, stock: &[bool]) -> Vec<f64> {
     let by_day: Vec<f64> = (0..7)
         .map(|w| ((sold[w] + 7.0 * p) / (days[w] + 7.0)).clamp(0.0, 0.999))
         .collect();
-    (0..s.days())
-        .map(|i| by_day[(s.day(i) + 3).rem_euclid(7) as usize])
-        .collect()
+    (0..s.days()).map(|i| by_day[s.weekday(i)]).collect()
 }
 
 /// A maximal run of known zero-sales days (days without figures neither extend nor break it).
@@ -270,13 +268,13 @@ fn seasonal_odds(s: &Series, odds: &[f64], e: &[f64]) -> Vec<f64> {
     let mut sum = [0.0f64; 7];
     let mut count = [0.0f64; 7];
     for (i, &x) in e.iter().enumerate() {
-        let w = (s.day(i) + 3).rem_euclid(7) as usize;
+        let w = s.weekday(i);
         sum[w] += x;
         count[w] += 1.0;
     }
     (0..s.days())
         .map(|i| {
-            let w = (s.day(i) + 3).rem_euclid(7) as usize;
+            let w = s.weekday(i);
             let mean = sum[w] / count[w].max(1.0);
             if mean > 0.0 && e[i].is_finite() {
                 (1.0 - (1.0 - odds[i]).powf(e[i] / mean)).clamp(0.0, 0.999)

@@ -16,10 +16,11 @@ pub enum ExpectedSource {
 }
 
 impl ExpectedSource {
-    pub fn title(self) -> &'static str {
+    /// The expected-sales line's name in a chart legend.
+    pub fn legend(self) -> &'static str {
         match self {
-            ExpectedSource::Forecast => "forecast engine (trend + weekly seasonality)",
-            ExpectedSource::WeekdayBaseline => "weekday baseline (too little clean history)",
+            ExpectedSource::Forecast => "expected sales (forecast)",
+            ExpectedSource::WeekdayBaseline => "expected sales (weekday)",
         }
     }
 }
@@ -31,11 +32,6 @@ pub struct Expected {
     pub source: ExpectedSource,
 }
 
-fn weekday(day: i32) -> usize {
-    // 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
-    (day + 3).rem_euclid(7) as usize
-}
-
 /// Each weekday's mean sales over the clean days (shrunk toward the overall mean with 7
 /// pseudo-days, so a weekday seen twice does not decide alone).
 pub fn weekday_baseline(s: &Series, clean: &[bool]) -> Vec<f64> {
@@ -43,7 +39,7 @@ pub fn weekday_baseline(s: &Series, clean: &[bool]) -> Vec<f64> {
     let mut count = [0.0; 7];
     for (i, &c) in clean.iter().enumerate() {
         if c {
-            let w = weekday(s.day(i));
+            let w = s.weekday(i);
             sum[w] += f64::from(s.sold[i]);
             count[w] += 1.0;
         }
@@ -57,7 +53,7 @@ pub fn weekday_baseline(s: &Series, clean: &[bool]) -> Vec<f64> {
     let by_day: Vec<f64> = (0..7)
         .map(|w| (sum[w] + 7.0 * overall) / (count[w] + 7.0))
         .collect();
-    (0..s.days()).map(|i| by_day[weekday(s.day(i))]).collect()
+    (0..s.days()).map(|i| by_day[s.weekday(i)]).collect()
 }
 
 /// The forecast engine's in-sample mean, when there are enough clean days and the fit works.

@@ -40,6 +40,11 @@ pub enum Kind {
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::ZeroSales, Kind::Phantom, Kind::SafetyStock, Kind::Osa];
 
+    /// Where the kind sits in `ALL` (and in per-kind counts).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The name in tables and the CLI.
     pub fn name(self) -> &'static str {
         match self {
@@ -165,6 +170,15 @@ impl Alert {
     pub fn days(&self) -> i32 {
         self.end - self.start + 1
     }
+}
+
+/// Alerts of each kind, in `Kind::ALL` order.
+pub fn counts(alerts: &[Alert]) -> [usize; 4] {
+    let mut n = [0; 4];
+    for a in alerts {
+        n[a.kind.index()] += 1;
+    }
+    n
 }
 
 /// Overlapping alerts of one series, merged.

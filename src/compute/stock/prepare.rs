@@ -67,6 +67,11 @@ impl Series {
     pub fn day(&self, i: usize) -> i32 {
         self.first_day + i as i32
     }
+
+    /// The weekday of slot `i`, Monday = 0.
+    pub fn weekday(&self, i: usize) -> usize {
+        crate::compute::forecast::series::weekday(self.day(i))
+    }
 }
 
 /// What was wrong with the rows, counted.
@@ -89,6 +94,11 @@ pub struct Quality {
     /// Series with a single row.
     pub single_row_series: usize,
 }
+
+/// Where a daily figure of a series is kept.
+type Figure = fn(&mut Series) -> &mut Vec<f32>;
+/// Where a per-series setting (the median of an optional column) is kept.
+type Setting = fn(&mut Series) -> &mut Option<f64>;
 
 /// The table as series, and its quality counts.
 pub struct Prepared {
@@ -242,41 +252,43 @@ pub fn prepare(
     }
     crate::compute::check(progress)?;
     progress.report(0.5, "reading figures");
-    for (name, pick) in [
-        (&cols.on_hand, 0usize),
-        (&cols.sold, 1),
-        (&cols.received, 2),
-    ] {
+    // Where each daily figure goes; whether a negative value is read as 0 (on-hand); whether an
+    // empty cell is counted (on-hand and sales: an empty receipt is just no delivery).
+    let figures: [(&String, Figure, bool, bool); 3] = [
+        (&cols.on_hand, |s| &mut s.on_hand, true, true),
+        (&cols.sold, |s| &mut s.sold, false, true),
+        (&cols.received, |s| &mut s.received, false, false),
+    ];
+    let mut conflicting = std::collections::HashSet::new();
+    for (name, figure, no_negative, count_empty) in figures {
         let column = floats(file, df, name)?;
         for (i, (v, (g, d))) in column.iter().zip(group.iter().zip(&dates)).enumerate() {
             let Some((g, k)) = slot(*g, *d) else {
                 continue;
             };
-            let s = &mut series[g];
-            let target = match pick {
-                0 => &mut s.on_hand[k],
-                1 => &mut s.sold[k],
-                _ => &mut s.received[k],
-            };
+            let target = &mut figure(&mut series[g])[k];
             let mut value = v.unwrap_or(f32::NAN);
-            if pick == 0 && value < 0.0 {
+            if no_negative && value < 0.0 {
                 quality.negative_on_hand += 1;
                 value = 0.0;
             }
-            if pick < 2 && value.is_nan() {
+            if count_empty && value.is_nan() {
                 quality.empty_cells += 1;
             }
             if duplicate_of[i] && !(target.is_nan() && value.is_nan()) && *target != value {
-                quality.conflicting_duplicates += 1;
+                conflicting.insert(i);
             }
             *target = value;
         }
         crate::compute::check(progress)?;
     }
-    // A duplicate that conflicts in several columns counts once per column above; that is a
-    // count of conflicting cells, close enough to rows for a data-quality summary.
-    quality.conflicting_duplicates = quality.conflicting_duplicates.min(quality.duplicate_rows);
-    for (which, name) in optional.into_iter().enumerate() {
+    quality.conflicting_duplicates = conflicting.len();
+    let setters: [Setting; 3] = [
+        |s| &mut s.safety_stock,
+        |s| &mut s.lead_time,
+        |s| &mut s.price,
+    ];
+    for (name, setting) in optional.into_iter().zip(setters) {
         let Some(name) = name else { continue };
         let column = floats(file, df, name)?;
         let mut per: Vec<Vec<f64>> = vec![Vec::new(); n];
@@ -288,12 +300,7 @@ pub fn prepare(
             }
         }
         for (s, mut values) in series.iter_mut().zip(per) {
-            let m = median(&mut values);
-            match which {
-                0 => s.safety_stock = m,
-                1 => s.lead_time = m,
-                _ => s.price = m,
-            }
+            *setting(s) = median(&mut values);
         }
     }
     quality.missing_days = seen.iter().flatten().filter(|x| !**x).count();

@@ -205,11 +205,8 @@ pub(super) fn charts(
                             chart.x_label,
                             h.total(),
                             h.counts.len(),
-                            if h.left_out > 0 {
-                                format!(" ({} NaN or infinite left out)", h.left_out)
-                            } else {
-                                String::new()
-                            }
+                            h.left_out_note()
+                                .map_or_else(String::new, |n| format!(" {n}"))
                         ),
                         _ => String::new(),
                     },

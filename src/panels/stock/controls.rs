@@ -15,7 +15,7 @@ fn detector_label(ui: &mut egui::Ui, kind: Kind, counts: Option<Counts>, ran: bo
     ui.label(egui::RichText::new(kind.title()).strong())
         .on_hover_text(kind.formula());
     let text = match counts {
-        Some(c) => format!("{} alerts", c[usecase::kind_index(kind)]),
+        Some(c) => format!("{} alerts", c[kind.index()]),
         None if ran => "counting…".to_owned(),
         None => String::new(),
     };

@@ -82,12 +82,20 @@ impl Saved {
     }
 }
 
-/// A finished run of the panel.
+/// A finished run of the panel, with what its views show worked out once in the job (not on
+/// every frame: at 100,000 series these passes are not free).
 pub struct RunResult {
     pub run: u64,
     pub run_id: Option<i64>,
     pub warning: Option<String>,
     pub out: StockOutput,
+    /// Heat map, alerts by kind, stores by loss.
+    pub charts: [Chart; 3],
+    pub counts: Counts,
+    pub lost_units: f64,
+    pub lost_revenue: Option<f64>,
+    /// SKUs whose safety stock does not cover lead-time demand.
+    pub uncovered: usize,
 }
 
 /// Alerts by kind for a setting of the thresholds, over the last run's series.
@@ -145,11 +153,17 @@ impl StockPanel {
                     vec![of_dataset("inventory", &data)],
                     || usecase::run(&valid, &data, job),
                 )?;
+                let out = r.output;
                 Ok(Arc::new(RunResult {
                     run,
                     run_id: r.run_id,
                     warning: r.warning,
-                    out: r.output,
+                    charts: usecase::charts::summary_charts(&out),
+                    counts: out.counts(),
+                    lost_units: out.lost_units(),
+                    lost_revenue: out.lost_revenue(),
+                    uncovered: out.uncovered(),
+                    out,
                 }))
             },
         );
@@ -171,11 +185,7 @@ impl StockPanel {
             "Stock: counting alerts".into(),
             move |job| {
                 let d = stock::detect(&series, &t, job)?;
-                let mut n = [0; 4];
-                for a in &d.alerts {
-                    n[usecase::kind_index(a.kind)] += 1;
-                }
-                Ok(Arc::new(n))
+                Ok(Arc::new(stock::counts(&d.alerts)))
             },
         );
     }
@@ -185,7 +195,7 @@ impl StockPanel {
     fn live_counts(&self) -> Option<Counts> {
         let r = self.run.latest()?;
         if self.saved.thresholds == r.out.thresholds {
-            return Some(r.out.counts());
+            return Some(r.counts);
         }
         self.preview
             .get(&(r.run, self.saved.thresholds.clone()))

@@ -17,8 +17,8 @@ const CHART_HEIGHT: f32 = 240.0;
 
 pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
     let out = &r.out;
-    let revenue = out
-        .lost_revenue()
+    let revenue = r
+        .lost_revenue
         .map_or_else(String::new, |v| format!(", lost revenue {}", money(v)));
     ui.label(format!(
         "{} alerts in {} episodes over {} store × SKU series, {} lost units{revenue}. \
@@ -27,7 +27,7 @@ pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
         out.alerts().len(),
         out.detection.episodes.len(),
         out.series.len(),
-        short(out.lost_units().round()),
+        short(r.lost_units.round()),
         out.detection.forecast_series,
         out.seconds,
         recorded_as(r.run_id)
@@ -52,7 +52,7 @@ pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
     if !problems.is_empty() {
         ui.weak(format!("In the data: {}.", problems.join(", ")));
     }
-    let uncovered = out.uncovered();
+    let uncovered = r.uncovered;
     if uncovered > 0 {
         ui.weak(format!(
             "{uncovered} SKUs have a safety stock below what lead-time demand needs at a {}% \
@@ -86,25 +86,14 @@ fn chart_block(
 }
 
 pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
-    let out = &r.out;
-    chart_block(
-        ui,
-        ctx,
-        "stock-heatmap",
-        &charts::heatmap(out),
-        "stock-heatmap",
-    );
-    ui.add_space(6.0);
-    chart_block(ui, ctx, "stock-kinds", &charts::by_kind(out), "stock-kinds");
-    ui.add_space(6.0);
-    chart_block(
-        ui,
-        ctx,
-        "stock-stores",
-        &charts::by_store(out),
-        "stock-stores",
-    );
-    ui.add_space(6.0);
+    for (chart, stem) in r
+        .charts
+        .iter()
+        .zip(["stock-heatmap", "stock-kinds", "stock-stores"])
+    {
+        chart_block(ui, ctx, stem, chart, stem);
+        ui.add_space(6.0);
+    }
     for (what, stem, make) in [
         (
             "Summary per store and week",

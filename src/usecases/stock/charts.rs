@@ -2,7 +2,7 @@
 //! revenue by store (bars), and one alert's two charts (on-hand; sales against expected).
 
 use super::StockOutput;
-use super::tables::{Cell, summary};
+use super::tables::{Cell, Summary, summary};
 use crate::chart::{Band, Chart, Line};
 use crate::compute::stock::{Alert, Kind, view_series};
 
@@ -35,10 +35,16 @@ impl Loss {
     }
 }
 
-/// Lost revenue (or units, without prices) per store and week.
-pub fn heatmap(out: &StockOutput) -> Chart {
+/// The summary view's charts, from one pass over the alerts: the heat map, alerts by kind,
+/// and stores by loss.
+pub fn summary_charts(out: &StockOutput) -> [Chart; 3] {
     let s = summary(out);
     let loss = Loss::of(out);
+    [heatmap_of(&s, &loss), by_kind(out), by_store_of(&s, &loss)]
+}
+
+/// Lost revenue (or units, without prices) per store and week.
+fn heatmap_of(s: &Summary, loss: &Loss) -> Chart {
     let values: Vec<f64> = s.cells.iter().map(|c| loss.value(c)).collect();
     let what = loss.label();
     let mut title = format!("{what} per store and week");
@@ -47,7 +53,7 @@ pub fn heatmap(out: &StockOutput) -> Chart {
         title,
         "week",
         what,
-        s.stores,
+        s.stores.clone(),
         s.weeks
             .iter()
             .map(|&w| crate::format::date(f64::from(w)))
@@ -57,7 +63,7 @@ pub fn heatmap(out: &StockOutput) -> Chart {
 }
 
 /// How many alerts of each kind.
-pub fn by_kind(out: &StockOutput) -> Chart {
+fn by_kind(out: &StockOutput) -> Chart {
     Chart {
         y_label: "alerts".into(),
         ..Chart::bars(
@@ -70,9 +76,7 @@ pub fn by_kind(out: &StockOutput) -> Chart {
 }
 
 /// Lost revenue (or units) per store, largest first, the top 20.
-pub fn by_store(out: &StockOutput) -> Chart {
-    let s = summary(out);
-    let loss = Loss::of(out);
+fn by_store_of(s: &Summary, loss: &Loss) -> Chart {
     let nw = s.weeks.len().max(1);
     let mut totals: Vec<(String, f64)> = s
         .stores
@@ -142,10 +146,7 @@ pub fn alert_charts(out: &StockOutput, alert: &Alert) -> [Chart; 2] {
     )
     .dated()
     .with_span(label.clone(), window.0, window.1);
-    let source = v.source.map_or("expected sales", |s| match s {
-        crate::compute::stock::ExpectedSource::Forecast => "expected sales (forecast)",
-        crate::compute::stock::ExpectedSource::WeekdayBaseline => "expected sales (weekday)",
-    });
+    let source = v.source.map_or("expected sales", |s| s.legend());
     let sales = Chart::lines(
         format!("{title}: sales"),
         "date",

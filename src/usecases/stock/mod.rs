@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::record::{Recordable, metrics};
 use super::{Bound, ParamError, non_empty};
 use crate::compute::Progress;
-use crate::compute::stock::{self, Alert, Columns, Detection, Kind, Quality, Series, Thresholds};
+use crate::compute::stock::{self, Alert, Columns, Detection, Quality, Series, Thresholds};
 use crate::data::Dataset;
 
 pub const ID: &str = "stock";
@@ -88,24 +88,18 @@ impl StockOutput {
 
     /// Alerts of each kind, in `Kind::ALL` order.
     pub fn counts(&self) -> [usize; 4] {
-        let mut n = [0; 4];
-        for a in self.alerts() {
-            n[kind_index(a.kind)] += 1;
-        }
-        n
+        stock::counts(self.alerts())
     }
 
     /// Lost revenue over the episodes (None when the table has no prices).
     pub fn lost_revenue(&self) -> Option<f64> {
-        let mut any = false;
-        let total = self
+        let priced: Vec<f64> = self
             .detection
             .episodes
             .iter()
             .filter_map(|e| e.lost_revenue)
-            .inspect(|_| any = true)
-            .sum();
-        any.then_some(total)
+            .collect();
+        (!priced.is_empty()).then(|| priced.iter().sum())
     }
 
     pub fn lost_units(&self) -> f64 {
@@ -125,11 +119,6 @@ impl StockOutput {
     pub fn series_of(&self, a: &Alert) -> &Series {
         &self.series[a.series]
     }
-}
-
-/// Where a kind sits in `Kind::ALL`.
-pub fn kind_index(k: Kind) -> usize {
-    Kind::ALL.iter().position(|&x| x == k).unwrap_or(0)
 }
 
 /// Prepare the table's series and run every detector.
@@ -175,6 +164,7 @@ impl Recordable for StockOutput {
 
     /// The summary heat map and the alerts by kind.
     fn charts(&self) -> Vec<crate::chart::Chart> {
-        vec![charts::heatmap(self), charts::by_kind(self)]
+        let [heatmap, kinds, _] = charts::summary_charts(self);
+        vec![heatmap, kinds]
     }
 }

@@ -144,7 +144,7 @@ pub fn score(out: &StockOutput, file: &str, truth: &DataFrame) -> Result<Score> 
         let hit = problems(a.series)
             .iter()
             .any(|t| overlaps((a.start, a.end), t));
-        let p = &mut by_kind[super::kind_index(a.kind)];
+        let p = &mut by_kind[a.kind.index()];
         p.alerts += 1;
         p.true_alerts += usize::from(hit);
         if a.kind != Kind::SafetyStock {

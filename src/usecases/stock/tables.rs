@@ -3,7 +3,7 @@
 
 use polars::prelude::*;
 
-use super::{StockOutput, kind_index};
+use super::StockOutput;
 use crate::compute::stock::{Alert, Kind};
 
 fn dates(name: &str, days: Vec<i32>) -> PolarsResult<Column> {
@@ -135,7 +135,7 @@ pub fn episodes_frame(out: &StockOutput) -> PolarsResult<DataFrame> {
 
 /// Monday of the week of `day` (days since 1970-01-01, a Thursday).
 pub fn week_of(day: i32) -> i32 {
-    day - (day + 3).rem_euclid(7)
+    day - crate::compute::forecast::series::weekday(day) as i32
 }
 
 /// Alerts and lost sales per store and week.
@@ -178,7 +178,7 @@ pub fn summary(out: &StockOutput) -> Summary {
     let store_row = |series: usize| stores.binary_search(&out.series[series].store).unwrap_or(0);
     let week_col = |day: i32| ((week_of(day) - weeks[0]) / 7).clamp(0, nw as i32 - 1) as usize;
     for a in out.alerts() {
-        cells[store_row(a.series) * nw + week_col(a.start)].alerts[kind_index(a.kind)] += 1;
+        cells[store_row(a.series) * nw + week_col(a.start)].alerts[a.kind.index()] += 1;
     }
     for e in &out.detection.episodes {
         let days = f64::from(e.end - e.start + 1);
