@@ -235,16 +235,23 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             let hover_names = labels.clone();
             let y_label = chart.y_label.clone();
             // Marks at whole bars only (every bar named when there is room, else every 5th),
-            // never between bars where no label belongs.
-            plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-                .x_axis_formatter(move |mark, _| {
+            // never between bars where no label belongs. A name needs about its own width,
+            // not egui_plot's default 60-80 points, before it shows.
+            let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f32;
+            let room = 7.0 * widest + 12.0;
+            let axis = egui_plot::AxisHints::new_x()
+                .label(chart.x_label.clone())
+                .label_spacing(room..=room + 10.0)
+                .formatter(move |mark, _| {
                     let i = mark.value.round();
                     if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
                         names.get(i as usize).cloned().unwrap_or_default()
                     } else {
                         String::new()
                     }
-                })
+                });
+            plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+                .custom_x_axes(vec![axis])
                 .show(ui, |p| {
                     p.bar_chart(
                         BarChart::new(chart.title.clone(), bars)

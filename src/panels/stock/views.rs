@@ -221,6 +221,8 @@ pub(super) fn alerts_ui(
     egui::ScrollArea::horizontal()
         .id_salt("stock-alerts-h")
         .show(ui, |ui| {
+            // Cells on one line (rows have a fixed height); the table scrolls sideways instead.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             TableBuilder::new(ui)
                 .id_salt("stock-alerts")
                 .striped(true)
