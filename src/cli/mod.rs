@@ -167,6 +167,12 @@ pub struct GenArgs {
     /// Days (inventory: 365).
     #[arg(long)]
     pub days: Option<usize>,
+    /// The season's year (pitches: 2021).
+    #[arg(long)]
+    pub season: Option<i32>,
+    /// Games (pitches: 2430, a full season).
+    #[arg(long)]
+    pub games: Option<usize>,
     /// Output file (.csv or .parquet), or a folder for generators of files.
     #[arg(long)]
     pub out: PathBuf,
@@ -347,6 +353,8 @@ fn generate(args: &GenArgs) -> Result<()> {
         stores: args.stores,
         items: args.items,
         days: args.days,
+        season: args.season,
+        games: args.games,
     };
     match g.make {
         generators::Make::Table(make) => {

@@ -6,6 +6,7 @@ pub mod dtw;
 pub mod forecast;
 pub mod fraud;
 pub mod histogram;
+pub mod pitching;
 pub mod sort;
 pub mod spatial;
 pub mod stats;

@@ -25,6 +25,10 @@ pub struct GenParams {
     pub items: Option<usize>,
     /// Days (inventory).
     pub days: Option<usize>,
+    /// The season's year (pitches).
+    pub season: Option<i32>,
+    /// Games (pitches).
+    pub games: Option<usize>,
 }
 
 /// What a generator makes: a table (written to `--out FILE`), a table and its truth (the truth
@@ -107,6 +111,17 @@ pub const GENERATORS: &[Generator] = &[
                 (100) and --days (365) set the size (rows is not used)",
         default_rows: 730_000,
         make: Make::TableWithTruth(super::inventory::with_truth),
+    },
+    Generator {
+        kind: "pitches",
+        about: "a Statcast-like season of pitches (pitch_type, game_date, release_speed, \
+                release_pos_x/z, player_name, batter, pitcher, events, description, pfx_x/z, \
+                plate_x/z, inning, inning_topbot, game_pk, release_spin_rate, \
+                release_extension, at_bat_number, pitch_number, spin_axis) with the 2021 grip-aid \
+                crackdown and planted sticky outings listed in <out>_truth.csv; --season (2021) \
+                and --games (2430, about 700k pitches) set it (rows is not used)",
+        default_rows: 700_000,
+        make: Make::TableWithTruth(super::pitches::with_truth),
     },
     Generator {
         kind: "clips",

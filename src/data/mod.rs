@@ -9,6 +9,7 @@ pub mod generators;
 mod geo;
 pub mod inventory;
 mod parquet;
+pub mod pitches;
 pub mod sample;
 pub mod schema;
 pub mod series;

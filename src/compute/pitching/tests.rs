@@ -1,0 +1,239 @@
+//! The pitching algorithms against brute force: the median and MAD against a full sort, the
+//! scorer's baseline against one recomputed from scratch, the regression against known
+//! coefficients, and the outing figures on hand-made outings.
+
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use super::*;
+
+fn pitch(game: i64, day: i32, pitcher: i64, kind: &str, speed: f64, spin: f64) -> Pitch {
+    Pitch {
+        game_pk: game,
+        day,
+        pitcher,
+        pitch_type: Arc::from(kind),
+        speed,
+        spin,
+        pitch_number: 1,
+        at_bat: Some(1),
+        inning: Some(1),
+        batter: None,
+        spin_axis: f64::NAN,
+        release_x: -2.0,
+        release_z: 5.8,
+        extension: 6.3,
+        pfx_x: f64::NAN,
+        pfx_z: f64::NAN,
+        plate_x: f64::NAN,
+        plate_z: f64::NAN,
+        event: None,
+        description: None,
+    }
+}
+
+fn sorted_median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+#[test]
+fn median_and_mad_match_a_full_sort() {
+    let mut state = 7u64;
+    for n in 1..60 {
+        let v: Vec<f64> = (0..n)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                (state >> 33) as f64 / 1e6
+            })
+            .collect();
+        assert_eq!(median(&mut v.clone()), Some(sorted_median(&v)));
+        let m = sorted_median(&v);
+        let dev: Vec<f64> = v.iter().map(|x| (x - m).abs()).collect();
+        let (c, s) = baseline::robust(&mut v.clone());
+        assert_eq!(c, m);
+        assert_eq!(
+            s,
+            (1.4826 * sorted_median(&dev)).max(baseline::MIN_SCALE_RPM)
+        );
+    }
+    assert_eq!(median(&mut []), None);
+}
+
+#[test]
+fn a_pitch_is_scored_against_earlier_outings_only() {
+    let rule = Rule {
+        min_outings: 2,
+        min_pitches: 4,
+        history_outings: 2,
+        ..Rule::default()
+    };
+    let mut s = Scorer::new(rule, None);
+    // Three earlier games; the baseline window is the last two.
+    let mut history = Vec::new();
+    for (g, spins) in [
+        (1, [2000.0, 2010.0]),
+        (2, [2300.0, 2310.0]),
+        (3, [2320.0, 2290.0]),
+    ] {
+        for spin in spins {
+            let p = pitch(g, g as i32, 9, "FF", 95.0, spin);
+            history.push(p.clone());
+            s.score(&p);
+        }
+    }
+    let now = pitch(4, 4, 9, "FF", 95.0, 2700.0);
+    let score = s.score(&now);
+    // Brute force over games 2 and 3.
+    let window = &history[2..];
+    let bauer = sorted_median(&window.iter().map(|p| p.spin / p.speed).collect::<Vec<_>>());
+    let resid: Vec<f64> = window.iter().map(|p| p.spin - bauer * p.speed).collect();
+    let center = sorted_median(&resid);
+    let dev: Vec<f64> = resid.iter().map(|r| (r - center).abs()).collect();
+    let scale = (1.4826 * sorted_median(&dev)).max(baseline::MIN_SCALE_RPM);
+    let expected = bauer * 95.0 + center;
+    assert!((score.expected - expected).abs() < 1e-9);
+    assert!((score.z - (2700.0 - expected) / scale).abs() < 1e-9);
+    assert!(score.flagged, "{}", score.reason);
+    assert!(
+        score.reason.contains("4 FF in 2 earlier outings"),
+        "{}",
+        score.reason
+    );
+    // A second pitch of the same game is not measured against the first.
+    let again = s.score(&pitch(4, 4, 9, "FF", 95.0, 2300.0));
+    assert_eq!(again.expected, score.expected);
+    assert!(!again.flagged);
+    // Another pitcher has no history.
+    let new = s.score(&pitch(4, 4, 10, "FF", 95.0, 2300.0));
+    assert!(
+        new.reason
+            .starts_with("too little history: 0 earlier outings"),
+        "{}",
+        new.reason
+    );
+    assert!(new.z.is_nan() && !new.flagged);
+}
+
+#[test]
+fn low_spin_is_not_flagged_and_missing_spin_says_so() {
+    let rule = Rule {
+        min_outings: 1,
+        min_pitches: 1,
+        ..Rule::default()
+    };
+    let mut s = Scorer::new(rule, None);
+    for g in 1..4 {
+        s.score(&pitch(g, g as i32, 1, "SL", 85.0, 2400.0 + g as f64));
+    }
+    let low = s.score(&pitch(5, 5, 1, "SL", 85.0, 1500.0));
+    assert!(low.z < -10.0 && !low.flagged);
+    let none = s.score(&pitch(5, 5, 1, "SL", 85.0, f64::NAN));
+    assert_eq!(none.reason, "no spin reading");
+}
+
+#[test]
+fn the_regression_recovers_known_coefficients() {
+    let mut pitches = Vec::new();
+    let mut k = 0u64;
+    for i in 0..3000 {
+        k = k
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let u = (k >> 11) as f64 / (1u64 << 53) as f64;
+        let kind = ["FF", "SL", "CU"][i % 3];
+        let (a, b) = [(2300.0, 24.0), (2450.0, 20.0), (2600.0, 30.0)][i % 3];
+        let speed = 80.0 + 15.0 * u;
+        let mut p = pitch(1, 1, 1, kind, speed, 0.0);
+        p.release_z = 5.0 + (i % 7) as f64 * 0.2;
+        p.release_x = if i % 2 == 0 { -1.5 } else { 2.5 } + (i % 5) as f64 * 0.1;
+        p.extension = 6.0 + (i % 11) as f64 * 0.05;
+        p.spin = a + b * (speed - 90.0) + 40.0 * p.release_z - 10.0 * p.release_x.abs()
+            + 25.0 * p.extension;
+        pitches.push(p);
+    }
+    let m = SpinModel::fit(&pitches).unwrap();
+    let ff = m.types.iter().position(|t| &**t == "FF").unwrap();
+    assert!(
+        (m.type_terms[ff].0 - 2300.0).abs() < 1e-6,
+        "{:?}",
+        m.type_terms
+    );
+    assert!((m.type_terms[ff].1 - 24.0).abs() < 1e-6);
+    assert!((m.shared[0] - 40.0).abs() < 1e-6 && (m.shared[1] + 10.0).abs() < 1e-6);
+    assert!((m.shared[2] - 25.0).abs() < 1e-6);
+    assert!(m.residual_sd < 1e-6);
+    let p = &pitches[4];
+    assert!((m.predict(p).unwrap() - p.spin).abs() < 1e-6);
+    let mut unknown = p.clone();
+    unknown.pitch_type = Arc::from("KN");
+    assert!(
+        m.predict(&unknown).is_some(),
+        "an unseen type uses the 'other' terms"
+    );
+    unknown.extension = f64::NAN;
+    assert_eq!(m.predict(&unknown), None);
+    assert!(SpinModel::fit(&pitches[..10]).is_err());
+}
+
+#[test]
+fn strikeouts_are_counted_by_time_through_the_order() {
+    let mut ps = Vec::new();
+    for ab in 1..=20 {
+        let mut p = pitch(1, 1, 1, "FF", 95.0, 2300.0);
+        p.at_bat = Some(ab);
+        ps.push(p.clone());
+        p.pitch_number = 2;
+        p.event = Some(Arc::from(if ab % 3 == 0 {
+            "strikeout"
+        } else {
+            "field_out"
+        }));
+        ps.push(p);
+    }
+    let refs: Vec<&Pitch> = ps.iter().collect();
+    let t = outing::through_order(&refs);
+    assert_eq!(t.len(), 3);
+    assert_eq!((t[0].batters, t[0].strikeouts), (9, 3));
+    assert_eq!((t[1].batters, t[1].strikeouts), (9, 3));
+    assert_eq!((t[2].batters, t[2].strikeouts), (2, 0));
+}
+
+#[test]
+fn a_table_without_a_required_column_is_named() {
+    let df = df!(
+        "game_pk" => [1i64],
+        "game_date" => ["2021-06-01"],
+        "pitcher" => [5i64],
+        "pitch_type" => ["FF"],
+        "release_speed" => [95.0],
+    )
+    .unwrap();
+    let e = from_frame("p.csv", &df).unwrap_err().to_string();
+    assert!(
+        e.starts_with("p.csv: missing columns 'release_spin_rate', 'pitch_number'"),
+        "{e}"
+    );
+    let df = df!(
+        "game_pk" => [2i64, 1, 1],
+        "game_date" => ["2021-06-02", "2021-06-01", "2021-06-01"],
+        "pitcher" => [5i64, 5, 5],
+        "pitch_type" => ["FF", "SL", ""],
+        "release_speed" => [95.0, 85.0, 90.0],
+        "release_spin_rate" => [Some(2300.0), None, Some(2000.0)],
+        "pitch_number" => [1i64, 1, 2],
+    )
+    .unwrap();
+    let p = from_frame("p.csv", &df).unwrap();
+    assert_eq!(p.pitches.len(), 2);
+    assert_eq!(p.skipped, 1);
+    assert_eq!(p.pitches[0].game_pk, 1, "sorted into game order");
+    assert!(p.pitches[0].spin.is_nan());
+}
