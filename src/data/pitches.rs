@@ -396,7 +396,7 @@ impl Game<'_> {
                 batter,
                 inning,
                 top,
-                n as i32,
+                n,
                 description,
                 last.then_some(result),
             );

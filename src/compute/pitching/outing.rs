@@ -28,7 +28,7 @@ pub struct OutingFlags {
 
 /// Every outing, in game order, from pitches and their scores (same order, same length).
 pub fn outing_flags(pitches: &[Pitch], scores: &[Score], min_flagged: usize) -> Vec<OutingFlags> {
-    let mut by: BTreeMap<(i32, i64, i64), OutingFlags> = BTreeMap::new();
+    let mut by: BTreeMap<(i32, i64, Arc<str>), Acc> = BTreeMap::new();
     for (p, s) in pitches.iter().zip(scores) {
         let o = by
             .entry((p.day, p.game_pk, p.pitcher))
@@ -85,6 +85,9 @@ pub struct OutingType {
     pub high: f64,
     pub flagged: usize,
 }
+
+/// One outing and type while it is summed: spins, speeds, flagged pitches, the baseline.
+type Acc = (Vec<f64>, Vec<f64>, usize, Option<super::Baseline>);
 
 /// The pitcher's outings per pitch type, in game order. `band` is the band's half-width in
 /// robust SDs.
