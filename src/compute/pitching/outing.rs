@@ -28,7 +28,7 @@ pub struct OutingFlags {
 
 /// Every outing, in game order, from pitches and their scores (same order, same length).
 pub fn outing_flags(pitches: &[Pitch], scores: &[Score], min_flagged: usize) -> Vec<OutingFlags> {
-    let mut by: BTreeMap<(i32, i64, Arc<str>), Acc> = BTreeMap::new();
+    let mut by: BTreeMap<(i32, i64, i64), OutingFlags> = BTreeMap::new();
     for (p, s) in pitches.iter().zip(scores) {
         let o = by
             .entry((p.day, p.game_pk, p.pitcher))
@@ -92,10 +92,7 @@ type Acc = (Vec<f64>, Vec<f64>, usize, Option<super::Baseline>);
 /// The pitcher's outings per pitch type, in game order. `band` is the band's half-width in
 /// robust SDs.
 pub fn by_outing_and_type(pitches: &[&Pitch], scores: &[&Score], band: f64) -> Vec<OutingType> {
-    let mut by: BTreeMap<
-        (i32, i64, Arc<str>),
-        (Vec<f64>, Vec<f64>, usize, Option<super::Baseline>),
-    > = BTreeMap::new();
+    let mut by: BTreeMap<(i32, i64, Arc<str>), Acc> = BTreeMap::new();
     for (p, s) in pitches.iter().zip(scores) {
         let e = by
             .entry((p.day, p.game_pk, p.pitch_type.clone()))
