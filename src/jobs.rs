@@ -3,6 +3,9 @@
 //! (fraction + message), is cancelled cooperatively, has its errors and panics caught and turned
 //! into a failed job, and wakes the UI (`repaint`) when it ends. Two jobs with the same key
 //! cannot run at once. Results come back through a typed `JobHandle<T>` that the UI polls.
+//! A long-running job (a folder watcher) streams items as it goes: `spawn_stream` gives it a
+//! `StreamSender<T>` over a bounded channel (a UI that falls behind slows the job down rather
+//! than filling memory), and the UI drains a `StreamHandle<T>` every frame.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -212,6 +215,95 @@ impl JobRunner {
 
     pub fn is_running(&self, key: &str) -> bool {
         lock(&self.active).iter().any(|s| s.key == key)
+    }
+}
+
+/// What a streaming job sends through. `send` waits while the channel is full and gives up
+/// with `Cancelled` when the job is cancelled or the handle dropped.
+pub struct StreamSender<T> {
+    tx: mpsc::SyncSender<T>,
+    repaint: Repaint,
+    shared: Arc<Shared>,
+}
+
+impl<T> StreamSender<T> {
+    pub fn send(&self, mut item: T) -> Result<(), Cancelled> {
+        loop {
+            match self.tx.try_send(item) {
+                Ok(()) => {
+                    (self.repaint)();
+                    return Ok(());
+                }
+                Err(mpsc::TrySendError::Full(back)) => {
+                    if self.shared.cancel.load(Ordering::Relaxed) {
+                        return Err(Cancelled);
+                    }
+                    item = back;
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(mpsc::TrySendError::Disconnected(_)) => return Err(Cancelled),
+            }
+        }
+    }
+}
+
+/// A streaming job: its items as they come, and its end.
+pub struct StreamHandle<T> {
+    items: Receiver<T>,
+    job: JobHandle<()>,
+}
+
+impl<T> StreamHandle<T> {
+    /// The items sent since the last call (at most `max`, so one frame never drains forever).
+    pub fn drain(&mut self, max: usize) -> Vec<T> {
+        let mut out = Vec::new();
+        while out.len() < max {
+            match self.items.try_recv() {
+                Ok(item) => out.push(item),
+                Err(_) => break,
+            }
+        }
+        out
+    }
+
+    /// `None` while the job runs; its outcome once, when it has ended.
+    pub fn poll(&mut self) -> Option<Result<(), JobError>> {
+        self.job.poll()
+    }
+
+    pub fn cancel(&self) {
+        self.job.cancel();
+    }
+
+    pub fn id(&self) -> u64 {
+        self.job.id()
+    }
+}
+
+impl JobRunner {
+    /// Run a long job that sends items as it goes, through a channel of `capacity` items.
+    pub fn spawn_stream<T, F>(
+        &self,
+        key: impl Into<String>,
+        name: impl Into<String>,
+        capacity: usize,
+        work: F,
+    ) -> Result<StreamHandle<T>, JobError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&JobCtx, &StreamSender<T>) -> anyhow::Result<()> + Send + 'static,
+    {
+        let (tx, items) = mpsc::sync_channel(capacity.max(1));
+        let repaint = self.repaint.clone();
+        let job = self.spawn(key, name, move |ctx| {
+            let sender = StreamSender {
+                tx,
+                repaint,
+                shared: ctx.shared.clone(),
+            };
+            work(ctx, &sender)
+        })?;
+        Ok(StreamHandle { items, job })
     }
 }
 

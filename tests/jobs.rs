@@ -199,3 +199,52 @@ fn a_name_with_a_nul_byte_does_not_stop_the_job() {
     let h = jobs.spawn("nul", "load a\0b.csv", |_| Ok(7)).unwrap();
     assert_eq!(h.wait(), Ok(7));
 }
+
+#[test]
+fn a_streaming_job_delivers_every_item_in_order_with_backpressure() {
+    let repaints = Arc::new(AtomicUsize::new(0));
+    let r = repaints.clone();
+    let jobs = JobRunner::new(move || {
+        r.fetch_add(1, Ordering::Relaxed);
+    });
+    // A channel of 4 and 100 items: the job waits for the reader instead of queueing them.
+    let mut stream = jobs
+        .spawn_stream("s", "stream", 4, |_ctx, tx| {
+            for i in 0..100 {
+                tx.send(i)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let mut got = Vec::new();
+    let mut ended = None;
+    wait_until("the stream ends", || {
+        got.extend(stream.drain(3));
+        if ended.is_none() {
+            ended = stream.poll();
+        }
+        ended.is_some() && got.len() == 100
+    });
+    assert_eq!(got, (0..100).collect::<Vec<_>>());
+    assert_eq!(ended, Some(Ok(())));
+    assert!(
+        repaints.load(Ordering::Relaxed) >= 100,
+        "each item wakes the UI"
+    );
+}
+
+#[test]
+fn cancelling_a_stream_stops_a_job_blocked_on_a_full_channel() {
+    let jobs = JobRunner::default();
+    let mut stream = jobs
+        .spawn_stream("s", "stream", 1, |_ctx, tx| {
+            loop {
+                tx.send(1u8)?;
+            }
+        })
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    stream.cancel();
+    assert_eq!(stream.poll(), Some(Err(JobError::Cancelled)));
+    wait_until("the job thread leaves", || jobs.active().is_empty());
+}

@@ -16,6 +16,7 @@ mod dtw;
 mod forecast;
 mod fraud;
 mod outputs;
+mod pitching;
 mod runs;
 mod spatial;
 mod stock;
@@ -103,6 +104,10 @@ pub enum Command {
     /// availability.
     #[command(subcommand)]
     Stock(stock::StockCommand),
+    /// Pitching: spin-rate flags against each pitcher's history, the league's weeks, live
+    /// ingestion from a watched folder.
+    #[command(subcommand)]
+    Pitching(pitching::PitchingCommand),
     /// The run store: list, show, compare, delete and export recorded runs.
     #[command(subcommand)]
     Runs(runs::RunsCommand),
@@ -208,6 +213,7 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Fraud(c) => fraud::run(c, record),
         Command::Spatial(c) => spatial::run(c, record),
         Command::Stock(c) => stock::run(c, record),
+        Command::Pitching(c) => pitching::run(c, record),
         Command::Runs(c) => runs::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {

@@ -44,17 +44,24 @@ pub struct Rule {
     pub min_pitches: usize,
     /// Flagged pitches that make a flagged outing.
     pub min_flagged: usize,
+    /// A sustained rise: a pitch at least this many SDs up is also flagged when the median of
+    /// this outing's pitches of the type so far is too ...
+    pub sustained_z: f64,
+    /// ... over at least this many pitches.
+    pub sustained_pitches: usize,
 }
 
 impl Default for Rule {
     fn default() -> Self {
         Self {
-            z: 3.5,
+            z: 4.0,
             regression_z: 3.0,
             history_outings: 10,
             min_outings: 3,
             min_pitches: 20,
             min_flagged: 3,
+            sustained_z: 2.5,
+            sustained_pitches: 5,
         }
     }
 }
@@ -141,6 +148,8 @@ struct Arm {
     outings: Vec<Outing>,
     /// The baseline for one game, computed at its first pitch.
     cached: Option<((i32, i64), Option<Baseline>)>,
+    /// The z values of the current game's pitches so far.
+    current: Option<((i32, i64), Vec<f64>)>,
 }
 
 /// Scores pitches and learns from them. Feed pitches in time order; a pitch is scored against
@@ -222,9 +231,22 @@ impl Scorer {
             return (*b, window.len(), pitches);
         }
         let b = (window.len() >= rule.min_outings && pitches >= rule.min_pitches)
-            .then(|| compute_baseline(window, pitches));
+            .then(|| baseline_of(window, pitches));
         arm.cached = Some((key, b));
         (b, window.len(), pitches)
+    }
+
+    /// The median z of this game's pitches of `p`'s type so far, `z` included, and how many.
+    fn sustained(&mut self, p: &Pitch, z: f64) -> Option<(f64, usize)> {
+        let arm = self.arms.get_mut(&(p.pitcher, p.pitch_type.clone()))?;
+        let key = (p.day, p.game_pk);
+        if arm.current.as_ref().is_none_or(|(k, _)| *k != key) {
+            arm.current = Some((key, Vec::new()));
+        }
+        let (_, zs) = arm.current.as_mut()?;
+        zs.push(z);
+        let mut v = zs.clone();
+        median(&mut v).map(|m| (m, zs.len()))
     }
 
     /// Score `p` against the pitcher's earlier outings, then learn from it.
@@ -266,13 +288,20 @@ impl Scorer {
             f64::NAN
         };
         let reg_ok = regression_z.is_nan() || regression_z >= self.rule.regression_z;
-        let flagged = z >= self.rule.z && reg_ok;
+        let sustained = self.sustained(p, z);
+        let single = z >= self.rule.z && reg_ok;
+        let run = sustained.is_some_and(|(m, n)| {
+            n >= self.rule.sustained_pitches
+                && m >= self.rule.sustained_z
+                && z >= self.rule.sustained_z
+        });
+        let flagged = single || run;
         let reg = if regression_z.is_nan() {
             "no regression prediction".to_owned()
         } else {
             format!("regression {regression_z:+.1} SD")
         };
-        let reason = format!(
+        let mut reason = format!(
             "{} {} rpm at {:.1} mph: {z:+.1} SD vs his velocity-adjusted median {} rpm ({} {} in \
              {} earlier outings); {reg}",
             p.pitch_type,
@@ -283,6 +312,12 @@ impl Scorer {
             p.pitch_type,
             b.outings
         );
+        if let Some((m, n)) = sustained.filter(|_| run && !single) {
+            reason.push_str(&format!(
+                "; his {} run high this outing: median {m:+.1} SD over {n} pitches",
+                p.pitch_type
+            ));
+        }
         Score {
             expected,
             z,
@@ -294,20 +329,100 @@ impl Scorer {
     }
 }
 
-/// Median Bauer units, then median and robust SD of the residuals, over the window's pitches.
-fn compute_baseline(window: &[Outing], pitches: usize) -> Baseline {
+/// Pitches of the type the recent part of the window needs (at least `RECENT_OUTINGS` outings).
+pub const RECENT_PITCHES: usize = 30;
+/// Pitches an outing needs to count in the pitch-to-pitch spread.
+pub const WITHIN_PITCHES: usize = 6;
+/// Outings the centre is taken over at least.
+pub const RECENT_OUTINGS: usize = 3;
+
+/// The baseline over the window's pitches:
+/// - Bauer units: the median over the whole window;
+/// - centre: the median residual over the most recent outings (at least `RECENT_OUTINGS`, and
+///   until `RECENT_PITCHES` pitches), so that a pitcher whose level moved (the crackdown) is
+///   measured against where he is now;
+/// - spread: the robust SD of the residuals around their own outing's median, pooled over the
+///   window (the pitch-to-pitch spread, which a level shift between outings does not inflate);
+///   the plain robust SD when too few outings have `WITHIN_PITCHES` or more pitches.
+fn compute_baseline(
+    window: &[Outing],
+    pitches: usize,
+    value: fn(&Obs, f64) -> f64,
+) -> (f64, f64, f64) {
     let all = || window.iter().flat_map(|o| o.obs.iter());
     let mut ratio: Vec<f64> = Vec::with_capacity(pitches);
     ratio.extend(all().map(|o| o.spin / o.speed));
     let bauer = median(&mut ratio).unwrap_or(f64::NAN);
-    let mut resid = ratio;
-    resid.clear();
-    resid.extend(all().map(|o| o.spin - bauer * o.speed));
-    let (center, scale) = robust(&mut resid);
-    resid.clear();
-    resid.extend(all().map(|o| o.residual).filter(|r| r.is_finite()));
-    let (reg_center, reg_scale) = if resid.len() >= pitches / 2 && !resid.is_empty() {
-        robust(&mut resid)
+    let mut recent = 0;
+    let mut taken = 0;
+    for o in window.iter().rev() {
+        if taken >= RECENT_OUTINGS && recent >= RECENT_PITCHES {
+            break;
+        }
+        recent += o.obs.len();
+        taken += 1;
+    }
+    let mut v = ratio;
+    v.clear();
+    v.extend(
+        window[window.len() - taken..]
+            .iter()
+            .flat_map(|o| o.obs.iter())
+            .map(|o| value(o, bauer))
+            .filter(|r| r.is_finite()),
+    );
+    let Some(center) = median(&mut v) else {
+        return (bauer, f64::NAN, f64::NAN);
+    };
+    v.clear();
+    let mut within: Vec<f64> = Vec::new();
+    let mut levels: Vec<f64> = Vec::new();
+    // Deviations around an outing's own median shrink in small outings (one of three is 0):
+    // only outings of at least `WITHIN_PITCHES` pitches count.
+    for o in window.iter().filter(|o| o.obs.len() >= WITHIN_PITCHES) {
+        within.clear();
+        within.extend(
+            o.obs
+                .iter()
+                .map(|x| value(x, bauer))
+                .filter(|r| r.is_finite()),
+        );
+        if let Some(m) = median(&mut within) {
+            v.extend(within.iter().map(|r| r - m));
+            levels.push(m);
+        }
+    }
+    let scale = if v.len() >= RECENT_PITCHES && levels.len() >= 3 {
+        // Outing-to-outing spread from successive differences (a slow drift cancels out).
+        let mut steps: Vec<f64> = levels.windows(2).map(|w| w[1] - w[0]).collect();
+        let between = robust_sd(&mut steps) / std::f64::consts::SQRT_2;
+        let within = robust_sd(&mut v);
+        (within * within + between * between)
+            .sqrt()
+            .max(MIN_SCALE_RPM)
+    } else {
+        v.clear();
+        v.extend(all().map(|o| value(o, bauer)).filter(|r| r.is_finite()));
+        robust(&mut v).1
+    };
+    (bauer, center, scale)
+}
+
+fn baseline_of(window: &[Outing], pitches: usize) -> Baseline {
+    // An allowance for a spread estimated from few pitches: 1 + 1/sqrt(n) (x1.18 at 30
+    // pitches, x1.05 at 400), so that a thin history does not make ordinary pitches odd.
+    let allowance = 1.0 + 1.0 / (pitches.max(1) as f64).sqrt();
+    let (bauer, center, scale) =
+        compute_baseline(window, pitches, |o, bauer| o.spin - bauer * o.speed);
+    let scale = scale * allowance;
+    let with_residual = window
+        .iter()
+        .flat_map(|o| o.obs.iter())
+        .filter(|o| o.residual.is_finite())
+        .count();
+    let (reg_center, reg_scale) = if with_residual >= pitches / 2 && with_residual > 0 {
+        let (_, c, s) = compute_baseline(window, pitches, |o, _| o.residual);
+        (c, s * allowance)
     } else {
         (f64::NAN, f64::NAN)
     };
@@ -320,6 +435,15 @@ fn compute_baseline(window: &[Outing], pitches: usize) -> Baseline {
         outings: window.len(),
         pitches,
     }
+}
+
+/// 1.4826 × MAD of `v` around its median (0 when empty), reordered in place.
+fn robust_sd(v: &mut [f64]) -> f64 {
+    let Some(m) = median(v) else { return 0.0 };
+    for x in v.iter_mut() {
+        *x = (*x - m).abs();
+    }
+    1.4826 * median(v).unwrap_or(0.0)
 }
 
 /// Median and 1.4826 × MAD (at least `MIN_SCALE_RPM`) of `v`, reordered in place.

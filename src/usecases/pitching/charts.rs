@@ -1,0 +1,232 @@
+//! The pitching charts, as `Chart` values that the panel draws and the export writes: the
+//! league's weekly spin with the crackdown marked, one pitcher's outings, movement and release
+//! point, and one live outing against the pitcher's bands.
+
+use std::collections::BTreeMap;
+
+use crate::chart::{Band, Chart, ChartData, Line};
+use crate::compute::pitching::league::WeekRow;
+use crate::compute::pitching::outing::{self, ThroughOrder};
+use crate::compute::pitching::{Pitch, Score};
+use crate::data::pitches::crackdown;
+
+/// How wide the pitcher's band is drawn, in robust SDs (the flag threshold's default).
+pub const BAND_SDS: f64 = 3.5;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LeagueMetric {
+    Spin,
+    Bauer,
+}
+
+/// Average spin (or Bauer units) by week, one line per pitch type, with the 2021 crackdown
+/// (announced June 3, enforced June 21) shaded when the weeks cover it.
+pub fn league_chart(rows: &[WeekRow], metric: LeagueMetric) -> Chart {
+    let mut lines: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    for r in rows {
+        let v = match metric {
+            LeagueMetric::Spin => r.spin,
+            LeagueMetric::Bauer => r.bauer,
+        };
+        if v.is_finite() && r.pitches >= 20 {
+            lines
+                .entry(&r.pitch_type)
+                .or_default()
+                .push((f64::from(r.week), v));
+        }
+    }
+    let (title, y) = match metric {
+        LeagueMetric::Spin => ("League spin rate by week", "spin (rpm)"),
+        LeagueMetric::Bauer => ("League Bauer units by week", "Bauer units (rpm per mph)"),
+    };
+    let lines = lines
+        .into_iter()
+        .map(|(t, pts)| Line::new(t, pts))
+        .collect();
+    let mut chart = Chart::lines(title, "week", y, lines, Vec::new()).dated();
+    let (announced, enforced) = crackdown();
+    let first = rows.iter().map(|r| r.week).min().unwrap_or(0);
+    let last = rows.iter().map(|r| r.week + 6).max().unwrap_or(0);
+    if first <= enforced && last >= announced {
+        chart = chart.with_span(
+            "crackdown: announced Jun 3, enforced Jun 21",
+            f64::from(announced),
+            f64::from(enforced),
+        );
+    }
+    chart
+}
+
+/// The pitcher's spin and speed by outing (one line per pitch type, spin with his baseline
+/// band), his movement and his release point. `pitches` and `scores` are his, in game order.
+pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Chart; 4] {
+    let rows = outing::by_outing_and_type(pitches, scores, BAND_SDS);
+    let mut spin: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut speed: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut bands: BTreeMap<&str, Vec<(f64, f64, f64)>> = BTreeMap::new();
+    let mut flagged = Vec::new();
+    for r in &rows {
+        let x = f64::from(r.day);
+        if r.spin.is_finite() {
+            spin.entry(&r.pitch_type).or_default().push((x, r.spin));
+        }
+        speed.entry(&r.pitch_type).or_default().push((x, r.speed));
+        if r.low.is_finite() {
+            bands
+                .entry(&r.pitch_type)
+                .or_default()
+                .push((x, r.low, r.high));
+        }
+        if r.flagged >= 1 {
+            flagged.push((x, r.spin));
+        }
+    }
+    let types: Vec<&str> = spin.keys().copied().collect();
+    let mut spin_lines: Vec<Line> = spin.into_iter().map(|(t, p)| Line::new(t, p)).collect();
+    if !flagged.is_empty() {
+        spin_lines.push(Line::dots("outing with a flagged pitch", flagged));
+    }
+    let mut spin_chart = Chart::lines(
+        format!("{name}: spin by outing (band: ±{BAND_SDS} robust SD of his baseline)"),
+        "game date",
+        "mean spin (rpm)",
+        spin_lines,
+        Vec::new(),
+    )
+    .dated();
+    for (t, pts) in bands {
+        if let Some(line) = types.iter().position(|x| *x == t) {
+            spin_chart = spin_chart.with_band(Band {
+                name: format!("{t} baseline band"),
+                line,
+                points: pts,
+            });
+        }
+    }
+    let speed_chart = Chart::lines(
+        format!("{name}: velocity by outing"),
+        "game date",
+        "mean speed (mph)",
+        speed.into_iter().map(|(t, p)| Line::new(t, p)).collect(),
+        Vec::new(),
+    )
+    .dated();
+    let scatter = |f: &dyn Fn(&Pitch) -> (f64, f64)| {
+        let mut by: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+        for p in pitches {
+            let (x, y) = f(p);
+            if x.is_finite() && y.is_finite() {
+                by.entry(&p.pitch_type).or_default().push((x, y));
+            }
+        }
+        by.into_iter().map(|(t, p)| Line::dots(t, p)).collect()
+    };
+    let movement = Chart::lines(
+        format!("{name}: movement"),
+        "horizontal break pfx_x (ft)",
+        "induced vertical break pfx_z (ft)",
+        scatter(&|p| (p.pfx_x, p.pfx_z)),
+        Vec::new(),
+    );
+    let release = Chart::lines(
+        format!("{name}: release point"),
+        "release_pos_x (ft)",
+        "release_pos_z (ft)",
+        scatter(&|p| (p.release_x, p.release_z)),
+        Vec::new(),
+    );
+    [spin_chart, speed_chart, movement, release]
+}
+
+/// One live outing: each pitch's spin (x = pitch of the outing) against the pitcher's band for
+/// its type, flagged pitches apart; then speed and spin trends (fatigue) and the strikeout rate
+/// by time through the order.
+pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Chart; 3] {
+    let mut dots: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut bands: BTreeMap<&str, Vec<(f64, f64, f64)>> = BTreeMap::new();
+    let mut flagged = Vec::new();
+    let mut speed = Vec::new();
+    for (i, (p, s)) in pitches.iter().zip(scores).enumerate() {
+        let x = (i + 1) as f64;
+        speed.push((x, p.speed));
+        if !p.spin.is_finite() {
+            continue;
+        }
+        if s.flagged {
+            flagged.push((x, p.spin));
+        } else {
+            dots.entry(&p.pitch_type).or_default().push((x, p.spin));
+        }
+        if let Some(b) = s.baseline {
+            let (lo, hi) = b.band(p.speed, BAND_SDS);
+            bands.entry(&p.pitch_type).or_default().push((x, lo, hi));
+        }
+    }
+    let types: Vec<&str> = dots.keys().copied().collect();
+    let mut lines: Vec<Line> = dots.into_iter().map(|(t, p)| Line::dots(t, p)).collect();
+    lines.push(Line::dots("flagged", flagged));
+    let mut spin = Chart::lines(
+        format!("{title}: spin by pitch (band: ±{BAND_SDS} robust SD)"),
+        "pitch of the outing",
+        "spin (rpm)",
+        lines,
+        Vec::new(),
+    );
+    for (t, pts) in bands {
+        let line = types.iter().position(|x| *x == t).unwrap_or(types.len());
+        spin = spin.with_band(Band {
+            name: format!("{t} band"),
+            line,
+            points: pts,
+        });
+    }
+    let fatigue = Chart::lines(
+        format!("{title}: velocity by pitch"),
+        "pitch of the outing",
+        "speed (mph)",
+        vec![
+            Line::dots("speed", speed.clone()),
+            Line::new("5-pitch mean", rolling(&speed, 5)),
+        ],
+        Vec::new(),
+    );
+    let tto = outing::through_order(pitches);
+    let k = strikeout_chart(title, &tto);
+    [spin, fatigue, k]
+}
+
+fn strikeout_chart(title: &str, tto: &[ThroughOrder]) -> Chart {
+    let labels = tto
+        .iter()
+        .map(|t| format!("time {} ({} batters)", t.time, t.batters))
+        .collect();
+    let values = tto
+        .iter()
+        .map(|t| {
+            if t.batters == 0 {
+                0.0
+            } else {
+                100.0 * t.strikeouts as f64 / t.batters as f64
+            }
+        })
+        .collect();
+    Chart::new(
+        format!("{title}: strikeout rate by time through the order"),
+        "time through the order",
+        "strikeouts (% of batters)",
+        ChartData::Bars { labels, values },
+    )
+}
+
+/// The mean of the last `k` values at each point.
+fn rolling(points: &[(f64, f64)], k: usize) -> Vec<(f64, f64)> {
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, &(x, _))| {
+            let from = (i + 1).saturating_sub(k);
+            let w = &points[from..=i];
+            (x, w.iter().map(|p| p.1).sum::<f64>() / w.len() as f64)
+        })
+        .collect()
+}
