@@ -43,13 +43,27 @@ pub struct MapShape {
     pub fill: Option<[u8; 3]>,
 }
 
+/// How a `Lines` chart draws one of its series.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mark {
+    /// A line in the series' palette colour.
+    #[default]
+    Line,
+    /// Observations: small dots in the text colour (under a fitted line).
+    Dots,
+    /// A scatter by category: dots in the series' palette colour.
+    Scatter,
+    /// Points to notice: rings around them in the strong text colour (drawn over the series
+    /// whose points they flag).
+    Alert,
+}
+
 /// One named line of a `Lines` chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Line {
     pub name: String,
     pub points: Vec<(f64, f64)>,
-    /// Drawn as unconnected dots (observations) rather than a line.
-    pub dots: bool,
+    pub mark: Mark,
 }
 
 /// A shaded range between a lower and an upper value at each x (an uncertainty interval),
@@ -67,14 +81,30 @@ impl Line {
         Self {
             name: name.into(),
             points,
-            dots: false,
+            mark: Mark::Line,
         }
     }
 
     /// Observations drawn as dots.
     pub fn dots(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
         Self {
-            dots: true,
+            mark: Mark::Dots,
+            ..Self::new(name, points)
+        }
+    }
+
+    /// One category of a scatter plot (dots in the series' colour).
+    pub fn scatter(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Self {
+            mark: Mark::Scatter,
+            ..Self::new(name, points)
+        }
+    }
+
+    /// Points to notice (flagged), ringed.
+    pub fn alert(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Self {
+            mark: Mark::Alert,
             ..Self::new(name, points)
         }
     }

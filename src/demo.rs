@@ -31,6 +31,7 @@ const USE_CASES: &[(&str, DemoFn)] = &[
     ("Fraud", fraud_demo),
     ("Spatial", spatial_demo),
     ("Stock", stock_demo),
+    ("Pitching", pitching_demo),
 ];
 
 pub fn run(out: &Path) -> Result<Vec<Artifact>> {
@@ -281,6 +282,85 @@ fn stock_demo(out: &Path) -> Result<Vec<Artifact>> {
         use_case: "Stock",
         title: "alerts and lost sales per store and week".into(),
         file: "stock-summary.csv".into(),
+    });
+    Ok(made)
+}
+
+fn pitching_demo(out: &Path) -> Result<Vec<Artifact>> {
+    use crate::usecases::pitching::{self as usecase, PitchingParams, charts, tables};
+    let ds = data::sample::load("pitches_2021_06.parquet")?;
+    let s = usecase::run(
+        &usecase::check(&PitchingParams::default())?,
+        &ds,
+        None,
+        &NoProgress,
+    )?;
+    let mut made = Vec::new();
+    let mut chart = |c: &Chart, file: &str| -> Result<()> {
+        export::write_chart(c, &out.join(file))?;
+        made.push(Artifact {
+            use_case: "Pitching",
+            title: c.title.clone(),
+            file: file.into(),
+        });
+        Ok(())
+    };
+    chart(
+        &charts::league_chart(&s.league, charts::LeagueMetric::Spin),
+        "pitching-league-spin.png",
+    )?;
+    chart(
+        &charts::league_chart(&s.league, charts::LeagueMetric::Bauer),
+        "pitching-league-bauer.png",
+    )?;
+    // The pitcher of the latest flagged outing, as the panel shows him, and that outing as the
+    // live view draws it.
+    if let Some(o) = s.flagged_outings().last() {
+        let (pitches, scores): (Vec<_>, Vec<_>) = s
+            .pitches
+            .pitches
+            .iter()
+            .zip(s.scores.iter())
+            .filter(|(p, _)| p.pitcher == o.pitcher)
+            .unzip();
+        let name = s.pitches.name(o.pitcher);
+        let [spin, speed, movement, release] =
+            charts::pitcher_charts(&name, &pitches, &scores, s.rule.z);
+        chart(&spin, "pitching-pitcher-spin.png")?;
+        chart(&speed, "pitching-pitcher-velocity.png")?;
+        chart(&movement, "pitching-pitcher-movement.png")?;
+        chart(&release, "pitching-pitcher-release.png")?;
+        let (game_p, game_s): (Vec<_>, Vec<_>) = pitches
+            .iter()
+            .zip(&scores)
+            .filter(|(p, _)| p.game_pk == o.game_pk)
+            .map(|(p, s)| (*p, *s))
+            .unzip();
+        let [live_spin, _, strikeouts] = charts::live_charts(&name, &game_p, &game_s, s.rule.z);
+        chart(&live_spin, "pitching-outing-spin.png")?;
+        chart(&strikeouts, "pitching-outing-strikeouts.png")?;
+    }
+    export::write_table(
+        &tables::outings_frame(&s, true)?,
+        &out.join("pitching-flagged-outings.csv"),
+    )?;
+    made.push(Artifact {
+        use_case: "Pitching",
+        title: format!(
+            "{} flagged outings with the strongest pitch's reason ({})",
+            s.flagged_outings().count(),
+            s.summary()
+        ),
+        file: "pitching-flagged-outings.csv".into(),
+    });
+    export::write_table(
+        &tables::league_frame(&s.league)?,
+        &out.join("pitching-league.csv"),
+    )?;
+    made.push(Artifact {
+        use_case: "Pitching",
+        title: "average spin, speed and Bauer units per week and pitch type".into(),
+        file: "pitching-league.csv".into(),
     });
     Ok(made)
 }

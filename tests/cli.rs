@@ -183,6 +183,10 @@ fn demo_writes_charts_tables_and_an_index() {
         "stock-heatmap.png",
         "stock-alert-on-hand.png",
         "stock-alerts.csv",
+        "pitching-league-spin.png",
+        "pitching-pitcher-spin.png",
+        "pitching-outing-spin.png",
+        "pitching-flagged-outings.csv",
     ] {
         assert!(files.contains(&f.to_owned()), "{f} in {files:?}");
     }

@@ -108,6 +108,7 @@ fn starts_with_sample_data_and_lists_panels() {
             "store_sales_small.csv",
             "transactions_100k.parquet",
             "inventory_sample.parquet",
+            "pitches_2021_06.parquet",
             "nyc_boroughs.geojson",
             "taxi_pickups.csv",
             "naturalearth_countries.geojson"

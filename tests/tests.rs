@@ -12,6 +12,7 @@ mod gui;
 mod hardening;
 mod jobs;
 mod loaders;
+mod pitching;
 mod runs;
 mod spatial;
 mod stock;

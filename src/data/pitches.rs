@@ -224,9 +224,10 @@ fn round_to(v: f64, digits: i32) -> f64 {
     (v * f).round() / f
 }
 
-fn make_pitcher(rng: &mut ChaCha8Rng, id: i64, starter: bool) -> Pitcher {
-    let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
-    let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+fn make_pitcher(rng: &mut ChaCha8Rng, id: i64, starter: bool, name: usize) -> Pitcher {
+    // Every pitcher has a name of his own: `name` indexes the first x last name pairs.
+    let first = FIRST_NAMES[name % FIRST_NAMES.len()];
+    let last = LAST_NAMES[name / FIRST_NAMES.len() % LAST_NAMES.len()];
     let left = rng.random::<f64>() < 0.3;
     let fastball = if rng.random::<f64>() < 0.7 { 0 } else { 1 };
     let mut kinds = vec![fastball];
@@ -548,11 +549,14 @@ pub fn with_truth(p: &GenParams) -> PolarsResult<(DataFrame, DataFrame)> {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let mut pitchers = Vec::new();
     let mut staffs = Vec::new();
+    let mut names: Vec<usize> = (0..FIRST_NAMES.len() * LAST_NAMES.len()).collect();
+    names.shuffle(&mut rng);
     for team in 0..TEAMS {
         let staff: Vec<usize> = (0..STARTERS + RELIEVERS)
             .map(|i| {
                 let id = 600_000 + (team * 100 + i) as i64 * 7;
-                pitchers.push(make_pitcher(&mut rng, id, i < STARTERS));
+                let name = names[pitchers.len() % names.len()];
+                pitchers.push(make_pitcher(&mut rng, id, i < STARTERS, name));
                 pitchers.len() - 1
             })
             .collect();

@@ -33,6 +33,10 @@ pub const SAMPLES: &[(&str, &[u8])] = &[
         include_bytes!("../../sample-data/inventory_sample.parquet"),
     ),
     (
+        "pitches_2021_06.parquet",
+        include_bytes!("../../sample-data/pitches_2021_06.parquet"),
+    ),
+    (
         "nyc_boroughs.geojson",
         include_bytes!("../../sample-data/nyc_boroughs.geojson"),
     ),

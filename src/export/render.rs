@@ -7,7 +7,7 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::chart::{Chart, ChartData};
+use crate::chart::{Chart, ChartData, Mark};
 use crate::theme::ChartColors;
 
 const FONT: &str = "sans-serif";
@@ -394,15 +394,27 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             c.draw_series(segments.iter().map(|s| PathElement::new(s.to_vec(), guide)))
                 .map_err(e)?;
             for (k, line) in lines.iter().enumerate() {
-                if line.dots {
-                    let style = rgb(crate::theme::DOTS).filled();
-                    c.draw_series(line.points.iter().map(|&p| Circle::new(p, 2, style)))
+                let palette = crate::theme::LINES[k % crate::theme::LINES.len()];
+                let dot = match line.mark {
+                    Mark::Line => None,
+                    Mark::Dots => Some((crate::theme::DOTS, 2, true)),
+                    Mark::Scatter => Some((palette, 2, true)),
+                    // A ring around the points flagged, as on screen.
+                    Mark::Alert => Some((crate::theme::DOTS, 5, false)),
+                };
+                if let Some((color, radius, filled)) = dot {
+                    let style = if filled {
+                        rgb(color).filled()
+                    } else {
+                        rgb(color).stroke_width(2)
+                    };
+                    c.draw_series(line.points.iter().map(|&p| Circle::new(p, radius, style)))
                         .map_err(e)?
                         .label(line.name.as_str())
                         .legend(move |(x, y)| Circle::new((x + 10, y), 3, style));
                     continue;
                 }
-                let style = rgb(crate::theme::LINES[k % crate::theme::LINES.len()]).stroke_width(2);
+                let style = rgb(palette).stroke_width(2);
                 c.draw_series(LineSeries::new(line.points.iter().copied(), style))
                     .map_err(e)?
                     .label(line.name.as_str())

@@ -4,7 +4,7 @@
 use egui::Color32;
 use egui_plot::{Bar, BarChart, Plot};
 
-use crate::chart::{Chart, ChartData};
+use crate::chart::{Chart, ChartData, Mark};
 use crate::theme;
 
 fn bar_color() -> Color32 {
@@ -292,6 +292,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             };
             // Observations in the text colour, so they read on dark and light backgrounds.
             let dots = ui.visuals().text_color().gamma_multiply(0.8);
+            let ring = ui.visuals().strong_text_color();
             plot.legend(egui_plot::Legend::default()).show(ui, |p| {
                 spans(p, chart);
                 for band in &chart.bands {
@@ -320,15 +321,24 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 }
                 for (k, line) in lines.iter().enumerate() {
                     let pts: Vec<[f64; 2]> = line.points.iter().map(|&(x, y)| [x, y]).collect();
-                    if line.dots {
+                    let color = rgb(theme::LINES[k % theme::LINES.len()]);
+                    // Alerts ring the points they flag, in the strong text colour, which no
+                    // series uses.
+                    let dot = match line.mark {
+                        Mark::Line => None,
+                        Mark::Dots => Some((dots, 1.5, true)),
+                        Mark::Scatter => Some((color, 2.0, true)),
+                        Mark::Alert => Some((ring, 5.0, false)),
+                    };
+                    if let Some((c, radius, filled)) = dot {
                         p.points(
                             egui_plot::Points::new(line.name.clone(), pts)
-                                .color(dots)
-                                .radius(1.5),
+                                .color(c)
+                                .radius(radius)
+                                .filled(filled),
                         );
                         continue;
                     }
-                    let color = rgb(theme::LINES[k % theme::LINES.len()]);
                     // egui_plot merges points that share a pixel column into a filled band;
                     // for sparse lines with a steep step (a PR curve) that fills a triangle.
                     let dense = pts.len() > 2000;

@@ -23,6 +23,7 @@ pub mod data;
 pub mod dtw;
 pub mod forecast;
 pub mod fraud;
+pub mod pitching;
 pub mod runs;
 pub mod save;
 pub mod spatial;
@@ -81,6 +82,7 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
         Box::<fraud::FraudPanel>::default(),
         Box::<spatial::SpatialPanel>::default(),
         Box::<stock::StockPanel>::default(),
+        Box::<pitching::PitchingPanel>::default(),
         Box::<runs::RunsPanel>::default(),
     ]
 }

@@ -62,3 +62,19 @@ pub fn text_button(
         save(ctx, Payload::Text(text()), stem, kind);
     }
 }
+
+/// A chart's title with its Save buttons, then the chart, `height` points tall.
+pub fn chart_block(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: &str,
+    chart: &Chart,
+    stem: &str,
+    height: f32,
+) {
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(&chart.title);
+        chart_buttons(ui, ctx, chart, stem);
+    });
+    super::chart_view::show_chart(ui, id, chart, height);
+}

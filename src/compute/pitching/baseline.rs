@@ -3,18 +3,25 @@
 //! both flag the same pitch the same way.
 //!
 //! For each pitcher and pitch type the baseline is taken over his last `history_outings`
-//! outings before this game:
-//! - **velocity-adjusted median**: the median of his Bauer units (spin / mph) times this pitch's
-//!   speed, plus the median of the earlier pitches' residuals from that line; the spread is
-//!   1.4826 × their MAD (the normal-consistent MAD), at least `MIN_SCALE_RPM`;
-//! - **regression**: the league spin model's residual for this pitch, against the median and
-//!   MAD of his earlier residuals.
+//! outings before this game (see `baseline_of`):
+//! - **velocity-adjusted**: his median Bauer units (spin / mph) times this pitch's speed, plus
+//!   the median residual from that line over his most recent outings (so that a pitcher whose
+//!   level moved, as at the crackdown, is measured against where he is now). The spread is the
+//!   pitch-to-pitch robust SD (1.4826 × MAD around each outing's own median) combined with the
+//!   outing-to-outing robust SD from successive outings (which a slow drift does not inflate),
+//!   widened by 1 + 2/sqrt(n) for a spread estimated from n pitches, and at least
+//!   `MIN_SCALE_RPM`. Earlier outings that were flagged stay out of the window (a sticky start
+//!   is not what he normally throws, and would widen his spread);
+//! - **regression**: the league spin model's residual for this pitch, measured the same way
+//!   against his earlier residuals.
 //!
 //! A pitch is flagged when its spin is at least `z` robust SDs above the first and
 //! `regression_z` above the second (only the first when the model cannot predict it, e.g. no
-//! release point). Only high spin is flagged: grip aids add spin, and fatigue or a crackdown
-//! take it away. A pitcher with fewer than `min_outings` earlier outings or `min_pitches`
-//! earlier pitches of the type is not scored, and the reason says so.
+//! release point), or (a sustained rise, as a grip aid gives) at least `sustained_z` above while
+//! the median of this outing's pitches of the type so far is too, over `sustained_pitches` or
+//! more. Only high spin is flagged: grip aids add spin, and fatigue or a crackdown take it
+//! away. A pitcher with fewer than `min_outings` earlier outings or `min_pitches` earlier
+//! pitches of the type is not scored, and the reason says so.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -61,22 +68,26 @@ impl Default for Rule {
             min_pitches: 20,
             min_flagged: 3,
             sustained_z: 2.5,
-            sustained_pitches: 5,
+            sustained_pitches: 6,
         }
     }
 }
 
 impl Rule {
-    /// The rule in one line, for the UI and reports.
+    /// The rule in words, for the UI and reports.
     pub fn describe(&self) -> String {
         format!(
-            "A pitch is flagged when its spin is at least {:.1} robust SDs above the pitcher's \
-             velocity-adjusted median for the pitch type and {:.1} above the league regression's \
-             expected spin (his own residual median and MAD), both over his last {} outings \
-             before the game; a pitcher needs {} earlier outings and {} pitches of the type. \
-             An outing is flagged at {} flagged pitches. Only high spin is flagged.",
+            "A pitch is flagged when its spin is at least {} robust SDs above the pitcher's \
+             velocity-adjusted baseline for the pitch type and {} above the league regression's \
+             expected spin (against his own residuals), or at least {} SDs above while the \
+             median of this outing's pitches of the type so far is too, over {} or more \
+             pitches. Baselines use his last {} outings before the game; a pitcher needs {} \
+             earlier outings and {} pitches of the type. An outing is flagged at {} flagged \
+             pitches. Only high spin is flagged.",
             self.z,
             self.regression_z,
+            self.sustained_z,
+            self.sustained_pitches,
             self.history_outings,
             self.min_outings,
             self.min_pitches,
@@ -158,6 +169,8 @@ pub struct Scorer {
     rule: Rule,
     model: Option<Arc<SpinModel>>,
     arms: HashMap<(i64, Arc<str>), Arm>,
+    /// Flagged pitches per (pitcher, game): flagged outings stay out of later baselines.
+    flagged: HashMap<(i64, i64), usize>,
 }
 
 impl Scorer {
@@ -166,6 +179,7 @@ impl Scorer {
             rule,
             model,
             arms: HashMap::new(),
+            flagged: HashMap::new(),
         }
     }
 
@@ -218,12 +232,24 @@ impl Scorer {
     pub fn baseline(&mut self, p: &Pitch) -> (Option<Baseline>, usize, usize) {
         let key = (p.day, p.game_pk);
         let rule = &self.rule;
+        let flagged = &self.flagged;
         let Some(arm) = self.arms.get_mut(&(p.pitcher, p.pitch_type.clone())) else {
             return (None, 0, 0);
         };
         let earlier = arm.outings.partition_point(|o| o.key < key);
-        let from = earlier.saturating_sub(rule.history_outings);
-        let window = &arm.outings[from..earlier];
+        // His latest earlier outings, leaving out the ones flagged (a sticky outing is not
+        // what he normally throws, and would widen his spread).
+        let mut window: Vec<&Outing> = arm.outings[..earlier]
+            .iter()
+            .rev()
+            .filter(|o| {
+                flagged
+                    .get(&(p.pitcher, o.key.1))
+                    .is_none_or(|n| *n < rule.min_flagged)
+            })
+            .take(rule.history_outings)
+            .collect();
+        window.reverse();
         let pitches: usize = window.iter().map(|o| o.obs.len()).sum();
         if let Some((k, b)) = &arm.cached
             && *k == key
@@ -231,7 +257,7 @@ impl Scorer {
             return (*b, window.len(), pitches);
         }
         let b = (window.len() >= rule.min_outings && pitches >= rule.min_pitches)
-            .then(|| baseline_of(window, pitches));
+            .then(|| baseline_of(&window, pitches));
         arm.cached = Some((key, b));
         (b, window.len(), pitches)
     }
@@ -252,6 +278,9 @@ impl Scorer {
     /// Score `p` against the pitcher's earlier outings, then learn from it.
     pub fn score(&mut self, p: &Pitch) -> Score {
         let score = self.score_only(p);
+        if score.flagged {
+            *self.flagged.entry((p.pitcher, p.game_pk)).or_default() += 1;
+        }
         self.learn(p);
         score
     }
@@ -345,7 +374,7 @@ pub const RECENT_OUTINGS: usize = 3;
 ///   window (the pitch-to-pitch spread, which a level shift between outings does not inflate);
 ///   the plain robust SD when too few outings have `WITHIN_PITCHES` or more pitches.
 fn compute_baseline(
-    window: &[Outing],
+    window: &[&Outing],
     pitches: usize,
     value: fn(&Obs, f64) -> f64,
 ) -> (f64, f64, f64) {
@@ -408,10 +437,10 @@ fn compute_baseline(
     (bauer, center, scale)
 }
 
-fn baseline_of(window: &[Outing], pitches: usize) -> Baseline {
-    // An allowance for a spread estimated from few pitches: 1 + 1/sqrt(n) (x1.18 at 30
-    // pitches, x1.05 at 400), so that a thin history does not make ordinary pitches odd.
-    let allowance = 1.0 + 1.0 / (pitches.max(1) as f64).sqrt();
+fn baseline_of(window: &[&Outing], pitches: usize) -> Baseline {
+    // An allowance for a spread estimated from few pitches: 1 + 2/sqrt(n) (x1.37 at 30
+    // pitches, x1.1 at 400), so that a thin history does not make ordinary pitches odd.
+    let allowance = 1.0 + 2.0 / (pitches.max(1) as f64).sqrt();
     let (bauer, center, scale) =
         compute_baseline(window, pitches, |o, bauer| o.spin - bauer * o.speed);
     let scale = scale * allowance;

@@ -8,7 +8,6 @@ use egui_extras::{Column, TableBuilder};
 use super::{OrderKey, RunResult, SortBy, StockPanel};
 use crate::compute::stock::{Alert, Kind};
 use crate::format::short;
-use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, recorded_as, save};
 use crate::usecases::stock::{charts, tables};
 
@@ -78,11 +77,7 @@ fn chart_block(
     chart: &crate::chart::Chart,
     stem: &str,
 ) {
-    ui.horizontal_wrapped(|ui| {
-        ui.strong(&chart.title);
-        save::chart_buttons(ui, ctx, chart, stem);
-    });
-    show_chart(ui, id, chart, CHART_HEIGHT);
+    save::chart_block(ui, ctx, id, chart, stem, CHART_HEIGHT);
 }
 
 pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {

@@ -10,9 +10,6 @@ use crate::compute::pitching::outing::{self, ThroughOrder};
 use crate::compute::pitching::{Pitch, Score};
 use crate::data::pitches::crackdown;
 
-/// How wide the pitcher's band is drawn, in robust SDs (the flag threshold's default).
-pub const BAND_SDS: f64 = 3.5;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LeagueMetric {
     Spin,
@@ -58,9 +55,10 @@ pub fn league_chart(rows: &[WeekRow], metric: LeagueMetric) -> Chart {
 }
 
 /// The pitcher's spin and speed by outing (one line per pitch type, spin with his baseline
-/// band), his movement and his release point. `pitches` and `scores` are his, in game order.
-pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Chart; 4] {
-    let rows = outing::by_outing_and_type(pitches, scores, BAND_SDS);
+/// band ±`band` robust SDs, the flag threshold), his movement and his release point.
+/// `pitches` and `scores` are his, in game order.
+pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score], band: f64) -> [Chart; 4] {
+    let rows = outing::by_outing_and_type(pitches, scores, band);
     let mut spin: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     let mut speed: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     let mut bands: BTreeMap<&str, Vec<(f64, f64, f64)>> = BTreeMap::new();
@@ -84,10 +82,13 @@ pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Cha
     let types: Vec<&str> = spin.keys().copied().collect();
     let mut spin_lines: Vec<Line> = spin.into_iter().map(|(t, p)| Line::new(t, p)).collect();
     if !flagged.is_empty() {
-        spin_lines.push(Line::dots("outing with a flagged pitch", flagged));
+        spin_lines.push(Line::alert(
+            "flagged pitches in the outing (ringed)",
+            flagged,
+        ));
     }
     let mut spin_chart = Chart::lines(
-        format!("{name}: spin by outing (band: ±{BAND_SDS} robust SD of his baseline)"),
+        format!("{name}: spin by outing (band: ±{band} robust SD of his baseline)"),
         "game date",
         "mean spin (rpm)",
         spin_lines,
@@ -119,7 +120,7 @@ pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Cha
                 by.entry(&p.pitch_type).or_default().push((x, y));
             }
         }
-        by.into_iter().map(|(t, p)| Line::dots(t, p)).collect()
+        by.into_iter().map(|(t, p)| Line::scatter(t, p)).collect()
     };
     let movement = Chart::lines(
         format!("{name}: movement"),
@@ -139,9 +140,9 @@ pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Cha
 }
 
 /// One live outing: each pitch's spin (x = pitch of the outing) against the pitcher's band for
-/// its type, flagged pitches apart; then speed and spin trends (fatigue) and the strikeout rate
-/// by time through the order.
-pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Chart; 3] {
+/// its type (±`band` robust SDs), flagged pitches apart; then the speed trend (fatigue) and the
+/// strikeout rate by time through the order.
+pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score], band: f64) -> [Chart; 3] {
     let mut dots: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     let mut bands: BTreeMap<&str, Vec<(f64, f64, f64)>> = BTreeMap::new();
     let mut flagged = Vec::new();
@@ -154,19 +155,18 @@ pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Chart
         }
         if s.flagged {
             flagged.push((x, p.spin));
-        } else {
-            dots.entry(&p.pitch_type).or_default().push((x, p.spin));
         }
+        dots.entry(&p.pitch_type).or_default().push((x, p.spin));
         if let Some(b) = s.baseline {
-            let (lo, hi) = b.band(p.speed, BAND_SDS);
+            let (lo, hi) = b.band(p.speed, band);
             bands.entry(&p.pitch_type).or_default().push((x, lo, hi));
         }
     }
     let types: Vec<&str> = dots.keys().copied().collect();
-    let mut lines: Vec<Line> = dots.into_iter().map(|(t, p)| Line::dots(t, p)).collect();
-    lines.push(Line::dots("flagged", flagged));
+    let mut lines: Vec<Line> = dots.into_iter().map(|(t, p)| Line::scatter(t, p)).collect();
+    lines.push(Line::alert("flagged (ringed)", flagged));
     let mut spin = Chart::lines(
-        format!("{title}: spin by pitch (band: ±{BAND_SDS} robust SD)"),
+        format!("{title}: spin by pitch (band: ±{band} robust SD)"),
         "pitch of the outing",
         "spin (rpm)",
         lines,
@@ -180,14 +180,22 @@ pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score]) -> [Chart
             points: pts,
         });
     }
+    // Speed trends per pitch type (a slider and a fastball do not average): each type's
+    // 5-pitch rolling mean, in the type's colour as above, over every pitch as a grey dot.
+    let mut by_type: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    for (x, p) in speed.iter().zip(pitches) {
+        by_type.entry(&p.pitch_type).or_default().push(*x);
+    }
+    let mut speed_lines: Vec<Line> = by_type
+        .iter()
+        .map(|(t, pts)| Line::new(format!("{t} (5-pitch mean)"), rolling(pts, 5)))
+        .collect();
+    speed_lines.push(Line::dots("each pitch", speed));
     let fatigue = Chart::lines(
         format!("{title}: velocity by pitch"),
         "pitch of the outing",
         "speed (mph)",
-        vec![
-            Line::dots("speed", speed.clone()),
-            Line::new("5-pitch mean", rolling(&speed, 5)),
-        ],
+        speed_lines,
         Vec::new(),
     );
     let tto = outing::through_order(pitches);

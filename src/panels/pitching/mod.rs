@@ -1,0 +1,291 @@
+//! The Pitching panel: the spin-rate ("sticky stuff") dashboard a coach opens first. Three
+//! views: **League** (average spin or Bauer units by week and pitch type, the 2021 crackdown
+//! shaded; the season's flagged outings), **Pitcher** (searchable by name or id: spin and
+//! velocity by outing with his baseline band, movement, release point, his flagged outings
+//! with their reasons) and **Live** (a watched folder: each new pitch against the pitcher's
+//! band, an alert list, the outing's fatigue and strikeouts by time through the order). The
+//! flag rule is stated next to every flag. Season runs are recorded; every chart and table
+//! saves.
+
+mod live;
+mod views;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Panel, PanelCtx};
+use crate::chart::Chart;
+use crate::compute::pitching::Rule;
+use crate::jobs::Slot;
+use crate::runs::{Origin, of_dataset};
+use crate::usecases::pitching::charts::{self, LeagueMetric};
+use crate::usecases::pitching::{self as usecase, PitchingOutput, PitchingParams};
+use crate::usecases::record::recorded;
+
+/// The sample the panel opens with (one month of a generated 2021 season).
+pub const SAMPLE: &str = "pitches_2021_06.parquet";
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    #[default]
+    League,
+    Pitcher,
+    Live,
+}
+
+/// What the panel remembers across restarts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub dataset: String,
+    pub rule: Rule,
+    pub view: View,
+    pub metric: LeagueMetric,
+    /// The pitcher search text and the chosen pitcher's id.
+    pub search: String,
+    pub pitcher: Option<i64>,
+    /// The folder the Live view watches.
+    pub folder: String,
+    /// Time between pitches when replaying a sample game.
+    pub replay_ms: u64,
+}
+
+impl Default for Saved {
+    fn default() -> Self {
+        Self {
+            dataset: SAMPLE.into(),
+            rule: Rule::default(),
+            view: View::League,
+            metric: LeagueMetric::Spin,
+            search: String::new(),
+            pitcher: None,
+            folder: String::new(),
+            replay_ms: live::REPLAY_MS,
+        }
+    }
+}
+
+/// A pitcher in the search list.
+#[derive(Clone, Debug)]
+pub struct PitcherRow {
+    pub id: i64,
+    pub name: String,
+    pub pitches: usize,
+    pub flagged_outings: usize,
+}
+
+/// A finished season run, with what its views need worked out in the job.
+pub struct RunResult {
+    pub run: u64,
+    pub run_id: Option<i64>,
+    pub warning: Option<String>,
+    pub out: PitchingOutput,
+    /// League spin and Bauer units.
+    pub league: [Chart; 2],
+    /// Pitchers by name.
+    pub pitchers: Vec<PitcherRow>,
+}
+
+/// One pitcher's charts and flagged outings.
+pub struct PitcherView {
+    pub charts: [Chart; 4],
+    /// Indices into the run's outings, flagged ones, newest first.
+    pub flagged: Vec<usize>,
+    pub outings: usize,
+}
+
+#[derive(Default)]
+pub struct PitchingPanel {
+    pub saved: Saved,
+    next_run: u64,
+    run: Slot<u64, Arc<RunResult>>,
+    pitcher: Slot<(u64, i64), Arc<PitcherView>>,
+    /// The first season run starts by itself when the panel is first shown.
+    auto_started: bool,
+    live: live::Live,
+}
+
+impl PitchingPanel {
+    fn start(&mut self, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>, record: bool) {
+        let params = PitchingParams {
+            rule: self.saved.rule.clone(),
+        };
+        let valid = match usecase::check(&params) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.notices.error(format!("Pitching: {e}"));
+                return;
+            }
+        };
+        self.next_run += 1;
+        let run = self.next_run;
+        // The automatic first run (the sample, on opening) is not recorded; a button press is.
+        let home: Option<Result<std::path::PathBuf, String>> = record.then(|| {
+            ctx.runs
+                .as_result()
+                .map(std::path::Path::to_owned)
+                .map_err(str::to_owned)
+        });
+        self.run.request(
+            ctx.jobs,
+            run,
+            format!("pitching:run:{run}"),
+            "Pitching flags".into(),
+            move |job| {
+                let work = || usecase::run(&valid, &data, None, job);
+                let (out, run_id, warning) = if let Some(home) = &home {
+                    let r = recorded(
+                        home.as_deref().map_err(String::as_str),
+                        Origin::App,
+                        usecase::ID,
+                        &params,
+                        vec![of_dataset("pitches", &data)],
+                        work,
+                    )?;
+                    (r.output, r.run_id, r.warning)
+                } else {
+                    (work()?, None, None)
+                };
+                Ok(Arc::new(RunResult {
+                    run,
+                    run_id,
+                    warning,
+                    league: [
+                        charts::league_chart(&out.league, LeagueMetric::Spin),
+                        charts::league_chart(&out.league, LeagueMetric::Bauer),
+                    ],
+                    pitchers: pitcher_rows(&out),
+                    out,
+                }))
+            },
+        );
+    }
+
+    fn request_pitcher(&mut self, ctx: &mut PanelCtx<'_>) {
+        let (Some(r), Some(id)) = (self.run.latest().cloned(), self.saved.pitcher) else {
+            return;
+        };
+        self.pitcher.request(
+            ctx.jobs,
+            (r.run, id),
+            "pitching:pitcher".into(),
+            "Pitching: pitcher charts".into(),
+            move |_| Ok(Arc::new(pitcher_view(&r.out, id))),
+        );
+    }
+}
+
+fn pitcher_rows(out: &PitchingOutput) -> Vec<PitcherRow> {
+    let mut by: std::collections::HashMap<i64, PitcherRow> = std::collections::HashMap::new();
+    for p in &out.pitches.pitches {
+        by.entry(p.pitcher)
+            .or_insert_with(|| PitcherRow {
+                id: p.pitcher,
+                name: out.pitches.name(p.pitcher),
+                pitches: 0,
+                flagged_outings: 0,
+            })
+            .pitches += 1;
+    }
+    for o in out.flagged_outings() {
+        if let Some(r) = by.get_mut(&o.pitcher) {
+            r.flagged_outings += 1;
+        }
+    }
+    let mut rows: Vec<PitcherRow> = by.into_values().collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    rows
+}
+
+fn pitcher_view(out: &PitchingOutput, id: i64) -> PitcherView {
+    let (pitches, scores): (Vec<_>, Vec<_>) = out
+        .pitches
+        .pitches
+        .iter()
+        .zip(out.scores.iter())
+        .filter(|(p, _)| p.pitcher == id)
+        .unzip();
+    let name = out.pitches.name(id);
+    let mut flagged: Vec<usize> = out
+        .outings
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.pitcher == id && o.is_flagged)
+        .map(|(i, _)| i)
+        .collect();
+    flagged.reverse();
+    PitcherView {
+        charts: charts::pitcher_charts(&name, &pitches, &scores, out.rule.z),
+        flagged,
+        outings: out.outings.iter().filter(|o| o.pitcher == id).count(),
+    }
+}
+
+impl Panel for PitchingPanel {
+    fn id(&self) -> &'static str {
+        "pitching"
+    }
+
+    fn title(&self) -> &'static str {
+        "Pitching"
+    }
+
+    fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let last = self.run.latest().map(|r| r.run);
+        for e in [self.run.poll(), self.pitcher.poll()].into_iter().flatten() {
+            ctx.notices.error(format!("Pitching: {e}"));
+        }
+        if self.run.latest().map(|r| r.run) != last
+            && let Some(w) = self.run.latest().and_then(|r| r.warning.clone())
+        {
+            ctx.notices.error(w);
+        }
+        self.live.logic(ctx);
+        self.request_pitcher(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        // The first time the panel is shown it scores its table by itself (not recorded), so a
+        // coach sees the dashboard without pressing anything.
+        if !self.auto_started
+            && let Some(d) = ctx.catalog.by_name(&self.saved.dataset)
+        {
+            self.auto_started = true;
+            self.start(ctx, d, false);
+        }
+        views::controls(self, ui, ctx);
+        ui.separator();
+        ui.horizontal(|ui| {
+            let v = &mut self.saved.view;
+            ui.selectable_value(v, View::League, "League");
+            ui.selectable_value(v, View::Pitcher, "Pitcher");
+            ui.selectable_value(v, View::Live, "Live game");
+        });
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("pitching-view")
+            .show(ui, |ui| match self.saved.view {
+                View::League => views::league_ui(self, ui, ctx),
+                View::Pitcher => views::pitcher_ui(self, ui, ctx),
+                View::Live => live::ui(self, ui, ctx),
+            });
+    }
+
+    persist_saved!();
+
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[usecase::ID]
+    }
+
+    fn open_run(
+        &mut self,
+        run: &crate::runs::RunRecord,
+        ctx: &mut PanelCtx<'_>,
+    ) -> Result<(), String> {
+        let p: PitchingParams = run.params_as()?;
+        self.saved.dataset = super::runs::reopen_input(run, "pitches", ctx)?;
+        self.saved.rule = p.rule;
+        Ok(())
+    }
+}
