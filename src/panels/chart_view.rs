@@ -27,6 +27,104 @@ fn markers(p: &mut egui_plot::PlotUi<'_>, chart: &Chart) {
     }
 }
 
+/// Grid steps of 1, 2 or 5 times a power of ten, the labelled ones at least `min_px` apart.
+/// egui_plot's default grid labels powers of ten only, so an axis from 1,700 to 2,800 rpm
+/// showed the one number 2,000.
+fn nice_spacer(min_px: f64) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    egui_plot::uniform_grid_spacer(move |input: egui_plot::GridInput| {
+        // `base_step_size` spans the grid's smallest spacing, 8 points.
+        let want = input.base_step_size.abs() * min_px / 8.0;
+        if !want.is_finite() || want <= 0.0 {
+            return [1.0, 1.0, 1.0];
+        }
+        let power = 10f64.powf(want.log10().floor());
+        let lead = [1.0, 2.0, 5.0, 10.0]
+            .into_iter()
+            .find(|m| m * power >= want)
+            .unwrap_or(10.0);
+        let step = lead * power;
+        // Thin lines too close to be labelled, thick ones at the next round number.
+        match lead as u32 {
+            2 => [step / 4.0, step, step * 5.0],
+            5 => [step / 5.0, step, step * 2.0],
+            _ => [step / 5.0, step, step * 5.0],
+        }
+    })
+}
+
+/// How a legend entry's swatch is drawn.
+enum Swatch {
+    Line(Color32),
+    Dot(Color32),
+    Ring(Color32),
+    Fill(Color32),
+}
+
+/// A `Lines` chart's legend as a row above the plot (wrapping), so that it never covers the
+/// data: lines, points, rings, then bands, markers and spans, each with its swatch.
+fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
+    let ChartData::Lines { lines, segments } = &chart.data else {
+        return;
+    };
+    let mut entries: Vec<(Swatch, &str)> = Vec::new();
+    for (k, line) in lines.iter().enumerate() {
+        let color = rgb(theme::LINES[k % theme::LINES.len()]);
+        entries.push(match line.mark {
+            Mark::Line => (Swatch::Line(color), line.name.as_str()),
+            Mark::Dots => (Swatch::Dot(dots), line.name.as_str()),
+            Mark::Scatter => (Swatch::Dot(color), line.name.as_str()),
+            Mark::Alert => (Swatch::Ring(ring), line.name.as_str()),
+        });
+    }
+    if !segments.is_empty() {
+        entries.push((Swatch::Line(rgb(theme::GUIDE)), "warping path"));
+    }
+    for band in &chart.bands {
+        let c = rgb(theme::LINES[band.line % theme::LINES.len()]);
+        let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 90);
+        entries.push((Swatch::Fill(fill), band.name.as_str()));
+    }
+    for (label, _) in &chart.markers {
+        entries.push((Swatch::Line(rgb(theme::ACCENT)), label.as_str()));
+    }
+    let [r, g, b] = theme::ACCENT;
+    for (label, _, _) in &chart.spans {
+        let fill = Color32::from_rgba_unmultiplied(r, g, b, 70);
+        entries.push((Swatch::Fill(fill), label.as_str()));
+    }
+    if entries.len() < 2 && chart.markers.is_empty() && chart.spans.is_empty() {
+        // One series: the title names it.
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for (swatch, name) in entries {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(16.0, 12.0), egui::Sense::hover());
+            let painter = ui.painter();
+            let c = rect.center();
+            match swatch {
+                Swatch::Line(color) => {
+                    painter.line_segment(
+                        [rect.left_center(), rect.right_center()],
+                        egui::Stroke::new(2.0, color),
+                    );
+                }
+                Swatch::Dot(color) => {
+                    painter.circle_filled(c, 3.0, color);
+                }
+                Swatch::Ring(color) => {
+                    painter.circle_stroke(c, 4.5, egui::Stroke::new(1.5, color));
+                }
+                Swatch::Fill(color) => {
+                    painter.rect_filled(rect.shrink2(egui::vec2(0.0, 1.0)), 2.0, color);
+                }
+            }
+            ui.label(egui::RichText::new(name).small());
+            ui.add_space(8.0);
+        }
+    });
+}
+
 /// The chart's shaded x ranges, from the bottom to the top of its lines.
 fn spans(p: &mut egui_plot::PlotUi<'_>, chart: &Chart) {
     if chart.spans.is_empty() {
@@ -181,6 +279,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
         .height(height)
         .x_axis_label(chart.x_label.clone())
         .y_axis_label(chart.y_label.clone())
+        .y_grid_spacer(nice_spacer(24.0))
         .allow_scroll(false);
     match &chart.data {
         ChartData::Histogram(h) => {
@@ -288,12 +387,13 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                         })
                     })
             } else {
-                plot
+                plot.x_grid_spacer(nice_spacer(72.0))
             };
             // Observations in the text colour, so they read on dark and light backgrounds.
             let dots = ui.visuals().text_color().gamma_multiply(0.8);
             let ring = ui.visuals().strong_text_color();
-            plot.legend(egui_plot::Legend::default()).show(ui, |p| {
+            legend_row(ui, chart, dots, ring);
+            plot.show(ui, |p| {
                 spans(p, chart);
                 for band in &chart.bands {
                     let c = rgb(theme::LINES[band.line % theme::LINES.len()]);

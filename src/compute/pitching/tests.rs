@@ -97,7 +97,8 @@ fn a_pitch_is_scored_against_earlier_outings_only() {
     let resid: Vec<f64> = window.iter().map(|p| p.spin - bauer * p.speed).collect();
     let center = sorted_median(&resid);
     let dev: Vec<f64> = resid.iter().map(|r| (r - center).abs()).collect();
-    let scale = (1.4826 * sorted_median(&dev)).max(baseline::MIN_SCALE_RPM);
+    // Outings this small use the plain robust SD, widened by 1 + 2/sqrt(4 pitches).
+    let scale = (1.4826 * sorted_median(&dev)).max(baseline::MIN_SCALE_RPM) * 2.0;
     let expected = bauer * 95.0 + center;
     assert!((score.expected - expected).abs() < 1e-9);
     assert!((score.z - (2700.0 - expected) / scale).abs() < 1e-9);
@@ -236,4 +237,100 @@ fn a_table_without_a_required_column_is_named() {
     assert_eq!(p.skipped, 1);
     assert_eq!(p.pitches[0].game_pk, 1, "sorted into game order");
     assert!(p.pitches[0].spin.is_nan());
+}
+
+/// Spin of pitch `i` of an outing at `level`: a fixed zig-zag of +-60 rpm.
+fn wobble(level: f64, i: usize) -> f64 {
+    level + [60.0, -60.0, 20.0, -20.0, 0.0][i % 5]
+}
+
+#[test]
+fn the_spread_splits_into_pitch_to_pitch_and_outing_to_outing_parts() {
+    let rule = Rule {
+        history_outings: 6,
+        ..Rule::default()
+    };
+    let mut s = Scorer::new(rule, None);
+    // Six outings of ten pitches at 100 mph; the level drifts down 40 rpm an outing (a slow
+    // drift, as at the crackdown) with a +-10 rpm step wobble.
+    let levels: Vec<f64> = (0..6)
+        .map(|g| 2500.0 - 40.0 * g as f64 + if g % 2 == 0 { 10.0 } else { -10.0 })
+        .collect();
+    let mut history = Vec::new();
+    for (g, level) in levels.iter().enumerate() {
+        for i in 0..10 {
+            let p = pitch(
+                g as i64 + 1,
+                g as i32 + 1,
+                3,
+                "FF",
+                100.0,
+                wobble(*level, i),
+            );
+            history.push(p.clone());
+            s.score(&p);
+        }
+    }
+    let b = s
+        .score(&pitch(7, 7, 3, "FF", 100.0, 2400.0))
+        .baseline
+        .unwrap();
+    // Brute force: Bauer units over all 60, residuals from that line.
+    let bauer = sorted_median(&history.iter().map(|p| p.spin / 100.0).collect::<Vec<_>>());
+    let resid = |p: &Pitch| p.spin - bauer * p.speed;
+    // Centre: the last three outings (30 pitches).
+    let recent: Vec<f64> = history[30..].iter().map(resid).collect();
+    assert!((b.center - sorted_median(&recent)).abs() < 1e-9);
+    // Within: deviations from each outing's median; between: successive differences of the
+    // outing medians over sqrt(2).
+    let mut within = Vec::new();
+    let mut medians = Vec::new();
+    for o in history.chunks(10) {
+        let r: Vec<f64> = o.iter().map(resid).collect();
+        let m = sorted_median(&r);
+        medians.push(m);
+        within.extend(r.iter().map(|x| x - m));
+    }
+    let sd = |v: &[f64]| {
+        let m = sorted_median(v);
+        1.4826 * sorted_median(&v.iter().map(|x| (x - m).abs()).collect::<Vec<_>>())
+    };
+    let steps: Vec<f64> = medians.windows(2).map(|w| w[1] - w[0]).collect();
+    let between = sd(&steps) / std::f64::consts::SQRT_2;
+    let expected = (sd(&within).powi(2) + between.powi(2))
+        .sqrt()
+        .max(baseline::MIN_SCALE_RPM)
+        * (1.0 + 2.0 / 60f64.sqrt());
+    assert!(sd(&within) > 25.0, "the floor is not what is tested");
+    assert!(
+        (b.scale - expected).abs() < 1e-9,
+        "{} vs {expected}",
+        b.scale
+    );
+    // The drift (-40 an outing) is not in the spread: the steps vary by 20 only.
+    assert!(between < 30.0, "{between}");
+}
+
+#[test]
+fn a_flagged_outing_stays_out_of_later_baselines() {
+    let rule = Rule {
+        min_outings: 2,
+        min_pitches: 10,
+        ..Rule::default()
+    };
+    let mut s = Scorer::new(rule, None);
+    for g in 1..=4 {
+        for i in 0..10 {
+            s.score(&pitch(g, g as i32, 8, "FF", 95.0, wobble(2300.0, i)));
+        }
+    }
+    // A sticky game: +400 rpm on every pitch, flagged.
+    let sticky: Vec<Score> = (0..10)
+        .map(|i| s.score(&pitch(5, 5, 8, "FF", 95.0, wobble(2700.0, i))))
+        .collect();
+    assert!(sticky.iter().filter(|x| x.flagged).count() >= 3);
+    let next = s.score(&pitch(6, 6, 8, "FF", 95.0, 2300.0));
+    let b = next.baseline.unwrap();
+    assert_eq!(b.outings, 4, "the sticky game is not in the window");
+    assert!((next.expected - 2300.0).abs() < 1e-6, "{}", next.expected);
 }

@@ -206,6 +206,9 @@ fn waiting(p: &PitchingPanel, ui: &mut egui::Ui) {
 fn outings_table(ui: &mut egui::Ui, id: &str, r: &RunResult, rows: &[usize]) -> Option<i64> {
     let mut clicked = None;
     ui.push_id(id, |ui| {
+        // Cells stay on one line (a wrapped name would run into the next row); the reason is
+        // clipped, with the whole of it on hover.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         TableBuilder::new(ui)
             .striped(true)
             .max_scroll_height(260.0)
