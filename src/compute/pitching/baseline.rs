@@ -74,6 +74,15 @@ impl Default for Rule {
 }
 
 impl Rule {
+    /// The rule in one short line (the panel's headline; `describe` on hover).
+    pub fn short(&self) -> String {
+        format!(
+            "Flagged: spin {}+ SD over his velocity-adjusted baseline and {}+ SD over the \
+             regression, or {}+ SD in a rise sustained over {} pitches; outing at {} flags.",
+            self.z, self.regression_z, self.sustained_z, self.sustained_pitches, self.min_flagged
+        )
+    }
+
     /// The rule in words, for the UI and reports.
     pub fn describe(&self) -> String {
         format!(

@@ -157,12 +157,19 @@ fn watch(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>, folder: PathBuf, before:
                 }
                 None => None,
             };
+            let mut files = 0usize;
             live::watch(
                 &opts,
                 &rule,
                 history.as_ref(),
                 &|| job.cancelled(),
-                &mut |e| tx.send(e).map_err(anyhow::Error::from),
+                &mut |e| {
+                    if matches!(e, LiveEvent::Scored { .. } | LiveEvent::Quarantined { .. }) {
+                        files += 1;
+                        job.report(0.0, &format!("{files} files read"));
+                    }
+                    tx.send(e).map_err(anyhow::Error::from)
+                },
             )?;
             Ok(())
         },
@@ -370,6 +377,8 @@ pub(super) fn ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
             .map(|x| date(f64::from(x.day)))
             .unwrap_or_default()
     ));
+    ui.weak(p.saved.rule.short())
+        .on_hover_text(p.saved.rule.describe());
     if let Some(k) = alerts(ui, &p.live) {
         p.live.chosen = Some(k);
     }

@@ -105,11 +105,12 @@ pub(super) fn controls(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Panel
 
 fn headline(ui: &mut egui::Ui, r: &RunResult) {
     ui.label(format!("{}.{}", r.out.summary(), recorded_as(r.run_id)));
-    ui.weak(r.out.rule.describe()).on_hover_text(
-        "Velocity-adjusted: expected spin = his median Bauer units (spin / mph) × this \
+    ui.weak(r.out.rule.short()).on_hover_text(format!(
+        "{}\n\nVelocity-adjusted: expected spin = his median Bauer units (spin / mph) × this \
          pitch's speed. Robust SD = 1.4826 × median absolute deviation. The regression is \
          fitted with linfa on speed per pitch type, release height and side, and extension.",
-    );
+        r.out.rule.describe()
+    ));
     if r.out.pitches.skipped > 0 {
         ui.weak(format!(
             "{} rows without a game, pitcher, pitch type or speed were left out.",
