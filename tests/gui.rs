@@ -269,6 +269,71 @@ fn saving_a_chart_from_the_panel_writes_the_file() {
     );
 }
 
+#[test]
+fn without_a_system_dialog_saves_go_through_the_in_app_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(Settings::default());
+    // As on a desktop with no portal and no zenity (found out at the first save).
+    h.state_mut().exports.no_system_dialog = true;
+    h.get_by_label("Charts").click();
+    settle(&mut h);
+    let save_svg = |h: &mut Harness<'static, PlaybookApp>| {
+        let buttons: Vec<_> = h.query_all_by_label("Save SVG").collect();
+        buttons[0].click();
+        settle(h);
+    };
+    save_svg(&mut h);
+    h.get_by_label_contains("No system file dialog is available here");
+    let folder = |h: &Harness<'static, PlaybookApp>| {
+        h.query_all_by_label("Folder")
+            .find(|n| n.value().is_some())
+            .expect("the folder field")
+            .click();
+    };
+    folder(&h);
+    settle(&mut h);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.query_all_by_label("Folder")
+        .find(|n| n.value().is_some())
+        .expect("the folder field")
+        .type_text(dir.path().to_str().unwrap());
+    h.key_press(egui::Key::Enter);
+    settle(&mut h);
+    h.get_by_label("Save").click();
+    settle(&mut h);
+    let path = dir.path().join("hist-precipitation.svg");
+    assert!(path.exists(), "saved through the in-app window");
+    let info = h
+        .state()
+        .notices
+        .current_info()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        info.starts_with("Saved ") && info.ends_with("hist-precipitation.svg"),
+        "{info}"
+    );
+    // The same name again: asked before replacing; the folder is remembered.
+    std::fs::write(&path, "old").unwrap();
+    save_svg(&mut h);
+    settle(&mut h);
+    h.get_by_label("Save").click();
+    settle(&mut h);
+    h.get_by_label_contains("exists. Replace it?");
+    h.get_by_label("Replace").click();
+    settle(&mut h);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("<svg"));
+    // Cancel says so.
+    save_svg(&mut h);
+    h.get_by_label("Cancel").click();
+    settle(&mut h);
+    assert_eq!(
+        h.state().notices.current_info(),
+        Some("Not saved: hist-precipitation.svg")
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
 /// A file dropped on the window, as the windowing backend would hand it to egui.
 #[derive(Debug)]
 struct Dropped(std::path::PathBuf);

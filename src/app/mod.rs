@@ -30,6 +30,8 @@ pub struct PlaybookApp {
     open_dialog: Option<(JobHandle<Vec<PathBuf>>, std::time::Instant)>,
     /// The in-app file browser, for when the system dialog is missing.
     pub browser: browser::Browser,
+    /// The in-app Save window, for the same reason.
+    save_dialog: browser::SaveDialog,
     applied_theme: Option<egui::ThemePreference>,
 }
 
@@ -60,6 +62,7 @@ impl PlaybookApp {
             panels,
             open_dialog: None,
             browser: browser::Browser::default(),
+            save_dialog: browser::SaveDialog::default(),
             applied_theme: None,
             settings,
         };
@@ -172,6 +175,9 @@ impl PlaybookApp {
                 Err(e) => self.notices.error(format!("Open: {e}")),
             }
         }
+        if let Some(e) = self.save_dialog.poll() {
+            self.notices.error(e);
+        }
         if let Some(e) = self.browser.poll() {
             self.notices.error(e);
         }
@@ -260,7 +266,30 @@ impl PlaybookApp {
         if let Some(path) = self.browser.ui(ui.ctx(), &self.jobs) {
             self.open_path(path);
         }
+        self.save_window(ui.ctx());
         chrome::drop_hint(ui.ctx());
+    }
+
+    /// The in-app Save window while a save waits for it (no system dialog here).
+    fn save_window(&mut self, ctx: &egui::Context) {
+        let Some(request) = &self.exports.awaiting else {
+            return;
+        };
+        let (file_name, ext) = (request.file_name.clone(), request.kind.ext());
+        match self.save_dialog.ui(ctx, &self.jobs, &file_name, ext) {
+            None => {}
+            Some(browser::SaveChoice::Cancel) => {
+                self.exports.awaiting = None;
+                self.notices.info(format!("Not saved: {file_name}"));
+            }
+            Some(browser::SaveChoice::Save(path)) => {
+                if let Some(r) = self.exports.awaiting.take()
+                    && let Err(e) = self.exports.write_to(&self.jobs, r.payload, path)
+                {
+                    self.notices.error(format!("Save failed: {e}"));
+                }
+            }
+        }
     }
 
     /// Settings as they should be saved now.

@@ -100,14 +100,16 @@ pub(super) fn properties_frame(
             .iter()
             .map(|(p, _)| p.as_ref().and_then(|p| p.get(key)).filter(|v| !v.is_null()))
             .collect();
-        columns.push(property_column(key, &values));
+        columns.push(json_column(key, &values));
     }
     let types: Vec<&str> = features.iter().map(|(_, g)| geometry_type(g)).collect();
     columns.push(Column::new("geometry_type".into(), types));
     DataFrame::new_infer_height(columns)
 }
 
-fn property_column(key: &str, values: &[Option<&serde_json::Value>]) -> Column {
+/// One column from JSON values (None: missing or null): integers, numbers, booleans, else
+/// text. GeoJSON properties and live pitch files share it.
+pub fn json_column(key: &str, values: &[Option<&serde_json::Value>]) -> Column {
     let name = PlSmallStr::from(key);
     let present = || values.iter().flatten();
     if present().all(|v| v.is_i64()) {

@@ -7,6 +7,7 @@ mod csv;
 mod error;
 pub mod generators;
 mod geo;
+pub use geo::json_column;
 pub mod inventory;
 mod parquet;
 pub mod pitches;

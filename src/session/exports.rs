@@ -1,6 +1,8 @@
 //! Saving from the app: a save dialog (rfd, asynchronous, so it never blocks the UI thread)
 //! and the atomic write from `crate::export`, together as one job. The status bar reports
-//! where the file went, or why it failed.
+//! where the file went, or why it failed. Where there is no system dialog (a bare Linux desktop
+//! with no portal and no zenity answers at once with nothing), the save waits in `awaiting`
+//! for the app's own Save window, and later saves go there directly.
 
 use std::path::PathBuf;
 
@@ -69,15 +71,50 @@ pub enum Payload {
     Text(String),
 }
 
+/// A save waiting for a path: what to write, and the file name offered.
+pub struct SaveRequest {
+    pub payload: Payload,
+    pub file_name: String,
+    pub kind: SaveAs,
+}
+
+/// How a save job ended.
+enum Outcome {
+    Written(PathBuf),
+    Cancelled,
+    /// The system dialog answered at once with nothing: there is none here.
+    NoDialog(SaveRequest),
+}
+
+/// Nobody cancels a dialog within a third of a second: an instant empty answer means there is
+/// no system dialog.
+pub const NO_DIALOG_WITHIN: std::time::Duration = std::time::Duration::from_millis(300);
+
 #[derive(Default)]
 pub struct Exports {
-    pending: Vec<JobHandle<Option<PathBuf>>>,
+    pending: Vec<JobHandle<Outcome>>,
     /// When set (tests, scripted runs), files go into this folder without a dialog.
     pub folder: Option<PathBuf>,
+    /// No system save dialog here: saves go to the in-app one.
+    pub no_system_dialog: bool,
+    /// A save waiting for the in-app dialog.
+    pub awaiting: Option<SaveRequest>,
+}
+
+fn write(payload: &Payload, path: &std::path::Path) -> anyhow::Result<()> {
+    match payload {
+        Payload::Chart(c) => export::write_chart(c, path)?,
+        Payload::Table(df) => export::write_table(df, path)?,
+        Payload::Text(t) => {
+            export::write_atomic(path, |w| std::io::Write::write_all(w, t.as_bytes()))?
+        }
+    }
+    Ok(())
 }
 
 impl Exports {
-    /// Ask where to save, then write; all in a job.
+    /// Ask where to save, then write; all in a job (or, with no system dialog, wait for the
+    /// in-app one).
     pub fn save(
         &mut self,
         jobs: &JobRunner,
@@ -86,57 +123,93 @@ impl Exports {
         kind: SaveAs,
     ) -> Result<(), JobError> {
         let file_name = format!("{stem}.{}", kind.ext());
-        let folder = self.folder.clone();
+        if let Some(dir) = &self.folder {
+            return self.write_to(jobs, payload, dir.join(&file_name));
+        }
+        let request = SaveRequest {
+            payload,
+            file_name: file_name.clone(),
+            kind,
+        };
+        if self.no_system_dialog {
+            self.awaiting = Some(request);
+            return Ok(());
+        }
         let handle = jobs.spawn(
             format!("export:{file_name}"),
             format!("Save {file_name}"),
             move |_| {
-                let path = match folder {
-                    Some(dir) => Some(dir.join(&file_name)),
-                    None => pollster::block_on(
-                        rfd::AsyncFileDialog::new()
-                            .set_file_name(&file_name)
-                            .add_filter(kind.ext(), &[kind.ext()])
-                            .save_file(),
-                    )
-                    .map(|h| h.path().to_owned()),
-                };
-                let Some(path) = path else {
-                    return Ok(None);
-                };
-                match &payload {
-                    Payload::Chart(c) => export::write_chart(c, &path)?,
-                    Payload::Table(df) => export::write_table(df, &path)?,
-                    Payload::Text(t) => {
-                        export::write_atomic(&path, |w| std::io::Write::write_all(w, t.as_bytes()))?
+                let started = std::time::Instant::now();
+                let path = pollster::block_on(
+                    rfd::AsyncFileDialog::new()
+                        .set_file_name(&request.file_name)
+                        .add_filter(kind.ext(), &[kind.ext()])
+                        .save_file(),
+                )
+                .map(|h| h.path().to_owned());
+                match path {
+                    Some(path) => {
+                        write(&request.payload, &path)?;
+                        Ok(Outcome::Written(path))
                     }
+                    None if started.elapsed() < NO_DIALOG_WITHIN => Ok(Outcome::NoDialog(request)),
+                    None => Ok(Outcome::Cancelled),
                 }
-                Ok(Some(path))
             },
         )?;
         self.pending.push(handle);
         Ok(())
     }
 
-    /// Finished exports: `Ok(path)` for each file written, `Err` for each failure.
+    /// Write `payload` to `path` in a job (the in-app dialog's answer).
+    pub fn write_to(
+        &mut self,
+        jobs: &JobRunner,
+        payload: Payload,
+        path: PathBuf,
+    ) -> Result<(), JobError> {
+        let name = crate::data::file_name(&path);
+        let handle = jobs.spawn(
+            format!("export:{}", path.display()),
+            format!("Save {name}"),
+            move |_| {
+                write(&payload, &path)?;
+                Ok(Outcome::Written(path))
+            },
+        )?;
+        self.pending.push(handle);
+        Ok(())
+    }
+
+    /// Finished exports: `Ok(path)` for each file written, `Err` for each failure. A save that
+    /// found no system dialog moves to `awaiting`.
     pub fn poll(&mut self) -> Vec<Result<PathBuf, JobError>> {
         let mut done = Vec::new();
+        let mut waiting = Vec::new();
         self.pending.retain_mut(|h| match h.poll() {
             None => true,
-            Some(Ok(Some(p))) => {
+            Some(Ok(Outcome::Written(p))) => {
                 done.push(Ok(p));
                 false
             }
-            Some(Ok(None)) | Some(Err(JobError::Cancelled)) => false,
+            Some(Ok(Outcome::NoDialog(r))) => {
+                waiting.push(r);
+                false
+            }
+            Some(Ok(Outcome::Cancelled)) | Some(Err(JobError::Cancelled)) => false,
             Some(Err(e)) => {
                 done.push(Err(e));
                 false
             }
         });
+        if let Some(r) = waiting.pop() {
+            self.no_system_dialog = true;
+            self.awaiting = Some(r);
+        }
         done
     }
 
     pub fn is_busy(&self) -> bool {
-        !self.pending.is_empty()
+        !self.pending.is_empty() || self.awaiting.is_some()
     }
 }

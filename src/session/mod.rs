@@ -9,7 +9,7 @@ mod notices;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, DatasetId, Entry};
-pub use exports::{Exports, Payload, SaveAs, pick_files};
+pub use exports::{Exports, Payload, SaveAs, SaveRequest, pick_files};
 pub use notices::Notices;
 
 use crate::jobs::JobRunner;

@@ -166,7 +166,7 @@ pub fn read_file(path: &Path) -> Result<Pitches> {
 }
 
 /// A JSON object, an array of objects, or one object per line, as a table: a column per key,
-/// numeric where every value is a number (or null), else text.
+/// typed as `data::json_column` types GeoJSON properties.
 pub fn json_frame(file: &str, text: &str) -> Result<DataFrame> {
     let trimmed = text.trim_start();
     let rows: Vec<serde_json::Map<String, serde_json::Value>> = if trimmed.starts_with('[') {
@@ -211,22 +211,7 @@ pub fn json_frame(file: &str, text: &str) -> Result<DataFrame> {
                 .iter()
                 .map(|r| r.get(*k).filter(|v| !v.is_null()))
                 .collect();
-            if values.iter().flatten().all(|v| v.is_number()) {
-                let nums: Vec<Option<f64>> =
-                    values.iter().map(|v| v.and_then(|v| v.as_f64())).collect();
-                Column::new(k.as_str().into(), nums)
-            } else {
-                let texts: Vec<Option<String>> = values
-                    .iter()
-                    .map(|v| {
-                        v.map(|v| match v {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        })
-                    })
-                    .collect();
-                Column::new(k.as_str().into(), texts)
-            }
+            crate::data::json_column(k, &values)
         })
         .collect();
     Ok(DataFrame::new_infer_height(columns)?)
