@@ -83,7 +83,7 @@ enum Outcome {
     Written(PathBuf),
     Cancelled,
     /// The system dialog answered at once with nothing: there is none here.
-    NoDialog(SaveRequest),
+    NoDialog(Box<SaveRequest>),
 }
 
 /// Nobody cancels a dialog within a third of a second: an instant empty answer means there is
@@ -152,7 +152,9 @@ impl Exports {
                         write(&request.payload, &path)?;
                         Ok(Outcome::Written(path))
                     }
-                    None if started.elapsed() < NO_DIALOG_WITHIN => Ok(Outcome::NoDialog(request)),
+                    None if started.elapsed() < NO_DIALOG_WITHIN => {
+                        Ok(Outcome::NoDialog(Box::new(request)))
+                    }
                     None => Ok(Outcome::Cancelled),
                 }
             },
@@ -204,7 +206,7 @@ impl Exports {
         });
         if let Some(r) = waiting.pop() {
             self.no_system_dialog = true;
-            self.awaiting = Some(r);
+            self.awaiting = Some(*r);
         }
         done
     }
