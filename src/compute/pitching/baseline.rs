@@ -135,7 +135,7 @@ impl Baseline {
 }
 
 /// One pitch's score.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Score {
     /// Expected spin from the velocity-adjusted baseline (NaN when not scored).
     pub expected: f64,
@@ -334,28 +334,20 @@ impl Scorer {
                 && z >= self.rule.sustained_z
         });
         let flagged = single || run;
-        let reg = if regression_z.is_nan() {
-            "no regression prediction".to_owned()
+        // Only a flagged pitch carries its reason (a season has 700k pitches; z and expected
+        // say the rest).
+        let reason = if flagged {
+            flag_reason(
+                p,
+                &b,
+                expected,
+                z,
+                regression_z,
+                sustained.filter(|_| run && !single),
+            )
         } else {
-            format!("regression {regression_z:+.1} SD")
+            String::new()
         };
-        let mut reason = format!(
-            "{} {} rpm at {:.1} mph: {z:+.1} SD vs his velocity-adjusted median {} rpm ({} {} in \
-             {} earlier outings); {reg}",
-            p.pitch_type,
-            p.spin.round(),
-            p.speed,
-            expected.round(),
-            b.pitches,
-            p.pitch_type,
-            b.outings
-        );
-        if let Some((m, n)) = sustained.filter(|_| run && !single) {
-            reason.push_str(&format!(
-                "; his {} run high this outing: median {m:+.1} SD over {n} pitches",
-                p.pitch_type
-            ));
-        }
         Score {
             expected,
             z,
@@ -444,6 +436,40 @@ fn compute_baseline(
         robust(&mut v).1
     };
     (bauer, center, scale)
+}
+
+/// Why a pitch is flagged, in words.
+fn flag_reason(
+    p: &Pitch,
+    b: &Baseline,
+    expected: f64,
+    z: f64,
+    regression_z: f64,
+    sustained: Option<(f64, usize)>,
+) -> String {
+    let reg = if regression_z.is_nan() {
+        "no regression prediction".to_owned()
+    } else {
+        format!("regression {regression_z:+.1} SD")
+    };
+    let mut reason = format!(
+        "{} {} rpm at {:.1} mph: {z:+.1} SD vs his velocity-adjusted median {} rpm ({} {} in {} \
+         earlier outings); {reg}",
+        p.pitch_type,
+        p.spin.round(),
+        p.speed,
+        expected.round(),
+        b.pitches,
+        p.pitch_type,
+        b.outings
+    );
+    if let Some((m, n)) = sustained {
+        reason.push_str(&format!(
+            "; his {} run high this outing: median {m:+.1} SD over {n} pitches",
+            p.pitch_type
+        ));
+    }
+    reason
 }
 
 fn baseline_of(window: &[&Outing], pitches: usize) -> Baseline {

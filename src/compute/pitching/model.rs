@@ -67,8 +67,11 @@ impl SpinModel {
     }
 
     /// Fit on `pitches` (those with every feature). Errors when fewer than 50 pitches qualify.
-    pub fn fit(pitches: &[Pitch]) -> Result<SpinModel> {
-        let usable: Vec<&Pitch> = pitches.iter().filter(|p| features(p).is_some()).collect();
+    pub fn fit<'a>(pitches: impl IntoIterator<Item = &'a Pitch>) -> Result<SpinModel> {
+        let usable: Vec<&Pitch> = pitches
+            .into_iter()
+            .filter(|p| features(p).is_some())
+            .collect();
         if usable.len() < 50 {
             return Err(anyhow!(
                 "the spin regression needs at least 50 pitches with speed, spin, release point \

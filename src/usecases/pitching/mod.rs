@@ -123,14 +123,63 @@ impl PitchingOutput {
 /// The spin model for a run: fitted on the history and the pitches together (league physics,
 /// which a few odd outings barely move), or None when too few pitches have release points.
 pub fn fit_model(history: Option<&Pitches>, pitches: &Pitches) -> Option<Arc<SpinModel>> {
-    let all: Vec<pitching::Pitch> = history
-        .map(|h| h.pitches.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .chain(&pitches.pitches)
-        .cloned()
-        .collect();
-    SpinModel::fit(&all).ok().map(Arc::new)
+    let earlier = history.map(|h| h.pitches.as_slice()).unwrap_or_default();
+    SpinModel::fit(earlier.iter().chain(&pitches.pitches))
+        .ok()
+        .map(Arc::new)
+}
+
+/// Score `pitches` (in game order) against `history` and their own earlier games. Pitchers are
+/// independent, so each pitcher's pitches go through a `Scorer` of his own, in parallel; the
+/// scores are the ones one `Scorer` fed every pitch in order would give (the live watcher's).
+pub fn score_all(
+    rule: &Rule,
+    model: Option<&Arc<SpinModel>>,
+    history: Option<&Pitches>,
+    pitches: &[pitching::Pitch],
+    progress: &dyn Progress,
+) -> Result<Vec<Score>> {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    let mut groups: HashMap<i64, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    if let Some(h) = history {
+        for (i, p) in h.pitches.iter().enumerate() {
+            groups.entry(p.pitcher).or_default().0.push(i);
+        }
+    }
+    for (i, p) in pitches.iter().enumerate() {
+        groups.entry(p.pitcher).or_default().1.push(i);
+    }
+    let groups: Vec<(Vec<usize>, Vec<usize>)> = groups.into_values().collect();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = groups.len().max(1);
+    let scored: Vec<Vec<(usize, Score)>> = groups
+        .par_iter()
+        .map(|(earlier, now)| {
+            crate::compute::check(progress)?;
+            let mut scorer = Scorer::new(rule.clone(), model.cloned());
+            if let Some(h) = history {
+                for &i in earlier {
+                    scorer.learn(&h.pitches[i]);
+                }
+            }
+            let out = now
+                .iter()
+                .map(|&i| (i, scorer.score(&pitches[i])))
+                .collect();
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n % 32 == 0 {
+                progress.report(0.4 + 0.5 * n as f32 / total as f32, "scoring pitches");
+            }
+            Ok(out)
+        })
+        .collect::<Result<_>>()?;
+    // Moved into place group by group (each group's vector is freed once moved).
+    let mut scores: Vec<Score> = vec![Score::default(); pitches.len()];
+    for (i, s) in scored.into_iter().flatten() {
+        scores[i] = s;
+    }
+    Ok(scores)
 }
 
 /// Read the pitches (and the history, used only as baseline) and score every pitch.
@@ -150,22 +199,14 @@ pub fn run(
     crate::compute::check(progress)?;
     progress.report(0.2, "fitting the spin regression");
     let model = fit_model(history.as_ref(), &pitches);
-    let mut scorer = Scorer::new(rule.clone(), model.clone());
-    if let Some(h) = &history {
-        for p in &h.pitches {
-            scorer.learn(p);
-        }
-    }
     progress.report(0.4, "scoring pitches");
-    let n = pitches.pitches.len();
-    let mut scores = Vec::with_capacity(n);
-    for (i, p) in pitches.pitches.iter().enumerate() {
-        if i % 50_000 == 0 {
-            crate::compute::check(progress)?;
-            progress.report(0.4 + 0.5 * i as f32 / n as f32, "scoring pitches");
-        }
-        scores.push(scorer.score(p));
-    }
+    let scores = score_all(
+        &rule,
+        model.as_ref(),
+        history.as_ref(),
+        &pitches.pitches,
+        progress,
+    )?;
     let outings = outing::outing_flags(&pitches.pitches, &scores, rule.min_flagged);
     let league = league::weekly(&pitches.pitches);
     Ok(PitchingOutput {
