@@ -168,7 +168,7 @@ pub fn score_all(
                 .map(|&i| (i, scorer.score(&pitches[i])))
                 .collect();
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n % 32 == 0 {
+            if n.is_multiple_of(32) {
                 progress.report(0.4 + 0.5 * n as f32 / total as f32, "scoring pitches");
             }
             Ok(out)
