@@ -224,6 +224,45 @@ fn every_panel_has_a_snapshot() {
     }
 }
 
+/// Each panel as it opens in a window of `w` x `h_px` points.
+fn every_panel_at(w: f32, h_px: f32) {
+    let home = tempfile::tempdir().unwrap().keep();
+    let mut h = harness_with(Settings::default(), &home, egui::vec2(w, h_px));
+    let panels = h.state().panel_titles();
+    for (id, _) in panels {
+        h.state_mut().select_panel(id);
+        settle(&mut h);
+        let timed = if id == "pitching" { 300 } else { 0 };
+        snapshot_allowing(&mut h, &format!("panel_{id}_{w}x{h_px}"), timed);
+    }
+}
+
+#[test]
+fn every_panel_in_a_small_window() {
+    // A laptop's window beside the slides.
+    every_panel_at(800.0, 500.0);
+}
+
+#[test]
+fn every_panel_in_a_large_window() {
+    every_panel_at(1440.0, 900.0);
+}
+
+#[test]
+fn the_sidebar_folds_away_and_comes_back() {
+    let home = tempfile::tempdir().unwrap().keep();
+    let mut h = harness_with(Settings::default(), &home, egui::vec2(800.0, 500.0));
+    h.get_by_label("Datasets");
+    h.get_by_label("Sidebar").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Datasets").is_none());
+    assert!(h.state().settings_to_save().hide_sidebar, "remembered");
+    snapshot_allowing(&mut h, "sidebar_folded_800x500", 0);
+    h.get_by_label("Sidebar").click();
+    settle(&mut h);
+    h.get_by_label("Datasets");
+}
+
 #[test]
 fn every_view_copes_with_a_header_only_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -12,7 +12,19 @@ fn rgb(c: [u8; 3]) -> Color32 {
 
 pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
     egui::Panel::top("top_bar").show(ui, |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            let hidden = app.settings.hide_sidebar;
+            if ui
+                .selectable_label(!hidden, "Sidebar")
+                .on_hover_text(if hidden {
+                    "Show the panels and datasets"
+                } else {
+                    "Fold the panels and datasets away (more room for the panel)"
+                })
+                .clicked()
+            {
+                app.settings.hide_sidebar = !hidden;
+            }
             ui.heading("Playbook");
             ui.separator();
             if ui
@@ -55,10 +67,16 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
 }
 
 pub(super) fn sidebar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
+    if app.settings.hide_sidebar {
+        return;
+    }
     egui::Panel::left("sidebar")
         .resizable(true)
         .default_size(210.0)
+        .min_size(110.0)
         .show(ui, |ui| {
+            // Long names are cut (whole on hover) so the sidebar can be dragged narrow.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             ui.add_space(4.0);
             ui.strong("Panels");
             for (id, title) in app.panel_titles() {

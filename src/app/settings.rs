@@ -21,6 +21,8 @@ pub struct Settings {
     pub dataset: Option<String>,
     /// Each panel's saved choices, by panel id.
     pub panels: BTreeMap<String, serde_json::Value>,
+    /// The sidebar (panels and datasets) is folded away, for small windows and demos.
+    pub hide_sidebar: bool,
 }
 
 impl Settings {

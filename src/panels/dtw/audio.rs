@@ -91,7 +91,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
             }
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.add(
             egui::Slider::new(&mut p.saved.audio_window, usecase::STRETCH.range())
                 .text("Stretch factor"),
@@ -142,7 +142,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         .map(|(n, w)| Line::new(n.clone(), w.clone()))
         .collect();
     let chart = Chart::lines("Waveforms", "seconds", "amplitude", waves, Vec::new());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.strong("Waveforms");
         save::chart_buttons(ui, ctx, &chart, "dtw-audio-waveforms");
     });
@@ -167,7 +167,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         lines,
         Vec::new(),
     );
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.strong("Envelopes");
         save::chart_buttons(ui, ctx, &chart, "dtw-audio-envelopes");
     });
@@ -189,7 +189,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                 ui.end_row();
             }
         });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         save::table_buttons(ui, ctx, "the distance table", "dtw-audio", || o.table());
     });
 }

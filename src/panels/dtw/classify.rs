@@ -66,7 +66,7 @@ fn run(
 }
 
 pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("Series:");
         let g = &mut p.saved.classify_tables;
         ui.selectable_value(g, false, "Bundled UCR GunPoint (50 train, 150 test)");
@@ -78,7 +78,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                 .on_hover_text("Label column of both tables");
         }
     });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.add(
             egui::Slider::new(&mut p.saved.classify_window, usecase::STRETCH.range())
                 .text("Window"),
@@ -159,7 +159,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                 ui.end_row();
             }
         });
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         save::table_buttons(ui, ctx, "the confusion matrix", "dtw-confusion", || {
             o.confusion_table()
         });

@@ -35,7 +35,7 @@ pub(super) fn dataset_picker(
 
 /// Table and pattern choices, shared by Match and Sweep.
 fn inputs_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         dataset_picker(ui, ctx, "Series table", &mut p.saved.series_dataset);
         let long = matches!(p.saved.layout, Layout::Long { .. });
         if ui
@@ -135,7 +135,7 @@ fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>) -> Result<RunInputs, String> {
 
 pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     inputs_ui(p, ui, ctx);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.add(
             egui::Slider::new(&mut p.saved.window, usecase::STRETCH.range()).text("Stretch factor"),
         );
@@ -279,7 +279,7 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
         .copied()
         .filter(|&k| r.zscores[k].abs() > p.saved.z_threshold)
         .collect();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.strong("Outliers");
         ui.add(egui::Slider::new(&mut p.saved.z_threshold, 0.5..=4.0).text("|z| above"));
         ui.label(format!("{} of {}", rows.len(), r.order.len()));
@@ -345,7 +345,7 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
 
 pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     inputs_ui(p, ui, ctx);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let list = usecase::SWEEP.map(|w| w.to_string()).join(", ");
         if ui
             .button("Run sweep")
@@ -406,12 +406,12 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
         vec![line("median", |r| r.median), line("mean", |r| r.mean)],
         Vec::new(),
     );
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.strong("Median distance by stretch factor");
         save::chart_buttons(ui, ctx, &chart, "dtw-sweep");
     });
     show_chart(ui, "dtw_sweep", &chart, 260.0);
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         save::table_buttons(ui, ctx, "the sweep table", "dtw-sweep", || {
             dtw::sweep_table(rows)
         });

@@ -118,7 +118,7 @@ fn rules_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, colum
         .rules
         .groups
         .retain(|g| !g.conditions.is_empty());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         if ui.button("+ group").clicked() {
             p.saved.params.rules.groups.push(Group {
                 conditions: vec![Condition {
@@ -154,7 +154,7 @@ fn rules_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, colum
 pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     let data = ctx.catalog.by_name(&p.saved.dataset);
     let columns: Vec<String> = data.as_ref().map_or_else(Vec::new, |d| d.column_names());
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         egui::ComboBox::from_label("Transactions")
             .selected_text(p.saved.dataset.clone())
             .show_ui(ui, |ui| {
