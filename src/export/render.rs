@@ -342,7 +342,14 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
             }
             let pad = ((y1 - y0) * 0.05).max(1e-9);
-            let mut c = ChartBuilder::on(root)
+            // The legend goes in a column right of the plot, so it never covers the data.
+            let legend_width = lines_legend_width(chart);
+            let (width, _) = root.dim_in_pixel();
+            let (plot_area, legend_area) =
+                root.split_horizontally(width.saturating_sub(legend_width).max(width / 2));
+            // One date label per 120 px at most (dates are wide).
+            let x_labels = ((width.saturating_sub(legend_width) / 120) as usize).clamp(2, 10);
+            let mut c = ChartBuilder::on(&plot_area)
                 .caption(&chart.title, (FONT, 26))
                 .margin(20)
                 .x_label_area_size(50)
@@ -364,6 +371,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                     }
                 })
                 .y_label_formatter(&|v| axis_number(*v))
+                .x_labels(if chart.x_dates { x_labels } else { 10 })
                 .draw()
                 .map_err(e)?;
             for (label, from, to) in &chart.spans {
@@ -430,10 +438,123 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .label(label.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
             }
-            legend(&mut c, rgb(colors.grid))?;
+            if legend_width > 0 {
+                legend_column(&legend_area, chart).map_err(e)?;
+            }
         }
     }
     Ok(())
+}
+
+/// A lines chart's legend as a column of swatches and names (in the order the screen's legend
+/// row uses: lines and points, bands, markers, spans).
+fn legend_column<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let ChartData::Lines { lines, .. } = &chart.data else {
+        return Ok(());
+    };
+    let rgb = |c: [u8; 3]| RGBColor(c[0], c[1], c[2]);
+    let accent = ChartColors::LIGHT.accent;
+    let font = (FONT, 15).into_font().color(&BLACK);
+    let mut y = 64;
+    let mut row = |swatch: &dyn Fn(i32) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>,
+                   name: &str|
+     -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        swatch(y)?;
+        area.draw(&Text::new(name.to_owned(), (34, y - 8), font.clone()))?;
+        y += 22;
+        Ok(())
+    };
+    for (k, line) in lines.iter().enumerate() {
+        let palette = rgb(crate::theme::LINES[k % crate::theme::LINES.len()]);
+        let dots = rgb(crate::theme::DOTS);
+        match line.mark {
+            Mark::Line => row(
+                &|y| {
+                    area.draw(&PathElement::new(
+                        vec![(6, y), (28, y)],
+                        palette.stroke_width(2),
+                    ))
+                },
+                &line.name,
+            )?,
+            Mark::Dots => row(
+                &|y| area.draw(&Circle::new((17, y), 3, dots.filled())),
+                &line.name,
+            )?,
+            Mark::Scatter => row(
+                &|y| area.draw(&Circle::new((17, y), 4, palette.filled())),
+                &line.name,
+            )?,
+            Mark::Alert => row(
+                &|y| area.draw(&Circle::new((17, y), 5, dots.stroke_width(2))),
+                &line.name,
+            )?,
+        }
+    }
+    if let ChartData::Lines { segments, .. } = &chart.data
+        && !segments.is_empty()
+    {
+        let guide = rgb(crate::theme::GUIDE);
+        row(
+            &|y| {
+                area.draw(&PathElement::new(
+                    vec![(6, y), (28, y)],
+                    guide.stroke_width(1),
+                ))
+            },
+            "warping path",
+        )?;
+    }
+    for band in &chart.bands {
+        let fill = rgb(crate::theme::LINES[band.line % crate::theme::LINES.len()])
+            .mix(0.25)
+            .filled();
+        row(
+            &|y| area.draw(&Rectangle::new([(6, y - 6), (28, y + 6)], fill)),
+            &band.name,
+        )?;
+    }
+    for (label, _) in &chart.markers {
+        row(
+            &|y| {
+                area.draw(&PathElement::new(
+                    vec![(6, y), (28, y)],
+                    rgb(accent).stroke_width(2),
+                ))
+            },
+            label,
+        )?;
+    }
+    for (label, _, _) in &chart.spans {
+        let fill = rgb(accent).mix(0.12).filled();
+        row(
+            &|y| area.draw(&Rectangle::new([(6, y - 6), (28, y + 6)], fill)),
+            label,
+        )?;
+    }
+    Ok(())
+}
+
+/// Pixels the legend column of a lines chart needs (0 when there is nothing to name): from its
+/// longest label, at most 360.
+fn lines_legend_width(chart: &Chart) -> u32 {
+    let ChartData::Lines { lines, .. } = &chart.data else {
+        return 0;
+    };
+    let names = lines
+        .iter()
+        .map(|l| l.name.as_str())
+        .chain(chart.bands.iter().map(|b| b.name.as_str()))
+        .chain(chart.markers.iter().map(|(l, _)| l.as_str()))
+        .chain(chart.spans.iter().map(|(l, _, _)| l.as_str()));
+    let (count, longest) = names.fold((0, 0), |(n, w), name| (n + 1, w.max(name.chars().count())));
+    if count < 2 && chart.markers.is_empty() && chart.spans.is_empty() {
+        return 0;
+    }
+    (40 + 8 * longest as u32).min(360)
 }
 
 /// 1, or a power of ten that brings a range whose span overflows f64 back into range.
