@@ -23,21 +23,56 @@ pub struct Artifact {
 
 type DemoFn = fn(&Path) -> Result<Vec<Artifact>>;
 
-/// Every use case's demo, in sidebar order.
-const USE_CASES: &[(&str, DemoFn)] = &[
-    ("Data", data_demo),
-    ("DTW", dtw_demo),
-    ("Forecast", forecast_demo),
-    ("Fraud", fraud_demo),
-    ("Spatial", spatial_demo),
-    ("Stock", stock_demo),
-    ("Pitching", pitching_demo),
+/// Every use case's demo, in the order the index shows them (the analyses first, the sample
+/// tables' overview last), with what its section shows in one line.
+const USE_CASES: &[(&str, DemoFn, &str)] = &[
+    (
+        "Pitching",
+        pitching_demo,
+        "Spin rates against each pitcher's own history: the 2021 crackdown league-wide, and the \
+         outings flagged as sticky, with the pitcher who threw the latest one.",
+    ),
+    (
+        "Stock",
+        stock_demo,
+        "Empty shelves the system thinks are stocked, runs without sales, stock below safety \
+         level, and sales far below the forecast, with the revenue they cost.",
+    ),
+    (
+        "Forecast",
+        forecast_demo,
+        "One model per store and item with the last days held out: a forecast with its interval, \
+         its trend and seasonality, and the accuracy of every series.",
+    ),
+    (
+        "Fraud",
+        fraud_demo,
+        "A decision tree trained on transactions labelled by the book's rule: its precision-recall \
+         and ROC curves, what it relies on, and the tree as rules.",
+    ),
+    (
+        "DTW",
+        dtw_demo,
+        "Products whose weekly sales follow the factory's capacity curve, allowing for a few weeks' \
+         shift, and 1-NN classification of the GunPoint series.",
+    ),
+    (
+        "Spatial",
+        spatial_demo,
+        "Taxi pickups joined to the NYC boroughs, exactly and through H3 cells.",
+    ),
+    (
+        "Data",
+        data_demo,
+        "Each sample table at a glance: summary statistics, histograms of its measured columns and \
+         its most common values (ID and code columns left out).",
+    ),
 ];
 
 pub fn run(out: &Path) -> Result<Vec<Artifact>> {
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
     let mut all = Vec::new();
-    for (name, demo) in USE_CASES {
+    for (name, demo, _) in USE_CASES {
         all.extend(demo(out).with_context(|| format!("demo of {name}"))?);
     }
     write_index(out, &all)?;
@@ -46,6 +81,27 @@ pub fn run(out: &Path) -> Result<Vec<Artifact>> {
 
 fn stem(name: &str) -> &str {
     name.split('.').next().unwrap_or(name)
+}
+
+/// Whether a numeric column names things rather than measures them: integers named like an id
+/// (`id`, `…_id`, `…_pk`, `…code`, `…_number`, `pitcher`, `batter`), or integer codes (at most
+/// 50 distinct values, each on 20 rows or more on average: a store, an item). Their histograms
+/// say nothing.
+fn id_like(df: &polars::prelude::DataFrame, name: &str) -> bool {
+    let Ok(col) = df.column(name) else {
+        return false;
+    };
+    if !col.dtype().is_integer() {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    let named = lower == "id"
+        || ["_id", "_pk", "code", "_number", "pitcher", "batter"]
+            .iter()
+            .any(|s| lower.ends_with(s));
+    let distinct = col.n_unique().unwrap_or(0);
+    let codes = distinct <= 50 && col.len() >= 20 * distinct;
+    named || codes
 }
 
 fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
@@ -64,7 +120,11 @@ fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
         export::write_table(&stats::summary_frame(&rows)?, &out.join(&file))?;
         add(format!("{}: summary statistics", ds.name), file);
 
-        for col in schema::numeric_columns(&ds.frame).iter().take(4) {
+        let measured: Vec<String> = schema::numeric_columns(&ds.frame)
+            .into_iter()
+            .filter(|c| !id_like(&ds.frame, c))
+            .collect();
+        for col in measured.iter().take(4) {
             let values = schema::numeric_values(&ds.name, &ds.frame, col)?;
             let Ok(h) = histogram::histogram(&values, 30, &NoProgress) else {
                 continue;
@@ -208,21 +268,35 @@ fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
 fn write_index(out: &Path, artifacts: &[Artifact]) -> Result<()> {
     let mut html = String::from(
         "<!doctype html><meta charset=utf-8><title>Playbook demo</title>\
-         <style>body{font-family:sans-serif;max-width:1050px;margin:auto}img{max-width:100%}</style>\
-         <h1>Playbook demo</h1>\n",
+         <style>body{font-family:sans-serif;max-width:1050px;margin:auto}img{max-width:100%}\
+         .about{color:#444}</style>\
+         <h1>Playbook demo</h1>\n<p>Every use case run on the sample data that ships with \
+         Playbook. Each section opens with its key chart.</p>\n<ul>\n",
     );
-    let mut section = "";
-    for a in artifacts {
-        if a.use_case != section {
-            section = a.use_case;
-            let _ = writeln!(html, "<h2>{section}</h2>");
-        }
-        let title = escape(&a.title);
-        let file = escape(&a.file);
-        if a.file.ends_with(".png") {
-            let _ = writeln!(html, "<h3>{title}</h3><img src=\"{file}\" alt=\"{title}\">");
-        } else {
-            let _ = writeln!(html, "<p><a href=\"{file}\">{file}</a> — {title}</p>");
+    for (name, _, about) in USE_CASES {
+        let _ = writeln!(
+            html,
+            "<li><a href=\"#{}\">{name}</a>: {}</li>",
+            crate::format::slug(name),
+            escape(about)
+        );
+    }
+    html.push_str("</ul>\n");
+    for (name, _, about) in USE_CASES {
+        let _ = writeln!(
+            html,
+            "<h2 id=\"{}\">{name}</h2><p class=about>{}</p>",
+            crate::format::slug(name),
+            escape(about)
+        );
+        for a in artifacts.iter().filter(|a| a.use_case == *name) {
+            let title = escape(&a.title);
+            let file = escape(&a.file);
+            if a.file.ends_with(".png") {
+                let _ = writeln!(html, "<h3>{title}</h3><img src=\"{file}\" alt=\"{title}\">");
+            } else {
+                let _ = writeln!(html, "<p><a href=\"{file}\">{file}</a> — {title}</p>");
+            }
         }
     }
     let path = out.join("index.html");

@@ -179,6 +179,26 @@ fn demo_writes_charts_tables_and_an_index() {
         assert!(index.contains(f.as_str()), "index lists {f}");
     }
     assert!(files.contains(&"data-seattle-weather-hist-temp_max.png".to_owned()));
+    // ID and code columns get no histogram.
+    for f in [
+        "data-nyc_boroughs-hist-borocode.png",
+        "data-store_sales_small-hist-store.png",
+        "data-pitches_2021_06-hist-batter.png",
+    ] {
+        assert!(!files.contains(&f.to_owned()), "{f}");
+    }
+    // One section per use case, the analyses first, each introduced in a line.
+    let order: Vec<usize> = [
+        "id=\"pitching\"",
+        "id=\"stock\"",
+        "id=\"forecast\"",
+        "id=\"data\"",
+    ]
+    .iter()
+    .map(|s| index.find(s).unwrap_or_else(|| panic!("{s} in the index")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    assert!(index.contains("<p class=about>Spin rates against"));
     for f in [
         "stock-heatmap.png",
         "stock-alert-on-hand.png",
