@@ -656,6 +656,10 @@ fn forecast_panel_runs_the_sample_store_sales() {
     h.get_by_label("Total").click();
     settle(&mut h);
     h.get_by_label("Total of 10 series");
+    // The scores' terms are explained on hover.
+    h.get_by_label_contains("Holdout: sMAPE").hover();
+    h.run();
+    h.get_by_label_contains("MASE: the error divided by the error of repeating last week");
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub(super) fn sidebar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
     }
     egui::Panel::left("sidebar")
         .resizable(true)
-        .default_size(210.0)
+        .default_size(285.0)
         .min_size(110.0)
         .show(ui, |ui| {
             // Long names are cut (whole on hover) so the sidebar can be dragged narrow.
@@ -92,18 +92,11 @@ pub(super) fn sidebar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
             let mut close = None;
             egui::ScrollArea::vertical().show(ui, |ui| {
                 for e in app.catalog.entries() {
-                    ui.horizontal(|ui| {
-                        let text = format!("{} ({} rows)", e.data.name, e.data.rows());
-                        if ui
-                            .selectable_label(selected == Some(e.id), text)
-                            .on_hover_text(match e.data.path() {
-                                Some(p) => p.display().to_string(),
-                                None => "embedded sample".to_owned(),
-                            })
-                            .clicked()
-                        {
-                            pick = Some(e.id);
-                        }
+                    // Right to left: the close buttons line up at the edge, the name takes the
+                    // rest (cut when the sidebar is narrow).
+                    let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+                    let right = egui::Layout::right_to_left(egui::Align::Center);
+                    ui.allocate_ui_with_layout(row, right, |ui| {
                         if ui
                             .small_button("×")
                             .on_hover_text(format!("Close {}", e.data.name))
@@ -111,6 +104,20 @@ pub(super) fn sidebar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
                         {
                             close = Some(e.id);
                         }
+                        let text = format!("{} ({} rows)", e.data.name, e.data.rows());
+                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                            let whence = match e.data.path() {
+                                Some(p) => p.display().to_string(),
+                                None => "embedded sample".to_owned(),
+                            };
+                            if ui
+                                .selectable_label(selected == Some(e.id), &text)
+                                .on_hover_text(format!("{text}\n{whence}"))
+                                .clicked()
+                            {
+                                pick = Some(e.id);
+                            }
+                        });
                     });
                 }
                 if app.catalog.is_loading() {

@@ -23,6 +23,7 @@ pub mod data;
 pub mod dtw;
 pub mod forecast;
 pub mod fraud;
+pub mod glossary;
 pub mod pitching;
 pub mod runs;
 pub mod save;

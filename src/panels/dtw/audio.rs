@@ -95,7 +95,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         ui.add(
             egui::Slider::new(&mut p.saved.audio_window, usecase::STRETCH.range())
                 .text("Stretch factor"),
-        );
+        )
+        .on_hover_text(crate::panels::glossary::STRETCH);
         ui.add(
             egui::Slider::new(&mut p.saved.hop_ms, usecase::HOP_MS.range())
                 .logarithmic(true)

@@ -128,7 +128,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         }
     });
     let Some(o) = p.classify.latest() else {
-        ui.weak("Published 1-NN error rates: 0.0867 with window 0 (Euclidean), 0.0933 with the full window.");
+        ui.weak("Published 1-NN error rates: 0.0867 with window 0 (Euclidean), 0.0933 with the full window.")
+            .on_hover_text(crate::panels::glossary::ONE_NN);
         return;
     };
     ui.heading(format!(
@@ -136,7 +137,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         o.error_rate(),
         o.errors,
         o.n_test
-    ));
+    ))
+    .on_hover_text(crate::panels::glossary::ONE_NN);
     ui.label(format!(
         "{}, {} training series",
         usecase::band_text(o.window, o.cells),

@@ -138,7 +138,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     ui.horizontal_wrapped(|ui| {
         ui.add(
             egui::Slider::new(&mut p.saved.window, usecase::STRETCH.range()).text("Stretch factor"),
-        );
+        )
+        .on_hover_text(crate::panels::glossary::STRETCH);
         if ui
             .button("Run")
             .on_hover_text("Compute DTW distances")
@@ -184,7 +185,8 @@ fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &R
         r.cells,
         if r.znorm { ", z-normalised" } else { "" },
         crate::panels::recorded_as(r.run_id)
-    ));
+    ))
+    .on_hover_text(crate::panels::glossary::BAND_CELLS);
     let chart_height = 240.0;
     ui.columns(2, |cols| {
         if let Some(chart) = &r.chart {
@@ -281,7 +283,8 @@ fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &
         .collect();
     ui.horizontal_wrapped(|ui| {
         ui.strong("Outliers");
-        ui.add(egui::Slider::new(&mut p.saved.z_threshold, 0.5..=4.0).text("|z| above"));
+        ui.add(egui::Slider::new(&mut p.saved.z_threshold, 0.5..=4.0).text("|z| above"))
+            .on_hover_text(crate::panels::glossary::Z);
         ui.label(format!("{} of {}", rows.len(), r.order.len()));
         save::table_buttons(ui, ctx, "the outliers", "dtw-outliers", || {
             DataFrame::new_infer_height(vec![

@@ -37,7 +37,8 @@ pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunR
                 "Holdout: {} (seasonal naive: {}).",
                 scores_text(b.mean(Model::Playbook)),
                 scores_text(b.mean(Model::SeasonalNaive))
-            ));
+            ))
+            .on_hover_text(crate::panels::glossary::forecast_scores());
         }
         if b.duplicates() > 0 || b.missing() > 0 {
             ui.label(format!(
@@ -237,7 +238,8 @@ pub(super) fn accuracy_ui(
         ui.label("Tick 'Score on a holdout' and Run to score the forecasts.");
         return;
     }
-    ui.label("Click a heading to sort, a row to see its forecast.");
+    ui.label("Click a heading to sort, a row to see its forecast.")
+        .on_hover_text(crate::panels::glossary::forecast_scores());
     let order = row_order(p, r);
     let key_cols = r.group.len().max(1);
     let heads: Vec<String> = Model::ALL

@@ -146,7 +146,8 @@ impl SpatialPanel {
             ui.add(
                 egui::Slider::new(&mut s.resolution, usecase::RESOLUTION.range())
                     .text("H3 resolution"),
-            );
+            )
+            .on_hover_text(crate::panels::glossary::H3);
             let ready = points.is_some() && polys.is_some();
             if ui
                 .add_enabled(ready, egui::Button::new("Join"))
