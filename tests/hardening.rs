@@ -559,3 +559,32 @@ fn the_data_panel_draws_histograms_of_infinite_and_huge_values() {
     h.get_by_label_contains("Histogram of b: 2 values in 30 bins (2 NaN or infinite left out)");
     assert!(h.state().notices.last_error().is_none());
 }
+
+#[test]
+fn a_repeated_or_empty_header_name_is_reported_not_silently_renamed() {
+    let (_d, path) = temp_file(
+        "weather.csv",
+        b"date,temp_max,temp_max,\n2012-01-01,12.8,5.0,1\n2012-01-02,10.6,2.8,2\n",
+    );
+    let o = playbook(&["data", "info", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(
+            "warning: weather.csv: the header names 'temp_max' twice or more (columns 2 and 3); \
+             column 3 is read as 'temp_max_duplicated_0'"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: weather.csv: column 4 has no name in the header"),
+        "{err}"
+    );
+    // The same note reaches the app's status bar.
+    let ds = playbook::data::load_path(&path).unwrap();
+    assert_eq!(ds.notes.len(), 2, "{:?}", ds.notes);
+    // A clean header says nothing.
+    let (_d2, clean) = temp_file("clean.csv", b"a,b\n1,2\n");
+    let o = playbook(&["data", "info", clean.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
+}

@@ -184,6 +184,9 @@ impl PlaybookApp {
         for e in self.catalog.poll() {
             self.notices.error(e.to_string());
         }
+        for note in self.catalog.take_notes() {
+            self.notices.error(format!("Note: {note}"));
+        }
         for path in self.catalog.take_opened() {
             self.settings.remember_recent(&path);
         }

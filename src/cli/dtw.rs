@@ -107,7 +107,7 @@ impl SeriesArgs {
 
     /// The use case's series params, with the table and the pattern's curve loaded.
     fn load(&self) -> Result<(SeriesParams, Dataset, Option<Dataset>)> {
-        let ds = data::load_path(&self.input)?;
+        let ds = super::load(&self.input)?;
         let layout = match (&self.time_col, &self.value_col) {
             (Some(t), Some(v)) => Layout::Long {
                 id: match &self.id_col {
@@ -122,7 +122,7 @@ impl SeriesArgs {
         let (pattern, curve) = match (&self.pattern, &self.pattern_file) {
             (Some(id), _) => (PatternChoice::Series(id.clone()), None),
             (None, Some(file)) => {
-                let c = data::load_path(file)?;
+                let c = super::load(file)?;
                 (PatternChoice::Curve(c.name.clone()), Some(c))
             }
             (None, None) => bail!("give --pattern ID or --pattern-file FILE"),

@@ -11,7 +11,6 @@ use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::forecast::Mode;
 use crate::compute::forecast::batch::Model;
-use crate::data;
 use crate::export;
 use crate::runs::of_dataset;
 use crate::usecases::forecast::{self as usecase, ForecastParams};
@@ -82,7 +81,7 @@ pub fn run(args: &ForecastArgs, record: Record) -> Result<()> {
         },
     };
     let valid = usecase::check(&params)?;
-    let ds = data::load_path(&args.input)?;
+    let ds = super::load(&args.input)?;
     let rec = record.start(usecase::ID, &params, vec![of_dataset("table", &ds)]);
     let mut artifacts = vec![written("forecast", &args.out)];
     let result = usecase::run(&valid, &ds, &NoProgress).and_then(|out| {

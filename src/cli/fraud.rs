@@ -123,7 +123,7 @@ pub fn run(c: FraudCommand, record: Record) -> Result<()> {
         FraudCommand::Predict { model, input, out } => predict_cmd(&model, &input, &out, record),
         FraudCommand::Rules { input, rule, json } => {
             let rules = rule.load()?;
-            let ds = data::load_path(&input)?;
+            let ds = super::load(&input)?;
             let c = usecase::count_rules(&ds, &rules, &rule.money_col)?;
             let n = ds.frame.height().max(1) as f64;
             let pct = |m: Option<f64>| match m {
@@ -251,7 +251,7 @@ fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
     outputs::check(&inputs, &outs)?;
     let params = params_of(args)?;
     let valid = usecase::check(&params)?;
-    let ds = data::load_path(&args.input)?;
+    let ds = super::load(&args.input)?;
     let rec = record.start(usecase::ID, &params, vec![of_dataset("transactions", &ds)]);
     let started = Instant::now();
     let mut artifacts = Vec::new();
@@ -322,7 +322,7 @@ struct PredictParams<'a> {
 
 fn predict_cmd(model: &Path, input: &Path, out: &Path, record: Record) -> Result<()> {
     outputs::check(&[model, input], &[Output::new("--out", out, Kind::Table)])?;
-    let ds = data::load_path(input)?;
+    let ds = super::load(input)?;
     let mut inputs = vec![of_dataset("transactions", &ds)];
     if let Ok(f) = crate::runs::of_file("model", &data::file_name(model), model) {
         inputs.push(f);

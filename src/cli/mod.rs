@@ -183,6 +183,16 @@ pub struct GenArgs {
     pub out: PathBuf,
 }
 
+/// Load a data file; what the reader changed (a repeated header name) goes to stderr as a
+/// warning.
+pub(crate) fn load(path: &Path) -> Result<data::Dataset> {
+    let ds = data::load_path(path)?;
+    for note in &ds.notes {
+        eprintln!("warning: {note}");
+    }
+    Ok(ds)
+}
+
 fn gen_help() -> String {
     let mut s = String::from("Generators:\n");
     for g in generators::GENERATORS {
@@ -233,7 +243,7 @@ pub fn run(command: Command, record: Record) -> Result<()> {
 
 fn info(file: &Path, json: bool) -> Result<()> {
     let started = std::time::Instant::now();
-    let ds = data::load_path(file)?;
+    let ds = load(file)?;
     let load_seconds = started.elapsed().as_secs_f64();
     let cols = schema::column_infos(&ds.frame);
     if json {
@@ -261,7 +271,7 @@ fn summary(file: &Path, json: bool, out: Option<&Path>) -> Result<()> {
         .into_iter()
         .collect();
     outputs::check(&[file], &outs)?;
-    let ds = data::load_path(file)?;
+    let ds = load(file)?;
     let rows = stats::summarize(&ds.frame, &NoProgress)?;
     let frame = stats::summary_frame(&rows)?;
     if json {
@@ -314,7 +324,7 @@ pub fn hist(file: &Path, column: &str, bins: usize, out: &Path) -> Result<()> {
         &[file],
         &[outputs::Output::new("--out", out, outputs::Kind::Chart)],
     )?;
-    let ds = data::load_path(file)?;
+    let ds = load(file)?;
     let values = schema::numeric_values(&ds.name, &ds.frame, column)?;
     if values.is_empty() {
         return Err(data::DataError::NoValues {

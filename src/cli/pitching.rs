@@ -14,7 +14,6 @@ use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::pitching::{self, Rule};
-use crate::data;
 use crate::export;
 use crate::runs::of_dataset;
 use crate::usecases::pitching::live::{self, LiveEvent, WatchOptions};
@@ -168,8 +167,8 @@ fn flags(
     let mut inputs = vec![input];
     inputs.extend(history.map(PathBuf::as_path));
     outputs::check(&inputs, outs)?;
-    let ds = data::load_path(input)?;
-    let hist = history.map(|h| data::load_path(h)).transpose()?;
+    let ds = super::load(input)?;
+    let hist = history.map(|h| super::load(h)).transpose()?;
     let mut fingerprints = vec![of_dataset("pitches", &ds)];
     fingerprints.extend(hist.as_ref().map(|h| of_dataset("history", h)));
     let rec = record.start(usecase::ID, params, fingerprints);
@@ -230,7 +229,7 @@ pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
         }
         PitchingCommand::League { input, out } => {
             outputs::check(&[&input], &[Output::new("--out", &out, Kind::Table)])?;
-            let ds = data::load_path(&input)?;
+            let ds = super::load(&input)?;
             let pitches = pitching::from_frame(&ds.name, &ds.frame)?;
             let rows = pitching::league::weekly(&pitches.pitches);
             export::write_table(&tables::league_frame(&rows)?, &out)?;
@@ -250,7 +249,7 @@ pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
                 record,
                 |_| Ok(Vec::new()),
             )?;
-            let t = data::load_path(&truth)?;
+            let t = super::load(&truth)?;
             let s = usecase::score::score(&result, &t.name, &t.frame)?;
             let v = serde_json::json!({
                 "score": s,
@@ -270,7 +269,7 @@ pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
             limit,
         } => {
             outputs::check(&[&input], &[])?;
-            let ds = data::load_path(&input)?;
+            let ds = super::load(&input)?;
             let mut pitches = pitching::from_frame(&ds.name, &ds.frame)?;
             pitches.pitches.retain(|p| {
                 game.is_none_or(|g| p.game_pk == g) && pitcher.is_none_or(|x| p.pitcher == x)
@@ -319,7 +318,7 @@ pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
             }
             let hist = match &history {
                 Some(h) => {
-                    let ds = data::load_path(h)?;
+                    let ds = super::load(h)?;
                     Some(pitching::from_frame(&ds.name, &ds.frame)?)
                 }
                 None => None,

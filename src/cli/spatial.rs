@@ -9,7 +9,6 @@ use clap::{Args, Subcommand, ValueEnum};
 use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
-use crate::data;
 use crate::export;
 use crate::runs::of_dataset;
 use crate::usecases::record::written;
@@ -108,8 +107,8 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 .filter_map(|(flag, p)| p.as_deref().map(|p| Output::new(flag, p, Kind::Table)))
                 .collect();
             outputs::check(&[&points.points, &poly_path], &outs)?;
-            let ds = data::load_path(&points.points)?;
-            let pd = data::load_path(&poly_path)?;
+            let ds = super::load(&points.points)?;
+            let pd = super::load(&poly_path)?;
             let rec = record.start(
                 usecase::ID_JOIN,
                 &params,
@@ -192,7 +191,7 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 &[&points.points],
                 &[Output::new("--out", &out, Kind::Table)],
             )?;
-            let ds = data::load_path(&points.points)?;
+            let ds = super::load(&points.points)?;
             let rec = record.start(usecase::ID_HEXBIN, &params, vec![of_dataset("points", &ds)]);
             let result = usecase::hexbin(&params, &ds, &NoProgress).and_then(|h| {
                 export::write_table(&h.frame()?, &out)?;

@@ -10,7 +10,6 @@ use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::stock::{Columns, Thresholds, ZeroScope};
-use crate::data;
 use crate::export;
 use crate::runs::of_dataset;
 use crate::usecases::record::written;
@@ -153,7 +152,7 @@ fn detect(
     let params = args.params();
     let valid = usecase::check(&params)?;
     outputs::check(&[&args.input], outs)?;
-    let ds = data::load_path(&args.input)?;
+    let ds = super::load(&args.input)?;
     let rec = record.start(usecase::ID, &params, vec![of_dataset("inventory", &ds)]);
     let mut artifacts = Vec::new();
     let result = usecase::run(&valid, &ds, &NoProgress).and_then(|out| {
@@ -245,7 +244,7 @@ pub fn run(command: StockCommand, record: Record) -> Result<()> {
         }
         StockCommand::Score { args, truth } => {
             let result = detect(&args, &[], record, |_| Ok(Vec::new()))?;
-            let t = data::load_path(&truth)?;
+            let t = super::load(&truth)?;
             let s = usecase::score::score(&result, &t.name, &t.frame)?;
             let v = serde_json::json!({
                 "score": s,

@@ -43,6 +43,9 @@ pub struct Dataset {
     pub origin: Origin,
     pub frame: DataFrame,
     pub geometries: Option<Vec<Option<geojson::Geometry>>>,
+    /// What the reader changed and the user should know (a repeated or empty header name),
+    /// each naming the file; shown on loading (stderr in the CLI, the status bar in the app).
+    pub notes: Vec<String>,
 }
 
 impl Dataset {
@@ -145,11 +148,17 @@ pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> D
             (frame, Some(geoms))
         }
     };
+    let notes = if matches!(format, Format::Csv { .. }) {
+        header_notes(&file_name(path), &frame)
+    } else {
+        Vec::new()
+    };
     Ok(Dataset {
         name: file_name(path),
         origin: Origin::File(path.to_owned()),
         frame,
         geometries,
+        notes,
     })
 }
 
@@ -186,12 +195,65 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
             )));
         }
     };
+    let notes = if matches!(format, Format::Csv { .. }) {
+        header_notes(name, &frame)
+    } else {
+        Vec::new()
+    };
     Ok(Dataset {
         name: name.to_owned(),
         origin: Origin::Sample,
         frame,
         geometries,
+        notes,
     })
+}
+
+/// Header names a CSV repeats or leaves empty: polars reads the later copies of a name as
+/// `<name>_duplicated_<n>` (and an empty name as ``), which a user choosing a column by name would
+/// not expect.
+pub fn header_notes(file: &str, frame: &DataFrame) -> Vec<String> {
+    let names: Vec<&str> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    let mut notes = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if name.is_empty() {
+            notes.push(format!(
+                "{file}: column {} has no name in the header; it is read as ''",
+                i + 1
+            ));
+            continue;
+        }
+        if let Some((base, n)) = name.rsplit_once("_duplicated_")
+            && n.parse::<usize>().is_ok()
+            && let Some(first) = names.iter().position(|c| *c == base)
+        {
+            let shown = if base.is_empty() {
+                "''".to_owned()
+            } else {
+                format!("'{}'", crate::format::bounded(base, 40))
+            };
+            notes.push(format!(
+                "{file}: the header names {shown} twice or more (columns {} and {}); column {} is \
+                 read as '{}'",
+                first + 1,
+                i + 1,
+                i + 1,
+                crate::format::bounded(name, 60)
+            ));
+        }
+    }
+    if notes.len() > 5 {
+        let more = notes.len() - 5;
+        notes.truncate(5);
+        notes.push(format!(
+            "{file}: and {more} more repeated or empty header names"
+        ));
+    }
+    notes
 }
 
 /// The last component of a path, for display.

@@ -25,6 +25,8 @@ pub struct Catalog {
     want: Option<String>,
     /// Files opened by the user that have loaded, not yet taken by `take_opened`.
     opened: Vec<PathBuf>,
+    /// Readers' notes on loaded files, not yet taken by `take_notes`.
+    notes: Vec<String>,
 }
 
 impl Catalog {
@@ -122,6 +124,12 @@ impl Catalog {
 
     /// Files the user opened that have loaded since the last call (for Recent: a file that
     /// failed to open is not one).
+    /// What the readers changed in the files loaded since the last call (repeated header
+    /// names), for the status bar.
+    pub fn take_notes(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notes)
+    }
+
     pub fn take_opened(&mut self) -> Vec<PathBuf> {
         std::mem::take(&mut self.opened)
     }
@@ -152,6 +160,7 @@ impl Catalog {
             }
         });
         for (ds, select) in arrived {
+            self.notes.extend(ds.notes.iter().cloned());
             let name = ds.name.clone();
             if select && let Some(p) = ds.path() {
                 self.opened.push(p.to_owned());
