@@ -264,6 +264,33 @@ fn the_sidebar_folds_away_and_comes_back() {
 }
 
 #[test]
+fn two_files_with_one_name_can_be_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    for (folder, rows) in [("2023", "a\n1\n"), ("2024", "a\n1\n2\n")] {
+        std::fs::create_dir(dir.path().join(folder)).unwrap();
+        std::fs::write(dir.path().join(folder).join("sales.csv"), rows).unwrap();
+    }
+    let mut h = harness(Settings::default());
+    h.state_mut().open_path(dir.path().join("2023/sales.csv"));
+    settle(&mut h);
+    h.state_mut().open_path(dir.path().join("2024/sales.csv"));
+    settle(&mut h);
+    h.get_by_label("sales.csv (1 rows)");
+    h.get_by_label("sales.csv (2024) (2 rows)");
+    let names = h.state().catalog.names();
+    assert!(names.contains(&"sales.csv (2024)".to_owned()), "{names:?}");
+    // Opening the same file again replaces it instead of adding a third.
+    h.state_mut().open_path(dir.path().join("2024/sales.csv"));
+    settle(&mut h);
+    let names = h.state().catalog.names();
+    let sales: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("sales.csv"))
+        .collect();
+    assert_eq!(sales, ["sales.csv", "sales.csv (2024)"], "{names:?}");
+}
+
+#[test]
 fn every_view_copes_with_a_header_only_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("header-only.csv");

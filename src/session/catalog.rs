@@ -77,11 +77,16 @@ impl Catalog {
     pub fn add(&mut self, ds: Dataset) -> DatasetId {
         let same = |e: &Entry| matches!(&ds.origin, Origin::File(p) if e.data.path() == Some(p));
         if let Some(e) = self.entries.iter_mut().find(|e| same(e)) {
+            // Reloaded: it keeps the name it was shown under.
+            let mut ds = ds;
+            ds.name.clone_from(&e.data.name);
             e.data = Arc::new(ds);
             self.next_id += 1;
             e.id = self.next_id;
             return e.id;
         }
+        let mut ds = ds;
+        ds.name = self.distinct_name(&ds);
         self.next_id += 1;
         let id = self.next_id;
         self.entries.push(Entry {
@@ -89,6 +94,31 @@ impl Catalog {
             data: Arc::new(ds),
         });
         id
+    }
+
+    /// The dataset's name, or, when another open dataset has it (two `sales.csv` from different
+    /// folders), the name with its folder, then a number: panels choose datasets by name.
+    fn distinct_name(&self, ds: &Dataset) -> String {
+        let taken = |n: &str| self.entries.iter().any(|e| e.data.name == n);
+        if !taken(&ds.name) {
+            return ds.name.clone();
+        }
+        let folder = ds
+            .path()
+            .and_then(|p| p.parent())
+            .and_then(|p| p.file_name())
+            .map(|f| f.to_string_lossy().into_owned());
+        let base = match folder {
+            Some(f) => format!("{} ({f})", ds.name),
+            None => ds.name.clone(),
+        };
+        if !taken(&base) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base} {n}"))
+            .find(|n| !taken(n))
+            .unwrap_or(base)
     }
 
     pub fn remove(&mut self, id: DatasetId) {
