@@ -162,17 +162,33 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let older = app.notices.errors().len().saturating_sub(1);
             if let Some(err) = app.notices.last_error() {
-                ui.label(RichText::new(format!("Error: {err}")).color(rgb(theme::ERROR)));
+                if app.notices.is_warning(err) {
+                    ui.label(
+                        RichText::new(format!("Note: {err}")).color(ui.visuals().warn_fg_color),
+                    );
+                } else {
+                    ui.label(RichText::new(format!("Error: {err}")).color(rgb(theme::ERROR)));
+                }
                 dismiss = ui.small_button("Dismiss").clicked();
                 if older > 0 {
                     ui.menu_button(format!("{older} more"), |ui| {
                         for e in app.notices.errors().iter().rev().skip(1) {
-                            ui.label(RichText::new(e).color(rgb(theme::ERROR)));
+                            let color = if app.notices.is_warning(e) {
+                                ui.visuals().warn_fg_color
+                            } else {
+                                rgb(theme::ERROR)
+                            };
+                            ui.label(RichText::new(e).color(color));
                         }
                         dismiss_all = ui.button("Dismiss all").clicked();
                     })
                     .response
                     .on_hover_text("Earlier errors of this session, newest first");
+                }
+                // Good news is not hidden behind an old error.
+                if let Some(info) = app.notices.current_info() {
+                    ui.separator();
+                    ui.label(info);
                 }
             } else if let Some(info) = app.notices.current_info() {
                 ui.label(info);

@@ -185,7 +185,7 @@ impl PlaybookApp {
             self.notices.error(e.to_string());
         }
         for note in self.catalog.take_notes() {
-            self.notices.error(format!("Note: {note}"));
+            self.notices.warning(note);
         }
         for path in self.catalog.take_opened() {
             self.settings.remember_recent(&path);

@@ -12,6 +12,8 @@ const KEEP: usize = 50;
 pub struct Notices {
     /// Oldest first.
     errors: Vec<String>,
+    /// The messages of `errors` that are warnings (a file loaded with a note), not failures.
+    warnings: Vec<String>,
     info: Option<(String, Instant)>,
 }
 
@@ -25,6 +27,21 @@ impl Notices {
         if self.errors.len() > KEEP {
             self.errors.remove(0);
         }
+    }
+
+    /// Something the user should know that did not fail (kept until dismissed, like errors,
+    /// but shown as a warning).
+    pub fn warning(&mut self, message: impl Into<String>) {
+        let message = crate::format::bounded(&message.into(), 1000);
+        self.error(message.clone());
+        if !self.warnings.contains(&message) {
+            self.warnings.push(message);
+        }
+    }
+
+    /// Whether `message` (one of `errors`) is a warning.
+    pub fn is_warning(&self, message: &str) -> bool {
+        self.warnings.iter().any(|w| w == message)
     }
 
     pub fn info(&mut self, message: impl Into<String>) {
@@ -43,11 +60,14 @@ impl Notices {
 
     /// Dismiss the newest error (the older ones stay).
     pub fn dismiss_error(&mut self) {
-        self.errors.pop();
+        if let Some(e) = self.errors.pop() {
+            self.warnings.retain(|w| *w != e);
+        }
     }
 
     pub fn dismiss_all(&mut self) {
         self.errors.clear();
+        self.warnings.clear();
     }
 
     pub fn current_info(&self) -> Option<&str> {
@@ -73,5 +93,18 @@ mod tests {
         assert_eq!(n.last_error(), Some("b.csv: bad"));
         n.dismiss_all();
         assert!(n.last_error().is_none());
+    }
+
+    #[test]
+    fn warnings_are_kept_and_told_apart_from_errors() {
+        let mut n = Notices::default();
+        n.error("a.csv: bad");
+        n.warning("b.csv: the header names 'x' twice");
+        assert_eq!(n.last_error(), Some("b.csv: the header names 'x' twice"));
+        assert!(n.is_warning("b.csv: the header names 'x' twice"));
+        assert!(!n.is_warning("a.csv: bad"));
+        n.dismiss_error();
+        assert_eq!(n.last_error(), Some("a.csv: bad"));
+        assert!(!n.is_warning("b.csv: the header names 'x' twice"));
     }
 }
