@@ -30,10 +30,17 @@ fn markers(p: &mut egui_plot::PlotUi<'_>, chart: &Chart) {
 /// Grid steps of 1, 2 or 5 times a power of ten, the labelled ones at least `min_px` apart.
 /// egui_plot's default grid labels powers of ten only, so an axis from 1,700 to 2,800 rpm
 /// showed the one number 2,000.
-fn nice_spacer(min_px: f64) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+fn nice_spacer(
+    min_px: f64,
+    whole: bool,
+) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     egui_plot::uniform_grid_spacer(move |input: egui_plot::GridInput| {
         // `base_step_size` spans the grid's smallest spacing, 8 points.
-        let want = input.base_step_size.abs() * min_px / 8.0;
+        let mut want = input.base_step_size.abs() * min_px / 8.0;
+        if whole {
+            // Counts: no step below 1 (a count of 2.5 means nothing).
+            want = want.max(1.0);
+        }
         if !want.is_finite() || want <= 0.0 {
             return [1.0, 1.0, 1.0];
         }
@@ -44,12 +51,22 @@ fn nice_spacer(min_px: f64) -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::G
             .unwrap_or(10.0);
         let step = lead * power;
         // Thin lines too close to be labelled, thick ones at the next round number.
-        match lead as u32 {
-            2 => [step / 4.0, step, step * 5.0],
-            5 => [step / 5.0, step, step * 2.0],
-            _ => [step / 5.0, step, step * 5.0],
-        }
+        let thin = match lead as u32 {
+            2 => step / 4.0,
+            _ => step / 5.0,
+        };
+        let thick = if lead as u32 == 5 {
+            step * 2.0
+        } else {
+            step * 5.0
+        };
+        [if whole { thin.max(1.0) } else { thin }, step, thick]
     })
+}
+
+/// Whether the chart's y axis counts things (histograms, top values): its steps are whole.
+fn counts(chart: &Chart) -> bool {
+    matches!(chart.data, ChartData::Histogram(_)) || chart.y_label == "count"
 }
 
 /// How a legend entry's swatch is drawn.
@@ -279,7 +296,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
         .height(height)
         .x_axis_label(chart.x_label.clone())
         .y_axis_label(chart.y_label.clone())
-        .y_grid_spacer(nice_spacer(24.0))
+        .y_grid_spacer(nice_spacer(24.0, counts(chart)))
         .allow_scroll(false);
     match &chart.data {
         ChartData::Histogram(h) => {
@@ -387,7 +404,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                         })
                     })
             } else {
-                plot.x_grid_spacer(nice_spacer(72.0))
+                plot.x_grid_spacer(nice_spacer(72.0, false))
             };
             // Observations in the text colour, so they read on dark and light backgrounds.
             let dots = ui.visuals().text_color().gamma_multiply(0.8);
@@ -467,5 +484,34 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 p.points(egui_plot::Points::new("points", pts).radius(1.0));
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(min_px: f64, whole: bool, bounds: (f64, f64), base: f64) -> Vec<f64> {
+        let spacer = nice_spacer(min_px, whole);
+        let marks = spacer(egui_plot::GridInput {
+            bounds,
+            base_step_size: base,
+        });
+        let mut s: Vec<f64> = marks.iter().map(|m| m.step_size).collect();
+        s.sort_by(f64::total_cmp);
+        s.dedup();
+        s
+    }
+
+    #[test]
+    fn axes_step_by_one_two_or_five_and_counts_by_whole_numbers() {
+        // 1,100 rpm over 200 points (8 points = 44 rpm): labelled steps of 200, not 1,000.
+        let s = steps(24.0, false, (1700.0, 2800.0), 44.0);
+        assert!(s.contains(&200.0), "{s:?}");
+        // A count axis from 0 to 3 over 300 points: no step below 1.
+        let s = steps(24.0, true, (0.0, 3.0), 0.08);
+        assert!(s.iter().all(|x| *x >= 1.0), "{s:?}");
+        let s = steps(24.0, false, (0.0, 3.0), 0.08);
+        assert!(s.iter().any(|x| *x < 1.0), "{s:?}");
     }
 }
