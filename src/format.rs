@@ -58,6 +58,58 @@ pub fn date(day: f64) -> String {
         .unwrap_or_default()
 }
 
+/// The first day of each month (or of each year, with `years`) from `from` to `to` (day
+/// numbers), for date axes.
+pub fn period_starts(from: f64, to: f64, years: bool) -> Vec<i32> {
+    use chrono::Datelike;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1);
+    let to_date =
+        |d: f64| epoch.and_then(|e| e.checked_add_signed(chrono::Duration::days(d.floor() as i64)));
+    let (Some(a), Some(b)) = (to_date(from), to_date(to)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = (a.year(), if years { 1 } else { a.month() });
+    loop {
+        let Some(start) = chrono::NaiveDate::from_ymd_opt(y, m, 1) else {
+            break;
+        };
+        if start > b || out.len() > 600 {
+            break;
+        }
+        if start >= a
+            && let Some(e) = epoch
+        {
+            out.push((start - e).num_days() as i32);
+        }
+        if years || m == 12 {
+            (y, m) = (y + 1, 1);
+        } else {
+            m += 1;
+        }
+    }
+    out
+}
+
+/// A date axis label at a granularity that suits the axis' span: the year over about three
+/// years, the month (with its year when the axis spans more than one) over two months, else
+/// the day.
+pub fn date_tick(day: f64, span_days: f64, one_year: bool) -> String {
+    let Some(d) = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_signed(chrono::Duration::days(day.round() as i64)))
+    else {
+        return String::new();
+    };
+    let pattern = if span_days > 1100.0 {
+        "%Y"
+    } else if span_days > 60.0 {
+        if one_year { "%b" } else { "%b %Y" }
+    } else {
+        "%Y-%m-%d"
+    };
+    d.format(pattern).to_string()
+}
+
 /// A size in bytes for people: "812 B", "4.2 kB", "3.1 MB", "1.4 GB".
 pub fn bytes(n: u64) -> String {
     let x = n as f64;

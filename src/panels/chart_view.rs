@@ -64,6 +64,18 @@ fn nice_spacer(
     })
 }
 
+/// The x extent of a lines chart's points (0..1 when it has none).
+fn x_range(chart: &Chart) -> (f64, f64) {
+    let ChartData::Lines { lines, .. } = &chart.data else {
+        return (0.0, 1.0);
+    };
+    let xs = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
+    let (lo, hi) = xs
+        .filter(|x| x.is_finite())
+        .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    if lo > hi { (0.0, 1.0) } else { (lo, hi) }
+}
+
 /// Whether the chart's y axis counts things (histograms, top values): its steps are whole.
 fn counts(chart: &Chart) -> bool {
     matches!(chart.data, ChartData::Histogram(_)) || chart.y_label == "count"
@@ -384,25 +396,57 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
         }
         ChartData::Lines { lines, segments } => {
             let plot = if chart.x_dates {
-                plot.x_axis_formatter(|mark, _| crate::format::date(mark.value))
-                    .label_formatter(|pos| {
-                        Some(match pos {
-                            egui_plot::HoverPosition::NearDataPoint {
-                                plot_name,
-                                position,
-                                ..
-                            } => format!(
-                                "{plot_name}\n{}\n{}",
-                                crate::format::date(position.x),
-                                crate::format::short(position.y)
-                            ),
-                            egui_plot::HoverPosition::Elsewhere { position } => format!(
-                                "{}\n{}",
-                                crate::format::date(position.x),
-                                crate::format::short(position.y)
-                            ),
-                        })
+                // Ticks at month (or year) starts, named at a granularity that suits the span:
+                // "Jan", "Feb" over a year rather than 2017-02-03 at odd days.
+                let (lo, hi) = x_range(chart);
+                let span = hi - lo;
+                let one_year = crate::format::date(lo).get(..4) == crate::format::date(hi).get(..4);
+                let plot = if span > 60.0 {
+                    plot.x_grid_spacer(move |input: egui_plot::GridInput| {
+                        let (a, b) = input.bounds;
+                        let years = (b - a) > 1100.0;
+                        let step = if years { 365.0 } else { 30.0 };
+                        let starts = crate::format::period_starts(a, b, years);
+                        // Thin the labels to about one per 72 points.
+                        let per = ((72.0 * input.base_step_size / 8.0) / step).ceil().max(1.0);
+                        starts
+                            .iter()
+                            .enumerate()
+                            .map(|(i, &d)| egui_plot::GridMark {
+                                value: f64::from(d),
+                                step_size: if i as f64 % per == 0.0 {
+                                    step * per
+                                } else {
+                                    step
+                                },
+                            })
+                            .collect()
                     })
+                } else {
+                    plot.x_grid_spacer(nice_spacer(72.0, true))
+                };
+                plot.x_axis_formatter(move |mark, range| {
+                    let span = range.end() - range.start();
+                    crate::format::date_tick(mark.value, span, one_year)
+                })
+                .label_formatter(|pos| {
+                    Some(match pos {
+                        egui_plot::HoverPosition::NearDataPoint {
+                            plot_name,
+                            position,
+                            ..
+                        } => format!(
+                            "{plot_name}\n{}\n{}",
+                            crate::format::date(position.x),
+                            crate::format::short(position.y)
+                        ),
+                        egui_plot::HoverPosition::Elsewhere { position } => format!(
+                            "{}\n{}",
+                            crate::format::date(position.x),
+                            crate::format::short(position.y)
+                        ),
+                    })
+                })
             } else {
                 plot.x_grid_spacer(nice_spacer(72.0, false))
             };
