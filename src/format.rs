@@ -70,10 +70,7 @@ pub fn period_starts(from: f64, to: f64, years: bool) -> Vec<i32> {
     };
     let mut out = Vec::new();
     let (mut y, mut m) = (a.year(), if years { 1 } else { a.month() });
-    loop {
-        let Some(start) = chrono::NaiveDate::from_ymd_opt(y, m, 1) else {
-            break;
-        };
+    while let Some(start) = chrono::NaiveDate::from_ymd_opt(y, m, 1) {
         if start > b || out.len() > 600 {
             break;
         }
@@ -175,5 +172,24 @@ mod tests {
         assert_eq!(super::short(-1.6), "-1.600");
         assert_eq!(super::short(1234567.891), "1,234,567.9");
         assert_eq!(super::short(0.000123), "1.2300e-4");
+    }
+
+    #[test]
+    fn date_ticks_follow_the_span() {
+        use super::{date, date_tick, period_starts};
+        // 2017-02-01 is day 17198.
+        assert_eq!(date_tick(17198.0, 365.0, true), "Feb");
+        assert_eq!(date_tick(17198.0, 400.0, false), "Feb 2017");
+        assert_eq!(date_tick(17198.0, 2000.0, false), "2017");
+        assert_eq!(date_tick(17198.0, 30.0, true), "2017-02-01");
+        let starts = period_starts(17198.0 - 10.0, 17198.0 + 70.0, false);
+        assert_eq!(
+            starts
+                .iter()
+                .map(|d| date(f64::from(*d)))
+                .collect::<Vec<_>>(),
+            ["2017-02-01", "2017-03-01", "2017-04-01"]
+        );
+        assert_eq!(period_starts(17198.0, 17198.0 + 800.0, true).len(), 2);
     }
 }
