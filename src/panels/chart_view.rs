@@ -92,6 +92,22 @@ enum Swatch {
 /// A `Lines` chart's legend as a row above the plot (wrapping), so that it never covers the
 /// data: lines, points, rings, then bands, markers and spans, each with its swatch.
 fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
+    if let ChartData::Histogram(_) = &chart.data {
+        if chart.markers.is_empty() {
+            return;
+        }
+        let entries: Vec<(Swatch, &str)> =
+            std::iter::once((Swatch::Fill(bar_color()), chart.title.as_str()))
+                .chain(
+                    chart
+                        .markers
+                        .iter()
+                        .map(|(l, _)| (Swatch::Line(rgb(theme::ACCENT)), l.as_str())),
+                )
+                .collect();
+        legend_entries(ui, entries);
+        return;
+    }
     let ChartData::Lines { lines, segments } = &chart.data else {
         return;
     };
@@ -125,6 +141,11 @@ fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
         // One series: the title names it.
         return;
     }
+    legend_entries(ui, entries);
+}
+
+/// Legend entries in a wrapping row: each swatch, then its name.
+fn legend_entries(ui: &mut egui::Ui, entries: Vec<(Swatch, &str)>) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
         for (swatch, name) in entries {
@@ -333,12 +354,9 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                     bar.value
                 )
             };
-            // A legend only when there is a marker to name (the bars' name is the title).
-            let plot = if chart.markers.is_empty() {
-                plot
-            } else {
-                plot.legend(egui_plot::Legend::default())
-            };
+            // A legend only when there is a marker to name (the bars' name is the title), as a
+            // row above the plot like the lines charts'.
+            legend_row(ui, chart, Color32::TRANSPARENT, Color32::TRANSPARENT);
             plot.show(ui, |p| {
                 p.bar_chart(
                     BarChart::new(chart.title.clone(), bars)
