@@ -218,6 +218,9 @@ pub fn show(
         );
         walkers::Map::new(tiles, &mut view.memory, home)
             .zoom_with_ctrl(false)
+            // walkers' default (2.0) zoomed about 2.5x per wheel notch; a quarter of that steps
+            // about 1.25x, so a notch no longer jumps past the borough being shown.
+            .zoom_speed(0.5)
             .show(ui, |ui, response, projector, _| {
                 let painter = ui.painter().with_clip_rect(response.rect);
                 let s = Screen::new(projector, bbox);
