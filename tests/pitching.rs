@@ -412,3 +412,20 @@ fn a_file_in_baseball_savants_layout_loads_as_it_is() {
     assert!(text.contains("no spin reading"), "{text}");
     assert!(!out.exists());
 }
+
+#[test]
+fn results_of_other_inputs_are_marked_not_passed_off_as_current() {
+    let mut h = harness(Settings::default());
+    h.state_mut().select_panel("pitching");
+    settle(&mut h);
+    h.get_by_label_contains("pitches by");
+    assert!(h.query_by_label_contains("These results are for").is_none());
+    // Edit the rule without scoring again.
+    h.state_mut()
+        .restore_panel("pitching", &serde_json::json!({"rule": {"z": 5.0}}));
+    settle(&mut h);
+    h.get_by_label_contains("These results are for the rule before your edits");
+    h.get_by_label("Score pitches").click();
+    settle(&mut h);
+    assert!(h.query_by_label_contains("These results are for").is_none());
+}

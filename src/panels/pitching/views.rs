@@ -103,8 +103,21 @@ pub(super) fn controls(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Panel
         });
 }
 
-fn headline(ui: &mut egui::Ui, r: &RunResult) {
+fn headline(ui: &mut egui::Ui, r: &RunResult, saved: &super::Saved) {
     ui.label(format!("{}.{}", r.out.summary(), recorded_as(r.run_id)));
+    // Results of other inputs than the ones chosen now are marked, not passed off as current.
+    let other_table = r.out.name != saved.dataset;
+    if other_table || r.out.rule != saved.rule {
+        let what = if other_table {
+            format!("{} (now {} is chosen)", r.out.name, saved.dataset)
+        } else {
+            "the rule before your edits".to_owned()
+        };
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("These results are for {what}: press Score pitches to update them."),
+        );
+    }
     ui.weak(r.out.rule.short()).on_hover_text(format!(
         "{}\n\nVelocity-adjusted: expected spin = his median Bauer units (spin / mph) × this \
          pitch's speed. Robust SD = 1.4826 × median absolute deviation. The regression is \
@@ -124,7 +137,7 @@ pub(super) fn league_ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Pane
         waiting(p, ui);
         return;
     };
-    headline(ui, &r);
+    headline(ui, &r, &p.saved);
     ui.horizontal(|ui| {
         let m = &mut p.saved.metric;
         ui.selectable_value(m, LeagueMetric::Spin, "Spin rate");
