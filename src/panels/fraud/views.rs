@@ -168,7 +168,15 @@ fn cell_rows(r: &RunResult, cell: Cell) -> Vec<u32> {
 fn confusion_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) {
     let c = r.out.outcome.test.confusion;
     let total = c.total().max(1) as f64;
-    ui.strong("Confusion matrix (test set: rule labels against the model)");
+    // Name where the labels came from: the rules, or a label column (label_text says which).
+    let source = if r.out.label_text.starts_with("column ") {
+        format!("labels from {}", r.out.label_text)
+    } else {
+        format!("labels from the rules ({})", r.out.label_text)
+    };
+    ui.strong(format!(
+        "Confusion matrix (test set: {source} against the model)"
+    ));
     let mut cell_button = |ui: &mut egui::Ui, cell: Cell, n: usize, what: &str| {
         let text = format!("{n} ({:.2}%)\n{what}", 100.0 * n as f64 / total);
         if ui
@@ -265,10 +273,26 @@ pub(super) fn model_ui(
 
 pub(super) fn review_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
     ui.horizontal(|ui| {
-        ui.strong(format!(
-            "Review queue: the {} test transactions the model is least sure of",
-            r.out.review.len()
-        ));
+        // A tree whose leaves are pure is sure of everything: say so rather than list 0s and 1s
+        // as "least sure".
+        let uncertain = r
+            .out
+            .review
+            .iter()
+            .filter(|x| x.probability > 0.0 && x.probability < 1.0)
+            .count();
+        if uncertain == 0 {
+            ui.strong(format!(
+                "Review queue: no uncertain cases (every test transaction falls in a pure leaf, \
+                 probability 0 or 1); the {} listed are those nearest the threshold",
+                r.out.review.len()
+            ));
+        } else {
+            ui.strong(format!(
+                "Review queue: the {} test transactions the model is least sure of",
+                r.out.review.len()
+            ));
+        }
         let rr = Arc::clone(r);
         save::table_buttons(ui, ctx, "the review queue", "fraud-review", move || {
             let rows: Vec<u32> = rr.out.review.iter().map(|x| x.row).collect();
