@@ -172,6 +172,9 @@ fn dots(s: Screen, points: &[[f64; 2]], colour: Color32, half: f32) -> Mesh {
     m
 }
 
+/// The closest zoom at which the world outline is drawn (about a country's width on screen).
+const WORLD_MAX_ZOOM: f64 = 7.0;
+
 /// Draw the map, `height` points tall; returns the hover text for the pointer, if any.
 pub fn show(
     ui: &mut egui::Ui,
@@ -216,6 +219,7 @@ pub fn show(
             0.0,
             background,
         );
+        let world_zoom = view.memory.zoom() < WORLD_MAX_ZOOM;
         walkers::Map::new(tiles, &mut view.memory, home)
             .zoom_with_ctrl(false)
             // walkers' default (2.0) zoomed about 2.5x per wheel notch; a quarter of that steps
@@ -224,7 +228,9 @@ pub fn show(
             .show(ui, |ui, response, projector, _| {
                 let painter = ui.painter().with_clip_rect(response.rect);
                 let s = Screen::new(projector, bbox);
-                if layers.world {
+                // The world outline is Natural Earth at 1:110m (simplified further): at city
+                // zoom its coastlines cut straight across boroughs, so it shows only zoomed out.
+                if layers.world && world_zoom {
                     for ring in &r.world {
                         let pts = ring.iter().map(|q| s.pos(*q)).collect();
                         painter.line(pts, Stroke::new(1.0, world));
