@@ -291,6 +291,23 @@ fn two_files_with_one_name_can_be_told_apart() {
 }
 
 #[test]
+fn every_panel_says_what_its_analysis_does() {
+    let mut h = harness(Settings::default());
+    let panels = h.state().panel_titles();
+    for (id, _) in panels {
+        h.state_mut().select_panel(id);
+        settle(&mut h);
+        h.get_by_label("About this analysis").click();
+        settle(&mut h);
+    }
+    // The last one opened (Runs), and one checked against its reference.
+    h.get_by_label_contains("Every analysis run, from the app or the command line");
+    h.state_mut().select_panel("dtw");
+    settle(&mut h);
+    h.get_by_label_contains("Distances equal dtaidistance's");
+}
+
+#[test]
 fn every_view_copes_with_a_header_only_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("header-only.csv");

@@ -265,7 +265,16 @@ impl PlaybookApp {
         let index = self.panel_index().unwrap_or(0);
         let (panels, mut pctx) = self.panels_and_ctx();
         let panel = &mut panels[index];
-        egui::CentralPanel::default().show(ui, |ui| panel.ui(ui, &mut pctx));
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(text) = panel.about() {
+                egui::CollapsingHeader::new("About this analysis")
+                    .id_salt(("about", panel.id()))
+                    .show(ui, |ui| {
+                        ui.label(text);
+                    });
+            }
+            panel.ui(ui, &mut pctx);
+        });
         if let Some(path) = self.browser.ui(ui.ctx(), &self.jobs) {
             self.open_path(path);
         }

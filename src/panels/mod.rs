@@ -42,6 +42,11 @@ pub trait Panel {
     fn logic(&mut self, ctx: &mut PanelCtx<'_>);
     /// Draw the panel.
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>);
+    /// What the analysis does, how to read it, and what it was checked against, for the
+    /// "About this analysis" note above the panel (None: no note).
+    fn about(&self) -> Option<&'static str> {
+        None
+    }
     /// Choices worth keeping across restarts.
     fn save(&self) -> serde_json::Value {
         serde_json::Value::Null

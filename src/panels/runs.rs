@@ -612,6 +612,12 @@ impl Panel for RunsPanel {
         "runs"
     }
 
+    fn about(&self) -> Option<&'static str> {
+        Some(
+            "Every analysis run, from the app or the command line, is recorded with its parameters, its input files' fingerprints, its metrics and its key charts. Filter and sort them, tick two or more to compare (differing parameters highlighted, curves overlaid), or open one back in its panel.",
+        )
+    }
+
     fn title(&self) -> &'static str {
         "Runs"
     }

@@ -116,6 +116,12 @@ impl Panel for DtwPanel {
         "dtw"
     }
 
+    fn about(&self) -> Option<&'static str> {
+        Some(
+            "Dynamic time warping measures how alike two series are when one may run a little ahead of or behind the other (the stretch factor says how far). Match a pattern against every series (a histogram of distances, the closest ones drawn over the pattern with their warping path), sweep the stretch factor, classify series by their nearest neighbour (1-NN), or compare audio clips. Distances equal dtaidistance's to 1e-9; GunPoint's error rates match the UCR archive's published ones.",
+        )
+    }
+
     fn title(&self) -> &'static str {
         "DTW"
     }

@@ -103,6 +103,12 @@ impl Panel for ForecastPanel {
         "forecast"
     }
 
+    fn about(&self) -> Option<&'static str> {
+        Some(
+            "One model per group of a long table (a store and item): a trend that can bend, weekly and yearly seasonality, and an interval from simulated futures, like Prophet. The last days are held out and scored (sMAPE, MASE, coverage) next to the seasonal naive forecast that repeats last week, so you can see whether the model earns its keep. Checked against Prophet on the same series.",
+        )
+    }
+
     fn title(&self) -> &'static str {
         "Forecast"
     }

@@ -88,6 +88,12 @@ impl Panel for FraudPanel {
         "fraud"
     }
 
+    fn about(&self) -> Option<&'static str> {
+        Some(
+            "Transactions are labelled by rules (the book's rule, or yours) or by a 0/1 column, then a decision tree learns to flag them. The confusion matrix compares the labels with the tree on held-out transactions (click a cell to list them); the PR and ROC curves show the trade-off between catching fraud and false alarms; the tree reads as rules or SQL. Scores and curves agree with scikit-learn's on the same data.",
+        )
+    }
+
     fn title(&self) -> &'static str {
         "Fraud"
     }

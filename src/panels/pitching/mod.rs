@@ -227,6 +227,12 @@ impl Panel for PitchingPanel {
         "pitching"
     }
 
+    fn about(&self) -> Option<&'static str> {
+        Some(
+            "Each pitch's spin is compared with what the pitcher's own earlier outings predict at its speed, and with a league regression (speed per pitch type, release point, extension); pitches well above both, or a sustained rise within an outing, are flagged, each with its reason. The League view shows the 2021 grip-aid crackdown; Live watches a folder for new pitch files. Recall and precision of flagged outings were measured on generated seasons with planted sticky outings (BENCHMARKS.md).",
+        )
+    }
+
     fn title(&self) -> &'static str {
         "Pitching"
     }
