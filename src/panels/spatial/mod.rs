@@ -206,6 +206,13 @@ impl SpatialPanel {
         ui.checkbox(&mut l.world, "World outline (Natural Earth)");
         ui.checkbox(&mut l.tiles, "OpenStreetMap tiles (online)")
             .on_hover_text("Download map tiles from openstreetmap.org; cached on disk");
+        if l.tiles {
+            // A blank background with no word was all an offline machine got.
+            ui.weak(
+                "Tiles need a network (or earlier visits in the disk cache); without them the \
+                 background stays blank and the layers still draw.",
+            );
+        }
         ramp_legend(ui);
         ui.horizontal(|ui| {
             if ui.button("Zoom to polygons").clicked() {
