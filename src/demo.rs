@@ -390,13 +390,7 @@ fn pitching_demo(out: &Path) -> Result<Vec<Artifact>> {
     // The pitcher of the latest flagged outing, as the panel shows him, and that outing as the
     // live view draws it.
     if let Some(o) = s.flagged_outings().last() {
-        let (pitches, scores): (Vec<_>, Vec<_>) = s
-            .pitches
-            .pitches
-            .iter()
-            .zip(s.scores.iter())
-            .filter(|(p, _)| p.pitcher == o.pitcher)
-            .unzip();
+        let (pitches, scores) = s.of_pitcher(o.pitcher);
         let name = s.pitches.name(o.pitcher);
         let [spin, speed, movement, release] =
             charts::pitcher_charts(&name, &pitches, &scores, s.rule.z);

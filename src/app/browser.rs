@@ -36,6 +36,23 @@ pub fn list(dir: &Path, all: bool) -> std::io::Result<Vec<Item>> {
     Ok(items)
 }
 
+/// Ask for `dir`'s listing in a job (every file when `all`), unless it is there or coming.
+fn request_listing(
+    listing: &mut Slot<PathBuf, Vec<Item>>,
+    jobs: &JobRunner,
+    dir: &Path,
+    all: bool,
+) {
+    let d = dir.to_owned();
+    listing.request(
+        jobs,
+        dir.to_owned(),
+        format!("list:{}", dir.display()),
+        "List folder".into(),
+        move |_| list(&d, all).map_err(|e| anyhow::anyhow!("{}: {e}", d.display())),
+    );
+}
+
 pub struct Browser {
     pub open: bool,
     /// Why it opened by itself, if it did.
@@ -76,14 +93,7 @@ impl Browser {
             return None;
         }
         let dir = self.dir.clone();
-        let d = dir.clone();
-        self.listing.request(
-            jobs,
-            dir.clone(),
-            format!("list:{}", dir.display()),
-            "List folder".into(),
-            move |_| list(&d, false).map_err(|e| anyhow::anyhow!("{}: {e}", d.display())),
-        );
+        request_listing(&mut self.listing, jobs, &dir, false);
         let mut chosen = None;
         let mut go: Option<PathBuf> = None;
         let mut open = self.open;
@@ -221,14 +231,7 @@ impl SaveDialog {
             self.confirm = None;
         }
         let dir = self.dir.clone();
-        let d = dir.clone();
-        self.listing.request(
-            jobs,
-            dir.clone(),
-            format!("list:{}", dir.display()),
-            "List folder".into(),
-            move |_| list(&d, true).map_err(|e| anyhow::anyhow!("{}: {e}", d.display())),
-        );
+        request_listing(&mut self.listing, jobs, &dir, true);
         let mut choice = None;
         let mut go: Option<PathBuf> = None;
         let mut open = true;

@@ -92,22 +92,6 @@ enum Swatch {
 /// A `Lines` chart's legend as a row above the plot (wrapping), so that it never covers the
 /// data: lines, points, rings, then bands, markers and spans, each with its swatch.
 fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
-    if let ChartData::Histogram(_) = &chart.data {
-        if chart.markers.is_empty() {
-            return;
-        }
-        let entries: Vec<(Swatch, &str)> =
-            std::iter::once((Swatch::Fill(bar_color()), chart.title.as_str()))
-                .chain(
-                    chart
-                        .markers
-                        .iter()
-                        .map(|(l, _)| (Swatch::Line(rgb(theme::ACCENT)), l.as_str())),
-                )
-                .collect();
-        legend_entries(ui, entries);
-        return;
-    }
     let ChartData::Lines { lines, segments } = &chart.data else {
         return;
     };
@@ -142,6 +126,20 @@ fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
         return;
     }
     legend_entries(ui, entries);
+}
+
+/// A histogram's legend, above the plot: the bars and its markers (a median), when it has
+/// markers to name (otherwise the title names the bars).
+fn histogram_legend(ui: &mut egui::Ui, chart: &Chart) {
+    if chart.markers.is_empty() {
+        return;
+    }
+    let bars = std::iter::once((Swatch::Fill(bar_color()), chart.title.as_str()));
+    let markers = chart
+        .markers
+        .iter()
+        .map(|(l, _)| (Swatch::Line(rgb(theme::ACCENT)), l.as_str()));
+    legend_entries(ui, bars.chain(markers).collect());
 }
 
 /// Legend entries in a wrapping row: each swatch, then its name.
@@ -356,7 +354,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             };
             // A legend only when there is a marker to name (the bars' name is the title), as a
             // row above the plot like the lines charts'.
-            legend_row(ui, chart, Color32::TRANSPARENT, Color32::TRANSPARENT);
+            histogram_legend(ui, chart);
             plot.show(ui, |p| {
                 p.bar_chart(
                     BarChart::new(chart.title.clone(), bars)

@@ -11,7 +11,7 @@ use std::time::Duration;
 use super::PitchingPanel;
 use crate::chart::Chart;
 use crate::compute::Progress;
-use crate::compute::pitching::{self, Pitch, Score};
+use crate::compute::pitching::{self, Pitch, Pitches, Score};
 use crate::format::date;
 use crate::jobs::{JobError, JobHandle, StreamHandle};
 use crate::panels::{PanelCtx, save};
@@ -134,11 +134,21 @@ impl Live {
     }
 }
 
+/// The pitches of the last season run, when it scored the table chosen now (so the Live view
+/// reuses them instead of reading the table again).
+fn scored_table(p: &PitchingPanel) -> Option<Arc<Pitches>> {
+    p.run
+        .latest()
+        .filter(|r| r.out.name == p.saved.dataset)
+        .map(|r| Arc::clone(&r.out.pitches))
+}
+
 /// Start watching `folder`, with the open table's pitches before `before` (a day number) as
 /// history when there is a table.
 fn watch(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>, folder: PathBuf, before: Option<i32>) {
     p.live.stop();
     p.live.clear();
+    let scored = scored_table(p);
     let data = ctx.catalog.by_name(&p.saved.dataset);
     let rule = p.saved.rule.clone();
     let opts = WatchOptions::new(&folder);
@@ -147,16 +157,16 @@ fn watch(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>, folder: PathBuf, before:
         format!("Watching {}", crate::data::file_name(&folder)),
         256,
         move |job, tx| {
-            let history = match &data {
-                Some(d) => {
-                    let mut h = pitching::from_frame(&d.name, &d.frame)?;
-                    if let Some(day) = before {
-                        h.pitches.retain(|x| x.day < day);
-                    }
-                    Some(h)
-                }
-                None => None,
+            // The scored pitches when there are some, else the table read here (off the UI
+            // thread); only the days before `before` when replaying a game.
+            let mut history = match (scored, &data) {
+                (Some(t), _) => Some((*t).clone()),
+                (None, Some(d)) => Some(pitching::from_frame(&d.name, &d.frame)?),
+                (None, None) => None,
             };
+            if let (Some(h), Some(day)) = (&mut history, before) {
+                h.pitches.retain(|x| x.day < day);
+            }
             let mut files = 0usize;
             live::watch(
                 &opts,
@@ -186,15 +196,22 @@ fn watch(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>, folder: PathBuf, before:
 /// Replay a game of the open table into a new folder and watch it: the game of the latest
 /// flagged outing of the last run, else the table's last game.
 fn replay_sample(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>) {
-    let Some(data) = ctx.catalog.by_name(&p.saved.dataset) else {
-        ctx.notices
-            .error(format!("Live: '{}' is not open", p.saved.dataset));
+    let Some(table) = scored_table(p) else {
+        ctx.notices.error(format!(
+            "Live: press Score pitches on '{}' first; the replay plays one of its games",
+            p.saved.dataset
+        ));
         return;
     };
-    let game = p
+    let latest_flagged = p
         .run
         .latest()
         .and_then(|r| r.out.flagged_outings().last().map(|o| (o.game_pk, o.day)));
+    let Some((game_pk, day)) =
+        latest_flagged.or_else(|| table.pitches.last().map(|x| (x.game_pk, x.day)))
+    else {
+        return;
+    };
     p.live.replays += 1;
     let folder = std::env::temp_dir().join(format!(
         "playbook-live-{}-{}",
@@ -206,26 +223,24 @@ fn replay_sample(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>) {
             .error(format!("Live: {}: cannot create: {e}", folder.display()));
         return;
     }
-    let table = match pitching::from_frame(&data.name, &data.frame) {
-        Ok(t) => t,
-        Err(e) => {
-            ctx.notices.error(format!("Live: {e:#}"));
-            return;
-        }
-    };
-    let Some((game_pk, day)) = game.or_else(|| table.pitches.last().map(|x| (x.game_pk, x.day)))
-    else {
-        return;
-    };
     let interval = Duration::from_millis(p.saved.replay_ms.clamp(1, 60_000));
-    let mut one = table.clone();
-    one.pitches.retain(|x| x.game_pk == game_pk);
     p.saved.folder = folder.display().to_string();
     watch(p, ctx, folder.clone(), Some(day));
     let replay = ctx.jobs.spawn(
         "pitching:replay",
         format!("Replaying game {game_pk}"),
         move |job| {
+            // The game's pitches, picked out here rather than on the UI thread.
+            let one = Pitches {
+                pitches: table
+                    .pitches
+                    .iter()
+                    .filter(|x| x.game_pk == game_pk)
+                    .cloned()
+                    .collect(),
+                names: table.names.clone(),
+                skipped: 0,
+            };
             live::replay(
                 &one,
                 &folder,

@@ -85,6 +85,8 @@ pub struct RunResult {
     pub league: [Chart; 2],
     /// Pitchers by name.
     pub pitchers: Vec<PitcherRow>,
+    /// The flagged outings (indices into `out.outings`), newest first.
+    pub flagged: Vec<usize>,
 }
 
 /// One pitcher's charts and flagged outings.
@@ -156,6 +158,7 @@ impl PitchingPanel {
                         charts::league_chart(&out.league, LeagueMetric::Bauer),
                     ],
                     pitchers: pitcher_rows(&out),
+                    flagged: flagged_outings(&out, None),
                     out,
                 }))
             },
@@ -198,23 +201,23 @@ fn pitcher_rows(out: &PitchingOutput) -> Vec<PitcherRow> {
     rows
 }
 
-fn pitcher_view(out: &PitchingOutput, id: i64) -> PitcherView {
-    let (pitches, scores): (Vec<_>, Vec<_>) = out
-        .pitches
-        .pitches
-        .iter()
-        .zip(out.scores.iter())
-        .filter(|(p, _)| p.pitcher == id)
-        .unzip();
-    let name = out.pitches.name(id);
-    let mut flagged: Vec<usize> = out
+/// The flagged outings (of one pitcher, or all), as indices into `out.outings`, newest first.
+fn flagged_outings(out: &PitchingOutput, pitcher: Option<i64>) -> Vec<usize> {
+    let mut rows: Vec<usize> = out
         .outings
         .iter()
         .enumerate()
-        .filter(|(_, o)| o.pitcher == id && o.is_flagged)
+        .filter(|(_, o)| o.is_flagged && pitcher.is_none_or(|id| o.pitcher == id))
         .map(|(i, _)| i)
         .collect();
-    flagged.reverse();
+    rows.reverse();
+    rows
+}
+
+fn pitcher_view(out: &PitchingOutput, id: i64) -> PitcherView {
+    let (pitches, scores) = out.of_pitcher(id);
+    let name = out.pitches.name(id);
+    let flagged = flagged_outings(out, Some(id));
     PitcherView {
         charts: charts::pitcher_charts(&name, &pitches, &scores, out.rule.z),
         flagged,

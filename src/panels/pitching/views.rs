@@ -170,15 +170,7 @@ pub(super) fn league_ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Pane
         );
     });
     ui.add_space(6.0);
-    let flagged: Vec<usize> = r
-        .out
-        .outings
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.is_flagged)
-        .map(|(i, _)| i)
-        .rev()
-        .collect();
+    let flagged = &r.flagged;
     ui.horizontal_wrapped(|ui| {
         ui.strong("Every pitch with its score and reason");
         let out = r.clone();
@@ -197,7 +189,7 @@ pub(super) fn league_ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Pane
             move || tables::outings_frame(&out.out, true),
         );
     });
-    if let Some(id) = outings_table(ui, "pitching-league-outings", &r, &flagged) {
+    if let Some(id) = outings_table(ui, "pitching-league-outings", &r, flagged) {
         p.saved.pitcher = Some(id);
         p.saved.view = super::View::Pitcher;
     }

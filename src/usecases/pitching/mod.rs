@@ -100,6 +100,16 @@ impl PitchingOutput {
         self.outings.iter().filter(|o| o.is_flagged)
     }
 
+    /// One pitcher's pitches and their scores, in game order (his charts' input).
+    pub fn of_pitcher(&self, id: i64) -> (Vec<&pitching::Pitch>, Vec<&Score>) {
+        self.pitches
+            .pitches
+            .iter()
+            .zip(self.scores.iter())
+            .filter(|(p, _)| p.pitcher == id)
+            .unzip()
+    }
+
     pub fn pitchers(&self) -> usize {
         let mut ids: Vec<i64> = self.pitches.pitches.iter().map(|p| p.pitcher).collect();
         ids.sort_unstable();
