@@ -15,7 +15,8 @@ use crate::panels::save;
 use crate::session::DatasetId;
 
 pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
-    ui.horizontal(|ui| {
+    // Wraps, so that the view tabs stay reachable in a narrow window.
+    ui.horizontal_wrapped(|ui| {
         let current = ctx.catalog.selected().map(|e| e.id);
         let text = ctx
             .catalog
