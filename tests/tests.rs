@@ -14,6 +14,7 @@ mod jobs;
 mod loaders;
 mod pitching;
 mod runs;
+mod sentiment;
 mod spatial;
 mod stock;
 

@@ -7,6 +7,7 @@ pub mod forecast;
 pub mod fraud;
 pub mod histogram;
 pub mod pitching;
+pub mod sentiment;
 pub mod sort;
 pub mod spatial;
 pub mod stats;
