@@ -229,10 +229,10 @@ impl Vader {
                 continue;
             }
             let mut fields = line.trim_matches(py_space).split('\t');
-            if let (Some(word), Some(measure)) = (fields.next(), fields.next()) {
-                if let Ok(measure) = measure.parse::<f64>() {
-                    lexicon.insert(word.to_string(), measure);
-                }
+            if let (Some(word), Some(measure)) = (fields.next(), fields.next())
+                && let Ok(measure) = measure.parse::<f64>()
+            {
+                lexicon.insert(word.to_string(), measure);
             }
         }
         let mut emojis = HashMap::with_capacity(3600);
@@ -422,15 +422,15 @@ fn special_idioms_check(valence: f64, words: &Words, i: usize) -> f64 {
         }
     }
     let n = words.words.len();
-    if n - 1 > i {
-        if let Some(value) = special_case(&format!("{} {}", w(i), w(i + 1))) {
-            valence = value;
-        }
+    if n - 1 > i
+        && let Some(value) = special_case(&format!("{} {}", w(i), w(i + 1)))
+    {
+        valence = value;
     }
-    if n - 1 > i + 1 {
-        if let Some(value) = special_case(&format!("{} {} {}", w(i), w(i + 1), w(i + 2))) {
-            valence = value;
-        }
+    if n - 1 > i + 1
+        && let Some(value) = special_case(&format!("{} {} {}", w(i), w(i + 1), w(i + 2)))
+    {
+        valence = value;
     }
     for n_gram in [&three_two_one, &three_two, &two_one] {
         if let Some(value) = booster(n_gram) {
