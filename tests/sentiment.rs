@@ -34,3 +34,69 @@ fn vader_equals_python_on_every_fixture_sentence() {
         wrong[..wrong.len().min(10)].join("\n")
     );
 }
+
+/// OLS, Newey-West errors and the Granger F test against statsmodels
+/// (tests/fixtures/make_statsmodels_ols.py).
+#[test]
+fn ols_equals_statsmodels() {
+    use playbook::compute::sentiment::ols::{Covariance, granger, ols};
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/statsmodels_ols.json")).unwrap();
+    let series = |name: &str| -> Vec<f64> {
+        fixture[name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    let (y, sentiment, volume) = (series("y"), series("sentiment"), series("volume"));
+    let columns: [(&str, &[f64]); 2] = [("sentiment", &sentiment), ("volume", &volume)];
+    for (key, covariance) in [
+        ("classical", Covariance::Classical),
+        ("hac4", Covariance::NeweyWest { lags: 4 }),
+    ] {
+        let fit = ols(&y, &columns, covariance).unwrap();
+        let expected = &fixture[key];
+        let values = |name: &str| -> Vec<f64> {
+            expected[name]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        let close = |got: f64, want: f64, what: &str| {
+            assert!(
+                (got - want).abs() <= 1e-8,
+                "{key} {what}: {got} vs statsmodels {want}"
+            );
+        };
+        for (j, coefficient) in fit.coefficients.iter().enumerate() {
+            close(coefficient.estimate, values("coef")[j], "coef");
+            close(coefficient.std_error, values("se")[j], "se");
+            close(coefficient.t, values("t")[j], "t");
+            close(coefficient.p, values("p")[j], "p");
+        }
+        close(fit.r_squared, expected["r2"].as_f64().unwrap(), "r2");
+        close(
+            fit.adj_r_squared,
+            expected["adj_r2"].as_f64().unwrap(),
+            "adj r2",
+        );
+        assert_eq!(fit.n as u64, expected["n"].as_u64().unwrap());
+    }
+    let test = granger(&y, &sentiment, 3).unwrap();
+    let expected = &fixture["granger3"];
+    assert!(
+        (test.f - expected["f"].as_f64().unwrap()).abs() <= 1e-8,
+        "F {}",
+        test.f
+    );
+    assert!(
+        (test.p - expected["p"].as_f64().unwrap()).abs() <= 1e-8,
+        "p {}",
+        test.p
+    );
+    assert_eq!(test.df_den as u64, expected["df_den"].as_u64().unwrap());
+}

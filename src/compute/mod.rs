@@ -10,6 +10,7 @@ pub mod pitching;
 pub mod sentiment;
 pub mod sort;
 pub mod spatial;
+pub mod special;
 pub mod stats;
 pub mod stock;
 pub mod top_values;

@@ -3,6 +3,10 @@
 //! errors and lead/lag correlations. Pure computations; the orchestration is in
 //! `usecases::sentiment`.
 
+pub mod classify;
+pub mod features;
+pub mod lags;
+pub mod ols;
 pub mod vader;
 
 pub use vader::{Polarity, Vader, vader};

@@ -1,0 +1,380 @@
+//! Trained sentiment classifiers on TF-IDF features, through linfa: multinomial logistic
+//! regression (`linfa-logistic`), a linear SVM one-vs-rest (`linfa-svm`) and multinomial naive
+//! Bayes (written here: see `NaiveBayes`); VADER is scored beside them with the same split and metrics. The
+//! regularisation of each model is chosen by k-fold cross-validation on the training part.
+
+use linfa::prelude::*;
+use linfa_logistic::{MultiFittedLogisticRegression, MultiLogisticRegression};
+use linfa_svm::Svm;
+use ndarray::{Array1, Array2, Axis};
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+
+use super::features::{FeatureParams, Tfidf};
+use super::{Class, vader};
+use crate::compute::{Cancelled, Progress, check};
+
+/// The models the comparison table lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Model {
+    Vader,
+    Logistic,
+    Svm,
+    NaiveBayes,
+}
+
+impl Model {
+    pub const ALL: [Model; 4] = [Model::Vader, Model::Logistic, Model::Svm, Model::NaiveBayes];
+    pub const TRAINED: [Model; 3] = [Model::Logistic, Model::Svm, Model::NaiveBayes];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Vader => "VADER (lexicon)",
+            Model::Logistic => "Logistic regression",
+            Model::Svm => "Linear SVM",
+            Model::NaiveBayes => "Naive Bayes",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Model::Vader => "vader",
+            Model::Logistic => "lr",
+            Model::Svm => "svm",
+            Model::NaiveBayes => "nb",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Model> {
+        Model::ALL
+            .into_iter()
+            .find(|m| m.key() == text.trim().to_ascii_lowercase())
+    }
+
+    /// What the regularisation number means for this model, and the values cross-validation
+    /// tries.
+    pub fn grid(self) -> (&'static str, &'static [f64]) {
+        match self {
+            Model::Vader => ("none", &[]),
+            Model::Logistic => ("L2 penalty alpha", &[0.01, 0.1, 1.0]),
+            Model::Svm => ("C", &[0.1, 1.0, 10.0]),
+            Model::NaiveBayes => ("smoothing alpha", &[0.01, 0.1, 1.0]),
+        }
+    }
+}
+
+/// Accuracy, macro-averaged F1 and the confusion matrix (rows: truth, columns: predicted, in
+/// the order negative, neutral, positive).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Metrics {
+    pub n: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    pub confusion: [[usize; 3]; 3],
+}
+
+pub fn metrics(truth: &[Class], predicted: &[Class]) -> Metrics {
+    let mut confusion = [[0usize; 3]; 3];
+    for (t, p) in truth.iter().zip(predicted) {
+        confusion[t.index()][p.index()] += 1;
+    }
+    let n = truth.len().min(predicted.len());
+    let correct: usize = (0..3).map(|k| confusion[k][k]).sum();
+    let mut f1_sum = 0.0;
+    for (k, row) in confusion.iter().enumerate() {
+        let tp = row[k] as f64;
+        let predicted_k: usize = confusion.iter().map(|truth| truth[k]).sum();
+        let actual_k: usize = row.iter().sum();
+        let denominator = predicted_k as f64 + actual_k as f64;
+        // scikit-learn's convention: F1 of a class never predicted nor present is 0.
+        f1_sum += if denominator > 0.0 {
+            2.0 * tp / denominator
+        } else {
+            0.0
+        };
+    }
+    Metrics {
+        n,
+        accuracy: if n > 0 {
+            correct as f64 / n as f64
+        } else {
+            0.0
+        },
+        macro_f1: f1_sum / 3.0,
+        confusion,
+    }
+}
+
+/// A seeded split: the shuffled row numbers of the test part (`fraction` of the rows) and of
+/// the training part, each in ascending order.
+pub fn split(n: usize, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    order.shuffle(&mut rng);
+    let n_test = ((n as f64) * fraction).round() as usize;
+    let mut test = order[..n_test].to_vec();
+    let mut train = order[n_test..].to_vec();
+    test.sort_unstable();
+    train.sort_unstable();
+    (train, test)
+}
+
+/// A model fitted on TF-IDF features.
+pub struct Trained {
+    pub model: Model,
+    /// The chosen regularisation and the cross-validated accuracy of each value tried.
+    pub chosen: f64,
+    pub cv: Vec<(f64, f64)>,
+    tfidf: Option<Tfidf>,
+    fitted: Fitted,
+}
+
+enum Fitted {
+    Vader,
+    Logistic(MultiFittedLogisticRegression<f64, usize>),
+    Svm(Vec<Svm<f64, bool>>),
+    NaiveBayes(NaiveBayes),
+}
+
+fn class_of(index: usize) -> Class {
+    Class::ALL[index.min(2)]
+}
+
+fn fit(model: Model, x: &Array2<f64>, y: &[Class], value: f64) -> Result<Fitted, String> {
+    let targets: Array1<usize> = y.iter().map(|c| c.index()).collect();
+    let fitted = match model {
+        Model::Vader => Fitted::Vader,
+        Model::Logistic => {
+            let data = Dataset::new(x.clone(), targets);
+            let fitted = MultiLogisticRegression::default()
+                .alpha(value)
+                .max_iterations(150)
+                .fit(&data)
+                .map_err(|e| format!("logistic regression: {e}"))?;
+            Fitted::Logistic(fitted)
+        }
+        Model::NaiveBayes => Fitted::NaiveBayes(NaiveBayes::fit(x, y, value)),
+        Model::Svm => {
+            let mut machines = Vec::with_capacity(3);
+            for class in Class::ALL {
+                let binary: Array1<bool> = y.iter().map(|c| *c == class).collect();
+                let data = Dataset::new(x.clone(), binary);
+                let machine = Svm::<f64, bool>::params()
+                    .pos_neg_weights(value, value)
+                    .linear_kernel()
+                    .fit(&data)
+                    .map_err(|e| format!("linear SVM: {e}"))?;
+                machines.push(machine);
+            }
+            Fitted::Svm(machines)
+        }
+    };
+    Ok(fitted)
+}
+
+fn predict(fitted: &Fitted, x: &Array2<f64>, texts: &[&str]) -> Vec<Class> {
+    match fitted {
+        Fitted::Vader => texts
+            .iter()
+            .map(|t| Class::of_compound(vader().polarity(t).compound))
+            .collect(),
+        Fitted::Logistic(model) => model.predict(x).iter().map(|&k| class_of(k)).collect(),
+        Fitted::NaiveBayes(model) => model.predict(x),
+        Fitted::Svm(machines) => x
+            .axis_iter(Axis(0))
+            .map(|row| {
+                let scores: Vec<f64> = machines
+                    .iter()
+                    .map(|m| m.weighted_sum(&row) - m.rho)
+                    .collect();
+                let best = (0..scores.len())
+                    .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
+                    .unwrap_or(1);
+                class_of(best)
+            })
+            .collect(),
+    }
+}
+
+/// Multinomial naive Bayes as scikit-learn's `MultinomialNB` fits it: per class, the smoothed
+/// share of each feature's total weight, and the class frequency as prior. Written here because
+/// linfa-bayes 0.8.1's `MultinomialNb::fit` leaves a `dbg!` that prints every class's whole
+/// feature table to stderr (megabytes per fit).
+struct NaiveBayes {
+    /// classes × features
+    log_probability: Array2<f64>,
+    log_prior: [f64; 3],
+}
+
+impl NaiveBayes {
+    fn fit(x: &Array2<f64>, y: &[Class], alpha: f64) -> NaiveBayes {
+        let mut counts = Array2::<f64>::zeros((3, x.ncols()));
+        let mut sizes = [0usize; 3];
+        for (row, class) in x.axis_iter(Axis(0)).zip(y) {
+            let mut target = counts.row_mut(class.index());
+            target += &row;
+            sizes[class.index()] += 1;
+        }
+        counts += alpha;
+        for mut row in counts.rows_mut() {
+            let total = row.sum();
+            row.mapv_inplace(|v| (v / total).ln());
+        }
+        let n = y.len().max(1) as f64;
+        NaiveBayes {
+            log_probability: counts,
+            log_prior: sizes.map(|s| {
+                if s > 0 {
+                    (s as f64 / n).ln()
+                } else {
+                    f64::NEG_INFINITY
+                }
+            }),
+        }
+    }
+
+    fn predict(&self, x: &Array2<f64>) -> Vec<Class> {
+        let scores = x.dot(&self.log_probability.t());
+        scores
+            .axis_iter(Axis(0))
+            .map(|row| {
+                let best = (0..3)
+                    .max_by(|&a, &b| {
+                        (row[a] + self.log_prior[a]).total_cmp(&(row[b] + self.log_prior[b]))
+                    })
+                    .unwrap_or(1);
+                class_of(best)
+            })
+            .collect()
+    }
+}
+
+fn rows<T: Clone>(items: &[T], at: &[usize]) -> Vec<T> {
+    at.iter().map(|&i| items[i].clone()).collect()
+}
+
+/// Fits `model` on the texts and classes, choosing its regularisation by `folds`-fold
+/// cross-validation (accuracy) over the model's grid.
+pub fn train(
+    model: Model,
+    texts: &[&str],
+    classes: &[Class],
+    features: FeatureParams,
+    folds: usize,
+    progress: &dyn Progress,
+) -> Result<Result<Trained, String>, Cancelled> {
+    if model == Model::Vader {
+        return Ok(Ok(Trained {
+            model,
+            chosen: 0.0,
+            cv: Vec::new(),
+            tfidf: None,
+            fitted: Fitted::Vader,
+        }));
+    }
+    let (_, grid) = model.grid();
+    let folds = folds.clamp(2, 10);
+    let n = texts.len();
+    let fold_of: Vec<usize> = {
+        let mut order: Vec<usize> = (0..n).collect();
+        order.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(7));
+        let mut fold = vec![0; n];
+        for (position, &row) in order.iter().enumerate() {
+            fold[row] = position % folds;
+        }
+        fold
+    };
+    let steps = (grid.len() * folds + 1) as f32;
+    let mut cv = Vec::with_capacity(grid.len());
+    let mut step = 0.0;
+    for &value in grid {
+        let mut correct = 0usize;
+        for fold in 0..folds {
+            check(progress)?;
+            progress.report(
+                step / steps,
+                &format!("{}: cross-validating {value}", model.name()),
+            );
+            step += 1.0;
+            let train: Vec<usize> = (0..n).filter(|&i| fold_of[i] != fold).collect();
+            let held: Vec<usize> = (0..n).filter(|&i| fold_of[i] == fold).collect();
+            let train_texts = rows(texts, &train);
+            let held_texts = rows(texts, &held);
+            let tfidf = Tfidf::fit(&train_texts, features);
+            let fitted = match fit(
+                model,
+                &tfidf.transform(&train_texts),
+                &rows(classes, &train),
+                value,
+            ) {
+                Ok(fitted) => fitted,
+                Err(e) => return Ok(Err(e)),
+            };
+            let predicted = predict(&fitted, &tfidf.transform(&held_texts), &held_texts);
+            correct += predicted
+                .iter()
+                .zip(rows(classes, &held))
+                .filter(|(p, t)| **p == *t)
+                .count();
+        }
+        cv.push((value, correct as f64 / n.max(1) as f64));
+    }
+    let chosen = cv
+        .iter()
+        .copied()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(grid.first().copied().unwrap_or(1.0), |(v, _)| v);
+    check(progress)?;
+    progress.report(
+        step / steps,
+        &format!("{}: fitting with {chosen}", model.name()),
+    );
+    let tfidf = Tfidf::fit(texts, features);
+    let fitted = match fit(model, &tfidf.transform(texts), classes, chosen) {
+        Ok(fitted) => fitted,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(Trained {
+        model,
+        chosen,
+        cv,
+        tfidf: Some(tfidf),
+        fitted,
+    }))
+}
+
+impl Trained {
+    pub fn predict(&self, texts: &[&str]) -> Vec<Class> {
+        let x = match &self.tfidf {
+            Some(tfidf) => tfidf.transform(texts),
+            None => Array2::zeros((texts.len(), 0)),
+        };
+        predict(&self.fitted, &x, texts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_match_hand_counts() {
+        use Class::*;
+        let truth = [Positive, Positive, Negative, Neutral, Negative];
+        let predicted = [Positive, Negative, Negative, Neutral, Positive];
+        let m = metrics(&truth, &predicted);
+        assert_eq!(m.accuracy, 0.6);
+        // F1: negative 2*1/(2+2)=0.5, neutral 1, positive 2*1/(2+2)=0.5.
+        assert!((m.macro_f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(m.confusion[0], [1, 0, 1]);
+    }
+
+    #[test]
+    fn split_is_seeded_and_disjoint() {
+        let (train, test) = split(100, 0.2, 3);
+        assert_eq!((train.len(), test.len()), (80, 20));
+        assert!(test.iter().all(|t| !train.contains(t)));
+        assert_eq!(split(100, 0.2, 3).1, test);
+        assert_ne!(split(100, 0.2, 4).1, test);
+    }
+}

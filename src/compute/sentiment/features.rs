@@ -1,0 +1,200 @@
+//! TF-IDF features of short texts, as scikit-learn's `make_union(TfidfVectorizer(word 1-2
+//! grams), TfidfVectorizer(analyzer="char_wb", 2-5 grams))` makes them: lower case, sublinear
+//! term frequency, smoothed idf, each block scaled to unit length. The vocabulary keeps the
+//! terms seen in at least two training texts, the most frequent first, up to a cap per block,
+//! so that the dense matrix linfa's classifiers take stays small (see BENCHMARKS.md).
+
+use std::collections::HashMap;
+
+use ndarray::Array2;
+
+/// How many terms each block keeps, and the least document frequency.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct FeatureParams {
+    pub max_words: usize,
+    pub max_chars: usize,
+    pub min_df: usize,
+}
+
+impl Default for FeatureParams {
+    fn default() -> Self {
+        FeatureParams {
+            max_words: 2000,
+            max_chars: 2000,
+            min_df: 2,
+        }
+    }
+}
+
+/// A fitted vectorizer: term -> column and each column's idf, per block.
+#[derive(Debug, Clone)]
+pub struct Tfidf {
+    words: Block,
+    chars: Block,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Block {
+    index: HashMap<String, usize>,
+    idf: Vec<f64>,
+}
+
+/// scikit-learn's default token pattern `(?u)\b\w\w+\b`: runs of two or more word characters.
+fn tokens(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|t| t.chars().count() >= 2)
+        .map(str::to_string)
+        .collect()
+}
+
+fn word_terms(text: &str) -> Vec<String> {
+    let tokens = tokens(text);
+    let mut terms = tokens.clone();
+    terms.extend(tokens.windows(2).map(|w| format!("{} {}", w[0], w[1])));
+    terms
+}
+
+/// `char_wb` n-grams: each word padded with a space, n-grams of 2 to 5 characters inside it.
+fn char_terms(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let mut terms = Vec::new();
+    for word in lower.split_whitespace() {
+        let padded: Vec<char> = std::iter::once(' ')
+            .chain(word.chars())
+            .chain(std::iter::once(' '))
+            .collect();
+        for n in 2..=5 {
+            if padded.len() < n {
+                break;
+            }
+            for gram in padded.windows(n) {
+                terms.push(gram.iter().collect());
+            }
+        }
+    }
+    terms
+}
+
+impl Block {
+    fn fit(docs: &[Vec<String>], max_terms: usize, min_df: usize) -> Block {
+        let mut df: HashMap<&str, usize> = HashMap::new();
+        for doc in docs {
+            let mut seen: Vec<&str> = doc.iter().map(String::as_str).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for term in seen {
+                *df.entry(term).or_default() += 1;
+            }
+        }
+        let mut kept: Vec<(&str, usize)> = df.into_iter().filter(|&(_, n)| n >= min_df).collect();
+        // Most frequent first; ties broken by the term so the vocabulary is deterministic.
+        kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        kept.truncate(max_terms);
+        kept.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let n = docs.len() as f64;
+        Block {
+            idf: kept
+                .iter()
+                .map(|&(_, df)| ((1.0 + n) / (1.0 + df as f64)).ln() + 1.0)
+                .collect(),
+            index: kept
+                .into_iter()
+                .enumerate()
+                .map(|(i, (term, _))| (term.to_string(), i))
+                .collect(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.idf.len()
+    }
+
+    /// Writes one text's unit-length block into `row`.
+    fn fill(&self, terms: &[String], row: &mut [f64]) {
+        let mut counts: HashMap<usize, f64> = HashMap::new();
+        for term in terms {
+            if let Some(&column) = self.index.get(term) {
+                *counts.entry(column).or_default() += 1.0;
+            }
+        }
+        let mut norm = 0.0;
+        for (&column, &count) in &counts {
+            let value = (1.0 + count.ln()) * self.idf[column];
+            row[column] = value;
+            norm += value * value;
+        }
+        if norm > 0.0 {
+            let norm = norm.sqrt();
+            for &column in counts.keys() {
+                row[column] /= norm;
+            }
+        }
+    }
+}
+
+impl Tfidf {
+    pub fn fit<S: AsRef<str>>(texts: &[S], params: FeatureParams) -> Tfidf {
+        let words: Vec<Vec<String>> = texts.iter().map(|t| word_terms(t.as_ref())).collect();
+        let chars: Vec<Vec<String>> = texts.iter().map(|t| char_terms(t.as_ref())).collect();
+        Tfidf {
+            words: Block::fit(&words, params.max_words, params.min_df),
+            chars: Block::fit(&chars, params.max_chars, params.min_df),
+        }
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.words.len() + self.chars.len()
+    }
+
+    /// One row per text, word block then character block.
+    pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Array2<f64> {
+        let width = self.n_features();
+        let split = self.words.len();
+        let mut matrix = Array2::zeros((texts.len(), width));
+        for (text, mut row) in texts.iter().zip(matrix.rows_mut()) {
+            let Some(row) = row.as_slice_mut() else {
+                continue;
+            };
+            let (words, chars) = row.split_at_mut(split);
+            self.words.fill(&word_terms(text.as_ref()), words);
+            self.chars.fill(&char_terms(text.as_ref()), chars);
+        }
+        matrix
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_follow_sklearn_default_pattern() {
+        assert_eq!(tokens("I love it, LOVE it!"), ["love", "it", "love", "it"]);
+        assert_eq!(char_terms("ab")[..3], [" a", "ab", "b "].map(String::from));
+    }
+
+    #[test]
+    fn rows_are_unit_length_per_block_and_idf_matches_sklearn() {
+        let texts = ["good day", "good night", "bad day", "bad night good"];
+        let tfidf = Tfidf::fit(
+            &texts,
+            FeatureParams {
+                max_words: 100,
+                max_chars: 100,
+                min_df: 1,
+            },
+        );
+        // sklearn smooth idf: ln((1 + n) / (1 + df)) + 1; "good" is in 3 of 4 texts.
+        let good = tfidf.words.index["good"];
+        assert!((tfidf.words.idf[good] - ((5.0f64 / 4.0).ln() + 1.0)).abs() < 1e-12);
+        let x = tfidf.transform(&texts);
+        let split = tfidf.words.len();
+        for row in x.rows() {
+            let words: f64 = row.iter().take(split).map(|v| v * v).sum();
+            let chars: f64 = row.iter().skip(split).map(|v| v * v).sum();
+            assert!((words - 1.0).abs() < 1e-12 && (chars - 1.0).abs() < 1e-12);
+        }
+    }
+}
