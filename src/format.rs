@@ -153,6 +153,86 @@ pub fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> St
     out
 }
 
+/// A number to `digits` significant digits ("0.000123", "12.3", "1,230" stays "1230").
+pub fn significant(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    let magnitude = v.abs().log10().floor() as i32;
+    if !(-5..=8).contains(&magnitude) {
+        return format!("{v:.*e}", digits.saturating_sub(1));
+    }
+    let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
+/// A p value as papers write it: "< 0.001" below a thousandth, else three decimals.
+pub fn p_value(p: f64) -> String {
+    if !p.is_finite() {
+        "—".into()
+    } else if p < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// A span of minutes in the largest whole unit: "15 min", "2 h", "1 day".
+pub fn minutes(m: u32) -> String {
+    if m >= 1440 && m.is_multiple_of(1440) {
+        let d = m / 1440;
+        format!("{d} day{}", if d == 1 { "" } else { "s" })
+    } else if m >= 60 && m.is_multiple_of(60) {
+        format!("{} h", m / 60)
+    } else {
+        format!("{m} min")
+    }
+}
+
+/// Milliseconds since 1970 UTC as "YYYY-MM-DD HH:MM".
+pub fn time_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// An axis tick: as many decimals as the step between ticks needs (steps of 0.05 give two, so
+/// 0.15 and 0.2 do not both read "0.2"), thousands separated from 10,000 up, and no "-0".
+pub fn tick(value: f64, step: f64) -> String {
+    let decimals = if step.is_finite() && step > 0.0 {
+        ((-step.log10()) - 1e-9).ceil().clamp(0.0, 10.0) as usize
+    } else {
+        3
+    };
+    let value = if value.abs() < step.abs() * 1e-6 {
+        0.0
+    } else {
+        value
+    };
+    let text = format!("{value:.decimals$}");
+    if value.abs() < 10_000.0 {
+        return text;
+    }
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -163,6 +243,22 @@ mod tests {
         assert_eq!(super::short(1234.5678), "1234.568");
         assert_eq!(super::short(2.5e-7), "2.5000e-7");
         assert_eq!(super::short(3.2e20), "3.2000e20");
+    }
+
+    #[test]
+    fn ticks_carry_the_decimals_their_step_needs() {
+        use super::tick;
+        assert_eq!(
+            [tick(0.15, 0.05), tick(0.2, 0.05), tick(0.25, 0.05)],
+            ["0.15", "0.20", "0.25"]
+        );
+        assert_eq!(tick(0.3, 0.1), "0.3");
+        assert_eq!(tick(65_000.0, 5000.0), "65,000");
+        assert_eq!(tick(-1e-17, 0.2), "0.0");
+        assert_eq!(tick(1500.0, 500.0), "1500");
+        assert_eq!(super::significant(0.000_123_4, 3), "0.000123");
+        assert_eq!(super::p_value(0.0004), "< 0.001");
+        assert_eq!(super::minutes(180), "3 h");
     }
 
     #[test]

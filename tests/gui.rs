@@ -219,7 +219,11 @@ fn every_panel_has_a_snapshot() {
         h.state_mut().select_panel(id);
         settle(&mut h);
         // The Pitching panel scores its sample on first show and prints how long that took.
-        let timed = if id == "pitching" { 300 } else { 0 };
+        let timed = if matches!(id, "pitching" | "sentiment") {
+            300
+        } else {
+            0
+        };
         snapshot_allowing(&mut h, &format!("panel_{id}"), timed);
     }
 }
@@ -232,7 +236,11 @@ fn every_panel_at(w: f32, h_px: f32) {
     for (id, _) in panels {
         h.state_mut().select_panel(id);
         settle(&mut h);
-        let timed = if id == "pitching" { 300 } else { 0 };
+        let timed = if matches!(id, "pitching" | "sentiment") {
+            300
+        } else {
+            0
+        };
         snapshot_allowing(&mut h, &format!("panel_{id}_{w}x{h_px}"), timed);
     }
 }

@@ -18,6 +18,7 @@ mod fraud;
 mod outputs;
 mod pitching;
 mod runs;
+mod sentiment;
 mod spatial;
 mod stock;
 pub use dtw::{DtwCommand, WindowArgs};
@@ -108,6 +109,10 @@ pub enum Command {
     /// ingestion from a watched folder.
     #[command(subcommand)]
     Pitching(pitching::PitchingCommand),
+    /// Sentiment: VADER scores, trained classifiers compared, tweets against prices (windows,
+    /// regression, lead/lag, alerts).
+    #[command(subcommand)]
+    Sentiment(sentiment::SentimentCommand),
     /// The run store: list, show, compare, delete and export recorded runs.
     #[command(subcommand)]
     Runs(runs::RunsCommand),
@@ -178,6 +183,9 @@ pub struct GenArgs {
     /// Games (pitches: 2430, a full season).
     #[arg(long)]
     pub games: Option<usize>,
+    /// Asset symbols, comma-separated (crypto: BTC,ETH).
+    #[arg(long)]
+    pub assets: Option<String>,
     /// Output file (.csv or .parquet), or a folder for generators of files.
     #[arg(long)]
     pub out: PathBuf,
@@ -224,6 +232,7 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Spatial(c) => spatial::run(c, record),
         Command::Stock(c) => stock::run(c, record),
         Command::Pitching(c) => pitching::run(c, record),
+        Command::Sentiment(c) => sentiment::run(c, record),
         Command::Runs(c) => runs::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
         Command::Demo { out } => {
@@ -348,11 +357,20 @@ pub fn hist(file: &Path, column: &str, bins: usize, out: &Path) -> Result<()> {
 
 /// Where a generator's truth table goes: `<stem>_truth.csv` beside its output.
 pub fn truth_path(out: &std::path::Path) -> PathBuf {
+    sibling_path(out, "truth")
+}
+
+/// `<stem>_<name>.<ext>` beside `out`; the truth table is always CSV.
+fn sibling_path(out: &std::path::Path, name: &str) -> PathBuf {
     let stem = out.file_stem().map_or_else(
         || "generated".to_owned(),
         |s| s.to_string_lossy().into_owned(),
     );
-    out.with_file_name(format!("{stem}_truth.csv"))
+    let ext = match (name, out.extension().and_then(|e| e.to_str())) {
+        ("truth", _) | (_, None) => "csv",
+        (_, Some(ext)) => ext,
+    };
+    out.with_file_name(format!("{stem}_{name}.{ext}"))
 }
 
 fn generate(args: &GenArgs) -> Result<()> {
@@ -371,6 +389,7 @@ fn generate(args: &GenArgs) -> Result<()> {
         days: args.days,
         season: args.season,
         games: args.games,
+        assets: args.assets.clone(),
     };
     match g.make {
         generators::Make::Table(make) => {
@@ -401,6 +420,22 @@ fn generate(args: &GenArgs) -> Result<()> {
             export::write_table(&table, &args.out)?;
             export::write_table(&truth, &truth_path)?;
             eprintln!("truth: {}", truth_path.display());
+        }
+        generators::Make::Tables(make) => {
+            let paths: Vec<(&str, PathBuf)> = ["prices", "tweets", "truth"]
+                .into_iter()
+                .map(|name| (name, sibling_path(&args.out, name)))
+                .collect();
+            let outputs: Vec<outputs::Output> = paths
+                .iter()
+                .map(|(_, path)| outputs::Output::new("--out", path, outputs::Kind::Table))
+                .collect();
+            outputs::check(&[], &outputs)?;
+            for (name, table) in make(&params)? {
+                let path = sibling_path(&args.out, name);
+                export::write_table(&table, &path)?;
+                eprintln!("{name}: {} rows -> {}", table.height(), path.display());
+            }
         }
         generators::Make::Files(make) => {
             std::fs::create_dir_all(&args.out)

@@ -15,7 +15,7 @@ pub struct Generator {
 }
 
 /// What `playbook gen` passes to a generator.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct GenParams {
     pub rows: usize,
     pub seed: u64,
@@ -29,6 +29,8 @@ pub struct GenParams {
     pub season: Option<i32>,
     /// Games (pitches).
     pub games: Option<usize>,
+    /// Comma-separated asset symbols (crypto).
+    pub assets: Option<String>,
 }
 
 /// What a generator makes: a table (written to `--out FILE`), a table and its truth (the truth
@@ -37,7 +39,13 @@ pub enum Make {
     Table(fn(&GenParams) -> PolarsResult<DataFrame>),
     TableWithTruth(fn(&GenParams) -> PolarsResult<(DataFrame, DataFrame)>),
     Files(fn() -> Result<Vec<NamedFile>, String>),
+    /// Several tables written beside `--out` as `<stem>_<name>.<ext>` (a table named "truth"
+    /// always as CSV).
+    Tables(fn(&GenParams) -> PolarsResult<NamedTables>),
 }
+
+/// Generated tables, each with the name that goes into its file name.
+pub type NamedTables = Vec<(&'static str, DataFrame)>;
 
 /// A generated file: its name and its bytes.
 pub type NamedFile = (String, Vec<u8>);
@@ -124,6 +132,17 @@ pub const GENERATORS: &[Generator] = &[
         make: Make::TableWithTruth(super::pitches::with_truth),
     },
     Generator {
+        kind: "crypto",
+        about: "1-minute prices (timestamp, asset, price, volume) of --assets (BTC,ETH) over \
+                --days (30), a random walk with jumps, and a tweet stream about them \
+                (timestamp, asset, text, followers, retweets) drawn from the bundled rated \
+                corpus: tweet volume bursts after every jump and before half of them, and \
+                sentiment follows the 15-minute return; writes <stem>_prices, <stem>_tweets \
+                and <stem>_truth.csv (the jumps); rows is not used",
+        default_rows: 100_000,
+        make: Make::Tables(crypto_tables),
+    },
+    Generator {
         kind: "clips",
         about: "three WAV clips for the DTW audio demo: a melody, the same melody 1.5x slower, \
                 and a different one (--out is a folder; rows and seed are not used)",
@@ -156,6 +175,32 @@ pub fn grid_rows(parts: &[(&str, usize)]) -> PolarsResult<usize> {
             .into(),
         )
     })
+}
+
+fn crypto_tables(p: &GenParams) -> PolarsResult<NamedTables> {
+    let mut params = super::crypto::CryptoParams {
+        seed: p.seed,
+        ..Default::default()
+    };
+    if let Some(days) = p.days {
+        params.days = days.clamp(1, 3660);
+    }
+    if let Some(assets) = &p.assets {
+        params.assets = assets
+            .split(',')
+            .map(|a| a.trim().to_uppercase())
+            .filter(|a| !a.is_empty())
+            .collect();
+        if params.assets.is_empty() {
+            return Err(PolarsError::ComputeError("--assets names no asset".into()));
+        }
+    }
+    let made = super::crypto::crypto(&params)?;
+    Ok(vec![
+        ("prices", made.prices),
+        ("tweets", made.tweets),
+        ("truth", made.truth),
+    ])
 }
 
 pub fn find(kind: &str) -> Option<&'static Generator> {

@@ -3,12 +3,15 @@
 //! blocking code; the app runs it as a job, the CLI calls it directly.
 
 pub mod audio;
+pub mod crypto;
 mod csv;
 mod error;
 pub mod generators;
 mod geo;
 pub use geo::json_column;
 pub mod inventory;
+mod json;
+pub use json::json_rows;
 mod parquet;
 pub mod pitches;
 pub mod sample;
@@ -80,6 +83,9 @@ pub enum Format {
     GeoJson,
     /// ESRI Shapefile (.shp with its .shx and .dbf beside it); read from disk only.
     Shapefile,
+    /// One JSON object per line (.jsonl, .ndjson); a `.json` file that is not GeoJSON is read
+    /// this way too (an array of objects or objects one after another).
+    JsonRows,
 }
 
 impl Format {
@@ -95,6 +101,7 @@ impl Format {
             "parquet" | "pq" => Ok(Self::Parquet),
             "geojson" | "json" => Ok(Self::GeoJson),
             "shp" => Ok(Self::Shapefile),
+            "jsonl" | "ndjson" => Ok(Self::JsonRows),
             _ => Err(DataError::UnsupportedFormat {
                 path: path.to_owned(),
                 ext,
@@ -105,8 +112,32 @@ impl Format {
 
 /// Extensions offered in the Open dialog.
 pub const OPEN_EXTENSIONS: &[&str] = &[
-    "csv", "tsv", "txt", "parquet", "pq", "geojson", "json", "shp",
+    "csv", "tsv", "txt", "parquet", "pq", "geojson", "json", "jsonl", "ndjson", "shp",
 ];
+
+/// GeoJSON, or for a `.json` file whose top level is not a GeoJSON object, rows of objects.
+fn geo_or_rows(
+    path: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> DataResult<(DataFrame, Option<Vec<Option<geojson::Geometry>>>)> {
+    match geo::read_bytes(path, bytes) {
+        Ok((frame, geoms)) => Ok((frame, Some(geoms))),
+        Err(geo_error) => {
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return Err(geo_error);
+            };
+            let head = text.trim_start();
+            let geojson = head.starts_with('{')
+                && head[..head.len().min(400)].contains("\"type\"")
+                && (head.contains("\"Feature") || head.contains("\"coordinates\""));
+            if geojson {
+                return Err(geo_error);
+            }
+            Ok((json_rows(name, text)?, None))
+        }
+    }
+}
 
 /// Read a data file from disk, choosing the reader by extension.
 pub fn load_path(path: &Path) -> DataResult<Dataset> {
@@ -123,7 +154,10 @@ pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> D
     if meta.len() == 0 {
         return Err(DataError::Empty(path.to_owned()));
     }
-    if matches!(format, Format::Csv { .. } | Format::GeoJson) {
+    if matches!(
+        format,
+        Format::Csv { .. } | Format::GeoJson | Format::JsonRows
+    ) {
         let mut head = [0u8; 4096];
         let n = std::fs::File::open(path)
             .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
@@ -140,8 +174,11 @@ pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> D
         Format::Parquet => (parquet::read_path(path)?, None),
         Format::GeoJson => {
             let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
-            let (frame, geoms) = geo::read_bytes(path, &bytes)?;
-            (frame, Some(geoms))
+            geo_or_rows(path, &file_name(path), &bytes)?
+        }
+        Format::JsonRows => {
+            let text = std::fs::read_to_string(path).map_err(|e| DataError::io(path, e))?;
+            (json_rows(&file_name(path), &text)?, None)
         }
         Format::Shapefile => {
             let (frame, geoms) = shp::read_path(path)?;
@@ -171,7 +208,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
     let format = Format::from_path(path)?;
     let decoded;
     let bytes = match format {
-        Format::Csv { .. } | Format::GeoJson => {
+        Format::Csv { .. } | Format::GeoJson | Format::JsonRows => {
             match text::utf16_to_utf8(path, bytes, || Ok(bytes.to_vec()))? {
                 Some(b) => {
                     decoded = b;
@@ -185,9 +222,11 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
     let (frame, geometries) = match format {
         Format::Csv { separator } => (csv::read_bytes(path, bytes, separator)?, None),
         Format::Parquet => (parquet::read_bytes(path, bytes)?, None),
-        Format::GeoJson => {
-            let (frame, geoms) = geo::read_bytes(path, bytes)?;
-            (frame, Some(geoms))
+        Format::GeoJson => geo_or_rows(path, name, bytes)?,
+        Format::JsonRows => {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| DataError::Other(format!("{name}: not UTF-8 text")))?;
+            (json_rows(name, text)?, None)
         }
         Format::Shapefile => {
             return Err(DataError::Other(format!(

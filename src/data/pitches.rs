@@ -735,13 +735,9 @@ mod tests {
 
     fn params(games: usize, seed: u64) -> GenParams {
         GenParams {
-            rows: 0,
             seed,
-            stores: None,
-            items: None,
-            days: None,
-            season: None,
             games: Some(games),
+            ..GenParams::default()
         }
     }
 

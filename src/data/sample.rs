@@ -45,6 +45,18 @@ pub const SAMPLES: &[(&str, &[u8])] = &[
         include_bytes!("../../sample-data/taxi_pickups.csv"),
     ),
     (
+        "crypto_tweets.parquet",
+        include_bytes!("../../sample-data/crypto_tweets.parquet"),
+    ),
+    (
+        "crypto_prices.parquet",
+        include_bytes!("../../sample-data/crypto_prices.parquet"),
+    ),
+    (
+        "tweets_labelled.csv",
+        include_bytes!("../../sample-data/tweets_labelled.csv"),
+    ),
+    (
         "naturalearth_countries.geojson",
         include_bytes!("../../sample-data/naturalearth_countries.geojson"),
     ),

@@ -120,3 +120,114 @@ pub fn categorical_columns(df: &DataFrame) -> Vec<String> {
         .map(|c| c.name().to_string())
         .collect()
 }
+
+/// One text timestamp as milliseconds since 1970 UTC: ISO 8601 with a space or `T`, with or
+/// without seconds, fractions and an offset (`Z`, `+02:00`), a bare date, or Twitter's
+/// `Wed Oct 10 20:19:24 +0000 2018`. Times without an offset are read as UTC.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Some(d.timestamp_millis());
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%a %b %d %H:%M:%S %z %Y",
+    ] {
+        if let Ok(d) = chrono::DateTime::parse_from_str(t, format) {
+            return Some(d.timestamp_millis());
+        }
+    }
+    let t = t.strip_suffix('Z').unwrap_or(t);
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%Y/%m/%d %H:%M:%S",
+    ] {
+        if let Ok(d) = chrono::NaiveDateTime::parse_from_str(t, format) {
+            return Some(d.and_utc().timestamp_millis());
+        }
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc().timestamp_millis())
+}
+
+/// A column of times as milliseconds since 1970 UTC (None where empty): datetimes, dates,
+/// numbers (epoch seconds, or milliseconds when larger than 10¹¹) or text `parse_timestamp`
+/// reads. An error names the column and an example when any text is not a time.
+pub fn timestamps_ms(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<Option<i64>>> {
+    let col = column(file, df, name)?;
+    let wrap = |e: PolarsError| DataError::Other(format!("{file}: column '{name}': {e}"));
+    match col.dtype() {
+        DataType::Datetime(unit, _) => {
+            let per_ms = match unit {
+                TimeUnit::Milliseconds => 1,
+                TimeUnit::Microseconds => 1_000,
+                TimeUnit::Nanoseconds => 1_000_000,
+            };
+            let phys = col.to_physical_repr();
+            return Ok(phys
+                .i64()
+                .map_err(wrap)?
+                .iter()
+                .map(|v| v.map(|v| v.div_euclid(per_ms)))
+                .collect());
+        }
+        DataType::Date => {
+            let phys = col.to_physical_repr();
+            return Ok(phys
+                .i32()
+                .map_err(wrap)?
+                .iter()
+                .map(|v| v.map(|d| i64::from(d) * 86_400_000))
+                .collect());
+        }
+        dtype if dtype.is_primitive_numeric() => {
+            let values = col.cast(&DataType::Float64).map_err(wrap)?;
+            return Ok(values
+                .f64()
+                .map_err(wrap)?
+                .iter()
+                .map(|v| {
+                    v.filter(|v| v.is_finite()).map(|v| {
+                        if v.abs() < 1e11 {
+                            (v * 1000.0).round() as i64
+                        } else {
+                            v.round() as i64
+                        }
+                    })
+                })
+                .collect());
+        }
+        _ => {}
+    }
+    let text = col.cast(&DataType::String).map_err(wrap)?;
+    let mut bad = 0usize;
+    let mut example = None;
+    let out = text
+        .str()
+        .map_err(wrap)?
+        .iter()
+        .map(|v| {
+            let parsed = v.and_then(parse_timestamp);
+            if let (Some(v), None) = (v, parsed)
+                && !v.trim().is_empty()
+            {
+                bad += 1;
+                example.get_or_insert_with(|| v.to_owned());
+            }
+            parsed
+        })
+        .collect();
+    if bad > 0 {
+        return Err(DataError::Other(format!(
+            "{file}: column '{name}': {bad} values are not times, e.g. '{}' (expected e.g. 2024-03-01 14:05:00)",
+            example.unwrap_or_default()
+        )));
+    }
+    Ok(out)
+}

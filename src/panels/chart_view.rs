@@ -328,6 +328,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
         .x_axis_label(chart.x_label.clone())
         .y_axis_label(chart.y_label.clone())
         .y_grid_spacer(nice_spacer(24.0, counts(chart)))
+        .y_axis_formatter(|mark, _| crate::format::tick(mark.value, mark.step_size))
         .allow_scroll(false);
     match &chart.data {
         ChartData::Histogram(h) => {
@@ -465,6 +466,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 })
             } else {
                 plot.x_grid_spacer(nice_spacer(72.0, false))
+                    .x_axis_formatter(|mark, _| crate::format::tick(mark.value, mark.step_size))
             };
             // Observations in the text colour, so they read on dark and light backgrounds.
             let dots = ui.visuals().text_color().gamma_multiply(0.8);

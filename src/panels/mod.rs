@@ -27,6 +27,7 @@ pub mod glossary;
 pub mod pitching;
 pub mod runs;
 pub mod save;
+pub mod sentiment;
 pub mod spatial;
 pub mod stock;
 
@@ -89,6 +90,7 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
         Box::<spatial::SpatialPanel>::default(),
         Box::<stock::StockPanel>::default(),
         Box::<pitching::PitchingPanel>::default(),
+        Box::<sentiment::SentimentPanel>::default(),
         Box::<runs::RunsPanel>::default(),
     ]
 }

@@ -16,6 +16,7 @@ pub mod forecast;
 pub mod fraud;
 pub mod pitching;
 pub mod record;
+pub mod sentiment;
 pub mod spatial;
 pub mod stock;
 

@@ -1,11 +1,10 @@
-//! Trained sentiment classifiers on TF-IDF features, through linfa: multinomial logistic
-//! regression (`linfa-logistic`), a linear SVM one-vs-rest (`linfa-svm`) and multinomial naive
-//! Bayes (written here: see `NaiveBayes`); VADER is scored beside them with the same split and metrics. The
+//! Trained sentiment classifiers on TF-IDF features: multinomial logistic regression through
+//! linfa (`linfa-logistic`), and a linear SVM (one class against the rest) and multinomial naive
+//! Bayes written here (see `LinearSvm` and `NaiveBayes` for why); VADER is scored beside them with the same split and metrics. The
 //! regularisation of each model is chosen by k-fold cross-validation on the training part.
 
 use linfa::prelude::*;
 use linfa_logistic::{MultiFittedLogisticRegression, MultiLogisticRegression};
-use linfa_svm::Svm;
 use ndarray::{Array1, Array2, Axis};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -132,7 +131,7 @@ pub struct Trained {
 enum Fitted {
     Vader,
     Logistic(MultiFittedLogisticRegression<f64, usize>),
-    Svm(Vec<Svm<f64, bool>>),
+    Svm(LinearSvm),
     NaiveBayes(NaiveBayes),
 }
 
@@ -154,20 +153,7 @@ fn fit(model: Model, x: &Array2<f64>, y: &[Class], value: f64) -> Result<Fitted,
             Fitted::Logistic(fitted)
         }
         Model::NaiveBayes => Fitted::NaiveBayes(NaiveBayes::fit(x, y, value)),
-        Model::Svm => {
-            let mut machines = Vec::with_capacity(3);
-            for class in Class::ALL {
-                let binary: Array1<bool> = y.iter().map(|c| *c == class).collect();
-                let data = Dataset::new(x.clone(), binary);
-                let machine = Svm::<f64, bool>::params()
-                    .pos_neg_weights(value, value)
-                    .linear_kernel()
-                    .fit(&data)
-                    .map_err(|e| format!("linear SVM: {e}"))?;
-                machines.push(machine);
-            }
-            Fitted::Svm(machines)
-        }
+        Model::Svm => Fitted::Svm(LinearSvm::fit(x, y, value)),
     };
     Ok(fitted)
 }
@@ -180,19 +166,7 @@ fn predict(fitted: &Fitted, x: &Array2<f64>, texts: &[&str]) -> Vec<Class> {
             .collect(),
         Fitted::Logistic(model) => model.predict(x).iter().map(|&k| class_of(k)).collect(),
         Fitted::NaiveBayes(model) => model.predict(x),
-        Fitted::Svm(machines) => x
-            .axis_iter(Axis(0))
-            .map(|row| {
-                let scores: Vec<f64> = machines
-                    .iter()
-                    .map(|m| m.weighted_sum(&row) - m.rho)
-                    .collect();
-                let best = (0..scores.len())
-                    .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
-                    .unwrap_or(1);
-                class_of(best)
-            })
-            .collect(),
+        Fitted::Svm(model) => model.predict(x),
     }
 }
 
@@ -241,6 +215,85 @@ impl NaiveBayes {
                 let best = (0..3)
                     .max_by(|&a, &b| {
                         (row[a] + self.log_prior[a]).total_cmp(&(row[b] + self.log_prior[b]))
+                    })
+                    .unwrap_or(1);
+                class_of(best)
+            })
+            .collect()
+    }
+}
+
+/// A linear SVM, one class against the rest, fitted as scikit-learn's `LinearSVC` fits it
+/// (LIBLINEAR's dual coordinate descent for the L2-regularised squared hinge loss, Hsieh et
+/// al. 2008, with the intercept as a constant feature). Written here because linfa-svm's SMO
+/// solver builds the full kernel matrix and took minutes per fit on these 3,360 × 4,000
+/// features (BENCHMARKS.md).
+struct LinearSvm {
+    /// One row per class: the weights, then the intercept.
+    weights: Array2<f64>,
+}
+
+impl LinearSvm {
+    fn fit(x: &Array2<f64>, y: &[Class], c: f64) -> LinearSvm {
+        let (n, d) = x.dim();
+        let diagonal = 1.0 / (2.0 * c);
+        let norms: Vec<f64> = x
+            .axis_iter(Axis(0))
+            .map(|r| r.dot(&r) + 1.0 + diagonal)
+            .collect();
+        let mut weights = Array2::zeros((3, d + 1));
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for class in Class::ALL {
+            let sign: Vec<f64> = y
+                .iter()
+                .map(|k| if *k == class { 1.0 } else { -1.0 })
+                .collect();
+            let mut w = Array1::<f64>::zeros(d);
+            let mut bias = 0.0;
+            let mut alpha = vec![0.0; n];
+            let mut order: Vec<usize> = (0..n).collect();
+            for _ in 0..1000 {
+                order.shuffle(&mut rng);
+                let (mut most, mut least) = (f64::NEG_INFINITY, f64::INFINITY);
+                for &i in &order {
+                    let row = x.row(i);
+                    let gradient = sign[i] * (row.dot(&w) + bias) - 1.0 + diagonal * alpha[i];
+                    let projected = if alpha[i] == 0.0 {
+                        gradient.min(0.0)
+                    } else {
+                        gradient
+                    };
+                    most = most.max(projected);
+                    least = least.min(projected);
+                    if projected != 0.0 {
+                        let old = alpha[i];
+                        alpha[i] = (old - gradient / norms[i]).max(0.0);
+                        let step = (alpha[i] - old) * sign[i];
+                        w.scaled_add(step, &row);
+                        bias += step;
+                    }
+                }
+                if most - least < 1e-3 {
+                    break;
+                }
+            }
+            let mut target = weights.row_mut(class.index());
+            target.slice_mut(ndarray::s![..d]).assign(&w);
+            target[d] = bias;
+        }
+        LinearSvm { weights }
+    }
+
+    fn predict(&self, x: &Array2<f64>) -> Vec<Class> {
+        let d = x.ncols();
+        let w = self.weights.slice(ndarray::s![.., ..d]);
+        let scores = x.dot(&w.t());
+        scores
+            .axis_iter(Axis(0))
+            .map(|row| {
+                let best = (0..3)
+                    .max_by(|&a, &b| {
+                        (row[a] + self.weights[[a, d]]).total_cmp(&(row[b] + self.weights[[b, d]]))
                     })
                     .unwrap_or(1);
                 class_of(best)

@@ -8,11 +8,14 @@ pub mod features;
 pub mod lags;
 pub mod ols;
 pub mod vader;
+pub mod windows;
 
 pub use vader::{Polarity, Vader, vader};
 
 /// VADER's usual three classes from a compound score: within ±0.05 is neutral.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Class {
     Negative,
     Neutral,

@@ -160,61 +160,9 @@ pub fn read_file(path: &Path) -> Result<Pitches> {
     } else {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{name}: cannot read as UTF-8 text"))?;
-        json_frame(&name, &text)?
+        crate::data::json_rows(&name, &text)?
     };
     pitching::from_frame(&name, &frame)
-}
-
-/// A JSON object, an array of objects, or one object per line, as a table: a column per key,
-/// typed as `data::json_column` types GeoJSON properties.
-pub fn json_frame(file: &str, text: &str) -> Result<DataFrame> {
-    let trimmed = text.trim_start();
-    let rows: Vec<serde_json::Map<String, serde_json::Value>> = if trimmed.starts_with('[') {
-        let v: Vec<serde_json::Value> =
-            serde_json::from_str(text).map_err(|e| anyhow!("{file}: malformed JSON: {e}"))?;
-        v.into_iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                serde_json::Value::Object(m) => Ok(m),
-                _ => Err(anyhow!(
-                    "{file}: item {} of the array is not an object",
-                    i + 1
-                )),
-            })
-            .collect::<Result<_>>()?
-    } else {
-        let mut rows = Vec::new();
-        let stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
-        for (i, v) in stream.enumerate() {
-            match v.map_err(|e| anyhow!("{file}: malformed JSON: {e}"))? {
-                serde_json::Value::Object(m) => rows.push(m),
-                _ => bail!("{file}: value {} is not an object", i + 1),
-            }
-        }
-        rows
-    };
-    if rows.is_empty() {
-        bail!("{file}: no pitches (an empty file or array)");
-    }
-    let mut keys: Vec<&String> = Vec::new();
-    for r in &rows {
-        for k in r.keys() {
-            if !keys.contains(&k) {
-                keys.push(k);
-            }
-        }
-    }
-    let columns = keys
-        .iter()
-        .map(|k| {
-            let values: Vec<Option<&serde_json::Value>> = rows
-                .iter()
-                .map(|r| r.get(*k).filter(|v| !v.is_null()))
-                .collect();
-            crate::data::json_column(k, &values)
-        })
-        .collect();
-    Ok(DataFrame::new_infer_height(columns)?)
 }
 
 /// Move a bad file into `quarantine/` with `<name>.reason` beside it.

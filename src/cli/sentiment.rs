@@ -1,0 +1,322 @@
+//! `playbook sentiment ...`: VADER scores for a table of texts, the classifier comparison on a
+//! labelled corpus, and the windows/regression/lead-lag analysis of tweets against prices, all
+//! through `usecases::sentiment` like the Sentiment panel.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::{Subcommand, ValueEnum};
+
+use super::outputs::{self, Kind, Output};
+use super::{Record, finish};
+use crate::compute::NoProgress;
+use crate::compute::sentiment::classify::Model;
+use crate::export;
+use crate::runs::of_dataset;
+use crate::usecases::record::written;
+use crate::usecases::sentiment::classifiers::{self, ClassifierParams};
+use crate::usecases::sentiment::{self as usecase, Columns, SentimentParams, tables};
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ModelArg {
+    Vader,
+    Lr,
+    Svm,
+    Nb,
+    All,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SentimentCommand {
+    /// The input's columns plus neg, neu, pos, compound and class (VADER, neutral within ±0.05).
+    Score {
+        /// Texts (.csv, .parquet, .jsonl/.ndjson or .json).
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, default_value = "text")]
+        text_col: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Train and compare classifiers on a labelled table: test accuracy and macro-F1 on a
+    /// seeded split (regularisation chosen by cross-validation on the training part).
+    Train {
+        #[arg(long)]
+        input: PathBuf,
+        #[arg(long, default_value_t = ClassifierParams::default().text_col)]
+        text_col: String,
+        /// A numeric rating (> 0.5 positive, < −0.5 negative) or class names.
+        #[arg(long, default_value_t = ClassifierParams::default().label_col)]
+        label_col: String,
+        #[arg(long, value_enum, default_value = "all")]
+        model: ModelArg,
+        #[arg(long, default_value_t = ClassifierParams::default().seed)]
+        seed: u64,
+        /// Share of the rows held out for the test.
+        #[arg(long, default_value_t = ClassifierParams::default().test_share)]
+        test_share: f64,
+        #[arg(long, default_value_t = ClassifierParams::default().folds)]
+        folds: usize,
+        /// Print JSON (with the test rows, for peers to score the same split).
+        #[arg(long)]
+        json: bool,
+        /// The comparison table (model, accuracy, macro_f1, confusion cells).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Windows per asset, OLS of return on sentiment, lead/lag correlations and alerts.
+    Correlate {
+        /// Tweets: timestamp, text (+ asset, followers, retweets).
+        #[arg(long)]
+        tweets: PathBuf,
+        /// Prices: timestamp, asset, price (+ volume).
+        #[arg(long)]
+        prices: PathBuf,
+        /// Window length: 15m, 1h, 1d or minutes.
+        #[arg(long, default_value = "15m")]
+        window: String,
+        #[arg(long, default_value_t = SentimentParams::default().max_lag)]
+        max_lag: usize,
+        /// Newey-West lags for the regression's errors (0: classical errors).
+        #[arg(long, default_value_t = SentimentParams::default().hac_lags)]
+        hac_lags: usize,
+        #[arg(long, default_value_t = Columns::default().text)]
+        text_col: String,
+        /// The tweets' asset column ("" when they name none).
+        #[arg(long, default_value_t = Columns::default().tweet_asset)]
+        tweet_asset_col: String,
+        #[arg(long)]
+        json: bool,
+        /// One row per asset and window.
+        #[arg(long)]
+        out: PathBuf,
+        /// The alerts (price move, tweet volume, sentiment swing).
+        #[arg(long)]
+        alerts_out: Option<PathBuf>,
+    },
+}
+
+/// "15m", "1h", "2d" or a bare number of minutes.
+pub fn parse_window(text: &str) -> Result<u32> {
+    let t = text.trim().to_ascii_lowercase();
+    let (number, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => t.split_at(i),
+        None => (t.as_str(), "m"),
+    };
+    let n: u32 = number
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--window: '{text}' is not a length (e.g. 15m, 1h, 1d)"))?;
+    let minutes = match unit.trim() {
+        "m" | "min" | "" => n,
+        "h" => n.saturating_mul(60),
+        "d" => n.saturating_mul(1440),
+        other => bail!("--window: unknown unit '{other}' (use m, h or d)"),
+    };
+    Ok(minutes)
+}
+
+pub fn run(command: SentimentCommand, record: Record) -> Result<()> {
+    match command {
+        SentimentCommand::Score {
+            input,
+            text_col,
+            out,
+        } => {
+            outputs::check(&[&input], &[Output::new("--out", &out, Kind::Table)])?;
+            let ds = super::load(&input)?;
+            let started = std::time::Instant::now();
+            let scored = usecase::scored_frame(&ds.name, &ds.frame, &text_col)?;
+            let seconds = started.elapsed().as_secs_f64();
+            export::write_table(&scored, &out)?;
+            eprintln!(
+                "{} texts scored in {seconds:.2} s ({:.0} per second) -> {}",
+                scored.height(),
+                scored.height() as f64 / seconds.max(1e-9),
+                out.display()
+            );
+            Ok(())
+        }
+        SentimentCommand::Train {
+            input,
+            text_col,
+            label_col,
+            model,
+            seed,
+            test_share,
+            folds,
+            json,
+            out,
+        } => {
+            let models = match model {
+                ModelArg::Vader => vec![Model::Vader],
+                ModelArg::Lr => vec![Model::Logistic],
+                ModelArg::Svm => vec![Model::Svm],
+                ModelArg::Nb => vec![Model::NaiveBayes],
+                ModelArg::All => Model::ALL.to_vec(),
+            };
+            let params = classifiers::check(&ClassifierParams {
+                text_col,
+                label_col,
+                models,
+                seed,
+                test_share,
+                folds,
+                ..Default::default()
+            })?;
+            let outs: Vec<Output> = out
+                .iter()
+                .map(|p| Output::new("--out", p, Kind::Table))
+                .collect();
+            outputs::check(&[&input], &outs)?;
+            let ds = super::load(&input)?;
+            let rec = record.start(classifiers::ID, &params, vec![of_dataset("labelled", &ds)]);
+            let mut artifacts = Vec::new();
+            let result = classifiers::compare(&params, &ds, &NoProgress).and_then(|c| {
+                if let Some(path) = &out {
+                    export::write_table(&tables::comparison(&c)?, path)?;
+                    artifacts.push(written("classifier comparison", path));
+                }
+                Ok(c)
+            });
+            let comparison = finish(rec, result, artifacts)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&comparison)?);
+            } else {
+                println!(
+                    "{} texts: {} train, {} test (seed {})",
+                    comparison.n_train + comparison.n_test,
+                    comparison.n_train,
+                    comparison.n_test,
+                    comparison.seed
+                );
+                println!(
+                    "{:<22} {:>9} {:>9} {:>8}",
+                    "model", "accuracy", "macro-F1", "seconds"
+                );
+                for r in &comparison.rows {
+                    println!(
+                        "{:<22} {:>9.4} {:>9.4} {:>8.1}",
+                        r.model.name(),
+                        r.test.accuracy,
+                        r.test.macro_f1,
+                        r.seconds
+                    );
+                }
+            }
+            Ok(())
+        }
+        SentimentCommand::Correlate {
+            tweets,
+            prices,
+            window,
+            max_lag,
+            hac_lags,
+            text_col,
+            tweet_asset_col,
+            json,
+            out,
+            alerts_out,
+        } => {
+            let params = SentimentParams {
+                columns: Columns {
+                    text: text_col,
+                    tweet_asset: tweet_asset_col,
+                    ..Columns::default()
+                },
+                window_minutes: parse_window(&window)?,
+                max_lag,
+                hac_lags,
+                ..SentimentParams::default()
+            };
+            let valid = usecase::check_params(&params)?;
+            let mut outs = vec![Output::new("--out", &out, Kind::Table)];
+            if let Some(path) = &alerts_out {
+                outs.push(Output::new("--alerts-out", path, Kind::Table));
+            }
+            outputs::check(&[&tweets, &prices], &outs)?;
+            let tweets_ds = super::load(&tweets)?;
+            let prices_ds = super::load(&prices)?;
+            let rec = record.start(
+                usecase::ID,
+                &params,
+                vec![
+                    of_dataset("tweets", &tweets_ds),
+                    of_dataset("prices", &prices_ds),
+                ],
+            );
+            let mut artifacts = Vec::new();
+            let result = usecase::run(&valid, &tweets_ds, &prices_ds, &NoProgress).and_then(|o| {
+                export::write_table(&tables::windows(&o)?, &out)?;
+                artifacts.push(written("windows", &out));
+                if let Some(path) = &alerts_out {
+                    export::write_table(&tables::alerts(&o)?, path)?;
+                    artifacts.push(written("alerts", path));
+                }
+                Ok(o)
+            });
+            let result = finish(rec, result, artifacts)?;
+            if json {
+                let assets: Vec<serde_json::Value> = result
+                    .assets
+                    .iter()
+                    .map(|a| {
+                        serde_json::json!({
+                            "asset": a.name,
+                            "windows": a.windows.len(),
+                            "regression": a.regression.as_ref().map_err(String::clone),
+                            "volume_volatility": a.volume_volatility,
+                            "sentiment_return": a.sentiment_return,
+                            "granger": a.granger.as_ref().map_err(String::clone),
+                            "alerts": a.alerts.len(),
+                        })
+                    })
+                    .collect();
+                let v = serde_json::json!({
+                    "tweets": result.n_tweets,
+                    "unmatched_tweets": result.unmatched_tweets,
+                    "window_minutes": result.params.window_minutes,
+                    "assets": assets,
+                    "seconds": result.seconds,
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!(
+                    "{} tweets, {}-minute windows, {:.2} s",
+                    result.n_tweets, result.params.window_minutes, result.seconds
+                );
+                for a in &result.assets {
+                    match &a.regression {
+                        Ok(fit) => {
+                            println!(
+                                "{}: return ~ sentiment + tweets, N {}, R² {:.4}, errors {}",
+                                a.name,
+                                fit.n,
+                                fit.r_squared,
+                                fit.covariance.describe()
+                            );
+                            for c in &fit.coefficients {
+                                println!(
+                                    "  {:<10} {:>12.4e} se {:>11.4e} t {:>7.2} p {}",
+                                    c.name,
+                                    c.estimate,
+                                    c.std_error,
+                                    c.t,
+                                    crate::format::p_value(c.p)
+                                );
+                            }
+                        }
+                        Err(e) => println!("{}: no regression: {e}", a.name),
+                    }
+                    if let Some(best) = a.volume_volatility.strongest() {
+                        println!(
+                            "  tweet volume vs volatility: strongest at lag {} ({:.3}; band ±{:.3})",
+                            best.lag, best.correlation, a.volume_volatility.band
+                        );
+                    }
+                    println!("  {} alerts", a.alerts.len());
+                }
+            }
+            Ok(())
+        }
+    }
+}

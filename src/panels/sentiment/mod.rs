@@ -1,0 +1,316 @@
+//! The Sentiment panel: tweets about crypto assets against their prices (the book's last
+//! chapter). Controls pick the tweets and prices tables, the window length and the alert
+//! rules; views show the overview of one asset (price, mean sentiment, the class mix, return
+//! against sentiment with the fitted line and the regression table, the lead/lag bars), the
+//! scored tweets (filter by class, text and window; most negative first), the alerts (click one
+//! for its tweets), and the classifier comparison on the labelled corpus. Runs are recorded;
+//! every chart and table saves.
+
+mod views;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Panel, PanelCtx};
+use crate::chart::Chart;
+use crate::compute::sentiment::Class;
+use crate::jobs::Slot;
+use crate::runs::{Origin, of_dataset};
+use crate::usecases::record::recorded;
+use crate::usecases::sentiment::classifiers::{self, ClassifierParams, Comparison};
+use crate::usecases::sentiment::{self as usecase, SentimentOutput, SentimentParams, charts};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum View {
+    #[default]
+    Overview,
+    Tweets,
+    Alerts,
+    Classifiers,
+}
+
+/// What the panel remembers across restarts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Saved {
+    pub tweets: String,
+    pub prices: String,
+    pub labelled: String,
+    pub params: SentimentParams,
+    pub classifier: ClassifierParams,
+    pub view: View,
+    /// The asset shown (index into the run's assets).
+    pub asset: usize,
+    /// Tweet table filters.
+    pub class: Option<Class>,
+    pub contains: String,
+    pub most_negative_first: bool,
+}
+
+impl Default for Saved {
+    fn default() -> Self {
+        Self {
+            tweets: "crypto_tweets.parquet".into(),
+            prices: "crypto_prices.parquet".into(),
+            labelled: "tweets_labelled.csv".into(),
+            params: SentimentParams::default(),
+            classifier: ClassifierParams::default(),
+            view: View::Overview,
+            asset: 0,
+            class: None,
+            contains: String::new(),
+            most_negative_first: true,
+        }
+    }
+}
+
+/// A finished run with its charts made once in the job.
+pub struct RunResult {
+    pub run: u64,
+    pub run_id: Option<i64>,
+    pub warning: Option<String>,
+    pub out: SentimentOutput,
+    /// Per asset: price, mean sentiment, class mix, scatter with the fit, lead/lag.
+    pub charts: Vec<[Chart; 5]>,
+}
+
+pub struct CompareResult {
+    pub run_id: Option<i64>,
+    pub warning: Option<String>,
+    pub comparison: Comparison,
+    pub chart: Chart,
+}
+
+/// What the tweet table's rows depend on.
+#[derive(Clone, Debug, PartialEq)]
+struct TweetKey {
+    run: u64,
+    /// Asset index, or None for all.
+    asset: Option<usize>,
+    class: Option<Class>,
+    contains: String,
+    /// A window (start, end) in ms picked from the alerts.
+    window: Option<(i64, i64)>,
+    most_negative_first: bool,
+}
+
+#[derive(Default)]
+pub struct SentimentPanel {
+    pub saved: Saved,
+    next_run: u64,
+    run: Slot<u64, Arc<RunResult>>,
+    next_compare: u64,
+    compare: Slot<u64, Arc<CompareResult>>,
+    /// The tweet table's row order.
+    rows: Option<(TweetKey, Arc<Vec<usize>>)>,
+    /// A window chosen in the alert list: (asset, start, end).
+    window: Option<(usize, i64, i64)>,
+    auto_started: bool,
+}
+
+fn runs_home(ctx: &PanelCtx<'_>, record: bool) -> Option<Result<std::path::PathBuf, String>> {
+    record.then(|| {
+        ctx.runs
+            .as_result()
+            .map(std::path::Path::to_owned)
+            .map_err(str::to_owned)
+    })
+}
+
+impl SentimentPanel {
+    fn start(&mut self, ctx: &mut PanelCtx<'_>, record: bool) {
+        let (Some(tweets), Some(prices)) = (
+            ctx.catalog.by_name(&self.saved.tweets),
+            ctx.catalog.by_name(&self.saved.prices),
+        ) else {
+            return;
+        };
+        let params = self.saved.params.clone();
+        let valid = match usecase::check_params(&params) {
+            Ok(v) => v,
+            Err(e) => {
+                ctx.notices.error(format!("Sentiment: {e}"));
+                return;
+            }
+        };
+        self.next_run += 1;
+        let run = self.next_run;
+        let home = runs_home(ctx, record);
+        self.run.request(
+            ctx.jobs,
+            run,
+            format!("sentiment:run:{run}"),
+            "Sentiment against prices".into(),
+            move |job| {
+                let work = || usecase::run(&valid, &tweets, &prices, job);
+                let (out, run_id, warning) = match &home {
+                    Some(home) => {
+                        let r = recorded(
+                            home.as_deref().map_err(String::as_str),
+                            Origin::App,
+                            usecase::ID,
+                            &params,
+                            vec![of_dataset("tweets", &tweets), of_dataset("prices", &prices)],
+                            work,
+                        )?;
+                        (r.output, r.run_id, r.warning)
+                    }
+                    None => (work()?, None, None),
+                };
+                let charts = out
+                    .assets
+                    .iter()
+                    .map(|a| {
+                        [
+                            charts::price(a),
+                            charts::sentiment(a),
+                            charts::class_mix(a),
+                            charts::scatter(a),
+                            charts::lead_lag(a),
+                        ]
+                    })
+                    .collect();
+                Ok(Arc::new(RunResult {
+                    run,
+                    run_id,
+                    warning,
+                    out,
+                    charts,
+                }))
+            },
+        );
+    }
+
+    fn start_compare(&mut self, ctx: &mut PanelCtx<'_>) {
+        let Some(data) = ctx.catalog.by_name(&self.saved.labelled) else {
+            return;
+        };
+        let params = match classifiers::check(&self.saved.classifier) {
+            Ok(p) => p,
+            Err(e) => {
+                ctx.notices.error(format!("Sentiment: {e}"));
+                return;
+            }
+        };
+        self.next_compare += 1;
+        let key = self.next_compare;
+        let home = runs_home(ctx, true);
+        self.compare.request(
+            ctx.jobs,
+            key,
+            format!("sentiment:classifiers:{key}"),
+            "Sentiment classifiers".into(),
+            move |job| {
+                let home = home.unwrap_or_else(|| Err("no run store".into()));
+                let r = recorded(
+                    home.as_deref().map_err(String::as_str),
+                    Origin::App,
+                    classifiers::ID,
+                    &params,
+                    vec![of_dataset("labelled", &data)],
+                    || classifiers::compare(&params, &data, job),
+                )?;
+                let chart = charts::classifier_bars(&r.output);
+                Ok(Arc::new(CompareResult {
+                    run_id: r.run_id,
+                    warning: r.warning,
+                    comparison: r.output,
+                    chart,
+                }))
+            },
+        );
+    }
+}
+
+impl Panel for SentimentPanel {
+    fn id(&self) -> &'static str {
+        "sentiment"
+    }
+
+    fn title(&self) -> &'static str {
+        "Sentiment"
+    }
+
+    fn about(&self) -> Option<&'static str> {
+        Some(
+            "Every tweet is scored with VADER, a lexicon-and-rules model (a port equal to Python's vaderSentiment 3.3.2 on 10,200 sentences): compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral. Tweets are summed per asset in windows (−1/0/+1 each) and set against the window's log return and realised volatility. The regression of return on summed sentiment and tweet count uses Newey-West errors because windows are autocorrelated (equal to statsmodels' OLS to 1e-8); the lead/lag chart correlates one series with the other shifted by k windows (k > 0: the first moves first), the band is ±1.96/√n; the Granger F test asks whether past sentiment helps predict returns, which is precedence, not causation. The Classifiers view compares VADER with classifiers trained on 4,200 human-rated tweets, against scikit-learn on the same split (BENCHMARKS.md).",
+        )
+    }
+
+    fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let last = self.run.latest().map(|r| r.run);
+        for e in [self.run.poll(), self.compare.poll()].into_iter().flatten() {
+            ctx.notices.error(format!("Sentiment: {e}"));
+        }
+        if self.run.latest().map(|r| r.run) != last {
+            self.rows = None;
+            self.window = None;
+            if let Some(w) = self.run.latest().and_then(|r| r.warning.clone()) {
+                ctx.notices.error(w);
+            }
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+        // The first time the panel is shown it runs the sample by itself (not recorded).
+        if !self.auto_started
+            && ctx.catalog.by_name(&self.saved.tweets).is_some()
+            && ctx.catalog.by_name(&self.saved.prices).is_some()
+        {
+            self.auto_started = true;
+            self.start(ctx, false);
+        }
+        views::controls(self, ui, ctx);
+        ui.separator();
+        ui.horizontal_wrapped(|ui| {
+            let v = &mut self.saved.view;
+            ui.selectable_value(v, View::Overview, "Overview");
+            ui.selectable_value(v, View::Tweets, "Tweets");
+            ui.selectable_value(v, View::Alerts, "Alerts");
+            ui.selectable_value(v, View::Classifiers, "Classifiers");
+        });
+        ui.separator();
+        egui::ScrollArea::vertical()
+            .id_salt("sentiment-view")
+            .show(ui, |ui| match self.saved.view {
+                View::Classifiers => views::classifiers_ui(self, ui, ctx),
+                view => {
+                    let Some(r) = self.run.latest().cloned() else {
+                        views::waiting(ui, self.run.is_pending());
+                        return;
+                    };
+                    match view {
+                        View::Tweets => views::tweets_ui(self, ui, ctx, &r),
+                        View::Alerts => views::alerts_ui(self, ui, ctx, &r),
+                        _ => views::overview_ui(self, ui, ctx, &r),
+                    }
+                }
+            });
+    }
+
+    persist_saved!();
+
+    fn use_cases(&self) -> &'static [&'static str] {
+        &[usecase::ID, classifiers::ID]
+    }
+
+    fn open_run(
+        &mut self,
+        run: &crate::runs::RunRecord,
+        ctx: &mut PanelCtx<'_>,
+    ) -> Result<(), String> {
+        if run.use_case == classifiers::ID {
+            self.saved.classifier = run.params_as()?;
+            self.saved.labelled = super::runs::reopen_input(run, "labelled", ctx)?;
+            self.saved.view = View::Classifiers;
+            return Ok(());
+        }
+        let p: SentimentParams = run.params_as()?;
+        self.saved.tweets = super::runs::reopen_input(run, "tweets", ctx)?;
+        self.saved.prices = super::runs::reopen_input(run, "prices", ctx)?;
+        self.saved.params = p;
+        self.saved.view = View::Overview;
+        Ok(())
+    }
+}
