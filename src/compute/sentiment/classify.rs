@@ -5,11 +5,12 @@
 
 use linfa::prelude::*;
 use linfa_logistic::{MultiFittedLogisticRegression, MultiLogisticRegression};
-use ndarray::{Array1, Array2, Axis};
+use ndarray::Array1;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
+use rayon::prelude::*;
 
-use super::features::{FeatureParams, Tfidf};
+use super::features::{FeatureParams, Sparse, Tfidf, dot};
 use super::{Class, vader};
 use crate::compute::{Cancelled, Progress, check};
 
@@ -139,12 +140,20 @@ fn class_of(index: usize) -> Class {
     Class::ALL[index.min(2)]
 }
 
-fn fit(model: Model, x: &Array2<f64>, y: &[Class], value: f64) -> Result<Fitted, String> {
-    let targets: Array1<usize> = y.iter().map(|c| c.index()).collect();
+/// The class with the highest score (ties: the first).
+fn best_of(scores: [f64; 3]) -> Class {
+    let best = (0..3)
+        .max_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(b.cmp(&a)))
+        .unwrap_or(1);
+    class_of(best)
+}
+
+fn fit(model: Model, x: &Sparse, y: &[Class], value: f64) -> Result<Fitted, String> {
     let fitted = match model {
         Model::Vader => Fitted::Vader,
         Model::Logistic => {
-            let data = Dataset::new(x.clone(), targets);
+            let targets: Array1<usize> = y.iter().map(|c| c.index()).collect();
+            let data = Dataset::new(x.dense(), targets);
             let fitted = MultiLogisticRegression::default()
                 .alpha(value)
                 .max_iterations(150)
@@ -158,13 +167,17 @@ fn fit(model: Model, x: &Array2<f64>, y: &[Class], value: f64) -> Result<Fitted,
     Ok(fitted)
 }
 
-fn predict(fitted: &Fitted, x: &Array2<f64>, texts: &[&str]) -> Vec<Class> {
+fn predict(fitted: &Fitted, x: &Sparse, texts: &[&str]) -> Vec<Class> {
     match fitted {
         Fitted::Vader => texts
             .iter()
             .map(|t| Class::of_compound(vader().polarity(t).compound))
             .collect(),
-        Fitted::Logistic(model) => model.predict(x).iter().map(|&k| class_of(k)).collect(),
+        Fitted::Logistic(model) => model
+            .predict(&x.dense())
+            .iter()
+            .map(|&k| class_of(k))
+            .collect(),
         Fitted::NaiveBayes(model) => model.predict(x),
         Fitted::Svm(model) => model.predict(x),
     }
@@ -173,26 +186,29 @@ fn predict(fitted: &Fitted, x: &Array2<f64>, texts: &[&str]) -> Vec<Class> {
 /// Multinomial naive Bayes as scikit-learn's `MultinomialNB` fits it: per class, the smoothed
 /// share of each feature's total weight, and the class frequency as prior. Written here because
 /// linfa-bayes 0.8.1's `MultinomialNb::fit` leaves a `dbg!` that prints every class's whole
-/// feature table to stderr (megabytes per fit).
+/// feature table to stderr (megabytes per fit), and takes dense rows only.
 struct NaiveBayes {
-    /// classes × features
-    log_probability: Array2<f64>,
+    /// Per class, ln P(feature | class).
+    log_probability: [Vec<f64>; 3],
     log_prior: [f64; 3],
 }
 
 impl NaiveBayes {
-    fn fit(x: &Array2<f64>, y: &[Class], alpha: f64) -> NaiveBayes {
-        let mut counts = Array2::<f64>::zeros((3, x.ncols()));
+    fn fit(x: &Sparse, y: &[Class], alpha: f64) -> NaiveBayes {
+        let mut counts: [Vec<f64>; 3] = std::array::from_fn(|_| vec![alpha; x.width]);
         let mut sizes = [0usize; 3];
-        for (row, class) in x.axis_iter(Axis(0)).zip(y) {
-            let mut target = counts.row_mut(class.index());
-            target += &row;
+        for (row, class) in x.rows.iter().zip(y) {
+            let target = &mut counts[class.index()];
+            for &(j, v) in row {
+                target[j as usize] += v;
+            }
             sizes[class.index()] += 1;
         }
-        counts += alpha;
-        for mut row in counts.rows_mut() {
-            let total = row.sum();
-            row.mapv_inplace(|v| (v / total).ln());
+        for row in &mut counts {
+            let total: f64 = row.iter().sum();
+            for v in row.iter_mut() {
+                *v = (*v / total).ln();
+            }
         }
         let n = y.len().max(1) as f64;
         NaiveBayes {
@@ -207,17 +223,13 @@ impl NaiveBayes {
         }
     }
 
-    fn predict(&self, x: &Array2<f64>) -> Vec<Class> {
-        let scores = x.dot(&self.log_probability.t());
-        scores
-            .axis_iter(Axis(0))
+    fn predict(&self, x: &Sparse) -> Vec<Class> {
+        x.rows
+            .iter()
             .map(|row| {
-                let best = (0..3)
-                    .max_by(|&a, &b| {
-                        (row[a] + self.log_prior[a]).total_cmp(&(row[b] + self.log_prior[b]))
-                    })
-                    .unwrap_or(1);
-                class_of(best)
+                best_of(std::array::from_fn(|k| {
+                    self.log_prior[k] + dot(row, &self.log_probability[k])
+                }))
             })
             .collect()
     }
@@ -225,39 +237,39 @@ impl NaiveBayes {
 
 /// A linear SVM, one class against the rest, fitted as scikit-learn's `LinearSVC` fits it
 /// (LIBLINEAR's dual coordinate descent for the L2-regularised squared hinge loss, Hsieh et
-/// al. 2008, with the intercept as a constant feature). Written here because linfa-svm's SMO
-/// solver builds the full kernel matrix and took minutes per fit on these 3,360 × 4,000
-/// features (BENCHMARKS.md).
+/// al. 2008, with the intercept as a constant feature), on sparse rows. Written here because
+/// linfa-svm's SMO solver builds the full kernel matrix: 35 s for one of the three binary fits
+/// on these 3,360 × 4,000 features, against well under a second here (BENCHMARKS.md).
 struct LinearSvm {
-    /// One row per class: the weights, then the intercept.
-    weights: Array2<f64>,
+    /// Per class: the weights, then the intercept.
+    weights: [Vec<f64>; 3],
 }
 
 impl LinearSvm {
-    fn fit(x: &Array2<f64>, y: &[Class], c: f64) -> LinearSvm {
-        let (n, d) = x.dim();
+    fn fit(x: &Sparse, y: &[Class], c: f64) -> LinearSvm {
+        let n = x.rows.len();
+        let d = x.width;
         let diagonal = 1.0 / (2.0 * c);
         let norms: Vec<f64> = x
-            .axis_iter(Axis(0))
-            .map(|r| r.dot(&r) + 1.0 + diagonal)
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|(_, v)| v * v).sum::<f64>() + 1.0 + diagonal)
             .collect();
-        let mut weights = Array2::zeros((3, d + 1));
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
-        for class in Class::ALL {
+        let weights = Class::ALL.map(|class| {
             let sign: Vec<f64> = y
                 .iter()
                 .map(|k| if *k == class { 1.0 } else { -1.0 })
                 .collect();
-            let mut w = Array1::<f64>::zeros(d);
-            let mut bias = 0.0;
+            let mut w = vec![0.0; d + 1];
             let mut alpha = vec![0.0; n];
             let mut order: Vec<usize> = (0..n).collect();
             for _ in 0..1000 {
                 order.shuffle(&mut rng);
                 let (mut most, mut least) = (f64::NEG_INFINITY, f64::INFINITY);
                 for &i in &order {
-                    let row = x.row(i);
-                    let gradient = sign[i] * (row.dot(&w) + bias) - 1.0 + diagonal * alpha[i];
+                    let row = &x.rows[i];
+                    let gradient = sign[i] * (dot(row, &w) + w[d]) - 1.0 + diagonal * alpha[i];
                     let projected = if alpha[i] == 0.0 {
                         gradient.min(0.0)
                     } else {
@@ -269,34 +281,29 @@ impl LinearSvm {
                         let old = alpha[i];
                         alpha[i] = (old - gradient / norms[i]).max(0.0);
                         let step = (alpha[i] - old) * sign[i];
-                        w.scaled_add(step, &row);
-                        bias += step;
+                        for &(j, v) in row {
+                            w[j as usize] += step * v;
+                        }
+                        w[d] += step;
                     }
                 }
                 if most - least < 1e-3 {
                     break;
                 }
             }
-            let mut target = weights.row_mut(class.index());
-            target.slice_mut(ndarray::s![..d]).assign(&w);
-            target[d] = bias;
-        }
+            w
+        });
         LinearSvm { weights }
     }
 
-    fn predict(&self, x: &Array2<f64>) -> Vec<Class> {
-        let d = x.ncols();
-        let w = self.weights.slice(ndarray::s![.., ..d]);
-        let scores = x.dot(&w.t());
-        scores
-            .axis_iter(Axis(0))
+    fn predict(&self, x: &Sparse) -> Vec<Class> {
+        x.rows
+            .iter()
             .map(|row| {
-                let best = (0..3)
-                    .max_by(|&a, &b| {
-                        (row[a] + self.weights[[a, d]]).total_cmp(&(row[b] + self.weights[[b, d]]))
-                    })
-                    .unwrap_or(1);
-                class_of(best)
+                best_of(std::array::from_fn(|k| {
+                    let w = &self.weights[k];
+                    dot(row, w) + w[w.len() - 1]
+                }))
             })
             .collect()
     }
@@ -307,7 +314,8 @@ fn rows<T: Clone>(items: &[T], at: &[usize]) -> Vec<T> {
 }
 
 /// Fits `model` on the texts and classes, choosing its regularisation by `folds`-fold
-/// cross-validation (accuracy) over the model's grid.
+/// cross-validation (accuracy) over the model's grid. Each fold's features are made once and
+/// the folds run in parallel.
 pub fn train(
     model: Model,
     texts: &[&str],
@@ -337,49 +345,63 @@ pub fn train(
         }
         fold
     };
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let steps = (grid.len() * folds + 1) as f32;
-    let mut cv = Vec::with_capacity(grid.len());
-    let mut step = 0.0;
-    for &value in grid {
-        let mut correct = 0usize;
-        for fold in 0..folds {
-            check(progress)?;
-            progress.report(
-                step / steps,
-                &format!("{}: cross-validating {value}", model.name()),
-            );
-            step += 1.0;
+    progress.report(0.0, &format!("{}: cross-validating", model.name()));
+    // Per fold, the correct predictions for each grid value.
+    let per_fold: Vec<Result<Vec<usize>, String>> = (0..folds)
+        .into_par_iter()
+        .map(|fold| {
             let train: Vec<usize> = (0..n).filter(|&i| fold_of[i] != fold).collect();
             let held: Vec<usize> = (0..n).filter(|&i| fold_of[i] == fold).collect();
             let train_texts = rows(texts, &train);
             let held_texts = rows(texts, &held);
             let tfidf = Tfidf::fit(&train_texts, features);
-            let fitted = match fit(
-                model,
-                &tfidf.transform(&train_texts),
-                &rows(classes, &train),
-                value,
-            ) {
-                Ok(fitted) => fitted,
-                Err(e) => return Ok(Err(e)),
-            };
-            let predicted = predict(&fitted, &tfidf.transform(&held_texts), &held_texts);
-            correct += predicted
-                .iter()
-                .zip(rows(classes, &held))
-                .filter(|(p, t)| **p == *t)
-                .count();
+            let (x_train, x_held) = (tfidf.transform(&train_texts), tfidf.transform(&held_texts));
+            let (y_train, y_held) = (rows(classes, &train), rows(classes, &held));
+            let mut correct = Vec::with_capacity(grid.len());
+            for &value in grid {
+                if progress.cancelled() {
+                    return Err("cancelled".into());
+                }
+                let fitted = fit(model, &x_train, &y_train, value)?;
+                let predicted = predict(&fitted, &x_held, &held_texts);
+                correct.push(
+                    predicted
+                        .iter()
+                        .zip(&y_held)
+                        .filter(|(p, t)| p == t)
+                        .count(),
+                );
+                let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress.report(
+                    k as f32 / steps,
+                    &format!("{}: cross-validating", model.name()),
+                );
+            }
+            Ok(correct)
+        })
+        .collect();
+    check(progress)?;
+    let mut totals = vec![0usize; grid.len()];
+    for fold in per_fold {
+        match fold {
+            Ok(correct) => totals.iter_mut().zip(correct).for_each(|(t, c)| *t += c),
+            Err(e) => return Ok(Err(e)),
         }
-        cv.push((value, correct as f64 / n.max(1) as f64));
     }
+    let cv: Vec<(f64, f64)> = grid
+        .iter()
+        .zip(&totals)
+        .map(|(&v, &c)| (v, c as f64 / n.max(1) as f64))
+        .collect();
     let chosen = cv
         .iter()
         .copied()
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map_or(grid.first().copied().unwrap_or(1.0), |(v, _)| v);
-    check(progress)?;
     progress.report(
-        step / steps,
+        (steps - 1.0) / steps,
         &format!("{}: fitting with {chosen}", model.name()),
     );
     let tfidf = Tfidf::fit(texts, features);
@@ -400,7 +422,10 @@ impl Trained {
     pub fn predict(&self, texts: &[&str]) -> Vec<Class> {
         let x = match &self.tfidf {
             Some(tfidf) => tfidf.transform(texts),
-            None => Array2::zeros((texts.len(), 0)),
+            None => Sparse {
+                rows: vec![Vec::new(); texts.len()],
+                width: 0,
+            },
         };
         predict(&self.fitted, &x, texts)
     }

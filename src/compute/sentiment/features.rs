@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use ndarray::Array2;
+use rayon::prelude::*;
 
 /// How many terms each block keeps, and the least document frequency.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -111,26 +112,28 @@ impl Block {
         self.idf.len()
     }
 
-    /// Writes one text's unit-length block into `row`.
-    fn fill(&self, terms: &[String], row: &mut [f64]) {
+    /// One text's unit-length block as (column + `offset`, value), appended to `row`.
+    fn fill(&self, terms: &[String], offset: usize, row: &mut Vec<(u32, f64)>) {
         let mut counts: HashMap<usize, f64> = HashMap::new();
         for term in terms {
             if let Some(&column) = self.index.get(term) {
                 *counts.entry(column).or_default() += 1.0;
             }
         }
+        let start = row.len();
         let mut norm = 0.0;
         for (&column, &count) in &counts {
             let value = (1.0 + count.ln()) * self.idf[column];
-            row[column] = value;
+            row.push(((column + offset) as u32, value));
             norm += value * value;
         }
         if norm > 0.0 {
             let norm = norm.sqrt();
-            for &column in counts.keys() {
-                row[column] /= norm;
+            for cell in &mut row[start..] {
+                cell.1 /= norm;
             }
         }
+        row[start..].sort_unstable_by_key(|cell| cell.0);
     }
 }
 
@@ -148,21 +151,55 @@ impl Tfidf {
         self.words.len() + self.chars.len()
     }
 
-    /// One row per text, word block then character block.
-    pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Array2<f64> {
-        let width = self.n_features();
+    /// One sparse row per text (word block, then character block), columns ascending.
+    pub fn transform<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Sparse {
         let split = self.words.len();
-        let mut matrix = Array2::zeros((texts.len(), width));
-        for (text, mut row) in texts.iter().zip(matrix.rows_mut()) {
-            let Some(row) = row.as_slice_mut() else {
-                continue;
-            };
-            let (words, chars) = row.split_at_mut(split);
-            self.words.fill(&word_terms(text.as_ref()), words);
-            self.chars.fill(&char_terms(text.as_ref()), chars);
+        let rows = texts
+            .par_iter()
+            .map(|text| {
+                let mut row = Vec::new();
+                self.words.fill(&word_terms(text.as_ref()), 0, &mut row);
+                self.chars.fill(&char_terms(text.as_ref()), split, &mut row);
+                row
+            })
+            .collect();
+        Sparse {
+            rows,
+            width: self.n_features(),
         }
-        matrix
     }
+}
+
+/// Rows of (column, value) pairs, as TF-IDF rows are (a tweet has a few hundred of 4,000).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sparse {
+    pub rows: Vec<Vec<(u32, f64)>>,
+    pub width: usize,
+}
+
+impl Sparse {
+    pub fn dense(&self) -> Array2<f64> {
+        let mut m = Array2::zeros((self.rows.len(), self.width));
+        for (i, row) in self.rows.iter().enumerate() {
+            for &(j, v) in row {
+                m[[i, j as usize]] = v;
+            }
+        }
+        m
+    }
+
+    /// The rows at `at`, in that order.
+    pub fn select(&self, at: &[usize]) -> Sparse {
+        Sparse {
+            rows: at.iter().map(|&i| self.rows[i].clone()).collect(),
+            width: self.width,
+        }
+    }
+}
+
+/// Σ row[j] · w[j] over a sparse row.
+pub fn dot(row: &[(u32, f64)], w: &[f64]) -> f64 {
+    row.iter().map(|&(j, v)| v * w[j as usize]).sum()
 }
 
 #[cfg(test)]
@@ -189,7 +226,7 @@ mod tests {
         // sklearn smooth idf: ln((1 + n) / (1 + df)) + 1; "good" is in 3 of 4 texts.
         let good = tfidf.words.index["good"];
         assert!((tfidf.words.idf[good] - ((5.0f64 / 4.0).ln() + 1.0)).abs() < 1e-12);
-        let x = tfidf.transform(&texts);
+        let x = tfidf.transform(&texts).dense();
         let split = tfidf.words.len();
         for row in x.rows() {
             let words: f64 = row.iter().take(split).map(|v| v * v).sum();

@@ -199,29 +199,25 @@ pub(super) fn overview_ui(
         )),
         Err(e) => ui.weak(format!("No Granger test: {e}")),
     };
-    ui.horizontal_wrapped(|ui| {
-        ui.label("Tables");
-        let r2 = Arc::clone(r);
-        save::table_buttons(ui, ctx, "the windows", "sentiment-windows", move || {
-            tables::windows(&r2.out)
-        });
-        let r2 = Arc::clone(r);
-        save::table_buttons(
-            ui,
-            ctx,
-            "the regression",
+    for (what, stem, make) in [
+        (
+            "Windows (every asset)",
+            "sentiment-windows",
+            tables::windows as fn(&_) -> _,
+        ),
+        (
+            "Regression table",
             "sentiment-regression",
-            move || tables::regression(&r2.out),
-        );
-        let r2 = Arc::clone(r);
-        save::table_buttons(
-            ui,
-            ctx,
-            "the lead/lag correlations",
-            "sentiment-lags",
-            move || tables::lags(&r2.out),
-        );
-    });
+            tables::regression,
+        ),
+        ("Lead/lag correlations", "sentiment-lags", tables::lags),
+    ] {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(what);
+            let r2 = Arc::clone(r);
+            save::table_buttons(ui, ctx, &what.to_lowercase(), stem, move || make(&r2.out));
+        });
+    }
 }
 
 /// One sentence saying what the numbers show, worked out from them.
@@ -447,6 +443,7 @@ pub(super) fn tweets_ui(
             .unwrap_or_default()
     };
     ui.push_id("sentiment-tweets", |ui| {
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         TableBuilder::new(ui)
             .striped(true)
             .max_scroll_height(420.0)
@@ -505,6 +502,8 @@ pub(super) fn alerts_ui(
     let length = i64::from(out.params.window_minutes) * 60_000;
     let mut clicked = None;
     ui.push_id("sentiment-alerts", |ui| {
+        // Cells on one line: rows have a fixed height.
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         TableBuilder::new(ui)
             .striped(true)
             .sense(egui::Sense::click())
