@@ -111,6 +111,9 @@ fn starts_with_sample_data_and_lists_panels() {
             "pitches_2021_06.parquet",
             "nyc_boroughs.geojson",
             "taxi_pickups.csv",
+            "crypto_tweets.parquet",
+            "crypto_prices.parquet",
+            "tweets_labelled.csv",
             "naturalearth_countries.geojson"
         ]
     );

@@ -115,27 +115,33 @@ pub const OPEN_EXTENSIONS: &[&str] = &[
     "csv", "tsv", "txt", "parquet", "pq", "geojson", "json", "jsonl", "ndjson", "shp",
 ];
 
-/// GeoJSON, or for a `.json` file whose top level is not a GeoJSON object, rows of objects.
+/// GeoJSON, or for a `.json` file (not `.geojson`) whose content is not GeoJSON but rows of
+/// objects, those rows. When neither reads, the GeoJSON error stands.
 fn geo_or_rows(
     path: &Path,
     name: &str,
     bytes: &[u8],
 ) -> DataResult<(DataFrame, Option<Vec<Option<geojson::Geometry>>>)> {
-    match geo::read_bytes(path, bytes) {
-        Ok((frame, geoms)) => Ok((frame, Some(geoms))),
-        Err(geo_error) => {
-            let Ok(text) = std::str::from_utf8(bytes) else {
-                return Err(geo_error);
-            };
-            let head = text.trim_start();
-            let geojson = head.starts_with('{')
-                && head[..head.len().min(400)].contains("\"type\"")
-                && (head.contains("\"Feature") || head.contains("\"coordinates\""));
-            if geojson {
-                return Err(geo_error);
-            }
-            Ok((json_rows(name, text)?, None))
-        }
+    let geo_error = match geo::read_bytes(path, bytes) {
+        Ok((frame, geoms)) => return Ok((frame, Some(geoms))),
+        Err(e) => e,
+    };
+    let plain_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    match std::str::from_utf8(bytes) {
+        Ok(text) if plain_json => json_rows(name, text)
+            .map(|f| (f, None))
+            .map_err(|rows_error| {
+                // Report the reading the file was meant for.
+                if text.contains("\"Feature") || text.contains("\"coordinates\"") {
+                    geo_error
+                } else {
+                    rows_error
+                }
+            }),
+        _ => Err(geo_error),
     }
 }
 

@@ -525,20 +525,26 @@ pub(super) fn alerts_ui(
                         usecase::Rule::TweetVolume => format!("{:.1}× median", a.value),
                         usecase::Rule::SentimentSwing => format!("{:+.2}", a.value),
                     };
-                    let cells = [
-                        out.assets[a.asset].name.clone(),
-                        crate::format::time_ms(w.start),
-                        a.rule.name().to_string(),
-                        value,
-                        w.tweets.to_string(),
-                    ];
-                    for c in cells {
+                    let window = Some((a.asset, w.start, w.start + length));
+                    row.col(|ui| {
+                        ui.label(&out.assets[a.asset].name);
+                    });
+                    row.col(|ui| {
+                        if ui
+                            .link(crate::format::time_ms(w.start))
+                            .on_hover_text("The window's tweets, most negative first")
+                            .clicked()
+                        {
+                            clicked = window;
+                        }
+                    });
+                    for c in [a.rule.name().to_string(), value, w.tweets.to_string()] {
                         row.col(|ui| {
                             ui.label(c);
                         });
                     }
                     if row.response().clicked() {
-                        clicked = Some((a.asset, w.start, w.start + length));
+                        clicked = window;
                     }
                 });
             });

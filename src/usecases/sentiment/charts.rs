@@ -177,8 +177,11 @@ pub fn lead_lag(a: &AssetAnalysis) -> Chart {
         "lag (windows)",
         "correlation",
         vec![
-            Line::new("tweet volume → volatility", series(&a.volume_volatility)),
-            Line::new("sentiment → return", series(&a.sentiment_return)),
+            Line::new(
+                "tweet volume, then volatility",
+                series(&a.volume_volatility),
+            ),
+            Line::new("sentiment, then return", series(&a.sentiment_return)),
         ],
         Vec::new(),
     )
