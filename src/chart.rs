@@ -137,6 +137,41 @@ pub struct Chart {
     /// Shaded x ranges (label, from, to) behind the lines, e.g. an alert's window (`Lines`
     /// charts only).
     pub spans: Vec<(String, f64, f64)>,
+    /// Lines drawn against a second axis on the right (`Lines` charts only).
+    pub secondary: Option<Secondary>,
+}
+
+/// Which lines of a `Lines` chart are read on a right-hand axis, and its name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Secondary {
+    pub label: String,
+    pub lines: Vec<usize>,
+}
+
+/// How the right-hand axis lies over the left one: left = offset + scale × right, scale > 0.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AxisMap {
+    pub scale: f64,
+    pub offset: f64,
+}
+
+impl AxisMap {
+    pub fn to_primary(self, v: f64) -> f64 {
+        self.offset + self.scale * v
+    }
+
+    pub fn to_secondary(self, v: f64) -> f64 {
+        (v - self.offset) / self.scale
+    }
+}
+
+/// The finite y range of `lines`' points.
+fn y_extent<'a>(lines: impl Iterator<Item = &'a Line>) -> Option<(f64, f64)> {
+    let (lo, hi) = lines
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .filter(|y| y.is_finite())
+        .fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    (lo <= hi).then_some((lo, hi))
 }
 
 impl Chart {
@@ -156,7 +191,75 @@ impl Chart {
             bands: Vec::new(),
             x_dates: false,
             spans: Vec::new(),
+            secondary: None,
         }
+    }
+
+    /// The same chart with lines `lines` read on a right-hand axis named `label`.
+    pub fn with_secondary(mut self, label: impl Into<String>, lines: Vec<usize>) -> Self {
+        self.secondary = Some(Secondary {
+            label: label.into(),
+            lines,
+        });
+        self
+    }
+
+    /// Where the right-hand axis lies: the secondary lines' range drawn over the primary
+    /// lines' range, so both fill the height. None without a secondary axis.
+    pub fn secondary_map(&self) -> Option<AxisMap> {
+        let (Some(secondary), ChartData::Lines { lines, .. }) = (&self.secondary, &self.data)
+        else {
+            return None;
+        };
+        let on_right = |k: &usize| secondary.lines.contains(k);
+        let primary = y_extent(
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !on_right(k))
+                .map(|(_, l)| l),
+        )?;
+        let right = y_extent(
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| on_right(k))
+                .map(|(_, l)| l),
+        )?;
+        let span = |(lo, hi): (f64, f64)| if hi > lo { hi - lo } else { 1.0 };
+        let scale = span(primary) / span(right);
+        Some(AxisMap {
+            scale,
+            offset: primary.0 - scale * right.0,
+        })
+    }
+
+    /// The lines as drawn: those on the right-hand axis carried into the left axis's units.
+    pub fn drawn_lines(&self) -> Vec<Line> {
+        let ChartData::Lines { lines, .. } = &self.data else {
+            return Vec::new();
+        };
+        let (Some(map), Some(secondary)) = (self.secondary_map(), &self.secondary) else {
+            return lines.clone();
+        };
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                if secondary.lines.contains(&k) {
+                    Line {
+                        points: l
+                            .points
+                            .iter()
+                            .map(|&(x, y)| (x, map.to_primary(y)))
+                            .collect(),
+                        ..l.clone()
+                    }
+                } else {
+                    l.clone()
+                }
+            })
+            .collect()
     }
 
     /// A heat map of `values` (row-major, one row per label in `rows`).
@@ -373,4 +476,41 @@ pub fn value_range(values: &[f64]) -> (f64, f64) {
 /// Where `v` sits on the colour ramp between `lo` and `hi`.
 pub fn ramp_position(v: f64, lo: f64, hi: f64) -> f64 {
     if hi > lo { (v - lo) / (hi - lo) } else { 1.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_right_hand_axis_spans_the_left_ones_height() {
+        let chart = Chart::lines(
+            "price and sentiment",
+            "time",
+            "price",
+            vec![
+                Line::new("price", vec![(0.0, 100.0), (1.0, 200.0)]),
+                Line::new("sentiment", vec![(0.0, -0.5), (1.0, 0.5)]),
+            ],
+            Vec::new(),
+        )
+        .with_secondary("sentiment", vec![1]);
+        let map = chart.secondary_map().unwrap();
+        assert_eq!((map.to_primary(-0.5), map.to_primary(0.5)), (100.0, 200.0));
+        assert!((map.to_secondary(150.0) - 0.0).abs() < 1e-12);
+        let drawn = chart.drawn_lines();
+        assert_eq!(drawn[1].points, vec![(0.0, 100.0), (1.0, 200.0)]);
+        assert_eq!(
+            drawn[0],
+            Line::new("price", vec![(0.0, 100.0), (1.0, 200.0)])
+        );
+        let plain = Chart::lines(
+            "p",
+            "t",
+            "v",
+            vec![Line::new("a", vec![(0.0, 1.0)])],
+            Vec::new(),
+        );
+        assert!(plain.secondary_map().is_none());
+    }
 }

@@ -385,7 +385,7 @@ fn sentiment_demo(out: &Path) -> Result<Vec<Artifact>> {
         Ok(())
     };
     let a = s.assets.first().context("no asset")?;
-    chart(&charts::price(a), "sentiment-price.png")?;
+    chart(&charts::price_sentiment(a), "sentiment-price.png")?;
     chart(&charts::class_mix(a), "sentiment-classes.png")?;
     chart(&charts::scatter(a), "sentiment-scatter.png")?;
     chart(&charts::lead_lag(a), "sentiment-lead-lag.png")?;

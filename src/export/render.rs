@@ -322,7 +322,10 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             }
             legend(&mut c, rgb(colors.grid))?;
         }
-        ChartData::Lines { lines, segments } => {
+        ChartData::Lines { segments, .. } => {
+            // Lines on a right-hand axis come carried into the left axis's units.
+            let lines = &chart.drawn_lines();
+            let secondary = chart.secondary_map().zip(chart.secondary.as_ref());
             let band_points: Vec<(f64, f64)> = chart
                 .bands
                 .iter()
@@ -354,8 +357,17 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .margin(20)
                 .x_label_area_size(50)
                 .y_label_area_size(80)
+                .right_y_label_area_size(if secondary.is_some() { 80 } else { 0 })
                 .build_cartesian_2d(x0..x1.max(x0 + 1e-9), (y0 - pad)..(y1 + pad))
-                .map_err(e)?;
+                .map_err(e)?
+                // The right-hand axis (the same as the left without one); made before the mesh
+                // so that the left axis's labels stay on the left.
+                .set_secondary_coord(
+                    x0..x1.max(x0 + 1e-9),
+                    secondary.map_or((y0 - pad)..(y1 + pad), |(map, _)| {
+                        map.to_secondary(y0 - pad)..map.to_secondary(y1 + pad)
+                    }),
+                );
             c.configure_mesh()
                 .x_desc(&chart.x_label)
                 .y_desc(&chart.y_label)
@@ -423,7 +435,19 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                     continue;
                 }
                 let style = rgb(palette).stroke_width(2);
-                c.draw_series(LineSeries::new(line.points.iter().copied(), style))
+                let (_, height) = root.dim_in_pixel();
+                let scale = (
+                    f64::from(width.saturating_sub(legend_width + 120).max(1))
+                        / (x1 - x0).max(1e-12),
+                    f64::from(height.saturating_sub(140).max(1)) / (y1 - y0 + 2.0 * pad),
+                );
+                let points = thinned(&line.points, scale);
+                // Segment by segment: plotters' wide polyline leaves gaps along flat stretches.
+                let segments = points
+                    .windows(2)
+                    .filter(|w| w[0].1.is_finite() && w[1].1.is_finite())
+                    .map(|w| PathElement::new(vec![w[0], w[1]], style));
+                c.draw_series(segments)
                     .map_err(e)?
                     .label(line.name.as_str())
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
@@ -437,6 +461,15 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .map_err(e)?
                 .label(label.as_str())
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            }
+            if let Some((_, s)) = secondary {
+                c.configure_secondary_axes()
+                    .y_desc(&s.label)
+                    .label_style((FONT, 16))
+                    .axis_desc_style((FONT, 18))
+                    .y_label_formatter(&|v| axis_number(*v))
+                    .draw()
+                    .map_err(e)?;
             }
             if legend_width > 0 {
                 legend_column(&legend_area, chart).map_err(e)?;
@@ -555,6 +588,28 @@ fn lines_legend_width(chart: &Chart) -> u32 {
         return 0;
     }
     (40 + 8 * longest as u32).min(360)
+}
+
+/// A line with the points closer than 2 pixels to the last one kept left out (the last point
+/// always kept): the bitmap backend drops sub-pixel segments of a 2-pixel stroke, so 1,300
+/// prices across 500 pixels drew as a broken line. `scale` is pixels per unit in x and y.
+fn thinned(points: &[(f64, f64)], scale: (f64, f64)) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for (i, &p) in points.iter().enumerate() {
+        let keep = match out.last() {
+            None => true,
+            Some(&(x, y)) => {
+                let (dx, dy) = ((p.0 - x) * scale.0, (p.1 - y) * scale.1);
+                dx * dx + dy * dy >= 4.0
+                    || !(dx * dx + dy * dy).is_finite()
+                    || i + 1 == points.len()
+            }
+        };
+        if keep {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// 1, or a power of ten that brings a range whose span overflows f64 back into range.

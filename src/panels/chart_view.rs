@@ -411,7 +411,20 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                     );
                 });
         }
-        ChartData::Lines { lines, segments } => {
+        ChartData::Lines { segments, .. } => {
+            // Lines on a right-hand axis come carried into the left axis's units.
+            let lines = chart.drawn_lines();
+            let secondary = chart.secondary_map().zip(chart.secondary.clone());
+            let on_right: Vec<String> = secondary
+                .as_ref()
+                .map(|(_, s)| {
+                    s.lines
+                        .iter()
+                        .filter_map(|&k| lines.get(k).map(|l| l.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let secondary_hover = secondary.as_ref().map(|(map, _)| *map);
             let plot = if chart.x_dates {
                 // Ticks at month (or year) starts, named at a granularity that suits the span:
                 // "Jan", "Feb" over a year rather than 2017-02-03 at odd days.
@@ -446,7 +459,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                     let span = range.end() - range.start();
                     crate::format::date_tick(mark.value, span, one_year)
                 })
-                .label_formatter(|pos| {
+                .label_formatter(move |pos| {
                     Some(match pos {
                         egui_plot::HoverPosition::NearDataPoint {
                             plot_name,
@@ -455,7 +468,12 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                         } => format!(
                             "{plot_name}\n{}\n{}",
                             crate::format::date(position.x),
-                            crate::format::short(position.y)
+                            crate::format::short(match &secondary_hover {
+                                Some(map) if on_right.iter().any(|n| n == plot_name) => {
+                                    map.to_secondary(position.y)
+                                }
+                                _ => position.y,
+                            })
                         ),
                         egui_plot::HoverPosition::Elsewhere { position } => format!(
                             "{}\n{}",
@@ -467,6 +485,23 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             } else {
                 plot.x_grid_spacer(nice_spacer(72.0, false))
                     .x_axis_formatter(|mark, _| crate::format::tick(mark.value, mark.step_size))
+            };
+            let plot = match secondary {
+                Some((map, s)) => plot.custom_y_axes(vec![
+                    egui_plot::AxisHints::new_y()
+                        .label(chart.y_label.clone())
+                        .formatter(|mark, _| crate::format::tick(mark.value, mark.step_size)),
+                    egui_plot::AxisHints::new_y()
+                        .label(s.label)
+                        .placement(egui_plot::HPlacement::Right)
+                        .formatter(move |mark, _| {
+                            crate::format::tick(
+                                map.to_secondary(mark.value),
+                                mark.step_size / map.scale,
+                            )
+                        }),
+                ]),
+                None => plot,
             };
             // Observations in the text colour, so they read on dark and light backgrounds.
             let dots = ui.visuals().text_color().gamma_multiply(0.8);

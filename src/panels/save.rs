@@ -22,7 +22,7 @@ pub fn chart_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, s
     ] {
         let hover = format!("{label} of {}", chart.title);
         if ui.button(label).on_hover_text(hover).clicked() {
-            save(ctx, Payload::Chart(chart.clone()), stem, kind);
+            save(ctx, Payload::Chart(Box::new(chart.clone())), stem, kind);
         }
     }
 }

@@ -65,7 +65,7 @@ impl SaveAs {
 
 /// What to write once a path is chosen.
 pub enum Payload {
-    Chart(Chart),
+    Chart(Box<Chart>),
     Table(DataFrame),
     /// Text written as it is (JSON, SQL, rules).
     Text(String),

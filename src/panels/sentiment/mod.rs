@@ -71,8 +71,8 @@ pub struct RunResult {
     pub run_id: Option<i64>,
     pub warning: Option<String>,
     pub out: SentimentOutput,
-    /// Per asset: price, mean sentiment, class mix, scatter with the fit, lead/lag.
-    pub charts: Vec<[Chart; 5]>,
+    /// Per asset: price with mean sentiment, class mix, scatter with the fit, lead/lag.
+    pub charts: Vec<[Chart; 4]>,
 }
 
 pub struct CompareResult {
@@ -163,8 +163,7 @@ impl SentimentPanel {
                     .iter()
                     .map(|a| {
                         [
-                            charts::price(a),
-                            charts::sentiment(a),
+                            charts::price_sentiment(a),
                             charts::class_mix(a),
                             charts::scatter(a),
                             charts::lead_lag(a),

@@ -174,14 +174,13 @@ pub(super) fn overview_ui(
     finding(ui, a);
     let stems = [
         "sentiment-price",
-        "sentiment-compound",
         "sentiment-classes",
         "sentiment-scatter",
         "sentiment-lead-lag",
     ];
     for (i, (chart, stem)) in charts.iter().zip(stems).enumerate() {
         save::chart_block(ui, ctx, &format!("{stem}-{k}"), chart, stem, CHART_HEIGHT);
-        if i == 3 {
+        if i == 2 {
             regression_table(ui, a);
         }
         ui.add_space(6.0);

@@ -1,5 +1,5 @@
 //! The sentiment charts, the same for the panel, the exports, the run store and the demo:
-//! price and sentiment over time, the class mix, return against sentiment with the fitted line,
+//! price with sentiment on a second axis, the class mix, return against sentiment with the fitted line,
 //! the lead/lag correlations with their band, and the classifier comparison.
 
 use super::AssetAnalysis;
@@ -42,40 +42,39 @@ fn bucket_size(windows: &[Window]) -> usize {
     windows.len().div_ceil(120).max(1)
 }
 
-/// The price, and beside it the mean compound score per bucket (its own chart below it in the
-/// panel; the two share the time axis).
-pub fn price(a: &AssetAnalysis) -> Chart {
-    let points = a
+/// The price per window, with the mean VADER compound score per bucket on a right-hand axis.
+pub fn price_sentiment(a: &AssetAnalysis) -> Chart {
+    let price = a
         .windows
         .iter()
         .filter(|w| w.close.is_finite())
         .map(|w| (day(w.start), w.close))
         .collect();
-    Chart::lines(
-        format!("{}: price per window", a.name),
-        "time",
-        "price",
-        vec![Line::new("price", points)],
-        Vec::new(),
-    )
-    .dated()
-}
-
-pub fn sentiment(a: &AssetAnalysis) -> Chart {
     let per = bucket_size(&a.windows);
-    let points = buckets(&a.windows, per)
+    let compound = buckets(&a.windows, per)
         .into_iter()
         .filter(|b| b.3 > 0)
         .map(|(x, _, compound, tweets)| (x, compound / tweets as f64))
         .collect();
+    let minutes = per as u32 * window_minutes(&a.windows);
     Chart::lines(
-        format!("{}: mean VADER compound score", a.name),
+        format!("{}: price and mean sentiment", a.name),
         "time",
-        "mean compound",
-        vec![Line::new("mean compound", points)],
+        "price",
+        vec![
+            Line::new("price", price),
+            Line::new(
+                format!(
+                    "mean compound per {} (right axis)",
+                    crate::format::minutes(minutes)
+                ),
+                compound,
+            ),
+        ],
         Vec::new(),
     )
     .dated()
+    .with_secondary("mean VADER compound", vec![1])
 }
 
 /// Tweets per class over time.
