@@ -48,6 +48,19 @@ def classes(ratings):
     return np.where(r > 0.5, 2, np.where(r < -0.5, 0, 1))
 
 
+def python_vader_split(test_rows):
+    import pandas as pd
+    from sklearn.metrics import accuracy_score, f1_score
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    d = pd.read_csv(corpus).iloc[test_rows]
+    analyzer = SentimentIntensityAnalyzer()
+    c = [analyzer.polarity_scores(t)["compound"] for t in d["text"]]
+    p = [2 if x >= 0.05 else 0 if x <= -0.05 else 1 for x in c]
+    y = classes(d["rating"])
+    return f"accuracy {accuracy_score(y, p):.4f}, macro-F1 {f1_score(y, p, average='macro'):.4f}"
+
+
 def sklearn_table(test_rows, max_features):
     import numpy as np
     import pandas as pd
@@ -148,9 +161,11 @@ def main():
     print(f"\nclassifiers, seed {a.seed}: {table['n_train']} train / {table['n_test']} test "
           f"(Playbook {ours_seconds:.1f} s for all four, cross-validation included; "
           f"scikit-learn {sklearn.__version__})")
-    print(f"{'model':<22} {'Playbook acc':>12} {'macro-F1':>9}")
+    print(f"{'model':<22} {'Playbook acc':>12} {'macro-F1':>9} {'seconds':>8}")
     for r in table["rows"]:
-        print(f"{r['model']:<22} {r['test']['accuracy']:>12.4f} {r['test']['macro_f1']:>9.4f}")
+        print(f"{r['model']:<22} {r['test']['accuracy']:>12.4f} {r['test']['macro_f1']:>9.4f} "
+              f"{r['seconds']:>8.1f}")
+    print(f"\nvaderSentiment on the same test rows: {python_vader_split(table['test_rows'])}")
     for cap in (4000, None):
         label = "2,000 + 2,000 terms" if cap else "full vocabulary"
         print(f"\nscikit-learn, {label}:")
