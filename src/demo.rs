@@ -21,7 +21,14 @@ pub struct Artifact {
     pub file: String,
 }
 
-type DemoFn = fn(&Path) -> Result<Vec<Artifact>>;
+/// What one use case's demo made: its files, and one sentence of what its numbers show
+/// (worked out from them, so it changes when the data does).
+pub struct Section {
+    pub artifacts: Vec<Artifact>,
+    pub finding: String,
+}
+
+type DemoFn = fn(&Path) -> Result<Section>;
 
 /// Every use case's demo, in the order the index shows them (the analyses first, the sample
 /// tables' overview last), with what its section shows in one line.
@@ -79,10 +86,13 @@ const USE_CASES: &[(&str, DemoFn, &str)] = &[
 pub fn run(out: &Path) -> Result<Vec<Artifact>> {
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
     let mut all = Vec::new();
+    let mut findings = Vec::new();
     for (name, demo, _) in USE_CASES {
-        all.extend(demo(out).with_context(|| format!("demo of {name}"))?);
+        let section = demo(out).with_context(|| format!("demo of {name}"))?;
+        all.extend(section.artifacts);
+        findings.push((*name, section.finding));
     }
-    write_index(out, &all)?;
+    write_index(out, &all, &findings)?;
     Ok(all)
 }
 
@@ -111,8 +121,9 @@ fn id_like(df: &polars::prelude::DataFrame, name: &str) -> bool {
     named || codes
 }
 
-fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn data_demo(out: &Path) -> Result<Section> {
     let mut made = Vec::new();
+    let (mut tables, mut rows) = (0usize, 0usize);
     let mut add = |title: String, file: String| {
         made.push(Artifact {
             use_case: "Data",
@@ -121,6 +132,8 @@ fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
         })
     };
     for ds in data::sample::load_all()? {
+        tables += 1;
+        rows += ds.rows();
         let s = stem(&ds.name);
         let rows = stats::summarize(&ds.frame, &NoProgress)?;
         let file = format!("data-{s}-summary.csv");
@@ -157,12 +170,18 @@ fn data_demo(out: &Path) -> Result<Vec<Artifact>> {
             }
         }
     }
-    Ok(made)
+    Ok(Section {
+        artifacts: made,
+        finding: format!(
+            "{tables} sample tables, {} rows in all, open with the app and need no download.",
+            crate::format::short(rows as f64)
+        ),
+    })
 }
 
 /// The DTW chapter on the samples: weekly sales against the capacity curve (distances, the
 /// closest product with its warping path, a stretch sweep) and 1-NN classification of GunPoint.
-fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn dtw_demo(out: &Path) -> Result<Section> {
     use crate::usecases::dtw::{self as usecase, Band, ClassifyParams, MatchParams, SweepParams};
     let mut made = Vec::new();
     let mut add = |title: &str, file: &str| {
@@ -202,7 +221,9 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
     let s = usecase::run_sweep(&sweep, &sales, Some(&capacity), &NoProgress)?;
     export::write_chart(&s.chart(), &out.join("dtw-sweep.png"))?;
     add("stretch sweep", "dtw-sweep.png");
+    let closest = chart.title.clone();
     let mut lines = String::from("window,error_rate\n");
+    let mut errors = Vec::new();
     for w in [0.0, 1.0] {
         let (train, test) = usecase::gunpoint()?;
         let p = ClassifyParams {
@@ -214,6 +235,7 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
         };
         let o = usecase::classify(&p, train, test, &NoProgress)?;
         lines.push_str(&format!("{w},{}\n", o.error_rate()));
+        errors.push(o.error_rate());
     }
     let path = out.join("dtw-gunpoint.csv");
     export::write_atomic(&path, |w| std::io::Write::write_all(w, lines.as_bytes()))?;
@@ -221,12 +243,20 @@ fn dtw_demo(out: &Path) -> Result<Vec<Artifact>> {
         "GunPoint 1-NN error rates at window 0 and 1 (UCR: 0.0867, 0.0933)",
         "dtw-gunpoint.csv",
     );
-    Ok(made)
+    Ok(Section {
+        artifacts: made,
+        finding: format!(
+            "Closest to the capacity curve: {closest}. GunPoint 1-NN error {:.4} with Euclidean \
+             distance and {:.4} with full DTW, the UCR archive's published 0.0867 and 0.0933.",
+            errors.first().copied().unwrap_or(f64::NAN),
+            errors.last().copied().unwrap_or(f64::NAN)
+        ),
+    })
 }
 
 /// Every store-item series of the small sample with the last 90 days held out, forecast and
 /// scored: store 1 item 1's forecast with its band and components, the totals, the accuracy.
-fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn forecast_demo(out: &Path) -> Result<Section> {
     use crate::usecases::forecast::{self as usecase, ForecastParams, charts};
     let ds = data::sample::load("store_sales_small.csv")?;
     let params = ForecastParams::default();
@@ -269,14 +299,30 @@ fn forecast_demo(out: &Path) -> Result<Vec<Artifact>> {
         "holdout sMAPE, MASE and coverage per series, next to the seasonal naive".into(),
         "forecast-accuracy.csv",
     );
-    Ok(made)
+    use crate::compute::forecast::batch::Model;
+    let finding = match (b.mean(Model::Playbook), b.mean(Model::SeasonalNaive)) {
+        (Some(m), Some(n)) => format!(
+            "Over {} store-item series with the last days held out, the model's mean sMAPE is \
+             {:.1}% against {:.1}% for the seasonal naive baseline, and its 95% intervals cover \
+             {:.0}% of the held-out days.",
+            b.groups.len(),
+            m.smape,
+            n.smape,
+            100.0 * m.coverage
+        ),
+        _ => format!("{} series forecast.", b.groups.len()),
+    };
+    Ok(Section {
+        artifacts: made,
+        finding,
+    })
 }
 
-fn write_index(out: &Path, artifacts: &[Artifact]) -> Result<()> {
+fn write_index(out: &Path, artifacts: &[Artifact], findings: &[(&str, String)]) -> Result<()> {
     let mut html = String::from(
         "<!doctype html><meta charset=utf-8><title>Playbook demo</title>\
          <style>body{font-family:sans-serif;max-width:1050px;margin:auto}img{max-width:100%}\
-         .about{color:#444}</style>\
+         .about{color:#444}.finding{font-weight:bold}</style>\
          <h1>Playbook demo</h1>\n<p>Every use case run on the sample data that ships with \
          Playbook. Each section opens with its key chart.</p>\n<ul>\n",
     );
@@ -296,6 +342,9 @@ fn write_index(out: &Path, artifacts: &[Artifact]) -> Result<()> {
             crate::format::slug(name),
             escape(about)
         );
+        if let Some((_, finding)) = findings.iter().find(|(n, _)| n == name) {
+            let _ = writeln!(html, "<p class=finding>{}</p>", escape(finding));
+        }
         for a in artifacts.iter().filter(|a| a.use_case == *name) {
             let title = escape(&a.title);
             let file = escape(&a.file);
@@ -319,7 +368,7 @@ fn escape(s: &str) -> String {
 
 /// The sample transactions labelled by the book's rule, a depth-5 tree: PR and ROC curves,
 /// feature importance, and the tree as rules and SQL.
-fn stock_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn stock_demo(out: &Path) -> Result<Section> {
     use crate::usecases::stock::{self as usecase, StockParams, charts, tables};
     let ds = data::sample::load("inventory_sample.parquet")?;
     let s = usecase::run(&usecase::check(&StockParams::default())?, &ds, &NoProgress)?;
@@ -343,6 +392,18 @@ fn stock_demo(out: &Path) -> Result<Vec<Artifact>> {
         .iter()
         .max_by(|a, b| a.lost_units.total_cmp(&b.lost_units))
         .context("no alerts")?;
+    let top_series = s.series_of(top);
+    let finding = format!(
+        "{} alerts over {} store × SKU series, {} units of sales lost; the largest: store {}, \
+         {}, {} ({} lost units).",
+        s.alerts().len(),
+        s.series.len(),
+        crate::format::short(s.lost_units().round()),
+        top_series.store,
+        top_series.sku,
+        top.kind.title().to_lowercase(),
+        crate::format::short(top.lost_units.round())
+    );
     let [on_hand, sales] = charts::alert_charts(&s, top);
     chart(&on_hand, "stock-alert-on-hand.png")?;
     chart(&sales, "stock-alert-sales.png")?;
@@ -364,10 +425,13 @@ fn stock_demo(out: &Path) -> Result<Vec<Artifact>> {
         title: "alerts and lost sales per store and week".into(),
         file: "stock-summary.csv".into(),
     });
-    Ok(made)
+    Ok(Section {
+        artifacts: made,
+        finding,
+    })
 }
 
-fn sentiment_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn sentiment_demo(out: &Path) -> Result<Section> {
     use crate::usecases::sentiment::classifiers::{self, ClassifierParams};
     use crate::usecases::sentiment::{self as usecase, SentimentParams, charts, tables};
     let tweets = data::sample::load("crypto_tweets.parquet")?;
@@ -422,6 +486,7 @@ fn sentiment_demo(out: &Path) -> Result<Vec<Artifact>> {
         ),
     ];
     let vader = comparison.rows.first().context("no VADER row")?;
+    let vader_accuracy = vader.test.accuracy;
     tables_made.push((
         tables::comparison(&comparison)?,
         "sentiment-vader-accuracy.csv",
@@ -439,10 +504,22 @@ fn sentiment_demo(out: &Path) -> Result<Vec<Artifact>> {
             file: file.into(),
         });
     }
-    Ok(made)
+    let finding = s
+        .assets
+        .iter()
+        .filter_map(usecase::finding)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Section {
+        artifacts: made,
+        finding: format!(
+            "{finding} VADER agrees with the human raters on {:.1}% of held-out tweets.",
+            100.0 * vader_accuracy
+        ),
+    })
 }
 
-fn pitching_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn pitching_demo(out: &Path) -> Result<Section> {
     use crate::usecases::pitching::{self as usecase, PitchingParams, charts, tables};
     let ds = data::sample::load("pitches_2021_06.parquet")?;
     let s = usecase::run(
@@ -512,10 +589,27 @@ fn pitching_demo(out: &Path) -> Result<Vec<Artifact>> {
         title: "average spin, speed and Bauer units per week and pitch type".into(),
         file: "pitching-league.csv".into(),
     });
-    Ok(made)
+    // Four-seam spin in the league's first and last week of the sample.
+    let ff: Vec<&crate::compute::pitching::league::WeekRow> =
+        s.league.iter().filter(|w| &*w.pitch_type == "FF").collect();
+    let spin_change = match (ff.first(), ff.last()) {
+        (Some(a), Some(b)) if a.week != b.week => format!(
+            " League four-seam spin went from {:.0} rpm in the week of {} to {:.0} rpm in the week \
+             of {}.",
+            a.spin,
+            crate::format::date(f64::from(a.week)),
+            b.spin,
+            crate::format::date(f64::from(b.week))
+        ),
+        _ => String::new(),
+    };
+    Ok(Section {
+        artifacts: made,
+        finding: format!("{}.{spin_change}", s.summary()),
+    })
 }
 
-fn fraud_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn fraud_demo(out: &Path) -> Result<Section> {
     use crate::usecases::fraud::{self as usecase, FraudParams};
     let ds = data::sample::load("transactions_100k.parquet")?;
     let f = usecase::run(&usecase::check(&FraudParams::default())?, &ds, &NoProgress)?;
@@ -543,12 +637,19 @@ fn fraud_demo(out: &Path) -> Result<Vec<Artifact>> {
         title: "the tree as readable rules and a SQL CASE WHEN expression".into(),
         file: "fraud-rules.sql".into(),
     });
-    Ok(made)
+    Ok(Section {
+        artifacts: made,
+        finding: format!(
+            "A decision tree learns the rule's labels from the transactions' columns: on held-out \
+             transactions its PR-AUC is {:.3} and its ROC-AUC {:.3}.",
+            f.outcome.test.pr_auc, f.outcome.test.roc_auc
+        ),
+    })
 }
 
 /// The sample pickups joined to the NYC boroughs: counts per borough, the same through H3 at
 /// resolutions 7 and 9 with their agreement, and the map.
-fn spatial_demo(out: &Path) -> Result<Vec<Artifact>> {
+fn spatial_demo(out: &Path) -> Result<Section> {
     use crate::usecases::spatial::{self as usecase, JoinParams, Method, layers};
     let taxi = data::sample::load("taxi_pickups.csv")?;
     let boroughs = data::sample::load("nyc_boroughs.geojson")?;
@@ -558,6 +659,7 @@ fn spatial_demo(out: &Path) -> Result<Vec<Artifact>> {
         &boroughs,
         &NoProgress,
     )?;
+    let mut agreement = Vec::new();
     let mut lines = String::from("method,borough,count,same_as_exact\n");
     for (name, c) in exact.set.names.iter().zip(&exact.assignment.counts) {
         let _ = writeln!(lines, "exact,{name},{c},1");
@@ -570,6 +672,7 @@ fn spatial_demo(out: &Path) -> Result<Vec<Artifact>> {
         };
         let a = usecase::join(&usecase::check(&p)?, &taxi, &boroughs, &NoProgress)?;
         let same = a.agreement.unwrap_or(f64::NAN);
+        agreement.push((r, same));
         for (name, c) in a.set.names.iter().zip(&a.assignment.counts) {
             let _ = writeln!(lines, "h3 resolution {r},{name},{c},{same:.4}");
         }
@@ -611,16 +714,37 @@ fn spatial_demo(out: &Path) -> Result<Vec<Artifact>> {
         },
     );
     export::write_chart(&chart, &out.join("spatial-map.png"))?;
-    Ok(vec![
-        Artifact {
-            use_case: "Spatial",
-            title: "pickups per borough: exact, and through H3 at resolutions 7 and 9".into(),
-            file: "spatial-counts.csv".into(),
-        },
-        Artifact {
-            use_case: "Spatial",
-            title: chart.title.clone(),
-            file: "spatial-map.png".into(),
-        },
-    ])
+    let joined: u64 = counts.iter().sum();
+    let busiest = exact
+        .set
+        .names
+        .iter()
+        .zip(counts)
+        .max_by_key(|(_, c)| **c)
+        .map(|(n, c)| format!("{n} ({c})"))
+        .unwrap_or_default();
+    let h3: Vec<String> = agreement
+        .iter()
+        .map(|(r, same)| format!("{:.1}% at resolution {r}", 100.0 * same))
+        .collect();
+    Ok(Section {
+        artifacts: vec![
+            Artifact {
+                use_case: "Spatial",
+                title: "pickups per borough: exact, and through H3 at resolutions 7 and 9".into(),
+                file: "spatial-counts.csv".into(),
+            },
+            Artifact {
+                use_case: "Spatial",
+                title: chart.title.clone(),
+                file: "spatial-map.png".into(),
+            },
+        ],
+        finding: format!(
+            "{joined} of {} pickups fall in a borough, most in {busiest}; the H3 join agrees with \
+             the exact one on {}.",
+            p.len(),
+            h3.join(" and ")
+        ),
+    })
 }

@@ -171,7 +171,9 @@ pub(super) fn overview_ui(
     let (Some(a), Some(charts)) = (out.assets.get(k), r.charts.get(k)) else {
         return;
     };
-    finding(ui, a);
+    if let Some(finding) = usecase::finding(a) {
+        ui.strong(finding);
+    }
     let stems = [
         "sentiment-price",
         "sentiment-classes",
@@ -216,50 +218,6 @@ pub(super) fn overview_ui(
             let r2 = Arc::clone(r);
             save::table_buttons(ui, ctx, &what.to_lowercase(), stem, move || make(&r2.out));
         });
-    }
-}
-
-/// One sentence saying what the numbers show, worked out from them.
-fn finding(ui: &mut egui::Ui, a: &usecase::AssetAnalysis) {
-    let mut parts = Vec::new();
-    if let Ok(fit) = &a.regression
-        && let Some(c) = fit.coefficient("sentiment")
-    {
-        parts.push(if c.p < 0.05 {
-            format!(
-                "windows with more positive tweets had {} returns (R² {})",
-                if c.estimate > 0.0 { "higher" } else { "lower" },
-                significant(fit.r_squared, 2)
-            )
-        } else {
-            format!(
-                "no clear linear relation between sentiment and return (p {})",
-                p_value(c.p)
-            )
-        });
-    }
-    if let Some(best) = a.volume_volatility.strongest()
-        && best.correlation.abs() > a.volume_volatility.band
-    {
-        let lead = a
-            .volume_volatility
-            .lags
-            .iter()
-            .filter(|l| l.lag > 0 && l.correlation > a.volume_volatility.band)
-            .count();
-        parts.push(format!(
-            "tweet volume goes with volatility (r = {:.2} at lag {}){}",
-            best.correlation,
-            best.lag,
-            if lead > 0 {
-                format!(", and still above the band {lead} window(s) before the move")
-            } else {
-                String::new()
-            }
-        ));
-    }
-    if !parts.is_empty() {
-        ui.strong(format!("{}: {}.", a.name, parts.join("; ")));
     }
 }
 

@@ -448,6 +448,53 @@ pub fn analyse(
     }
 }
 
+/// One sentence saying what an asset's numbers show, worked out from them (the panel's headline
+/// and the demo's finding): the regression's sign and R² when significant, and where tweet
+/// volume's correlation with volatility peaks and whether it leads. None when nothing stands out.
+pub fn finding(a: &AssetAnalysis) -> Option<String> {
+    use crate::format::{p_value, significant};
+    let mut parts = Vec::new();
+    if let Ok(fit) = &a.regression
+        && let Some(c) = fit.coefficient("sentiment")
+    {
+        parts.push(if c.p < 0.05 {
+            format!(
+                "windows with more positive tweets had {} returns (R² {})",
+                if c.estimate > 0.0 { "higher" } else { "lower" },
+                significant(fit.r_squared, 2)
+            )
+        } else {
+            format!(
+                "no clear linear relation between sentiment and return (p {})",
+                p_value(c.p)
+            )
+        });
+    }
+    let cc = &a.volume_volatility;
+    if let Some(best) = cc.strongest()
+        && best.correlation.abs() > cc.band
+    {
+        // Lags 1, 2, ... in a row above the band: tweets rising before the move.
+        let lead = cc
+            .lags
+            .iter()
+            .filter(|l| l.lag > 0)
+            .take_while(|l| l.correlation > cc.band)
+            .count();
+        parts.push(format!(
+            "tweet volume goes with volatility (r = {:.2} at lag {}){}",
+            best.correlation,
+            best.lag,
+            if lead > 0 {
+                format!(", and is above the band up to {lead} window(s) before the move")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("{}: {}.", a.name, parts.join("; ")))
+}
+
 /// A sentiment run's result.
 #[derive(Clone)]
 pub struct SentimentOutput {
