@@ -75,6 +75,29 @@ pub fn choice_combo(ui: &mut egui::Ui, label: &str, choices: &[String], choice: 
         });
 }
 
+/// In a `horizontal_wrapped` row, start a new row unless a label and the widget after it fit
+/// (`widget_width` points for the widget). egui wraps single widgets by itself, but a composite
+/// one (a slider with its value box) is laid out in a nested row it cannot move, so it ran off
+/// the right edge at 800 × 500 and widened everything below it.
+pub fn wrap_unless_fits(ui: &mut egui::Ui, label: &str, widget_width: f32) {
+    let text = egui::WidgetText::from(label).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        egui::TextStyle::Body,
+    );
+    let need = text.size().x + ui.spacing().item_spacing.x * 2.0 + widget_width;
+    // In a wrapping row, what is left of the current row (`available_width` is the whole row).
+    if ui.available_size_before_wrap().x < need {
+        ui.end_row();
+    }
+}
+
+/// The width a slider with its value box takes in a row.
+pub fn slider_width(ui: &egui::Ui) -> f32 {
+    ui.spacing().slider_width + ui.spacing().interact_size.x * 1.5 + ui.spacing().item_spacing.x
+}
+
 /// " Recorded as run 12." after a result's headline, or nothing when the run was not recorded.
 pub fn recorded_as(run_id: Option<i64>) -> String {
     run_id.map_or_else(String::new, |id| format!(" Recorded as run {id}."))

@@ -25,8 +25,11 @@ fn detector_label(ui: &mut egui::Ui, kind: Kind, counts: Option<Counts>, ran: bo
     }
 }
 
-/// A label and its widget (the row's labels do not break inside, see `ui`).
+/// A label and its widget, on a new row when the two do not fit (the row's labels do not break
+/// inside, see `ui`).
 fn field(ui: &mut egui::Ui, label: &str, widget: impl egui::Widget, hover: &str) -> egui::Response {
+    let width = crate::panels::slider_width(ui);
+    crate::panels::wrap_unless_fits(ui, label, width);
     let l = ui.label(label);
     let r = ui.add(widget).labelled_by(l.id);
     if hover.is_empty() {
