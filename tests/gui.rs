@@ -824,3 +824,26 @@ fn runs_panel_compares_two_trainings_and_opens_one_in_its_panel() {
     assert_eq!(saved.panels["fraud"]["params"]["max_depth"], 3);
     h.get_by_label_contains("Run 1 opened in Fraud");
 }
+
+/// Results of inputs or settings that are no longer the chosen ones are marked (the shared
+/// `stale_note`, on the Sentiment panel, which runs its sample when first shown).
+#[test]
+fn results_of_other_inputs_are_marked_stale() {
+    let mut h = harness(Settings::default());
+    h.state_mut().select_panel("sentiment");
+    settle(&mut h);
+    h.get_by_label_contains("tweets on 2 assets");
+    assert!(h.query_by_label_contains("These results are for").is_none());
+    h.state_mut().restore_panel(
+        "sentiment",
+        &serde_json::json!({"tweets": "tweets_labelled.csv"}),
+    );
+    settle(&mut h);
+    h.get_by_label_contains("(now tweets_labelled.csv and crypto_prices.parquet is chosen)");
+    h.state_mut().restore_panel(
+        "sentiment",
+        &serde_json::json!({"tweets": "crypto_tweets.parquet", "params": {"window_minutes": 30}}),
+    );
+    settle(&mut h);
+    h.get_by_label_contains("with the settings before your edits: press Analyse");
+}

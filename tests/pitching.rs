@@ -424,7 +424,7 @@ fn results_of_other_inputs_are_marked_not_passed_off_as_current() {
     h.state_mut()
         .restore_panel("pitching", &serde_json::json!({"rule": {"z": 5.0}}));
     settle(&mut h);
-    h.get_by_label_contains("These results are for the rule before your edits");
+    h.get_by_label_contains("with the settings before your edits: press Score pitches");
     h.get_by_label("Score pitches").click();
     settle(&mut h);
     assert!(h.query_by_label_contains("These results are for").is_none());

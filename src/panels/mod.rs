@@ -98,6 +98,27 @@ pub fn slider_width(ui: &egui::Ui) -> f32 {
     ui.spacing().slider_width + ui.spacing().interact_size.x * 1.5 + ui.spacing().item_spacing.x
 }
 
+/// The mark on results whose inputs are no longer the ones chosen: "These results are for …:
+/// press … to update them." Nothing when `now` equals `then` (dataset and params alike).
+pub fn stale_note<P: PartialEq>(
+    ui: &mut egui::Ui,
+    (then_data, then_params): (&str, &P),
+    (now_data, now_params): (&str, &P),
+    button: &str,
+) {
+    let what = if then_data != now_data {
+        format!("{then_data} (now {now_data} is chosen)")
+    } else if then_params != now_params {
+        format!("{then_data} with the settings before your edits")
+    } else {
+        return;
+    };
+    ui.colored_label(
+        ui.visuals().warn_fg_color,
+        format!("These results are for {what}: press {button} to update them."),
+    );
+}
+
 /// " Recorded as run 12." after a result's headline, or nothing when the run was not recorded.
 pub fn recorded_as(run_id: Option<i64>) -> String {
     run_id.map_or_else(String::new, |id| format!(" Recorded as run {id}."))

@@ -139,6 +139,12 @@ impl Panel for ForecastPanel {
         };
         ui.separator();
         views::summary_ui(ui, ctx, &r);
+        super::stale_note(
+            ui,
+            (&r.dataset, &r.params),
+            (&self.saved.dataset, &self.saved.params()),
+            "Run",
+        );
         ui.horizontal(|ui| {
             let v = &mut self.saved.view;
             ui.selectable_value(v, View::Series, "Series");

@@ -28,6 +28,9 @@ pub struct RunResult {
     pub run_id: Option<i64>,
     pub warning: Option<String>,
     pub out: ForecastOutput,
+    /// What the run was given, to mark the results once the choices change.
+    pub dataset: String,
+    pub params: ForecastParams,
 }
 
 impl std::ops::Deref for RunResult {
@@ -52,6 +55,8 @@ pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> 
         run_id: r.run_id,
         warning: r.warning,
         out: r.output,
+        dataset: inputs.data.name.clone(),
+        params: inputs.params,
     })
 }
 

@@ -132,6 +132,12 @@ impl Panel for FraudPanel {
             };
             ui.separator();
             views::headline(ui, &r);
+            super::stale_note(
+                ui,
+                (&r.data.name, &r.params),
+                (&self.saved.dataset, &self.saved.params),
+                "Train",
+            );
             ui.horizontal(|ui| {
                 let v = &mut self.saved.view;
                 ui.selectable_value(v, View::Model, "Model");

@@ -25,6 +25,8 @@ pub struct RunInputs {
 pub struct RunResult {
     /// This session's job number.
     pub run: u64,
+    /// The params the run was given, to mark the results once the choices change.
+    pub params: FraudParams,
     /// The run's id in the run store, when recorded.
     pub run_id: Option<i64>,
     pub data: Arc<Dataset>,
@@ -46,6 +48,7 @@ pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> 
     let review_listing = super::views::review_listing(&d, &r.output.review, &r.output.labels)?;
     Ok(RunResult {
         run: inputs.run,
+        params: inputs.params.clone(),
         run_id: r.run_id,
         data: d,
         out: r.output,

@@ -106,18 +106,12 @@ pub(super) fn controls(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Panel
 fn headline(ui: &mut egui::Ui, r: &RunResult, saved: &super::Saved) {
     ui.label(format!("{}.{}", r.out.summary(), recorded_as(r.run_id)));
     // Results of other inputs than the ones chosen now are marked, not passed off as current.
-    let other_table = r.out.name != saved.dataset;
-    if other_table || r.out.rule != saved.rule {
-        let what = if other_table {
-            format!("{} (now {} is chosen)", r.out.name, saved.dataset)
-        } else {
-            "the rule before your edits".to_owned()
-        };
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            format!("These results are for {what}: press Score pitches to update them."),
-        );
-    }
+    crate::panels::stale_note(
+        ui,
+        (&r.out.name, &r.out.rule),
+        (&saved.dataset, &saved.rule),
+        "Score pitches",
+    );
     ui.weak(r.out.rule.short()).on_hover_text(format!(
         "{}\n\nVelocity-adjusted: expected spin = his median Bauer units (spin / mph) × this \
          pitch's speed. Robust SD = 1.4826 × median absolute deviation. The regression is \

@@ -122,19 +122,19 @@ fn asset_picker(p: &mut SentimentPanel, ui: &mut egui::Ui, r: &RunResult) {
 }
 
 fn stale_note(p: &SentimentPanel, ui: &mut egui::Ui, r: &RunResult) {
-    if r.out.tweets_name != p.saved.tweets
-        || r.out.prices_name != p.saved.prices
-        || r.out.params != p.saved.params
-    {
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            format!(
-                "These results are for {} and {} with the settings of that run: press Analyse to \
-                 update them.",
-                r.out.tweets_name, r.out.prices_name
-            ),
-        );
-    }
+    let out = &r.out;
+    crate::panels::stale_note(
+        ui,
+        (
+            &format!("{} and {}", out.tweets_name, out.prices_name),
+            &out.params,
+        ),
+        (
+            &format!("{} and {}", p.saved.tweets, p.saved.prices),
+            &p.saved.params,
+        ),
+        "Analyse",
+    );
 }
 
 pub(super) fn overview_ui(

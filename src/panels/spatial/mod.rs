@@ -413,6 +413,18 @@ impl Panel for SpatialPanel {
             head += &format!(" {}{}.", h[..1].to_uppercase(), &h[1..]);
         }
         ui.label(head);
+        super::stale_note(
+            ui,
+            (
+                &format!("{} and {}", r.points_name, r.polygons_name),
+                &(r.method, r.resolution),
+            ),
+            (
+                &format!("{} and {}", self.saved.points, self.saved.polygons),
+                &(self.saved.method, self.saved.resolution),
+            ),
+            "Join",
+        );
         let layers = self.saved.layers;
         let fresh = self
             .map_chart

@@ -250,15 +250,12 @@ impl Panel for StockPanel {
         };
         ui.separator();
         views::headline(ui, &r);
-        if r.out.name != self.saved.dataset {
-            ui.colored_label(
-                ui.visuals().warn_fg_color,
-                format!(
-                    "These alerts are for {} (now {} is chosen): press Find alerts to update them.",
-                    r.out.name, self.saved.dataset
-                ),
-            );
-        }
+        super::stale_note(
+            ui,
+            (&r.out.name, &r.out.thresholds),
+            (&self.saved.dataset, &self.saved.thresholds),
+            "Find alerts",
+        );
         ui.horizontal(|ui| {
             let v = &mut self.saved.view;
             ui.selectable_value(v, View::Summary, "Summary");
