@@ -22,10 +22,12 @@ pub enum ChartData {
         lines: Vec<Line>,
         segments: Vec<[(f64, f64); 2]>,
     },
-    /// A map in longitude/latitude: filled or outlined shapes, then points.
+    /// A map in longitude/latitude: filled or outlined shapes, then points; `legend` says what
+    /// each fill colour means ("0–10 (2 polygons)").
     Map {
         shapes: Vec<MapShape>,
         points: Vec<(f64, f64)>,
+        legend: Vec<(String, [u8; 3])>,
     },
     /// A grid of values coloured on the sequential ramp: `values[r * columns.len() + c]`
     /// (NaN: no value). `y_label` names the value; `x_label` the columns.
@@ -378,7 +380,7 @@ impl Chart {
                     y,
                 ])
             }
-            ChartData::Map { shapes, points } => {
+            ChartData::Map { shapes, points, .. } => {
                 // The shapes' vertices and the points, each tagged with its layer.
                 let mut layer = Vec::new();
                 let (mut x, mut y) = (Vec::new(), Vec::new());

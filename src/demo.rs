@@ -681,7 +681,7 @@ fn spatial_demo(out: &Path) -> Result<Section> {
         std::io::Write::write_all(w, lines.as_bytes())
     })?;
     let counts = &exact.assignment.counts;
-    let max = counts.iter().copied().max().unwrap_or(0);
+    let classes = layers::Classes::of(counts.iter().copied().max().unwrap_or(0));
     let shapes = exact
         .set
         .parts
@@ -691,10 +691,20 @@ fn spatial_demo(out: &Path) -> Result<Section> {
                 .iter()
                 .map(|q| (q[0], q[1]))
                 .collect(),
-            fill: Some(layers::ramp(layers::scale(
-                counts[part.feature as usize],
-                max,
-            ))),
+            fill: Some(classes.color(counts[part.feature as usize])),
+        })
+        .collect();
+    let legend = classes
+        .legend(counts)
+        .into_iter()
+        .map(|(label, color, n)| {
+            (
+                format!(
+                    "{label} pickups ({})",
+                    crate::format::count_of(n, "borough")
+                ),
+                color,
+            )
         })
         .collect();
     let p = &exact.points;
@@ -704,6 +714,7 @@ fn spatial_demo(out: &Path) -> Result<Section> {
         "latitude",
         crate::chart::ChartData::Map {
             shapes,
+            legend,
             points: p
                 .lon
                 .iter()

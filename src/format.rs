@@ -233,6 +233,15 @@ pub fn tick(value: f64, step: f64) -> String {
     }
 }
 
+/// "1 borough", "3 boroughs": a count with its noun (plural by adding "s").
+pub fn count_of(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -779,6 +779,9 @@ fn spatial_panel_joins_the_sample_pickups_to_the_boroughs() {
     // The layers' legend.
     h.get_by_label("Layers");
     h.get_by_label("Polygons: points per polygon");
+    // The fills' classes in numbers, with how many boroughs each holds.
+    h.get_by_label("2001–10095 (3 polygons)");
+    h.get_by_label("51–500 (1 polygon)");
     h.get_by_label("H3 cells (resolution 7): points per cell")
         .click();
     settle(&mut h);

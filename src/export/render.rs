@@ -185,7 +185,41 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             }))
             .map_err(e)?;
         }
-        ChartData::Map { shapes, points } => {
+        ChartData::Map {
+            shapes,
+            points,
+            legend,
+        } => {
+            // The legend of the fills goes in a column right of the map, as a lines legend does.
+            let (full_w, _) = root.dim_in_pixel();
+            let legend_w = if legend.is_empty() {
+                0
+            } else {
+                let longest = legend
+                    .iter()
+                    .map(|(l, _)| l.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                (44 + 8 * longest as u32).min(360)
+            };
+            let (map_area, legend_area) =
+                root.split_horizontally(full_w.saturating_sub(legend_w).max(full_w / 2));
+            if !legend.is_empty() {
+                let font = (FONT, 15).into_font().color(&BLACK);
+                for (k, (label, fill)) in legend.iter().enumerate() {
+                    let y = 64 + 22 * k as i32;
+                    legend_area
+                        .draw(&Rectangle::new(
+                            [(6, y - 7), (28, y + 7)],
+                            rgb(*fill).mix(0.85).filled(),
+                        ))
+                        .map_err(e)?;
+                    legend_area
+                        .draw(&Text::new(label.clone(), (34, y - 8), font.clone()))
+                        .map_err(e)?;
+                }
+            }
+            let root = &map_area;
             // The shapes set the extent (points far away, e.g. at 0,0, are left out), widened
             // so that a kilometre is as long across as up at the map's latitude.
             let framed: Vec<(f64, f64)> = if shapes.is_empty() {
@@ -246,7 +280,8 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 )))
                 .map_err(e)?;
             }
-            let dot = rgb(colors.accent).filled();
+            // Points small and see-through, so the fills under them still read.
+            let dot = rgb(colors.accent).mix(0.45).filled();
             c.draw_series(points.iter().map(|&p| Circle::new(p, 1, dot)))
                 .map_err(e)?;
         }

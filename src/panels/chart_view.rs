@@ -571,7 +571,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             columns,
             values,
         } => heatmap(ui, chart, (rows, columns, values), height),
-        ChartData::Map { shapes, points } => {
+        ChartData::Map { shapes, points, .. } => {
             plot.data_aspect(1.3).show(ui, |p| {
                 for s in shapes {
                     let pts: Vec<[f64; 2]> = s.ring.iter().map(|&(x, y)| [x, y]).collect();

@@ -250,7 +250,8 @@ pub fn show(
                     painter.add(dots(
                         s,
                         &r.drawn_points_m,
-                        Color32::from_rgb(228, 87, 86),
+                        // See-through, so the choropleth under dense points still reads.
+                        Color32::from_rgba_unmultiplied(228, 87, 86, 150),
                         1.0,
                     ));
                 }
@@ -263,15 +264,45 @@ pub fn show(
                         ui.visuals().text_color(),
                     );
                 }
-                hover = response
-                    .hover_pos()
-                    .map(|pos| projector.unproject(pos.to_vec2()));
+                let Some(pos) = response.hover_pos() else {
+                    return;
+                };
+                let at = projector.unproject(pos.to_vec2());
+                let (feature, text) = under_pointer(r, layers, at.x(), at.y());
+                // The shape under the pointer outlined in the accent colour, and its counts in
+                // a tooltip at the pointer (they used to sit in a line under the map).
+                if let Some(f) = feature {
+                    let accent = ui.visuals().selection.bg_fill;
+                    for part in r.set.parts.iter().filter(|p| p.feature == f) {
+                        for ring in &part.rings {
+                            let pts = ring
+                                .iter()
+                                .map(|q| s.pos(crate::usecases::spatial::layers::mercator(*q)))
+                                .collect();
+                            painter.line(pts, Stroke::new(2.5, accent));
+                        }
+                    }
+                }
+                if let Some(text) = &text {
+                    response.clone().on_hover_text_at_pointer(text.clone());
+                }
+                hover = text;
             });
     });
-    let pos = hover?;
-    let (lon, lat) = (pos.x(), pos.y());
+    hover
+}
+
+/// The polygon (feature) under (lon, lat) and the read-out of what is there: the polygon's and
+/// the H3 cell's counts.
+fn under_pointer(
+    r: &JoinResult,
+    layers: &Layers,
+    lon: f64,
+    lat: f64,
+) -> (Option<u32>, Option<String>) {
     let mut lines = Vec::new();
-    if let Some(f) = r.index.locate(lon, lat) {
+    let feature = r.index.locate(lon, lat);
+    if let Some(f) = feature {
         lines.push(format!(
             "{}: {} points",
             r.set.names[f as usize], r.assignment.counts[f as usize]
@@ -286,5 +317,5 @@ pub fn show(
             lines.push(format!("cell {}: {} points", c.cell, c.count));
         }
     }
-    (!lines.is_empty()).then(|| lines.join("\n"))
+    (feature, (!lines.is_empty()).then(|| lines.join("\n")))
 }

@@ -213,7 +213,18 @@ impl SpatialPanel {
                  background stays blank and the layers still draw.",
             );
         }
-        ramp_legend(ui);
+        if l.choropleth {
+            classed_legend(
+                ui,
+                "Polygon colours: points per polygon",
+                &r.assignment.counts,
+                "polygon",
+            );
+        }
+        if l.hexagons {
+            let cells: Vec<u64> = r.cells.iter().map(|c| c.count).collect();
+            classed_legend(ui, "Cell colours: points per H3 cell", &cells, "cell");
+        }
         ui.horizontal(|ui| {
             if ui.button("Zoom to polygons").clicked() {
                 self.zoom = Some(Zoom::Polygons);
@@ -293,33 +304,42 @@ impl SpatialPanel {
     }
 }
 
-/// The colour ramp's legend: low to high counts (log scale).
-fn ramp_legend(ui: &mut egui::Ui) {
-    ui.horizontal(|ui| {
-        ui.label("few");
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 10.0), egui::Sense::hover());
-        for k in 0..24 {
-            let [r, g, b] = layers::ramp(k as f64 / 23.0);
-            let x0 = rect.left() + rect.width() * k as f32 / 24.0;
-            let x1 = rect.left() + rect.width() * (k + 1) as f32 / 24.0;
-            ui.painter().rect_filled(
-                egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1, rect.bottom())),
-                0.0,
-                egui::Color32::from_rgb(r, g, b),
-            );
+/// The fill colours' meaning: one swatch per class with its range of counts and how many
+/// shapes fall in it (the same classes the map and its export fill with).
+fn classed_legend(ui: &mut egui::Ui, title: &str, counts: &[u64], shape: &str) {
+    let classes = layers::Classes::of(counts.iter().copied().max().unwrap_or(0));
+    ui.label(title);
+    ui.horizontal_wrapped(|ui| {
+        for (label, [r, g, b], n) in classes.legend(counts) {
+            // A swatch and its label stay on one line.
+            let text = format!("{label} ({})", crate::format::count_of(n, shape));
+            crate::panels::wrap_unless_fits(ui, &text, 14.0 + ui.spacing().item_spacing.x);
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+            ui.painter()
+                .rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+            ui.label(text);
         }
-        ui.label("many (log scale)");
     });
 }
 
 /// The map as a chart for PNG/SVG export: the choropleth, hexagons, outlines and points.
 fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
-    let max = r.assignment.counts.iter().copied().max().unwrap_or(0);
+    let counts = &r.assignment.counts;
+    let classes = layers::Classes::of(counts.iter().copied().max().unwrap_or(0));
+    let mut legend = Vec::new();
+    if layers.choropleth {
+        legend.extend(classes.legend(counts).into_iter().map(|(label, color, n)| {
+            (
+                format!("{label} points ({})", crate::format::count_of(n, "polygon")),
+                color,
+            )
+        }));
+    }
     let mut shapes = Vec::new();
     for p in &r.set.parts {
         let fill = layers
             .choropleth
-            .then(|| layers::ramp(layers::scale(r.assignment.counts[p.feature as usize], max)));
+            .then(|| classes.color(counts[p.feature as usize]));
         let ring = layers::simplify(&p.rings[0], 0.0002);
         shapes.push(MapShape {
             ring: ring.iter().map(|q| (q[0], q[1])).collect(),
@@ -327,11 +347,23 @@ fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
         });
     }
     if layers.hexagons {
-        let cmax = r.cells.iter().map(|c| c.count).max().unwrap_or(0);
+        let cell_counts: Vec<u64> = r.cells.iter().map(|c| c.count).collect();
+        let cell_classes = layers::Classes::of(cell_counts.iter().copied().max().unwrap_or(0));
+        legend.extend(
+            cell_classes
+                .legend(&cell_counts)
+                .into_iter()
+                .map(|(label, color, n)| {
+                    (
+                        format!("{label} points ({})", crate::format::count_of(n, "H3 cell")),
+                        color,
+                    )
+                }),
+        );
         for c in &r.cells {
             shapes.push(MapShape {
                 ring: c.boundary.iter().map(|q| (q[0], q[1])).collect(),
-                fill: Some(layers::ramp(layers::scale(c.count, cmax))),
+                fill: Some(cell_classes.color(c.count)),
             });
         }
     }
@@ -344,7 +376,11 @@ fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
         format!("{} joined to {}", r.points_name, r.polygons_name),
         "longitude",
         "latitude",
-        ChartData::Map { shapes, points },
+        ChartData::Map {
+            shapes,
+            points,
+            legend,
+        },
     )
 }
 

@@ -31,6 +31,84 @@ impl Triangles {
 
 pub use crate::theme::ramp;
 
+/// Classed breaks for counts: up to five classes of equal width on a log scale (counts of
+/// points are heavy-tailed), their bounds rounded up to 1, 2 or 5 times a power of ten, each
+/// filled with one colour of the ramp. A legend can then say what each colour means in numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Classes {
+    /// The inclusive upper bound of each class, ascending; the first class starts at 0.
+    pub upper: Vec<u64>,
+}
+
+/// `v` rounded up to 1, 2 or 5 times a power of ten.
+fn nice_up(v: f64) -> u64 {
+    if v <= 1.0 {
+        return 1;
+    }
+    let power = 10f64.powf(v.log10().floor());
+    let lead = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|m| m * power >= v - 1e-9)
+        .unwrap_or(10.0);
+    (lead * power).round() as u64
+}
+
+impl Classes {
+    pub fn of(max: u64) -> Classes {
+        let n = 5usize.min(max as usize + 1).max(1);
+        let top = (1.0 + max as f64).ln();
+        let mut upper: Vec<u64> = (1..n)
+            .map(|k| nice_up((top * k as f64 / n as f64).exp() - 1.0))
+            .filter(|&b| b < max)
+            .collect();
+        upper.dedup();
+        upper.push(max);
+        Classes { upper }
+    }
+
+    pub fn index(&self, count: u64) -> usize {
+        self.upper
+            .iter()
+            .position(|&u| count <= u)
+            .unwrap_or(self.upper.len().saturating_sub(1))
+    }
+
+    pub fn color(&self, count: u64) -> [u8; 3] {
+        let n = self.upper.len().max(1) as f64;
+        ramp((self.index(count) as f64 + 0.5) / n)
+    }
+
+    /// "0–10", "11–50", …, one per class.
+    pub fn labels(&self) -> Vec<String> {
+        let mut from = 0;
+        self.upper
+            .iter()
+            .map(|&u| {
+                let text = if from == u {
+                    u.to_string()
+                } else {
+                    format!("{from}–{u}")
+                };
+                from = u + 1;
+                text
+            })
+            .collect()
+    }
+
+    /// Each class's label, colour and how many of `counts` fall in it.
+    pub fn legend(&self, counts: &[u64]) -> Vec<(String, [u8; 3], usize)> {
+        let mut members = vec![0; self.upper.len()];
+        for &c in counts {
+            members[self.index(c)] += 1;
+        }
+        self.labels()
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| (label, self.color(self.upper[i]), members[i]))
+            .collect()
+    }
+}
+
 /// Where a count sits on the ramp: log scale, as counts of points are heavy-tailed.
 pub fn scale(count: u64, max: u64) -> f64 {
     if max == 0 {
@@ -120,10 +198,10 @@ pub fn fills(set: &PolygonSet, colour: impl Fn(u32) -> [u8; 4], tol: f64) -> Tri
 
 /// The hexagons, each a fan of triangles, coloured by count.
 pub fn hexagons(cells: &[HexCell], alpha: u8) -> Triangles {
-    let max = cells.iter().map(|c| c.count).max().unwrap_or(0);
+    let classes = Classes::of(cells.iter().map(|c| c.count).max().unwrap_or(0));
     let mut t = Triangles::default();
     for c in cells {
-        let [r, g, b] = ramp(scale(c.count, max));
+        let [r, g, b] = classes.color(c.count);
         let base = t.positions.len() as u32;
         t.positions.push(mercator([c.lon, c.lat]));
         t.colors.push([r, g, b, alpha]);
@@ -161,5 +239,29 @@ mod tests {
         );
         assert_eq!(ramp(0.0), [68, 1, 84]);
         assert_eq!(ramp(1.0), [253, 231, 37]);
+    }
+}
+
+#[cfg(test)]
+mod class_tests {
+    use super::Classes;
+
+    #[test]
+    fn classes_are_round_log_spaced_and_cover_every_count() {
+        let c = Classes::of(10_095);
+        assert_eq!(c.upper, vec![10, 50, 500, 2000, 10_095]);
+        assert_eq!(c.labels()[0], "0–10");
+        assert_eq!(c.labels()[4], "2001–10095");
+        assert_eq!(
+            (c.index(0), c.index(10), c.index(11), c.index(10_095)),
+            (0, 0, 1, 4)
+        );
+        let legend = c.legend(&[0, 5, 300, 10_095]);
+        assert_eq!(
+            legend.iter().map(|l| l.2).collect::<Vec<_>>(),
+            [2, 0, 1, 0, 1]
+        );
+        assert_eq!(Classes::of(0).upper, vec![0]);
+        assert_eq!(Classes::of(2).labels(), ["0–1", "2"]);
     }
 }
