@@ -814,6 +814,10 @@ fn runs_panel_compares_two_trainings_and_opens_one_in_its_panel() {
     h.get_by_label("Comparing 2 runs");
     h.get_by_label("max_depth (differs)");
     h.get_by_label("PR (test)");
+    // Curves of unlike runs are overlaid with what sets them apart, and a note says so.
+    h.get_by_label_contains("These runs differ in max_depth: their curves are overlaid");
+    assert!(h.query_all_by_label("run 1 (max_depth 3)").count() >= 1);
+    assert!(h.query_all_by_label("run 2 (max_depth 6)").count() >= 1);
     // Start times and durations differ from run to run: allow their digits to change.
     snapshot_allowing(&mut h, "runs_compare", 4000);
     // Only the depth-3 run selected: Open in panel puts depth 3 back into the Fraud panel.

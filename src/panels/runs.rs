@@ -500,6 +500,18 @@ fn compare_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chosen: &[RunRecord]) {
                     }
                 });
         });
+    let differ = differences(chosen);
+    if !differ.is_empty() && chosen.iter().any(|r| !r.curves.is_empty()) {
+        let names: Vec<&str> = differ.iter().map(|(n, _)| n.as_str()).collect();
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "These runs differ in {}: their curves are overlaid for reference, not as like \
+                 with like (each line says its run's setting).",
+                names.join(", ")
+            ),
+        );
+    }
     for chart in overlay_charts(chosen) {
         ui.add_space(6.0);
         ui.horizontal(|ui| {
@@ -510,8 +522,40 @@ fn compare_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chosen: &[RunRecord]) {
     }
 }
 
-/// One chart per curve kind the runs share, with a line per run.
+/// What sets the runs apart: the datasets and every parameter that differs, as (name, one cell
+/// per run). Empty when the runs are like with like.
+pub fn differences(chosen: &[RunRecord]) -> Vec<(String, Vec<String>)> {
+    runs::compare(chosen)
+        .rows
+        .into_iter()
+        .filter(|r| r.differs && (r.kind == "param" || r.name == "datasets"))
+        .map(|r| (r.name, r.cells))
+        .collect()
+}
+
+/// One chart per curve kind the runs share, with a line per run. When the runs differ in their
+/// data or parameters (other labels, another depth), each line's name says how, so that curves
+/// of unlike runs are not read as comparable.
 pub fn overlay_charts(chosen: &[RunRecord]) -> Vec<Chart> {
+    let differ = differences(chosen);
+    let name_of = |k: usize, id: i64| -> String {
+        let mut parts: Vec<String> = differ
+            .iter()
+            .take(2)
+            .map(|(name, cells)| {
+                let value: String = cells[k].chars().take(24).collect();
+                format!("{name} {value}")
+            })
+            .collect();
+        if differ.len() > 2 {
+            parts.push("…".into());
+        }
+        if parts.is_empty() {
+            format!("run {id}")
+        } else {
+            format!("run {id} ({})", parts.join(", "))
+        }
+    };
     let mut kinds: Vec<&runs::Curve> = Vec::new();
     for r in chosen {
         for c in &r.curves {
@@ -525,11 +569,12 @@ pub fn overlay_charts(chosen: &[RunRecord]) -> Vec<Chart> {
         .map(|kind| {
             let lines = chosen
                 .iter()
-                .filter_map(|r| {
+                .enumerate()
+                .filter_map(|(k, r)| {
                     r.curves
                         .iter()
                         .find(|c| c.chart == kind.chart)
-                        .map(|c| Line::new(format!("run {}", r.id), c.points.clone()))
+                        .map(|c| Line::new(name_of(k, r.id), c.points.clone()))
                 })
                 .collect();
             Chart::lines(
