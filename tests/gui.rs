@@ -24,6 +24,11 @@ pub(crate) fn harness_with(
     size: egui::Vec2,
 ) -> Harness<'static, PlaybookApp> {
     let ctx = egui::Context::default();
+    // Tests start on the Data panel unless their settings choose one (a new user sees Start).
+    let mut settings = settings;
+    if settings.panel.is_empty() {
+        settings.panel = "data".into();
+    }
     let app = PlaybookApp::with_runs(&ctx, settings, RunsHome::at(home));
     let mut h = Harness::builder().with_size(size).build_ui_state(
         |ui, app: &mut PlaybookApp| {
@@ -305,7 +310,8 @@ fn two_files_with_one_name_can_be_told_apart() {
 fn every_panel_says_what_its_analysis_does() {
     let mut h = harness(Settings::default());
     let panels = h.state().panel_titles();
-    for (id, _) in panels {
+    // Every analysis panel (the Start page is not one).
+    for (id, _) in panels.into_iter().filter(|(id, _)| *id != "start") {
         h.state_mut().select_panel(id);
         settle(&mut h);
         h.get_by_label("About this analysis").click();
@@ -853,4 +859,24 @@ fn results_of_other_inputs_are_marked_stale() {
     );
     settle(&mut h);
     h.get_by_label_contains("with the settings before your edits: press Analyse");
+}
+
+/// A new user opens on the Start page: one card per use case, each opening its panel.
+#[test]
+fn the_start_page_opens_each_use_case_on_its_sample() {
+    let mut h = harness(Settings {
+        panel: "start".into(),
+        ..Settings::default()
+    });
+    h.get_by_label_contains("every analysis runs on this laptop, offline");
+    assert_eq!(h.query_all_by_label("Try it on the sample").count(), 8);
+    snapshot(&mut h, "start_page");
+    // The second card is Sentiment, which runs its sample when first shown.
+    h.query_all_by_label("Try it on the sample")
+        .nth(1)
+        .unwrap()
+        .click();
+    settle(&mut h);
+    assert_eq!(h.state().settings_to_save().panel, "sentiment");
+    h.get_by_label_contains("tweets on 2 assets");
 }

@@ -225,6 +225,7 @@ impl PlaybookApp {
         for request in std::mem::take(&mut self.requests) {
             match request {
                 Request::OpenRun(run) => self.open_run(&run),
+                Request::ShowPanel(id) => self.select_panel(id),
             }
         }
     }

@@ -29,6 +29,7 @@ pub mod runs;
 pub mod save;
 pub mod sentiment;
 pub mod spatial;
+pub mod start;
 pub mod stock;
 
 use crate::runs::RunRecord;
@@ -127,6 +128,7 @@ pub fn recorded_as(run_id: Option<i64>) -> String {
 /// Every panel, in sidebar order. A new use case adds one line here.
 pub fn all_panels() -> Vec<Box<dyn Panel>> {
     vec![
+        Box::<start::StartPanel>::default(),
         Box::<data::DataPanel>::default(),
         Box::<dtw::DtwPanel>::default(),
         Box::<forecast::ForecastPanel>::default(),

@@ -57,4 +57,6 @@ impl RunsHome {
 pub enum Request {
     /// Give a recorded run's params to the panel of its use case, and show that panel.
     OpenRun(Box<crate::runs::RunRecord>),
+    /// Show the panel with this id (the Start page's "Try it on the sample").
+    ShowPanel(&'static str),
 }
