@@ -141,6 +141,9 @@ pub struct Chart {
     pub spans: Vec<(String, f64, f64)>,
     /// Lines drawn against a second axis on the right (`Lines` charts only).
     pub secondary: Option<Secondary>,
+    /// Where the numbers came from ("crypto_tweets.parquet, crypto_prices.parquet"), printed
+    /// at the foot of an exported image.
+    pub source: Option<String>,
 }
 
 /// Which lines of a `Lines` chart are read on a right-hand axis, and its name.
@@ -194,7 +197,14 @@ impl Chart {
             x_dates: false,
             spans: Vec::new(),
             secondary: None,
+            source: None,
         }
+    }
+
+    /// The same chart with a note of its data's source.
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
     }
 
     /// The same chart with lines `lines` read on a right-hand axis named `label`.

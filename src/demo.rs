@@ -449,10 +449,11 @@ fn sentiment_demo(out: &Path) -> Result<Section> {
         Ok(())
     };
     let a = s.assets.first().context("no asset")?;
-    chart(&charts::price_sentiment(a), "sentiment-price.png")?;
-    chart(&charts::class_mix(a), "sentiment-classes.png")?;
-    chart(&charts::scatter(a), "sentiment-scatter.png")?;
-    chart(&charts::lead_lag(a), "sentiment-lead-lag.png")?;
+    let [price, classes, scatter, lead_lag] = charts::asset_charts(&s, a);
+    chart(&price, "sentiment-price.png")?;
+    chart(&classes, "sentiment-classes.png")?;
+    chart(&scatter, "sentiment-scatter.png")?;
+    chart(&lead_lag, "sentiment-lead-lag.png")?;
     // VADER against the human ratings (the trained classifiers take a minute: panel and CLI).
     let labelled = data::sample::load("tweets_labelled.csv")?;
     let params = ClassifierParams {
@@ -723,7 +724,8 @@ fn spatial_demo(out: &Path) -> Result<Section> {
                 .map(|(&x, &y)| (x, y))
                 .collect(),
         },
-    );
+    )
+    .with_source("taxi_pickups.csv and nyc_boroughs.geojson");
     export::write_chart(&chart, &out.join("spatial-map.png"))?;
     let joined: u64 = counts.iter().sum();
     let busiest = exact

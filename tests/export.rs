@@ -109,3 +109,28 @@ fn bar_charts_use_the_whole_width() {
     let right = bars_right_edge(&std::fs::read_to_string(&path).unwrap());
     assert!((970..=980).contains(&right), "last bin ends at x = {right}");
 }
+
+/// An exported chart notes where its numbers came from, at its foot.
+#[test]
+fn exported_charts_name_their_data_source() {
+    use playbook::chart::{Chart, Line};
+    let dir = tempfile::tempdir().unwrap();
+    let chart = Chart::lines(
+        "t",
+        "x",
+        "y",
+        vec![Line::new("a", vec![(0.0, 1.0), (1.0, 2.0)])],
+        Vec::new(),
+    )
+    .with_source("sales.csv");
+    let path = dir.path().join("c.svg");
+    playbook::export::write_chart(&chart, &path).unwrap();
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.contains("Data: sales.csv"), "{svg}");
+    let plain = Chart {
+        source: None,
+        ..chart
+    };
+    playbook::export::write_chart(&plain, &path).unwrap();
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("Data:"));
+}

@@ -74,6 +74,17 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
     let colors = ChartColors::LIGHT;
     let rgb = |c: [u8; 3]| RGBColor(c[0], c[1], c[2]);
     root.fill(&rgb(colors.background)).map_err(e)?;
+    // Where the numbers came from, in small grey type at the foot of the image.
+    if let Some(source) = &chart.source {
+        let (_, h) = root.dim_in_pixel();
+        let font = (FONT, 13).into_font().color(&rgb(crate::theme::GUIDE));
+        root.draw(&Text::new(
+            format!("Data: {source}"),
+            (8, h as i32 - 18),
+            font,
+        ))
+        .map_err(e)?;
+    }
     match &chart.data {
         ChartData::Histogram(h) => {
             let (x0, x1) = (h.edges[0], *h.edges.last().unwrap_or(&h.edges[0]));

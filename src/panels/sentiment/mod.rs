@@ -161,14 +161,7 @@ impl SentimentPanel {
                 let charts = out
                     .assets
                     .iter()
-                    .map(|a| {
-                        [
-                            charts::price_sentiment(a),
-                            charts::class_mix(a),
-                            charts::scatter(a),
-                            charts::lead_lag(a),
-                        ]
-                    })
+                    .map(|a| charts::asset_charts(&out, a))
                     .collect();
                 Ok(Arc::new(RunResult {
                     run,

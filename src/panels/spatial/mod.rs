@@ -382,6 +382,7 @@ fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
             legend,
         },
     )
+    .with_source(format!("{} and {}", r.points_name, r.polygons_name))
 }
 
 impl Panel for SpatialPanel {

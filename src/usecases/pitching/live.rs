@@ -299,13 +299,19 @@ impl Folder {
             if self.failed.get(&name) == Some(&(size, modified)) {
                 continue;
             }
-            if seen.closed || now.duration_since(seen.since) >= self.settle {
-                ready.push((modified, name));
-            }
+            let is_ready = seen.closed || now.duration_since(seen.since) >= self.settle;
+            ready.push((modified, name, is_ready));
         }
         self.seen.retain(|k, _| present.contains(k));
+        // In the order they were written, and only up to the first file not ready yet: a later
+        // file whose close event came first must not overtake an earlier one (seen under load:
+        // a replayed outing scored in a shuffled order).
         ready.sort();
-        Ok(ready.into_iter().map(|(_, n)| self.dir.join(n)).collect())
+        Ok(ready
+            .into_iter()
+            .take_while(|(_, _, is_ready)| *is_ready)
+            .map(|(_, n, _)| self.dir.join(n))
+            .collect())
     }
 }
 

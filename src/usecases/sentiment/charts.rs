@@ -201,5 +201,13 @@ pub fn classifier_bars(c: &Comparison) -> Chart {
         c.rows.iter().map(|r| r.test.accuracy * 100.0).collect(),
     );
     chart.y_label = "accuracy (%)".into();
-    chart
+    chart.with_source(c.name.clone())
+}
+
+/// The overview's four charts of one asset (price with sentiment, class mix, scatter with the
+/// fit, lead/lag), each noting the tables they come from: what the panel and the demo show.
+pub fn asset_charts(out: &super::SentimentOutput, a: &AssetAnalysis) -> [Chart; 4] {
+    let source = format!("{} and {}", out.tweets_name, out.prices_name);
+    [price_sentiment(a), class_mix(a), scatter(a), lead_lag(a)]
+        .map(|c| c.with_source(source.clone()))
 }

@@ -41,6 +41,7 @@ pub fn summary_charts(out: &StockOutput) -> [Chart; 3] {
     let s = summary(out);
     let loss = Loss::of(out);
     [heatmap_of(&s, &loss), by_kind(out), by_store_of(&s, &loss)]
+        .map(|c| c.with_source(out.name.clone()))
 }
 
 /// Lost revenue (or units, without prices) per store and week.
@@ -100,7 +101,7 @@ fn by_store_of(s: &Summary, loss: &Loss) -> Chart {
 
 /// One alert's charts: reported and expected on-hand with the safety stock and receipts, and
 /// sales against expected sales with its band; the alert's window shaded on both.
-pub fn alert_charts(out: &StockOutput, alert: &Alert) -> [Chart; 2] {
+fn alert_charts_of(out: &StockOutput, alert: &Alert) -> [Chart; 2] {
     let s = out.series_of(alert);
     let v = view_series(s, &out.thresholds);
     let pts = |ys: &[f64]| -> Vec<(f64, f64)> {
@@ -171,4 +172,9 @@ pub fn alert_charts(out: &StockOutput, alert: &Alert) -> [Chart; 2] {
     })
     .with_span(label, window.0, window.1);
     [on_hand, sales]
+}
+
+/// One alert's on-hand and sales charts, noting the table they come from.
+pub fn alert_charts(out: &StockOutput, alert: &Alert) -> [Chart; 2] {
+    alert_charts_of(out, alert).map(|c| c.with_source(out.name.clone()))
 }
