@@ -588,3 +588,27 @@ fn a_repeated_or_empty_header_name_is_reported_not_silently_renamed() {
     let o = playbook(&["data", "info", clean.to_str().unwrap()]);
     assert!(!String::from_utf8_lossy(&o.stderr).contains("warning"));
 }
+
+/// A write that fails names the file asked for, never the temp file written first.
+#[test]
+fn a_failed_write_names_the_destination_not_the_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("m.json");
+    let o = crate::playbook(&[
+        "--no-record",
+        "fraud",
+        "train",
+        "--input",
+        crate::sample("transactions_100k.parquet").to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+        "--model-out",
+        model.to_str().unwrap(),
+        "--rules-out",
+        "/proc/rules.txt",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("/proc/rules.txt: cannot write"), "{err}");
+    assert!(!err.contains(".playbook-"), "{err}");
+}

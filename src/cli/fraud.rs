@@ -259,12 +259,14 @@ fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
         let out = usecase::run_on(&valid, &ds, &feats, &NoProgress)?;
         if let Some(path) = &args.model_out {
             let json = serde_json::to_vec_pretty(&out.outcome.tree)?;
-            export::write_atomic(path, |w| std::io::Write::write_all(w, &json))?;
+            export::write_atomic(path, |w| std::io::Write::write_all(w, &json))
+                .with_context(|| format!("{}: cannot write", path.display()))?;
             artifacts.push(written("model (JSON)", path));
         }
         if let Some(path) = &args.rules_out {
             let text = out.rules_and_sql();
-            export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))?;
+            export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))
+                .with_context(|| format!("{}: cannot write", path.display()))?;
             artifacts.push(written("tree as rules and SQL", path));
         }
         if let Some(path) = &args.out {

@@ -60,10 +60,18 @@ pub fn write_atomic(
         ));
     }
     sweep_stale(dir);
+    // tempfile's error names the temp file ("… at path /dir/.playbook-1-x.tmp"), which the user
+    // never asked for; callers name the destination, so keep only what went wrong.
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
         .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)?;
+        .tempfile_in(dir)
+        .map_err(|e| {
+            let kind = e.kind();
+            let text = e.to_string();
+            let reason = text.split(" at path ").next().unwrap_or(&text).to_owned();
+            io::Error::new(kind, reason)
+        })?;
     {
         let mut w = BufWriter::new(tmp.as_file_mut());
         fill(&mut w)?;
@@ -79,7 +87,18 @@ pub fn write_atomic(
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(path).map_err(|e| {
+        let kind = e.error.kind();
+        io::Error::new(
+            kind,
+            e.error
+                .to_string()
+                .split(" at path ")
+                .next()
+                .unwrap_or("")
+                .to_owned(),
+        )
+    })?;
     Ok(())
 }
 
