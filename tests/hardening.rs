@@ -612,3 +612,28 @@ fn a_failed_write_names_the_destination_not_the_temp_file() {
     assert!(err.contains("/proc/rules.txt: cannot write"), "{err}");
     assert!(!err.contains(".playbook-"), "{err}");
 }
+
+/// Lines whose values span more than f64 can hold (1e308 and -1e308) still export.
+#[test]
+fn lines_with_huge_values_export() {
+    use playbook::chart::{Chart, Line};
+    let dir = tempfile::tempdir().unwrap();
+    let chart = Chart::lines(
+        "huge",
+        "x",
+        "y",
+        vec![Line::new(
+            "a",
+            vec![(0.0, 1e308), (1.0, -1e308), (2.0, 0.0)],
+        )],
+        Vec::new(),
+    );
+    for ext in ["png", "svg"] {
+        let path = dir.path().join(format!("c.{ext}"));
+        playbook::export::write_chart(&chart, &path).unwrap();
+        assert!(std::fs::metadata(&path).unwrap().len() > 0);
+    }
+    // Drawn in units of a power of ten, which the axis says.
+    let svg = std::fs::read_to_string(dir.path().join("c.svg")).unwrap();
+    assert!(svg.contains("y (× 1e"), "the y axis names its unit");
+}

@@ -70,6 +70,10 @@ where
 }
 
 fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+    // Lines spanning more than f64 holds (1e308 to -1e308) hung plotters' tick search: drawn
+    // in units of a power of ten instead, said on the axis.
+    let rescaled = rescaled_lines(chart);
+    let chart = rescaled.as_ref().unwrap_or(chart);
     let e = |err: DrawingAreaErrorKind<DB::ErrorType>| err.to_string();
     let colors = ChartColors::LIGHT;
     let rgb = |c: [u8; 3]| RGBColor(c[0], c[1], c[2]);
@@ -656,6 +660,79 @@ fn thinned(points: &[(f64, f64)], scale: (f64, f64)) -> Vec<(f64, f64)> {
         }
     }
     out
+}
+
+/// A lines chart whose x or y values span more than f64 can hold, in units of a power of ten
+/// (its axis label says which); None when the chart draws as it is.
+fn rescaled_lines(chart: &Chart) -> Option<Chart> {
+    let ChartData::Lines { lines, segments } = &chart.data else {
+        return None;
+    };
+    let xs = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.0))
+        .chain(segments.iter().flatten().map(|p| p.0));
+    let ys = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .chain(segments.iter().flatten().map(|p| p.1))
+        .chain(
+            chart
+                .bands
+                .iter()
+                .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2])),
+        );
+    let extent = |v: &mut dyn Iterator<Item = f64>| {
+        v.filter(|x| x.is_finite())
+            .fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)))
+    };
+    let (x0, x1) = extent(&mut { xs });
+    let (y0, y1) = extent(&mut { ys });
+    let kx = if x0 <= x1 { span_scale(x0, x1) } else { 1.0 };
+    let ky = if y0 <= y1 { span_scale(y0, y1) } else { 1.0 };
+    // Headroom: the plot pads the range by 5%, which must not overflow either.
+    let ky = if ky == 1.0 && (y1 - y0) * 1.1 > f64::MAX / 2.0 {
+        10f64.powi(300)
+    } else {
+        ky
+    };
+    if kx == 1.0 && ky == 1.0 {
+        return None;
+    }
+    let unit = |k: f64| {
+        if k == 1.0 {
+            String::new()
+        } else {
+            format!(" (× 1e{})", k.log10().round())
+        }
+    };
+    let mut out = chart.clone();
+    out.x_label = format!("{}{}", chart.x_label, unit(kx));
+    out.y_label = format!("{}{}", chart.y_label, unit(ky));
+    let scale = |(x, y): (f64, f64)| (x / kx, y / ky);
+    out.data = ChartData::Lines {
+        lines: lines
+            .iter()
+            .map(|l| crate::chart::Line {
+                points: l.points.iter().copied().map(scale).collect(),
+                ..l.clone()
+            })
+            .collect(),
+        segments: segments.iter().map(|s| s.map(scale)).collect(),
+    };
+    for band in &mut out.bands {
+        for p in &mut band.points {
+            *p = (p.0 / kx, p.1 / ky, p.2 / ky);
+        }
+    }
+    for (_, x) in &mut out.markers {
+        *x /= kx;
+    }
+    for (_, a, b) in &mut out.spans {
+        *a /= kx;
+        *b /= kx;
+    }
+    Some(out)
 }
 
 /// 1, or a power of ten that brings a range whose span overflows f64 back into range.
