@@ -227,7 +227,7 @@ fn every_panel_has_a_snapshot() {
         h.state_mut().select_panel(id);
         settle(&mut h);
         // The Pitching panel scores its sample on first show and prints how long that took.
-        let timed = if matches!(id, "pitching" | "sentiment") {
+        let timed = if matches!(id, "pitching" | "sentiment" | "spatial") {
             300
         } else {
             0
@@ -244,7 +244,7 @@ fn every_panel_at(w: f32, h_px: f32) {
     for (id, _) in panels {
         h.state_mut().select_panel(id);
         settle(&mut h);
-        let timed = if matches!(id, "pitching" | "sentiment") {
+        let timed = if matches!(id, "pitching" | "sentiment" | "spatial") {
             300
         } else {
             0

@@ -91,6 +91,8 @@ pub struct SpatialPanel {
     by_count: bool,
     /// The map as a chart for the Save buttons, rebuilt only when the join or the layers change.
     map_chart: Option<(Arc<JoinResult>, Layers, Arc<Chart>)>,
+    /// The first join (of the chosen samples) starts by itself when the panel is first shown.
+    auto_started: bool,
 }
 
 impl SpatialPanel {
@@ -149,12 +151,17 @@ impl SpatialPanel {
             )
             .on_hover_text(crate::panels::glossary::H3);
             let ready = points.is_some() && polys.is_some();
-            if ui
+            let clicked = ui
                 .add_enabled(ready, egui::Button::new("Join"))
                 .on_hover_text("Join the points to the polygons as a background job")
-                .clicked()
+                .clicked();
+            // The first time the panel is shown it joins its samples by itself (not recorded),
+            // so the map shows what the panel does before anything is pressed.
+            let first = !self.auto_started && ready;
+            if (clicked || first)
                 && let (Some(pts), Some(pol)) = (points, polys)
             {
+                self.auto_started = true;
                 let params = s.params();
                 match usecase::check(&params) {
                     Ok(valid) => {
@@ -166,6 +173,7 @@ impl SpatialPanel {
                             valid,
                             world: ctx.catalog.by_name("naturalearth_countries.geojson"),
                             home: ctx.runs.clone(),
+                            record: clicked,
                         };
                         self.join.request(
                             ctx.jobs,

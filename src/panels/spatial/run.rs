@@ -30,6 +30,8 @@ pub struct JoinInputs {
     /// Countries drawn as a faint world outline under everything.
     pub world: Option<Arc<Dataset>>,
     pub home: RunsHome,
+    /// False for the join the panel makes by itself on first show (not worth a run record).
+    pub record: bool,
 }
 
 pub struct JoinResult {
@@ -59,18 +61,23 @@ pub struct JoinResult {
 }
 
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
-    let r = recorded(
-        i.home.as_result(),
-        Origin::App,
-        usecase::ID_JOIN,
-        &i.params,
-        vec![
-            of_dataset("points", &i.points),
-            of_dataset("polygons", &i.polygons),
-        ],
-        || usecase::join(&i.valid, &i.points, &i.polygons, progress),
-    )?;
-    let j = r.output;
+    let work = || usecase::join(&i.valid, &i.points, &i.polygons, progress);
+    let (j, run_id, warning) = if i.record {
+        let r = recorded(
+            i.home.as_result(),
+            Origin::App,
+            usecase::ID_JOIN,
+            &i.params,
+            vec![
+                of_dataset("points", &i.points),
+                of_dataset("polygons", &i.polygons),
+            ],
+            work,
+        )?;
+        (r.output, r.run_id, r.warning)
+    } else {
+        (work()?, None, None)
+    };
     let res = join::resolution(j.resolution)?;
     let cells = join::hexbin(&j.points, res, progress)?;
     let cell_at = cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
@@ -101,8 +108,8 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         .collect();
     let drawn_points_m = drawn_points.iter().copied().map(layers::mercator).collect();
     Ok(JoinResult {
-        run_id: r.run_id,
-        warning: r.warning,
+        run_id,
+        warning,
         points_name: i.points.name.clone(),
         polygons_name: i.polygons.name.clone(),
         method: j.method,
