@@ -8,17 +8,7 @@ pub fn short(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e15 {
         format!("{v:.0}")
     } else if v.abs() >= 1e6 && v.abs() < 1e15 {
-        let text = format!("{v:.1}");
-        let (int, frac) = text.split_once('.').unwrap_or((&text, "0"));
-        let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-        let mut grouped = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                grouped.push(',');
-            }
-            grouped.push(c);
-        }
-        format!("{sign}{grouped}.{frac}")
+        thousands(&format!("{v:.1}"))
     } else if v.abs() >= 1e15 || v.abs() < 0.01 {
         format!("{v:.4e}")
     } else {
@@ -216,9 +206,14 @@ pub fn tick(value: f64, step: f64) -> String {
     if value.abs() < 10_000.0 {
         return text;
     }
+    thousands(&text)
+}
+
+/// A formatted number ("-1234567.5") with its whole part grouped by thousands ("-1,234,567.5").
+fn thousands(text: &str) -> String {
     let (int, frac) = text
         .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+        .map_or((text, None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
