@@ -78,8 +78,15 @@ pub struct ViewKey {
     pub full: bool,
 }
 
-/// Build the charts of a view (in a job: a total sums every group's fit).
+/// Build the charts of a view (in a job: a total sums every group's fit), noting the table.
 pub fn charts(r: &RunResult, key: &ViewKey) -> Vec<crate::chart::Chart> {
+    view_charts(r, key)
+        .into_iter()
+        .map(|c| c.with_source(r.dataset.clone()))
+        .collect()
+}
+
+fn view_charts(r: &RunResult, key: &ViewKey) -> Vec<crate::chart::Chart> {
     use crate::usecases::forecast::charts::*;
     let b = &r.batch;
     match key.kind {

@@ -154,8 +154,10 @@ impl PitchingPanel {
                     run_id,
                     warning,
                     league: [
-                        charts::league_chart(&out.league, LeagueMetric::Spin),
-                        charts::league_chart(&out.league, LeagueMetric::Bauer),
+                        charts::league_chart(&out.league, LeagueMetric::Spin)
+                            .with_source(out.name.clone()),
+                        charts::league_chart(&out.league, LeagueMetric::Bauer)
+                            .with_source(out.name.clone()),
                     ],
                     pitchers: pitcher_rows(&out),
                     flagged: flagged_outings(&out, None),
