@@ -119,6 +119,9 @@ pub fn curve_charts(r: &RunResult, runs: &[RunSummary]) -> Vec<Chart> {
             roc_auc: s.roc_test,
         });
     usecase::curve_charts(&r.out.outcome, other.as_ref())
+        .into_iter()
+        .map(|c| c.with_source(r.data.name.clone()))
+        .collect()
 }
 
 pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
