@@ -247,12 +247,13 @@ impl Chart {
     }
 
     /// The lines as drawn: those on the right-hand axis carried into the left axis's units.
-    pub fn drawn_lines(&self) -> Vec<Line> {
+    /// Borrowed as they are when there is no right-hand axis (the screen asks every frame).
+    pub fn drawn_lines(&self) -> std::borrow::Cow<'_, [Line]> {
         let ChartData::Lines { lines, .. } = &self.data else {
-            return Vec::new();
+            return std::borrow::Cow::Borrowed(&[]);
         };
         let (Some(map), Some(secondary)) = (self.secondary_map(), &self.secondary) else {
-            return lines.clone();
+            return std::borrow::Cow::Borrowed(lines);
         };
         lines
             .iter()

@@ -200,3 +200,23 @@ pub fn recorded<T: Recordable>(
         warning,
     })
 }
+
+/// `recorded` when `home` is given; without it the work alone, unrecorded and with no warning
+/// (a panel's automatic first run on its sample, which is not worth a record).
+pub fn recorded_if<T: Recordable>(
+    home: Option<Result<&Path, &str>>,
+    origin: Origin,
+    use_case: &str,
+    params: &impl Serialize,
+    inputs: Vec<InputFingerprint>,
+    work: impl FnOnce() -> anyhow::Result<T>,
+) -> anyhow::Result<Recorded<T>> {
+    match home {
+        Some(home) => recorded(home, origin, use_case, params, inputs, work),
+        None => work().map(|output| Recorded {
+            output,
+            run_id: None,
+            warning: None,
+        }),
+    }
+}

@@ -21,7 +21,7 @@ use crate::jobs::Slot;
 use crate::runs::{Origin, of_dataset};
 use crate::usecases::pitching::charts::{self, LeagueMetric};
 use crate::usecases::pitching::{self as usecase, PitchingOutput, PitchingParams};
-use crate::usecases::record::recorded;
+use crate::usecases::record::recorded_if;
 
 /// The sample the panel opens with (one month of a generated 2021 season).
 pub const SAMPLE: &str = "pitches_2021_06.parquet";
@@ -123,32 +123,22 @@ impl PitchingPanel {
         self.next_run += 1;
         let run = self.next_run;
         // The automatic first run (the sample, on opening) is not recorded; a button press is.
-        let home: Option<Result<std::path::PathBuf, String>> = record.then(|| {
-            ctx.runs
-                .as_result()
-                .map(std::path::Path::to_owned)
-                .map_err(str::to_owned)
-        });
+        let home = record.then(|| ctx.runs.clone());
         self.run.request(
             ctx.jobs,
             run,
             format!("pitching:run:{run}"),
             "Pitching flags".into(),
             move |job| {
-                let work = || usecase::run(&valid, &data, None, job);
-                let (out, run_id, warning) = if let Some(home) = &home {
-                    let r = recorded(
-                        home.as_deref().map_err(String::as_str),
-                        Origin::App,
-                        usecase::ID,
-                        &params,
-                        vec![of_dataset("pitches", &data)],
-                        work,
-                    )?;
-                    (r.output, r.run_id, r.warning)
-                } else {
-                    (work()?, None, None)
-                };
+                let r = recorded_if(
+                    home.as_ref().map(|h| h.as_result()),
+                    Origin::App,
+                    usecase::ID,
+                    &params,
+                    vec![of_dataset("pitches", &data)],
+                    || usecase::run(&valid, &data, None, job),
+                )?;
+                let (out, run_id, warning) = (r.output, r.run_id, r.warning);
                 Ok(Arc::new(RunResult {
                     run,
                     run_id,

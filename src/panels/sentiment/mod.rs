@@ -17,7 +17,7 @@ use crate::chart::Chart;
 use crate::compute::sentiment::Class;
 use crate::jobs::Slot;
 use crate::runs::{Origin, of_dataset};
-use crate::usecases::record::recorded;
+use crate::usecases::record::{recorded, recorded_if};
 use crate::usecases::sentiment::classifiers::{self, ClassifierParams, Comparison};
 use crate::usecases::sentiment::{self as usecase, SentimentOutput, SentimentParams, charts};
 
@@ -73,6 +73,62 @@ pub struct RunResult {
     pub out: SentimentOutput,
     /// Per asset: price with mean sentiment, class mix, scatter with the fit, lead/lag.
     pub charts: Vec<[Chart; 4]>,
+    /// What the tweet table filters on, read out of the scored table once.
+    pub filter: TweetFilter,
+}
+
+/// The scored tweets' columns the tweet table filters and sorts by, one entry per row of
+/// `SentimentOutput::tweets`: made in the run job, so typing in the filter only scans them.
+#[derive(Default)]
+pub struct TweetFilter {
+    pub compound: Vec<f64>,
+    /// Asset index, −1 for every asset, −2 for a tweet left out.
+    pub asset: Vec<i64>,
+    pub time: Vec<i64>,
+    /// The texts in lower case, for "Text contains".
+    pub lower: Vec<String>,
+}
+
+impl TweetFilter {
+    fn of(out: &SentimentOutput) -> TweetFilter {
+        let df = &out.tweets;
+        let f64s = |name: &str| -> Vec<f64> {
+            df.column(name)
+                .ok()
+                .and_then(|c| {
+                    c.f64()
+                        .ok()
+                        .map(|c| c.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+                })
+                .unwrap_or_default()
+        };
+        let i64s = |name: &str, missing: i64| -> Vec<i64> {
+            df.column(name)
+                .ok()
+                .and_then(|c| {
+                    c.i64()
+                        .ok()
+                        .map(|c| c.iter().map(|v| v.unwrap_or(missing)).collect())
+                })
+                .unwrap_or_default()
+        };
+        let lower = df
+            .column(&out.params.columns.text)
+            .ok()
+            .and_then(|c| c.cast(&polars::prelude::DataType::String).ok())
+            .and_then(|c| {
+                c.str()
+                    .ok()
+                    .map(|c| c.iter().map(|v| v.unwrap_or("").to_lowercase()).collect())
+            })
+            .unwrap_or_default();
+        TweetFilter {
+            compound: f64s("compound"),
+            asset: i64s("asset_index", -2),
+            time: i64s("time_ms", i64::MIN),
+            lower,
+        }
+    }
 }
 
 pub struct CompareResult {
@@ -109,15 +165,6 @@ pub struct SentimentPanel {
     auto_started: bool,
 }
 
-fn runs_home(ctx: &PanelCtx<'_>, record: bool) -> Option<Result<std::path::PathBuf, String>> {
-    record.then(|| {
-        ctx.runs
-            .as_result()
-            .map(std::path::Path::to_owned)
-            .map_err(str::to_owned)
-    })
-}
-
 impl SentimentPanel {
     fn start(&mut self, ctx: &mut PanelCtx<'_>, record: bool) {
         let (Some(tweets), Some(prices)) = (
@@ -136,28 +183,23 @@ impl SentimentPanel {
         };
         self.next_run += 1;
         let run = self.next_run;
-        let home = runs_home(ctx, record);
+        // The automatic first run (the sample, on opening) is not recorded; Analyse is.
+        let home = record.then(|| ctx.runs.clone());
         self.run.request(
             ctx.jobs,
             run,
             format!("sentiment:run:{run}"),
             "Sentiment against prices".into(),
             move |job| {
-                let work = || usecase::run(&valid, &tweets, &prices, job);
-                let (out, run_id, warning) = match &home {
-                    Some(home) => {
-                        let r = recorded(
-                            home.as_deref().map_err(String::as_str),
-                            Origin::App,
-                            usecase::ID,
-                            &params,
-                            vec![of_dataset("tweets", &tweets), of_dataset("prices", &prices)],
-                            work,
-                        )?;
-                        (r.output, r.run_id, r.warning)
-                    }
-                    None => (work()?, None, None),
-                };
+                let r = recorded_if(
+                    home.as_ref().map(|h| h.as_result()),
+                    Origin::App,
+                    usecase::ID,
+                    &params,
+                    vec![of_dataset("tweets", &tweets), of_dataset("prices", &prices)],
+                    || usecase::run(&valid, &tweets, &prices, job),
+                )?;
+                let out = r.output;
                 let charts = out
                     .assets
                     .iter()
@@ -165,8 +207,9 @@ impl SentimentPanel {
                     .collect();
                 Ok(Arc::new(RunResult {
                     run,
-                    run_id,
-                    warning,
+                    run_id: r.run_id,
+                    warning: r.warning,
+                    filter: TweetFilter::of(&out),
                     out,
                     charts,
                 }))
@@ -187,16 +230,15 @@ impl SentimentPanel {
         };
         self.next_compare += 1;
         let key = self.next_compare;
-        let home = runs_home(ctx, true);
+        let home = ctx.runs.clone();
         self.compare.request(
             ctx.jobs,
             key,
             format!("sentiment:classifiers:{key}"),
             "Sentiment classifiers".into(),
             move |job| {
-                let home = home.unwrap_or_else(|| Err("no run store".into()));
                 let r = recorded(
-                    home.as_deref().map_err(String::as_str),
+                    home.as_result(),
                     Origin::App,
                     classifiers::ID,
                     &params,

@@ -260,67 +260,28 @@ fn class_name(c: Option<Class>) -> &'static str {
 
 /// Rows of the tweet table for `key`.
 fn tweet_rows(r: &RunResult, key: &TweetKey) -> Vec<usize> {
-    let df = &r.out.tweets;
-    let get_f = |name: &str| -> Vec<f64> {
-        df.column(name)
-            .ok()
-            .and_then(|c| {
-                c.f64()
-                    .ok()
-                    .map(|c| c.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-            })
-            .unwrap_or_default()
-    };
-    let compound = get_f("compound");
-    let index: Vec<i64> = df
-        .column("asset_index")
-        .ok()
-        .and_then(|c| {
-            c.i64()
-                .ok()
-                .map(|c| c.iter().map(|v| v.unwrap_or(-2)).collect())
-        })
-        .unwrap_or_default();
-    let time: Vec<i64> = df
-        .column("time_ms")
-        .ok()
-        .and_then(|c| {
-            c.i64()
-                .ok()
-                .map(|c| c.iter().map(|v| v.unwrap_or(i64::MIN)).collect())
-        })
-        .unwrap_or_default();
-    let text_col = &r.out.params.columns.text;
-    let texts: Vec<String> = df
-        .column(text_col)
-        .ok()
-        .and_then(|c| c.cast(&polars::prelude::DataType::String).ok())
-        .and_then(|c| {
-            c.str()
-                .ok()
-                .map(|c| c.iter().map(|v| v.unwrap_or("").to_lowercase()).collect())
-        })
-        .unwrap_or_default();
+    let f = &r.filter;
     let needle = key.contains.to_lowercase();
-    let mut rows: Vec<usize> = (0..compound.len().min(index.len()).min(time.len()))
+    let n = f.compound.len().min(f.asset.len()).min(f.time.len());
+    let mut rows: Vec<usize> = (0..n)
         .filter(|&i| {
-            index[i] > -2
+            f.asset[i] > -2
                 && key
                     .asset
-                    .is_none_or(|a| index[i] == -1 || index[i] == a as i64)
+                    .is_none_or(|a| f.asset[i] == -1 || f.asset[i] == a as i64)
                 && key
                     .class
-                    .is_none_or(|c| Class::of_compound(compound[i]) == c)
+                    .is_none_or(|c| Class::of_compound(f.compound[i]) == c)
                 && key
                     .window
-                    .is_none_or(|(from, to)| (from..to).contains(&time[i]))
-                && (needle.is_empty() || texts.get(i).is_some_and(|t| t.contains(&needle)))
+                    .is_none_or(|(from, to)| (from..to).contains(&f.time[i]))
+                && (needle.is_empty() || f.lower.get(i).is_some_and(|t| t.contains(&needle)))
         })
         .collect();
     if key.most_negative_first {
-        rows.sort_by(|&a, &b| compound[a].total_cmp(&compound[b]).then(a.cmp(&b)));
+        rows.sort_by(|&a, &b| f.compound[a].total_cmp(&f.compound[b]).then(a.cmp(&b)));
     } else {
-        rows.sort_by_key(|&i| (time[i], i));
+        rows.sort_by_key(|&i| (f.time[i], i));
     }
     rows
 }

@@ -242,7 +242,7 @@ pub fn show(
                 if layers.hexagons && !r.hexes.is_empty() {
                     painter.add(mesh(s, &r.hexes));
                 }
-                for ring in &r.outlines {
+                for (_, ring) in &r.outlines {
                     let pts = ring.iter().map(|q| s.pos(*q)).collect();
                     painter.line(pts, Stroke::new(1.0, outline));
                 }
@@ -273,14 +273,9 @@ pub fn show(
                 // a tooltip at the pointer (they used to sit in a line under the map).
                 if let Some(f) = feature {
                     let accent = ui.visuals().selection.bg_fill;
-                    for part in r.set.parts.iter().filter(|p| p.feature == f) {
-                        for ring in &part.rings {
-                            let pts = ring
-                                .iter()
-                                .map(|q| s.pos(crate::usecases::spatial::layers::mercator(*q)))
-                                .collect();
-                            painter.line(pts, Stroke::new(2.5, accent));
-                        }
+                    for (_, ring) in r.outlines.iter().filter(|(g, _)| *g == f) {
+                        let pts = ring.iter().map(|q| s.pos(*q)).collect();
+                        painter.line(pts, Stroke::new(2.5, accent));
                     }
                 }
                 if let Some(text) = &text {

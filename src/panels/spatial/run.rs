@@ -12,7 +12,7 @@ use crate::compute::spatial::polygons::{self, PolygonSet};
 use crate::data::Dataset;
 use crate::runs::{Origin, of_dataset};
 use crate::session::RunsHome;
-use crate::usecases::record::recorded;
+use crate::usecases::record::recorded_if;
 use crate::usecases::spatial::layers::{self, Triangles};
 use crate::usecases::spatial::{self as usecase, JoinParams, Method, ValidJoinParams};
 
@@ -53,7 +53,8 @@ pub struct JoinResult {
     pub cell_at: std::collections::HashMap<h3o::CellIndex, usize>,
     pub fills: Triangles,
     pub hexes: Triangles,
-    pub outlines: Vec<Vec<[f64; 2]>>,
+    /// Each polygon ring (Web Mercator, simplified) with its feature.
+    pub outlines: Vec<(u32, Vec<[f64; 2]>)>,
     pub world: Vec<Vec<[f64; 2]>>,
     pub drawn_points: Vec<[f64; 2]>,
     /// The same points in Web Mercator coordinates, for drawing.
@@ -61,23 +62,18 @@ pub struct JoinResult {
 }
 
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
-    let work = || usecase::join(&i.valid, &i.points, &i.polygons, progress);
-    let (j, run_id, warning) = if i.record {
-        let r = recorded(
-            i.home.as_result(),
-            Origin::App,
-            usecase::ID_JOIN,
-            &i.params,
-            vec![
-                of_dataset("points", &i.points),
-                of_dataset("polygons", &i.polygons),
-            ],
-            work,
-        )?;
-        (r.output, r.run_id, r.warning)
-    } else {
-        (work()?, None, None)
-    };
+    let r = recorded_if(
+        i.record.then(|| i.home.as_result()),
+        Origin::App,
+        usecase::ID_JOIN,
+        &i.params,
+        vec![
+            of_dataset("points", &i.points),
+            of_dataset("polygons", &i.polygons),
+        ],
+        || usecase::join(&i.valid, &i.points, &i.polygons, progress),
+    )?;
+    let (j, run_id, warning) = (r.output, r.run_id, r.warning);
     let res = join::resolution(j.resolution)?;
     let cells = join::hexbin(&j.points, res, progress)?;
     let cell_at = cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
@@ -94,7 +90,7 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         TOLERANCE,
     );
     let hexes = layers::hexagons(&cells, 200);
-    let outlines = layers::outlines(&set, TOLERANCE);
+    let outlines = layers::feature_outlines(&set, TOLERANCE);
     let world = match &i.world {
         Some(w) => polygons::from_dataset(w, None, None)
             .map(|s| layers::outlines(&s, 0.05))

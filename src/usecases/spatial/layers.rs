@@ -159,10 +159,18 @@ pub fn simplify(ring: &[[f64; 2]], tol: f64) -> Vec<[f64; 2]> {
 
 /// Outlines of every part, simplified, in Web Mercator coordinates.
 pub fn outlines(set: &PolygonSet, tol: f64) -> Vec<Vec<[f64; 2]>> {
+    feature_outlines(set, tol)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// `outlines`, each ring with the feature it belongs to (to outline the one under the pointer).
+pub fn feature_outlines(set: &PolygonSet, tol: f64) -> Vec<(u32, Vec<[f64; 2]>)> {
     set.parts
         .iter()
-        .flat_map(|p| p.rings.iter().map(|r| simplify(r, tol)))
-        .map(|r| r.into_iter().map(mercator).collect())
+        .flat_map(|p| p.rings.iter().map(move |r| (p.feature, simplify(r, tol))))
+        .map(|(f, r)| (f, r.into_iter().map(mercator).collect()))
         .collect()
 }
 
