@@ -65,6 +65,13 @@ fn distances_match_dtaidistance() {
         let want = c["distance"].as_f64().unwrap();
         let got = dtw::distance(a, b, w.cells(a.len(), b.len()));
         assert!((got - want).abs() < 1e-9, "{c}: got {got}");
+        // The lane kernel: a batch of copies, all through the SIMD path.
+        let copies = vec![b.clone(); dtw::lanes::LANES];
+        let batch = dtw::one_against_many(a, &copies, w, &playbook::compute::NoProgress).unwrap();
+        assert!(
+            batch.iter().all(|d| d.to_bits() == got.to_bits()),
+            "{c}: {batch:?}"
+        );
     }
 }
 
@@ -275,4 +282,118 @@ fn bad_series_tables_are_clear_errors() {
     let e = run(&sales, &["--pattern-file", pattern.to_str().unwrap()]);
     assert!(e.contains("pattern.csv"), "{e}");
     assert!(!std::path::Path::new("/tmp/never.csv").exists());
+}
+
+fn read_csv(path: &std::path::Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn the_matrix_holds_every_pair_once_and_agrees_with_one_against_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("weekly_sales.csv");
+    let input = input.to_str().unwrap();
+    let (long, square, one, chart) = (
+        dir.path().join("pairs.csv"),
+        dir.path().join("square.csv"),
+        dir.path().join("one.csv"),
+        dir.path().join("heat.svg"),
+    );
+    let run = |args: &[&str]| {
+        let o = playbook(args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    let o = run(&[
+        "dtw",
+        "matrix",
+        "--input",
+        input,
+        "--window",
+        "0.1",
+        "--json",
+        "--out",
+        long.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = v["series"].as_u64().unwrap() as usize;
+    assert_eq!(n, 811);
+    assert_eq!(v["pairs"].as_u64().unwrap() as usize, n * (n - 1) / 2);
+    let pairs = read_csv(&long);
+    assert_eq!(pairs.len(), n * (n - 1) / 2);
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.contains("clustered"), "the heat map's title");
+    // Every pair with P1 equals P1's one-against-many distance to it.
+    run(&[
+        "dtw",
+        "distances",
+        "--input",
+        input,
+        "--pattern",
+        "P1",
+        "--window",
+        "0.1",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    let from_p1: std::collections::HashMap<String, f64> = read_csv(&one)
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].parse().unwrap()))
+        .collect();
+    let mut checked = 0;
+    for r in pairs.iter().filter(|r| r[0] == "P1") {
+        let d: f64 = r[2].parse().unwrap();
+        assert!((d - from_p1[&r[1]]).abs() <= 1e-12 * d.max(1.0), "{r:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, n - 1);
+    // The square form: symmetric, zero on the diagonal, the same numbers.
+    run(&[
+        "dtw",
+        "matrix",
+        "--input",
+        input,
+        "--window",
+        "0.1",
+        "--square",
+        "--out",
+        square.to_str().unwrap(),
+    ]);
+    let rows = read_csv(&square);
+    assert_eq!(rows.len(), n);
+    for (i, r) in rows.iter().enumerate().take(40) {
+        assert_eq!(r.len(), n + 1);
+        assert_eq!(r[i + 1].parse::<f64>().unwrap(), 0.0);
+        for (j, other) in rows.iter().enumerate().take(40) {
+            assert_eq!(r[j + 1], other[i + 1], "({i}, {j})");
+        }
+    }
+    assert_eq!(rows[0][2], pairs[0][2], "P1 to P2");
+}
+
+#[test]
+fn a_matrix_of_one_series_is_a_clear_error() {
+    let (_d, one) = temp_file("one.csv", b"id,t0,t1,t2\nA,1,2,3\n");
+    let o = playbook(&[
+        "dtw",
+        "matrix",
+        "--input",
+        one.to_str().unwrap(),
+        "--out",
+        "/tmp/never-written.csv",
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("one.csv: all pairs needs at least two series"),
+        "{err}"
+    );
+    assert!(!std::path::Path::new("/tmp/never-written.csv").exists());
 }

@@ -14,8 +14,8 @@ use crate::data::{self, Dataset};
 use crate::export;
 use crate::runs::{of_dataset, of_file};
 use crate::usecases::dtw::{
-    self as usecase, AudioParams, Band, ClassifyParams, Layout, MatchParams, PatternChoice,
-    SeriesParams, SweepParams,
+    self as usecase, AudioParams, Band, ClassifyParams, Layout, MatchParams, MatrixParams,
+    PatternChoice, SeriesParams, SweepParams,
 };
 use crate::usecases::record::written;
 
@@ -30,6 +30,30 @@ pub enum DtwCommand {
         /// Output table (.csv or .parquet).
         #[arg(long)]
         out: PathBuf,
+        /// Print a JSON object (series, median, band cells, compute seconds) instead of a
+        /// sentence.
+        #[arg(long)]
+        json: bool,
+    },
+    /// DTW distance between every two series: a,b,distance (each pair once), or with
+    /// --square one row and one column per series.
+    Matrix {
+        #[command(flatten)]
+        input: TableArgs,
+        #[command(flatten)]
+        window: WindowArgs,
+        /// Output table (.csv or .parquet).
+        #[arg(long)]
+        out: PathBuf,
+        /// Write the square matrix (id, then one column per series) instead of the long table.
+        #[arg(long)]
+        square: bool,
+        /// Also write the heat map (clustered order) as .png or .svg.
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// Print a JSON object (series, pairs, median, band cells, compute seconds).
+        #[arg(long)]
+        json: bool,
     },
     /// Median/mean/min/max distance at each of several windows: window,median,mean,min,max.
     Sweep {
@@ -66,9 +90,9 @@ pub enum DtwCommand {
     },
 }
 
-/// A table of series and the pattern to compare them with.
+/// A table of series.
 #[derive(Args, Debug)]
-pub struct SeriesArgs {
+pub struct TableArgs {
     /// Table of series (.csv or .parquet): wide (id column + one column per time step) or,
     /// with --time-col and --value-col, long.
     #[arg(long)]
@@ -82,31 +106,14 @@ pub struct SeriesArgs {
     /// Long layout: the value column.
     #[arg(long, requires = "time_col")]
     pub value_col: Option<String>,
-    /// Use the series with this id as the pattern.
-    #[arg(
-        long,
-        conflicts_with = "pattern_file",
-        required_unless_present = "pattern_file"
-    )]
-    pub pattern: Option<String>,
-    /// Use the curve in this file (its last numeric column) as the pattern.
-    #[arg(long)]
-    pub pattern_file: Option<PathBuf>,
     /// Z-normalise the pattern and every series first.
     #[arg(long)]
     pub znorm: bool,
 }
 
-impl SeriesArgs {
-    /// The files it reads (the table, and the pattern file if any).
-    fn files(&self) -> Vec<&Path> {
-        std::iter::once(self.input.as_path())
-            .chain(self.pattern_file.as_deref())
-            .collect()
-    }
-
-    /// The use case's series params, with the table and the pattern's curve loaded.
-    fn load(&self) -> Result<(SeriesParams, Dataset, Option<Dataset>)> {
+impl TableArgs {
+    /// The table, loaded, and its layout.
+    fn load(&self) -> Result<(Dataset, Layout)> {
         let ds = super::load(&self.input)?;
         let layout = match (&self.time_col, &self.value_col) {
             (Some(t), Some(v)) => Layout::Long {
@@ -119,6 +126,38 @@ impl SeriesArgs {
             },
             _ => Layout::Wide,
         };
+        Ok((ds, layout))
+    }
+}
+
+/// A table of series and the pattern to compare them with.
+#[derive(Args, Debug)]
+pub struct SeriesArgs {
+    #[command(flatten)]
+    pub table: TableArgs,
+    /// Use the series with this id as the pattern.
+    #[arg(
+        long,
+        conflicts_with = "pattern_file",
+        required_unless_present = "pattern_file"
+    )]
+    pub pattern: Option<String>,
+    /// Use the curve in this file (its last numeric column) as the pattern.
+    #[arg(long)]
+    pub pattern_file: Option<PathBuf>,
+}
+
+impl SeriesArgs {
+    /// The files it reads (the table, and the pattern file if any).
+    fn files(&self) -> Vec<&Path> {
+        std::iter::once(self.table.input.as_path())
+            .chain(self.pattern_file.as_deref())
+            .collect()
+    }
+
+    /// The use case's series params, with the table and the pattern's curve loaded.
+    fn load(&self) -> Result<(SeriesParams, Dataset, Option<Dataset>)> {
+        let (ds, layout) = self.table.load()?;
         let (pattern, curve) = match (&self.pattern, &self.pattern_file) {
             (Some(id), _) => (PatternChoice::Series(id.clone()), None),
             (None, Some(file)) => {
@@ -129,9 +168,9 @@ impl SeriesArgs {
         };
         let params = SeriesParams {
             layout,
-            id_col: self.id_col.clone(),
+            id_col: self.table.id_col.clone(),
             pattern,
-            znorm: self.znorm,
+            znorm: self.table.znorm,
         };
         Ok((params, ds, curve))
     }
@@ -205,7 +244,12 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
             znorm,
             out,
         } => audio(&clips, &window, hop_ms, znorm, out.as_deref(), record),
-        DtwCommand::Distances { input, window, out } => {
+        DtwCommand::Distances {
+            input,
+            window,
+            out,
+            json,
+        } => {
             outputs::check(&input.files(), &[Output::new("--out", &out, Kind::Table)])?;
             let (series, ds, curve) = input.load()?;
             let params = MatchParams {
@@ -220,14 +264,41 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
                     Ok(m)
                 });
             let m = finish(rec, result, vec![written("distances", &out)])?;
-            println!(
-                "{} series; median distance {}; table in {}",
-                m.distances.len(),
-                crate::format::short(m.median),
-                out.display()
-            );
+            if json {
+                let v = serde_json::json!({
+                    "series": m.distances.len(),
+                    "median": m.median,
+                    "band_cells": m.cells,
+                    "seconds": m.seconds,
+                    "kernel": crate::compute::dtw::instruction_set(),
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                println!(
+                    "{} series; median distance {}; table in {}",
+                    m.distances.len(),
+                    crate::format::short(m.median),
+                    out.display()
+                );
+            }
             Ok(())
         }
+        DtwCommand::Matrix {
+            input,
+            window,
+            out,
+            square,
+            chart,
+            json,
+        } => matrix(
+            &input,
+            &window,
+            &out,
+            square,
+            chart.as_deref(),
+            json,
+            record,
+        ),
         DtwCommand::Sweep {
             input,
             windows,
@@ -256,6 +327,63 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn matrix(
+    input: &TableArgs,
+    window: &WindowArgs,
+    out: &Path,
+    square: bool,
+    chart: Option<&Path>,
+    json: bool,
+    record: Record,
+) -> Result<()> {
+    let mut outs = vec![Output::new("--out", out, Kind::Table)];
+    outs.extend(chart.map(|c| Output::new("--chart", c, Kind::Chart)));
+    outputs::check(&[input.input.as_path()], &outs)?;
+    let (ds, layout) = input.load()?;
+    let params = MatrixParams {
+        layout,
+        id_col: input.id_col.clone(),
+        znorm: input.znorm,
+        band: window.band(),
+    };
+    let rec = record.start(usecase::ID_MATRIX, &params, vec![of_dataset("series", &ds)]);
+    let result = usecase::run_matrix(&params, &ds, &NoProgress).and_then(|m| {
+        let table = if square {
+            m.square_table()?
+        } else {
+            m.long_table()?
+        };
+        export::write_table(&table, out)?;
+        if let Some(c) = chart {
+            export::write_chart(&m.heatmap(), c)?;
+        }
+        Ok(m)
+    });
+    let mut artifacts = vec![written("distances", out)];
+    artifacts.extend(chart.map(|c| written("heat map", c)));
+    let m = finish(rec, result, artifacts)?;
+    if json {
+        let v = serde_json::json!({
+            "series": m.ids.len(),
+            "pairs": m.condensed.len(),
+            "median": m.median,
+            "band_cells": m.cells,
+            "seconds": m.seconds,
+            "kernel": crate::compute::dtw::instruction_set(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        println!(
+            "{} series, {} pairs; median distance {}; table in {}",
+            crate::format::short(m.ids.len() as f64),
+            crate::format::short(m.condensed.len() as f64),
+            crate::format::short(m.median),
+            out.display()
+        );
+    }
+    Ok(())
 }
 
 fn audio(

@@ -6,12 +6,15 @@
 
 mod band;
 mod bounds;
+pub mod lanes;
 mod search;
 
 pub use band::{Window, WindowError};
 pub use bounds::{Envelope, lb_keogh_sq, lb_kim_sq};
+pub use lanes::instruction_set;
 pub use search::{
-    SweepRow, classify_1nn, nearest, nearest_brute_force, one_against_many, pairwise, sweep,
+    SweepRow, classify_1nn, condensed, condensed_index, nearest, nearest_brute_force,
+    one_against_many, pairwise, sweep,
 };
 
 use band::Band;

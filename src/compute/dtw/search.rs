@@ -1,11 +1,13 @@
 //! Searches built on the distance: one pattern against many series (parallel), exact 1-NN
 //! with the UCR Suite's cascade of lower bounds, and 1-NN classification.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
 use super::bounds::{Envelope, lb_keogh_sq, lb_kim_sq};
+use super::lanes::{LANES, distances_sq, interleave};
 use super::{Window, distance_sq};
 use crate::compute::{Cancelled, Progress, check};
 
@@ -16,21 +18,58 @@ pub fn one_against_many(
     window: Window,
     progress: &dyn Progress,
 ) -> Result<Vec<f64>, Cancelled> {
+    let refs: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
     let done = AtomicUsize::new(0);
     let total = series.len().max(1);
-    series
-        .par_iter()
-        .map(|s| {
+    let chunks: Vec<Vec<f64>> = refs
+        .par_chunks(8 * LANES)
+        .map(|chunk| {
             check(progress)?;
-            let w = window.cells(pattern.len(), s.len());
-            let d = distance_sq(pattern, s, w, f64::INFINITY).sqrt();
-            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if k.is_multiple_of(64) || k == total {
-                progress.report(k as f32 / total as f32, "DTW distances");
-            }
+            let d = against(pattern, chunk, window);
+            let k = done.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
+            progress.report(k as f32 / total as f32, "DTW distances");
             Ok(d)
         })
-        .collect()
+        .collect::<Result<_, Cancelled>>()?;
+    Ok(chunks.concat())
+}
+
+/// The distances from `pattern` to each candidate, in order, on this thread. Candidates of one
+/// length go through the lane kernel `LANES` at a time (bit-identical to the scalar kernel);
+/// series with NaN, and the few left over in a length, take the scalar kernel.
+fn against(pattern: &[f64], candidates: &[&[f64]], window: Window) -> Vec<f64> {
+    let n = pattern.len();
+    let scalar =
+        |c: &[f64]| distance_sq(pattern, c, window.cells(n, c.len()), f64::INFINITY).sqrt();
+    let clean = |s: &[f64]| !s.is_empty() && !s.iter().any(|v| v.is_nan());
+    if !clean(pattern) {
+        return candidates.iter().map(|c| scalar(c)).collect();
+    }
+    let mut out = vec![f64::NAN; candidates.len()];
+    let mut by_length: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (k, c) in candidates.iter().enumerate() {
+        if clean(c) {
+            by_length.entry(c.len()).or_default().push(k);
+        } else {
+            out[k] = scalar(c);
+        }
+    }
+    for (len, members) in by_length {
+        for batch in members.chunks(LANES) {
+            if batch.len() < LANES / 4 {
+                for &k in batch {
+                    out[k] = scalar(candidates[k]);
+                }
+                continue;
+            }
+            let lanes = interleave(&batch.iter().map(|&k| candidates[k]).collect::<Vec<_>>());
+            let d = distances_sq(pattern, &lanes, window.cells(n, len));
+            for (&k, v) in batch.iter().zip(d) {
+                out[k] = v.sqrt();
+            }
+        }
+    }
+    out
 }
 
 /// The index of the candidate nearest to `query` and its distance, by brute force: every
@@ -143,6 +182,36 @@ pub fn sweep(
     Ok(rows)
 }
 
+/// All pairwise DTW distances as a condensed upper triangle: (0,1), (0,2) … (0,n-1), (1,2) …,
+/// as SciPy's `pdist` and kodama lay them out; in parallel over rows.
+pub fn condensed(
+    series: &[Vec<f64>],
+    window: Window,
+    progress: &dyn Progress,
+) -> Result<Vec<f64>, Cancelled> {
+    let n = series.len();
+    let refs: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
+    let done = AtomicUsize::new(0);
+    let total = (n * n.saturating_sub(1) / 2).max(1);
+    let rows: Vec<Vec<f64>> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            check(progress)?;
+            let row = against(refs[i], &refs[i + 1..], window);
+            let k = done.fetch_add(row.len(), Ordering::Relaxed) + row.len();
+            progress.report(k as f32 / total as f32, "pairwise DTW");
+            Ok(row)
+        })
+        .collect::<Result<_, Cancelled>>()?;
+    Ok(rows.concat())
+}
+
+/// Where the distance between series `i` and `j` (`i < j`) of `n` lies in a condensed triangle.
+pub fn condensed_index(n: usize, i: usize, j: usize) -> usize {
+    debug_assert!(i < j && j < n);
+    i * n - i * (i + 1) / 2 + (j - i - 1)
+}
+
 /// All pairwise DTW distances (a symmetric matrix with zeros on the diagonal), in parallel.
 pub fn pairwise(
     series: &[Vec<f64>],
@@ -150,26 +219,14 @@ pub fn pairwise(
     progress: &dyn Progress,
 ) -> Result<Vec<Vec<f64>>, Cancelled> {
     let n = series.len();
-    let pairs: Vec<(usize, usize)> = (0..n)
-        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
-        .collect();
-    let done = AtomicUsize::new(0);
-    let total = pairs.len().max(1);
-    let d: Vec<f64> = pairs
-        .par_iter()
-        .map(|&(i, j)| {
-            check(progress)?;
-            let (a, b) = (&series[i], &series[j]);
-            let v = distance_sq(a, b, window.cells(a.len(), b.len()), f64::INFINITY).sqrt();
-            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress.report(k as f32 / total as f32, "pairwise DTW");
-            Ok(v)
-        })
-        .collect::<Result<_, Cancelled>>()?;
+    let d = condensed(series, window, progress)?;
     let mut m = vec![vec![0.0; n]; n];
-    for (&(i, j), v) in pairs.iter().zip(d) {
-        m[i][j] = v;
-        m[j][i] = v;
+    for i in 0..n {
+        for j in i + 1..n {
+            let v = d[condensed_index(n, i, j)];
+            m[i][j] = v;
+            m[j][i] = v;
+        }
     }
     Ok(m)
 }

@@ -194,3 +194,50 @@ fn pairwise_is_symmetric_and_matches_single_distances() {
         }
     }
 }
+
+#[test]
+fn lanes_are_bit_identical_to_the_scalar_kernel_on_odd_lengths_and_windows() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    for _ in 0..60 {
+        let n = rng.random_range(1..90);
+        let m = rng.random_range(1..90);
+        let w = rng.random_range(0..=n.max(m));
+        let a = walk(&mut rng, n);
+        let batch: Vec<Vec<f64>> = (0..lanes::LANES).map(|_| walk(&mut rng, m)).collect();
+        let refs: Vec<&[f64]> = batch.iter().map(Vec::as_slice).collect();
+        let interleaved = lanes::interleave(&refs);
+        for isa in lanes::Isa::available() {
+            let got = lanes::distances_sq_on(isa, &a, &interleaved, w);
+            for (l, b) in batch.iter().enumerate() {
+                let want = distance_sq(&a, b, w, f64::INFINITY);
+                assert_eq!(
+                    got[l].to_bits(),
+                    want.to_bits(),
+                    "{isa:?}: n {n} m {m} w {w} lane {l}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn one_against_many_matches_single_distances_with_mixed_lengths_nan_and_empty_series() {
+    let mut rng = ChaCha8Rng::seed_from_u64(12);
+    let pattern = walk(&mut rng, 37);
+    let mut series: Vec<Vec<f64>> = (0..300)
+        .map(|k| walk(&mut rng, [37, 37, 37, 41, 12][k % 5]))
+        .collect();
+    series[5][3] = f64::NAN;
+    series[7].clear();
+    for window in [
+        Window::Fraction(0.0),
+        Window::Fraction(0.1),
+        Window::Cells(50),
+    ] {
+        let got = one_against_many(&pattern, &series, window, &crate::compute::NoProgress).unwrap();
+        for (k, s) in series.iter().enumerate() {
+            let want = distance(&pattern, s, window.cells(pattern.len(), s.len()));
+            assert_eq!(got[k].to_bits(), want.to_bits(), "series {k}, {window:?}");
+        }
+    }
+}

@@ -3,6 +3,8 @@
 //! 1-NN DTW, and compare audio clips on their envelopes. The DTW panel, `playbook dtw` and the
 //! demo all come here; the series and the pattern are prepared once, here.
 
+mod matrix;
+
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -20,6 +22,8 @@ use crate::data::series::{self, NamedSeries};
 use crate::data::ucr::{self, LabelledSeries};
 use crate::data::{Dataset, sample};
 use crate::runs::Curve;
+
+pub use matrix::{HEAT_CELLS, ID_MATRIX, MAX_SERIES, MatrixOutput, MatrixParams, run_matrix};
 
 pub const ID_MATCH: &str = "dtw-match";
 pub const ID_SWEEP: &str = "dtw-sweep";
@@ -154,13 +158,36 @@ pub struct Prepared {
 /// Read the table's series and the pattern (`curve` is the dataset a curve pattern names),
 /// reject an empty table or series, and z-normalise if asked.
 pub fn prepare(p: &SeriesParams, table: &Dataset, curve: Option<&Dataset>) -> Result<Prepared> {
+    let mut named = read_series(table, &p.layout, p.id_col.as_deref())?;
+    let (mut pattern, pattern_name) = match &p.pattern {
+        PatternChoice::Series(id) => (named.find(&table.name, id)?.to_vec(), id.clone()),
+        PatternChoice::Curve(name) => {
+            let c = curve.with_context(|| format!("the pattern's dataset '{name}' is not open"))?;
+            (series::curve(&c.name, &c.frame)?, c.name.clone())
+        }
+        PatternChoice::Typed(text) => (parse_typed(text)?, "typed pattern".to_owned()),
+    };
+    if p.znorm {
+        dtw::znorm(&mut pattern);
+        named.series.iter_mut().for_each(|s| dtw::znorm(s));
+    }
+    Ok(Prepared {
+        named,
+        pattern,
+        pattern_name,
+    })
+}
+
+/// The series of `table` in `layout` (the wide layout's id column defaults to the first),
+/// refusing an empty table, an empty series and empty or repeated ids.
+pub fn read_series(table: &Dataset, layout: &Layout, id_col: Option<&str>) -> Result<NamedSeries> {
     if table.rows() == 0 {
         bail!("{}: the table has no series", table.name);
     }
-    let mut named = match &p.layout {
+    let named = match layout {
         Layout::Wide => {
-            let id_col = match &p.id_col {
-                Some(c) => c.clone(),
+            let id_col = match id_col {
+                Some(c) => c.to_owned(),
                 None => first_column(table)?,
             };
             series::wide(&table.name, &table.frame, &id_col)?
@@ -183,23 +210,7 @@ pub fn prepare(p: &SeriesParams, table: &Dataset, curve: Option<&Dataset>) -> Re
             table.name
         );
     }
-    let (mut pattern, pattern_name) = match &p.pattern {
-        PatternChoice::Series(id) => (named.find(&table.name, id)?.to_vec(), id.clone()),
-        PatternChoice::Curve(name) => {
-            let c = curve.with_context(|| format!("the pattern's dataset '{name}' is not open"))?;
-            (series::curve(&c.name, &c.frame)?, c.name.clone())
-        }
-        PatternChoice::Typed(text) => (parse_typed(text)?, "typed pattern".to_owned()),
-    };
-    if p.znorm {
-        dtw::znorm(&mut pattern);
-        named.series.iter_mut().for_each(|s| dtw::znorm(s));
-    }
-    Ok(Prepared {
-        named,
-        pattern,
-        pattern_name,
-    })
+    Ok(named)
 }
 
 /// One pattern against every series.
@@ -249,6 +260,8 @@ pub struct MatchOutput {
     pub median: f64,
     /// Histogram of the finite distances with the median marked.
     pub chart: Option<Chart>,
+    /// Seconds spent on the distances alone.
+    pub seconds: f64,
 }
 
 pub fn run_match(
@@ -260,7 +273,9 @@ pub fn run_match(
     let window = v.window.validate()?;
     let prep = prepare(&v.params.series, table, curve)?;
     let named = prep.named;
+    let started = std::time::Instant::now();
     let distances = dtw::one_against_many(&prep.pattern, &named.series, window, progress)?;
+    let seconds = started.elapsed().as_secs_f64();
     let zscores = stats::zscores(&distances);
     let mut order: Vec<usize> = (0..distances.len()).collect();
     order.sort_by(|&a, &b| distances[a].total_cmp(&distances[b]));
@@ -296,6 +311,7 @@ pub fn run_match(
         znorm: v.params.series.znorm,
         median,
         chart,
+        seconds,
     })
 }
 
