@@ -228,6 +228,11 @@ fn thousands(text: &str) -> String {
     }
 }
 
+/// A count with thousands separators: "328,455".
+pub fn whole(n: usize) -> String {
+    thousands(&n.to_string())
+}
+
 /// "1 borough", "3 boroughs": a count with its noun (plural by adding "s").
 pub fn count_of(n: usize, noun: &str) -> String {
     if n == 1 {

@@ -567,6 +567,21 @@ fn dtw_panel_sweeps_and_classifies() {
 }
 
 #[test]
+fn dtw_panel_computes_all_pairs_as_a_clustered_heat_map() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("DTW").click();
+    settle(&mut h);
+    h.get_by_label("All pairs").click();
+    settle(&mut h);
+    h.get_by_label("Compute all pairs").click();
+    settle(&mut h);
+    // weekly_sales.csv: 811 series, 811 x 810 / 2 pairs.
+    h.get_by_label_contains("811 series of weekly_sales.csv: 328,455 pairs");
+    h.get_by_label("Every pair:");
+    snapshot(&mut h, "dtw_matrix");
+}
+
+#[test]
 fn dtw_panel_compares_audio_clips() {
     let mut h = harness(Settings::default());
     h.get_by_label("DTW").click();

@@ -377,8 +377,8 @@ fn matrix(
     } else {
         println!(
             "{} series, {} pairs; median distance {}; table in {}",
-            crate::format::short(m.ids.len() as f64),
-            crate::format::short(m.condensed.len() as f64),
+            crate::format::whole(m.ids.len()),
+            crate::format::whole(m.condensed.len()),
             crate::format::short(m.median),
             out.display()
         );

@@ -307,10 +307,13 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
         } => {
             let (nr, nc) = (rows.len().max(1), columns.len().max(1));
             let (lo, hi) = crate::chart::value_range(values);
+            // The colour bar goes in a strip right of the grid, never over it.
+            let (full_w, _) = root.dim_in_pixel();
+            let below_title = root.titled(&chart.title, (FONT, 26)).map_err(e)?;
+            let (grid_area, bar_area) = below_title.split_horizontally(full_w.saturating_sub(150));
             // Segmented axes put each label at the centre of its row or column; rows run top
             // to bottom, so row r sits in segment nr - 1 - r.
-            let mut c = ChartBuilder::on(root)
-                .caption(&chart.title, (FONT, 26))
+            let mut c = ChartBuilder::on(&grid_area)
                 .margin(20)
                 .x_label_area_size(50)
                 .y_label_area_size(90)
@@ -356,21 +359,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 })
             }))
             .map_err(e)?;
-            // The legend names the ends of the ramp.
-            for (name, t) in [
-                (format!("{} {}", chart.y_label, axis_number(lo)), 0.0),
-                (format!("{} {}", chart.y_label, axis_number(hi)), 1.0),
-            ] {
-                let [cr, cg, cb] = crate::theme::ramp(t);
-                let fill = RGBColor(cr, cg, cb).filled();
-                c.draw_series(std::iter::empty::<
-                    Rectangle<(SegmentValue<usize>, SegmentValue<usize>)>,
-                >())
-                .map_err(e)?
-                .label(name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill));
-            }
-            legend(&mut c, rgb(colors.grid))?;
+            colour_bar(&bar_area, &chart.y_label, lo, hi).map_err(e)?;
         }
         ChartData::Lines { segments, .. } => {
             // Lines on a right-hand axis come carried into the left axis's units.
@@ -531,6 +520,31 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
 
 /// A lines chart's legend as a column of swatches and names (in the order the screen's legend
 /// row uses: lines and points, bands, markers, spans).
+/// A vertical colour bar: the ramp from `hi` (top) to `lo` (bottom), named and numbered at
+/// both ends.
+fn colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    name: &str,
+    lo: f64,
+    hi: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = (FONT, 15).into_font().color(&BLACK);
+    let (top, height, steps) = (60, 220, 44);
+    area.draw(&Text::new(name.to_owned(), (6, top - 36), font.clone()))?;
+    for k in 0..steps {
+        let t = 1.0 - f64::from(k) / f64::from(steps - 1);
+        let [r, g, b] = crate::theme::ramp(t);
+        let y = top + k * height / steps;
+        area.draw(&Rectangle::new(
+            [(6, y), (30, y + height / steps + 1)],
+            RGBColor(r, g, b).filled(),
+        ))?;
+    }
+    area.draw(&Text::new(axis_number(hi), (36, top - 6), font.clone()))?;
+    area.draw(&Text::new(axis_number(lo), (36, top + height - 10), font))?;
+    Ok(())
+}
+
 fn legend_column<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,

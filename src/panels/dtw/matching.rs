@@ -36,37 +36,7 @@ pub(super) fn dataset_picker(
 /// Table and pattern choices, shared by Match and Sweep.
 fn inputs_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
     ui.horizontal_wrapped(|ui| {
-        dataset_picker(ui, ctx, "Series table", &mut p.saved.series_dataset);
-        let long = matches!(p.saved.layout, Layout::Long { .. });
-        if ui
-            .selectable_label(!long, "Wide")
-            .on_hover_text("An id column, then one column per time step")
-            .clicked()
-        {
-            p.saved.layout = Layout::Wide;
-        }
-        if ui
-            .selectable_label(long, "Long")
-            .on_hover_text("One row per id, time and value")
-            .clicked()
-            && !long
-        {
-            p.saved.layout = Layout::Long {
-                id: "id".into(),
-                time: "time".into(),
-                value: "value".into(),
-            };
-        }
-        if let Layout::Long { id, time, value } = &mut p.saved.layout {
-            for (text, hint) in [
-                (id, "id column"),
-                (time, "time column"),
-                (value, "value column"),
-            ] {
-                ui.add(egui::TextEdit::singleline(text).desired_width(70.0))
-                    .on_hover_text(hint);
-            }
-        }
+        table_ui(p, ui, ctx);
         ui.separator();
         ui.label("Pattern:");
         let s = &mut p.saved.source;
@@ -90,6 +60,41 @@ fn inputs_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
         }
         ui.checkbox(&mut p.saved.znorm, "Z-normalise");
     });
+}
+
+/// The series table and its layout (Match, Sweep and All pairs), in the caller's row.
+pub(super) fn table_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &PanelCtx<'_>) {
+    dataset_picker(ui, ctx, "Series table", &mut p.saved.series_dataset);
+    let long = matches!(p.saved.layout, Layout::Long { .. });
+    if ui
+        .selectable_label(!long, "Wide")
+        .on_hover_text("An id column, then one column per time step")
+        .clicked()
+    {
+        p.saved.layout = Layout::Wide;
+    }
+    if ui
+        .selectable_label(long, "Long")
+        .on_hover_text("One row per id, time and value")
+        .clicked()
+        && !long
+    {
+        p.saved.layout = Layout::Long {
+            id: "id".into(),
+            time: "time".into(),
+            value: "value".into(),
+        };
+    }
+    if let Layout::Long { id, time, value } = &mut p.saved.layout {
+        for (text, hint) in [
+            (id, "id column"),
+            (time, "time column"),
+            (value, "value column"),
+        ] {
+            ui.add(egui::TextEdit::singleline(text).desired_width(70.0))
+                .on_hover_text(hint);
+        }
+    }
 }
 
 /// The panel's choices as the use case's params.

@@ -5,6 +5,7 @@
 mod audio;
 mod classify;
 mod matching;
+mod matrix;
 mod runs;
 
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub enum View {
     #[default]
     Match,
     Sweep,
+    /// Every series against every other, clustered.
+    Matrix,
     Classify,
     Audio,
 }
@@ -106,6 +109,9 @@ pub struct DtwPanel {
     selected: Option<usize>,
     path: Slot<(u64, usize), WarpingPath>,
     sweep: Slot<u64, Vec<SweepRow>>,
+    matrix: Slot<u64, Arc<matrix::MatrixRun>>,
+    /// The last all-pairs run whose store warning (if any) was shown.
+    matrix_warned: u64,
     classify: Slot<u64, classify::Outcome>,
     audio: audio::AudioState,
     audio_result: Slot<u64, audio::Outcome>,
@@ -131,6 +137,7 @@ impl Panel for DtwPanel {
             self.run.poll(),
             self.path.poll(),
             self.sweep.poll(),
+            self.matrix.poll(),
             self.classify.poll(),
             self.audio_result.poll(),
         ];
@@ -150,6 +157,13 @@ impl Panel for DtwPanel {
                 ctx.notices.error(w.clone());
             }
         }
+        if let Some(m) = self.matrix.latest()
+            && let Some(w) = &m.warning
+            && self.matrix_warned != m.run
+        {
+            self.matrix_warned = m.run;
+            ctx.notices.error(w.clone());
+        }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
@@ -157,6 +171,7 @@ impl Panel for DtwPanel {
             let v = &mut self.saved.view;
             ui.selectable_value(v, View::Match, "Match a pattern");
             ui.selectable_value(v, View::Sweep, "Stretch sweep");
+            ui.selectable_value(v, View::Matrix, "All pairs");
             ui.selectable_value(v, View::Classify, "Classify");
             ui.selectable_value(v, View::Audio, "Audio");
         });
@@ -165,6 +180,9 @@ impl Panel for DtwPanel {
             View::Match => matching::ui(self, ui, ctx),
             View::Sweep => {
                 egui::ScrollArea::vertical().show(ui, |ui| matching::sweep_ui(self, ui, ctx));
+            }
+            View::Matrix => {
+                egui::ScrollArea::vertical().show(ui, |ui| matrix::ui(self, ui, ctx));
             }
             View::Classify => {
                 egui::ScrollArea::vertical().show(ui, |ui| classify::ui(self, ui, ctx));
@@ -178,7 +196,7 @@ impl Panel for DtwPanel {
     persist_saved!();
 
     fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID_MATCH]
+        &[usecase::ID_MATCH, usecase::ID_MATRIX]
     }
 
     fn open_run(
@@ -186,6 +204,15 @@ impl Panel for DtwPanel {
         run: &crate::runs::RunRecord,
         ctx: &mut PanelCtx<'_>,
     ) -> Result<(), String> {
+        if run.use_case == usecase::ID_MATRIX {
+            let p: usecase::MatrixParams = run.params_as()?;
+            self.saved.series_dataset = super::runs::reopen_input(run, "series", ctx)?;
+            self.saved.layout = p.layout;
+            self.saved.znorm = p.znorm;
+            self.saved.window = p.band.stretch;
+            self.saved.view = View::Matrix;
+            return Ok(());
+        }
         let p: MatchParams = run.params_as()?;
         self.saved.series_dataset = super::runs::reopen_input(run, "series", ctx)?;
         match p.series.pattern {

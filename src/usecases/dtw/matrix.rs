@@ -67,7 +67,7 @@ pub fn run_matrix(
         bail!(
             "{}: {n} series are {} pairs; all pairs takes at most {MAX_SERIES} series (filter the table, or match one pattern against all of them)",
             table.name,
-            crate::format::short((n * (n - 1) / 2) as f64)
+            crate::format::whole(n * (n - 1) / 2)
         );
     }
     if p.znorm {
@@ -199,14 +199,14 @@ impl MatrixOutput {
             }
         }
         let blocked = if per > 1 {
-            format!(", means of blocks of {per}")
+            format!(" (blocks of {per})")
         } else {
             String::new()
         };
         Chart::heatmap(
             format!(
-                "DTW distances between the {} series of {}, clustered{blocked}",
-                crate::format::short(n as f64),
+                "DTW distances between {} series of {}, clustered{blocked}",
+                crate::format::whole(n),
                 self.dataset
             ),
             "series",

@@ -23,7 +23,9 @@ use crate::data::ucr::{self, LabelledSeries};
 use crate::data::{Dataset, sample};
 use crate::runs::Curve;
 
-pub use matrix::{HEAT_CELLS, ID_MATRIX, MAX_SERIES, MatrixOutput, MatrixParams, run_matrix};
+pub use matrix::{
+    HEAT_CELLS, ID_MATRIX, MAX_SERIES, MatrixOutput, MatrixParams, check_matrix, run_matrix,
+};
 
 pub const ID_MATCH: &str = "dtw-match";
 pub const ID_SWEEP: &str = "dtw-sweep";
@@ -115,7 +117,7 @@ impl Band {
 /// "window 0.1 (15 cells)" or "window of 15 cells", for read-outs.
 pub fn band_text(window: Window, cells: usize) -> String {
     match window {
-        Window::Fraction(f) => format!("window {} ({cells} cells)", crate::format::short(f)),
+        Window::Fraction(f) => format!("window {f} ({cells} cells)"),
         Window::Cells(c) => format!("window of {c} cells"),
     }
 }

@@ -1,0 +1,139 @@
+//! The DTW panel's All pairs view: the distance between every two series of the table, as a
+//! heat map ordered by hierarchical clustering (alike series sit together), with the table of
+//! pairs to save.
+
+use std::sync::Arc;
+
+use super::DtwPanel;
+use super::matching::table_ui;
+use crate::format::short;
+use crate::panels::chart_view::show_chart;
+use crate::panels::{PanelCtx, save};
+use crate::runs::{Origin, of_dataset};
+use crate::usecases::dtw::{self as usecase, Band, MatrixOutput, MatrixParams};
+use crate::usecases::record::recorded;
+
+/// A finished all-pairs run.
+pub struct MatrixRun {
+    pub run: u64,
+    pub run_id: Option<i64>,
+    pub warning: Option<String>,
+    pub out: MatrixOutput,
+    /// The heat map, built once in the job.
+    pub chart: crate::chart::Chart,
+}
+
+fn params(p: &DtwPanel) -> MatrixParams {
+    MatrixParams {
+        layout: p.saved.layout.clone(),
+        id_col: None,
+        znorm: p.saved.znorm,
+        band: Band {
+            stretch: p.saved.window,
+            cells: None,
+        },
+    }
+}
+
+pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    ui.horizontal_wrapped(|ui| {
+        table_ui(p, ui, ctx);
+        ui.checkbox(&mut p.saved.znorm, "Z-normalise");
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.add(
+            egui::Slider::new(&mut p.saved.window, usecase::STRETCH.range()).text("Stretch factor"),
+        )
+        .on_hover_text(crate::panels::glossary::STRETCH);
+        if ui
+            .button("Compute all pairs")
+            .on_hover_text(format!(
+                "DTW distance between every two series of the table (up to {} series), then cluster them",
+                crate::format::whole(usecase::MAX_SERIES)
+            ))
+            .clicked()
+        {
+            start(p, ctx);
+        }
+        if p.matrix.is_pending() {
+            ui.spinner();
+        }
+    });
+    let Some(r) = p.matrix.latest().cloned() else {
+        ui.label(
+            "Compute all pairs to see which series are alike: the heat map orders them so that similar series sit together.",
+        );
+        return;
+    };
+    ui.separator();
+    let n = r.out.ids.len();
+    ui.label(format!(
+        "{} series of {}: {} pairs, median distance {}, {}{}.{}",
+        crate::format::whole(n),
+        r.out.dataset,
+        crate::format::whole(r.out.condensed.len()),
+        short(r.out.median),
+        usecase::band_text(r.out.window, r.out.cells),
+        if p.saved.znorm { ", z-normalised" } else { "" },
+        crate::panels::recorded_as(r.run_id)
+    ))
+    .on_hover_text(format!(
+        "The distances took {} s on the {} kernel ({} series at once, both cores).",
+        crate::format::significant(r.out.seconds, 2),
+        crate::compute::dtw::instruction_set(),
+        crate::compute::dtw::lanes::LANES,
+    ));
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Distances, clustered");
+        save::chart_buttons(ui, ctx, &r.chart, "dtw-matrix");
+        ui.separator();
+        ui.label("Every pair:");
+        save::table_buttons(ui, ctx, "every pair (a, b, distance)", "dtw-pairs", || {
+            r.out.long_table()
+        });
+    });
+    let height = (ui.available_height() - 8.0).clamp(260.0, 900.0);
+    show_chart(ui, "dtw_matrix", &r.chart, height);
+}
+
+fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
+    let Some(series) = ctx.catalog.by_name(&p.saved.series_dataset) else {
+        ctx.notices.error(format!(
+            "DTW: no dataset named '{}' is open",
+            p.saved.series_dataset
+        ));
+        return;
+    };
+    let params = params(p);
+    if let Err(e) = usecase::check_matrix(&params) {
+        ctx.notices.error(format!("DTW: {e}"));
+        return;
+    }
+    p.next_run += 1;
+    let run = p.next_run;
+    let home = ctx.runs.clone();
+    p.matrix.request(
+        ctx.jobs,
+        run,
+        format!("dtw:matrix:{run}"),
+        "DTW all pairs".into(),
+        move |job| {
+            let r = recorded(
+                home.as_result(),
+                Origin::App,
+                usecase::ID_MATRIX,
+                &params,
+                vec![of_dataset("series", &series)],
+                || usecase::run_matrix(&params, &series, job),
+            )?;
+            let chart = r.output.heatmap();
+            Ok(Arc::new(MatrixRun {
+                run,
+                run_id: r.run_id,
+                warning: r.warning,
+                out: r.output,
+                chart,
+            }))
+        },
+    );
+}
