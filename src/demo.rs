@@ -221,6 +221,20 @@ fn dtw_demo(out: &Path) -> Result<Section> {
     let s = usecase::run_sweep(&sweep, &sales, Some(&capacity), &NoProgress)?;
     export::write_chart(&s.chart(), &out.join("dtw-sweep.png"))?;
     add("stretch sweep", "dtw-sweep.png");
+    let all_pairs = usecase::MatrixParams {
+        znorm: true,
+        band: Band {
+            stretch: 0.1,
+            cells: None,
+        },
+        ..Default::default()
+    };
+    let pairs = usecase::run_matrix(&all_pairs, &sales, &NoProgress)?;
+    export::write_chart(&pairs.heatmap(), &out.join("dtw-all-pairs.png"))?;
+    add(
+        "every two products (z-normalised, stretch 0.1), clustered: alike sales curves sit together",
+        "dtw-all-pairs.png",
+    );
     let closest = chart.title.clone();
     let mut lines = String::from("window,error_rate\n");
     let mut errors = Vec::new();

@@ -338,7 +338,8 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .label_style((FONT, 16))
                 .axis_desc_style((FONT, 18))
                 .disable_mesh()
-                .x_labels(nc.min(12))
+                // As many column labels as fit: about 110 pixels for a date.
+                .x_labels(nc.min((full_w.saturating_sub(240) / 110).max(2) as usize))
                 .y_labels(nr.min(30))
                 .x_label_formatter(&|v| label(columns, v, false))
                 .y_label_formatter(&|v| label(rows, v, true))
