@@ -363,6 +363,15 @@ impl<T> JobHandle<T> {
         self.shared.id
     }
 
+    /// The job's last reported progress (0 to 1) and message.
+    pub fn progress(&self) -> (f32, String) {
+        self.shared
+            .progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     pub fn name(&self) -> &str {
         &self.shared.name
     }

@@ -171,6 +171,55 @@ fn a_bad_file_shows_an_error_and_the_app_keeps_running() {
 }
 
 #[test]
+fn a_large_file_shows_its_first_rows_while_it_loads() {
+    // 40 MB: the peek reads its first 10,001 lines in milliseconds; the whole file takes longer.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("large.csv");
+    let mut text = String::from("id,amount,kind\n");
+    let mut k = 0u64;
+    while text.len() < 40 << 20 {
+        text.push_str(&format!(
+            "{k},{}.25,{}\n",
+            k * 7 % 100_003,
+            ["a", "b", "c"][k as usize % 3]
+        ));
+        k += 1;
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut h = harness(Settings {
+        panel: "start".into(),
+        ..Default::default()
+    });
+    h.state_mut().open_path(file);
+    // Opened from the Start page, it shows in the Data panel.
+    assert_eq!(h.state().settings_to_save().panel, "data");
+    let mut seen_preview = false;
+    for _ in 0..3000 {
+        h.step();
+        if !h
+            .query_all_by_label_contains("first 1,000 of about")
+            .collect::<Vec<_>>()
+            .is_empty()
+        {
+            seen_preview = true;
+            // Sorting waits: the headers are names, not buttons.
+            h.get_by_label("amount");
+        }
+        if h.state().catalog.by_name("large.csv").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(seen_preview, "the first rows were never shown");
+    settle(&mut h);
+    let loaded = h.state().catalog.by_name("large.csv").unwrap();
+    assert_eq!(loaded.rows(), k as usize);
+    // Loaded: the usual header, and no preview left.
+    assert!(h.state().catalog.preview().is_none());
+    h.get_by_label(&format!("{k} rows × 3 columns"));
+}
+
+#[test]
 fn settings_bring_back_open_files_and_choices() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("mine.csv");

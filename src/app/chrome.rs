@@ -120,10 +120,14 @@ pub(super) fn sidebar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
                         });
                     });
                 }
-                if app.catalog.is_loading() {
+                for (name, done) in app.catalog.loading() {
                     ui.horizontal(|ui| {
                         ui.spinner();
-                        ui.label("loading…");
+                        if done > 0.0 {
+                            ui.label(format!("{name} ({:.0}%)", 100.0 * done));
+                        } else {
+                            ui.label(format!("{name}…"));
+                        }
                     });
                 }
             });

@@ -108,6 +108,10 @@ impl PlaybookApp {
 
     /// Start loading a file (from Open, Recent, drag-and-drop or the command line).
     pub fn open_path(&mut self, path: PathBuf) {
+        // Opened from the Start page: show it (its first rows while a large file loads).
+        if self.settings.panel == "start" {
+            self.select_panel("data");
+        }
         match self.catalog.load_file(&self.jobs, &path, true) {
             Ok(()) | Err(JobError::AlreadyRunning(_)) => {}
             Err(e) => self.notices.error(format!("{}: {e}", path.display())),

@@ -33,6 +33,17 @@ impl Progress for NoProgress {
     }
 }
 
+/// Another job's cancel button without its progress bar: for parts that run side by side,
+/// whose own reports would make the bar jump; the caller reports for them.
+pub struct Unreported<'a>(pub &'a dyn Progress);
+
+impl Progress for Unreported<'_> {
+    fn report(&self, _fraction: f32, _message: &str) {}
+    fn cancelled(&self) -> bool {
+        self.0.cancelled()
+    }
+}
+
 /// Returned by a computation that stopped because it was cancelled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("cancelled")]

@@ -13,6 +13,7 @@ pub mod inventory;
 mod json;
 pub use json::json_rows;
 mod parquet;
+pub mod peek;
 pub mod pitches;
 pub mod sample;
 pub mod schema;

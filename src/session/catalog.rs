@@ -2,8 +2,9 @@
 //! always a job; a file that is opened again replaces its older copy.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::data::peek::{self, Peek};
 use crate::data::{self, Dataset, Origin};
 use crate::jobs::{JobError, JobHandle, JobRunner};
 
@@ -14,13 +15,34 @@ pub struct Entry {
     pub data: Arc<Dataset>,
 }
 
+/// A large file's first rows, shown while the whole file loads. Never computed on: panels
+/// only see loaded entries.
+pub struct Preview {
+    pub path: PathBuf,
+    pub peek: Arc<Peek>,
+    /// The full load's progress, 0 to 1, and its message.
+    pub progress: (f32, String),
+}
+
+/// A load under way.
+struct Load {
+    handle: JobHandle<Vec<Dataset>>,
+    /// Select what it brings (a file the user just opened).
+    select: bool,
+    /// The file, for a load of one file (its preview goes when it ends).
+    path: Option<PathBuf>,
+    /// Its first rows, once the job has read them.
+    peek: Option<Arc<Mutex<Option<Peek>>>>,
+    preview: Option<Preview>,
+}
+
 #[derive(Default)]
 pub struct Catalog {
     entries: Vec<Entry>,
     selected: Option<DatasetId>,
     next_id: DatasetId,
-    /// Loads under way, and whether what they bring should be selected.
-    loads: Vec<(JobHandle<Vec<Dataset>>, bool)>,
+    /// Loads under way.
+    loads: Vec<Load>,
     /// Name to select when it arrives (restored from settings).
     want: Option<String>,
     /// Files opened by the user that have loaded, not yet taken by `take_opened`.
@@ -71,6 +93,29 @@ impl Catalog {
 
     pub fn is_loading(&self) -> bool {
         !self.loads.is_empty()
+    }
+
+    /// The first rows of the file the user opened last, while it loads.
+    pub fn preview(&self) -> Option<&Preview> {
+        self.loads
+            .iter()
+            .rev()
+            .filter(|l| l.select)
+            .find_map(|l| l.preview.as_ref())
+    }
+
+    /// What is loading: each file's name and its progress (0 to 1).
+    pub fn loading(&self) -> Vec<(String, f32)> {
+        self.loads
+            .iter()
+            .map(|l| {
+                let name = l
+                    .path
+                    .as_deref()
+                    .map_or_else(|| l.handle.name().to_owned(), data::file_name);
+                (name, l.handle.progress().0)
+            })
+            .collect()
     }
 
     /// Add a dataset (replacing one loaded from the same file) and return its id.
@@ -138,17 +183,33 @@ impl Catalog {
     ) -> Result<(), JobError> {
         let path = path.to_owned();
         let name = data::file_name(&path);
+        // A large CSV or Parquet file shows its first rows while it loads: the job reads them
+        // first (a few milliseconds), hands them over, then reads the whole file.
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let peek = (size >= peek::PEEK_FROM).then(|| Arc::new(Mutex::new(None)));
+        let (whole, first) = (path.clone(), peek.clone());
         let handle = jobs.spawn(
             format!("load:{}", path.display()),
             format!("Load {name}"),
             move |ctx| {
-                let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+                if let Some(slot) = first
+                    && let Some(p) = peek::peek_path(&whole)
+                {
+                    *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(p);
+                }
+                let size = std::fs::metadata(&whole).map_or(0, |m| m.len());
                 let message = format!("reading {}", crate::format::bytes(size));
                 crate::compute::Progress::report(ctx, 0.0, &message);
-                Ok(vec![data::load_path_with(&path, ctx)?])
+                Ok(vec![data::load_path_with(&whole, ctx)?])
             },
         )?;
-        self.loads.push((handle, select));
+        self.loads.push(Load {
+            handle,
+            select,
+            path: Some(path),
+            peek,
+            preview: None,
+        });
         Ok(())
     }
 
@@ -169,7 +230,13 @@ impl Catalog {
         if let Ok(h) = jobs.spawn("load:samples", "Load sample data", |_| {
             Ok(data::sample::load_all()?)
         }) {
-            self.loads.push((h, false));
+            self.loads.push(Load {
+                handle: h,
+                select: false,
+                path: None,
+                peek: None,
+                preview: None,
+            });
         }
     }
 
@@ -177,10 +244,27 @@ impl Catalog {
     pub fn poll(&mut self) -> Vec<JobError> {
         let mut errors = Vec::new();
         let mut arrived = Vec::new();
-        self.loads.retain_mut(|(h, select)| match h.poll() {
+        for l in &mut self.loads {
+            let taken = l
+                .peek
+                .as_ref()
+                .and_then(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).take());
+            if let (Some(p), Some(path)) = (taken, &l.path) {
+                l.peek = None;
+                l.preview = Some(Preview {
+                    path: path.clone(),
+                    peek: Arc::new(p),
+                    progress: (0.0, String::new()),
+                });
+            }
+            if let Some(pv) = &mut l.preview {
+                pv.progress = l.handle.progress();
+            }
+        }
+        self.loads.retain_mut(|l| match l.handle.poll() {
             None => true,
             Some(Ok(sets)) => {
-                arrived.extend(sets.into_iter().map(|d| (d, *select)));
+                arrived.extend(sets.into_iter().map(|d| (d, l.select)));
                 false
             }
             Some(Err(JobError::Cancelled)) => false,

@@ -8,7 +8,7 @@ mod notices;
 
 use std::path::{Path, PathBuf};
 
-pub use catalog::{Catalog, DatasetId, Entry};
+pub use catalog::{Catalog, DatasetId, Entry, Preview};
 pub use exports::{Exports, Payload, SaveAs, SaveRequest, pick_files};
 pub use notices::Notices;
 

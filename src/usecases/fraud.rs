@@ -158,6 +158,8 @@ pub struct FraudOutput {
     /// The settings the final tree was grown with (the grid's best after cross-validation).
     pub effective: TrainParams,
     pub cv: Vec<CvRow>,
+    /// Seconds the cross-validation took (0 without it).
+    pub cv_seconds: f64,
     pub importance: Chart,
     /// Test rows nearest probability 0.5 first, at most `REVIEW`.
     pub review: Vec<ReviewItem>,
@@ -204,6 +206,7 @@ pub fn run_on(
         ..TrainParams::default()
     };
     let mut cv = Vec::new();
+    let cv_started = std::time::Instant::now();
     if p.cross_validate {
         cv = train::cross_validate(
             feats,
@@ -219,6 +222,11 @@ pub fn run_on(
             effective.max_bins = b.max_bins;
         }
     }
+    let cv_seconds = if p.cross_validate {
+        cv_started.elapsed().as_secs_f64()
+    } else {
+        0.0
+    };
     let outcome = train::train(feats, &p.features, &labels, &effective, progress)?;
     let importance = importance_chart(&outcome.tree);
     let mut review: Vec<ReviewItem> = outcome
@@ -244,6 +252,7 @@ pub fn run_on(
         outcome,
         effective,
         cv,
+        cv_seconds,
         importance,
         review,
     })
@@ -392,6 +401,7 @@ impl FraudOutput {
             "nodes": o.tree.nodes.len(),
             "importances": importances,
             "cv": self.cv,
+            "cv_seconds": self.cv_seconds,
             "train_seconds": o.seconds,
             "seconds": seconds,
         })

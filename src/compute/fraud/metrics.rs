@@ -7,7 +7,43 @@ use serde::Serialize;
 
 /// (positives, negatives) seen at each distinct score, highest score first.
 fn steps(scores: &[f64], labels: &[bool]) -> Vec<(f64, usize, usize)> {
-    let mut order: Vec<usize> = (0..scores.len().min(labels.len())).collect();
+    let n = scores.len().min(labels.len());
+    let (scores, labels) = (&scores[..n], &labels[..n]);
+    steps_by_counting(scores, labels).unwrap_or_else(|| steps_by_sorting(scores, labels))
+}
+
+/// Hashing for f64 bit patterns: one multiply (Fibonacci hashing), not SipHash's rounds: the
+/// keys are a handful of scores, not anyone's input to defend against.
+#[derive(Default, Clone, Copy)]
+struct BitsHash;
+
+impl std::hash::BuildHasher for BitsHash {
+    type Hasher = BitsHasher;
+    fn build_hasher(&self) -> BitsHasher {
+        BitsHasher(0)
+    }
+}
+
+struct BitsHasher(u64);
+
+impl std::hash::Hasher for BitsHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// `steps` by sorting every row by score.
+fn steps_by_sorting(scores: &[f64], labels: &[bool]) -> Vec<(f64, usize, usize)> {
+    let n = scores.len();
+    let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let mut out: Vec<(f64, usize, usize)> = Vec::new();
     let (mut tp, mut fp) = (0, 0);
@@ -23,6 +59,45 @@ fn steps(scores: &[f64], labels: &[bool]) -> Vec<(f64, usize, usize)> {
         }
     }
     out
+}
+
+/// `steps` without sorting every row, when the scores take few distinct values (a tree's
+/// scores are its leaves' probabilities): count each value's positives and negatives, then
+/// sort the values. `None` for scores that are not all finite or take many values.
+fn steps_by_counting(scores: &[f64], labels: &[bool]) -> Option<Vec<(f64, usize, usize)>> {
+    const MANY: usize = 4096;
+    let mut counts: std::collections::HashMap<u64, (usize, usize), BitsHash> = Default::default();
+    for (&s, &l) in scores.iter().zip(labels) {
+        if !s.is_finite() {
+            return None;
+        }
+        // -0 and 0 are one score, as the sorted path's `!=` treats them.
+        let c = counts.entry((s + 0.0).to_bits()).or_default();
+        if l {
+            c.0 += 1;
+        } else {
+            c.1 += 1;
+        }
+        if counts.len() > MANY {
+            return None;
+        }
+    }
+    let mut values: Vec<(f64, usize, usize)> = counts
+        .into_iter()
+        .map(|(bits, (p, q))| (f64::from_bits(bits), p, q))
+        .collect();
+    values.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut tp, mut fp) = (0, 0);
+    Some(
+        values
+            .into_iter()
+            .map(|(s, p, q)| {
+                tp += p;
+                fp += q;
+                (s, tp, fp)
+            })
+            .collect(),
+    )
 }
 
 /// Average precision: sum over thresholds of (recall step) x precision. NaN without
@@ -121,6 +196,24 @@ impl Confusion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counting_and_sorting_give_the_same_steps() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let levels = [0.0, -0.0, 0.25, 0.5, 0.75, 1.0, 1e-300];
+        let scores: Vec<f64> = (0..5000)
+            .map(|_| levels[rng.random_range(0..levels.len())])
+            .collect();
+        let labels: Vec<bool> = (0..5000).map(|_| rng.random_bool(0.3)).collect();
+        let counted = super::steps_by_counting(&scores, &labels).unwrap();
+        assert_eq!(counted, super::steps_by_sorting(&scores, &labels));
+        assert_eq!(counted.len(), levels.len() - 1, "-0 and 0 are one score");
+        // Many distinct scores take the sorting path.
+        let many: Vec<f64> = (0..10_000).map(|_| rng.random::<f64>()).collect();
+        let l: Vec<bool> = (0..10_000).map(|_| rng.random_bool(0.5)).collect();
+        assert!(super::steps_by_counting(&many, &l).is_none());
+    }
 
     #[test]
     fn hand_computed_areas_with_ties() {

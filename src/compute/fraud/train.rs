@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::bins::Binner;
@@ -222,7 +223,9 @@ pub struct CvRow {
 
 /// k-fold cross-validation of the training side of the split over `depths` x `bins`. A tree
 /// grown to the largest depth, cut at a smaller one, is the tree grown to that depth (splits
-/// depend only on a node's rows), so each fold and bin count grows one tree.
+/// depend only on a node's rows), so each fold and bin count grows one tree. Each bin count
+/// bins the features once, on the whole training side (as LightGBM bins its dataset once),
+/// and its folds share those codes; the folds grow in parallel.
 pub fn cross_validate(
     features: &Features,
     labels: &[bool],
@@ -238,68 +241,116 @@ pub fn cross_validate(
     let s = split(features.rows(), p.test_share, p.seed);
     let mut shuffled = s.train.clone();
     shuffled.shuffle(&mut ChaCha8Rng::seed_from_u64(p.seed ^ 0xC5));
+    // Each fold's rows in file order: scoring reads the feature columns at those rows, and
+    // rows in order read memory in order (shuffled, it waited on a cache miss per value).
     let folds: Vec<Vec<u32>> = (0..k)
-        .map(|f| shuffled.iter().skip(f).step_by(k).copied().collect())
+        .map(|f| {
+            let mut fold: Vec<u32> = shuffled.iter().skip(f).step_by(k).copied().collect();
+            fold.sort_unstable();
+            fold
+        })
         .collect();
     let deepest = depths.iter().copied().max().unwrap_or(5);
-    let mut out: Vec<CvRow> = Vec::new();
+    let params = TreeParams {
+        max_depth: deepest,
+        min_samples_leaf: 1,
+    };
     let total = (bins.len() * k).max(1);
-    let mut done = 0;
-    for &b in bins {
-        let mut per_depth = vec![Vec::new(); depths.len()];
-        for (f, fold) in folds.iter().enumerate() {
-            let mut fit_rows: Vec<u32> = folds
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    // The training rows of each fold (the other folds), made once for every bin count.
+    let fit_rows: Vec<Vec<u32>> = (0..k)
+        .map(|f| {
+            let mut rows: Vec<u32> = folds
                 .iter()
                 .enumerate()
                 .filter(|&(g, _)| g != f)
                 .flat_map(|(_, rows)| rows.iter().copied())
                 .collect();
-            fit_rows.sort_unstable();
-            let mut rows = training_rows(&fit_rows, labels, p)?;
-            let nodes = grow_on(features, labels, &mut rows, b, deepest, p.seed, progress)?;
+            rows.sort_unstable();
+            training_rows(&rows, labels, p)
+        })
+        .collect::<Result<_>>()?;
+    crate::compute::check(progress)?;
+    progress.report(0.0, "cross-validation: binning the features");
+    let binned: Vec<(Binner, Binned)> = bins
+        .par_iter()
+        .map(|&b| {
+            let binner = Binner::fit(features, &s.train, b, p.seed);
+            let binned = Binned::new(&binner, &binner.codes(features), labels.to_vec());
+            (binner, binned)
+        })
+        .collect();
+    // Every (bin count, fold) tree at once: nine trees keep both cores busy to the end, where
+    // three at a time leave one core idle for a third of each round.
+    let tasks: Vec<(usize, usize)> = (0..bins.len())
+        .flat_map(|b| (0..k).map(move |f| (b, f)))
+        .collect();
+    let results: Vec<Vec<f64>> = tasks
+        .par_iter()
+        .map(|&(bi, f)| -> Result<Vec<f64>> {
+            let (binner, binned) = &binned[bi];
+            let mut rows = fit_rows[f].clone();
+            let nodes = tree::grow(
+                binned,
+                binner,
+                &features.columns,
+                &mut rows,
+                &params,
+                &crate::compute::Unreported(progress),
+            )?;
+            let fold = &folds[f];
             let truth = labels_of(labels, fold);
-            for (i, &d) in depths.iter().enumerate() {
-                let scores: Vec<f64> = fold
-                    .iter()
-                    .map(|&r| predict_to_depth(&nodes, d, |j| features.columns[j][r as usize]))
-                    .collect();
-                per_depth[i].push(metrics::average_precision(&scores, &truth));
+            // One walk per row scores every depth: the node the walk is at, at depth d.
+            let mut scores = vec![Vec::with_capacity(fold.len()); depths.len()];
+            let mut path = Vec::with_capacity(deepest + 1);
+            for &r in fold {
+                walk(&nodes, &mut path, |j| features.columns[j][r as usize]);
+                for (out, &d) in scores.iter_mut().zip(depths) {
+                    out.push(nodes[path[d.min(path.len() - 1)]].probability());
+                }
             }
-            done += 1;
+            let pr: Vec<f64> = scores
+                .iter()
+                .map(|s| metrics::average_precision(s, &truth))
+                .collect();
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress.report(
-                done as f32 / total as f32,
-                &format!("cross-validation: {done} of {total} trees"),
+                n as f32 / total as f32,
+                &format!("cross-validation: {n} of {total} trees"),
             );
-        }
+            Ok(pr)
+        })
+        .collect::<Result<_>>()?;
+    let mut out: Vec<CvRow> = Vec::new();
+    for (bi, &b) in bins.iter().enumerate() {
         for (i, &d) in depths.iter().enumerate() {
-            let v = &per_depth[i];
+            let v: Vec<f64> = (0..k).map(|f| results[bi * k + f][i]).collect();
             out.push(CvRow {
                 max_depth: d,
                 max_bins: b,
                 pr_auc_mean: v.iter().sum::<f64>() / v.len().max(1) as f64,
-                pr_auc_folds: v.clone(),
+                pr_auc_folds: v,
             });
         }
     }
     Ok(out)
 }
 
-/// The probability from `nodes` cut at depth `d`.
-fn predict_to_depth(nodes: &[tree::Node], d: usize, value: impl Fn(usize) -> f64) -> f64 {
+/// The nodes from the root to the leaf a row reaches, one per depth, into `path`.
+fn walk(nodes: &[tree::Node], path: &mut Vec<usize>, value: impl Fn(usize) -> f64) {
+    path.clear();
     let mut i = 0;
-    loop {
-        let Some(n) = nodes.get(i) else {
-            return 0.0;
-        };
+    while let Some(n) = nodes.get(i) {
+        path.push(i);
         match &n.split {
-            Some(s) if n.depth < d => {
+            Some(s) => {
                 i = if value(s.feature) <= s.threshold {
                     s.left
                 } else {
                     s.right
                 };
             }
-            _ => return n.probability(),
+            None => return,
         }
     }
 }

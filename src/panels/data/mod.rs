@@ -87,6 +87,21 @@ impl Panel for DataPanel {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         views::header(self, ui, ctx);
+        // A large file the user just opened: its first rows and schema while it loads.
+        if let Some(preview) = ctx.catalog.preview() {
+            ui.separator();
+            match self.saved.view {
+                View::Preview => table::peek_rows(ui, preview),
+                View::Schema => views::schema(ui, &preview.peek.data),
+                View::Summary | View::Charts => {
+                    ui.label(format!(
+                        "The statistics and charts wait for the whole file ({:.0}% read).",
+                        100.0 * preview.progress.0
+                    ));
+                }
+            }
+            return;
+        }
         let Some(entry) = ctx.catalog.selected() else {
             ui.label("No dataset loaded. Open a file or drop one on the window.");
             return;

@@ -62,6 +62,27 @@ pub(super) fn preview(
         let stem = data.name.split('.').next().unwrap_or("table").to_owned();
         save::table_buttons(ui, ctx, "the whole table", &stem, || Ok(frame.clone()));
     });
+    let clicked = rows_table(ui, ("preview", id), frame, order, Some(&panel.sort));
+    if let Some(name) = clicked {
+        // First click ascending, second descending, third back to file order.
+        panel.sort = match panel.sort.take() {
+            Some((c, false)) if c == name => Some((c, true)),
+            Some((c, true)) if c == name => None,
+            _ => Some((name, false)),
+        };
+    }
+}
+
+/// The rows of `frame` (in `order`, or the file's), drawing only the visible ones. With `sort`
+/// (the current sort), the headers are buttons and the clicked column is returned; without,
+/// plain names.
+fn rows_table(
+    ui: &mut egui::Ui,
+    salt: impl std::hash::Hash + std::fmt::Debug,
+    frame: &polars::prelude::DataFrame,
+    order: Option<&Vec<u32>>,
+    sort: Option<&Option<(String, bool)>>,
+) -> Option<String> {
     let names: Vec<String> = frame
         .get_column_names()
         .iter()
@@ -73,11 +94,12 @@ pub(super) fn preview(
         .map(|c| c.dtype().is_primitive_numeric())
         .collect();
     let mut clicked: Option<String> = None;
+    let sortable = sort.is_some();
     egui::ScrollArea::horizontal()
         .id_salt("preview_wide")
         .show(ui, |ui| {
             TableBuilder::new(ui)
-                .id_salt(("preview", id))
+                .id_salt(salt)
                 .striped(true)
                 .resizable(true)
                 .auto_shrink([false, false])
@@ -92,7 +114,12 @@ pub(super) fn preview(
                     });
                     for name in &names {
                         header.col(|ui| {
-                            let mark = match &panel.sort {
+                            if !sortable {
+                                ui.strong(name)
+                                    .on_hover_text("Sorting waits for the whole file");
+                                return;
+                            }
+                            let mark = match sort.and_then(|s| s.as_ref()) {
                                 Some((c, false)) if c == name => " (asc)",
                                 Some((c, true)) if c == name => " (desc)",
                                 _ => "",
@@ -136,14 +163,19 @@ pub(super) fn preview(
                     });
                 });
         });
-    if let Some(name) = clicked {
-        // First click ascending, second descending, third back to file order.
-        panel.sort = match panel.sort.take() {
-            Some((c, false)) if c == name => Some((c, true)),
-            Some((c, true)) if c == name => None,
-            _ => Some((name, false)),
-        };
-    }
+    clicked
+}
+
+/// The first rows of a large file, while it loads: no sorting, no saving (they are not the
+/// table).
+pub(super) fn peek_rows(ui: &mut egui::Ui, preview: &crate::session::Preview) {
+    rows_table(
+        ui,
+        ("peek", &preview.path),
+        &preview.peek.data.frame,
+        None,
+        None,
+    );
 }
 
 /// A cell's text: floats in plain decimal (polars' own display switches to scientific notation

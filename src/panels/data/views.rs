@@ -17,6 +17,21 @@ use crate::session::DatasetId;
 pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     // Wraps, so that the view tabs stay reachable in a narrow window.
     ui.horizontal_wrapped(|ui| {
+        if let Some(p) = ctx.catalog.preview() {
+            ui.spinner();
+            ui.strong(&p.peek.data.name);
+            let about = if p.peek.exact { "" } else { "about " };
+            ui.label(format!(
+                "first {} of {about}{} rows × {} columns; loading the whole file, {:.0}%. Sorting, statistics and charts wait for it.",
+                format::whole(p.peek.data.rows()),
+                format::whole(p.peek.total_rows),
+                p.peek.data.frame.width(),
+                100.0 * p.progress.0
+            ));
+            ui.separator();
+            view_tabs(ui, &mut panel.saved.view);
+            return;
+        }
         let current = ctx.catalog.selected().map(|e| e.id);
         let text = ctx
             .catalog
@@ -41,12 +56,15 @@ pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCt
             ));
         }
         ui.separator();
-        let v = &mut panel.saved.view;
-        ui.selectable_value(v, View::Preview, "Preview");
-        ui.selectable_value(v, View::Schema, "Schema");
-        ui.selectable_value(v, View::Summary, "Summary");
-        ui.selectable_value(v, View::Charts, "Charts");
+        view_tabs(ui, &mut panel.saved.view);
     });
+}
+
+fn view_tabs(ui: &mut egui::Ui, v: &mut View) {
+    ui.selectable_value(v, View::Preview, "Preview");
+    ui.selectable_value(v, View::Schema, "Schema");
+    ui.selectable_value(v, View::Summary, "Summary");
+    ui.selectable_value(v, View::Charts, "Charts");
 }
 
 pub(super) fn schema(ui: &mut egui::Ui, data: &Dataset) {
