@@ -605,6 +605,10 @@ fn dtw_panel_sweeps_and_classifies() {
     settle(&mut h);
     h.get_by_label("Median distance by stretch factor");
     snapshot(&mut h, "dtw_sweep");
+    // A changed pattern marks the sweep stale.
+    h.get_by_label("Typed").click();
+    settle(&mut h);
+    h.get_by_label_contains("settings before your edits: press Run sweep to update them");
     h.get_by_label("Classify").click();
     settle(&mut h);
     h.get_by_label("Run classification").click();
@@ -628,6 +632,9 @@ fn dtw_panel_computes_all_pairs_as_a_clustered_heat_map() {
     h.get_by_label_contains("811 series of weekly_sales.csv: 328,455 pairs");
     h.get_by_label("Every pair:");
     snapshot(&mut h, "dtw_matrix");
+    h.get_by_label("Z-normalise").click();
+    settle(&mut h);
+    h.get_by_label_contains("press Compute all pairs to update them");
 }
 
 #[test]

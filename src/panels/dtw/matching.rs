@@ -9,7 +9,6 @@ use polars::prelude::{Column, DataFrame};
 
 use super::runs::{self, RunInputs, RunResult};
 use super::{DtwPanel, PatternSource};
-use crate::chart::{Chart, Line};
 use crate::compute::dtw;
 use crate::format::short;
 use crate::panels::chart_view::show_chart;
@@ -181,6 +180,12 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
 }
 
 fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult) {
+    crate::panels::stale_note(
+        ui,
+        (&r.dataset, &r.params),
+        (&p.saved.series_dataset, &params(p)),
+        "Run",
+    );
     ui.label(format!(
         "{} series of {} against {}: median distance {}, band {} cells{}.{}",
         r.distances.len(),
@@ -237,7 +242,7 @@ fn detail_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Ru
         ui.label("Click a series in the lists below to draw it over the pattern.");
         return;
     };
-    let (a, b, cells) = (r.pattern.clone(), r.series[k].clone(), r.cells);
+    let (a, b, cells) = (r.pattern.clone(), r.series[k].clone(), r.cells_for(k));
     p.path.request(
         ctx.jobs,
         (r.run, k),
@@ -245,29 +250,11 @@ fn detail_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Ru
         format!("Warping path of {}", r.ids[k]),
         move |_| Ok(dtw::warping_path(&a, &b, cells)),
     );
-    let Some((d, path)) = p.path.get(&(r.run, k)) else {
+    let Some(path) = p.path.get(&(r.run, k)) else {
         ui.spinner();
         return;
     };
-    let segments = path
-        .iter()
-        .map(|&(i, j)| [(i as f64, r.pattern[i]), (j as f64, r.series[k][j])])
-        .collect();
-    let chart = Chart::lines(
-        format!(
-            "{} over {} (distance {})",
-            r.ids[k],
-            r.pattern_name,
-            short(*d)
-        ),
-        "time step",
-        "value",
-        vec![
-            Line::indexed(r.pattern_name.clone(), &r.pattern),
-            Line::indexed(r.ids[k].clone(), &r.series[k]),
-        ],
-        segments,
-    );
+    let chart = r.path_chart(k, path, "time step", "value");
     ui.horizontal_wrapped(|ui| {
         ui.strong(format!("{} against the pattern", r.ids[k]));
         if ui.small_button("Use as pattern").clicked() {
@@ -387,7 +374,11 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
                                 )
                             },
                         )?;
-                        Ok(r.output.rows)
+                        Ok(super::SweepRun {
+                            dataset: inputs.series.name.clone(),
+                            series: params.series,
+                            out: r.output,
+                        })
                     },
                 ),
                 Err(e) => ctx.notices.error(e),
@@ -397,23 +388,18 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
             ui.spinner();
         }
     });
-    let Some(rows) = p.sweep.latest() else {
+    let Some(run) = p.sweep.latest() else {
         ui.label("Run a sweep to see how the distances shrink as the stretch factor grows.");
         return;
     };
-    let line = |name: &str, f: fn(&dtw::SweepRow) -> f64| {
-        Line::new(
-            name.to_owned(),
-            rows.iter().map(|r| (r.window, f(r))).collect(),
-        )
-    };
-    let chart = Chart::lines(
-        "DTW distance against stretch factor",
-        "stretch factor",
-        "distance",
-        vec![line("median", |r| r.median), line("mean", |r| r.mean)],
-        Vec::new(),
+    crate::panels::stale_note(
+        ui,
+        (&run.dataset, &run.series),
+        (&p.saved.series_dataset, &params(p).series),
+        "Run sweep",
     );
+    let rows = &run.out.rows;
+    let chart = run.out.chart();
     ui.horizontal_wrapped(|ui| {
         ui.strong("Median distance by stretch factor");
         save::chart_buttons(ui, ctx, &chart, "dtw-sweep");

@@ -16,6 +16,8 @@ use crate::usecases::record::recorded;
 /// A finished all-pairs run.
 pub struct MatrixRun {
     pub run: u64,
+    /// What the run was asked (to mark its results stale once the choices change).
+    pub params: MatrixParams,
     pub run_id: Option<i64>,
     pub warning: Option<String>,
     pub out: MatrixOutput,
@@ -66,6 +68,12 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         return;
     };
     ui.separator();
+    crate::panels::stale_note(
+        ui,
+        (&r.out.dataset, &r.params),
+        (&p.saved.series_dataset, &params(p)),
+        "Compute all pairs",
+    );
     let n = r.out.ids.len();
     ui.label(format!(
         "{} series of {}: {} pairs, median distance {}, {}{}.{}",
@@ -112,6 +120,7 @@ fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
     p.next_run += 1;
     let run = p.next_run;
     let home = ctx.runs.clone();
+    let asked = params.clone();
     p.matrix.request(
         ctx.jobs,
         run,
@@ -129,6 +138,7 @@ fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
             let chart = r.output.heatmap();
             Ok(Arc::new(MatrixRun {
                 run,
+                params: asked,
                 run_id: r.run_id,
                 warning: r.warning,
                 out: r.output,

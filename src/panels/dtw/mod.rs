@@ -13,7 +13,6 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx};
-use crate::compute::dtw::SweepRow;
 use crate::jobs::Slot;
 use crate::usecases::dtw::{self as usecase, Layout, MatchParams, PatternChoice};
 use runs::RunResult;
@@ -93,6 +92,13 @@ impl Default for Saved {
     }
 }
 
+/// A finished sweep and what it was asked.
+pub struct SweepRun {
+    pub dataset: String,
+    pub series: usecase::SeriesParams,
+    pub out: usecase::SweepOutput,
+}
+
 /// A distance and its warping path, as `dtw::warping_path` returns them.
 type WarpingPath = (f64, Vec<(usize, usize)>);
 
@@ -108,7 +114,7 @@ pub struct DtwPanel {
     /// Index (into the latest run) of the series shown over the pattern.
     selected: Option<usize>,
     path: Slot<(u64, usize), WarpingPath>,
-    sweep: Slot<u64, Vec<SweepRow>>,
+    sweep: Slot<u64, SweepRun>,
     matrix: Slot<u64, Arc<matrix::MatrixRun>>,
     /// The last all-pairs run whose store warning (if any) was shown.
     matrix_warned: u64,

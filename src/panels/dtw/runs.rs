@@ -33,6 +33,8 @@ impl RunInputs {
 
 pub struct RunResult {
     pub run: u64,
+    /// What the run was asked (to mark its results stale once the choices change).
+    pub params: MatchParams,
     pub run_id: Option<i64>,
     pub warning: Option<String>,
     pub out: MatchOutput,
@@ -62,6 +64,7 @@ pub fn compute(
     )?;
     Ok(RunResult {
         run,
+        params: inputs.params.clone(),
         run_id: r.run_id,
         warning: r.warning,
         out: r.output,

@@ -291,6 +291,11 @@ pub fn run_match(
     let chart = histogram(&finite, 30, progress).ok().map(|h| {
         Chart::histogram(format!("DTW distances to {name}"), "distance", h)
             .with_marker(format!("median {}", crate::format::short(median)), median)
+            .with_source(format!(
+                "{}; {}",
+                table.name,
+                band_text(window, window.cells(prep.pattern.len(), prep.pattern.len()))
+            ))
     });
     let length = named
         .series
@@ -326,27 +331,48 @@ impl MatchOutput {
     /// The closest series drawn over the pattern with its warping path.
     pub fn closest_chart(&self, x_label: &str, y_label: &str) -> Option<Chart> {
         let &best = self.order.first()?;
-        let s = &self.series[best];
-        let cells = self.window.cells(self.pattern.len(), s.len());
-        let (dist, path) = dtw::warping_path(&self.pattern, s, cells);
+        let path = dtw::warping_path(&self.pattern, &self.series[best], self.cells_for(best));
+        Some(self.path_chart(best, &path, x_label, y_label))
+    }
+
+    /// The band in cells between the pattern and series `k`.
+    pub fn cells_for(&self, k: usize) -> usize {
+        self.window.cells(self.pattern.len(), self.series[k].len())
+    }
+
+    /// Series `k` drawn over the pattern, with its warping path (`dtw::warping_path`'s
+    /// distance and pairs, for the band `cells_for(k)`).
+    pub fn path_chart(
+        &self,
+        k: usize,
+        (dist, path): &(f64, Vec<(usize, usize)>),
+        x_label: &str,
+        y_label: &str,
+    ) -> Chart {
+        let s = &self.series[k];
         let segments = path
             .iter()
             .map(|&(i, j)| [(i as f64, self.pattern[i]), (j as f64, s[j])])
             .collect();
-        Some(Chart::lines(
+        Chart::lines(
             format!(
                 "{} over {} (distance {})",
-                self.ids[best],
+                self.ids[k],
                 self.pattern_name,
-                crate::format::short(dist)
+                crate::format::short(*dist)
             ),
             x_label,
             y_label,
             vec![
                 Line::indexed(self.pattern_name.clone(), &self.pattern),
-                Line::indexed(self.ids[best].clone(), s),
+                Line::indexed(self.ids[k].clone(), s),
             ],
             segments,
+        )
+        .with_source(format!(
+            "{}; {}",
+            self.dataset,
+            band_text(self.window, self.cells_for(k))
         ))
     }
 }
@@ -400,6 +426,8 @@ pub fn check_sweep(p: &SweepParams) -> Result<SweepParams, ParamError> {
 /// Median, mean, min and max distance per stretch factor.
 pub struct SweepOutput {
     pub rows: Vec<SweepRow>,
+    /// The table and the pattern, for the chart's source note.
+    pub source: String,
 }
 
 pub fn run_sweep(
@@ -411,21 +439,26 @@ pub fn run_sweep(
     let p = check_sweep(p)?;
     let prep = prepare(&p.series, table, curve)?;
     let rows = dtw::sweep(&prep.pattern, &prep.named.series, &p.stretches, progress)?;
-    Ok(SweepOutput { rows })
+    Ok(SweepOutput {
+        rows,
+        source: format!("{} against {}", table.name, prep.pattern_name),
+    })
 }
 
 impl SweepOutput {
+    /// The median and mean distance at each stretch factor.
     pub fn chart(&self) -> Chart {
+        let line = |name: &str, f: fn(&SweepRow) -> f64| {
+            Line::new(name, self.rows.iter().map(|r| (r.window, f(r))).collect())
+        };
         Chart::lines(
-            "Median DTW distance against stretch factor",
+            "DTW distance against stretch factor",
             "stretch factor",
-            "median distance",
-            vec![Line::new(
-                "median",
-                self.rows.iter().map(|r| (r.window, r.median)).collect(),
-            )],
+            "distance",
+            vec![line("median", |r| r.median), line("mean", |r| r.mean)],
             Vec::new(),
         )
+        .with_source(self.source.clone())
     }
 }
 
