@@ -5,6 +5,7 @@
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::chart::{Chart, ChartData, Mark};
@@ -392,18 +393,27 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 root.split_horizontally(width.saturating_sub(legend_width).max(width / 2));
             // One date label per 120 px at most (dates are wide).
             let x_labels = ((width.saturating_sub(legend_width) / 120) as usize).clamp(2, 10);
+            let x_range = x0..x1.max(x0 + 1e-9);
+            let x_axis = TickedX {
+                inner: x_range.clone().into(),
+                ticks: x_ticks(chart, x0, x1, x_labels),
+            };
+            let (span, one_year) = (
+                x1 - x0,
+                crate::format::date(x0).get(..4) == crate::format::date(x1).get(..4),
+            );
             let mut c = ChartBuilder::on(&plot_area)
                 .caption(&chart.title, (FONT, 26))
                 .margin(20)
                 .x_label_area_size(50)
                 .y_label_area_size(80)
                 .right_y_label_area_size(if secondary.is_some() { 80 } else { 0 })
-                .build_cartesian_2d(x0..x1.max(x0 + 1e-9), (y0 - pad)..(y1 + pad))
+                .build_cartesian_2d(x_axis, (y0 - pad)..(y1 + pad))
                 .map_err(e)?
                 // The right-hand axis (the same as the left without one); made before the mesh
                 // so that the left axis's labels stay on the left.
                 .set_secondary_coord(
-                    x0..x1.max(x0 + 1e-9),
+                    x_range,
                     secondary.map_or((y0 - pad)..(y1 + pad), |(map, _)| {
                         map.to_secondary(y0 - pad)..map.to_secondary(y1 + pad)
                     }),
@@ -417,7 +427,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .light_line_style(rgb(colors.background))
                 .x_label_formatter(&|v| {
                     if chart.x_dates {
-                        crate::format::date(*v)
+                        crate::format::date_tick(*v, span, one_year)
                     } else {
                         axis_number(*v)
                     }
@@ -521,6 +531,50 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
 
 /// A lines chart's legend as a column of swatches and names (in the order the screen's legend
 /// row uses: lines and points, bands, markers, spans).
+/// An f64 x axis ticked where `x_ticks` says.
+struct TickedX {
+    inner: RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for TickedX {
+    type ValueType = f64;
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
+    }
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<H: plotters::coord::ranged1d::KeyPointHint>(&self, hint: H) -> Vec<f64> {
+        if hint.weight().allow_light_points() {
+            Vec::new()
+        } else {
+            self.ticks.clone()
+        }
+    }
+}
+
+/// Where the x axis is labelled: on a date axis of more than two months, the first day of
+/// months (or of years, past three years), thinned to at most `count`, as the screen labels
+/// them; elsewhere plotters' own round numbers.
+fn x_ticks(chart: &Chart, x0: f64, x1: f64, count: usize) -> Vec<f64> {
+    if chart.x_dates && x1 - x0 > 60.0 {
+        let starts = crate::format::period_starts(x0, x1, x1 - x0 > 1100.0);
+        let every = starts.len().div_ceil(count.max(1)).max(1);
+        return starts
+            .iter()
+            .step_by(every)
+            .map(|&d| f64::from(d))
+            .collect();
+    }
+    let inner: RangedCoordf64 = (x0..x1.max(x0 + 1e-9)).into();
+    inner.key_points(if chart.x_dates { count } else { 10 })
+}
+
 /// A vertical colour bar: the ramp from `hi` (top) to `lo` (bottom), named and numbered at
 /// both ends.
 fn colour_bar<DB: DrawingBackend>(
@@ -762,10 +816,45 @@ fn span_scale(lo: f64, hi: f64) -> f64 {
 
 /// An axis tick: short, without trailing zeros ("0.1", not "0.100").
 fn axis_number(v: f64) -> String {
+    // Whole numbers from ten thousand on read with separators ("72,000"), as on screen; years
+    // and small counts stay as they are.
+    if v == v.trunc() && (1e4..1e15).contains(&v.abs()) {
+        let sign = if v < 0.0 { "-" } else { "" };
+        return format!("{sign}{}", crate::format::whole(v.abs() as usize));
+    }
     let s = crate::format::short(v);
     if s.contains('.') && !s.contains('e') {
         s.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_axes_are_ticked_at_month_starts_and_big_numbers_grouped() {
+        // 2016-10-20 to 2017-12-31 in days since 1970.
+        let (x0, x1) = (17_094.0, 17_531.0);
+        let chart = Chart::lines("t", "date", "y", Vec::new(), Vec::new()).dated();
+        let ticks = x_ticks(&chart, x0, x1, 7);
+        assert!(!ticks.is_empty() && ticks.len() <= 7, "{ticks:?}");
+        for t in &ticks {
+            assert!(
+                crate::format::date(*t).ends_with("-01"),
+                "{}",
+                crate::format::date(*t)
+            );
+        }
+        // Not dates: round numbers, as plotters places them.
+        let plain = Chart::lines("t", "x", "y", Vec::new(), Vec::new());
+        let round = x_ticks(&plain, 0.0, 100.0, 7);
+        assert!(round.iter().any(|t| (t - 40.0).abs() < 1e-9), "{round:?}");
+        assert_eq!(axis_number(72_000.0), "72,000");
+        assert_eq!(axis_number(-1_250_000.0), "-1,250,000");
+        assert_eq!(axis_number(2017.0), "2017");
+        assert_eq!(axis_number(0.25), "0.25");
     }
 }
