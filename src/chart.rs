@@ -23,10 +23,12 @@ pub enum ChartData {
         segments: Vec<[(f64, f64); 2]>,
     },
     /// A map in longitude/latitude: filled or outlined shapes, then points; `legend` says what
-    /// each fill colour means ("0–10 (2 polygons)").
+    /// each fill (and point) colour means ("0–10 (2 polygons)"). `point_colours` gives each
+    /// point its colour, or is empty (all in the accent colour).
     Map {
         shapes: Vec<MapShape>,
         points: Vec<(f64, f64)>,
+        point_colours: Vec<[u8; 3]>,
         legend: Vec<(String, [u8; 3])>,
     },
     /// A grid of values coloured on the sequential ramp: `values[r * columns.len() + c]`

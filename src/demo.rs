@@ -730,6 +730,7 @@ fn spatial_demo(out: &Path) -> Result<Section> {
         crate::chart::ChartData::Map {
             shapes,
             legend,
+            point_colours: Vec::new(),
             points: p
                 .lon
                 .iter()

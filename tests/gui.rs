@@ -863,6 +863,11 @@ fn spatial_panel_joins_the_sample_pickups_to_the_boroughs() {
         .click();
     settle(&mut h);
     snapshot_allowing(&mut h, "spatial_map", 150);
+    // Points coloured by a column of their table, with what the colours mean.
+    let choices = serde_json::json!({"point_colour": "passenger_count"});
+    h.state_mut().restore_panel("spatial", &choices);
+    settle(&mut h);
+    h.get_by_label_contains("passenger_count: 1");
     h.get_by_label("H3").click();
     h.get_by_label("Join").click();
     settle(&mut h);

@@ -204,6 +204,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
         ChartData::Map {
             shapes,
             points,
+            point_colours,
             legend,
         } => {
             // The legend of the fills goes in a column right of the map, as a lines legend does.
@@ -262,10 +263,11 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 let grow = (dx / want - dy) / 2.0;
                 (y0, y1) = (y0 - grow, y1 + grow);
             }
-            let points: Vec<(f64, f64)> = points
+            let points: Vec<((f64, f64), [u8; 3])> = points
                 .iter()
-                .copied()
-                .filter(|&(x, y)| x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                .enumerate()
+                .map(|(k, &p)| (p, point_colours.get(k).copied().unwrap_or(colors.accent)))
+                .filter(|&((x, y), _)| x >= x0 && x <= x1 && y >= y0 && y <= y1)
                 .collect();
             let mut c = ChartBuilder::on(root)
                 .caption(&chart.title, (FONT, 26))
@@ -297,9 +299,12 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .map_err(e)?;
             }
             // Points small and see-through, so the fills under them still read.
-            let dot = rgb(colors.accent).mix(0.45).filled();
-            c.draw_series(points.iter().map(|&p| Circle::new(p, 1, dot)))
-                .map_err(e)?;
+            c.draw_series(
+                points
+                    .iter()
+                    .map(|&(p, colour)| Circle::new(p, 1, rgb(colour).mix(0.45).filled())),
+            )
+            .map_err(e)?;
         }
         ChartData::Heatmap {
             rows,

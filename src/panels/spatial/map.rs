@@ -13,7 +13,7 @@ use walkers::{HttpOptions, HttpTiles, MapMemory, Projector, lon_lat};
 // Layers hold Web Mercator coordinates (`layers::mercator`), made once in the join's job.
 
 use super::run::JoinResult;
-use crate::usecases::spatial::layers::Triangles;
+use crate::usecases::spatial::layers::{PointColours, Triangles};
 
 /// Which layers are on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -152,12 +152,13 @@ fn mesh(s: Screen, t: &Triangles) -> Mesh {
     m
 }
 
-/// Small squares for the points, in one mesh (cheaper than a circle each).
-fn dots(s: Screen, points: &[[f64; 2]], colour: Color32, half: f32) -> Mesh {
+/// Small squares for the points, in one mesh (cheaper than a circle each), each in its colour.
+fn dots(s: Screen, points: &[[f64; 2]], colour: impl Fn(usize) -> Color32, half: f32) -> Mesh {
     let mut m = Mesh::default();
     m.reserve_vertices(4 * points.len());
-    for q in points {
+    for (k, q) in points.iter().enumerate() {
         let c = s.pos(*q);
+        let colour = colour(k);
         let i = m.vertices.len() as u32;
         for d in [
             vec2(-half, -half),
@@ -179,7 +180,7 @@ const WORLD_MAX_ZOOM: f64 = 7.0;
 pub fn show(
     ui: &mut egui::Ui,
     view: &mut MapView,
-    r: &JoinResult,
+    (r, colours): (&JoinResult, Option<&PointColours>),
     layers: &Layers,
     zoom: Option<Zoom>,
     height: f32,
@@ -247,13 +248,17 @@ pub fn show(
                     painter.line(pts, Stroke::new(1.0, outline));
                 }
                 if layers.points {
-                    painter.add(dots(
-                        s,
-                        &r.drawn_points_m,
-                        // See-through, so the choropleth under dense points still reads.
-                        Color32::from_rgba_unmultiplied(228, 87, 86, 150),
-                        1.0,
-                    ));
+                    // See-through, so the choropleth under dense points still reads.
+                    let see_through =
+                        |[r, g, b]: [u8; 3]| Color32::from_rgba_unmultiplied(r, g, b, 150);
+                    let colour = |k: usize| {
+                        see_through(
+                            colours
+                                .and_then(|c| c.colours.get(k).copied())
+                                .unwrap_or([228, 87, 86]),
+                        )
+                    };
+                    painter.add(dots(s, &r.drawn_points_m, colour, 1.0));
                 }
                 if layers.tiles {
                     painter.text(

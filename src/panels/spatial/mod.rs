@@ -21,6 +21,14 @@ use crate::usecases::spatial::{self as usecase, JoinParams, Method, PointColumns
 use map::{Layers, MapView, Zoom};
 use run::{JoinInputs, JoinResult};
 
+/// The map as a chart and what it was made from (the join, the layers, the points' colours).
+type MapChart = (
+    Arc<JoinResult>,
+    Layers,
+    Option<Arc<layers::PointColours>>,
+    Arc<Chart>,
+);
+
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
@@ -35,6 +43,8 @@ pub struct Saved {
     pub method: Method,
     pub resolution: u8,
     pub layers: Layers,
+    /// Colour the points by this column of their table (empty: one colour).
+    pub point_colour: String,
 }
 
 impl Default for Saved {
@@ -49,6 +59,7 @@ impl Default for Saved {
             method: Method::Exact,
             resolution: 7,
             layers: Layers::default(),
+            point_colour: String::new(),
         }
     }
 }
@@ -89,8 +100,11 @@ pub struct SpatialPanel {
     map: MapView,
     /// Sort the counts table by count (descending) instead of by name.
     by_count: bool,
-    /// The map as a chart for the Save buttons, rebuilt only when the join or the layers change.
-    map_chart: Option<(Arc<JoinResult>, Layers, Arc<Chart>)>,
+    /// The drawn points' colours by the chosen column, made in a job per join and column.
+    colours: Slot<(u64, String), Arc<layers::PointColours>>,
+    /// The map as a chart for the Save buttons, rebuilt only when the join, the layers or the
+    /// points' colours change.
+    map_chart: Option<MapChart>,
     /// The first join (of the chosen samples) starts by itself when the panel is first shown.
     auto_started: bool,
 }
@@ -167,6 +181,7 @@ impl SpatialPanel {
                     Ok(valid) => {
                         self.next_run += 1;
                         let inputs = JoinInputs {
+                            run: self.next_run,
                             points: pts,
                             polygons: pol,
                             params,
@@ -193,7 +208,41 @@ impl SpatialPanel {
         });
     }
 
-    fn layers_ui(&mut self, ui: &mut egui::Ui, r: &JoinResult) {
+    /// The drawn points' colours by the chosen column: asked of a job when the join or the
+    /// column changes; `None` for one colour or while it runs.
+    fn point_colours(
+        &mut self,
+        ctx: &mut PanelCtx<'_>,
+        r: &Arc<JoinResult>,
+    ) -> Option<Arc<layers::PointColours>> {
+        let column = self.saved.point_colour.clone();
+        if column.is_empty() {
+            return None;
+        }
+        let key = (r.run, column.clone());
+        let job = Arc::clone(r);
+        self.colours.request(
+            ctx.jobs,
+            key.clone(),
+            format!("spatial:colours:{}:{column}", r.run),
+            format!("Colour points by {column}"),
+            move |_| {
+                Ok(Arc::new(layers::colour_points(
+                    &job.points_data,
+                    &column,
+                    &job.drawn_rows,
+                )?))
+            },
+        );
+        self.colours.get(&key).cloned()
+    }
+
+    fn layers_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        r: &JoinResult,
+        colours: Option<&layers::PointColours>,
+    ) {
         let l = &mut self.saved.layers;
         ui.strong("Layers");
         ui.checkbox(&mut l.choropleth, "Polygons: points per polygon");
@@ -211,6 +260,43 @@ impl SpatialPanel {
             format!("Points: all {}", r.points.len())
         };
         ui.checkbox(&mut l.points, sampled);
+        if l.points {
+            ui.horizontal_wrapped(|ui| {
+                let c = &mut self.saved.point_colour;
+                let shown = if c.is_empty() {
+                    "one colour"
+                } else {
+                    c.as_str()
+                };
+                egui::ComboBox::from_label("Colour points by")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(c, String::new(), "one colour");
+                        for name in r.points_data.column_names() {
+                            ui.selectable_value(c, name.clone(), name);
+                        }
+                    });
+            });
+            if let Some(colours) = colours {
+                ui.horizontal_wrapped(|ui| {
+                    for (label, [r, g, b]) in &colours.legend {
+                        crate::panels::wrap_unless_fits(
+                            ui,
+                            label,
+                            14.0 + ui.spacing().item_spacing.x,
+                        );
+                        let (rect, _) =
+                            ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                        ui.painter().circle_filled(
+                            rect.center(),
+                            4.0,
+                            egui::Color32::from_rgb(*r, *g, *b),
+                        );
+                        ui.label(label);
+                    }
+                });
+            }
+        }
         ui.checkbox(&mut l.world, "World outline (Natural Earth)");
         ui.checkbox(&mut l.tiles, "OpenStreetMap tiles (online)")
             .on_hover_text("Download map tiles from openstreetmap.org; cached on disk");
@@ -331,7 +417,7 @@ fn classed_legend(ui: &mut egui::Ui, title: &str, counts: &[u64], shape: &str) {
 }
 
 /// The map as a chart for PNG/SVG export: the choropleth, hexagons, outlines and points.
-fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
+fn map_chart(r: &JoinResult, layers: &Layers, colours: Option<&layers::PointColours>) -> Chart {
     let counts = &r.assignment.counts;
     let classes = layers::Classes::of(counts.iter().copied().max().unwrap_or(0));
     let mut legend = Vec::new();
@@ -375,10 +461,16 @@ fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
             });
         }
     }
-    let points = if layers.points {
-        r.drawn_points.iter().map(|q| (q[0], q[1])).collect()
+    let (points, point_colours) = if layers.points {
+        if let Some(c) = colours {
+            legend.extend(c.legend.iter().cloned());
+        }
+        (
+            r.drawn_points.iter().map(|q| (q[0], q[1])).collect(),
+            colours.map(|c| c.colours.clone()).unwrap_or_default(),
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Chart::new(
         format!("{} joined to {}", r.points_name, r.polygons_name),
@@ -387,6 +479,7 @@ fn map_chart(r: &JoinResult, layers: &Layers) -> Chart {
         ChartData::Map {
             shapes,
             points,
+            point_colours,
             legend,
         },
     )
@@ -409,7 +502,10 @@ impl Panel for SpatialPanel {
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
-        if let Some(e) = self.join.poll() {
+        for e in [self.join.poll(), self.colours.poll()]
+            .into_iter()
+            .flatten()
+        {
             ctx.notices.error(e.to_string());
         }
         if self.warned < self.next_run
@@ -471,15 +567,17 @@ impl Panel for SpatialPanel {
             "Join",
         );
         let layers = self.saved.layers;
-        let fresh = self
-            .map_chart
-            .as_ref()
-            .is_some_and(|(jr, l, _)| Arc::ptr_eq(jr, &r) && *l == layers);
+        let colours = self.point_colours(ctx, &r);
+        let fresh = self.map_chart.as_ref().is_some_and(|(jr, l, c, _)| {
+            Arc::ptr_eq(jr, &r)
+                && *l == layers
+                && c.as_ref().map(Arc::as_ptr) == colours.as_ref().map(Arc::as_ptr)
+        });
         if !fresh {
-            let chart = Arc::new(map_chart(&r, &layers));
-            self.map_chart = Some((Arc::clone(&r), layers, chart));
+            let chart = Arc::new(map_chart(&r, &layers, colours.as_deref()));
+            self.map_chart = Some((Arc::clone(&r), layers, colours.clone(), chart));
         }
-        if let Some((_, _, chart)) = &self.map_chart {
+        if let Some((_, _, _, chart)) = &self.map_chart {
             let chart = Arc::clone(chart);
             ui.horizontal(|ui| {
                 ui.strong("Map");
@@ -489,14 +587,21 @@ impl Panel for SpatialPanel {
         let zoom = self.zoom.take();
         ui.columns(2, |cols| {
             let h = 460.0;
-            let hover = map::show(&mut cols[0], &mut self.map, &r, &self.saved.layers, zoom, h);
+            let hover = map::show(
+                &mut cols[0],
+                &mut self.map,
+                (&r, colours.as_deref()),
+                &self.saved.layers,
+                zoom,
+                h,
+            );
             cols[0].label(hover.unwrap_or_else(|| {
                 "Point at the map to read a polygon's or a cell's count.".to_owned()
             }));
             egui::ScrollArea::vertical()
                 .id_salt("spatial_side")
                 .show(&mut cols[1], |ui| {
-                    self.layers_ui(ui, &r);
+                    self.layers_ui(ui, &r, colours.as_deref());
                     ui.separator();
                     self.counts_ui(ui, ctx, &r);
                 });

@@ -23,6 +23,8 @@ pub const MAX_DRAWN_POINTS: usize = 5_000;
 const TOLERANCE: f64 = 0.0002;
 
 pub struct JoinInputs {
+    /// The panel's number for this join.
+    pub run: u64,
     pub points: Arc<Dataset>,
     pub polygons: Arc<Dataset>,
     pub params: JoinParams,
@@ -35,6 +37,10 @@ pub struct JoinInputs {
 }
 
 pub struct JoinResult {
+    /// The panel's number for this join.
+    pub run: u64,
+    /// The points table, for colouring the drawn points by one of its columns.
+    pub points_data: Arc<Dataset>,
     pub run_id: Option<i64>,
     pub warning: Option<String>,
     pub points_name: String,
@@ -59,6 +65,8 @@ pub struct JoinResult {
     pub drawn_points: Vec<[f64; 2]>,
     /// The same points in Web Mercator coordinates, for drawing.
     pub drawn_points_m: Vec<[f64; 2]>,
+    /// The table row of each drawn point.
+    pub drawn_rows: Vec<u32>,
 }
 
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
@@ -102,8 +110,14 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         .step_by(step)
         .map(|k| [points.lon[k], points.lat[k]])
         .collect();
+    let drawn_rows: Vec<u32> = (0..points.len())
+        .step_by(step)
+        .map(|k| points.rows[k])
+        .collect();
     let drawn_points_m = drawn_points.iter().copied().map(layers::mercator).collect();
     Ok(JoinResult {
+        run: i.run,
+        points_data: Arc::clone(&i.points),
         run_id,
         warning,
         points_name: i.points.name.clone(),
@@ -124,5 +138,6 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         world,
         drawn_points,
         drawn_points_m,
+        drawn_rows,
     })
 }

@@ -273,3 +273,164 @@ mod class_tests {
         assert_eq!(Classes::of(2).labels(), ["0–1", "2"]);
     }
 }
+
+/// Points coloured by a column of their table: each point's colour and what the colours mean.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PointColours {
+    pub colours: Vec<[u8; 3]>,
+    pub legend: Vec<(String, [u8; 3])>,
+}
+
+/// Categories shown in their own colour; the rest are "other".
+const TOP_CATEGORIES: usize = 6;
+
+/// Colour the points at table `rows` by `column`: a numeric column with many values in five
+/// quantile classes of the ramp, anything else by its most common values (one palette colour
+/// each, the rest grey). Missing values are grey too.
+pub fn colour_points(
+    data: &crate::data::Dataset,
+    column: &str,
+    rows: &[u32],
+) -> Result<PointColours, crate::data::DataError> {
+    use polars::prelude::DataType;
+    let col = crate::data::schema::column(&data.name, &data.frame, column)?;
+    let grey = crate::theme::GUIDE;
+    let numeric = col.dtype().is_primitive_numeric();
+    let values: Option<Vec<Option<f64>>> = numeric
+        .then(|| col.cast(&DataType::Float64).ok())
+        .flatten()
+        .and_then(|c| {
+            let f = c.f64().ok()?.clone();
+            Some(
+                rows.iter()
+                    .map(|&r| f.get(r as usize).filter(|v| v.is_finite()))
+                    .collect(),
+            )
+        });
+    if let Some(values) = values {
+        let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+        sorted.sort_by(f64::total_cmp);
+        sorted.dedup();
+        if sorted.len() > 2 * TOP_CATEGORIES {
+            let mut all: Vec<f64> = values.iter().flatten().copied().collect();
+            all.sort_by(f64::total_cmp);
+            let at = |q: f64| all[((all.len() - 1) as f64 * q).round() as usize];
+            let bounds: Vec<f64> = (0..=5).map(|k| at(f64::from(k) / 5.0)).collect();
+            let class = |v: f64| bounds[1..5].iter().filter(|&&b| v > b).count();
+            let colour = |k: usize| ramp((k as f64 + 0.5) / 5.0);
+            let legend = (0..5)
+                .map(|k| {
+                    let (a, b) = (bounds[k], bounds[k + 1]);
+                    let text = format!(
+                        "{column} {} – {}",
+                        crate::format::short(a),
+                        crate::format::short(b)
+                    );
+                    (text, colour(k))
+                })
+                .chain(
+                    values
+                        .iter()
+                        .any(Option::is_none)
+                        .then(|| (format!("{column}: no value"), grey)),
+                )
+                .collect();
+            let colours = values
+                .iter()
+                .map(|v| v.map_or(grey, |v| colour(class(v))))
+                .collect();
+            return Ok(PointColours { colours, legend });
+        }
+    }
+    let text = col
+        .cast(&DataType::String)
+        .map_err(|e| crate::data::DataError::Other(format!("{}: {column}: {e}", data.name)))?;
+    let text = text
+        .str()
+        .map_err(|e| crate::data::DataError::Other(format!("{}: {column}: {e}", data.name)))?
+        .clone();
+    let labels: Vec<Option<String>> = rows
+        .iter()
+        .map(|&r| text.get(r as usize).map(str::to_owned))
+        .collect();
+    let mut counts: std::collections::HashMap<&str, usize> = Default::default();
+    for l in labels.iter().flatten() {
+        *counts.entry(l.as_str()).or_default() += 1;
+    }
+    let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let others = top.len().saturating_sub(TOP_CATEGORIES);
+    top.truncate(TOP_CATEGORIES);
+    let palette = |k: usize| crate::theme::LINES[k % crate::theme::LINES.len()];
+    let colours = labels
+        .iter()
+        .map(|l| {
+            l.as_deref()
+                .and_then(|l| top.iter().position(|(t, _)| *t == l))
+                .map_or(grey, palette)
+        })
+        .collect();
+    let mut legend: Vec<(String, [u8; 3])> = top
+        .iter()
+        .enumerate()
+        .map(|(k, (t, _))| (format!("{column}: {t}"), palette(k)))
+        .collect();
+    if others > 0 {
+        legend.push((
+            format!("{column}: {} other values", crate::format::whole(others)),
+            grey,
+        ));
+    }
+    if labels.iter().any(Option::is_none) {
+        legend.push((format!("{column}: no value"), grey));
+    }
+    Ok(PointColours { colours, legend })
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+    use polars::prelude::{Column, DataFrame};
+
+    fn data(columns: Vec<Column>) -> crate::data::Dataset {
+        crate::data::Dataset {
+            name: "t.csv".into(),
+            origin: crate::data::Origin::Sample,
+            frame: DataFrame::new_infer_height(columns).unwrap(),
+            geometries: None,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn points_take_their_categorys_colour_or_their_quantile_class() {
+        let kinds: Vec<&str> = (0..100).map(|k| ["card", "cash", "other"][k % 3]).collect();
+        let fares: Vec<Option<f64>> = (0..100).map(|k| (k != 7).then_some(f64::from(k))).collect();
+        let d = data(vec![
+            Column::new("kind".into(), kinds),
+            Column::new("fare".into(), fares),
+        ]);
+        let rows: Vec<u32> = (0..100).collect();
+        let c = colour_points(&d, "kind", &rows).unwrap();
+        // The most common first: card (34), then cash and other (33 each, by name).
+        assert_eq!(c.legend[0].0, "kind: card");
+        assert_eq!(c.colours[0], c.legend[0].1);
+        assert_eq!(c.colours[1], c.legend[1].1);
+        assert_ne!(c.colours[0], c.colours[1]);
+        let f = colour_points(&d, "fare", &rows).unwrap();
+        assert_eq!(
+            f.legend.len(),
+            6,
+            "five classes and 'no value': {:?}",
+            f.legend
+        );
+        assert_eq!(f.colours[7], crate::theme::GUIDE);
+        assert_eq!(
+            f.colours[0], f.legend[0].1,
+            "the lowest fare, the first class"
+        );
+        assert_eq!(f.colours[99], f.legend[4].1, "the highest, the last");
+        let err = colour_points(&d, "nope", &rows).unwrap_err().to_string();
+        assert!(err.contains("t.csv") && err.contains("nope"), "{err}");
+    }
+}
