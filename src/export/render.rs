@@ -862,4 +862,25 @@ mod tests {
         assert_eq!(axis_number(2017.0), "2017");
         assert_eq!(axis_number(0.25), "0.25");
     }
+
+    #[test]
+    fn map_points_are_drawn_in_their_own_colours_with_the_legend() {
+        let chart = Chart::new(
+            "m",
+            "longitude",
+            "latitude",
+            ChartData::Map {
+                shapes: Vec::new(),
+                points: vec![(0.0, 0.0), (1.0, 1.0), (0.5, 0.5)],
+                point_colours: vec![[1, 2, 3], [200, 100, 50], [1, 2, 3]],
+                legend: vec![("kind: a".into(), [1, 2, 3]), ("kind: b".into(), [200, 100, 50])],
+            },
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.svg");
+        crate::export::write_chart(&chart, &path).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        assert!(svg.contains("#010203") && svg.contains("#C86432"), "the points' colours");
+        assert!(svg.contains("kind: b"), "the legend");
+    }
 }
