@@ -617,6 +617,9 @@ fn dtw_panel_sweeps_and_classifies() {
     h.get_by_label("Error rate 0.0867 (13 of 150 wrong)");
     h.get_by_label("actual 1");
     snapshot(&mut h, "dtw_classify");
+    h.get_by_label("Z-normalise").click();
+    settle(&mut h);
+    h.get_by_label_contains("UCR GunPoint with the settings before your edits");
 }
 
 #[test]

@@ -873,14 +873,20 @@ mod tests {
                 shapes: Vec::new(),
                 points: vec![(0.0, 0.0), (1.0, 1.0), (0.5, 0.5)],
                 point_colours: vec![[1, 2, 3], [200, 100, 50], [1, 2, 3]],
-                legend: vec![("kind: a".into(), [1, 2, 3]), ("kind: b".into(), [200, 100, 50])],
+                legend: vec![
+                    ("kind: a".into(), [1, 2, 3]),
+                    ("kind: b".into(), [200, 100, 50]),
+                ],
             },
         );
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.svg");
         crate::export::write_chart(&chart, &path).unwrap();
         let svg = std::fs::read_to_string(&path).unwrap();
-        assert!(svg.contains("#010203") && svg.contains("#C86432"), "the points' colours");
+        assert!(
+            svg.contains("#010203") && svg.contains("#C86432"),
+            "the points' colours"
+        );
         assert!(svg.contains("kind: b"), "the legend");
     }
 }

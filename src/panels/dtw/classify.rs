@@ -25,6 +25,43 @@ pub enum Source {
     },
 }
 
+/// A finished classification and what it was asked.
+pub struct ClassifyRun {
+    /// "GunPoint" or the two tables' names.
+    pub what: String,
+    pub params: ClassifyParams,
+    pub out: Outcome,
+}
+
+impl std::ops::Deref for ClassifyRun {
+    type Target = Outcome;
+
+    fn deref(&self) -> &Outcome {
+        &self.out
+    }
+}
+
+/// What the panel's choices classify, in words: the bundled set or the two tables' names.
+fn inputs_text(p: &DtwPanel) -> String {
+    if p.saved.classify_tables {
+        format!("{} and {}", p.saved.train_dataset, p.saved.test_dataset)
+    } else {
+        "UCR GunPoint".to_owned()
+    }
+}
+
+/// The params the panel's choices give.
+fn params_of(p: &DtwPanel) -> ClassifyParams {
+    ClassifyParams {
+        band: Band {
+            stretch: p.saved.classify_window,
+            cells: None,
+        },
+        znorm: p.saved.znorm,
+        label_col: p.saved.label_col.clone(),
+    }
+}
+
 fn run(
     source: Source,
     params: ClassifyParams,
@@ -85,14 +122,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         );
         ui.checkbox(&mut p.saved.znorm, "Z-normalise");
         if ui.button("Run classification").clicked() {
-            let params = ClassifyParams {
-                band: Band {
-                    stretch: p.saved.classify_window,
-                    cells: None,
-                },
-                znorm: p.saved.znorm,
-                label_col: p.saved.label_col.clone(),
-            };
+            let params = params_of(p);
+            let what = inputs_text(p);
             let home = ctx.runs.clone();
             let source = if p.saved.classify_tables {
                 let find = |name: &str| ctx.catalog.by_name(name);
@@ -115,7 +146,10 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                         p.next_run,
                         format!("dtw:classify:{}", p.next_run),
                         "DTW 1-NN classification".into(),
-                        move |job| run(source, params, home, job),
+                        move |job| {
+                            let out = run(source, params.clone(), home, job)?;
+                            Ok(ClassifyRun { what, params, out })
+                        },
                     );
                 }
                 None => ctx
@@ -132,6 +166,12 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
             .on_hover_text(crate::panels::glossary::ONE_NN);
         return;
     };
+    crate::panels::stale_note(
+        ui,
+        (&o.what, &o.params),
+        (&inputs_text(p), &params_of(p)),
+        "Run classification",
+    );
     ui.heading(format!(
         "Error rate {:.4} ({} of {} wrong)",
         o.error_rate(),

@@ -118,7 +118,7 @@ pub struct DtwPanel {
     matrix: Slot<u64, Arc<matrix::MatrixRun>>,
     /// The last all-pairs run whose store warning (if any) was shown.
     matrix_warned: u64,
-    classify: Slot<u64, classify::Outcome>,
+    classify: Slot<u64, classify::ClassifyRun>,
     audio: audio::AudioState,
     audio_result: Slot<u64, audio::Outcome>,
 }
