@@ -652,6 +652,9 @@ fn dtw_panel_compares_audio_clips() {
     h.get_by_label("Pairwise DTW distances");
     h.get_by_label_contains("melody-slow.wav: 1.50 s at 8000 Hz");
     snapshot(&mut h, "dtw_audio");
+    h.get_by_label("Z-normalise").click();
+    settle(&mut h);
+    h.get_by_label_contains("the clips compared with the settings before your edits");
 }
 
 #[test]

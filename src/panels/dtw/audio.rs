@@ -21,6 +21,33 @@ pub struct AudioState {
     dialog: Option<JobHandle<Vec<PathBuf>>>,
 }
 
+/// A finished comparison and what it was asked.
+pub struct AudioRun {
+    pub files: Vec<PathBuf>,
+    pub params: AudioParams,
+    pub out: Outcome,
+}
+
+impl std::ops::Deref for AudioRun {
+    type Target = Outcome;
+
+    fn deref(&self) -> &Outcome {
+        &self.out
+    }
+}
+
+/// The params the panel's choices give.
+fn params_of(p: &DtwPanel) -> AudioParams {
+    AudioParams {
+        band: usecase::Band {
+            stretch: p.saved.audio_window,
+            cells: None,
+        },
+        hop_ms: p.saved.hop_ms,
+        znorm: p.saved.znorm,
+    }
+}
+
 fn compare(
     files: Vec<PathBuf>,
     params: AudioParams,
@@ -105,14 +132,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         ui.checkbox(&mut p.saved.znorm, "Z-normalise");
         if ui.button("Compare clips").clicked() {
             let files = p.saved.audio_files.clone();
-            let params = AudioParams {
-                band: usecase::Band {
-                    stretch: p.saved.audio_window,
-                    cells: None,
-                },
-                hop_ms: p.saved.hop_ms,
-                znorm: p.saved.znorm,
-            };
+            let params = params_of(p);
             let home = ctx.runs.clone();
             p.next_run += 1;
             p.audio_result.request(
@@ -120,7 +140,10 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                 p.next_run,
                 format!("dtw:audio:{}", p.next_run),
                 "DTW audio comparison".into(),
-                move |job| compare(files, params, home, job),
+                move |job| {
+                    let out = compare(files.clone(), params.clone(), home, job)?;
+                    Ok(AudioRun { files, params, out })
+                },
             );
         }
         if p.audio_result.is_pending() {
@@ -130,6 +153,18 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     let Some(o) = p.audio_result.latest() else {
         return;
     };
+    let then = "the clips compared".to_owned();
+    let now = if o.files == p.saved.audio_files {
+        then.clone()
+    } else {
+        "another list of clips".to_owned()
+    };
+    crate::panels::stale_note(
+        ui,
+        (&then, &o.params),
+        (&now, &params_of(p)),
+        "Compare clips",
+    );
     for c in &o.clips {
         ui.weak(format!(
             "{}: {:.2} s at {} Hz, {} channel(s) -> envelope of one RMS point per {} samples ({} ms)",

@@ -120,7 +120,7 @@ pub struct DtwPanel {
     matrix_warned: u64,
     classify: Slot<u64, classify::ClassifyRun>,
     audio: audio::AudioState,
-    audio_result: Slot<u64, audio::Outcome>,
+    audio_result: Slot<u64, audio::AudioRun>,
 }
 
 impl Panel for DtwPanel {
