@@ -348,3 +348,48 @@ fn shapefiles_and_wkt_tables_are_polygons_too() {
         v["counts"]["south"].as_u64().unwrap() > 0 && v["counts"]["north"].as_u64().unwrap() > 0
     );
 }
+
+#[test]
+fn a_ring_that_crosses_itself_is_a_warning_naming_the_feature() {
+    // Natural Earth's Sudan crosses itself near (33.96, 9.46): Shapely's explain_validity says
+    // "Self-intersection[33.9633927949711 9.46428522942063]"; no other country does.
+    let o = run(&[
+        "--no-record",
+        "spatial",
+        "join",
+        "--points",
+        sample("taxi_pickups.csv").to_str().unwrap(),
+        "--lon-col",
+        "pickup_longitude",
+        "--lat-col",
+        "pickup_latitude",
+        "--polygons",
+        sample("naturalearth_countries.geojson").to_str().unwrap(),
+        "--name-col",
+        "name",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "warning: naturalearth_countries.geojson: 'Sudan' has a ring that crosses itself"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("crosses itself").count(), 1, "{err}");
+    // The boroughs are clean.
+    let o = run(&[
+        "--no-record",
+        "spatial",
+        "join",
+        "--points",
+        sample("taxi_pickups.csv").to_str().unwrap(),
+        "--lon-col",
+        "pickup_longitude",
+        "--lat-col",
+        "pickup_latitude",
+        "--polygons",
+        sample("nyc_boroughs.geojson").to_str().unwrap(),
+    ]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("crosses itself"));
+}

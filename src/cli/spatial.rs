@@ -127,6 +127,9 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 Ok(j)
             });
             let j = finish(rec, result, artifacts)?;
+            for w in &j.warnings {
+                eprintln!("warning: {w}");
+            }
             let (p, a, set) = (&j.points, &j.assignment, &j.set);
             let seconds = j.seconds;
             let counts: serde_json::Map<String, serde_json::Value> = set

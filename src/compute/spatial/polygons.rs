@@ -285,6 +285,107 @@ fn nested(b: &[u8], pos: &mut usize) -> Result<Nested> {
     Ok(Nested::Coords(coords))
 }
 
+/// What is wrong with a set of polygons that still joins: rings that cross themselves (a point
+/// near the crossing may be counted in or out). One line, naming `file` and at most three
+/// features. (Coordinates outside WGS84's range are an error when the polygons are read.)
+pub fn problems(set: &PolygonSet, file: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let name = |f: u32| set.names.get(f as usize).cloned().unwrap_or_default();
+    let listed = |mut names: Vec<String>| {
+        names.dedup();
+        let n = names.len();
+        let mut text = names
+            .iter()
+            .take(3)
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if n > 3 {
+            text += &format!(" and {} more", n - 3);
+        }
+        text
+    };
+    let crossing: Vec<String> = set
+        .parts
+        .iter()
+        .filter(|p| p.rings.iter().any(|r| crosses_itself(r)))
+        .map(|p| name(p.feature))
+        .collect();
+    if !crossing.is_empty() {
+        out.push(format!(
+            "{file}: {} has a ring that crosses itself; points near the crossing may be counted in the wrong polygon",
+            listed(crossing)
+        ));
+    }
+    out
+}
+
+/// True when two segments of `ring` that are not neighbours cross (touching and overlapping
+/// collinear segments do not count). Segments are bucketed in a grid, so a ring of 100,000
+/// vertices takes milliseconds; a ring too tangled for the budget is reported as not crossing.
+pub fn crosses_itself(ring: &[[f64; 2]]) -> bool {
+    let n = ring.len();
+    if n < 4 {
+        return false;
+    }
+    let seg = |i: usize| (ring[i], ring[(i + 1) % n]);
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for q in ring {
+        (x0, y0, x1, y1) = (x0.min(q[0]), y0.min(q[1]), x1.max(q[0]), y1.max(q[1]));
+    }
+    if !(x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite()) {
+        return false;
+    }
+    let side = ((n as f64).sqrt().ceil() as usize).clamp(1, 1024);
+    let (w, h) = ((x1 - x0).max(1e-12), (y1 - y0).max(1e-12));
+    let cell = |x: f64, y: f64| {
+        let cx = (((x - x0) / w) * side as f64)
+            .floor()
+            .clamp(0.0, side as f64 - 1.0) as usize;
+        let cy = (((y - y0) / h) * side as f64)
+            .floor()
+            .clamp(0.0, side as f64 - 1.0) as usize;
+        (cx, cy)
+    };
+    let mut grid: Vec<Vec<u32>> = vec![Vec::new(); side * side];
+    for i in 0..n {
+        let (a, b) = seg(i);
+        let (ax, ay) = cell(a[0].min(b[0]), a[1].min(b[1]));
+        let (bx, by) = cell(a[0].max(b[0]), a[1].max(b[1]));
+        for cx in ax..=bx {
+            for cy in ay..=by {
+                grid[cy * side + cx].push(i as u32);
+            }
+        }
+    }
+    let orient = |p: [f64; 2], q: [f64; 2], r: [f64; 2]| {
+        (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    };
+    let mut budget: u64 = 20_000_000;
+    for members in &grid {
+        for (k, &i) in members.iter().enumerate() {
+            for &j in &members[k + 1..] {
+                let (i, j) = (i as usize, j as usize);
+                let gap = i.abs_diff(j);
+                if gap <= 1 || gap == n - 1 {
+                    continue;
+                }
+                if budget == 0 {
+                    return false;
+                }
+                budget -= 1;
+                let ((p1, p2), (p3, p4)) = (seg(i), seg(j));
+                let (d1, d2) = (orient(p3, p4, p1), orient(p3, p4, p2));
+                let (d3, d4) = (orient(p1, p2, p3), orient(p1, p2, p4));
+                if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +404,63 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("'1 x' is not a coordinate pair"), "{e}");
+    }
+
+    #[test]
+    fn a_bow_tie_crosses_itself_and_a_square_does_not() {
+        let square = vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]];
+        assert!(!crosses_itself(&square));
+        let bow = vec![[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]];
+        assert!(crosses_itself(&bow));
+        // A long ring (a 20,000-gon) with one crossing made near its end.
+        let mut big: Vec<[f64; 2]> = (0..20_000)
+            .map(|k| {
+                let t = std::f64::consts::TAU * k as f64 / 20_000.0;
+                [t.cos(), t.sin()]
+            })
+            .collect();
+        big.push(big[0]);
+        assert!(!crosses_itself(&big));
+        let n = big.len();
+        big.swap(n - 100, n - 5000);
+        assert!(crosses_itself(&big));
+    }
+
+    #[test]
+    fn problems_name_the_file_and_the_features() {
+        let part = |feature: u32, ring: Vec<[f64; 2]>| {
+            let bbox = ring
+                .iter()
+                .fold([f64::MAX, f64::MAX, f64::MIN, f64::MIN], |b, q| {
+                    [
+                        b[0].min(q[0]),
+                        b[1].min(q[1]),
+                        b[2].max(q[0]),
+                        b[3].max(q[1]),
+                    ]
+                });
+            Part {
+                feature,
+                rings: vec![ring],
+                bbox,
+            }
+        };
+        let set = PolygonSet {
+            names: vec!["ok".into(), "bow".into()],
+            parts: vec![
+                part(0, vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]),
+                part(
+                    1,
+                    vec![[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0], [0.0, 0.0]],
+                ),
+            ],
+        };
+        let p = problems(&set, "zones.geojson");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("zones.geojson: 'bow' has a ring that crosses itself"),
+            "{}",
+            p[0]
+        );
     }
 }

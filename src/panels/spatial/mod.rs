@@ -554,6 +554,9 @@ impl Panel for SpatialPanel {
             head += &format!(" {}{}.", h[..1].to_uppercase(), &h[1..]);
         }
         ui.label(head);
+        for w in &r.warnings {
+            ui.colored_label(ui.visuals().warn_fg_color, w);
+        }
         super::stale_note(
             ui,
             (

@@ -67,6 +67,8 @@ pub struct JoinResult {
     pub drawn_points_m: Vec<[f64; 2]>,
     /// The table row of each drawn point.
     pub drawn_rows: Vec<u32>,
+    /// What is wrong with the polygons that did not stop the join.
+    pub warnings: Vec<String>,
 }
 
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
@@ -82,6 +84,7 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         || usecase::join(&i.valid, &i.points, &i.polygons, progress),
     )?;
     let (j, run_id, warning) = (r.output, r.run_id, r.warning);
+    let warnings = j.warnings.clone();
     let res = join::resolution(j.resolution)?;
     let cells = join::hexbin(&j.points, res, progress)?;
     let cell_at = cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
@@ -139,5 +142,6 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         drawn_points,
         drawn_points_m,
         drawn_rows,
+        warnings,
     })
 }

@@ -101,6 +101,9 @@ pub struct JoinOutput {
     pub agreement: Option<f64>,
     /// Seconds of the join itself (index included, loading not).
     pub seconds: f64,
+    /// What is wrong with the polygons that did not stop the join (projected coordinates,
+    /// rings that cross themselves), one line each.
+    pub warnings: Vec<String>,
 }
 
 /// Read the polygons and the points, join them, and for H3 measure the agreement.
@@ -113,6 +116,7 @@ pub fn join(
     let p = &v.0;
     let res = join::resolution(p.resolution)?;
     let set = polygons::from_dataset(polygons, p.wkt_col.as_deref(), p.name_col.as_deref())?;
+    let warnings = polygons::problems(&set, &polygons.name);
     let pts = join::points(points, &p.points.lon_col, &p.points.lat_col)?;
     let started = std::time::Instant::now();
     let index = PolygonIndex::new(&set);
@@ -138,6 +142,7 @@ pub fn join(
         resolution: p.resolution,
         agreement,
         seconds,
+        warnings,
     })
 }
 
