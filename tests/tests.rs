@@ -13,6 +13,7 @@ mod hardening;
 mod jobs;
 mod loaders;
 mod pitching;
+mod roundtrip;
 mod runs;
 mod sentiment;
 mod spatial;
