@@ -1,0 +1,3 @@
+@classLabel true 1 2
+@data
+1,oops,3:1
