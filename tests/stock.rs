@@ -324,6 +324,10 @@ fn a_recorded_stock_run_opens_in_the_stock_panel() {
     assert_eq!(saved.panels["stock"]["dataset"], "inventory_sample.parquet");
     // The panel is shown with no error. (The "opened" note fades after 8 s, which a loaded
     // machine can take to load the sample twice, so it is not looked for.)
-    assert!(h.state().notices.last_error().is_none());
+    assert!(
+        h.state().notices.last_error().is_none(),
+        "{:?}",
+        h.state().notices.last_error()
+    );
     h.get_by_label("Find alerts");
 }
