@@ -230,7 +230,7 @@ fn dtw_demo(out: &Path) -> Result<Section> {
         ..Default::default()
     };
     let pairs = usecase::run_matrix(&all_pairs, &sales, &NoProgress)?;
-    export::write_chart(&pairs.heatmap(), &out.join("dtw-all-pairs.png"))?;
+    export::write_chart(&pairs.chart, &out.join("dtw-all-pairs.png"))?;
     add(
         "every two products (z-normalised, stretch 0.1), clustered: alike sales curves sit together",
         "dtw-all-pairs.png",

@@ -351,23 +351,31 @@ fn shapefiles_and_wkt_tables_are_polygons_too() {
 
 #[test]
 fn a_ring_that_crosses_itself_is_a_warning_naming_the_feature() {
+    let join = |polygons: &str, extra: &[&str]| {
+        let points = sample("taxi_pickups.csv");
+        let polygons = sample(polygons);
+        let args = [
+            &[
+                "--no-record",
+                "spatial",
+                "join",
+                "--points",
+                points.to_str().unwrap(),
+                "--lon-col",
+                "pickup_longitude",
+                "--lat-col",
+                "pickup_latitude",
+                "--polygons",
+                polygons.to_str().unwrap(),
+            ][..],
+            extra,
+        ]
+        .concat();
+        run(&args)
+    };
     // Natural Earth's Sudan crosses itself near (33.96, 9.46): Shapely's explain_validity says
     // "Self-intersection[33.9633927949711 9.46428522942063]"; no other country does.
-    let o = run(&[
-        "--no-record",
-        "spatial",
-        "join",
-        "--points",
-        sample("taxi_pickups.csv").to_str().unwrap(),
-        "--lon-col",
-        "pickup_longitude",
-        "--lat-col",
-        "pickup_latitude",
-        "--polygons",
-        sample("naturalearth_countries.geojson").to_str().unwrap(),
-        "--name-col",
-        "name",
-    ]);
+    let o = join("naturalearth_countries.geojson", &["--name-col", "name"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -378,18 +386,6 @@ fn a_ring_that_crosses_itself_is_a_warning_naming_the_feature() {
     );
     assert_eq!(err.matches("crosses itself").count(), 1, "{err}");
     // The boroughs are clean.
-    let o = run(&[
-        "--no-record",
-        "spatial",
-        "join",
-        "--points",
-        sample("taxi_pickups.csv").to_str().unwrap(),
-        "--lon-col",
-        "pickup_longitude",
-        "--lat-col",
-        "pickup_latitude",
-        "--polygons",
-        sample("nyc_boroughs.geojson").to_str().unwrap(),
-    ]);
+    let o = join("nyc_boroughs.geojson", &[]);
     assert!(!String::from_utf8_lossy(&o.stderr).contains("crosses itself"));
 }

@@ -265,14 +265,7 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
                 });
             let m = finish(rec, result, vec![written("distances", &out)])?;
             if json {
-                let v = serde_json::json!({
-                    "series": m.distances.len(),
-                    "median": m.median,
-                    "band_cells": m.cells,
-                    "seconds": m.seconds,
-                    "kernel": crate::compute::dtw::instruction_set(),
-                });
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                print_json(m.distances.len(), None, m.median, m.cells, m.seconds)?;
             } else {
                 println!(
                     "{} series; median distance {}; table in {}",
@@ -329,6 +322,28 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
     }
 }
 
+/// `--json` of `distances` and `matrix`: the figures a benchmark reads.
+fn print_json(
+    series: usize,
+    pairs: Option<usize>,
+    median: f64,
+    band_cells: usize,
+    seconds: f64,
+) -> Result<()> {
+    let mut v = serde_json::json!({
+        "series": series,
+        "median": median,
+        "band_cells": band_cells,
+        "seconds": seconds,
+        "kernel": crate::compute::dtw::instruction_set(),
+    });
+    if let Some(p) = pairs {
+        v["pairs"] = p.into();
+    }
+    println!("{}", serde_json::to_string_pretty(&v)?);
+    Ok(())
+}
+
 fn matrix(
     input: &TableArgs,
     window: &WindowArgs,
@@ -357,7 +372,7 @@ fn matrix(
         };
         export::write_table(&table, out)?;
         if let Some(c) = chart {
-            export::write_chart(&m.heatmap(), c)?;
+            export::write_chart(&m.chart, c)?;
         }
         Ok(m)
     });
@@ -365,15 +380,8 @@ fn matrix(
     artifacts.extend(chart.map(|c| written("heat map", c)));
     let m = finish(rec, result, artifacts)?;
     if json {
-        let v = serde_json::json!({
-            "series": m.ids.len(),
-            "pairs": m.condensed.len(),
-            "median": m.median,
-            "band_cells": m.cells,
-            "seconds": m.seconds,
-            "kernel": crate::compute::dtw::instruction_set(),
-        });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        let pairs = Some(m.condensed.len());
+        print_json(m.ids.len(), pairs, m.median, m.cells, m.seconds)?;
     } else {
         println!(
             "{} series, {} pairs; median distance {}; table in {}",

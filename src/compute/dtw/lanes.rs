@@ -28,7 +28,9 @@ pub enum Isa {
 impl Isa {
     /// The widest this processor runs.
     pub fn best() -> Self {
-        Self::available().pop().unwrap_or(Self::Baseline)
+        // Detected once: `distances_sq` asks for every batch of 16 series.
+        static BEST: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+        *BEST.get_or_init(|| Self::available().pop().unwrap_or(Self::Baseline))
     }
 
     /// Those this processor runs, narrowest first.

@@ -21,8 +21,6 @@ pub struct MatrixRun {
     pub run_id: Option<i64>,
     pub warning: Option<String>,
     pub out: MatrixOutput,
-    /// The heat map, built once in the job.
-    pub chart: crate::chart::Chart,
 }
 
 fn params(p: &DtwPanel) -> MatrixParams {
@@ -93,7 +91,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     ));
     ui.horizontal_wrapped(|ui| {
         ui.strong("Distances, clustered");
-        save::chart_buttons(ui, ctx, &r.chart, "dtw-matrix");
+        save::chart_buttons(ui, ctx, &r.out.chart, "dtw-matrix");
         ui.separator();
         ui.label("Every pair:");
         save::table_buttons(ui, ctx, "every pair (a, b, distance)", "dtw-pairs", || {
@@ -101,7 +99,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         });
     });
     let height = (ui.available_height() - 8.0).clamp(260.0, 900.0);
-    show_chart(ui, "dtw_matrix", &r.chart, height);
+    show_chart(ui, "dtw_matrix", &r.out.chart, height);
 }
 
 fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
@@ -135,14 +133,12 @@ fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
                 vec![of_dataset("series", &series)],
                 || usecase::run_matrix(&params, &series, job),
             )?;
-            let chart = r.output.heatmap();
             Ok(Arc::new(MatrixRun {
                 run,
                 params: asked,
                 run_id: r.run_id,
                 warning: r.warning,
                 out: r.output,
-                chart,
             }))
         },
     );

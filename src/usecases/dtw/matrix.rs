@@ -50,6 +50,9 @@ pub struct MatrixOutput {
     pub median: f64,
     /// Seconds spent on the distances alone.
     pub seconds: f64,
+    /// The clustered heat map (`heat_map`), made once: the run store keeps it, the panel,
+    /// the CLI and the demo draw or save it.
+    pub chart: Chart,
 }
 
 pub fn run_matrix(
@@ -80,7 +83,7 @@ pub fn run_matrix(
     let order = leaf_order(&condensed, n);
     let length = named.series.iter().map(Vec::len).max().unwrap_or(0);
     let median = stats::quantile(&mut condensed.clone(), 0.5);
-    Ok(MatrixOutput {
+    let mut out = MatrixOutput {
         dataset: table.name.clone(),
         ids: named.ids,
         condensed,
@@ -89,7 +92,11 @@ pub fn run_matrix(
         window,
         median,
         seconds,
-    })
+        // Drawn from the finished output, just below.
+        chart: Chart::heatmap("", "", "", Vec::new(), Vec::new(), Vec::new()),
+    };
+    out.chart = out.heat_map();
+    Ok(out)
 }
 
 /// The leaves of the average-linkage dendrogram, left to right. Distances that are not finite
@@ -167,7 +174,7 @@ impl MatrixOutput {
 
     /// The heat map in the clustered order; past `HEAT_CELLS` series, each cell is the mean
     /// of a block of neighbouring series (labelled by its first id and its size).
-    pub fn heatmap(&self) -> Chart {
+    fn heat_map(&self) -> Chart {
         let n = self.ids.len();
         let per = n.div_ceil(HEAT_CELLS).max(1);
         let blocks: Vec<&[usize]> = self.order.chunks(per).collect();
@@ -225,7 +232,7 @@ impl MatrixOutput {
 
 impl Recordable for MatrixOutput {
     fn charts(&self) -> Vec<Chart> {
-        vec![self.heatmap()]
+        vec![self.chart.clone()]
     }
 
     fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
