@@ -93,6 +93,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         ui.strong("Distances, clustered");
         save::chart_buttons(ui, ctx, &r.out.chart, "dtw-matrix");
         ui.separator();
+        // The label stays on the line of its two buttons.
+        crate::panels::wrap_unless_fits(ui, "Every pair:", 200.0);
         ui.label("Every pair:");
         save::table_buttons(ui, ctx, "every pair (a, b, distance)", "dtw-pairs", || {
             r.out.long_table()
