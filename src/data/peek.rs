@@ -91,7 +91,9 @@ fn peek_csv(path: &Path, separator: u8, size: u64) -> Option<Peek> {
 }
 
 fn peek_parquet(path: &Path) -> Option<Peek> {
-    let file = std::fs::File::open(path).ok()?;
+    let mut file = std::fs::File::open(path).ok()?;
+    // A file whose headers declare impossible counts is left to the full load to report.
+    super::parquet::check_layout(path, &mut file).ok()?;
     let mut reader = ParquetReader::new(file);
     let total_rows = reader.num_rows().ok()?;
     let reader = reader.with_slice(Some((0, PEEK_ROWS)));
