@@ -6,6 +6,7 @@ mod browser;
 mod chrome;
 mod icon;
 mod settings;
+mod window;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,6 +34,8 @@ pub struct PlaybookApp {
     /// The in-app Save window, for the same reason.
     save_dialog: browser::SaveDialog,
     applied_theme: Option<egui::ThemePreference>,
+    /// Brings a window restored off the screen back onto it.
+    placement: window::Placement,
 }
 
 impl PlaybookApp {
@@ -64,6 +67,7 @@ impl PlaybookApp {
             browser: browser::Browser::default(),
             save_dialog: browser::SaveDialog::default(),
             applied_theme: None,
+            placement: window::Placement::default(),
             settings,
         };
         if app.panel_index().is_none() {
@@ -323,6 +327,7 @@ impl PlaybookApp {
 
 impl eframe::App for PlaybookApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.placement.check(ctx);
         PlaybookApp::logic(self, ctx);
     }
 
@@ -345,10 +350,12 @@ pub fn run(files: Vec<PathBuf>) -> eframe::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Playbook")
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([640.0, 400.0])
+            .with_inner_size(window::DEFAULT_SIZE)
+            .with_min_inner_size(window::MIN_SIZE)
             .with_icon(icon::icon(64))
             .with_drag_and_drop(true),
+        // Runs after eframe has applied the saved geometry.
+        window_builder: Some(Box::new(window::restore)),
         ..Default::default()
     };
     eframe::run_native(
