@@ -134,6 +134,27 @@ fn parquet_page_declaring_a_negative_value_count() {
     assert_eq!(from_bytes.to_string(), msg);
 }
 
+/// Every Parquet file in the fuzz corpus (the seeds and what fuzzing found) loads or gives a
+/// Parquet error naming the file; none panics or aborts the test process.
+#[test]
+fn every_parquet_file_in_the_fuzz_corpus_loads_or_is_refused() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/parquet");
+    let mut refused = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if let Err(e) = data::load_path(&path) {
+            let msg = e.to_string();
+            assert!(matches!(e, DataError::Parquet { .. }), "{msg}");
+            assert!(
+                msg.contains(&*path.file_name().unwrap().to_string_lossy()),
+                "{msg}"
+            );
+            refused += 1;
+        }
+    }
+    assert!(refused >= 4, "only {refused} of the corrupt seeds refused");
+}
+
 /// The layout check passes what real writers make: many row groups and pages, nulls,
 /// dictionary-encoded text, booleans, dates.
 #[test]

@@ -34,16 +34,18 @@ pub(super) fn read_bytes(path: &Path, bytes: &[u8]) -> DataResult<DataFrame> {
 }
 
 fn finish<R: MmapBytesReader>(path: &Path, reader: ParquetReader<R>) -> DataResult<DataFrame> {
-    // polars may panic deep inside on some corrupt files; keep that from reaching the caller.
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.finish()));
-    match result {
-        Ok(Ok(df)) => Ok(df),
-        Ok(Err(e)) => Err(corrupt(
-            path,
-            e.to_string().lines().next().unwrap_or("").to_owned(),
-        )),
-        Err(_) => Err(corrupt(path, "the file is corrupt or truncated".to_owned())),
-    }
+    caught(path, || {
+        reader
+            .finish()
+            .map_err(|e| corrupt(path, first_line(&e.to_string())))
+    })
+}
+
+/// `read` with a panic inside polars turned into a corrupt-file error: polars panics deep
+/// inside on some corrupt files (its footer decoder, for one), and must not take the caller down.
+fn caught<T>(path: &Path, read: impl FnOnce() -> DataResult<T>) -> DataResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .unwrap_or_else(|_| Err(corrupt(path, "the file is corrupt or truncated".to_owned())))
 }
 
 fn corrupt(path: &Path, detail: String) -> DataError {
@@ -58,6 +60,10 @@ fn corrupt(path: &Path, detail: String) -> DataError {
 /// no dictionary with more entries than bytes, and at most [`MAX_ROWS`] rows in all. The file
 /// is rewound afterwards.
 pub(super) fn check_layout<R: Read + Seek>(path: &Path, file: &mut R) -> DataResult<()> {
+    caught(path, || check_layout_unguarded(path, file))
+}
+
+fn check_layout_unguarded<R: Read + Seek>(path: &Path, file: &mut R) -> DataResult<()> {
     let len = file
         .seek(SeekFrom::End(0))
         .map_err(|e| DataError::io(path, e))?;
