@@ -10,9 +10,8 @@ use std::path::Path;
 
 use polars::io::mmap::MmapBytesReader;
 use polars::prelude::*;
-use polars_parquet::parquet::metadata::RowGroupMetadata;
 use polars_parquet_format::thrift::protocol::TCompactInputProtocol;
-use polars_parquet_format::{PageHeader, PageType};
+use polars_parquet_format::{FileMetaData, PageHeader, PageType, RowGroup};
 
 use super::error::{DataError, DataResult};
 use crate::format::whole;
@@ -55,63 +54,102 @@ fn corrupt(path: &Path, detail: String) -> DataError {
     }
 }
 
-/// Checks the row and value counts that the footer and page headers declare: none negative,
-/// no page holding more values than its row group has rows (for columns that are not lists),
-/// no dictionary with more entries than bytes, and at most [`MAX_ROWS`] rows in all. The file
-/// is rewound afterwards.
+/// Checks what the footer and page headers declare before polars reads them: the footer is
+/// decoded by a Thrift reader with an allocation budget (polars' own decoder sizes each list
+/// from its declared length, and a fuzzed footer asked it for 38 GB), then no count may be
+/// negative, no column chunk may lie outside the file, no page may hold more values than its
+/// row group has rows (for top-level columns), no dictionary may have more entries than bits,
+/// and the file may hold at most [`MAX_ROWS`] rows. The file is rewound afterwards.
 pub(super) fn check_layout<R: Read + Seek>(path: &Path, file: &mut R) -> DataResult<()> {
-    caught(path, || check_layout_unguarded(path, file))
+    caught(path, || {
+        let result = check_file(file).map_err(|detail| corrupt(path, detail));
+        file.rewind().map_err(|e| DataError::io(path, e))?;
+        result
+    })
 }
 
-fn check_layout_unguarded<R: Read + Seek>(path: &Path, file: &mut R) -> DataResult<()> {
-    let len = file
-        .seek(SeekFrom::End(0))
-        .map_err(|e| DataError::io(path, e))?;
-    file.rewind().map_err(|e| DataError::io(path, e))?;
-    let metadata = match polars_parquet::parquet::read::read_metadata(file) {
-        Ok(metadata) => metadata,
-        Err(e) => return Err(corrupt(path, first_line(&e.to_string()))),
-    };
-    let declared: u64 = metadata
+fn check_file<R: Read + Seek>(file: &mut R) -> Result<(), String> {
+    let metadata = read_footer(file)?;
+    let len = file.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
+    let declared = metadata
         .row_groups
         .iter()
-        .map(|group| group.num_rows() as u64)
-        .fold(0, u64::saturating_add);
+        .try_fold(0u64, |sum, group| {
+            u64::try_from(group.num_rows)
+                .ok()
+                .map(|n| sum.saturating_add(n))
+        })
+        .ok_or("a row group declares a negative number of rows")?;
     if declared > MAX_ROWS {
-        return Err(corrupt(
-            path,
-            format!(
-                "it declares {} rows; a table holds at most {}",
-                whole(declared as usize),
-                whole(MAX_ROWS as usize)
-            ),
+        return Err(format!(
+            "it declares {} rows; a table holds at most {}",
+            whole(declared as usize),
+            whole(MAX_ROWS as usize)
         ));
     }
     for (index, group) in metadata.row_groups.iter().enumerate() {
         check_group(file, len, group)
-            .map_err(|detail| corrupt(path, format!("row group {}: {detail}", index + 1)))?;
+            .map_err(|detail| format!("row group {}: {detail}", index + 1))?;
     }
-    file.rewind().map_err(|e| DataError::io(path, e))?;
     Ok(())
 }
 
-fn check_group<R: Read + Seek>(
-    file: &mut R,
-    len: u64,
-    group: &RowGroupMetadata,
-) -> Result<(), String> {
-    let rows = group.num_rows() as u64;
-    for column in group.parquet_columns() {
-        let name = column.descriptor().path_in_schema.join(".");
-        let flat = column.descriptor().descriptor.max_rep_level == 0;
-        let range = column.byte_range();
-        if range.start > range.end || range.end > len {
-            return Err(format!(
-                "column '{name}' lies at bytes {}..{}, past the end of the {len}-byte file",
-                range.start, range.end
-            ));
-        }
-        let declared = column.num_values();
+/// The footer, decoded with an allocation budget in proportion to its size.
+fn read_footer<R: Read + Seek>(file: &mut R) -> Result<FileMetaData, String> {
+    let len = file.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
+    if len < 12 {
+        return Err(format!("{len} bytes is too short for a Parquet file"));
+    }
+    let mut tail = [0u8; 8];
+    file.seek(SeekFrom::End(-8)).map_err(|e| e.to_string())?;
+    file.read_exact(&mut tail).map_err(|e| e.to_string())?;
+    if &tail[4..] != b"PAR1" {
+        return Err("it does not end with the Parquet marker PAR1".to_owned());
+    }
+    let footer_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    if footer_len + 12 > len {
+        return Err(format!(
+            "its footer claims {footer_len} bytes, more than the {len}-byte file holds"
+        ));
+    }
+    file.seek(SeekFrom::Start(len - 8 - footer_len))
+        .map_err(|e| e.to_string())?;
+    let mut footer = vec![0u8; footer_len as usize];
+    file.read_exact(&mut footer).map_err(|e| e.to_string())?;
+    // Every list element and byte string takes at least a byte, and the reader charges 8 bytes
+    // per element: 16 bytes per footer byte is more than any real footer spends.
+    let budget = (footer_len as usize)
+        .saturating_mul(16)
+        .saturating_add(1 << 16);
+    let mut protocol = TCompactInputProtocol::new(footer.as_slice(), budget);
+    FileMetaData::read_from_in_protocol(&mut protocol)
+        .map_err(|e| format!("unreadable footer: {}", first_line(&e.to_string())))
+}
+
+fn check_group<R: Read + Seek>(file: &mut R, len: u64, group: &RowGroup) -> Result<(), String> {
+    let rows = group.num_rows as u64;
+    for chunk in &group.columns {
+        let Some(column) = &chunk.meta_data else {
+            continue;
+        };
+        let name = column.path_in_schema.join(".");
+        // A top-level column has one value per row; a nested one may have more.
+        let flat = column.path_in_schema.len() == 1;
+        let start = match column.dictionary_page_offset {
+            Some(dict) => dict.min(column.data_page_offset),
+            None => column.data_page_offset,
+        };
+        let end = start.checked_add(column.total_compressed_size);
+        let range = match (u64::try_from(start), end.map(u64::try_from)) {
+            (Ok(start), Some(Ok(end))) if start <= end && end <= len => start..end,
+            _ => {
+                return Err(format!(
+                    "column '{name}' declares {} bytes at byte {start}, outside the {len}-byte file",
+                    column.total_compressed_size
+                ));
+            }
+        };
+        let declared = column.num_values;
         if declared < 0 || (flat && declared as u64 > rows) {
             return Err(format!(
                 "column '{name}' declares {declared} values in {rows} rows"
