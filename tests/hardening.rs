@@ -89,6 +89,65 @@ fn absurd_sizes_are_refused_not_allocated() {
     assert!(!out.exists());
 }
 
+/// Horizons and fold counts past what the data can use were allocated (240 GB) or ran for
+/// minutes; tree bins of 0 or 1 built a tree anyway; grid options without --cv were ignored.
+#[test]
+fn absurd_horizons_folds_and_bins_are_refused() {
+    let sales = crate::sample("store_sales_small.csv");
+    let tx = crate::sample("transactions_100k.parquet");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.csv");
+    let (sales, tx, o) = (
+        sales.to_str().unwrap(),
+        tx.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    for horizon in ["100000000", "1000000"] {
+        let e = fails(&[
+            "--no-record",
+            "forecast",
+            "--input",
+            sales,
+            "--group",
+            "store,item",
+            "--horizon",
+            horizon,
+            "--out",
+            o,
+        ]);
+        assert!(
+            e.contains(&format!("horizon must be from 1 to 3650, got {horizon}")),
+            "{e}"
+        );
+    }
+    let train = [
+        "--no-record",
+        "fraud",
+        "train",
+        "--input",
+        tx,
+        "--label-col",
+        "isFraud",
+    ];
+    let e = fails(&[&train[..], &["--cv", "100000"]].concat());
+    assert!(e.contains("folds must be from 2 to 10, got 100000"), "{e}");
+    for bins in ["0", "1"] {
+        let e = fails(&[&train[..], &["--max-bins", bins]].concat());
+        assert!(
+            e.contains(&format!("max bins must be from 2 to 256, got {bins}")),
+            "{e}"
+        );
+        let e = fails(&[&train[..], &["--cv", "3", "--grid-bins", bins]].concat());
+        assert!(
+            e.contains(&format!("max bins must be from 2 to 256, got {bins}")),
+            "{e}"
+        );
+    }
+    let e = fails(&[&train[..], &["--grid-bins", "10"]].concat());
+    assert!(e.contains("--cv"), "{e}");
+    assert!(!out.exists());
+}
+
 #[test]
 fn an_output_never_replaces_an_input_or_another_output() {
     let (dir, input) = temp_file("s.csv", b"date,sales\n2024-01-01,3\n2024-01-02,4\n");

@@ -67,9 +67,21 @@ pub struct TrainArgs {
     /// Cross-validate this many folds over --grid-depths x --grid-bins, then train the best.
     #[arg(long)]
     pub cv: Option<usize>,
-    #[arg(long, value_delimiter = ',', default_value = "5,10,15")]
+    /// Tree depths tried by --cv.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "5,10,15",
+        requires = "cv"
+    )]
     pub grid_depths: Vec<usize>,
-    #[arg(long, value_delimiter = ',', default_value = "10,20,30")]
+    /// Bin counts tried by --cv.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "10,20,30",
+        requires = "cv"
+    )]
     pub grid_bins: Vec<usize>,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
