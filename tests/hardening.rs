@@ -696,3 +696,21 @@ fn lines_with_huge_values_export() {
     let svg = std::fs::read_to_string(dir.path().join("c.svg")).unwrap();
     assert!(svg.contains("y (× 1e"), "the y axis names its unit");
 }
+
+/// Files that fuzzing found to crash polars (a panic on a CSV worker thread, a panic in the
+/// Parquet footer decoder, allocations of 2^61 and 38 GB) give one line on the command line:
+/// no panic message, no abort.
+#[test]
+fn files_that_crashed_polars_give_one_line() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    for (file, says) in [
+        ("csv/parser_slice_panic.csv", "malformed CSV: the CSV reader failed on it"),
+        ("parquet/footer_thrift_panic.parquet", "unreadable footer"),
+        ("parquet/footer_list_of_2e31.parquet", "unreadable footer"),
+        ("parquet/negative_value_count.parquet", "declares -63 values"),
+    ] {
+        let path = corpus.join(file);
+        let e = fails(&["data", "info", path.to_str().unwrap()]);
+        assert!(e.contains(says), "{file}: {e}");
+    }
+}

@@ -155,6 +155,23 @@ fn every_parquet_file_in_the_fuzz_corpus_loads_or_is_refused() {
     assert!(refused >= 4, "only {refused} of the corrupt seeds refused");
 }
 
+/// Every CSV file in the fuzz corpus (the seeds and what fuzzing found: one made polars' CSV
+/// parser panic on a worker thread) loads or gives an error naming the file, never a panic.
+#[test]
+fn every_csv_file_in_the_fuzz_corpus_loads_or_is_refused() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/csv");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        if let Err(e) = data::load_bytes("fuzzed.csv", &bytes) {
+            assert!(e.to_string().starts_with("fuzzed.csv"), "{e}");
+        }
+    }
+    let found = dir.join("parser_slice_panic.csv");
+    let (e, msg) = load_err(&found);
+    assert!(matches!(e, DataError::Csv { .. }), "{msg}");
+}
+
 /// The layout check passes what real writers make: many row groups and pages, nulls,
 /// dictionary-encoded text, booleans, dates.
 #[test]

@@ -12,6 +12,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::error::{DataError, DataResult};
+use super::guard::guarded;
 use crate::compute::Progress;
 
 /// Files at least this large are read in slices.
@@ -72,10 +73,28 @@ pub(super) fn read_path(
 }
 
 pub(super) fn read_bytes(path: &Path, bytes: &[u8], separator: u8) -> DataResult<DataFrame> {
-    options(sniff_separator(bytes, separator))
-        .into_reader_with_file_handle(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| describe(path, bytes, e))
+    let separator = sniff_separator(bytes, separator);
+    parse(path, bytes, || {
+        options(separator)
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+    })
+}
+
+/// Runs polars' CSV reader on `bytes`, its error described and a panic inside it (polars'
+/// parser panics on some malformed files, found by fuzzing) reported as malformed CSV.
+fn parse(
+    path: &Path,
+    bytes: &[u8],
+    read: impl FnOnce() -> PolarsResult<DataFrame>,
+) -> DataResult<DataFrame> {
+    guarded(
+        || read().map_err(|e| describe(path, bytes, e)),
+        |message| DataError::Csv {
+            path: path.to_owned(),
+            detail: format!("the CSV reader failed on it ({})", first_line(&message)),
+        },
+    )
 }
 
 /// Read `bytes` (a CSV with a header and no quote characters) in slices of about `slice`
@@ -108,7 +127,7 @@ pub(super) fn read_sliced(
             end = end.max(inferred);
         }
         let part = &bytes[start..end];
-        let parsed = match &frame {
+        let parsed = parse(path, part, || match &frame {
             None => options(separator)
                 .into_reader_with_file_handle(Cursor::new(part))
                 .finish(),
@@ -117,8 +136,7 @@ pub(super) fn read_sliced(
                 .with_schema(Some(first.schema().clone()))
                 .into_reader_with_file_handle(Cursor::new(part))
                 .finish(),
-        };
-        let parsed = parsed.map_err(|e| describe(path, part, e))?;
+        })?;
         match &mut frame {
             None => frame = Some(parsed),
             Some(f) => {

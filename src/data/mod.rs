@@ -8,6 +8,7 @@ mod csv;
 mod error;
 pub mod generators;
 mod geo;
+mod guard;
 pub use geo::json_column;
 pub mod inventory;
 mod json;

@@ -14,6 +14,7 @@ use polars_parquet_format::thrift::protocol::TCompactInputProtocol;
 use polars_parquet_format::{FileMetaData, PageHeader, PageType, RowGroup};
 
 use super::error::{DataError, DataResult};
+use super::guard::guarded;
 use crate::format::whole;
 
 /// The most rows one table can hold: polars indexes rows with `u32`.
@@ -41,10 +42,11 @@ fn finish<R: MmapBytesReader>(path: &Path, reader: ParquetReader<R>) -> DataResu
 }
 
 /// `read` with a panic inside polars turned into a corrupt-file error: polars panics deep
-/// inside on some corrupt files (its footer decoder, for one), and must not take the caller down.
+/// inside on some corrupt files (its footer decoder, for one).
 fn caught<T>(path: &Path, read: impl FnOnce() -> DataResult<T>) -> DataResult<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
-        .unwrap_or_else(|_| Err(corrupt(path, "the file is corrupt or truncated".to_owned())))
+    guarded(read, |_| {
+        corrupt(path, "the file is corrupt or truncated".to_owned())
+    })
 }
 
 fn corrupt(path: &Path, detail: String) -> DataError {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::{Dataset, Format, Origin, csv, file_name};
+use super::{DataError, Dataset, Format, Origin, csv, file_name};
 
 /// Files smaller than this load whole in about the time a peek takes: no preview.
 pub const PEEK_FROM: u64 = 16 << 20;
@@ -98,9 +98,11 @@ fn peek_parquet(path: &Path) -> Option<Peek> {
     let total_rows = reader.num_rows().ok()?;
     let reader = reader.with_slice(Some((0, PEEK_ROWS)));
     // polars may panic inside on a corrupt file; the full load reports it properly.
-    let frame = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.finish()))
-        .ok()?
-        .ok()?;
+    let frame = super::guard::guarded(
+        || reader.finish().map_err(|e| DataError::Other(e.to_string())),
+        DataError::Other,
+    )
+    .ok()?;
     Some(Peek {
         data: dataset(path, frame),
         total_rows,
