@@ -704,10 +704,16 @@ fn lines_with_huge_values_export() {
 fn files_that_crashed_polars_give_one_line() {
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
     for (file, says) in [
-        ("csv/parser_slice_panic.csv", "malformed CSV: the CSV reader failed on it"),
+        (
+            "csv/parser_slice_panic.csv",
+            "malformed CSV: the CSV reader failed on it",
+        ),
         ("parquet/footer_thrift_panic.parquet", "unreadable footer"),
         ("parquet/footer_list_of_2e31.parquet", "unreadable footer"),
-        ("parquet/negative_value_count.parquet", "declares -63 values"),
+        (
+            "parquet/negative_value_count.parquet",
+            "declares -63 values",
+        ),
     ] {
         let path = corpus.join(file);
         let e = fails(&["data", "info", path.to_str().unwrap()]);

@@ -10,6 +10,7 @@ mod forecast;
 mod fraud;
 mod gui;
 mod hardening;
+mod images;
 mod jobs;
 mod loaders;
 mod pitching;

@@ -15,6 +15,7 @@ use crate::export;
 mod dtw;
 mod forecast;
 mod fraud;
+mod images;
 mod outputs;
 mod pitching;
 mod runs;
@@ -105,6 +106,10 @@ pub enum Command {
     /// availability.
     #[command(subcommand)]
     Stock(stock::StockCommand),
+    /// Images: a small CNN trained from scratch on a folder of labelled images, on the CPU;
+    /// predictions with a saved model.
+    #[command(subcommand)]
+    Images(images::ImagesCommand),
     /// Pitching: spin-rate flags against each pitcher's history, the league's weeks, live
     /// ingestion from a watched folder.
     #[command(subcommand)]
@@ -231,6 +236,7 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Fraud(c) => fraud::run(c, record),
         Command::Spatial(c) => spatial::run(c, record),
         Command::Stock(c) => stock::run(c, record),
+        Command::Images(c) => images::run(c, record),
         Command::Pitching(c) => pitching::run(c, record),
         Command::Sentiment(c) => sentiment::run(c, record),
         Command::Runs(c) => runs::run(c),
@@ -440,11 +446,8 @@ fn generate(args: &GenArgs) -> Result<()> {
         generators::Make::Files(make) => {
             std::fs::create_dir_all(&args.out)
                 .with_context(|| format!("{}: cannot create", args.out.display()))?;
-            for (name, bytes) in make().map_err(anyhow::Error::msg)? {
-                let path = args.out.join(name);
-                export::write_atomic(&path, |w| std::io::Write::write_all(w, &bytes))
-                    .with_context(|| format!("{}: cannot write", path.display()))?;
-            }
+            let files = make().map_err(anyhow::Error::msg)?;
+            data::images::write_files(&args.out, &files)?;
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ pub mod dtw;
 pub mod forecast;
 pub mod fraud;
 pub mod histogram;
+pub mod images;
 pub mod pitching;
 pub mod sentiment;
 pub mod sort;

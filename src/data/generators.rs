@@ -149,6 +149,13 @@ pub const GENERATORS: &[Generator] = &[
         default_rows: 3,
         make: Make::Files(clips),
     },
+    Generator {
+        kind: "digits",
+        about: "scikit-learn's 1,797 handwritten digits (UCI, CC BY 4.0) as a class-per-folder \
+                set of 8x8 PNGs for the Images panel (--out is a folder; rows and seed are not used)",
+        default_rows: 1797,
+        make: Make::Files(|| super::images::digit_pngs(super::images::DIGITS_CSV)),
+    },
 ];
 
 /// The most rows a table generator makes (about 10 GB of the widest table in memory).

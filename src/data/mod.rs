@@ -9,6 +9,7 @@ mod error;
 pub mod generators;
 mod geo;
 mod guard;
+pub mod images;
 pub use geo::json_column;
 pub mod inventory;
 mod json;

@@ -110,6 +110,42 @@ pub fn of_dataset(role: &str, ds: &Dataset) -> InputFingerprint {
     }
 }
 
+/// A folder of files (an image folder): size is the files' total, the hash covers every file's
+/// relative path, size and modification time (not the content, which may be gigabytes).
+pub fn of_folder(role: &str, dir: &Path, files: &[std::path::PathBuf]) -> InputFingerprint {
+    let mut h = blake3::Hasher::new();
+    let mut size = 0u64;
+    let mut newest: Option<f64> = None;
+    for f in files {
+        let rel = f.strip_prefix(dir).unwrap_or(f);
+        h.update(rel.to_string_lossy().as_bytes());
+        if let Ok(meta) = std::fs::metadata(f) {
+            size += meta.len();
+            h.update(&meta.len().to_le_bytes());
+            let t = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs_f64());
+            if let Some(t) = t {
+                h.update(&t.to_le_bytes());
+                newest = Some(newest.map_or(t, |n: f64| n.max(t)));
+            }
+        }
+    }
+    InputFingerprint {
+        role: role.to_owned(),
+        name: dir.file_name().map_or_else(
+            || dir.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        path: Some(dir.display().to_string()),
+        size,
+        modified: newest,
+        hash: h.finalize().to_hex().to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

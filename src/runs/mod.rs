@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-pub use fingerprint::{InputFingerprint, of_bytes, of_dataset, of_file};
+pub use fingerprint::{InputFingerprint, of_bytes, of_dataset, of_file, of_folder};
 pub use recorder::RunRecorder;
 
 /// The store's file name inside the Playbook home folder.

@@ -14,6 +14,7 @@
 pub mod dtw;
 pub mod forecast;
 pub mod fraud;
+pub mod images;
 pub mod pitching;
 pub mod record;
 pub mod sentiment;
