@@ -24,6 +24,7 @@ pub mod dtw;
 pub mod forecast;
 pub mod fraud;
 pub mod glossary;
+pub mod images;
 pub mod pitching;
 pub mod runs;
 pub mod save;
@@ -137,6 +138,7 @@ pub fn all_panels() -> Vec<Box<dyn Panel>> {
         Box::<stock::StockPanel>::default(),
         Box::<pitching::PitchingPanel>::default(),
         Box::<sentiment::SentimentPanel>::default(),
+        Box::<images::ImagesPanel>::default(),
         Box::<runs::RunsPanel>::default(),
     ]
 }

@@ -1,0 +1,284 @@
+//! The Images panel's parts: the folder and settings, the dataset (class counts and sample
+//! images), training (live curves), and the results.
+
+use std::sync::atomic::Ordering;
+
+use super::{ImagesPanel, TrainRun};
+use crate::compute::images::train::{Optim, Stop};
+use crate::format::whole;
+use crate::panels::PanelCtx;
+use crate::panels::save::chart_block;
+use crate::usecases::images as usecase;
+
+fn drag(ui: &mut egui::Ui, label: &str, value: &mut usize, bound: crate::usecases::Bound<usize>) {
+    ui.label(label);
+    ui.add(egui::DragValue::new(value).range(bound.range()));
+}
+
+pub(super) fn controls(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Folder");
+        ui.add(
+            egui::TextEdit::singleline(&mut p.saved.folder)
+                .hint_text("one subfolder of images per class (empty: the bundled digits)")
+                .desired_width(360.0),
+        )
+        .on_hover_text("A folder with one subfolder per class, PNG or JPEG images inside, as PyTorch's ImageFolder reads it");
+        if ui
+            .add_enabled(!p.saved.folder.is_empty(), egui::Button::new("Bundled digits"))
+            .on_hover_text("scikit-learn's 1,797 handwritten digits (8x8, 10 classes)")
+            .clicked()
+        {
+            p.saved.folder.clear();
+        }
+        let training = p.run.is_pending();
+        if training {
+            if ui
+                .button("Stop")
+                .on_hover_text("End training now and keep the best epoch so far")
+                .clicked()
+                && let Some(live) = &p.live
+            {
+                live.stop.store(true, Ordering::Relaxed);
+            }
+            ui.spinner();
+        } else if ui
+            .button("Train")
+            .on_hover_text("Train a network on these images (a job: the app stays usable)")
+            .clicked()
+        {
+            p.start(ctx);
+        }
+    });
+    let s = &mut p.saved.params;
+    ui.horizontal_wrapped(|ui| {
+        drag(ui, "Size", &mut s.size, usecase::SIZE);
+        drag(ui, "Epochs", &mut s.epochs, usecase::EPOCHS);
+        drag(ui, "Batch", &mut s.batch, usecase::BATCH);
+        ui.label("Learning rate");
+        ui.add(
+            egui::DragValue::new(&mut s.lr)
+                .range(usecase::LR.range())
+                .speed(0.0001)
+                .custom_formatter(|v, _| format!("{v:.0e}")),
+        );
+        drag(ui, "Patience", &mut s.patience, usecase::PATIENCE);
+        ui.label("Optimiser");
+        ui.selectable_value(&mut s.optim, Optim::Adam, "Adam");
+        ui.selectable_value(&mut s.optim, Optim::Sgd, "SGD")
+            .on_hover_text("SGD with momentum 0.9");
+    });
+    ui.horizontal_wrapped(|ui| {
+        drag(ui, "Conv blocks", &mut s.blocks, usecase::BLOCKS);
+        drag(ui, "Width", &mut s.width, usecase::WIDTH);
+        ui.label("Dropout");
+        ui.add(
+            egui::DragValue::new(&mut s.dropout)
+                .range(usecase::DROPOUT.range())
+                .speed(0.01),
+        );
+        ui.label("Augment:");
+        ui.checkbox(&mut s.flip, "flip")
+            .on_hover_text("Mirror left-right at random (not for digits or text)");
+        ui.label("shift");
+        ui.add(
+            egui::DragValue::new(&mut s.shift)
+                .range(usecase::SHIFT.range())
+                .speed(0.01),
+        );
+        ui.label("brightness");
+        ui.add(
+            egui::DragValue::new(&mut s.brightness)
+                .range(usecase::BRIGHTNESS.range())
+                .speed(0.01),
+        );
+        ui.label("Seed");
+        ui.add(egui::DragValue::new(&mut s.seed));
+    });
+    if let Err(e) = usecase::check(s) {
+        ui.colored_label(ui.visuals().error_fg_color, e.to_string());
+    }
+    ui.weak("Trained from scratch on this computer: no pretrained weights ship with Playbook, and nothing is downloaded.");
+}
+
+pub(super) fn dataset(p: &mut ImagesPanel, ui: &mut egui::Ui) {
+    let Some(view) = p.scan.latest().cloned() else {
+        ui.label("Reading the folder…");
+        return;
+    };
+    let f = &view.folder;
+    let imbalance = f.imbalance();
+    egui::CollapsingHeader::new(format!(
+        "Dataset: {} images in {} classes",
+        whole(f.total()),
+        f.classes.len()
+    ))
+    .default_open(true)
+    .show(ui, |ui| {
+        if imbalance >= 1.5 {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!("The classes are imbalanced: the largest has {imbalance:.1}× the images of the smallest; accuracy favours the large classes, so read recall per class."),
+            );
+        } else {
+            ui.label(format!("Classes are balanced (largest / smallest {imbalance:.2}×)."));
+        }
+        egui::Grid::new("images-classes").striped(true).show(ui, |ui| {
+            for (c, class) in f.classes.iter().enumerate() {
+                ui.strong(class);
+                ui.label(whole(f.files[c].len()));
+                ui.horizontal(|ui| {
+                    for (i, (name, img)) in view.thumbs[c].iter().enumerate() {
+                        let key = format!("thumb:{}:{c}:{i}", f.root.display());
+                        let tex = p.texture(ui, &key, img);
+                        ui.image((tex.id(), egui::vec2(32.0, 32.0))).on_hover_text(name);
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    });
+}
+
+pub(super) fn training(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    let Some(live) = p.live.clone() else { return };
+    let epochs = live.epochs();
+    ui.separator();
+    ui.strong(format!(
+        "Training: epoch {} of {}",
+        epochs.len(),
+        p.saved.params.epochs
+    ));
+    if epochs.is_empty() {
+        ui.label("Reading the images and starting the first epoch…");
+        return;
+    }
+    ui.columns(2, |cols| {
+        chart_block(
+            &mut cols[0],
+            ctx,
+            "images-live-loss",
+            &usecase::curves_chart(&epochs, false),
+            "images_loss",
+            220.0,
+        );
+        chart_block(
+            &mut cols[1],
+            ctx,
+            "images-live-accuracy",
+            &usecase::curves_chart(&epochs, true),
+            "images_accuracy",
+            220.0,
+        );
+    });
+}
+
+pub(super) fn results(
+    p: &mut ImagesPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    r: &TrainRun,
+) {
+    ui.separator();
+    let out = &r.out;
+    ui.heading(format!(
+        "{:.1}% validation accuracy",
+        out.evaluation.accuracy * 100.0
+    ));
+    ui.label(format!("{} — {}", r.folder_label, out.summary()));
+    if out.trained.stop == Stop::Cancelled {
+        ui.label("Stopped before the last epoch: the model is the best epoch so far.");
+    }
+    if r.params != p.saved.params {
+        ui.weak("These results are from other settings; press Train to run with the current ones.");
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("Model kept at {}", r.model_path.display()));
+        if ui.small_button("Copy path").clicked() {
+            ui.ctx().copy_text(r.model_path.display().to_string());
+        }
+    });
+    ui.weak(format!(
+        "Predict with it: playbook images predict --model {} IMAGE...",
+        r.model_path.display()
+    ));
+    if !out.set.skipped.is_empty() {
+        egui::CollapsingHeader::new(format!(
+            "{} images could not be read and were skipped",
+            out.set.skipped.len()
+        ))
+        .show(ui, |ui| {
+            for (path, why) in &out.set.skipped {
+                ui.label(format!("{}: {why}", path.display()));
+            }
+        });
+    }
+    if p.live.is_none() {
+        ui.columns(2, |cols| {
+            chart_block(
+                &mut cols[0],
+                ctx,
+                "images-loss",
+                &r.charts[0],
+                "images_loss",
+                220.0,
+            );
+            chart_block(
+                &mut cols[1],
+                ctx,
+                "images-accuracy",
+                &r.charts[1],
+                "images_accuracy",
+                220.0,
+            );
+        });
+    }
+    ui.columns(2, |cols| {
+        chart_block(
+            &mut cols[0],
+            ctx,
+            "images-confusion",
+            &r.charts[2],
+            "images_confusion",
+            320.0,
+        );
+        let ui = &mut cols[1];
+        ui.strong("Per class (validation)");
+        egui::Grid::new("images-per-class")
+            .striped(true)
+            .show(ui, |ui| {
+                ui.label("class");
+                ui.label("images");
+                ui.label("precision");
+                ui.label("recall");
+                ui.end_row();
+                let pct = |v: f64| {
+                    if v.is_finite() {
+                        format!("{:.1}%", v * 100.0)
+                    } else {
+                        "–".to_owned()
+                    }
+                };
+                for (c, class) in out.set.classes.iter().enumerate() {
+                    ui.label(class);
+                    ui.label(whole(out.evaluation.confusion[c].iter().sum()));
+                    ui.label(pct(out.evaluation.precision[c]));
+                    ui.label(pct(out.evaluation.recall[c]));
+                    ui.end_row();
+                }
+            });
+    });
+    ui.strong(format!(
+        "Misclassified validation images: {} (most confident mistakes first)",
+        out.evaluation.wrong.len()
+    ));
+    ui.horizontal_wrapped(|ui| {
+        for (i, (img, caption)) in r.wrong.iter().enumerate() {
+            let tex = p.texture(ui, &format!("wrong:{}:{i}", r.run), img);
+            ui.vertical(|ui| {
+                ui.image((tex.id(), egui::vec2(56.0, 56.0)));
+                ui.small(caption);
+            });
+        }
+    });
+}
