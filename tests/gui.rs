@@ -962,3 +962,27 @@ fn the_start_page_opens_each_use_case_on_its_sample() {
     assert_eq!(h.state().settings_to_save().panel, "sentiment");
     h.get_by_label_contains("tweets on 2 assets");
 }
+
+#[test]
+fn images_panel_trains_on_the_bundled_digits() {
+    let mut h = harness(Settings::default());
+    // A short run: three epochs of 8x8 digits.
+    h.state_mut().restore_panel(
+        "images",
+        &serde_json::json!({"folder": "", "params": {"size": 8, "epochs": 3, "batch": 32}}),
+    );
+    h.get_by_label("Images").click();
+    settle(&mut h);
+    h.get_by_label_contains("Dataset: 1,797 images in 10 classes");
+    h.get_by_label_contains("Classes are balanced");
+    snapshot(&mut h, "images_dataset");
+    h.get_by_label("Train").click();
+    settle(&mut h);
+    h.get_by_label_contains("% validation accuracy");
+    h.get_by_label("Loss per epoch");
+    h.get_by_label("Validation confusion matrix (rows: true class)");
+    h.get_by_label_contains("Misclassified validation images:");
+    h.get_by_label_contains("Model kept as images-1.model");
+    // The summary prints the seconds the run took.
+    snapshot_allowing(&mut h, "images_results", 400);
+}

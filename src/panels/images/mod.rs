@@ -211,10 +211,10 @@ impl ImagesPanel {
                     .unwrap_or_else(std::env::temp_dir)
                     .join("models");
                 std::fs::create_dir_all(&models)?;
-                let stamp = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
-                let model_path = models.join(format!("images-{stamp}-{run}.model"));
+                let model_path = (1..)
+                    .map(|n| models.join(format!("images-{n}.model")))
+                    .find(|p| !p.exists())
+                    .unwrap_or_else(|| models.join("images.model"));
                 let scanned = folder::scan(&dir)?;
                 let files: Vec<PathBuf> = scanned.files.iter().flatten().cloned().collect();
                 let progress = WithStop {

@@ -10,9 +10,22 @@ use crate::panels::PanelCtx;
 use crate::panels::save::chart_block;
 use crate::usecases::images as usecase;
 
-fn drag(ui: &mut egui::Ui, label: &str, value: &mut usize, bound: crate::usecases::Bound<usize>) {
+/// A label and its widget (about `width` wide), kept together on one line when the row wraps.
+fn pair(ui: &mut egui::Ui, label: &str, width: f32, widget: impl FnOnce(&mut egui::Ui)) {
+    crate::panels::wrap_unless_fits(ui, label, width);
     ui.label(label);
-    ui.add(egui::DragValue::new(value).range(bound.range()));
+    widget(ui);
+}
+
+/// A drag value for a fraction within `b`.
+fn fraction(v: &mut f32, b: crate::usecases::Bound<f32>) -> egui::DragValue<'_> {
+    egui::DragValue::new(v).range(b.range()).speed(0.01)
+}
+
+fn drag(ui: &mut egui::Ui, label: &str, value: &mut usize, bound: crate::usecases::Bound<usize>) {
+    pair(ui, label, 56.0, |ui| {
+        ui.add(egui::DragValue::new(value).range(bound.range()));
+    });
 }
 
 pub(super) fn controls(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
@@ -55,45 +68,38 @@ pub(super) fn controls(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCt
         drag(ui, "Size", &mut s.size, usecase::SIZE);
         drag(ui, "Epochs", &mut s.epochs, usecase::EPOCHS);
         drag(ui, "Batch", &mut s.batch, usecase::BATCH);
-        ui.label("Learning rate");
-        ui.add(
-            egui::DragValue::new(&mut s.lr)
-                .range(usecase::LR.range())
-                .speed(0.0001)
-                .custom_formatter(|v, _| format!("{v:.0e}")),
-        );
+        pair(ui, "Learning rate", 56.0, |ui| {
+            ui.add(
+                egui::DragValue::new(&mut s.lr)
+                    .range(usecase::LR.range())
+                    .speed(0.0001)
+                    .custom_formatter(|v, _| format!("{v:.0e}")),
+            );
+        });
         drag(ui, "Patience", &mut s.patience, usecase::PATIENCE);
-        ui.label("Optimiser");
-        ui.selectable_value(&mut s.optim, Optim::Adam, "Adam");
-        ui.selectable_value(&mut s.optim, Optim::Sgd, "SGD")
-            .on_hover_text("SGD with momentum 0.9");
+        pair(ui, "Optimiser", 110.0, |ui| {
+            ui.selectable_value(&mut s.optim, Optim::Adam, "Adam");
+            ui.selectable_value(&mut s.optim, Optim::Sgd, "SGD")
+                .on_hover_text("SGD with momentum 0.9");
+        });
     });
     ui.horizontal_wrapped(|ui| {
         drag(ui, "Conv blocks", &mut s.blocks, usecase::BLOCKS);
         drag(ui, "Width", &mut s.width, usecase::WIDTH);
-        ui.label("Dropout");
-        ui.add(
-            egui::DragValue::new(&mut s.dropout)
-                .range(usecase::DROPOUT.range())
-                .speed(0.01),
-        );
-        ui.label("Augment:");
+        pair(ui, "Dropout", 56.0, |ui| {
+            ui.add(fraction(&mut s.dropout, usecase::DROPOUT));
+        });
+        pair(ui, "Augment: shift", 56.0, |ui| {
+            ui.add(fraction(&mut s.shift, usecase::SHIFT));
+        });
+        pair(ui, "brightness", 56.0, |ui| {
+            ui.add(fraction(&mut s.brightness, usecase::BRIGHTNESS));
+        });
         ui.checkbox(&mut s.flip, "flip")
             .on_hover_text("Mirror left-right at random (not for digits or text)");
-        ui.label("shift");
-        ui.add(
-            egui::DragValue::new(&mut s.shift)
-                .range(usecase::SHIFT.range())
-                .speed(0.01),
-        );
-        ui.label("brightness");
-        ui.add(
-            egui::DragValue::new(&mut s.brightness)
-                .range(usecase::BRIGHTNESS.range())
-                .speed(0.01),
-        );
-        ui.label("Seed");
-        ui.add(egui::DragValue::new(&mut s.seed));
+        pair(ui, "Seed", 56.0, |ui| {
+            ui.add(egui::DragValue::new(&mut s.seed));
+        });
     });
     if let Err(e) = usecase::check(s) {
         ui.colored_label(ui.visuals().error_fg_color, e.to_string());
@@ -108,12 +114,15 @@ pub(super) fn dataset(p: &mut ImagesPanel, ui: &mut egui::Ui) {
     };
     let f = &view.folder;
     let imbalance = f.imbalance();
+    // Open until there are results to read; then folded, above them.
+    let has_results = p.run.latest().is_some();
     egui::CollapsingHeader::new(format!(
         "Dataset: {} images in {} classes",
         whole(f.total()),
         f.classes.len()
     ))
-    .default_open(true)
+    .id_salt(("images-dataset", has_results))
+    .default_open(!has_results)
     .show(ui, |ui| {
         if imbalance >= 1.5 {
             ui.colored_label(
@@ -193,15 +202,22 @@ pub(super) fn results(
         ui.weak("These results are from other settings; press Train to run with the current ones.");
     }
     ui.horizontal_wrapped(|ui| {
-        ui.label(format!("Model kept at {}", r.model_path.display()));
-        if ui.small_button("Copy path").clicked() {
+        let name = r
+            .model_path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        ui.label(format!(
+            "Model kept as {name} in the run store's models folder"
+        ))
+        .on_hover_text(r.model_path.display().to_string());
+        if ui
+            .small_button("Copy path")
+            .on_hover_text("For playbook images predict --model PATH IMAGE...")
+            .clicked()
+        {
             ui.ctx().copy_text(r.model_path.display().to_string());
         }
     });
-    ui.weak(format!(
-        "Predict with it: playbook images predict --model {} IMAGE...",
-        r.model_path.display()
-    ));
     if !out.set.skipped.is_empty() {
         egui::CollapsingHeader::new(format!(
             "{} images could not be read and were skipped",
