@@ -71,6 +71,12 @@ const USE_CASES: &[(&str, DemoFn, &str)] = &[
          shift, and 1-NN classification of the GunPoint series.",
     ),
     (
+        "Images",
+        images_demo,
+        "A small CNN trained from scratch on the 1,797 handwritten digits: its loss and accuracy \
+         per epoch and the validation confusion matrix.",
+    ),
+    (
         "Spatial",
         spatial_demo,
         "Taxi pickups joined to the NYC boroughs, exactly and through H3 cells.",
@@ -382,6 +388,58 @@ fn escape(s: &str) -> String {
 
 /// The sample transactions labelled by the book's rule, a depth-5 tree: PR and ROC curves,
 /// feature importance, and the tree as rules and SQL.
+fn images_demo(out: &Path) -> Result<Section> {
+    use crate::usecases::images::{self as usecase, ImagesParams};
+    // The bundled digits as a folder, apart from the demo's own files.
+    let tmp = tempfile::tempdir()?;
+    let digits = tmp.path().join("digits");
+    data::images::write_files(
+        &digits,
+        &data::images::digit_pngs(data::images::DIGITS_CSV).map_err(anyhow::Error::msg)?,
+    )?;
+    // A short run, as the panel's first: 16 pixels, 15 epochs.
+    let params = ImagesParams {
+        size: 16,
+        batch: 32,
+        epochs: 15,
+        ..ImagesParams::default()
+    };
+    let model = out.join("images-digits.model");
+    let r = usecase::run(
+        &usecase::check(&params)?,
+        &digits,
+        Some(&model),
+        &NoProgress,
+        &mut |_| {},
+    )?;
+    let mut made = Vec::new();
+    for (c, file) in [
+        (usecase::curves_chart(&r.trained.history, false), "images-loss.png"),
+        (usecase::curves_chart(&r.trained.history, true), "images-accuracy.png"),
+        (
+            usecase::confusion_chart(&r.set.classes, &r.evaluation),
+            "images-confusion.png",
+        ),
+    ] {
+        export::write_chart(&c, &out.join(file))?;
+        made.push(Artifact {
+            use_case: "Images",
+            title: c.title.clone(),
+            file: file.into(),
+        });
+    }
+    made.push(Artifact {
+        use_case: "Images",
+        title: "the trained model (playbook images predict --model images-digits.model IMAGE...)"
+            .into(),
+        file: "images-digits.model".into(),
+    });
+    Ok(Section {
+        artifacts: made,
+        finding: r.summary(),
+    })
+}
+
 fn stock_demo(out: &Path) -> Result<Section> {
     use crate::usecases::stock::{self as usecase, StockParams, charts, tables};
     let ds = data::sample::load("inventory_sample.parquet")?;
