@@ -414,8 +414,14 @@ fn images_demo(out: &Path) -> Result<Section> {
     )?;
     let mut made = Vec::new();
     for (c, file) in [
-        (usecase::curves_chart(&r.trained.history, false), "images-loss.png"),
-        (usecase::curves_chart(&r.trained.history, true), "images-accuracy.png"),
+        (
+            usecase::curves_chart(&r.trained.history, false),
+            "images-loss.png",
+        ),
+        (
+            usecase::curves_chart(&r.trained.history, true),
+            "images-accuracy.png",
+        ),
         (
             usecase::confusion_chart(&r.set.classes, &r.evaluation),
             "images-confusion.png",

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::compute::Progress;
+use crate::compute::images::ImageModel;
 use crate::compute::images::train::Epoch;
 use crate::data::images::{self as folder, Folder};
 use crate::jobs::Slot;
@@ -29,12 +30,18 @@ pub struct Saved {
     /// A folder with one subfolder per class; empty for the bundled digits.
     pub folder: String,
     pub params: ImagesParams,
+    /// A saved model to predict with (empty: the last run's).
+    pub model_file: String,
+    /// Images, or a folder of them, to predict.
+    pub predict: String,
 }
 
 impl Default for Saved {
     fn default() -> Self {
         Self {
             folder: String::new(),
+            model_file: String::new(),
+            predict: String::new(),
             // Digits are 8x8: 16 pixels and 15 epochs reach 98% in seconds.
             params: ImagesParams {
                 size: 16,
@@ -97,8 +104,51 @@ pub struct ImagesPanel {
     run: Slot<u64, Arc<TrainRun>>,
     live: Option<Arc<Live>>,
     next_run: u64,
+    /// A model loaded from `model_file`.
+    loaded: Slot<String, Arc<ImageModel>>,
+    /// Predictions for (model source, images typed, request number).
+    predicted: Slot<u64, Arc<Predictions>>,
+    next_prediction: u64,
     /// Textures of thumbnails and gallery images, by a key naming their source.
     textures: std::collections::HashMap<String, egui::TextureHandle>,
+}
+
+/// Predictions for the images asked for, each with its thumbnail.
+pub struct Predictions {
+    /// Which model: "the last run" or the file's name.
+    pub model: String,
+    pub rows: Vec<(usecase::Prediction, egui::ColorImage)>,
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// The image files `typed` names: files, or every image in a folder; paths separated by
+/// new lines or semicolons.
+fn image_files(typed: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for part in typed
+        .split(['\n', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let path = PathBuf::from(part);
+        if path.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(&path)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        folder::IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                    })
+                })
+                .collect();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// The folder a run reads: the typed one, or the bundled digits written under `home`.
@@ -285,6 +335,87 @@ impl ImagesPanel {
         );
     }
 
+    /// Load the model file typed (a job).
+    fn load_model(&mut self, ctx: &mut PanelCtx<'_>) {
+        let path = self.saved.model_file.trim().to_owned();
+        if path.is_empty() {
+            return;
+        }
+        self.loaded.request(
+            ctx.jobs,
+            path.clone(),
+            "images:load-model".into(),
+            "Images: loading the model".into(),
+            move |_| Ok(Arc::new(ImageModel::load(Path::new(&path))?)),
+        );
+    }
+
+    /// Predict the images typed with the loaded model, or the last run's (a job).
+    fn predict(&mut self, ctx: &mut PanelCtx<'_>) {
+        let files = image_files(&self.saved.predict);
+        if files.is_empty() {
+            ctx.notices
+                .error("Images: name an image file or a folder of images to predict");
+            return;
+        }
+        let typed = self.saved.model_file.trim().to_owned();
+        let (model, label): (Arc<dyn AsModel>, String) = match self.loaded.get(&typed) {
+            Some(m) if !typed.is_empty() => (
+                Arc::clone(m) as Arc<dyn AsModel>,
+                Path::new(&typed)
+                    .file_name()
+                    .map_or_else(|| typed.clone(), |n| n.to_string_lossy().into_owned()),
+            ),
+            _ => match self.run.latest() {
+                Some(r) => (
+                    Arc::clone(r) as Arc<dyn AsModel>,
+                    "the last run's model".to_owned(),
+                ),
+                None => {
+                    ctx.notices
+                        .error("Images: train a model or load one to predict with");
+                    return;
+                }
+            },
+        };
+        self.next_prediction += 1;
+        self.predicted.request(
+            ctx.jobs,
+            self.next_prediction,
+            "images:predict".into(),
+            "Images: predicting".into(),
+            move |_| {
+                let m = model.model();
+                let (predictions, skipped) = usecase::predict(m, &files, 3)?;
+                let (set, _) = folder::read_files(
+                    &predictions
+                        .iter()
+                        .map(|p| PathBuf::from(&p.file))
+                        .collect::<Vec<_>>(),
+                    THUMB,
+                    3,
+                );
+                let rows = predictions
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        let thumb = if i < set.len() {
+                            color_image(set.image(i), 3, THUMB, THUMB)
+                        } else {
+                            egui::ColorImage::filled([THUMB, THUMB], egui::Color32::GRAY)
+                        };
+                        (p, thumb)
+                    })
+                    .collect();
+                Ok(Arc::new(Predictions {
+                    model: label,
+                    rows,
+                    skipped,
+                }))
+            },
+        );
+    }
+
     /// A texture for `image`, made once per `key`.
     fn texture(
         &mut self,
@@ -299,6 +430,23 @@ impl ImagesPanel {
                     .load_texture(key, image.clone(), egui::TextureOptions::NEAREST)
             })
             .clone()
+    }
+}
+
+/// Something holding a model: a finished run, or a loaded model file.
+trait AsModel: Send + Sync {
+    fn model(&self) -> &ImageModel;
+}
+
+impl AsModel for TrainRun {
+    fn model(&self) -> &ImageModel {
+        self.out.model()
+    }
+}
+
+impl AsModel for ImageModel {
+    fn model(&self) -> &ImageModel {
+        self
     }
 }
 
@@ -319,7 +467,15 @@ impl Panel for ImagesPanel {
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
         let last = self.run.latest().map(|r| r.run);
-        for e in [self.scan.poll(), self.run.poll()].into_iter().flatten() {
+        for e in [
+            self.scan.poll(),
+            self.run.poll(),
+            self.loaded.poll(),
+            self.predicted.poll(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             ctx.notices.error(format!("Images: {e}"));
         }
         if let Some(r) = self.run.latest()
@@ -354,6 +510,7 @@ impl Panel for ImagesPanel {
                 if let Some(r) = self.run.latest().cloned() {
                     views::results(self, ui, ctx, &r);
                 }
+                views::predict(self, ui, ctx);
             });
     }
 

@@ -298,3 +298,75 @@ pub(super) fn results(
         }
     });
 }
+
+pub(super) fn predict(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
+    ui.separator();
+    ui.strong("Predict");
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Model file");
+        ui.add(
+            egui::TextEdit::singleline(&mut p.saved.model_file)
+                .hint_text("empty: the last run's model")
+                .desired_width(300.0),
+        );
+        if ui
+            .add_enabled(
+                !p.saved.model_file.trim().is_empty(),
+                egui::Button::new("Load model"),
+            )
+            .clicked()
+        {
+            p.load_model(ctx);
+        }
+        let typed = p.saved.model_file.trim().to_owned();
+        if let Some(m) = p.loaded.get(&typed).filter(|_| !typed.is_empty()) {
+            ui.label(format!(
+                "loaded: {} classes, {}x{} pixels",
+                m.classes.len(),
+                m.shape().size,
+                m.shape().size
+            ));
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Images");
+        ui.add(
+            egui::TextEdit::singleline(&mut p.saved.predict)
+                .hint_text("an image file or a folder; several separated by ;")
+                .desired_width(360.0),
+        );
+        if ui.button("Predict").clicked() {
+            p.predict(ctx);
+        }
+    });
+    let Some(pr) = p.predicted.latest().cloned() else {
+        return;
+    };
+    ui.label(format!(
+        "{} images with {}; the three most likely classes of each:",
+        pr.rows.len(),
+        pr.model
+    ));
+    for (path, why) in &pr.skipped {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!("skipped {}: {why}", path.display()),
+        );
+    }
+    egui::Grid::new("images-predictions")
+        .striped(true)
+        .show(ui, |ui| {
+            for (i, (prediction, thumb)) in pr.rows.iter().enumerate() {
+                let tex = p.texture(ui, &format!("predict:{}:{i}", prediction.file), thumb);
+                ui.image((tex.id(), egui::vec2(40.0, 40.0)));
+                let name = std::path::Path::new(&prediction.file)
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                ui.label(name).on_hover_text(&prediction.file);
+                for c in &prediction.top {
+                    ui.label(format!("{} {:.1}%", c.class, c.probability * 100.0));
+                }
+                ui.end_row();
+            }
+        });
+}
