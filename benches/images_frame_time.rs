@@ -21,7 +21,7 @@ fn find(ctx: &egui::Context, app: &mut PlaybookApp, label: &str) -> Option<Pos2>
     });
     let update = out.platform_output.accesskit_update?;
     update.nodes.iter().find_map(|(_, n)| {
-        (n.label().as_deref() == Some(label))
+        (n.label() == Some(label))
             .then(|| n.bounds())
             .flatten()
             .map(|b| Pos2::new(((b.x0 + b.x1) / 2.0) as f32, ((b.y0 + b.y1) / 2.0) as f32))
