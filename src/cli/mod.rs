@@ -191,6 +191,15 @@ pub struct GenArgs {
     /// Asset symbols, comma-separated (crypto: BTC,ETH).
     #[arg(long)]
     pub assets: Option<String>,
+    /// Classes (shapes).
+    #[arg(long)]
+    pub classes: Option<usize>,
+    /// Images per class (shapes).
+    #[arg(long)]
+    pub per_class: Option<usize>,
+    /// Image side in pixels (shapes).
+    #[arg(long)]
+    pub size: Option<usize>,
     /// Output file (.csv or .parquet), or a folder for generators of files.
     #[arg(long)]
     pub out: PathBuf,
@@ -396,6 +405,9 @@ fn generate(args: &GenArgs) -> Result<()> {
         season: args.season,
         games: args.games,
         assets: args.assets.clone(),
+        classes: args.classes,
+        per_class: args.per_class,
+        size: args.size,
     };
     match g.make {
         generators::Make::Table(make) => {
@@ -446,7 +458,7 @@ fn generate(args: &GenArgs) -> Result<()> {
         generators::Make::Files(make) => {
             std::fs::create_dir_all(&args.out)
                 .with_context(|| format!("{}: cannot create", args.out.display()))?;
-            let files = make().map_err(anyhow::Error::msg)?;
+            let files = make(&params).map_err(anyhow::Error::msg)?;
             data::images::write_files(&args.out, &files)?;
         }
     }

@@ -31,6 +31,10 @@ pub struct GenParams {
     pub games: Option<usize>,
     /// Comma-separated asset symbols (crypto).
     pub assets: Option<String>,
+    /// Classes, images per class and their side in pixels (shapes).
+    pub classes: Option<usize>,
+    pub per_class: Option<usize>,
+    pub size: Option<usize>,
 }
 
 /// What a generator makes: a table (written to `--out FILE`), a table and its truth (the truth
@@ -38,7 +42,7 @@ pub struct GenParams {
 pub enum Make {
     Table(fn(&GenParams) -> PolarsResult<DataFrame>),
     TableWithTruth(fn(&GenParams) -> PolarsResult<(DataFrame, DataFrame)>),
-    Files(fn() -> Result<Vec<NamedFile>, String>),
+    Files(fn(&GenParams) -> Result<Vec<NamedFile>, String>),
     /// Several tables written beside `--out` as `<stem>_<name>.<ext>` (a table named "truth"
     /// always as CSV).
     Tables(fn(&GenParams) -> PolarsResult<NamedTables>),
@@ -147,14 +151,29 @@ pub const GENERATORS: &[Generator] = &[
         about: "three WAV clips for the DTW audio demo: a melody, the same melody 1.5x slower, \
                 and a different one (--out is a folder; rows and seed are not used)",
         default_rows: 3,
-        make: Make::Files(clips),
+        make: Make::Files(|_| clips()),
     },
     Generator {
         kind: "digits",
         about: "scikit-learn's 1,797 handwritten digits (UCI, CC BY 4.0) as a class-per-folder \
                 set of 8x8 PNGs for the Images panel (--out is a folder; rows and seed are not used)",
         default_rows: 1797,
-        make: Make::Files(|| super::images::digit_pngs(super::images::DIGITS_CSV)),
+        make: Make::Files(|_| super::images::digit_pngs(super::images::DIGITS_CSV)),
+    },
+    Generator {
+        kind: "shapes",
+        about: "colour images of shapes on textured backgrounds, one folder per shape, for \
+                trying the Images panel on larger colour images (--out is a folder; --classes \
+                2-8, default 5; --per-class, default 200; --size in pixels, default 64)",
+        default_rows: 1000,
+        make: Make::Files(|p| {
+            super::shapes::shape_pngs(
+                p.classes.unwrap_or(5),
+                p.per_class.unwrap_or(200),
+                p.size.unwrap_or(64),
+                p.seed,
+            )
+        }),
     },
 ];
 

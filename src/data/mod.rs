@@ -20,6 +20,7 @@ pub mod pitches;
 pub mod sample;
 pub mod schema;
 pub mod series;
+pub mod shapes;
 mod shp;
 pub mod store_sales;
 pub mod taxi;
