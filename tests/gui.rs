@@ -985,4 +985,13 @@ fn images_panel_trains_on_the_bundled_digits() {
     h.get_by_label_contains("Model kept as images-1.model");
     // The summary prints the seconds the run took.
     snapshot_allowing(&mut h, "images_results", 400);
+    // Images dropped on the window are predicted with the run's model, not opened as tables.
+    let sevens = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/digits/7");
+    let datasets = h.state().catalog.entries().len();
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(sevens)));
+    settle(&mut h);
+    h.get_by_label_contains("179 images with the last run's model");
+    assert_eq!(h.state().catalog.entries().len(), datasets);
 }

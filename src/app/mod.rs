@@ -158,8 +158,16 @@ impl PlaybookApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        for path in dropped {
-            self.open_path(path);
+        let taken = !dropped.is_empty()
+            && self
+                .panels
+                .iter_mut()
+                .find(|p| p.id() == self.settings.panel)
+                .is_some_and(|p| p.take_dropped(&dropped));
+        if !taken {
+            for path in dropped {
+                self.open_path(path);
+            }
         }
         let open_shortcut = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::O);
         if ctx.input_mut(|i| i.consume_shortcut(&open_shortcut)) {

@@ -55,6 +55,11 @@ pub trait Panel {
         serde_json::Value::Null
     }
     fn restore(&mut self, _saved: &serde_json::Value) {}
+    /// Files dropped on the window while this panel is shown: true when the panel took them
+    /// (then they are not opened as datasets).
+    fn take_dropped(&mut self, _files: &[std::path::PathBuf]) -> bool {
+        false
+    }
     /// The use cases (run-store names) whose runs this panel can open.
     fn use_cases(&self) -> &'static [&'static str] {
         &[]

@@ -109,6 +109,8 @@ pub struct ImagesPanel {
     /// Predictions for (model source, images typed, request number).
     predicted: Slot<u64, Arc<Predictions>>,
     next_prediction: u64,
+    /// Images were dropped on the window: predict them in the next `logic`.
+    predict_dropped: bool,
     /// Textures of thumbnails and gallery images, by a key naming their source.
     textures: std::collections::HashMap<String, egui::TextureHandle>,
 }
@@ -496,7 +498,29 @@ impl Panel for ImagesPanel {
         {
             self.live = None;
         }
+        if std::mem::take(&mut self.predict_dropped) {
+            self.predict(ctx);
+        }
         self.request_scan(ctx);
+    }
+
+    fn take_dropped(&mut self, files: &[PathBuf]) -> bool {
+        let images = |p: &PathBuf| {
+            p.is_dir()
+                || p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    folder::IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
+                })
+        };
+        if !files.iter().all(images) {
+            return false;
+        }
+        self.saved.predict = files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(";");
+        self.predict_dropped = true;
+        true
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {

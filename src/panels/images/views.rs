@@ -332,7 +332,7 @@ pub(super) fn predict(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx
         ui.label("Images");
         ui.add(
             egui::TextEdit::singleline(&mut p.saved.predict)
-                .hint_text("an image file or a folder; several separated by ;")
+                .hint_text("an image file or a folder (or drop images on the window); several separated by ;")
                 .desired_width(360.0),
         );
         if ui.button("Predict").clicked() {
