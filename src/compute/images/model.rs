@@ -127,34 +127,36 @@ impl Cnn {
             }
             vars.push((name, Var::from_tensor(&Tensor::from_vec(v, dims, &dev)?)?));
         }
-        let t = |i: usize| vars[i].1.as_tensor().clone();
-        let mut convs = Vec::with_capacity(arch.blocks);
-        for b in 0..arch.blocks {
-            let k = b * 6;
-            let conv = Conv2d::new(
-                t(k),
-                Some(t(k + 1)),
-                Conv2dConfig {
-                    padding: 1,
-                    ..Default::default()
-                },
-            );
-            let bn = BatchNorm::new_with_momentum(
-                arch.width << b,
-                t(k + 4),
-                t(k + 5),
-                t(k + 2),
-                t(k + 3),
-                1e-5,
-                0.1,
-            )?;
-            convs.push((conv, bn));
-        }
-        let k = arch.blocks * 6;
-        let head = Linear::new(t(k), Some(t(k + 1)));
+        let (convs, head) = layers(&arch, &vars)?;
         Ok(Self {
             arch,
             shape,
+            vars,
+            convs,
+            head,
+        })
+    }
+
+    /// A second view of the same weights whose batch norms keep running statistics of their
+    /// own, thrown away: training runs half of each batch through it on the other core. The
+    /// model's running statistics then come from the first half alone, whatever the number
+    /// of threads, so one seed still gives one model.
+    pub fn replica(&self) -> Result<Self> {
+        let vars = self
+            .vars
+            .iter()
+            .map(|(n, v)| {
+                if n.ends_with("running_mean") || n.ends_with("running_var") {
+                    Ok((n.clone(), Var::from_tensor(&v.as_tensor().copy()?)?))
+                } else {
+                    Ok((n.clone(), v.clone()))
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (convs, head) = layers(&self.arch, &vars)?;
+        Ok(Self {
+            arch: self.arch,
+            shape: self.shape,
             vars,
             convs,
             head,
@@ -228,6 +230,35 @@ impl Cnn {
         }
         Ok(())
     }
+}
+
+/// The layers over `vars` (in `Arch::tensors` order).
+fn layers(arch: &Arch, vars: &[(String, Var)]) -> Result<(Vec<(Conv2d, BatchNorm)>, Linear)> {
+    let t = |i: usize| vars[i].1.as_tensor().clone();
+    let mut convs = Vec::with_capacity(arch.blocks);
+    for b in 0..arch.blocks {
+        let k = b * 6;
+        let conv = Conv2d::new(
+            t(k),
+            Some(t(k + 1)),
+            Conv2dConfig {
+                padding: 1,
+                ..Default::default()
+            },
+        );
+        let bn = BatchNorm::new_with_momentum(
+            arch.width << b,
+            t(k + 4),
+            t(k + 5),
+            t(k + 2),
+            t(k + 3),
+            1e-5,
+            0.1,
+        )?;
+        convs.push((conv, bn));
+    }
+    let k = arch.blocks * 6;
+    Ok((convs, Linear::new(t(k), Some(t(k + 1)))))
 }
 
 /// A standard normal draw (Box-Muller).

@@ -6,6 +6,7 @@
 
 use std::time::Instant;
 
+use candle_core::backprop::GradStore;
 use candle_core::{Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
 use rand::seq::SliceRandom;
@@ -174,7 +175,9 @@ pub fn train(
     }
     let normalise = Normalise::from_images(set, &split.train);
     let cnn = Cnn::new(settings.arch, shape, settings.seed)?;
-    let mut optimiser = Optimiser::new(settings.optim, cnn.trainable(), settings.lr)?;
+    let trainable = cnn.trainable();
+    let replica = cnn.replica()?;
+    let mut optimiser = Optimiser::new(settings.optim, trainable.clone(), settings.lr)?;
     let mut rng = ChaCha8Rng::seed_from_u64(settings.seed.wrapping_add(1));
     let batches_per_epoch = split.train.len().div_ceil(settings.batch);
     let total_batches = (batches_per_epoch * settings.epochs).max(1);
@@ -196,14 +199,48 @@ pub fn train(
                 stop = Stop::Cancelled;
                 break 'epochs;
             }
-            let x = pixels_batch(set, chunk, &normalise, Some(&settings.augment), &mut rng)?;
-            let y = labels_tensor(set, chunk)?;
-            let mask = cnn.dropout_mask(chunk.len(), &mut rng)?;
-            let logits = cnn.forward(&x, true, mask.as_ref())?;
-            let loss = candle_nn::loss::cross_entropy(&logits, &y)?;
-            optimiser.backward_step(&loss)?;
-            loss_sum += f64::from(loss.to_scalar::<f32>()?) * chunk.len() as f64;
-            correct += count_correct(&logits, &y)?;
+            // Half of the batch on each core: the halves' gradients, each scaled by its share
+            // of the batch, sum to the whole batch's. Inputs and dropout masks are drawn in
+            // order first, so the result does not depend on the number of threads.
+            let (first, second) = chunk.split_at(if chunk.len() >= 4 {
+                chunk.len().div_ceil(2)
+            } else {
+                chunk.len()
+            });
+            let mut part = |idx: &[usize]| -> candle_core::Result<Option<Part>> {
+                if idx.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some(Part {
+                    x: pixels_batch(set, idx, &normalise, Some(&settings.augment), &mut rng)?,
+                    y: labels_tensor(set, idx)?,
+                    mask: cnn.dropout_mask(idx.len(), &mut rng)?,
+                    share: idx.len() as f64 / chunk.len() as f64,
+                }))
+            };
+            let (pa, pb) = (part(first)?, part(second)?);
+            let (ra, rb) = rayon::join(
+                || pa.map(|p| p.step(&cnn)).transpose(),
+                || pb.map(|p| p.step(&replica)).transpose(),
+            );
+            let (mut grads, loss_a, correct_a) = ra?.ok_or_else(|| candle_core::Error::Msg("an empty batch".into()))?;
+            let (mut loss, mut right) = (loss_a, correct_a);
+            if let Some((more, loss_b, correct_b)) = rb? {
+                for var in &trainable {
+                    if let Some(gb) = more.get(var.as_tensor()) {
+                        let sum = match grads.remove(var.as_tensor()) {
+                            Some(ga) => (ga + gb)?,
+                            None => gb.clone(),
+                        };
+                        grads.insert(var.as_tensor(), sum);
+                    }
+                }
+                loss += loss_b;
+                right += correct_b;
+            }
+            optimiser.step(&grads)?;
+            loss_sum += loss * chunk.len() as f64;
+            correct += right;
             let done = (epoch - 1) * batches_per_epoch + b + 1;
             progress.report(
                 done as f32 / total_batches as f32,
@@ -345,6 +382,27 @@ fn count_correct(logits: &Tensor, labels: &Tensor) -> candle_core::Result<usize>
     Ok(predicted.iter().zip(&truth).filter(|(p, t)| p == t).count())
 }
 
+/// One half of a batch, ready to run.
+struct Part {
+    x: Tensor,
+    y: Tensor,
+    mask: Option<Tensor>,
+    /// Its share of the batch, which scales its loss.
+    share: f64,
+}
+
+impl Part {
+    /// Forward and backward through `model`: the gradients of the scaled loss, the loss
+    /// (the half's mean, scaled) and the images it got right.
+    fn step(self, model: &Cnn) -> candle_core::Result<(GradStore, f64, usize)> {
+        let logits = model.forward(&self.x, true, self.mask.as_ref())?;
+        let loss = (candle_nn::loss::cross_entropy(&logits, &self.y)? * self.share)?;
+        let grads = loss.backward()?;
+        let value = f64::from(loss.to_scalar::<f32>()?);
+        Ok((grads, value, count_correct(&logits, &self.y)?))
+    }
+}
+
 /// Adam (candle's AdamW without weight decay) or SGD with momentum 0.9 (candle's SGD has no
 /// momentum; the buffer update is PyTorch's).
 enum Optimiser {
@@ -375,11 +433,10 @@ impl Optimiser {
         })
     }
 
-    fn backward_step(&mut self, loss: &Tensor) -> candle_core::Result<()> {
+    fn step(&mut self, grads: &GradStore) -> candle_core::Result<()> {
         match self {
-            Self::Adam(adam) => adam.backward_step(loss),
+            Self::Adam(adam) => adam.step(grads),
             Self::Sgd { vars, velocity, lr } => {
-                let grads = loss.backward()?;
                 for (var, v) in vars.iter().zip(velocity.iter_mut()) {
                     let Some(g) = grads.get(var) else { continue };
                     let next = match v.take() {
