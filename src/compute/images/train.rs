@@ -223,7 +223,8 @@ pub fn train(
                 || pa.map(|p| p.step(&cnn)).transpose(),
                 || pb.map(|p| p.step(&replica)).transpose(),
             );
-            let (mut grads, loss_a, correct_a) = ra?.ok_or_else(|| candle_core::Error::Msg("an empty batch".into()))?;
+            let (mut grads, loss_a, correct_a) =
+                ra?.ok_or_else(|| candle_core::Error::Msg("an empty batch".into()))?;
             let (mut loss, mut right) = (loss_a, correct_a);
             if let Some((more, loss_b, correct_b)) = rb? {
                 for var in &trainable {
