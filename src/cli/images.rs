@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
@@ -22,49 +22,80 @@ pub enum OptimArg {
     Sgd,
 }
 
+/// The training run's folder and settings; every default is the use case's own.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    #[arg(long)]
+    pub dir: PathBuf,
+    /// Images are resized to size x size pixels.
+    #[arg(long, default_value_t = ImagesParams::default().size)]
+    pub size: usize,
+    #[arg(long, default_value_t = ImagesParams::default().epochs)]
+    pub epochs: usize,
+    #[arg(long, default_value_t = ImagesParams::default().batch)]
+    pub batch: usize,
+    #[arg(long, default_value_t = ImagesParams::default().lr)]
+    pub lr: f64,
+    /// Stop after this many epochs without a better validation loss.
+    #[arg(long, default_value_t = ImagesParams::default().patience)]
+    pub patience: usize,
+    #[arg(long, default_value_t = ImagesParams::default().seed)]
+    pub seed: u64,
+    /// Share of each class held out for validation.
+    #[arg(long, default_value_t = ImagesParams::default().val_fraction)]
+    pub val_fraction: f64,
+    /// Conv blocks (conv, batch norm, ReLU, 2x2 max pool); each halves the image.
+    #[arg(long, default_value_t = ImagesParams::default().blocks)]
+    pub blocks: usize,
+    /// Channels of the first block; each further block doubles them.
+    #[arg(long, default_value_t = ImagesParams::default().width)]
+    pub width: usize,
+    #[arg(long, default_value_t = ImagesParams::default().dropout)]
+    pub dropout: f32,
+    #[arg(long, value_enum, default_value = "adam")]
+    pub optimizer: OptimArg,
+    /// Mirror training images left-right at random (not for digits or text).
+    #[arg(long)]
+    pub flip: bool,
+    /// Shift training images by up to this fraction of their side.
+    #[arg(long, default_value_t = ImagesParams::default().shift)]
+    pub shift: f32,
+    /// Scale training images' brightness by up to this fraction.
+    #[arg(long, default_value_t = ImagesParams::default().brightness)]
+    pub brightness: f32,
+}
+
+impl TrainArgs {
+    fn params(&self) -> ImagesParams {
+        ImagesParams {
+            size: self.size,
+            epochs: self.epochs,
+            batch: self.batch,
+            lr: self.lr,
+            patience: self.patience,
+            seed: self.seed,
+            val_fraction: self.val_fraction,
+            blocks: self.blocks,
+            width: self.width,
+            dropout: self.dropout,
+            optim: match self.optimizer {
+                OptimArg::Adam => Optim::Adam,
+                OptimArg::Sgd => Optim::Sgd,
+            },
+            flip: self.flip,
+            shift: self.shift,
+            brightness: self.brightness,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ImagesCommand {
     /// Train a small CNN on a folder with one subfolder of images (PNG/JPEG) per class; the
     /// best epoch's model (lowest validation loss) is written to --model-out.
     Train {
-        #[arg(long)]
-        dir: PathBuf,
-        /// Images are resized to size x size pixels.
-        #[arg(long, default_value_t = ImagesParams::default().size)]
-        size: usize,
-        #[arg(long, default_value_t = ImagesParams::default().epochs)]
-        epochs: usize,
-        #[arg(long, default_value_t = ImagesParams::default().batch)]
-        batch: usize,
-        #[arg(long, default_value_t = ImagesParams::default().lr)]
-        lr: f64,
-        /// Stop after this many epochs without a better validation loss.
-        #[arg(long, default_value_t = ImagesParams::default().patience)]
-        patience: usize,
-        #[arg(long, default_value_t = ImagesParams::default().seed)]
-        seed: u64,
-        /// Share of each class held out for validation.
-        #[arg(long, default_value_t = ImagesParams::default().val_fraction)]
-        val_fraction: f64,
-        /// Conv blocks (conv, batch norm, ReLU, 2x2 max pool); each halves the image.
-        #[arg(long, default_value_t = ImagesParams::default().blocks)]
-        blocks: usize,
-        /// Channels of the first block; each further block doubles them.
-        #[arg(long, default_value_t = ImagesParams::default().width)]
-        width: usize,
-        #[arg(long, default_value_t = ImagesParams::default().dropout)]
-        dropout: f32,
-        #[arg(long, value_enum, default_value = "adam")]
-        optimizer: OptimArg,
-        /// Mirror training images left-right at random (not for digits or text).
-        #[arg(long)]
-        flip: bool,
-        /// Shift training images by up to this fraction of their side.
-        #[arg(long, default_value_t = ImagesParams::default().shift)]
-        shift: f32,
-        /// Scale training images' brightness by up to this fraction.
-        #[arg(long, default_value_t = ImagesParams::default().brightness)]
-        brightness: f32,
+        #[command(flatten)]
+        args: TrainArgs,
         #[arg(long)]
         json: bool,
         #[arg(long)]
@@ -86,55 +117,20 @@ pub enum ImagesCommand {
 pub fn run(command: ImagesCommand, record: Record) -> Result<()> {
     match command {
         ImagesCommand::Train {
-            dir,
-            size,
-            epochs,
-            batch,
-            lr,
-            patience,
-            seed,
-            val_fraction,
-            blocks,
-            width,
-            dropout,
-            optimizer,
-            flip,
-            shift,
-            brightness,
+            args,
             json,
             model_out,
         } => {
-            let params = ImagesParams {
-                size,
-                epochs,
-                batch,
-                lr,
-                patience,
-                seed,
-                val_fraction,
-                blocks,
-                width,
-                dropout,
-                optim: match optimizer {
-                    OptimArg::Adam => Optim::Adam,
-                    OptimArg::Sgd => Optim::Sgd,
-                },
-                flip,
-                shift,
-                brightness,
-            };
+            let dir = &args.dir;
+            let params = args.params();
             let valid = usecase::check(&params)?;
             outputs::check(
-                &[&dir],
+                &[dir],
                 &[Output::new("--model-out", &model_out, Kind::Text)],
             )?;
-            let scanned = folder::scan(&dir)?;
+            let scanned = folder::scan(dir)?;
             let files: Vec<PathBuf> = scanned.files.iter().flatten().cloned().collect();
-            let rec = record.start(
-                usecase::ID,
-                &params,
-                vec![of_folder("images", &dir, &files)],
-            );
+            let rec = record.start(usecase::ID, &params, vec![of_folder("images", dir, &files)]);
             let mut artifacts = Vec::new();
             let mut on_epoch = |e: &crate::compute::images::train::Epoch| {
                 if !json {
@@ -149,15 +145,21 @@ pub fn run(command: ImagesCommand, record: Record) -> Result<()> {
                     );
                 }
             };
-            let result = usecase::run(&valid, &dir, Some(&model_out), &NoProgress, &mut on_epoch)
-                .map_err(anyhow::Error::from)
-                .inspect(|_| {
-                    artifacts.push(ArtifactRecord {
-                        title: "model".to_owned(),
-                        path: model_out.display().to_string(),
-                        owned: false,
-                    });
+            let result = usecase::run_scanned(
+                &valid,
+                scanned,
+                Some(&model_out),
+                &NoProgress,
+                &mut on_epoch,
+            )
+            .map_err(anyhow::Error::from)
+            .inspect(|_| {
+                artifacts.push(ArtifactRecord {
+                    title: "model".to_owned(),
+                    path: model_out.display().to_string(),
+                    owned: false,
                 });
+            });
             let out = finish(rec, result, artifacts)?;
             for (path, why) in &out.set.skipped {
                 eprintln!("skipped {}: {why}", path.display());

@@ -86,7 +86,8 @@ impl ImageSet {
     }
 }
 
-fn is_image(path: &Path) -> bool {
+/// Whether `path` names a PNG or JPEG file (by its extension).
+pub fn is_image(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))

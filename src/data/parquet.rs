@@ -71,8 +71,7 @@ pub(super) fn check_layout<R: Read + Seek>(path: &Path, file: &mut R) -> DataRes
 }
 
 fn check_file<R: Read + Seek>(file: &mut R) -> Result<(), String> {
-    let metadata = read_footer(file)?;
-    let len = file.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
+    let (metadata, len) = read_footer(file)?;
     let declared = metadata
         .row_groups
         .iter()
@@ -96,8 +95,9 @@ fn check_file<R: Read + Seek>(file: &mut R) -> Result<(), String> {
     Ok(())
 }
 
-/// The footer, decoded with an allocation budget in proportion to its size.
-fn read_footer<R: Read + Seek>(file: &mut R) -> Result<FileMetaData, String> {
+/// The footer, decoded with an allocation budget in proportion to its size, and the file's
+/// length.
+fn read_footer<R: Read + Seek>(file: &mut R) -> Result<(FileMetaData, u64), String> {
     let len = file.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
     if len < 12 {
         return Err(format!("{len} bytes is too short for a Parquet file"));
@@ -124,8 +124,9 @@ fn read_footer<R: Read + Seek>(file: &mut R) -> Result<FileMetaData, String> {
         .saturating_mul(16)
         .saturating_add(1 << 16);
     let mut protocol = TCompactInputProtocol::new(footer.as_slice(), budget);
-    FileMetaData::read_from_in_protocol(&mut protocol)
-        .map_err(|e| format!("unreadable footer: {}", first_line(&e.to_string())))
+    let metadata = FileMetaData::read_from_in_protocol(&mut protocol)
+        .map_err(|e| format!("unreadable footer: {}", first_line(&e.to_string())))?;
+    Ok((metadata, len))
 }
 
 fn check_group<R: Read + Seek>(file: &mut R, len: u64, group: &RowGroup) -> Result<(), String> {

@@ -183,8 +183,7 @@ impl ImagesOutput {
     }
 }
 
-/// Load `dir`, train, and score the best epoch's model on the validation images. The best
-/// model is written to `checkpoint` whenever it improves, so a cancelled run keeps it.
+/// Scan `dir`, then `run_scanned`.
 pub fn run(
     valid: &ValidImagesParams,
     dir: &Path,
@@ -192,7 +191,20 @@ pub fn run(
     progress: &dyn Progress,
     on_epoch: &mut dyn FnMut(&Epoch),
 ) -> Result<ImagesOutput, ImagesError> {
-    let folder = folder::scan(dir)?;
+    run_scanned(valid, folder::scan(dir)?, checkpoint, progress, on_epoch)
+}
+
+/// Load a scanned folder, train, and score the best epoch's model on the validation images.
+/// The best model is written to `checkpoint` whenever it improves, so a cancelled run keeps
+/// it. (Callers that fingerprint the folder's files first scan it once and pass it here.)
+pub fn run_scanned(
+    valid: &ValidImagesParams,
+    folder: Folder,
+    checkpoint: Option<&Path>,
+    progress: &dyn Progress,
+    on_epoch: &mut dyn FnMut(&Epoch),
+) -> Result<ImagesOutput, ImagesError> {
+    let dir = folder.root.clone();
     let set = folder::load(&folder, valid.size, progress)?;
     let trained =
         train::train(&set, &valid.settings, checkpoint, progress, on_epoch).map_err(|error| {
@@ -238,7 +250,7 @@ pub fn predict(
     files: &[PathBuf],
     top: usize,
 ) -> Result<Predicted, ImagesError> {
-    let (set, skipped) = images::read_for_model(model, files);
+    let (set, skipped) = folder::read_files(files, model.shape().size, model.shape().channels);
     let idx: Vec<usize> = (0..set.len()).collect();
     let probabilities = model.probabilities(&set, &idx)?;
     let predictions = set

@@ -302,11 +302,3 @@ pub fn evaluate(
         wrong,
     }
 }
-
-/// Images `files` read for `model` (resized to its size, grey or colour as it was trained).
-pub fn read_for_model(
-    model: &ImageModel,
-    files: &[std::path::PathBuf],
-) -> (ImageSet, Vec<(std::path::PathBuf, String)>) {
-    crate::data::images::read_files(files, model.shape().size, model.shape().channels)
-}

@@ -138,11 +138,7 @@ fn image_files(typed: &str) -> Vec<PathBuf> {
                 .into_iter()
                 .flatten()
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        folder::IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                    })
-                })
+                .filter(|p| folder::is_image(p))
                 .collect();
             inside.sort();
             files.extend(inside);
@@ -286,9 +282,9 @@ impl ImagesPanel {
                                 .unwrap_or_else(PoisonError::into_inner)
                                 .push(*e);
                         };
-                        Ok(usecase::run(
+                        Ok(usecase::run_scanned(
                             &valid,
-                            &dir,
+                            scanned,
                             Some(&model_path),
                             &progress,
                             &mut on_epoch,
@@ -505,13 +501,7 @@ impl Panel for ImagesPanel {
     }
 
     fn take_dropped(&mut self, files: &[PathBuf]) -> bool {
-        let images = |p: &PathBuf| {
-            p.is_dir()
-                || p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    folder::IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                })
-        };
-        if !files.iter().all(images) {
+        if !files.iter().all(|p| p.is_dir() || folder::is_image(p)) {
             return false;
         }
         self.saved.predict = files
