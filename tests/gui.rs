@@ -732,7 +732,7 @@ fn the_in_app_browser_opens_files() {
     let mut h = harness(Settings::default());
     h.get_by_label("Browse…").click();
     settle(&mut h);
-    h.get_by_label("Open a file");
+    h.get_by_label("Choose files to open");
     h.state_mut().browser.show_at(dir.path());
     settle(&mut h);
     assert!(h.query_by_label("skip.txt.bak").is_none());
@@ -741,7 +741,7 @@ fn the_in_app_browser_opens_files() {
     h.get_by_label("found.csv").click();
     settle(&mut h);
     h.get_by_label("found.csv (1 rows)");
-    assert!(!h.state().browser.open, "closes after choosing");
+    assert!(h.state().picks.awaiting.is_none(), "closes after choosing");
 }
 
 #[test]
@@ -994,4 +994,66 @@ fn images_panel_trains_on_the_bundled_digits() {
     settle(&mut h);
     h.get_by_label_contains("179 images with the last run's model");
     assert_eq!(h.state().catalog.entries().len(), datasets);
+}
+
+#[test]
+fn images_panel_chooses_and_saves_without_a_system_dialog() {
+    let out = tempfile::tempdir().unwrap();
+    let mut h = harness(Settings::default());
+    // As on a desktop with no portal and no zenity; saves go straight to `out`.
+    h.state_mut().picks.no_system_dialog = true;
+    h.state_mut().exports.folder = Some(out.path().to_owned());
+    h.state_mut().restore_panel(
+        "images",
+        &serde_json::json!({"folder": "", "params": {"size": 8, "epochs": 1, "batch": 64}}),
+    );
+    h.get_by_label("Images").click();
+    settle(&mut h);
+    // The training folder, walked to in the in-app browser.
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    h.get_by_label("Choose folder…").click();
+    settle(&mut h);
+    h.get_by_label_contains("No system file dialog is available here");
+    h.state_mut().browser.show_at(&samples);
+    settle(&mut h);
+    h.get_by_label("digits/").click();
+    settle(&mut h);
+    h.get_by_label("Use this folder").click();
+    settle(&mut h);
+    let digits = samples.join("digits");
+    assert_eq!(
+        h.state().settings_to_save().panels["images"]["folder"],
+        digits.display().to_string()
+    );
+    h.get_by_label_contains("Dataset: 1,797 images in 10 classes");
+    h.get_by_label("Train").click();
+    settle(&mut h);
+    // Save model as: a copy of the model the run store keeps.
+    h.get_by_label("Save model as…").click();
+    settle(&mut h);
+    let saved = out.path().join("images-1.model");
+    let kept = h.state().runs.path().unwrap().join("models/images-1.model");
+    assert_eq!(
+        std::fs::read(&saved).unwrap(),
+        std::fs::read(&kept).unwrap()
+    );
+    // The saved model, chosen in the browser, loads back.
+    // Predict sits below the results: scroll to it.
+    h.get_by_label("Choose model…").scroll_to_me();
+    settle(&mut h);
+    h.get_by_label("Choose model…").click();
+    settle(&mut h);
+    h.state_mut().browser.show_at(out.path());
+    settle(&mut h);
+    h.get_by_label("images-1.model").click();
+    settle(&mut h);
+    h.get_by_label_contains("loaded: 10 classes, 8x8 pixels");
+    // Every image of a folder, chosen at once, predicted with that model.
+    h.get_by_label("Choose images…").click();
+    settle(&mut h);
+    h.state_mut().browser.show_at(&digits.join("3"));
+    settle(&mut h);
+    h.get_by_label_contains("Choose all 183 here").click();
+    settle(&mut h);
+    h.get_by_label_contains("183 images with images-1.model");
 }

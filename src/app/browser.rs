@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::data::OPEN_EXTENSIONS;
 use crate::jobs::{JobRunner, Slot};
+use crate::session::{PickKind, PickRequest};
 
 /// One row of a listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,20 +15,47 @@ pub struct Item {
     pub is_dir: bool,
 }
 
-/// List `dir`: sub-folders, then files with an extension Playbook opens (every file when
-/// `all`); hidden entries left out.
-pub fn list(dir: &Path, all: bool) -> std::io::Result<Vec<Item>> {
+/// What a listing shows besides folders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    /// Files with one of these extensions (lower case).
+    Files(&'static [&'static str]),
+    /// Every file (to save).
+    Every,
+    /// Folders only (to choose one).
+    Folders,
+}
+
+impl Show {
+    fn of(kind: PickKind) -> Self {
+        match kind {
+            PickKind::Files { extensions, .. } => Self::Files(extensions),
+            PickKind::Folder => Self::Folders,
+        }
+    }
+
+    fn wants(self, name: &str) -> bool {
+        let ext = Path::new(name)
+            .extension()
+            .and_then(|x| x.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        match self {
+            Self::Files(extensions) => extensions.contains(&ext.as_str()),
+            Self::Every => true,
+            Self::Folders => false,
+        }
+    }
+}
+
+/// List `dir`: sub-folders, then the files `show` asks for; hidden entries left out.
+pub fn list(dir: &Path, show: Show) -> std::io::Result<Vec<Item>> {
     let mut items: Vec<Item> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let is_dir = e.file_type().ok()?.is_dir() || e.path().is_dir();
-            let ext = Path::new(&name)
-                .extension()
-                .and_then(|x| x.to_str())
-                .map(str::to_ascii_lowercase)
-                .unwrap_or_default();
-            let wanted = is_dir || all || OPEN_EXTENSIONS.contains(&ext.as_str());
+            let wanted = is_dir || show.wants(&name);
             (wanted && !name.starts_with('.')).then_some(Item { name, is_dir })
         })
         .collect();
@@ -36,38 +63,51 @@ pub fn list(dir: &Path, all: bool) -> std::io::Result<Vec<Item>> {
     Ok(items)
 }
 
-/// Ask for `dir`'s listing in a job (every file when `all`), unless it is there or coming.
-fn request_listing(
-    listing: &mut Slot<PathBuf, Vec<Item>>,
-    jobs: &JobRunner,
-    dir: &Path,
-    all: bool,
-) {
+type Listing = Slot<(PathBuf, Show), Vec<Item>>;
+
+/// Ask for `dir`'s listing in a job, unless it is there or coming.
+fn request_listing(listing: &mut Listing, jobs: &JobRunner, dir: &Path, show: Show) {
     let d = dir.to_owned();
     listing.request(
         jobs,
-        dir.to_owned(),
+        (dir.to_owned(), show),
         format!("list:{}", dir.display()),
         "List folder".into(),
-        move |_| list(&d, all).map_err(|e| anyhow::anyhow!("{}: {e}", d.display())),
+        move |_| list(&d, show).map_err(|e| anyhow::anyhow!("{}: {e}", d.display())),
     );
 }
 
+/// The folder row: Up, and the path typed or walked to.
+fn folder_row(ui: &mut egui::Ui, dir: &Path, typed: &mut String) -> Option<PathBuf> {
+    let mut go = None;
+    ui.horizontal(|ui| {
+        if ui.button("Up").clicked() {
+            go = dir.parent().map(Path::to_owned);
+        }
+        let l = ui.label("Folder");
+        let r = ui
+            .add(egui::TextEdit::singleline(typed).desired_width(340.0))
+            .labelled_by(l.id)
+            .on_hover_text("Type a folder (or a file) and press Enter");
+        if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            go = Some(PathBuf::from(typed.trim()));
+        }
+    });
+    go
+}
+
+/// The in-app browser, for any pick: walk folders (Up, a typed path, the listing) and choose
+/// a file, every file shown, or the folder itself.
 pub struct Browser {
-    pub open: bool,
-    /// Why it opened by itself, if it did.
-    pub note: Option<String>,
     dir: PathBuf,
     typed: String,
-    listing: Slot<PathBuf, Vec<Item>>,
+    listing: Listing,
 }
 
 impl Default for Browser {
     fn default() -> Self {
         let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         Self {
-            open: false,
-            note: None,
             typed: dir.display().to_string(),
             dir,
             listing: Slot::default(),
@@ -79,7 +119,6 @@ impl Browser {
     pub fn show_at(&mut self, dir: &Path) {
         self.dir = dir.to_owned();
         self.typed = dir.display().to_string();
-        self.open = true;
     }
 
     /// Collect a finished listing; its error, if any, for the status bar.
@@ -87,76 +126,106 @@ impl Browser {
         self.listing.poll().map(|e| e.to_string())
     }
 
-    /// Draw the window; returns a file the user chose.
-    pub fn ui(&mut self, ctx: &egui::Context, jobs: &JobRunner) -> Option<PathBuf> {
-        if !self.open {
-            return None;
-        }
+    /// Draw the window for `request`; the paths chosen once the user has chosen (none when
+    /// the window was closed).
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        jobs: &JobRunner,
+        request: &PickRequest,
+    ) -> Option<Vec<PathBuf>> {
         let dir = self.dir.clone();
-        request_listing(&mut self.listing, jobs, &dir, false);
+        let show = Show::of(request.kind);
+        request_listing(&mut self.listing, jobs, &dir, show);
         let mut chosen = None;
         let mut go: Option<PathBuf> = None;
-        let mut open = self.open;
-        egui::Window::new("Open a file")
+        let mut open = true;
+        egui::Window::new(&request.title)
             .open(&mut open)
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(ctx.content_rect().center())
             .default_size([520.0, 420.0])
+            .collapsible(false)
             .show(ctx, |ui| {
-                if let Some(note) = &self.note {
-                    ui.weak(note);
+                if request.no_dialog {
+                    ui.weak("No system file dialog is available here; choose below.");
                 }
-                ui.horizontal(|ui| {
-                    if ui.button("Up").clicked() {
-                        go = dir.parent().map(Path::to_owned);
+                if let Some(p) = folder_row(ui, &dir, &mut self.typed) {
+                    match request.kind {
+                        PickKind::Files { .. } if p.is_file() => chosen = Some(vec![p]),
+                        _ => go = Some(p),
                     }
-                    let r =
-                        ui.add(egui::TextEdit::singleline(&mut self.typed).desired_width(380.0));
-                    let r = r.on_hover_text("Folder or file path");
-                    if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                        let p = PathBuf::from(self.typed.trim());
-                        if p.is_file() {
-                            chosen = Some(p);
-                        } else {
-                            go = Some(p);
-                        }
-                    }
-                });
+                }
                 ui.separator();
-                egui::ScrollArea::vertical().show(ui, |ui| match self.listing.get(&dir) {
-                    None if self.listing.failed(&dir) => {
-                        ui.label("This folder cannot be read.");
-                    }
-                    None => {
-                        ui.spinner();
-                    }
-                    Some(items) if items.is_empty() => {
-                        ui.weak("No folders or data files here.");
-                    }
-                    Some(items) => {
-                        for item in items {
-                            let label = if item.is_dir {
-                                format!("{}/", item.name)
-                            } else {
-                                item.name.clone()
-                            };
-                            if ui.selectable_label(false, label).clicked() {
-                                let p = dir.join(&item.name);
-                                if item.is_dir {
-                                    go = Some(p);
+                let items = self.listing.get(&(dir.clone(), show));
+                egui::ScrollArea::vertical()
+                    .max_height(300.0)
+                    .show(ui, |ui| match items {
+                        None if self.listing.failed(&(dir.clone(), show)) => {
+                            ui.label("This folder cannot be read.");
+                        }
+                        None => {
+                            ui.spinner();
+                        }
+                        Some(items) if items.is_empty() => {
+                            ui.weak(match show {
+                                Show::Folders => "No folders here.",
+                                _ => "No folders or files of this kind here.",
+                            });
+                        }
+                        Some(items) => {
+                            for item in items {
+                                let label = if item.is_dir {
+                                    format!("{}/", item.name)
                                 } else {
-                                    chosen = Some(p);
+                                    item.name.clone()
+                                };
+                                if ui.selectable_label(false, label).clicked() {
+                                    let p = dir.join(&item.name);
+                                    if item.is_dir {
+                                        go = Some(p);
+                                    } else {
+                                        chosen = Some(vec![p]);
+                                    }
                                 }
                             }
                         }
+                    });
+                let files: Vec<PathBuf> = items
+                    .into_iter()
+                    .flatten()
+                    .filter(|i| !i.is_dir)
+                    .map(|i| dir.join(&i.name))
+                    .collect();
+                match request.kind {
+                    PickKind::Folder => {
+                        ui.separator();
+                        if ui
+                            .button("Use this folder")
+                            .on_hover_text(dir.display().to_string())
+                            .clicked()
+                        {
+                            chosen = Some(vec![dir.clone()]);
+                        }
                     }
-                });
+                    PickKind::Files { multiple: true, .. } if files.len() > 1 => {
+                        ui.separator();
+                        if ui
+                            .button(format!("Choose all {} here", files.len()))
+                            .clicked()
+                        {
+                            chosen = Some(files);
+                        }
+                    }
+                    PickKind::Files { .. } => {}
+                }
             });
         if let Some(p) = go {
-            self.dir = p;
-            self.typed = self.dir.display().to_string();
+            self.show_at(&p);
         }
-        self.open = open && chosen.is_none();
+        if !open {
+            return Some(Vec::new());
+        }
         chosen
     }
 }
@@ -179,7 +248,7 @@ pub struct SaveDialog {
     for_file: Option<String>,
     /// A path that exists and waits for "Replace".
     confirm: Option<PathBuf>,
-    listing: Slot<PathBuf, Vec<Item>>,
+    listing: Listing,
 }
 
 impl Default for SaveDialog {
@@ -231,7 +300,7 @@ impl SaveDialog {
             self.confirm = None;
         }
         let dir = self.dir.clone();
-        request_listing(&mut self.listing, jobs, &dir, true);
+        request_listing(&mut self.listing, jobs, &dir, Show::Every);
         let mut choice = None;
         let mut go: Option<PathBuf> = None;
         let mut open = true;
@@ -243,48 +312,40 @@ impl SaveDialog {
             .collapsible(false)
             .show(ctx, |ui| {
                 ui.weak("No system file dialog is available here; choose where to save.");
-                ui.horizontal(|ui| {
-                    if ui.button("Up").clicked() {
-                        go = dir.parent().map(Path::to_owned);
-                    }
-                    let l = ui.label("Folder");
-                    let r = ui
-                        .add(egui::TextEdit::singleline(&mut self.typed).desired_width(340.0))
-                        .labelled_by(l.id)
-                        .on_hover_text("Type a folder and press Enter");
-                    if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
-                        go = Some(PathBuf::from(self.typed.trim()));
-                    }
-                });
+                if let Some(p) = folder_row(ui, &dir, &mut self.typed) {
+                    go = Some(p);
+                }
                 ui.separator();
                 egui::ScrollArea::vertical()
                     .max_height(240.0)
-                    .show(ui, |ui| match self.listing.get(&dir) {
-                        None if self.listing.failed(&dir) => {
-                            ui.label("This folder cannot be read.");
-                        }
-                        None => {
-                            ui.spinner();
-                        }
-                        Some(items) if items.is_empty() => {
-                            ui.weak("An empty folder.");
-                        }
-                        Some(items) => {
-                            for item in items {
-                                if item.is_dir {
-                                    if ui
-                                        .selectable_label(false, format!("{}/", item.name))
+                    .show(ui, |ui| {
+                        match self.listing.get(&(dir.clone(), Show::Every)) {
+                            None if self.listing.failed(&(dir.clone(), Show::Every)) => {
+                                ui.label("This folder cannot be read.");
+                            }
+                            None => {
+                                ui.spinner();
+                            }
+                            Some(items) if items.is_empty() => {
+                                ui.weak("An empty folder.");
+                            }
+                            Some(items) => {
+                                for item in items {
+                                    if item.is_dir {
+                                        if ui
+                                            .selectable_label(false, format!("{}/", item.name))
+                                            .clicked()
+                                        {
+                                            go = Some(dir.join(&item.name));
+                                        }
+                                    } else if ui
+                                        .selectable_label(false, &item.name)
+                                        .on_hover_text("Use this name (asks before replacing)")
                                         .clicked()
                                     {
-                                        go = Some(dir.join(&item.name));
+                                        self.name = item.name.clone();
+                                        self.confirm = None;
                                     }
-                                } else if ui
-                                    .selectable_label(false, &item.name)
-                                    .on_hover_text("Use this name (asks before replacing)")
-                                    .clicked()
-                                {
-                                    self.name = item.name.clone();
-                                    self.confirm = None;
                                 }
                             }
                         }
@@ -365,7 +426,7 @@ mod tests {
             std::fs::write(dir.path().join(f), "x").unwrap();
         }
         std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let names: Vec<String> = list(dir.path(), false)
+        let names: Vec<String> = list(dir.path(), Show::Files(crate::data::OPEN_EXTENSIONS))
             .unwrap()
             .into_iter()
             .map(|i| i.name)

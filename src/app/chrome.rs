@@ -39,8 +39,7 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
                 .on_hover_text("Pick a file with Playbook's own browser")
                 .clicked()
             {
-                app.browser.note = None;
-                app.browser.open = true;
+                app.picks.browse(PlaybookApp::open_request());
             }
             let mut chosen = None;
             ui.menu_button("Recent", |ui| {

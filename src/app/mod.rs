@@ -13,9 +13,11 @@ use std::time::Duration;
 
 pub use settings::Settings;
 
-use crate::jobs::{JobError, JobHandle, JobRunner};
+use crate::jobs::{JobError, JobRunner};
 use crate::panels::{self, Panel, PanelCtx};
-use crate::session::pick_files;
+
+/// The key of the app's Open pick.
+const OPEN_PICK: &str = "app:open";
 pub use crate::session::{Catalog, Exports, Notices, Request, RunsHome};
 
 pub struct PlaybookApp {
@@ -28,7 +30,8 @@ pub struct PlaybookApp {
     pub runs: RunsHome,
     requests: Vec<Request>,
     panels: Vec<Box<dyn Panel>>,
-    open_dialog: Option<(JobHandle<Vec<PathBuf>>, std::time::Instant)>,
+    /// Choosing files or folders: the system dialog, or the in-app browser.
+    pub picks: crate::session::Picks,
     /// The in-app file browser, for when the system dialog is missing.
     pub browser: browser::Browser,
     /// The in-app Save window, for the same reason.
@@ -63,7 +66,7 @@ impl PlaybookApp {
             runs,
             requests: Vec::new(),
             panels,
-            open_dialog: None,
+            picks: crate::session::Picks::default(),
             browser: browser::Browser::default(),
             save_dialog: browser::SaveDialog::default(),
             applied_theme: None,
@@ -122,20 +125,23 @@ impl PlaybookApp {
         }
     }
 
-    /// Show the Open dialog in a job (it must not block the UI thread).
-    pub fn open_dialog(&mut self) {
-        if self.open_dialog.is_some() {
-            return;
-        }
-        let job = pick_files(
-            &self.jobs,
+    /// What the Open dialog (and Browse…) chooses: the files Playbook opens.
+    pub fn open_request() -> crate::session::PickRequest {
+        crate::session::PickRequest::new(
+            OPEN_PICK,
             "Choose files to open",
-            "Data",
-            crate::data::OPEN_EXTENSIONS,
-        );
-        match job {
-            Ok(h) => self.open_dialog = Some((h, std::time::Instant::now())),
-            Err(e) => self.notices.error(e.to_string()),
+            crate::session::PickKind::Files {
+                filter: "Data",
+                extensions: crate::data::OPEN_EXTENSIONS,
+                multiple: true,
+            },
+        )
+    }
+
+    /// Show the Open dialog (the system's in a job, or the in-app browser).
+    pub fn open_dialog(&mut self) {
+        if let Err(e) = self.picks.request(&self.jobs, Self::open_request()) {
+            self.notices.error(e.to_string());
         }
     }
 
@@ -173,23 +179,11 @@ impl PlaybookApp {
         if ctx.input_mut(|i| i.consume_shortcut(&open_shortcut)) {
             self.open_dialog();
         }
-        if let Some((h, started)) = &mut self.open_dialog
-            && let Some(outcome) = h.poll()
-        {
-            // Nobody cancels a dialog within a third of a second: an instant empty answer
-            // means there is no system dialog here (no portal, no zenity). Browse in-app.
-            let instant = started.elapsed() < Duration::from_millis(300);
-            self.open_dialog = None;
-            match outcome {
-                Ok(paths) if paths.is_empty() && instant => {
-                    self.browser.note = Some(
-                        "No system file dialog is available here; choose a file below.".into(),
-                    );
-                    self.browser.open = true;
-                }
-                Ok(paths) => paths.into_iter().for_each(|p| self.open_path(p)),
-                Err(e) => self.notices.error(format!("Open: {e}")),
-            }
+        for e in self.picks.poll() {
+            self.notices.error(e);
+        }
+        if let Some(paths) = self.picks.take(OPEN_PICK) {
+            paths.into_iter().for_each(|p| self.open_path(p));
         }
         if let Some(e) = self.save_dialog.poll() {
             self.notices.error(e);
@@ -230,6 +224,7 @@ impl PlaybookApp {
             jobs: &self.jobs,
             notices: &mut self.notices,
             exports: &mut self.exports,
+            picks: &mut self.picks,
             runs: &self.runs,
             requests: &mut self.requests,
         };
@@ -292,8 +287,10 @@ impl PlaybookApp {
             }
             panel.ui(ui, &mut pctx);
         });
-        if let Some(path) = self.browser.ui(ui.ctx(), &self.jobs) {
-            self.open_path(path);
+        if let Some(request) = self.picks.awaiting.clone()
+            && let Some(paths) = self.browser.ui(ui.ctx(), &self.jobs, &request)
+        {
+            self.picks.answer(paths);
         }
         self.save_window(ui.ctx());
         chrome::drop_hint(ui.ctx());

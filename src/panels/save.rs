@@ -49,6 +49,26 @@ pub fn table_buttons(
     }
 }
 
+/// One "Save ..." button for a copy of `file` (a model Playbook keeps in the run store).
+pub fn file_button(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    label: &str,
+    file: &std::path::Path,
+    kind: SaveAs,
+) {
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "file".to_owned(), |s| s.to_string_lossy().into_owned());
+    if ui
+        .button(label)
+        .on_hover_text(format!("Save a copy of {}", file.display()))
+        .clicked()
+    {
+        save(ctx, Payload::File(file.to_owned()), &stem, kind);
+    }
+}
+
 /// One "Save ..." button for text made on click (a model as JSON, rules as SQL).
 pub fn text_button(
     ui: &mut egui::Ui,

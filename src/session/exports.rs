@@ -12,30 +12,6 @@ use crate::chart::Chart;
 use crate::export;
 use crate::jobs::{JobError, JobHandle, JobRunner};
 
-/// Show an Open dialog for several files in a job (a dialog must not block the UI thread);
-/// the handle yields the chosen paths (none if the user cancelled).
-pub fn pick_files(
-    jobs: &JobRunner,
-    title: &str,
-    filter: &str,
-    extensions: &'static [&'static str],
-) -> Result<JobHandle<Vec<PathBuf>>, JobError> {
-    let (filter, heading) = (filter.to_owned(), title.to_owned());
-    jobs.spawn(format!("dialog:{title}"), title.to_owned(), move |_| {
-        let files = pollster::block_on(
-            rfd::AsyncFileDialog::new()
-                .set_title(&heading)
-                .add_filter(&filter, extensions)
-                .pick_files(),
-        );
-        Ok(files
-            .unwrap_or_default()
-            .iter()
-            .map(|f| f.path().to_owned())
-            .collect())
-    })
-}
-
 /// File types a user can save.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SaveAs {
@@ -47,6 +23,8 @@ pub enum SaveAs {
     Json,
     Sql,
     Txt,
+    /// An image classifier (`compute::images` model file).
+    Model,
 }
 
 impl SaveAs {
@@ -59,6 +37,7 @@ impl SaveAs {
             Self::Json => "json",
             Self::Sql => "sql",
             Self::Txt => "txt",
+            Self::Model => "model",
         }
     }
 }
@@ -69,6 +48,8 @@ pub enum Payload {
     Table(DataFrame),
     /// Text written as it is (JSON, SQL, rules).
     Text(String),
+    /// A copy of a file Playbook made (a model in the run store).
+    File(PathBuf),
 }
 
 /// A save waiting for a path: what to write, and the file name offered.
@@ -107,6 +88,11 @@ fn write(payload: &Payload, path: &std::path::Path) -> anyhow::Result<()> {
         Payload::Table(df) => export::write_table(df, path)?,
         Payload::Text(t) => {
             export::write_atomic(path, |w| std::io::Write::write_all(w, t.as_bytes()))?
+        }
+        Payload::File(from) => {
+            let mut source = std::fs::File::open(from)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", from.display()))?;
+            export::write_atomic(path, |w| std::io::copy(&mut source, w).map(|_| ()))?
         }
     }
     Ok(())

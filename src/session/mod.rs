@@ -5,12 +5,14 @@
 mod catalog;
 mod exports;
 mod notices;
+mod picks;
 
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, DatasetId, Entry, Preview};
-pub use exports::{Exports, Payload, SaveAs, SaveRequest, pick_files};
+pub use exports::{Exports, Payload, SaveAs, SaveRequest};
 pub use notices::Notices;
+pub use picks::{PickKind, PickRequest, Picks};
 
 use crate::jobs::JobRunner;
 
@@ -20,6 +22,8 @@ pub struct PanelCtx<'a> {
     pub jobs: &'a JobRunner,
     pub notices: &'a mut Notices,
     pub exports: &'a mut Exports,
+    /// Choosing files or a folder (system dialog, or the in-app browser).
+    pub picks: &'a mut Picks,
     pub runs: &'a RunsHome,
     /// What the panel asks the app to do after this frame ("Open in panel" from the Runs panel).
     pub requests: &'a mut Vec<Request>,

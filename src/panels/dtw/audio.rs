@@ -9,17 +9,14 @@ use crate::chart::{Chart, Line};
 use crate::compute::Progress;
 use crate::data::{audio, sample};
 use crate::format::short;
-use crate::jobs::{JobError, JobHandle};
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
+use crate::session::{PickKind, PickRequest};
 pub use crate::usecases::dtw::AudioOutput as Outcome;
 use crate::usecases::dtw::{self as usecase, AudioParams};
 
-/// The audio view's own state (not saved: clip files are listed in `Saved::audio_files`).
-#[derive(Default)]
-pub struct AudioState {
-    dialog: Option<JobHandle<Vec<PathBuf>>>,
-}
+/// The key of the Add clips pick.
+const CLIPS_PICK: &str = "dtw:audio-clips";
 
 /// A finished comparison and what it was asked.
 pub struct AudioRun {
@@ -78,15 +75,8 @@ fn compare(
 
 /// Collect clips chosen in the dialog.
 pub(super) fn logic(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
-    if let Some(h) = &mut p.audio.dialog
-        && let Some(outcome) = h.poll()
-    {
-        p.audio.dialog = None;
-        match outcome {
-            Ok(paths) => p.saved.audio_files.extend(paths),
-            Err(JobError::Cancelled) => {}
-            Err(e) => ctx.notices.error(format!("Add clips: {e}")),
-        }
+    if let Some(paths) = ctx.picks.take(CLIPS_PICK) {
+        p.saved.audio_files.extend(paths);
     }
 }
 
@@ -110,11 +100,18 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         if let Some(k) = remove {
             p.saved.audio_files.remove(k);
         }
-        if ui.button("Add clips…").clicked() && p.audio.dialog.is_none() {
-            let job = crate::session::pick_files(ctx.jobs, "Choose WAV clips", "WAV", &["wav"]);
-            match job {
-                Ok(h) => p.audio.dialog = Some(h),
-                Err(e) => ctx.notices.error(e.to_string()),
+        if ui.button("Add clips…").clicked() {
+            let request = PickRequest::new(
+                CLIPS_PICK,
+                "Choose WAV clips",
+                PickKind::Files {
+                    filter: "WAV",
+                    extensions: &["wav"],
+                    multiple: true,
+                },
+            );
+            if let Err(e) = ctx.picks.request(ctx.jobs, request) {
+                ctx.notices.error(e.to_string());
             }
         }
     });

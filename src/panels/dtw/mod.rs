@@ -119,7 +119,6 @@ pub struct DtwPanel {
     /// The last all-pairs run whose store warning (if any) was shown.
     matrix_warned: u64,
     classify: Slot<u64, classify::ClassifyRun>,
-    audio: audio::AudioState,
     audio_result: Slot<u64, audio::AudioRun>,
 }
 

@@ -20,6 +20,7 @@ use crate::compute::images::train::Epoch;
 use crate::data::images::{self as folder, Folder};
 use crate::jobs::Slot;
 use crate::runs::{Origin, of_folder};
+use crate::session::{PickKind, PickRequest};
 use crate::usecases::images::{self as usecase, ImagesOutput, ImagesParams};
 use crate::usecases::record::recorded;
 
@@ -52,6 +53,11 @@ impl Default for Saved {
         }
     }
 }
+
+/// The keys of the panel's picks: the training folder, images to predict, a model file.
+const FOLDER_PICK: &str = "images:folder";
+const IMAGES_PICK: &str = "images:predict";
+const MODEL_PICK: &str = "images:model";
 
 /// Thumbnails per class: up to this many.
 const THUMBS: usize = 8;
@@ -109,8 +115,8 @@ pub struct ImagesPanel {
     /// Predictions for (model source, images typed, request number).
     predicted: Slot<u64, Arc<Predictions>>,
     next_prediction: u64,
-    /// Images were dropped on the window: predict them in the next `logic`.
-    predict_dropped: bool,
+    /// Images were dropped on the window or chosen: predict them in the next `logic`.
+    predict_now: bool,
     /// Textures of thumbnails and gallery images, by a key naming their source.
     textures: std::collections::HashMap<String, egui::TextureHandle>,
 }
@@ -333,6 +339,38 @@ impl ImagesPanel {
         );
     }
 
+    /// Ask for a pick (the system dialog, or the in-app browser where there is none).
+    fn pick(ctx: &mut PanelCtx<'_>, key: &str, title: &str, kind: PickKind) {
+        if let Err(e) = ctx
+            .picks
+            .request(ctx.jobs, PickRequest::new(key, title, kind))
+        {
+            ctx.notices.error(format!("Images: {e}"));
+        }
+    }
+
+    /// Use what the picks chose: a training folder, images to predict, a model to load.
+    fn take_picks(&mut self, ctx: &mut PanelCtx<'_>) {
+        if let Some(dir) = ctx
+            .picks
+            .take(FOLDER_PICK)
+            .and_then(|p| p.into_iter().next())
+        {
+            self.saved.folder = dir.display().to_string();
+        }
+        if let Some(files) = ctx.picks.take(IMAGES_PICK) {
+            self.take_dropped(&files);
+        }
+        if let Some(file) = ctx
+            .picks
+            .take(MODEL_PICK)
+            .and_then(|p| p.into_iter().next())
+        {
+            self.saved.model_file = file.display().to_string();
+            self.load_model(ctx);
+        }
+    }
+
     /// Load the model file typed (a job).
     fn load_model(&mut self, ctx: &mut PanelCtx<'_>) {
         let path = self.saved.model_file.trim().to_owned();
@@ -494,7 +532,8 @@ impl Panel for ImagesPanel {
         {
             self.live = None;
         }
-        if std::mem::take(&mut self.predict_dropped) {
+        self.take_picks(ctx);
+        if std::mem::take(&mut self.predict_now) {
             self.predict(ctx);
         }
         self.request_scan(ctx);
@@ -509,7 +548,7 @@ impl Panel for ImagesPanel {
             .map(|f| f.display().to_string())
             .collect::<Vec<_>>()
             .join(";");
-        self.predict_dropped = true;
+        self.predict_now = true;
         true
     }
 

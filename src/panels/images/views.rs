@@ -3,11 +3,12 @@
 
 use std::sync::atomic::Ordering;
 
-use super::{ImagesPanel, TrainRun};
+use super::{FOLDER_PICK, IMAGES_PICK, ImagesPanel, MODEL_PICK, TrainRun};
 use crate::compute::images::train::{Optim, Stop};
 use crate::format::whole;
 use crate::panels::PanelCtx;
-use crate::panels::save::chart_block;
+use crate::panels::save::{self, chart_block};
+use crate::session::{PickKind, SaveAs};
 use crate::usecases::images as usecase;
 
 /// A label and its widget (about `width` wide), kept together on one line when the row wraps.
@@ -37,6 +38,13 @@ pub(super) fn controls(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCt
                 .desired_width(360.0),
         )
         .on_hover_text("A folder with one subfolder per class, PNG or JPEG images inside, as PyTorch's ImageFolder reads it");
+        if ui
+            .button("Choose folder…")
+            .on_hover_text("Choose a folder with one subfolder of images per class")
+            .clicked()
+        {
+            ImagesPanel::pick(ctx, FOLDER_PICK, "Choose a folder of labelled images", PickKind::Folder);
+        }
         if ui
             .add_enabled(!p.saved.folder.is_empty(), egui::Button::new("Bundled digits"))
             .on_hover_text("scikit-learn's 1,797 handwritten digits (8x8, 10 classes)")
@@ -217,6 +225,7 @@ pub(super) fn results(
         {
             ui.ctx().copy_text(r.model_path.display().to_string());
         }
+        save::file_button(ui, ctx, "Save model as…", &r.model_path, SaveAs::Model);
     });
     if !out.set.skipped.is_empty() {
         egui::CollapsingHeader::new(format!(
@@ -318,6 +327,14 @@ pub(super) fn predict(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx
         {
             p.load_model(ctx);
         }
+        if ui.button("Choose model…").clicked() {
+            let kind = PickKind::Files {
+                filter: "Playbook image model",
+                extensions: &["model", "bin"],
+                multiple: false,
+            };
+            ImagesPanel::pick(ctx, MODEL_PICK, "Choose a model file", kind);
+        }
         let typed = p.saved.model_file.trim().to_owned();
         if let Some(m) = p.loaded.get(&typed).filter(|_| !typed.is_empty()) {
             ui.label(format!(
@@ -337,6 +354,18 @@ pub(super) fn predict(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx
         );
         if ui.button("Predict").clicked() {
             p.predict(ctx);
+        }
+        if ui
+            .button("Choose images…")
+            .on_hover_text("Choose images and predict them")
+            .clicked()
+        {
+            let kind = PickKind::Files {
+                filter: "Images",
+                extensions: &crate::data::images::IMAGE_EXTENSIONS,
+                multiple: true,
+            };
+            ImagesPanel::pick(ctx, IMAGES_PICK, "Choose images to predict", kind);
         }
     });
     let Some(pr) = p.predicted.latest().cloned() else {
