@@ -138,6 +138,9 @@ pub struct Chart {
     pub bands: Vec<Band>,
     /// The x values are days since 1970-01-01, shown and exported as dates.
     pub x_dates: bool,
+    /// The x values are whole numbers (epochs): the axis is ticked at whole numbers only, on
+    /// screen and in exports (no epoch 1.5).
+    pub x_whole: bool,
     /// Shaded x ranges (label, from, to) behind the lines, e.g. an alert's window (`Lines`
     /// charts only).
     pub spans: Vec<(String, f64, f64)>,
@@ -197,6 +200,7 @@ impl Chart {
             markers: Vec::new(),
             bands: Vec::new(),
             x_dates: false,
+            x_whole: false,
             spans: Vec::new(),
             secondary: None,
             source: None,
@@ -366,6 +370,12 @@ impl Chart {
     /// The same chart with x read as days since 1970-01-01.
     pub fn dated(mut self) -> Self {
         self.x_dates = true;
+        self
+    }
+
+    /// Tick the x axis at whole numbers only (see `x_whole`).
+    pub fn whole_x(mut self) -> Self {
+        self.x_whole = true;
         self
     }
 

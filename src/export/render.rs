@@ -577,7 +577,21 @@ fn x_ticks(chart: &Chart, x0: f64, x1: f64, count: usize) -> Vec<f64> {
             .collect();
     }
     let inner: RangedCoordf64 = (x0..x1.max(x0 + 1e-9)).into();
-    inner.key_points(if chart.x_dates { count } else { 10 })
+    let ticks = inner.key_points(if chart.x_dates { count } else { 10 });
+    if !chart.x_whole {
+        return ticks;
+    }
+    // Whole numbers only: plotters ticks 1..3 at 1.0, 1.2, ...; keep the whole ones, or every
+    // whole number in the range when fewer than two are left.
+    let whole: Vec<f64> = ticks.iter().copied().filter(|t| t.fract() == 0.0).collect();
+    if whole.len() >= 2 {
+        return whole;
+    }
+    let (a, b) = (x0.ceil(), x1.floor());
+    (0..=((b - a).max(0.0) as usize).min(count.max(2)))
+        .map(|k| a + k as f64)
+        .filter(|&t| t <= b)
+        .collect()
 }
 
 /// A vertical colour bar: the ramp from `hi` (top) to `lo` (bottom), named and numbered at
@@ -857,6 +871,19 @@ mod tests {
         let plain = Chart::lines("t", "x", "y", Vec::new(), Vec::new());
         let round = x_ticks(&plain, 0.0, 100.0, 7);
         assert!(round.iter().any(|t| (t - 40.0).abs() < 1e-9), "{round:?}");
+        // Whole x values (epochs 1 to 3): whole ticks only.
+        let epochs = Chart::lines(
+            "t",
+            "epoch",
+            "loss",
+            vec![crate::chart::Line::new(
+                "l",
+                vec![(1.0, 2.0), (2.0, 1.0), (3.0, 0.5)],
+            )],
+            Vec::new(),
+        )
+        .whole_x();
+        assert_eq!(x_ticks(&epochs, 1.0, 3.0, 7), [1.0, 2.0, 3.0]);
         assert_eq!(axis_number(72_000.0), "72,000");
         assert_eq!(axis_number(-1_250_000.0), "-1,250,000");
         assert_eq!(axis_number(2017.0), "2017");

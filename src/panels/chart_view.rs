@@ -483,7 +483,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                     })
                 })
             } else {
-                plot.x_grid_spacer(nice_spacer(72.0, false))
+                plot.x_grid_spacer(nice_spacer(72.0, chart.x_whole))
                     .x_axis_formatter(|mark, _| crate::format::tick(mark.value, mark.step_size))
             };
             let plot = match secondary {

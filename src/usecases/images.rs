@@ -298,6 +298,7 @@ pub fn curves_chart(history: &[Epoch], accuracy: bool) -> Chart {
         vec![Line::new("train", train), Line::new("validation", val)],
         Vec::new(),
     )
+    .whole_x()
 }
 
 /// The validation confusion matrix: rows the true class, columns the predicted one.
