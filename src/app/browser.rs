@@ -147,6 +147,8 @@ impl Browser {
             .default_size([520.0, 420.0])
             .collapsible(false)
             .show(ctx, |ui| {
+                // The same size in every folder: a short listing does not shrink the window.
+                ui.set_min_size(egui::vec2(460.0, 300.0));
                 if request.no_dialog {
                     ui.weak("No system file dialog is available here; choose below.");
                 }
@@ -311,6 +313,7 @@ impl SaveDialog {
             .default_size([520.0, 420.0])
             .collapsible(false)
             .show(ctx, |ui| {
+                ui.set_min_size(egui::vec2(460.0, 300.0));
                 ui.weak("No system file dialog is available here; choose where to save.");
                 if let Some(p) = folder_row(ui, &dir, &mut self.typed) {
                     go = Some(p);
