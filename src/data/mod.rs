@@ -26,6 +26,7 @@ pub mod store_sales;
 pub mod taxi;
 mod text;
 pub mod transactions;
+pub mod types;
 pub mod ucr;
 pub mod weekly;
 
@@ -195,11 +196,7 @@ pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> D
             (frame, Some(geoms))
         }
     };
-    let notes = if matches!(format, Format::Csv { .. }) {
-        header_notes(&file_name(path), &frame)
-    } else {
-        Vec::new()
-    };
+    let (frame, notes) = typed(&file_name(path), format, frame)?;
     Ok(Dataset {
         name: file_name(path),
         origin: Origin::File(path.to_owned()),
@@ -244,11 +241,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
             )));
         }
     };
-    let notes = if matches!(format, Format::Csv { .. }) {
-        header_notes(name, &frame)
-    } else {
-        Vec::new()
-    };
+    let (frame, notes) = typed(name, format, frame)?;
     Ok(Dataset {
         name: name.to_owned(),
         origin: Origin::Sample,
@@ -256,6 +249,20 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
         geometries,
         notes,
     })
+}
+
+/// A text file's frame with its dates and times found (`types::detect`), and the notes on
+/// its header and on guesses a person might read otherwise.
+fn typed(name: &str, format: Format, frame: DataFrame) -> DataResult<(DataFrame, Vec<String>)> {
+    match format {
+        Format::Csv { .. } | Format::JsonRows => {
+            let mut notes = header_notes(name, &frame);
+            let (frame, guesses) = types::detect(name, frame)?;
+            notes.extend(guesses);
+            Ok((frame, notes))
+        }
+        _ => Ok((frame, Vec::new())),
+    }
 }
 
 /// Header names a CSV repeats or leaves empty: polars reads the later copies of a name as
