@@ -3,6 +3,7 @@
 //! cancel it; the CLI passes `NoProgress`. One module per use case; unit tests beside the code.
 
 pub mod dtw;
+pub mod expr;
 pub mod forecast;
 pub mod fraud;
 pub mod histogram;
