@@ -151,6 +151,9 @@ pub enum DataCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Build a chart from columns (the Data panel's chart builder): .png or .svg, or the
+    /// plotted data as .csv / .parquet (one column per encoding, named after its column).
+    Plot(PlotArgs),
     /// Histogram of a numeric column, written as .png, .svg or .csv.
     Hist {
         file: PathBuf,
@@ -161,6 +164,71 @@ pub enum DataCommand {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// The data file.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Column on the x axis.
+    #[arg(long)]
+    pub x: String,
+    /// Column on the y axis (a bar chart without one counts rows).
+    #[arg(long)]
+    pub y: Option<String>,
+    /// One line, set of dots or colour per value of this column.
+    #[arg(long)]
+    pub color: Option<String>,
+    /// line, scatter, bar, histogram or heat.
+    #[arg(long, default_value = "line")]
+    pub mark: String,
+    /// count, sum, mean or median: of y per bar, or per time bin.
+    #[arg(long, default_value = "mean")]
+    pub agg: String,
+    /// Time bins for a date x: none, day, week or month.
+    #[arg(long, default_value = "none")]
+    pub time: String,
+    /// Keep the rows where this holds, e.g. 'amount > 1e5 and type in ("TRANSFER")'.
+    #[arg(long = "where")]
+    pub filter: Option<String>,
+    /// Bins of a histogram, or of each heat map axis.
+    #[arg(long, default_value_t = 40)]
+    pub bins: usize,
+    /// .png, .svg, .csv or .parquet.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+impl PlotArgs {
+    /// The chart the flags describe, or which flag is wrong.
+    pub fn spec(&self) -> Result<crate::usecases::explore::PlotSpec> {
+        use crate::usecases::explore::{Agg, PlotMark, PlotSpec, TimeBin};
+        fn pick<T: Copy>(
+            flag: &str,
+            got: &str,
+            all: &[T],
+            name: fn(T) -> &'static str,
+        ) -> Result<T> {
+            all.iter()
+                .copied()
+                .find(|v| name(*v) == got)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+                    anyhow::anyhow!("{flag} must be one of {}, got '{got}'", names.join(", "))
+                })
+        }
+        Ok(PlotSpec {
+            mark: pick("--mark", &self.mark, &PlotMark::ALL, PlotMark::name)?,
+            x: self.x.clone(),
+            y: self.y.clone(),
+            color: self.color.clone(),
+            agg: pick("--agg", &self.agg, &Agg::ALL, Agg::name)?,
+            time: pick("--time", &self.time, &TimeBin::ALL, TimeBin::name)?,
+            filter: self.filter.clone().unwrap_or_default(),
+            bins: self.bins,
+        })
+    }
 }
 
 #[derive(Args, Debug)]
@@ -233,6 +301,7 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Data(DataCommand::Summary { file, json, out }) => {
             summary(&file, json, out.as_deref())
         }
+        Command::Data(DataCommand::Plot(args)) => plot(&args),
         Command::Data(DataCommand::Hist {
             file,
             column,
@@ -340,6 +409,38 @@ fn summary_text(rows: &[stats::ColumnSummary]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Build a chart from columns and write it (or its plotted data): the CLI face of the Data
+/// panel's chart builder.
+fn plot(args: &PlotArgs) -> Result<()> {
+    let spec = args.spec()?;
+    let out = &args.out;
+    outputs::check(
+        &[&args.input],
+        &[outputs::Output::new("--out", out, outputs::Kind::Chart)],
+    )?;
+    let ds = load(&args.input)?;
+    let p = crate::usecases::explore::plot(&ds.name, &ds.frame, &spec)?;
+    for note in &p.notes {
+        eprintln!("note: {note}");
+    }
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv" | "parquet") => export::write_table(&p.data, out)?,
+        _ => export::write_chart(&p.chart, out)?,
+    }
+    println!(
+        "{}: {} of {} rows plotted to {}",
+        ds.name,
+        p.rows,
+        p.total,
+        out.display()
+    );
+    Ok(())
 }
 
 /// Load, bin and write a histogram: the CLI face of the Data panel's histogram.

@@ -12,6 +12,7 @@
 //! `record` wraps any run in a run-store record. Nothing here imports egui or the panels.
 
 pub mod dtw;
+pub mod explore;
 pub mod forecast;
 pub mod fraud;
 pub mod images;

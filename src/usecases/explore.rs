@@ -1,0 +1,798 @@
+//! Exploring a table: the chart builder behind the Data panel's Chart view and `playbook data
+//! plot`. A `PlotSpec` (mark, x, y, colour, aggregation, time bins, a filter expression) and a
+//! table give a `Chart` and the plotted numbers as a table whose columns are named after the
+//! source columns. Large tables stay drawable: a line keeps the lowest and highest value of
+//! each of at most `LINE_BUCKETS` x buckets, and a scatter of more than `SCATTER_MAX` points
+//! becomes a density heat map.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, bail};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::chart::{Chart, Line};
+use crate::compute::{NoProgress, expr, histogram};
+use crate::data::schema;
+
+/// What the chart draws.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlotMark {
+    #[default]
+    Line,
+    Scatter,
+    Bar,
+    Histogram,
+    Heat,
+}
+
+impl PlotMark {
+    pub const ALL: [Self; 5] = [
+        Self::Line,
+        Self::Scatter,
+        Self::Bar,
+        Self::Histogram,
+        Self::Heat,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Line => "line",
+            Self::Scatter => "scatter",
+            Self::Bar => "bar",
+            Self::Histogram => "histogram",
+            Self::Heat => "heat",
+        }
+    }
+}
+
+/// How the y values of one x (or one time bin) become one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Agg {
+    Count,
+    Sum,
+    #[default]
+    Mean,
+    Median,
+}
+
+impl Agg {
+    pub const ALL: [Self; 4] = [Self::Count, Self::Sum, Self::Mean, Self::Median];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Count => "count",
+            Self::Sum => "sum",
+            Self::Mean => "mean",
+            Self::Median => "median",
+        }
+    }
+
+    fn apply(self, values: &mut [f64]) -> f64 {
+        match self {
+            Self::Count => values.len() as f64,
+            Self::Sum => values.iter().sum(),
+            Self::Mean => values.iter().sum::<f64>() / values.len() as f64,
+            Self::Median => {
+                values.sort_by(f64::total_cmp);
+                let n = values.len();
+                if n % 2 == 1 {
+                    values[n / 2]
+                } else {
+                    (values[n / 2 - 1] + values[n / 2]) / 2.0
+                }
+            }
+        }
+    }
+}
+
+/// Time bins for a date or time x.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeBin {
+    #[default]
+    None,
+    Day,
+    Week,
+    Month,
+}
+
+impl TimeBin {
+    pub const ALL: [Self; 4] = [Self::None, Self::Day, Self::Week, Self::Month];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+        }
+    }
+
+    /// The first day of `day`'s bin (days since 1970-01-01; weeks start on Monday).
+    fn start(self, day: f64) -> f64 {
+        let d = day.floor();
+        match self {
+            Self::None => day,
+            Self::Day => d,
+            // 1970-01-05 (day 4) was a Monday.
+            Self::Week => d - (d - 4.0).rem_euclid(7.0),
+            Self::Month => {
+                let date = chrono::DateTime::from_timestamp((d as i64) * 86_400, 0)
+                    .map(|t| t.date_naive());
+                date.and_then(|t| {
+                    chrono::NaiveDate::from_ymd_opt(
+                        chrono::Datelike::year(&t),
+                        chrono::Datelike::month(&t),
+                        1,
+                    )
+                })
+                .and_then(|first| first.and_hms_opt(0, 0, 0))
+                .map_or(d, |first| (first.and_utc().timestamp() / 86_400) as f64)
+            }
+        }
+    }
+}
+
+/// A chart a user builds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlotSpec {
+    pub mark: PlotMark,
+    pub x: String,
+    /// The value (line, scatter, bar, heat); a bar without one counts rows.
+    pub y: Option<String>,
+    /// One line, set of dots or colour per value of this column.
+    pub color: Option<String>,
+    pub agg: Agg,
+    pub time: TimeBin,
+    /// A filter expression (`compute::expr`); empty: every row.
+    pub filter: String,
+    /// Bins of a histogram or of each heat map axis.
+    pub bins: usize,
+}
+
+impl Default for PlotSpec {
+    fn default() -> Self {
+        Self {
+            mark: PlotMark::Line,
+            x: String::new(),
+            y: None,
+            color: None,
+            agg: Agg::Mean,
+            time: TimeBin::None,
+            filter: String::new(),
+            bins: 40,
+        }
+    }
+}
+
+/// A line keeps at most this many x buckets (each its lowest and highest value).
+pub const LINE_BUCKETS: usize = 2_000;
+/// More scatter points than this become a density heat map.
+pub const SCATTER_MAX: usize = 100_000;
+/// Colours (lines, dot sets) at most; the rest are left out with a note.
+pub const MAX_COLORS: usize = 20;
+/// Bars at most: the largest, with a note.
+pub const MAX_BARS: usize = 60;
+
+/// A built chart, the numbers drawn, and how many rows it used.
+pub struct Plot {
+    pub chart: Chart,
+    /// The plotted data: one column per encoding, named after its source column.
+    pub data: DataFrame,
+    /// Rows after the filter, of `total`.
+    pub rows: usize,
+    pub total: usize,
+    /// What was simplified to draw it (down-sampled, binned, colours left out).
+    pub notes: Vec<String>,
+}
+
+/// A column as numbers: numbers as they are, dates and times as days since 1970 (`true`).
+fn numbers(file: &str, df: &DataFrame, name: &str) -> anyhow::Result<(Vec<Option<f64>>, bool)> {
+    let col = schema::column(file, df, name)?;
+    if matches!(col.dtype(), DataType::Date | DataType::Datetime(..)) {
+        let ms = schema::timestamps_ms(file, df, name)?;
+        return Ok((
+            ms.iter()
+                .map(|v| v.map(|m| m as f64 / 86_400_000.0))
+                .collect(),
+            true,
+        ));
+    }
+    if !(col.dtype().is_primitive_numeric() || col.dtype().is_bool()) {
+        bail!(
+            "{file}: column '{name}' is {} and this chart needs numbers or dates; change its type in Schema, or use a bar chart",
+            col.dtype()
+        );
+    }
+    let f = col.cast(&DataType::Float64)?;
+    Ok((
+        f.f64()?
+            .iter()
+            .map(|v| v.filter(|v| v.is_finite()))
+            .collect(),
+        false,
+    ))
+}
+
+/// A column as text labels (null: none).
+fn labels(file: &str, df: &DataFrame, name: &str) -> anyhow::Result<Vec<Option<String>>> {
+    let col = schema::column(file, df, name)?;
+    let text = col.cast(&DataType::String)?;
+    Ok(text.str()?.iter().map(|v| v.map(str::to_owned)).collect())
+}
+
+/// Group row indices by the colour column's value, the largest groups first, at most
+/// `MAX_COLORS` (a note says how many were left out). No colour: one group named `all`.
+fn groups(
+    file: &str,
+    df: &DataFrame,
+    color: Option<&str>,
+    all: &str,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Vec<(String, Vec<usize>)>> {
+    let Some(color) = color else {
+        return Ok(vec![(all.to_owned(), (0..df.height()).collect())]);
+    };
+    let values = labels(file, df, color)?;
+    let mut by: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, v) in values.into_iter().enumerate() {
+        by.entry(v.unwrap_or_else(|| "(empty)".to_owned()))
+            .or_default()
+            .push(i);
+    }
+    let mut groups: Vec<(String, Vec<usize>)> = by.into_iter().collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    if groups.len() > MAX_COLORS {
+        notes.push(format!(
+            "'{color}' has {} values: the {MAX_COLORS} most common are drawn",
+            groups.len()
+        ));
+        groups.truncate(MAX_COLORS);
+    }
+    // Names in order read better in the legend (MSFT, AAPL ... sorted).
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(groups)
+}
+
+/// Points sorted by x, then at most `LINE_BUCKETS` buckets of x each kept as its lowest and
+/// highest point (in x order), so the drawn line has every peak and trough a pixel can show.
+pub fn min_max_downsample(mut points: Vec<(f64, f64)>, buckets: usize) -> Vec<(f64, f64)> {
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if points.len() <= 2 * buckets || buckets == 0 {
+        return points;
+    }
+    let (lo, hi) = (points[0].0, points[points.len() - 1].0);
+    let width = (hi - lo) / buckets as f64;
+    let mut out = Vec::with_capacity(2 * buckets);
+    let mut start = 0;
+    while start < points.len() {
+        let b = if width > 0.0 {
+            (((points[start].0 - lo) / width) as usize).min(buckets - 1)
+        } else {
+            0
+        };
+        let mut end = start;
+        let (mut min, mut max) = (start, start);
+        while end < points.len() {
+            let bb = if width > 0.0 {
+                (((points[end].0 - lo) / width) as usize).min(buckets - 1)
+            } else {
+                0
+            };
+            if bb != b {
+                break;
+            }
+            if points[end].1 < points[min].1 {
+                min = end;
+            }
+            if points[end].1 > points[max].1 {
+                max = end;
+            }
+            end += 1;
+        }
+        let (a, z) = if min <= max { (min, max) } else { (max, min) };
+        out.push(points[a]);
+        if z != a {
+            out.push(points[z]);
+        }
+        start = end;
+    }
+    out
+}
+
+/// Rows of `df` the spec's filter keeps.
+pub fn filtered(file: &str, df: &DataFrame, filter: &str) -> anyhow::Result<DataFrame> {
+    if filter.trim().is_empty() {
+        return Ok(df.clone());
+    }
+    expr::filter(df, filter).map_err(|e| anyhow::anyhow!("{file}: filter {e}"))
+}
+
+/// Build the chart `spec` describes from `df` (named `file` in messages).
+pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
+    if spec.x.trim().is_empty() {
+        bail!("{file}: choose a column for x");
+    }
+    let total = df.height();
+    let df = filtered(file, df, &spec.filter)?;
+    let mut notes = Vec::new();
+    let title_of = |what: &str| {
+        if spec.filter.trim().is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what} where {}", spec.filter.trim())
+        }
+    };
+    let y_needed = |mark: &str| {
+        spec.y
+            .clone()
+            .with_context(|| format!("{file}: a {mark} chart needs a column for y"))
+    };
+    let (chart, data) = match spec.mark {
+        PlotMark::Line | PlotMark::Scatter => {
+            let y = y_needed(spec.mark.name())?;
+            let (xs, dated) = numbers(file, &df, &spec.x)?;
+            let (ys, _) = numbers(file, &df, &y)?;
+            let groups = groups(file, &df, spec.color.as_deref(), &y, &mut notes)?;
+            let binned = dated && spec.time != TimeBin::None;
+            let points_of = |rows: &[usize]| -> Vec<(f64, f64)> {
+                let raw = rows.iter().filter_map(|&i| Some((xs[i]?, ys[i]?)));
+                if !binned {
+                    return raw.collect();
+                }
+                let mut bins: HashMap<i64, Vec<f64>> = HashMap::new();
+                for (x, y) in raw {
+                    bins.entry(spec.time.start(x) as i64).or_default().push(y);
+                }
+                let mut out: Vec<(f64, f64)> = bins
+                    .into_iter()
+                    .map(|(x, mut v)| (x as f64, spec.agg.apply(&mut v)))
+                    .collect();
+                out.sort_by(|a, b| a.0.total_cmp(&b.0));
+                out
+            };
+            let mut drawn = 0usize;
+            let all_points: Vec<(String, Vec<(f64, f64)>)> = groups
+                .iter()
+                .map(|(name, rows)| (name.clone(), points_of(rows)))
+                .collect();
+            let count: usize = all_points.iter().map(|(_, p)| p.len()).sum();
+            let y_label = if binned {
+                format!("{} of {y} per {}", spec.agg.name(), spec.time.name())
+            } else {
+                y.clone()
+            };
+            if spec.mark == PlotMark::Scatter && count > SCATTER_MAX {
+                notes.push(format!(
+                    "{count} points: drawn as a density of {b}x{b} cells",
+                    b = spec.bins.clamp(10, 200)
+                ));
+                let points: Vec<(f64, f64)> = all_points.into_iter().flat_map(|(_, p)| p).collect();
+                heat(
+                    file,
+                    &spec.x,
+                    &y,
+                    &points,
+                    spec.bins.clamp(10, 200),
+                    &title_of(&format!("{y} against {}", spec.x)),
+                    dated,
+                )?
+            } else {
+                let mut lines = Vec::new();
+                let mut table: (Vec<f64>, Vec<f64>, Vec<String>) = Default::default();
+                for (name, points) in all_points {
+                    let points = if spec.mark == PlotMark::Line {
+                        let n = points.len();
+                        let p = min_max_downsample(points, LINE_BUCKETS);
+                        if p.len() < n {
+                            drawn += 1;
+                        }
+                        p
+                    } else {
+                        points
+                    };
+                    for &(x, y) in &points {
+                        table.0.push(x);
+                        table.1.push(y);
+                        table.2.push(name.clone());
+                    }
+                    lines.push(if spec.mark == PlotMark::Line {
+                        Line::new(name, points)
+                    } else {
+                        Line::scatter(name, points)
+                    });
+                }
+                if drawn > 0 {
+                    notes.push(format!(
+                        "{drawn} line(s) down-sampled to the lowest and highest value of each of {LINE_BUCKETS} steps"
+                    ));
+                }
+                let per = spec
+                    .color
+                    .as_ref()
+                    .map(|c| format!(", per {c}"))
+                    .unwrap_or_default();
+                let mut chart = Chart::lines(
+                    title_of(&format!("{y_label} by {}{per}", spec.x)),
+                    &spec.x,
+                    &y_label,
+                    lines,
+                    Vec::new(),
+                );
+                if dated {
+                    chart = chart.dated();
+                }
+                let x_col = if dated {
+                    Column::new(
+                        spec.x.as_str().into(),
+                        table.0.iter().map(|d| d.floor() as i32).collect::<Vec<_>>(),
+                    )
+                    .cast(&DataType::Date)?
+                } else {
+                    Column::new(spec.x.as_str().into(), table.0)
+                };
+                let mut cols = vec![x_col, Column::new(y.as_str().into(), table.1)];
+                if let Some(c) = &spec.color {
+                    cols.push(Column::new(c.as_str().into(), table.2));
+                }
+                (chart, DataFrame::new_infer_height(cols)?)
+            }
+        }
+        PlotMark::Bar => {
+            let keys: Vec<Option<String>> = match numbers(file, &df, &spec.x) {
+                Ok((days, true)) if spec.time != TimeBin::None => days
+                    .iter()
+                    .map(|d| d.map(|d| crate::format::date(spec.time.start(d))))
+                    .collect(),
+                _ => labels(file, &df, &spec.x)?,
+            };
+            let ys = match &spec.y {
+                Some(y) if spec.agg != Agg::Count => Some(numbers(file, &df, y)?.0),
+                _ => None,
+            };
+            let mut by: HashMap<String, Vec<f64>> = HashMap::new();
+            for (i, k) in keys.into_iter().enumerate() {
+                let key = k.unwrap_or_else(|| "(empty)".to_owned());
+                let v = match &ys {
+                    Some(ys) => match ys[i] {
+                        Some(v) => v,
+                        None => continue,
+                    },
+                    None => 1.0,
+                };
+                by.entry(key).or_default().push(v);
+            }
+            let agg = if ys.is_some() { spec.agg } else { Agg::Count };
+            let mut bars: Vec<(String, f64)> = by
+                .into_iter()
+                .map(|(k, mut v)| {
+                    let value = agg.apply(&mut v);
+                    (k, value)
+                })
+                .collect();
+            let dated_keys = spec.time != TimeBin::None;
+            if dated_keys {
+                bars.sort_by(|a, b| a.0.cmp(&b.0));
+            } else {
+                bars.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            }
+            if bars.len() > MAX_BARS {
+                notes.push(format!(
+                    "{} bars: the {MAX_BARS} {} are drawn",
+                    bars.len(),
+                    if dated_keys { "first" } else { "largest" }
+                ));
+                bars.truncate(MAX_BARS);
+            }
+            let y_name = match (&spec.y, agg) {
+                (Some(y), a) if a != Agg::Count => y.clone(),
+                _ => "count".to_owned(),
+            };
+            let y_label = if agg == Agg::Count {
+                "count".to_owned()
+            } else {
+                format!("{} of {y_name}", agg.name())
+            };
+            let chart = Chart {
+                y_label: y_label.clone(),
+                ..Chart::bars(
+                    title_of(&format!("{y_label} by {}", spec.x)),
+                    &spec.x,
+                    bars.iter().map(|b| b.0.clone()).collect(),
+                    bars.iter().map(|b| b.1).collect(),
+                )
+            };
+            let data = DataFrame::new_infer_height(vec![
+                Column::new(
+                    spec.x.as_str().into(),
+                    bars.iter().map(|b| b.0.clone()).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    y_name.as_str().into(),
+                    bars.iter().map(|b| b.1).collect::<Vec<_>>(),
+                ),
+            ])?;
+            (chart, data)
+        }
+        PlotMark::Histogram => {
+            let (xs, _) = numbers(file, &df, &spec.x)?;
+            let values: Vec<f64> = xs.into_iter().flatten().collect();
+            let h = histogram::histogram(&values, spec.bins.clamp(1, 1000), &NoProgress)
+                .map_err(|e| anyhow::anyhow!("{file}: column '{}': {e}", spec.x))?;
+            let data = DataFrame::new_infer_height(vec![
+                Column::new(
+                    format!("{} from", spec.x).into(),
+                    h.edges[..h.counts.len()].to_vec(),
+                ),
+                Column::new(format!("{} to", spec.x).into(), h.edges[1..].to_vec()),
+                Column::new("count".into(), h.counts.clone()),
+            ])?;
+            (
+                Chart::histogram(title_of(&format!("Distribution of {}", spec.x)), &spec.x, h),
+                data,
+            )
+        }
+        PlotMark::Heat => {
+            let y = y_needed("heat")?;
+            let (xs, dated) = numbers(file, &df, &spec.x)?;
+            let (ys, _) = numbers(file, &df, &y)?;
+            let points: Vec<(f64, f64)> = xs
+                .iter()
+                .zip(&ys)
+                .filter_map(|(x, y)| Some(((*x)?, (*y)?)))
+                .collect();
+            heat(
+                file,
+                &spec.x,
+                &y,
+                &points,
+                spec.bins.clamp(2, 200),
+                &title_of(&format!("Rows by {} and {y}", spec.x)),
+                dated,
+            )?
+        }
+    };
+    Ok(Plot {
+        chart: chart.with_source(file),
+        data,
+        rows: df.height(),
+        total,
+        notes,
+    })
+}
+
+/// A heat map of how many points fall in each of `bins`×`bins` cells (rows: y, top is high).
+fn heat(
+    file: &str,
+    x: &str,
+    y: &str,
+    points: &[(f64, f64)],
+    bins: usize,
+    title: &str,
+    dated: bool,
+) -> anyhow::Result<(Chart, DataFrame)> {
+    if points.is_empty() {
+        bail!("{file}: no rows with both '{x}' and '{y}'");
+    }
+    let extent = |f: fn(&(f64, f64)) -> f64| {
+        points
+            .iter()
+            .map(f)
+            .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)))
+    };
+    let ((x0, x1), (y0, y1)) = (extent(|p| p.0), extent(|p| p.1));
+    let cell = |v: f64, lo: f64, hi: f64| {
+        if hi > lo {
+            (((v - lo) / (hi - lo) * bins as f64) as usize).min(bins - 1)
+        } else {
+            0
+        }
+    };
+    let mut counts = vec![0.0; bins * bins];
+    for &(px, py) in points {
+        let (c, r) = (cell(px, x0, x1), cell(py, y0, y1));
+        counts[(bins - 1 - r) * bins + c] += 1.0;
+    }
+    let edge = |lo: f64, hi: f64, k: usize| lo + (hi - lo) * k as f64 / bins as f64;
+    let name = |v: f64, is_date: bool| {
+        if is_date {
+            crate::format::date(v)
+        } else {
+            crate::format::short(v)
+        }
+    };
+    let columns: Vec<String> = (0..bins).map(|k| name(edge(x0, x1, k), dated)).collect();
+    let rows: Vec<String> = (0..bins)
+        .rev()
+        .map(|k| name(edge(y0, y1, k), false))
+        .collect();
+    let mut table: (Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
+    for r in 0..bins {
+        for c in 0..bins {
+            let n = counts[(bins - 1 - r) * bins + c];
+            if n > 0.0 {
+                table.0.push(edge(x0, x1, c));
+                table.1.push(edge(y0, y1, r));
+                table.2.push(n);
+            }
+        }
+    }
+    let values = counts
+        .iter()
+        .map(|&n| if n > 0.0 { n } else { f64::NAN })
+        .collect();
+    let chart = Chart {
+        y_label: "rows".to_owned(),
+        ..Chart::heatmap(title, x, "rows", rows, columns, values)
+    };
+    let data = DataFrame::new_infer_height(vec![
+        Column::new(format!("{x} from").into(), table.0),
+        Column::new(format!("{y} from").into(), table.1),
+        Column::new("rows".into(), table.2),
+    ])?;
+    Ok((chart, data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stocks() -> DataFrame {
+        crate::data::load_path(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sample-data/stocks.csv"
+        )))
+        .unwrap()
+        .frame
+    }
+
+    #[test]
+    fn price_over_time_by_symbol_is_one_dated_line_per_symbol() {
+        let spec = PlotSpec {
+            x: "date".into(),
+            y: Some("price".into()),
+            color: Some("symbol".into()),
+            ..PlotSpec::default()
+        };
+        let p = plot("stocks.csv", &stocks(), &spec).unwrap();
+        let crate::chart::ChartData::Lines { lines, .. } = &p.chart.data else {
+            panic!("a lines chart");
+        };
+        let names: Vec<&str> = lines.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["AAPL", "AMZN", "GOOG", "IBM", "MSFT"]);
+        assert!(p.chart.x_dates);
+        assert_eq!(p.data.height(), 560);
+        assert_eq!(p.data.get_column_names(), ["date", "price", "symbol"]);
+        // MSFT's first price, on 2000-01-01.
+        let msft = &lines[4].points[0];
+        assert_eq!(
+            (crate::format::date(msft.0), msft.1),
+            ("2000-01-01".to_owned(), 39.81)
+        );
+    }
+
+    #[test]
+    fn yearly_means_and_bars_match_a_hand_count() {
+        let df = stocks();
+        let spec = PlotSpec {
+            mark: PlotMark::Bar,
+            x: "symbol".into(),
+            y: Some("price".into()),
+            agg: Agg::Mean,
+            filter: "date >= \"2005-01-01\" and date < \"2006-01-01\"".into(),
+            ..PlotSpec::default()
+        };
+        let p = plot("stocks.csv", &df, &spec).unwrap();
+        assert_eq!(p.rows, 60);
+        // By hand: the twelve 2005 prices of IBM.
+        let ibm =
+            crate::compute::expr::filter(&df, "symbol == \"IBM\" and year(date) == 2005").unwrap();
+        let mean = ibm.column("price").unwrap().f64().unwrap().mean().unwrap();
+        let labels = p.data.column("symbol").unwrap().str().unwrap();
+        let values = p.data.column("price").unwrap().f64().unwrap();
+        let at = labels.iter().position(|l| l == Some("IBM")).unwrap();
+        assert!((values.get(at).unwrap() - mean).abs() < 1e-9);
+        // Counting rows per symbol: every row counted once.
+        let counts = plot(
+            "stocks.csv",
+            &df,
+            &PlotSpec {
+                mark: PlotMark::Bar,
+                x: "symbol".into(),
+                agg: Agg::Count,
+                ..PlotSpec::default()
+            },
+        )
+        .unwrap();
+        let total: f64 = counts
+            .data
+            .column("count")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .sum()
+            .unwrap();
+        assert_eq!(total, 560.0);
+    }
+
+    #[test]
+    fn time_bins_aggregate_per_period() {
+        let spec = PlotSpec {
+            x: "date".into(),
+            y: Some("price".into()),
+            time: TimeBin::Month,
+            agg: Agg::Sum,
+            ..PlotSpec::default()
+        };
+        let p = plot("stocks.csv", &stocks(), &spec).unwrap();
+        let crate::chart::ChartData::Lines { lines, .. } = &p.chart.data else {
+            panic!("lines");
+        };
+        // 2000-01: MSFT 39.81 + AMZN 64.56 + IBM 100.52 + AAPL 25.94 (GOOG starts in 2004).
+        let first = lines[0].points[0];
+        assert_eq!(crate::format::date(first.0), "2000-01-01");
+        assert!(
+            (first.1 - (39.81 + 64.56 + 100.52 + 25.94)).abs() < 1e-9,
+            "{first:?}"
+        );
+        assert_eq!(TimeBin::Week.start(6.0), 4.0);
+        assert_eq!(TimeBin::Week.start(4.0), 4.0);
+        assert_eq!(TimeBin::Week.start(3.0), -3.0);
+    }
+
+    #[test]
+    fn down_sampling_keeps_every_bucket_extreme() {
+        let points: Vec<(f64, f64)> = (0..100_000)
+            .map(|i| (f64::from(i), f64::from(i % 997)))
+            .collect();
+        let kept = min_max_downsample(points.clone(), 1000);
+        assert!(kept.len() <= 2000);
+        assert!(kept.windows(2).all(|w| w[0].0 <= w[1].0));
+        // Brute force: each bucket's max is kept.
+        for b in 0..1000 {
+            let bucket = &points[b * 100..(b + 1) * 100];
+            let max = bucket.iter().map(|p| p.1).fold(f64::MIN, f64::max);
+            let min = bucket.iter().map(|p| p.1).fold(f64::MAX, f64::min);
+            let inside: Vec<f64> = kept
+                .iter()
+                .filter(|p| p.0 >= bucket[0].0 && p.0 <= bucket[99].0)
+                .map(|p| p.1)
+                .collect();
+            assert!(inside.contains(&max) && inside.contains(&min), "bucket {b}");
+        }
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_wrong() {
+        let df = stocks();
+        let e = |spec: PlotSpec| plot("stocks.csv", &df, &spec).err().unwrap().to_string();
+        assert_eq!(
+            e(PlotSpec {
+                x: "date".into(),
+                ..PlotSpec::default()
+            }),
+            "stocks.csv: a line chart needs a column for y"
+        );
+        assert_eq!(
+            e(PlotSpec {
+                x: "symbol".into(),
+                y: Some("price".into()),
+                ..PlotSpec::default()
+            }),
+            "stocks.csv: column 'symbol' is str and this chart needs numbers or dates; change its type in Schema, or use a bar chart"
+        );
+        assert_eq!(
+            e(PlotSpec {
+                x: "date".into(),
+                y: Some("price".into()),
+                filter: "prce > 3".into(),
+                ..PlotSpec::default()
+            }),
+            "stocks.csv: filter at character 1: no column 'prce'"
+        );
+    }
+}
