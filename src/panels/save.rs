@@ -15,15 +15,27 @@ fn save(ctx: &mut PanelCtx<'_>, payload: Payload, stem: &str, kind: SaveAs) {
 
 /// "Save PNG", "Save SVG", "Save CSV" (the chart's numbers) for `chart`.
 pub fn chart_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
-    for (label, kind) in [
-        ("Save PNG", SaveAs::Png),
-        ("Save SVG", SaveAs::Svg),
-        ("Save CSV", SaveAs::Csv),
-    ] {
-        let hover = format!("{label} of {}", chart.title);
-        if ui.button(label).on_hover_text(hover).clicked() {
-            save(ctx, Payload::Chart(Box::new(chart.clone())), stem, kind);
-        }
+    image_buttons(ui, ctx, chart, stem);
+    chart_button(ui, ctx, chart, stem, "Save CSV", SaveAs::Csv);
+}
+
+/// "Save PNG", "Save SVG" for `chart` (its numbers saved some other way).
+pub fn image_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
+    chart_button(ui, ctx, chart, stem, "Save PNG", SaveAs::Png);
+    chart_button(ui, ctx, chart, stem, "Save SVG", SaveAs::Svg);
+}
+
+fn chart_button(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    chart: &Chart,
+    stem: &str,
+    label: &str,
+    kind: SaveAs,
+) {
+    let hover = format!("{label} of {}", chart.title);
+    if ui.button(label).on_hover_text(hover).clicked() {
+        save(ctx, Payload::Chart(Box::new(chart.clone())), stem, kind);
     }
 }
 

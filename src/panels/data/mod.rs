@@ -1,7 +1,9 @@
 //! The Data panel: a dataset's preview table (virtual scrolling, sortable), its schema, summary
 //! statistics per column, a histogram of a numeric column and a bar chart of a categorical
-//! column's top values. Every derived result is a job kept in a `Slot`.
+//! column's top values, and the chart builder (`builder.rs`). Every derived result is a job
+//! kept in a `Slot`.
 
+mod builder;
 mod table;
 mod views;
 
@@ -20,6 +22,8 @@ pub enum View {
     Schema,
     Summary,
     Charts,
+    /// The chart builder.
+    Chart,
 }
 
 /// The choices the panel remembers across restarts.
@@ -31,6 +35,8 @@ pub struct Saved {
     pub hist_column: Option<String>,
     pub top_column: Option<String>,
     pub top_n: usize,
+    /// The chart builder's chart.
+    pub plot: crate::usecases::explore::PlotSpec,
 }
 
 impl Default for Saved {
@@ -41,6 +47,7 @@ impl Default for Saved {
             hist_column: None,
             top_column: None,
             top_n: 12,
+            plot: Default::default(),
         }
     }
 }
@@ -54,6 +61,7 @@ pub struct DataPanel {
     hist: Slot<ColumnKey, Chart>,
     top: Slot<ColumnKey, Chart>,
     order: Slot<(DatasetId, String, bool), Vec<u32>>,
+    built: Slot<builder::BuiltKey, builder::Built>,
     /// Column and direction (descending?) the preview is sorted by.
     sort: Option<(String, bool)>,
 }
@@ -65,7 +73,7 @@ impl Panel for DataPanel {
 
     fn about(&self) -> Option<&'static str> {
         Some(
-            "A first look at a table: its rows (sort by any column), each column's type and empty cells, summary statistics (count, mean, spread, quantiles), a histogram of a numeric column and the most common values of a text column. Numbers are computed with polars; the statistics match pandas' describe() on the same files.",
+            "A first look at a table: its rows (sort by any column), each column's type and empty cells, summary statistics (count, mean, spread, quantiles), a histogram of a numeric column and the most common values of a text column, and a chart builder: line, scatter, bar, histogram or heat map of any columns, coloured by a column, per day, week or month, over the rows a filter keeps. Numbers are computed with polars; the statistics match pandas' describe() on the same files.",
         )
     }
 
@@ -79,6 +87,7 @@ impl Panel for DataPanel {
             self.hist.poll(),
             self.top.poll(),
             self.order.poll(),
+            self.built.poll(),
         ];
         for e in errors.into_iter().flatten() {
             ctx.notices.error(e.to_string());
@@ -93,7 +102,7 @@ impl Panel for DataPanel {
             match self.saved.view {
                 View::Preview => table::peek_rows(ui, preview),
                 View::Schema => views::schema(ui, &preview.peek.data),
-                View::Summary | View::Charts => {
+                View::Summary | View::Charts | View::Chart => {
                     ui.label(format!(
                         "The statistics and charts wait for the whole file ({:.0}% read).",
                         100.0 * preview.progress.0
@@ -113,6 +122,7 @@ impl Panel for DataPanel {
             View::Schema => views::schema(ui, &data),
             View::Summary => views::summary(self, ui, ctx, id, &data),
             View::Charts => views::charts(self, ui, ctx, id, &data),
+            View::Chart => builder::builder(self, ui, ctx, id, &data),
         }
     }
 

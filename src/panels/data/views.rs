@@ -65,6 +65,8 @@ fn view_tabs(ui: &mut egui::Ui, v: &mut View) {
     ui.selectable_value(v, View::Schema, "Schema");
     ui.selectable_value(v, View::Summary, "Summary");
     ui.selectable_value(v, View::Charts, "Charts");
+    ui.selectable_value(v, View::Chart, "Chart builder")
+        .on_hover_text("Plot columns against each other: line, scatter, bar, histogram, heat map; colour by a column; filter rows");
 }
 
 pub(super) fn schema(ui: &mut egui::Ui, data: &Dataset) {

@@ -1,0 +1,193 @@
+//! The Data panel's Chart view: the chart builder (`usecases::explore`) on the selected
+//! dataset. Mark, x, y, colour, aggregation, time bins and a filter expression; the chart is
+//! built as a job on every change, the filtered row count shown with it, and a filter's error
+//! shown under the filter (with its position) rather than in the status bar.
+
+use std::sync::Arc;
+
+use polars::prelude::DataType;
+
+use super::DataPanel;
+use crate::data::Dataset;
+use crate::panels::PanelCtx;
+use crate::panels::chart_view::show_chart;
+use crate::panels::save;
+use crate::session::DatasetId;
+use crate::usecases::explore::{self, Agg, Plot, PlotMark, PlotSpec, TimeBin};
+
+/// A built chart, or why there is none (a filter's error), for (dataset, spec as JSON).
+pub type Built = Result<Arc<Plot>, String>;
+pub type BuiltKey = (DatasetId, String);
+
+/// The spec's columns exist in `data`; if not (another dataset), start from a sensible chart:
+/// the first date column against the first number (or the first two numbers).
+fn fit_to(spec: &mut PlotSpec, data: &Dataset) {
+    let names = data.column_names();
+    let has = |c: &Option<String>| c.as_ref().is_none_or(|c| names.contains(c));
+    if !spec.x.is_empty() && names.contains(&spec.x) && has(&spec.y) && has(&spec.color) {
+        return;
+    }
+    let frame = &data.frame;
+    let dates: Vec<String> = frame
+        .columns()
+        .iter()
+        .filter(|c| matches!(c.dtype(), DataType::Date | DataType::Datetime(..)))
+        .map(|c| c.name().to_string())
+        .collect();
+    let numbers = crate::data::schema::numeric_columns(frame);
+    let x = dates
+        .first()
+        .or(numbers.first())
+        .cloned()
+        .unwrap_or_default();
+    let y = numbers.iter().find(|n| **n != x).cloned();
+    *spec = PlotSpec {
+        mark: if y.is_some() {
+            PlotMark::Line
+        } else {
+            PlotMark::Histogram
+        },
+        x,
+        y,
+        ..PlotSpec::default()
+    };
+}
+
+/// A label, then its drop-down (read left to right: "x [date]"), labelled for screen readers.
+fn combo(ui: &mut egui::Ui, label: &str, selected: &str, items: impl FnOnce(&mut egui::Ui)) {
+    let l = ui.label(label);
+    egui::ComboBox::from_id_salt(("builder", label))
+        .selected_text(selected)
+        .show_ui(ui, items)
+        .response
+        .labelled_by(l.id);
+}
+
+fn optional_column(ui: &mut egui::Ui, label: &str, choice: &mut Option<String>, names: &[String]) {
+    let selected = choice.clone().unwrap_or_else(|| "none".to_owned());
+    combo(ui, label, &selected, |ui| {
+        ui.selectable_value(choice, None, "none");
+        for n in names {
+            ui.selectable_value(choice, Some(n.clone()), n);
+        }
+    });
+}
+
+pub(super) fn builder(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: DatasetId,
+    data: &Arc<Dataset>,
+) {
+    let spec = &mut panel.saved.plot;
+    fit_to(spec, data);
+    let names = data.column_names();
+    let x_is_date = data
+        .frame
+        .column(&spec.x)
+        .is_ok_and(|c| matches!(c.dtype(), DataType::Date | DataType::Datetime(..)));
+    ui.horizontal_wrapped(|ui| {
+        for m in PlotMark::ALL {
+            ui.selectable_value(&mut spec.mark, m, m.name());
+        }
+        ui.separator();
+        let selected = spec.x.clone();
+        combo(ui, "x", &selected, |ui| {
+            for n in &names {
+                ui.selectable_value(&mut spec.x, n.clone(), n);
+            }
+        });
+        if spec.mark != PlotMark::Histogram {
+            optional_column(ui, "y", &mut spec.y, &names);
+        }
+        if matches!(spec.mark, PlotMark::Line | PlotMark::Scatter) {
+            optional_column(ui, "Colour", &mut spec.color, &names);
+        }
+    });
+    ui.horizontal_wrapped(|ui| {
+        let aggregates = spec.mark == PlotMark::Bar
+            || (spec.mark == PlotMark::Line && x_is_date && spec.time != TimeBin::None);
+        if aggregates {
+            combo(ui, "y per x", spec.agg.name(), |ui| {
+                for a in Agg::ALL {
+                    ui.selectable_value(&mut spec.agg, a, a.name());
+                }
+            });
+        }
+        if x_is_date && matches!(spec.mark, PlotMark::Line | PlotMark::Bar) {
+            combo(ui, "Time bins", spec.time.name(), |ui| {
+                for t in TimeBin::ALL {
+                    ui.selectable_value(&mut spec.time, t, t.name());
+                }
+            });
+        }
+        if matches!(spec.mark, PlotMark::Histogram | PlotMark::Heat) {
+            ui.add(egui::Slider::new(&mut spec.bins, 2..=200).text("Bins"));
+        }
+    });
+    ui.horizontal(|ui| {
+        let l = ui.label("Where");
+        ui.add(
+            egui::TextEdit::singleline(&mut spec.filter)
+                .hint_text("e.g. price > 100 and symbol in (\"IBM\", \"MSFT\")")
+                .desired_width(ui.available_width().min(560.0)),
+        )
+        .labelled_by(l.id)
+        .on_hover_text(
+            "Keep the rows where this holds: comparisons (== != < <= > >=), in (...), and, or, not, + - * /, contains(col, \"text\"), matches(col, \"regex\"), is_null(col), year(date), month(date). Dates compare with text: date >= \"2005-01-01\". Names with spaces go in backticks.",
+        );
+        if !spec.filter.is_empty() && ui.small_button("×").on_hover_text("Clear the filter").clicked() {
+            spec.filter.clear();
+        }
+    });
+    let spec = spec.clone();
+    let key: BuiltKey = (id, serde_json::to_string(&spec).unwrap_or_default());
+    let d = data.clone();
+    panel.built.request(
+        ctx.jobs,
+        key.clone(),
+        format!("plot:{id}"),
+        format!("Chart of {}", spec.x),
+        move |_| {
+            Ok(explore::plot(&d.name, &d.frame, &spec)
+                .map(Arc::new)
+                .map_err(|e| e.to_string()))
+        },
+    );
+    let current = panel.built.get(&key);
+    let shown = current.or(panel.built.latest());
+    match shown {
+        None => {
+            ui.spinner();
+        }
+        Some(Err(e)) => {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        Some(Ok(p)) => {
+            ui.horizontal_wrapped(|ui| {
+                if current.is_none() {
+                    ui.spinner();
+                }
+                ui.label(format!(
+                    "{} of {} rows",
+                    crate::format::whole(p.rows),
+                    crate::format::whole(p.total)
+                ));
+                for n in &p.notes {
+                    ui.weak(format!("· {n}"));
+                }
+            });
+            ui.horizontal_wrapped(|ui| {
+                ui.strong(&p.chart.title);
+                save::image_buttons(ui, ctx, &p.chart, "chart");
+                let plotted = p.data.clone();
+                save::table_buttons(ui, ctx, "the plotted data", "chart-data", || {
+                    Ok(plotted.clone())
+                });
+            });
+            let height = (ui.available_height() - 8.0).max(220.0);
+            show_chart(ui, "data-builder", &p.chart, height);
+        }
+    }
+}
