@@ -304,6 +304,111 @@ fn price_over_time_by_symbol_in_three_clicks() {
 }
 
 #[test]
+fn column_types_and_computed_columns_are_kept_and_undone() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("stocks.csv (560 rows)").click();
+    settle(&mut h);
+    h.get_by_label("Schema").click();
+    settle(&mut h);
+    // A computed column.
+    h.get_by_label("New column").click();
+    h.get_by_label("New column").type_text("thousands");
+    h.get_by_label("=").click();
+    h.get_by_label("=").type_text("price / 1000");
+    settle(&mut h);
+    h.get_by_label("Add column").click();
+    settle(&mut h);
+    h.get_by_label("thousands");
+    // The date read as text instead.
+    h.get_by_label("Change the type of date").click();
+    settle(&mut h);
+    h.get_by_label("text").click();
+    settle(&mut h);
+    h.get_by_label("'date' as text");
+    snapshot(&mut h, "data_schema_changes");
+    let frame = |h: &Harness<'static, PlaybookApp>| {
+        h.state()
+            .catalog
+            .by_name("stocks.csv")
+            .expect("stocks.csv")
+            .frame
+            .clone()
+    };
+    assert_eq!(
+        frame(&h).column("date").unwrap().dtype(),
+        &polars::prelude::DataType::String
+    );
+    assert_eq!(
+        frame(&h).column("thousands").unwrap().f64().unwrap().get(0),
+        Some(39.81 / 1000.0)
+    );
+    // Made again in the next session, from the saved settings.
+    let saved = h.state().settings_to_save();
+    let mut again = harness(saved);
+    let f = again
+        .state()
+        .catalog
+        .by_name("stocks.csv")
+        .unwrap()
+        .frame
+        .clone();
+    assert_eq!(
+        f.column("date").unwrap().dtype(),
+        &polars::prelude::DataType::String
+    );
+    assert!(f.column("thousands").is_ok());
+    // Undo all: the sample as it ships.
+    again.get_by_label("stocks.csv (560 rows)").click();
+    settle(&mut again);
+    again.get_by_label("Schema").click();
+    settle(&mut again);
+    again.get_by_label("Undo all").click();
+    settle(&mut again);
+    let f = again
+        .state()
+        .catalog
+        .by_name("stocks.csv")
+        .unwrap()
+        .frame
+        .clone();
+    assert_eq!(
+        f.column("date").unwrap().dtype(),
+        &polars::prelude::DataType::Date
+    );
+    assert!(f.column("thousands").is_err());
+    assert!(again.state().settings_to_save().recipes.is_empty());
+}
+
+#[test]
+fn filtered_rows_become_a_dataset_for_any_panel() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("stocks.csv (560 rows)").click();
+    settle(&mut h);
+    h.get_by_label("Chart builder").click();
+    settle(&mut h);
+    h.get_by_label("Where").click();
+    h.get_by_label("Where").type_text(r#"symbol == "IBM""#);
+    settle(&mut h);
+    h.get_by_label("123 of 560 rows");
+    h.get_by_label("Keep these rows as a dataset").click();
+    settle(&mut h);
+    let made = h
+        .state()
+        .catalog
+        .by_name(r#"stocks.csv where symbol == "IBM""#)
+        .expect("the kept rows");
+    assert_eq!(made.rows(), 123);
+    assert_eq!(
+        h.state()
+            .catalog
+            .selected()
+            .map(|e| e.data.name.clone())
+            .as_deref(),
+        Some(r#"stocks.csv where symbol == "IBM""#)
+    );
+}
+
+#[test]
 fn every_panel_has_a_snapshot() {
     let mut h = harness(Settings::default());
     let panels = h.state().panel_titles();

@@ -76,6 +76,7 @@ impl PlaybookApp {
         if app.panel_index().is_none() {
             app.settings.panel = app.panels[0].id().to_owned();
         }
+        app.catalog.set_recipes(app.settings.recipes.clone());
         app.catalog.load_samples(&app.jobs);
         // Reopen last session's files; they are already in the recent list, in their order.
         for path in app.settings.open_files.clone() {
@@ -322,6 +323,7 @@ impl PlaybookApp {
     pub fn settings_to_save(&self) -> Settings {
         let mut s = self.settings.clone();
         s.open_files = self.catalog.open_files();
+        s.recipes = self.catalog.recipes();
         s.dataset = self.catalog.selected().map(|e| e.data.name.clone());
         for p in &self.panels {
             s.panels.insert(p.id().to_owned(), p.save());

@@ -23,6 +23,8 @@ pub struct Settings {
     pub panels: BTreeMap<String, serde_json::Value>,
     /// The sidebar (panels and datasets) is folded away, for small windows and demos.
     pub hide_sidebar: bool,
+    /// Each dataset's changes (column types, computed columns), by file path or sample name.
+    pub recipes: BTreeMap<String, crate::data::recipe::Recipe>,
 }
 
 impl Settings {

@@ -17,6 +17,7 @@ pub use json::json_rows;
 mod parquet;
 pub mod peek;
 pub mod pitches;
+pub mod recipe;
 pub mod sample;
 pub mod schema;
 pub mod series;
@@ -42,6 +43,8 @@ pub use schema::{ColumnInfo, column_infos};
 pub enum Origin {
     File(PathBuf),
     Sample,
+    /// Made in the app (rows a filter kept); saved only when the user saves it.
+    Made,
 }
 
 /// A loaded table. Geometries (GeoJSON only) stay aligned with the rows of `frame`.
@@ -73,7 +76,7 @@ impl Dataset {
     pub fn path(&self) -> Option<&Path> {
         match &self.origin {
             Origin::File(p) => Some(p),
-            Origin::Sample => None,
+            Origin::Sample | Origin::Made => None,
         }
     }
 }

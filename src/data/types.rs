@@ -107,20 +107,38 @@ fn parse_datetime(text: &str, format: &str) -> Option<i64> {
         .map(|d| d.and_utc().timestamp_millis())
 }
 
-/// A format all of `sample` parses with: dates first, then date-times. Day-first and
+/// The format most of `sample` parses with (more than half of it), dates first, then date-times. A tie goes to the earlier format: day-first and
 /// month-first both fitting (every day 12 or less) reads month first, as US files do.
 pub fn guess_format(sample: &[&str], datetime: bool) -> Option<&'static str> {
     if sample.is_empty() {
         return None;
     }
-    if datetime {
-        return DATETIME_FORMATS
-            .into_iter()
-            .find(|f| sample.iter().all(|t| parse_datetime(t, f).is_some()));
+    let need = sample.len() / 2 + 1;
+    let formats: &[&'static str] = if datetime {
+        &DATETIME_FORMATS
+    } else {
+        &DATE_FORMATS
+    };
+    let fits = |f: &str| {
+        sample
+            .iter()
+            .filter(|t| {
+                if datetime {
+                    parse_datetime(t, f).is_some()
+                } else {
+                    parse_date(t, f).is_some()
+                }
+            })
+            .count()
+    };
+    let mut best: Option<(&'static str, usize)> = None;
+    for &f in formats {
+        let n = fits(f);
+        if n >= need && best.is_none_or(|(_, b)| n > b) {
+            best = Some((f, n));
+        }
     }
-    DATE_FORMATS
-        .into_iter()
-        .find(|f| sample.iter().all(|t| parse_date(t, f).is_some()))
+    best.map(|(f, _)| f)
 }
 
 /// A column converted, and what did not convert.

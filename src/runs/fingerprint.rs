@@ -96,17 +96,20 @@ pub fn of_dataset(role: &str, ds: &Dataset) -> InputFingerprint {
             modified: None,
             hash: String::new(),
         }),
-        Origin::Sample => match crate::data::sample::bytes_of(&ds.name) {
-            Some(bytes) => of_bytes(role, &ds.name, bytes),
-            None => InputFingerprint {
-                role: role.to_owned(),
-                name: ds.name.clone(),
-                path: None,
-                size: 0,
-                modified: None,
-                hash: String::new(),
-            },
-        },
+        // A table made in the app (a filtered view) has no bytes of its own: recorded by name.
+        Origin::Sample | Origin::Made => {
+            match crate::data::sample::bytes_of(&ds.name).filter(|_| ds.origin == Origin::Sample) {
+                Some(bytes) => of_bytes(role, &ds.name, bytes),
+                None => InputFingerprint {
+                    role: role.to_owned(),
+                    name: ds.name.clone(),
+                    path: None,
+                    size: 0,
+                    modified: None,
+                    hash: String::new(),
+                },
+            }
+        }
     }
 }
 

@@ -4,7 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use std::collections::BTreeMap;
+
 use crate::data::peek::{self, Peek};
+use crate::data::recipe::{self, Recipe, Step};
 use crate::data::{self, Dataset, Origin};
 use crate::jobs::{JobError, JobHandle, JobRunner};
 
@@ -13,6 +16,34 @@ pub type DatasetId = u64;
 pub struct Entry {
     pub id: DatasetId,
     pub data: Arc<Dataset>,
+    /// The changes made to it (column types, computed columns), made again on reload.
+    pub recipe: Recipe,
+}
+
+/// Where a dataset's recipe is remembered: its file's path, or `sample:NAME`, or `made:NAME`
+/// for a dataset made in the app.
+pub fn recipe_key(ds: &Dataset) -> String {
+    match &ds.origin {
+        Origin::File(p) => p.display().to_string(),
+        Origin::Sample => format!("sample:{}", ds.name),
+        Origin::Made => format!("made:{}", ds.name),
+    }
+}
+
+/// Make the remembered recipe of each dataset (in a load job).
+fn with_recipes(sets: Vec<Dataset>, recipes: &BTreeMap<String, Recipe>) -> Vec<(Dataset, Recipe)> {
+    sets.into_iter()
+        .map(|mut ds| match recipes.get(&recipe_key(&ds)) {
+            Some(r) if !r.is_empty() => {
+                let frame = std::mem::take(&mut ds.frame);
+                let (frame, notes) = recipe::apply(&ds.name, frame, r);
+                ds.frame = frame;
+                ds.notes.extend(notes);
+                (ds, r.clone())
+            }
+            _ => (ds, Recipe::default()),
+        })
+        .collect()
 }
 
 /// A large file's first rows, shown while the whole file loads. Never computed on: panels
@@ -26,7 +57,7 @@ pub struct Preview {
 
 /// A load under way.
 struct Load {
-    handle: JobHandle<Vec<Dataset>>,
+    handle: JobHandle<Vec<(Dataset, Recipe)>>,
     /// Select what it brings (a file the user just opened).
     select: bool,
     /// The file, for a load of one file (its preview goes when it ends).
@@ -49,6 +80,10 @@ pub struct Catalog {
     opened: Vec<PathBuf>,
     /// Readers' notes on loaded files, not yet taken by `take_notes`.
     notes: Vec<String>,
+    /// Each dataset's changes, by `recipe_key` (saved with the settings).
+    recipes: BTreeMap<String, Recipe>,
+    /// Changes being made: the entry, and the job making the new table.
+    changes: Vec<(DatasetId, JobHandle<(Dataset, Recipe)>)>,
 }
 
 impl Catalog {
@@ -120,15 +155,20 @@ impl Catalog {
 
     /// Add a dataset (replacing one loaded from the same file) and return its id.
     pub fn add(&mut self, ds: Dataset) -> DatasetId {
-        let same = |e: &Entry| matches!(&ds.origin, Origin::File(p) if e.data.path() == Some(p));
-        if let Some(e) = self.entries.iter_mut().find(|e| same(e)) {
-            // Reloaded: it keeps the name it was shown under.
-            let mut ds = ds;
-            ds.name.clone_from(&e.data.name);
-            e.data = Arc::new(ds);
-            self.next_id += 1;
-            e.id = self.next_id;
-            return e.id;
+        self.add_with(ds, Recipe::default())
+    }
+
+    /// Add a dataset with the changes already made to it.
+    fn add_with(&mut self, ds: Dataset, recipe: Recipe) -> DatasetId {
+        let same = |e: &Entry| match &ds.origin {
+            Origin::File(p) => e.data.path() == Some(p),
+            // A sample comes again only when reset: it replaces itself.
+            Origin::Sample => e.data.origin == Origin::Sample && e.data.name == ds.name,
+            Origin::Made => false,
+        };
+        if let Some(at) = self.entries.iter().position(same) {
+            let old = self.entries[at].id;
+            return self.replace(old, ds, recipe).unwrap_or(old);
         }
         let mut ds = ds;
         ds.name = self.distinct_name(&ds);
@@ -137,8 +177,129 @@ impl Catalog {
         self.entries.push(Entry {
             id,
             data: Arc::new(ds),
+            recipe,
         });
         id
+    }
+
+    /// Put `ds` in the place of entry `id` under a new id (so results computed on the old
+    /// table are not shown for the new one); it keeps its name and, if it had it, the
+    /// selection. `None` if the entry was closed meanwhile.
+    fn replace(&mut self, id: DatasetId, ds: Dataset, recipe: Recipe) -> Option<DatasetId> {
+        self.next_id += 1;
+        let new = self.next_id;
+        let e = self.entries.iter_mut().find(|e| e.id == id)?;
+        let mut ds = ds;
+        ds.name.clone_from(&e.data.name);
+        let key = recipe_key(&ds);
+        if recipe.is_empty() {
+            self.recipes.remove(&key);
+        } else {
+            self.recipes.insert(key, recipe.clone());
+        }
+        e.data = Arc::new(ds);
+        e.id = new;
+        e.recipe = recipe;
+        if self.selected == Some(id) {
+            self.selected = Some(new);
+        }
+        Some(new)
+    }
+
+    /// Make a change to dataset `id` in a job; the new table takes its place when done.
+    pub fn change(&mut self, jobs: &JobRunner, id: DatasetId, step: Step) -> Result<(), JobError> {
+        let Some(e) = self.get(id) else {
+            return Ok(());
+        };
+        let (data, recipe) = (e.data.clone(), e.recipe.with(step.clone()));
+        let handle = jobs.spawn(
+            format!("change:{id}"),
+            format!("{}: {}", data.name, step.describe()),
+            move |_| {
+                let (frame, note) = recipe::apply_step(&data.name, &data.frame, &step)?;
+                let ds = Dataset {
+                    name: data.name.clone(),
+                    origin: data.origin.clone(),
+                    frame,
+                    geometries: data.geometries.clone(),
+                    notes: note.into_iter().collect(),
+                };
+                Ok((ds, recipe))
+            },
+        )?;
+        self.changes.push((id, handle));
+        Ok(())
+    }
+
+    /// Undo every change to dataset `id`: read its file (or sample) again, as it is.
+    pub fn reset(&mut self, jobs: &JobRunner, id: DatasetId) -> Result<(), JobError> {
+        let Some(e) = self.get(id) else {
+            return Ok(());
+        };
+        let data = e.data.clone();
+        self.recipes.remove(&recipe_key(&data));
+        match &data.origin {
+            Origin::File(p) => {
+                let p = p.clone();
+                self.load_file(jobs, &p, false)
+            }
+            Origin::Sample => {
+                let name = data.name.clone();
+                let handle = jobs.spawn(
+                    format!("load:sample:{name}"),
+                    format!("Load {name}"),
+                    move |_| Ok((data::sample::load(&name)?, Recipe::default())),
+                )?;
+                self.changes.push((id, handle));
+                Ok(())
+            }
+            // A table made in the app has no file to read again.
+            Origin::Made => Ok(()),
+        }
+    }
+
+    /// Make a table in a job (the rows a filter keeps) and add it as a dataset named `name`,
+    /// selected when it arrives.
+    pub fn add_made(
+        &mut self,
+        jobs: &JobRunner,
+        name: &str,
+        make: impl FnOnce() -> anyhow::Result<polars::prelude::DataFrame> + Send + 'static,
+    ) -> Result<(), JobError> {
+        let title = name.to_owned();
+        let handle = jobs.spawn(format!("made:{name}"), format!("Make {name}"), move |_| {
+            let ds = Dataset {
+                name: title,
+                origin: Origin::Made,
+                frame: make()?,
+                geometries: None,
+                notes: Vec::new(),
+            };
+            Ok(vec![(ds, Recipe::default())])
+        })?;
+        self.loads.push(Load {
+            handle,
+            select: true,
+            path: None,
+            peek: None,
+            preview: None,
+        });
+        Ok(())
+    }
+
+    /// The recipes to save with the settings.
+    pub fn recipes(&self) -> BTreeMap<String, Recipe> {
+        self.recipes.clone()
+    }
+
+    /// The recipes saved last time, made again as the files load.
+    pub fn set_recipes(&mut self, recipes: BTreeMap<String, Recipe>) {
+        self.recipes = recipes;
+    }
+
+    /// A change to dataset `id` is being made.
+    pub fn is_changing(&self, id: DatasetId) -> bool {
+        self.changes.iter().any(|(i, _)| *i == id)
     }
 
     /// The dataset's name, or, when another open dataset has it (two `sales.csv` from different
@@ -188,6 +349,7 @@ impl Catalog {
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         let peek = (size >= peek::PEEK_FROM).then(|| Arc::new(Mutex::new(None)));
         let (whole, first) = (path.clone(), peek.clone());
+        let recipes = self.recipes.clone();
         let handle = jobs.spawn(
             format!("load:{}", path.display()),
             format!("Load {name}"),
@@ -200,7 +362,8 @@ impl Catalog {
                 let size = std::fs::metadata(&whole).map_or(0, |m| m.len());
                 let message = format!("reading {}", crate::format::bytes(size));
                 crate::compute::Progress::report(ctx, 0.0, &message);
-                Ok(vec![data::load_path_with(&whole, ctx)?])
+                let ds = data::load_path_with(&whole, ctx)?;
+                Ok(with_recipes(vec![ds], &recipes))
             },
         )?;
         self.loads.push(Load {
@@ -227,8 +390,9 @@ impl Catalog {
 
     /// Start loading the embedded samples as a job.
     pub fn load_samples(&mut self, jobs: &JobRunner) {
-        if let Ok(h) = jobs.spawn("load:samples", "Load sample data", |_| {
-            Ok(data::sample::load_all()?)
+        let recipes = self.recipes.clone();
+        if let Ok(h) = jobs.spawn("load:samples", "Load sample data", move |_| {
+            Ok(with_recipes(data::sample::load_all()?, &recipes))
         }) {
             self.loads.push(Load {
                 handle: h,
@@ -273,13 +437,30 @@ impl Catalog {
                 false
             }
         });
-        for (ds, select) in arrived {
+        let mut changed = Vec::new();
+        self.changes.retain_mut(|(id, h)| match h.poll() {
+            None => true,
+            Some(Ok(done)) => {
+                changed.push((*id, done));
+                false
+            }
+            Some(Err(JobError::Cancelled)) => false,
+            Some(Err(e)) => {
+                errors.push(e);
+                false
+            }
+        });
+        for (id, (ds, recipe)) in changed {
+            self.notes.extend(ds.notes.iter().cloned());
+            self.replace(id, ds, recipe);
+        }
+        for ((ds, recipe), select) in arrived {
             self.notes.extend(ds.notes.iter().cloned());
             let name = ds.name.clone();
             if select && let Some(p) = ds.path() {
                 self.opened.push(p.to_owned());
             }
-            let id = self.add(ds);
+            let id = self.add_with(ds, recipe);
             let wanted = self.want.as_deref() == Some(name.as_str());
             if wanted || select || self.selected.is_none() {
                 self.selected = Some(id);

@@ -142,6 +142,7 @@ pub(super) fn builder(
         }
     });
     let spec = spec.clone();
+    let spec_filter = spec.filter.clone();
     let key: BuiltKey = (id, serde_json::to_string(&spec).unwrap_or_default());
     let d = data.clone();
     panel.built.request(
@@ -174,6 +175,21 @@ pub(super) fn builder(
                     crate::format::whole(p.rows),
                     crate::format::whole(p.total)
                 ));
+                if p.rows < p.total
+                    && ui
+                        .small_button("Keep these rows as a dataset")
+                        .on_hover_text("A new dataset of the rows the filter keeps, for any panel (in memory until saved)")
+                        .clicked()
+                {
+                    let (d, filter) = (data.clone(), spec_filter.clone());
+                    let name = format!("{} where {}", data.name, filter.trim());
+                    let made = ctx.catalog.add_made(ctx.jobs, &name, move || {
+                        explore::filtered(&d.name, &d.frame, &filter)
+                    });
+                    if let Err(e) = made {
+                        ctx.notices.error(e.to_string());
+                    }
+                }
                 for n in &p.notes {
                     ui.weak(format!("· {n}"));
                 }

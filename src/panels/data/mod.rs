@@ -37,6 +37,11 @@ pub struct Saved {
     pub top_n: usize,
     /// The chart builder's chart.
     pub plot: crate::usecases::explore::PlotSpec,
+    /// The date format for type changes (empty: guessed).
+    pub date_format: String,
+    /// A computed column being written: its name and expression.
+    pub new_name: String,
+    pub new_expr: String,
 }
 
 impl Default for Saved {
@@ -48,6 +53,9 @@ impl Default for Saved {
             top_column: None,
             top_n: 12,
             plot: Default::default(),
+            date_format: String::new(),
+            new_name: String::new(),
+            new_expr: String::new(),
         }
     }
 }
@@ -119,7 +127,7 @@ impl Panel for DataPanel {
         ui.separator();
         match self.saved.view {
             View::Preview => table::preview(self, ui, ctx, id, &data),
-            View::Schema => views::schema(ui, &data),
+            View::Schema => views::schema_editor(self, ui, ctx, id, &data),
             View::Summary => views::summary(self, ui, ctx, id, &data),
             View::Charts => views::charts(self, ui, ctx, id, &data),
             View::Chart => builder::builder(self, ui, ctx, id, &data),

@@ -7,6 +7,8 @@ use egui_extras::{Column, TableBuilder};
 use super::{DataPanel, View};
 use crate::chart::Chart;
 use crate::compute::{histogram, stats, top_values};
+use crate::data::recipe::Step;
+use crate::data::types::ColumnType;
 use crate::data::{Dataset, schema};
 use crate::format;
 use crate::panels::PanelCtx;
@@ -67,6 +69,149 @@ fn view_tabs(ui: &mut egui::Ui, v: &mut View) {
     ui.selectable_value(v, View::Charts, "Charts");
     ui.selectable_value(v, View::Chart, "Chart builder")
         .on_hover_text("Plot columns against each other: line, scatter, bar, histogram, heat map; colour by a column; filter rows");
+}
+
+/// The Schema view of a loaded dataset: each column's type can be changed, columns computed
+/// from expressions added, and every change undone; changes are made again on reload.
+pub(super) fn schema_editor(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: DatasetId,
+    data: &Arc<Dataset>,
+) {
+    let recipe = ctx
+        .catalog
+        .get(id)
+        .map(|e| e.recipe.clone())
+        .unwrap_or_default();
+    let busy = ctx.catalog.is_changing(id);
+    ui.horizontal_wrapped(|ui| {
+        let l = ui.label("Date format");
+        ui.add(
+            egui::TextEdit::singleline(&mut panel.saved.date_format)
+                .hint_text("guessed")
+                .desired_width(140.0),
+        )
+        .labelled_by(l.id)
+        .on_hover_text(
+            "How text becomes a date or time when you change a column's type: empty to guess, or a chrono format such as %d/%m/%Y, %b %d %Y, %Y-%m-%d %H:%M",
+        );
+        if busy {
+            ui.spinner();
+            ui.weak("changing…");
+        }
+    });
+    let format = Some(panel.saved.date_format.trim().to_owned()).filter(|f| !f.is_empty());
+    let mut step = None;
+    let cols = schema::column_infos(&data.frame);
+    // Only as tall as its rows (up to the room left above the computed column row): the
+    // column dividers are drawn down the whole area the table is given.
+    let table_height =
+        (28.0 + 22.0 * cols.len() as f32).min((ui.available_height() - 110.0).max(120.0));
+    let width = ui.available_width();
+    ui.allocate_ui(egui::vec2(width, table_height), |ui| {
+        TableBuilder::new(ui)
+            .id_salt("schema-edit")
+            .striped(true)
+            .column(Column::initial(220.0).resizable(true))
+            .column(Column::initial(140.0).resizable(true))
+            .column(Column::initial(80.0).resizable(true))
+            .column(Column::remainder())
+            .max_scroll_height(table_height - 24.0)
+            .header(22.0, |mut h| {
+                for t in ["column", "dtype", "nulls", "read as"] {
+                    h.col(|ui| {
+                        ui.strong(t);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(22.0, cols.len(), |mut row| {
+                    let c = &cols[row.index()];
+                    row.col(|ui| {
+                        ui.label(&c.name);
+                    });
+                    row.col(|ui| {
+                        ui.label(&c.dtype);
+                    });
+                    row.col(|ui| {
+                        ui.label(c.nulls.to_string());
+                    });
+                    row.col(|ui| {
+                        let now = data
+                            .frame
+                            .column(&c.name)
+                            .map_or(ColumnType::Text, |col| ColumnType::of(col.dtype()));
+                        let mut pick = now;
+                        egui::ComboBox::from_id_salt(("read-as", &c.name))
+                            .selected_text(now.name())
+                            .show_ui(ui, |ui| {
+                                for t in ColumnType::ALL {
+                                    ui.selectable_value(&mut pick, t, t.name());
+                                }
+                            })
+                            .response
+                            .on_hover_text(format!("Change the type of {}", c.name));
+                        if pick != now {
+                            step = Some(Step::Type {
+                                column: c.name.clone(),
+                                to: pick,
+                                format: format.clone().filter(|_| {
+                                    matches!(pick, ColumnType::Date | ColumnType::Datetime)
+                                }),
+                            });
+                        }
+                    });
+                });
+            });
+    });
+    ui.separator();
+    ui.horizontal_wrapped(|ui| {
+        let l = ui.label("New column");
+        ui.add(
+            egui::TextEdit::singleline(&mut panel.saved.new_name)
+                .hint_text("name")
+                .desired_width(120.0),
+        )
+        .labelled_by(l.id);
+        let l = ui.label("=");
+        ui.add(
+            egui::TextEdit::singleline(&mut panel.saved.new_expr)
+                .hint_text("e.g. price / 1000, or newbalanceOrig - oldbalanceOrg")
+                .desired_width(320.0),
+        )
+        .labelled_by(l.id)
+        .on_hover_text("An expression of other columns: + - * / %, abs(x), year(date), month(date), comparisons give true/false. Kept as an expression: computed again when the file is reloaded.");
+        let ready = !panel.saved.new_name.trim().is_empty() && !panel.saved.new_expr.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Add column")).clicked() {
+            step = Some(Step::Compute {
+                name: panel.saved.new_name.trim().to_owned(),
+                expr: panel.saved.new_expr.trim().to_owned(),
+            });
+        }
+    });
+    if let Some(step) = step
+        && let Err(e) = ctx.catalog.change(ctx.jobs, id, step)
+    {
+        ctx.notices.error(e.to_string());
+    }
+    if !recipe.is_empty() {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Changes, made again on reload:");
+            for s in &recipe.steps {
+                ui.weak(s.describe());
+            }
+            if ui
+                .button("Undo all")
+                .on_hover_text("Read the file again as it is")
+                .clicked()
+                && let Err(e) = ctx.catalog.reset(ctx.jobs, id)
+            {
+                ctx.notices.error(e.to_string());
+            }
+        });
+    }
 }
 
 pub(super) fn schema(ui: &mut egui::Ui, data: &Dataset) {
