@@ -420,6 +420,9 @@ fn text_as_time(text: &str, dtype: &DataType, at: usize) -> Result<Series, ExprE
 }
 
 fn numeric(s: &Series, at: usize, what: &str) -> Result<Series, ExprError> {
+    if s.dtype() == &DataType::Float64 {
+        return Ok(s.clone());
+    }
     if s.dtype().is_primitive_numeric() || s.dtype().is_bool() || s.dtype() == &DataType::Null {
         s.cast(&DataType::Float64)
             .or_else(|e| err(at, e.to_string()))

@@ -218,11 +218,19 @@ fn numbers(file: &str, df: &DataFrame, name: &str) -> anyhow::Result<(Vec<Option
     ))
 }
 
-/// A column as text labels (null: none).
-fn labels(file: &str, df: &DataFrame, name: &str) -> anyhow::Result<Vec<Option<String>>> {
+/// A column as text (a text column as it is, others written out), to group rows by.
+fn as_text(file: &str, df: &DataFrame, name: &str) -> anyhow::Result<StringChunked> {
     let col = schema::column(file, df, name)?;
-    let text = col.cast(&DataType::String)?;
-    Ok(text.str()?.iter().map(|v| v.map(str::to_owned)).collect())
+    Ok(col.cast(&DataType::String)?.str()?.clone())
+}
+
+/// Row numbers by value of `text`, without copying each row's text.
+fn rows_by_value(text: &StringChunked) -> HashMap<String, Vec<usize>> {
+    let mut by: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, v) in text.iter().enumerate() {
+        by.entry(v.unwrap_or("(empty)")).or_default().push(i);
+    }
+    by.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 /// Group row indices by the colour column's value, the largest groups first, at most
@@ -237,14 +245,9 @@ fn groups(
     let Some(color) = color else {
         return Ok(vec![(all.to_owned(), (0..df.height()).collect())]);
     };
-    let values = labels(file, df, color)?;
-    let mut by: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, v) in values.into_iter().enumerate() {
-        by.entry(v.unwrap_or_else(|| "(empty)".to_owned()))
-            .or_default()
-            .push(i);
-    }
-    let mut groups: Vec<(String, Vec<usize>)> = by.into_iter().collect();
+    let mut groups: Vec<(String, Vec<usize>)> = rows_by_value(&as_text(file, df, color)?)
+        .into_iter()
+        .collect();
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
     if groups.len() > MAX_COLORS {
         notes.push(format!(
@@ -443,29 +446,36 @@ pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot>
             }
         }
         PlotMark::Bar => {
-            let keys: Vec<Option<String>> = match numbers(file, &df, &spec.x) {
-                Ok((days, true)) if spec.time != TimeBin::None => days
-                    .iter()
-                    .map(|d| d.map(|d| crate::format::date(spec.time.start(d))))
-                    .collect(),
-                _ => labels(file, &df, &spec.x)?,
-            };
             let ys = match &spec.y {
                 Some(y) if spec.agg != Agg::Count => Some(numbers(file, &df, y)?.0),
                 _ => None,
             };
-            let mut by: HashMap<String, Vec<f64>> = HashMap::new();
-            for (i, k) in keys.into_iter().enumerate() {
-                let key = k.unwrap_or_else(|| "(empty)".to_owned());
-                let v = match &ys {
-                    Some(ys) => match ys[i] {
-                        Some(v) => v,
-                        None => continue,
-                    },
-                    None => 1.0,
-                };
-                by.entry(key).or_default().push(v);
-            }
+            // Rows by bar: a date's time bin, or the x value as text.
+            let rows: HashMap<String, Vec<usize>> = match numbers(file, &df, &spec.x) {
+                Ok((days, true)) if spec.time != TimeBin::None => {
+                    let mut bins: HashMap<i64, Vec<usize>> = HashMap::new();
+                    for (i, d) in days.iter().enumerate() {
+                        if let Some(d) = d {
+                            bins.entry(spec.time.start(*d) as i64).or_default().push(i);
+                        }
+                    }
+                    bins.into_iter()
+                        .map(|(d, r)| (crate::format::date(d as f64), r))
+                        .collect()
+                }
+                _ => rows_by_value(&as_text(file, &df, &spec.x)?),
+            };
+            let by: HashMap<String, Vec<f64>> = rows
+                .into_iter()
+                .map(|(k, r)| {
+                    let values = match &ys {
+                        Some(ys) => r.iter().filter_map(|&i| ys[i]).collect(),
+                        None => vec![1.0; r.len()],
+                    };
+                    (k, values)
+                })
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
             let agg = if ys.is_some() { spec.agg } else { Agg::Count };
             let mut bars: Vec<(String, f64)> = by
                 .into_iter()
