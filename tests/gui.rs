@@ -276,7 +276,7 @@ fn price_over_time_by_symbol_in_three_clicks() {
     // 1: the chart builder starts from the date column against the price.
     h.get_by_label("Chart builder").click();
     settle(&mut h);
-    h.get_by_label("price by date");
+    h.get_by_label("mean of price by date");
     h.get_by_label("560 of 560 rows");
     // 2, 3: colour by symbol.
     h.get_by_label("Colour").click();

@@ -342,30 +342,56 @@ pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot>
             let (ys, _) = numbers(file, &df, &y)?;
             let groups = groups(file, &df, spec.color.as_deref(), &y, &mut notes)?;
             let binned = dated && spec.time != TimeBin::None;
-            let points_of = |rows: &[usize]| -> Vec<(f64, f64)> {
-                let raw = rows.iter().filter_map(|&i| Some((xs[i]?, ys[i]?)));
-                if !binned {
-                    return raw.collect();
-                }
-                let mut bins: HashMap<i64, Vec<f64>> = HashMap::new();
-                for (x, y) in raw {
-                    bins.entry(spec.time.start(x) as i64).or_default().push(y);
-                }
-                let mut out: Vec<(f64, f64)> = bins
-                    .into_iter()
-                    .map(|(x, mut v)| (x as f64, spec.agg.apply(&mut v)))
+            let is_line = spec.mark == PlotMark::Line;
+            // A group's points; a line's rows that share an x (or a time bin) become one point,
+            // the aggregate of their y (true when that happened).
+            let points_of = |rows: &[usize]| -> (Vec<(f64, f64)>, bool) {
+                let mut raw: Vec<(f64, f64)> = rows
+                    .iter()
+                    .filter_map(|&i| Some((xs[i]?, ys[i]?)))
+                    .map(|(x, y)| (if binned { spec.time.start(x) } else { x }, y))
                     .collect();
-                out.sort_by(|a, b| a.0.total_cmp(&b.0));
-                out
+                if !is_line && !binned {
+                    return (raw, false);
+                }
+                raw.sort_by(|a, b| a.0.total_cmp(&b.0));
+                if !raw.windows(2).any(|w| w[0].0 == w[1].0) {
+                    return (raw, binned);
+                }
+                let mut out = Vec::new();
+                let mut values = Vec::new();
+                let mut i = 0;
+                while i < raw.len() {
+                    values.clear();
+                    let x = raw[i].0;
+                    while i < raw.len() && raw[i].0 == x {
+                        values.push(raw[i].1);
+                        i += 1;
+                    }
+                    out.push((x, spec.agg.apply(&mut values)));
+                }
+                (out, true)
             };
             let mut drawn = 0usize;
+            let mut aggregated = false;
             let all_points: Vec<(String, Vec<(f64, f64)>)> = groups
                 .iter()
-                .map(|(name, rows)| (name.clone(), points_of(rows)))
+                .map(|(name, rows)| {
+                    let (points, agg) = points_of(rows);
+                    aggregated |= agg;
+                    (name.clone(), points)
+                })
                 .collect();
             let count: usize = all_points.iter().map(|(_, p)| p.len()).sum();
             let y_label = if binned {
                 format!("{} of {y} per {}", spec.agg.name(), spec.time.name())
+            } else if aggregated {
+                notes.push(format!(
+                    "rows that share a value of '{}' are drawn as one point, the {} of their '{y}'",
+                    spec.x,
+                    spec.agg.name()
+                ));
+                format!("{} of {y}", spec.agg.name())
             } else {
                 y.clone()
             };
@@ -608,17 +634,20 @@ fn heat(
         counts[(bins - 1 - r) * bins + c] += 1.0;
     }
     let edge = |lo: f64, hi: f64, k: usize| lo + (hi - lo) * k as f64 / bins as f64;
-    let name = |v: f64, is_date: bool| {
+    let name = |v: f64, is_date: bool, step: f64| {
         if is_date {
             crate::format::date(v)
         } else {
-            crate::format::short(v)
+            crate::format::tick(v, step)
         }
     };
-    let columns: Vec<String> = (0..bins).map(|k| name(edge(x0, x1, k), dated)).collect();
+    let (x_step, y_step) = ((x1 - x0) / bins as f64, (y1 - y0) / bins as f64);
+    let columns: Vec<String> = (0..bins)
+        .map(|k| name(edge(x0, x1, k), dated, x_step))
+        .collect();
     let rows: Vec<String> = (0..bins)
         .rev()
-        .map(|k| name(edge(y0, y1, k), false))
+        .map(|k| name(edge(y0, y1, k), false, y_step))
         .collect();
     let mut table: (Vec<f64>, Vec<f64>, Vec<f64>) = Default::default();
     for r in 0..bins {
@@ -631,13 +660,21 @@ fn heat(
             }
         }
     }
+    // Skewed counts (one cell holding most rows) read on a log scale; the table keeps counts.
+    let most = counts.iter().copied().fold(0.0, f64::max);
+    let log = most >= 100.0;
+    let value_label = if log { "log10 of rows" } else { "rows" };
     let values = counts
         .iter()
-        .map(|&n| if n > 0.0 { n } else { f64::NAN })
+        .map(|&n| match n {
+            n if n <= 0.0 => f64::NAN,
+            n if log => n.log10(),
+            n => n,
+        })
         .collect();
     let chart = Chart {
-        y_label: "rows".to_owned(),
-        ..Chart::heatmap(title, x, "rows", rows, columns, values)
+        y_label: value_label.to_owned(),
+        ..Chart::heatmap(title, x, value_label, rows, columns, values)
     };
     let data = DataFrame::new_infer_height(vec![
         Column::new(format!("{x} from").into(), table.0),
@@ -749,6 +786,22 @@ mod tests {
             (first.1 - (39.81 + 64.56 + 100.52 + 25.94)).abs() < 1e-9,
             "{first:?}"
         );
+        // Without bins or colour, the rows of one date are one point: their mean.
+        let plain = PlotSpec {
+            time: TimeBin::None,
+            agg: Agg::Mean,
+            ..spec.clone()
+        };
+        let p = plot("stocks.csv", &stocks(), &plain).unwrap();
+        let crate::chart::ChartData::Lines { lines, .. } = &p.chart.data else {
+            panic!("lines");
+        };
+        let first = lines[0].points[0];
+        assert!(
+            (first.1 - (39.81 + 64.56 + 100.52 + 25.94) / 4.0).abs() < 1e-9,
+            "{first:?}"
+        );
+        assert_eq!(p.chart.y_label, "mean of price");
         assert_eq!(TimeBin::Week.start(6.0), 4.0);
         assert_eq!(TimeBin::Week.start(4.0), 4.0);
         assert_eq!(TimeBin::Week.start(3.0), -3.0);

@@ -55,6 +55,8 @@ fn fit_to(spec: &mut PlotSpec, data: &Dataset) {
 
 /// A label, then its drop-down (read left to right: "x [date]"), labelled for screen readers.
 fn combo(ui: &mut egui::Ui, label: &str, selected: &str, items: impl FnOnce(&mut egui::Ui)) {
+    // The label and its drop-down wrap to the next row together.
+    crate::panels::wrap_unless_fits(ui, label, ui.spacing().combo_width + 8.0);
     let l = ui.label(label);
     egui::ComboBox::from_id_salt(("builder", label))
         .selected_text(selected)
@@ -106,8 +108,8 @@ pub(super) fn builder(
         }
     });
     ui.horizontal_wrapped(|ui| {
-        let aggregates = spec.mark == PlotMark::Bar
-            || (spec.mark == PlotMark::Line && x_is_date && spec.time != TimeBin::None);
+        // A line aggregates the rows that share an x (or a time bin).
+        let aggregates = matches!(spec.mark, PlotMark::Bar | PlotMark::Line);
         if aggregates {
             combo(ui, "y per x", spec.agg.name(), |ui| {
                 for a in Agg::ALL {
