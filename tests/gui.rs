@@ -409,6 +409,36 @@ fn filtered_rows_become_a_dataset_for_any_panel() {
 }
 
 #[test]
+fn two_datasets_join_on_a_key_into_a_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pitches, names) = (dir.path().join("pitches.csv"), dir.path().join("names.csv"));
+    std::fs::write(&pitches, "pitcher,spin\n1,2200\n2,2500\n2,2510\n9,1900\n").unwrap();
+    std::fs::write(&names, "pitcher,name\n1,Cole\n2,Bauer\n3,Kershaw\n").unwrap();
+    let mut h = harness(Settings::default());
+    h.state_mut().open_path(names);
+    settle(&mut h);
+    h.state_mut().open_path(pitches);
+    settle(&mut h);
+    h.get_by_label("Join").click();
+    settle(&mut h);
+    h.get_by_label("Join pitches.csv with");
+    // The other dataset and the key start from the column both have.
+    h.get_by_label("left").click();
+    settle(&mut h);
+    snapshot(&mut h, "data_join");
+    h.query_all_by_label("Join").last().unwrap().click();
+    settle(&mut h);
+    let joined = h
+        .state()
+        .catalog
+        .by_name("pitches.csv + names.csv")
+        .expect("joined");
+    assert_eq!(joined.rows(), 4);
+    assert_eq!(joined.frame.column("name").unwrap().null_count(), 1);
+    h.get_by_label_contains("1 left rows without a match, 1 right rows unused");
+}
+
+#[test]
 fn every_panel_has_a_snapshot() {
     let mut h = harness(Settings::default());
     let panels = h.state().panel_titles();

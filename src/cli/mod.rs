@@ -154,6 +154,22 @@ pub enum DataCommand {
     /// Build a chart from columns (the Data panel's chart builder): .png or .svg, or the
     /// plotted data as .csv / .parquet (one column per encoding, named after its column).
     Plot(PlotArgs),
+    /// Join two tables on key columns and write the result (.csv or .parquet); the unmatched
+    /// rows of each side are counted on stderr.
+    Join {
+        #[arg(long)]
+        left: PathBuf,
+        #[arg(long)]
+        right: PathBuf,
+        /// A key: COLUMN (the same name in both) or LEFT=RIGHT; repeat for several.
+        #[arg(long, required = true)]
+        on: Vec<String>,
+        /// inner (rows with a match) or left (every left row).
+        #[arg(long, default_value = "inner")]
+        how: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Histogram of a numeric column, written as .png, .svg or .csv.
     Hist {
         file: PathBuf,
@@ -302,6 +318,13 @@ pub fn run(command: Command, record: Record) -> Result<()> {
             summary(&file, json, out.as_deref())
         }
         Command::Data(DataCommand::Plot(args)) => plot(&args),
+        Command::Data(DataCommand::Join {
+            left,
+            right,
+            on,
+            how,
+            out,
+        }) => join(&left, &right, &on, &how, &out),
         Command::Data(DataCommand::Hist {
             file,
             column,
@@ -440,6 +463,33 @@ fn plot(args: &PlotArgs) -> Result<()> {
         p.total,
         out.display()
     );
+    Ok(())
+}
+
+/// Join two files on keys and write the table: the CLI face of the Data panel's Join view.
+fn join(left: &Path, right: &Path, on: &[String], how: &str, out: &Path) -> Result<()> {
+    use crate::compute::join::{JoinKind, join};
+    let kind = match how {
+        "inner" => JoinKind::Inner,
+        "left" => JoinKind::Left,
+        other => anyhow::bail!("--how must be inner or left, got '{other}'"),
+    };
+    let pairs: Vec<(String, String)> = on
+        .iter()
+        .map(|k| match k.split_once('=') {
+            Some((a, b)) => (a.trim().to_owned(), b.trim().to_owned()),
+            None => (k.trim().to_owned(), k.trim().to_owned()),
+        })
+        .collect();
+    outputs::check(
+        &[left, right],
+        &[outputs::Output::new("--out", out, outputs::Kind::Table)],
+    )?;
+    let (l, r) = (load(left)?, load(right)?);
+    let j = join((&l.name, &l.frame), (&r.name, &r.frame), &pairs, kind)?;
+    export::write_table(&j.frame, out)?;
+    eprintln!("{} joined with {}: {}", l.name, r.name, j.summary());
+    println!("{}", out.display());
     Ok(())
 }
 

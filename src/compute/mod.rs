@@ -8,6 +8,7 @@ pub mod forecast;
 pub mod fraud;
 pub mod histogram;
 pub mod images;
+pub mod join;
 pub mod pitching;
 pub mod sentiment;
 pub mod sort;

@@ -258,22 +258,25 @@ impl Catalog {
         }
     }
 
-    /// Make a table in a job (the rows a filter keeps) and add it as a dataset named `name`,
-    /// selected when it arrives.
+    /// Make a table in a job (the rows a filter keeps, a join) and add it as a dataset named
+    /// `name`, selected when it arrives; its notes (what did not match) go to the status bar.
     pub fn add_made(
         &mut self,
         jobs: &JobRunner,
         name: &str,
-        make: impl FnOnce() -> anyhow::Result<polars::prelude::DataFrame> + Send + 'static,
+        make: impl FnOnce() -> anyhow::Result<(polars::prelude::DataFrame, Vec<String>)>
+        + Send
+        + 'static,
     ) -> Result<(), JobError> {
         let title = name.to_owned();
         let handle = jobs.spawn(format!("made:{name}"), format!("Make {name}"), move |_| {
+            let (frame, notes) = make()?;
             let ds = Dataset {
                 name: title,
                 origin: Origin::Made,
-                frame: make()?,
+                frame,
                 geometries: None,
-                notes: Vec::new(),
+                notes,
             };
             Ok(vec![(ds, Recipe::default())])
         })?;

@@ -186,7 +186,7 @@ pub(super) fn builder(
                     let (d, filter) = (data.clone(), spec_filter.clone());
                     let name = format!("{} where {}", data.name, filter.trim());
                     let made = ctx.catalog.add_made(ctx.jobs, &name, move || {
-                        explore::filtered(&d.name, &d.frame, &filter)
+                        Ok((explore::filtered(&d.name, &d.frame, &filter)?, Vec::new()))
                     });
                     if let Err(e) = made {
                         ctx.notices.error(e.to_string());

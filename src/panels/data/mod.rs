@@ -24,6 +24,8 @@ pub enum View {
     Charts,
     /// The chart builder.
     Chart,
+    /// Join with another dataset.
+    Join,
 }
 
 /// The choices the panel remembers across restarts.
@@ -42,6 +44,10 @@ pub struct Saved {
     /// A computed column being written: its name and expression.
     pub new_name: String,
     pub new_expr: String,
+    /// The dataset to join with, the key pairs (this dataset's column, the other's), the kind.
+    pub join_with: String,
+    pub join_on: Vec<(String, String)>,
+    pub join_kind: crate::compute::join::JoinKind,
 }
 
 impl Default for Saved {
@@ -56,6 +62,9 @@ impl Default for Saved {
             date_format: String::new(),
             new_name: String::new(),
             new_expr: String::new(),
+            join_with: String::new(),
+            join_on: Vec::new(),
+            join_kind: Default::default(),
         }
     }
 }
@@ -110,7 +119,7 @@ impl Panel for DataPanel {
             match self.saved.view {
                 View::Preview => table::peek_rows(ui, preview),
                 View::Schema => views::schema(ui, &preview.peek.data),
-                View::Summary | View::Charts | View::Chart => {
+                View::Summary | View::Charts | View::Chart | View::Join => {
                     ui.label(format!(
                         "The statistics and charts wait for the whole file ({:.0}% read).",
                         100.0 * preview.progress.0
@@ -131,6 +140,7 @@ impl Panel for DataPanel {
             View::Summary => views::summary(self, ui, ctx, id, &data),
             View::Charts => views::charts(self, ui, ctx, id, &data),
             View::Chart => builder::builder(self, ui, ctx, id, &data),
+            View::Join => views::join(self, ui, ctx, &data),
         }
     }
 

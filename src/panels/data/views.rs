@@ -67,6 +67,8 @@ fn view_tabs(ui: &mut egui::Ui, v: &mut View) {
     ui.selectable_value(v, View::Schema, "Schema");
     ui.selectable_value(v, View::Summary, "Summary");
     ui.selectable_value(v, View::Charts, "Charts");
+    ui.selectable_value(v, View::Join, "Join")
+        .on_hover_text("Join another dataset to this one on key columns");
     ui.selectable_value(v, View::Chart, "Chart builder")
         .on_hover_text("Plot columns against each other: line, scatter, bar, histogram, heat map; colour by a column; filter rows");
 }
@@ -212,6 +214,139 @@ pub(super) fn schema_editor(
             }
         });
     }
+}
+
+/// The Join view: this dataset joined with another on key column pairs (inner or left); the
+/// result is a new dataset, its unmatched counts in the status bar.
+pub(super) fn join(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    data: &Arc<Dataset>,
+) {
+    use crate::compute::join::{self as joins, JoinKind};
+    let s = &mut panel.saved;
+    let others: Vec<String> = ctx
+        .catalog
+        .names()
+        .into_iter()
+        .filter(|n| *n != data.name)
+        .collect();
+    if !others.contains(&s.join_with) {
+        // Start with a dataset that shares a column name with this one, if one does.
+        let mine = data.column_names();
+        let shares = |n: &String| {
+            ctx.catalog
+                .by_name(n)
+                .is_some_and(|d| d.column_names().iter().any(|c| mine.contains(c)))
+        };
+        s.join_with = others
+            .iter()
+            .rev()
+            .find(|n| shares(n))
+            .or(others.first())
+            .cloned()
+            .unwrap_or_default();
+        s.join_on.clear();
+    }
+    let Some(other) = ctx.catalog.by_name(&s.join_with) else {
+        ui.label("Open another dataset to join with this one.");
+        return;
+    };
+    let (mine, theirs) = (data.column_names(), other.column_names());
+    s.join_on
+        .retain(|(a, b)| mine.contains(a) && theirs.contains(b));
+    if s.join_on.is_empty() {
+        // Start from a column both have, if any.
+        let shared = mine.iter().find(|c| theirs.contains(c)).cloned();
+        let first = (
+            shared
+                .clone()
+                .or_else(|| mine.first().cloned())
+                .unwrap_or_default(),
+            shared
+                .or_else(|| theirs.first().cloned())
+                .unwrap_or_default(),
+        );
+        s.join_on.push(first);
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!("Join {} with", data.name));
+        egui::ComboBox::from_id_salt("join-with")
+            .selected_text(&s.join_with)
+            .show_ui(ui, |ui| {
+                for n in &others {
+                    ui.selectable_value(&mut s.join_with, n.clone(), n);
+                }
+            });
+        ui.selectable_value(&mut s.join_kind, JoinKind::Inner, "inner")
+            .on_hover_text("Keep only the rows with a match");
+        ui.selectable_value(&mut s.join_kind, JoinKind::Left, "left")
+            .on_hover_text(
+                "Keep every row of this dataset; the other's columns empty where nothing matched",
+            );
+    });
+    let mut remove = None;
+    for (k, (a, b)) in s.join_on.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(if k == 0 { "where" } else { "and" });
+            egui::ComboBox::from_id_salt(("join-left", k))
+                .selected_text(a.as_str())
+                .show_ui(ui, |ui| {
+                    for c in &mine {
+                        ui.selectable_value(a, c.clone(), c);
+                    }
+                });
+            ui.label("=");
+            egui::ComboBox::from_id_salt(("join-right", k))
+                .selected_text(b.as_str())
+                .show_ui(ui, |ui| {
+                    for c in &theirs {
+                        ui.selectable_value(b, c.clone(), c);
+                    }
+                });
+            if k > 0
+                && ui
+                    .small_button("×")
+                    .on_hover_text("Remove this key")
+                    .clicked()
+            {
+                remove = Some(k);
+            }
+        });
+    }
+    if let Some(k) = remove {
+        s.join_on.remove(k);
+    }
+    ui.horizontal(|ui| {
+        if ui.button("+ key").clicked() {
+            let pair = s.join_on.last().cloned().unwrap_or_default();
+            s.join_on.push(pair);
+        }
+        if ui
+            .button("Join")
+            .on_hover_text("Make the joined table a new dataset (in memory until saved)")
+            .clicked()
+        {
+            let (left, right, on, kind) =
+                (data.clone(), other.clone(), s.join_on.clone(), s.join_kind);
+            let name = format!("{} + {}", left.name, right.name);
+            let made = ctx.catalog.add_made(ctx.jobs, &name, move || {
+                let j = joins::join(
+                    (&left.name, &left.frame),
+                    (&right.name, &right.frame),
+                    &on,
+                    kind,
+                )?;
+                let note = format!("{} joined with {}: {}", left.name, right.name, j.summary());
+                Ok((j.frame, vec![note]))
+            });
+            if let Err(e) = made {
+                ctx.notices.error(e.to_string());
+            }
+        }
+    });
+    ui.weak("Keys match by their text, so an integer id matches the same id stored as text. The other dataset's key columns are left out; its columns that share a name get _right.");
 }
 
 pub(super) fn schema(ui: &mut egui::Ui, data: &Dataset) {
