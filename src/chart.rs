@@ -17,6 +17,11 @@ pub enum ChartData {
         labels: Vec<String>,
         values: Vec<f64>,
     },
+    /// One box per label: the quartiles, the median and Tukey's whiskers of a group's values.
+    Boxes {
+        labels: Vec<String>,
+        boxes: Vec<BoxStats>,
+    },
     /// Named lines, plus plain segments between points (e.g. a DTW warping path).
     Lines {
         lines: Vec<Line>,
@@ -38,6 +43,56 @@ pub enum ChartData {
         columns: Vec<String>,
         values: Vec<f64>,
     },
+}
+
+/// A box plot's box: quartiles by linear interpolation (numpy's and pandas' default), whiskers
+/// at the furthest values within 1.5 times the interquartile range of the box (Tukey).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BoxStats {
+    pub low: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub high: f64,
+    /// Values in the group.
+    pub n: usize,
+    /// Values beyond the whiskers.
+    pub outliers: usize,
+}
+
+impl BoxStats {
+    /// The box of `values` (NaN left out); `None` when none are left.
+    pub fn of(values: &[f64]) -> Option<Self> {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_by(f64::total_cmp);
+        let q = |p: f64| {
+            let at = p * (v.len() - 1) as f64;
+            let (i, f) = (at.floor() as usize, at.fract());
+            if i + 1 < v.len() {
+                v[i] + (v[i + 1] - v[i]) * f
+            } else {
+                v[i]
+            }
+        };
+        let (q1, median, q3) = (q(0.25), q(0.5), q(0.75));
+        let reach = 1.5 * (q3 - q1);
+        let inside = |x: &&f64| **x >= q1 - reach && **x <= q3 + reach;
+        let low = v.iter().find(inside).copied().unwrap_or(q1);
+        let high = v.iter().rev().find(inside).copied().unwrap_or(q3);
+        let outliers = v.iter().filter(|x| !inside(x)).count();
+        Some(Self {
+            low,
+            q1,
+            median,
+            q3,
+            high,
+            n: v.len(),
+            outliers,
+        })
+    }
 }
 
 /// One ring of a map, filled with a colour or only outlined.
@@ -401,6 +456,26 @@ impl Chart {
                 DataFrame::new_infer_height(vec![
                     Column::new(self.x_label.as_str().into(), labels),
                     y,
+                ])
+            }
+            ChartData::Boxes { labels, boxes } => {
+                let y = &self.y_label;
+                let stat = |f: fn(&BoxStats) -> f64| boxes.iter().map(f).collect::<Vec<f64>>();
+                DataFrame::new_infer_height(vec![
+                    Column::new(self.x_label.as_str().into(), labels),
+                    Column::new(
+                        "n".into(),
+                        boxes.iter().map(|b| b.n as u64).collect::<Vec<_>>(),
+                    ),
+                    Column::new(format!("{y} low whisker").into(), stat(|b| b.low)),
+                    Column::new(format!("{y} q1").into(), stat(|b| b.q1)),
+                    Column::new(format!("{y} median").into(), stat(|b| b.median)),
+                    Column::new(format!("{y} q3").into(), stat(|b| b.q3)),
+                    Column::new(format!("{y} high whisker").into(), stat(|b| b.high)),
+                    Column::new(
+                        "outliers".into(),
+                        boxes.iter().map(|b| b.outliers as u64).collect::<Vec<_>>(),
+                    ),
                 ])
             }
             ChartData::Map { shapes, points, .. } => {

@@ -301,6 +301,14 @@ fn price_over_time_by_symbol_in_three_clicks() {
     h.get_by_label("126 of 560 rows");
     filter(&mut h, "prices > 100");
     h.get_by_label("stocks.csv: filter at character 1: no column 'prices'");
+    // A box plot of price by symbol.
+    h.state_mut().restore_panel(
+        "data",
+        &serde_json::json!({"view": "Chart", "plot": {"mark": "box", "x": "symbol", "y": "price"}}),
+    );
+    settle(&mut h);
+    h.get_by_label("price by symbol");
+    snapshot(&mut h, "data_chart_box");
 }
 
 #[test]

@@ -196,7 +196,7 @@ pub struct PlotArgs {
     /// One line, set of dots or colour per value of this column.
     #[arg(long)]
     pub color: Option<String>,
-    /// line, scatter, bar, histogram or heat.
+    /// line, scatter, bar, histogram, box or heat.
     #[arg(long, default_value = "line")]
     pub mark: String,
     /// count, sum, mean or median: of y per bar, or per time bin.

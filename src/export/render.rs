@@ -5,7 +5,8 @@
 use std::sync::Once;
 
 use plotters::coord::Shift;
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::ranged1d::SegmentedCoord;
+use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
 
 use crate::chart::{Chart, ChartData, Mark};
@@ -153,7 +154,6 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             }
         }
         ChartData::Bars { labels, values } => {
-            let n = labels.len().max(1);
             let top = values.iter().copied().fold(0.0, f64::max);
             let bottom = values.iter().copied().fold(0.0, f64::min);
             let pad = (top - bottom).max(1e-9) * 0.05;
@@ -162,31 +162,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             } else {
                 (0.0, top.max(1.0) * 1.05)
             };
-            let mut c = ChartBuilder::on(root)
-                .caption(&chart.title, (FONT, 26))
-                .margin(20)
-                .x_label_area_size(60)
-                .y_label_area_size(80)
-                // plotters' integer ranges are inclusive: 0..n-1 gives n segments (a range
-                // of one point would divide by zero, so one bar keeps an empty neighbour).
-                .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), ymin..ymax)
-                .map_err(e)?;
-            c.configure_mesh()
-                .x_desc(&chart.x_label)
-                .y_desc(&chart.y_label)
-                .x_labels(n)
-                .x_label_formatter(&|v| match v {
-                    SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
-                    _ => String::new(),
-                })
-                .label_style((FONT, 16))
-                .axis_desc_style((FONT, 18))
-                .bold_line_style(rgb(colors.grid))
-                .light_line_style(rgb(colors.background))
-                .y_label_formatter(&|v| crate::format::short(*v))
-                .disable_x_mesh()
-                .draw()
-                .map_err(e)?;
+            let mut c = category_chart(root, chart, labels, (ymin, ymax))?;
             let fill = rgb(colors.bar).filled();
             c.draw_series(values.iter().enumerate().map(|(i, &v)| {
                 let mut bar = Rectangle::new(
@@ -200,6 +176,57 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 bar
             }))
             .map_err(e)?;
+        }
+        ChartData::Boxes { labels, boxes } => {
+            let lo = boxes.iter().map(|b| b.low).fold(f64::INFINITY, f64::min);
+            let hi = boxes
+                .iter()
+                .map(|b| b.high)
+                .fold(f64::NEG_INFINITY, f64::max);
+            let (lo, hi) = if lo.is_finite() && hi.is_finite() {
+                (lo, hi)
+            } else {
+                (0.0, 1.0)
+            };
+            let pad = (hi - lo).max(1e-9) * 0.05;
+            let mut c = category_chart(root, chart, labels, (lo - pad, hi + pad))?;
+            let stroke = rgb(colors.bar).stroke_width(2);
+            let fill = rgb(colors.bar).mix(0.25).filled();
+            for (i, b) in boxes.iter().enumerate() {
+                let mut body = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), b.q1),
+                        (SegmentValue::Exact(i + 1), b.q3),
+                    ],
+                    fill,
+                );
+                body.set_margin(0, 0, 14, 14);
+                let mut outline = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), b.q1),
+                        (SegmentValue::Exact(i + 1), b.q3),
+                    ],
+                    stroke,
+                );
+                outline.set_margin(0, 0, 14, 14);
+                c.draw_series([body, outline]).map_err(e)?;
+                let mid = SegmentValue::CenterOf(i);
+                c.draw_series([
+                    PathElement::new(vec![(mid.clone(), b.q3), (mid.clone(), b.high)], stroke),
+                    PathElement::new(vec![(mid.clone(), b.q1), (mid, b.low)], stroke),
+                ])
+                .map_err(e)?;
+                // The median across the box, drawn thick.
+                let mut median = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), b.median),
+                        (SegmentValue::Exact(i + 1), b.median),
+                    ],
+                    rgb(colors.bar).stroke_width(4),
+                );
+                median.set_margin(0, 0, 14, 14);
+                c.draw_series([median]).map_err(e)?;
+            }
         }
         ChartData::Map {
             shapes,
@@ -561,6 +588,48 @@ impl Ranged for TickedX {
             self.ticks.clone()
         }
     }
+}
+
+/// A chart of categories (bars, boxes) with its mesh drawn: one segment per label, named.
+fn category_chart<'a, DB: DrawingBackend + 'a>(
+    root: &'a DrawingArea<DB, Shift>,
+    chart: &'a Chart,
+    labels: &'a [String],
+    (ymin, ymax): (f64, f64),
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<SegmentedCoord<RangedCoordusize>, RangedCoordf64>>,
+    String,
+> {
+    let e = |err: DrawingAreaErrorKind<DB::ErrorType>| err.to_string();
+    let colors = ChartColors::LIGHT;
+    let rgb = |c: [u8; 3]| RGBColor(c[0], c[1], c[2]);
+    let n = labels.len().max(1);
+    let mut c = ChartBuilder::on(root)
+        .caption(&chart.title, (FONT, 26))
+        .margin(20)
+        .x_label_area_size(60)
+        .y_label_area_size(80)
+        // plotters' integer ranges are inclusive: 0..n-1 gives n segments (a range
+        // of one point would divide by zero, so one bar keeps an empty neighbour).
+        .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), ymin..ymax)
+        .map_err(e)?;
+    c.configure_mesh()
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .x_labels(n)
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 18))
+        .bold_line_style(rgb(colors.grid))
+        .light_line_style(rgb(colors.background))
+        .y_label_formatter(&|v| crate::format::short(*v))
+        .disable_x_mesh()
+        .draw()
+        .map_err(e)?;
+    Ok(c)
 }
 
 /// Where the x axis is labelled: on a date axis of more than two months, the first day of

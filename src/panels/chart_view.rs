@@ -64,6 +64,32 @@ fn nice_spacer(
     })
 }
 
+/// An x axis of categories at 0, 1, 2, ...: marks at whole positions only (every one named
+/// when there is room, else every 5th), never between where no label belongs. A name needs
+/// about its own width, not egui_plot's default 60-80 points, before it shows.
+fn category_axis<'a>(
+    plot: egui_plot::Plot<'a>,
+    labels: &[String],
+    x_label: &str,
+) -> egui_plot::Plot<'a> {
+    let names = labels.to_vec();
+    let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f32;
+    let room = 7.0 * widest + 12.0;
+    let axis = egui_plot::AxisHints::new_x()
+        .label(x_label.to_owned())
+        .label_spacing(room..=room + 10.0)
+        .formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        });
+    plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
+        .custom_x_axes(vec![axis])
+}
+
 /// The x extent of a lines chart's points (0..1 when it has none).
 fn x_range(chart: &Chart) -> (f64, f64) {
     let ChartData::Lines { lines, .. } = &chart.data else {
@@ -376,40 +402,60 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                         .name(&labels[i])
                 })
                 .collect();
-            let names = labels.clone();
             let hover_names = labels.clone();
             let y_label = chart.y_label.clone();
-            // Marks at whole bars only (every bar named when there is room, else every 5th),
-            // never between bars where no label belongs. A name needs about its own width,
-            // not egui_plot's default 60-80 points, before it shows.
-            let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f32;
-            let room = 7.0 * widest + 12.0;
-            let axis = egui_plot::AxisHints::new_x()
-                .label(chart.x_label.clone())
-                .label_spacing(room..=room + 10.0)
-                .formatter(move |mark, _| {
-                    let i = mark.value.round();
-                    if (mark.value - i).abs() < 1e-9 && i >= 0.0 {
-                        names.get(i as usize).cloned().unwrap_or_default()
-                    } else {
-                        String::new()
-                    }
-                });
-            plot.x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 5.0, 10.0]))
-                .custom_x_axes(vec![axis])
-                .show(ui, |p| {
-                    p.bar_chart(
-                        BarChart::new(chart.title.clone(), bars)
-                            .color(bar_color())
-                            .element_formatter(Box::new(move |bar, _| {
-                                let name = hover_names
-                                    .get(bar.argument.round() as usize)
-                                    .cloned()
-                                    .unwrap_or_default();
-                                format!("{name}\n{y_label} {}", crate::format::short(bar.value))
-                            })),
-                    );
-                });
+            category_axis(plot, labels, &chart.x_label).show(ui, |p| {
+                p.bar_chart(
+                    BarChart::new(chart.title.clone(), bars)
+                        .color(bar_color())
+                        .element_formatter(Box::new(move |bar, _| {
+                            let name = hover_names
+                                .get(bar.argument.round() as usize)
+                                .cloned()
+                                .unwrap_or_default();
+                            format!("{name}\n{y_label} {}", crate::format::short(bar.value))
+                        })),
+                );
+            });
+        }
+        ChartData::Boxes { labels, boxes } => {
+            let elems: Vec<egui_plot::BoxElem> = boxes
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    egui_plot::BoxElem::new(
+                        i as f64,
+                        egui_plot::BoxSpread::new(b.low, b.q1, b.median, b.q3, b.high),
+                    )
+                    .box_width(0.6)
+                    .whisker_width(0.3)
+                    .name(&labels[i])
+                })
+                .collect();
+            let (names, stats, y_label) = (labels.clone(), boxes.clone(), chart.y_label.clone());
+            category_axis(plot, labels, &chart.x_label).show(ui, |p| {
+                p.box_plot(
+                    egui_plot::BoxPlot::new(chart.title.clone(), elems)
+                        .color(bar_color())
+                        .element_formatter(Box::new(move |e, _| {
+                            let i = e.argument.round() as usize;
+                            let (Some(name), Some(b)) = (names.get(i), stats.get(i)) else {
+                                return String::new();
+                            };
+                            let f = crate::format::short;
+                            format!(
+                                "{name}: {} values of {y_label}\nmedian {}\nquartiles {} to {}\nwhiskers {} to {}\n{} beyond the whiskers",
+                                b.n,
+                                f(b.median),
+                                f(b.q1),
+                                f(b.q3),
+                                f(b.low),
+                                f(b.high),
+                                b.outliers
+                            )
+                        })),
+                );
+            });
         }
         ChartData::Lines { segments, .. } => {
             // Lines on a right-hand axis come carried into the left axis's units.

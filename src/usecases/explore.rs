@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::chart::{Chart, Line};
+use crate::chart::{BoxStats, Chart, ChartData, Line};
 use crate::compute::{NoProgress, expr, histogram};
 use crate::data::schema;
 
@@ -24,15 +24,17 @@ pub enum PlotMark {
     Scatter,
     Bar,
     Histogram,
+    Box,
     Heat,
 }
 
 impl PlotMark {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Line,
         Self::Scatter,
         Self::Bar,
         Self::Histogram,
+        Self::Box,
         Self::Heat,
     ];
 
@@ -42,6 +44,7 @@ impl PlotMark {
             Self::Scatter => "scatter",
             Self::Bar => "bar",
             Self::Histogram => "histogram",
+            Self::Box => "box",
             Self::Heat => "heat",
         }
     }
@@ -572,6 +575,43 @@ pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot>
                 data,
             )
         }
+        PlotMark::Box => {
+            let y = y_needed("box")?;
+            let (ys, _) = numbers(file, &df, &y)?;
+            let mut groups: Vec<(String, Vec<usize>)> =
+                rows_by_value(&as_text(file, &df, &spec.x)?)
+                    .into_iter()
+                    .collect();
+            groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+            if groups.len() > MAX_BARS {
+                notes.push(format!(
+                    "'{}' has {} values: the {MAX_BARS} most common are drawn",
+                    spec.x,
+                    groups.len()
+                ));
+                groups.truncate(MAX_BARS);
+            }
+            groups.sort_by(|a, b| a.0.cmp(&b.0));
+            let (mut labels, mut boxes) = (Vec::new(), Vec::new());
+            for (k, rows) in groups {
+                let values: Vec<f64> = rows.iter().filter_map(|&i| ys[i]).collect();
+                if let Some(b) = BoxStats::of(&values) {
+                    labels.push(k);
+                    boxes.push(b);
+                }
+            }
+            if labels.is_empty() {
+                bail!("{file}: no rows with a value of '{y}'");
+            }
+            let chart = Chart::new(
+                title_of(&format!("{y} by {}", spec.x)),
+                &spec.x,
+                &y,
+                ChartData::Boxes { labels, boxes },
+            );
+            let data = chart.to_frame()?;
+            (chart, data)
+        }
         PlotMark::Heat => {
             let y = y_needed("heat")?;
             let (xs, dated) = numbers(file, &df, &spec.x)?;
@@ -805,6 +845,44 @@ mod tests {
         assert_eq!(TimeBin::Week.start(6.0), 4.0);
         assert_eq!(TimeBin::Week.start(4.0), 4.0);
         assert_eq!(TimeBin::Week.start(3.0), -3.0);
+    }
+
+    #[test]
+    fn boxes_have_numpys_quartiles_and_tukeys_whiskers() {
+        // numpy.percentile([1..9, 100], [25, 50, 75]) = 3.25, 5.5, 7.75.
+        let mut v: Vec<f64> = (1..10).map(f64::from).collect();
+        v.push(100.0);
+        let b = BoxStats::of(&v).unwrap();
+        assert_eq!((b.q1, b.median, b.q3), (3.25, 5.5, 7.75));
+        // Fences at 3.25 - 6.75 and 7.75 + 6.75: 100 is beyond.
+        assert_eq!((b.low, b.high, b.outliers, b.n), (1.0, 9.0, 1, 10));
+        assert!(BoxStats::of(&[f64::NAN]).is_none());
+        let p = plot(
+            "stocks.csv",
+            &stocks(),
+            &PlotSpec {
+                mark: PlotMark::Box,
+                x: "symbol".into(),
+                y: Some("price".into()),
+                ..PlotSpec::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            p.data.get_column_names(),
+            [
+                "symbol",
+                "n",
+                "price low whisker",
+                "price q1",
+                "price median",
+                "price q3",
+                "price high whisker",
+                "outliers"
+            ]
+        );
+        let n: u64 = p.data.column("n").unwrap().u64().unwrap().sum().unwrap();
+        assert_eq!(n, 560);
     }
 
     #[test]
