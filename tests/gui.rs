@@ -309,6 +309,15 @@ fn price_over_time_by_symbol_in_three_clicks() {
     settle(&mut h);
     h.get_by_label("price by symbol");
     snapshot(&mut h, "data_chart_box");
+    // Small multiples: one chart per symbol.
+    h.state_mut().restore_panel(
+        "data",
+        &serde_json::json!({"view": "Chart", "plot": {"mark": "line", "x": "date", "y": "price", "facet": "symbol"}}),
+    );
+    settle(&mut h);
+    h.get_by_label("5 charts, one per value of symbol");
+    h.get_by_label("symbol = IBM: price by date");
+    snapshot(&mut h, "data_chart_facets");
 }
 
 #[test]

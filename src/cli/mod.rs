@@ -211,6 +211,9 @@ pub struct PlotArgs {
     /// Bins of a histogram, or of each heat map axis.
     #[arg(long, default_value_t = 40)]
     pub bins: usize,
+    /// Small multiples: one chart per value of this column, in a grid.
+    #[arg(long)]
+    pub facet: Option<String>,
     /// .png, .svg, .csv or .parquet.
     #[arg(long)]
     pub out: PathBuf,
@@ -243,6 +246,7 @@ impl PlotArgs {
             time: pick("--time", &self.time, &TimeBin::ALL, TimeBin::name)?,
             filter: self.filter.clone().unwrap_or_default(),
             bins: self.bins,
+            facet: self.facet.clone(),
         })
     }
 }
@@ -454,7 +458,7 @@ fn plot(args: &PlotArgs) -> Result<()> {
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("csv" | "parquet") => export::write_table(&p.data, out)?,
-        _ => export::write_chart(&p.chart, out)?,
+        _ => export::write_charts(&crate::usecases::explore::PlotSpec::charts(&p), out)?,
     }
     println!(
         "{}: {} of {} rows plotted to {}",

@@ -79,6 +79,44 @@ pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
 pub const CHART_SIZE: (u32, u32) = (1000, 600);
 
 /// Write a chart as `.png`, `.svg`, or its data as `.csv`, by the extension of `path`.
+/// Write several charts (small multiples) as one image, in a grid of up to three columns;
+/// one chart is written as `write_chart` does, and a table holds every chart's numbers.
+pub fn write_charts(charts: &[Chart], path: &Path) -> Result<(), ExportError> {
+    let render_err = |detail: String| ExportError::Render {
+        path: path.to_owned(),
+        detail,
+    };
+    match (charts, ext(path).as_str()) {
+        ([one], _) => write_chart(one, path),
+        (many, "png") => {
+            let bytes = render::png_grid(many, CHART_SIZE).map_err(render_err)?;
+            write_atomic(path, |f| std::io::Write::write_all(f, &bytes)).map_err(io_err(path))
+        }
+        (many, "svg") => {
+            let text = render::svg_grid(many, CHART_SIZE).map_err(render_err)?;
+            write_atomic(path, |f| std::io::Write::write_all(f, text.as_bytes()))
+                .map_err(io_err(path))
+        }
+        (many, _) => {
+            let mut all: Option<polars::prelude::DataFrame> = None;
+            for c in many {
+                let mut df = c.to_frame().map_err(|e| render_err(e.to_string()))?;
+                let title = polars::prelude::Column::new(
+                    "chart".into(),
+                    vec![c.title.clone(); df.height()],
+                );
+                df.with_column(title)
+                    .map_err(|e| render_err(e.to_string()))?;
+                all = Some(match all {
+                    Some(a) => a.vstack(&df).map_err(|e| render_err(e.to_string()))?,
+                    None => df,
+                });
+            }
+            write_table(&all.unwrap_or_default(), path)
+        }
+    }
+}
+
 pub fn write_chart(chart: &Chart, path: &Path) -> Result<(), ExportError> {
     let render_err = |detail: String| ExportError::Render {
         path: path.to_owned(),

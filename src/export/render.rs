@@ -26,12 +26,24 @@ fn register_font() {
     });
 }
 
-pub(super) fn png(chart: &Chart, (w, h): (u32, u32)) -> Result<Vec<u8>, String> {
+pub(super) fn png(chart: &Chart, size: (u32, u32)) -> Result<Vec<u8>, String> {
+    png_of(size, |root| draw(chart, root))
+}
+
+pub(super) fn svg(chart: &Chart, size: (u32, u32)) -> Result<String, String> {
+    svg_of(size, |root| draw(chart, root))
+}
+
+/// A PNG of `(w, h)` pixels painted by `paint`.
+fn png_of(
+    (w, h): (u32, u32),
+    paint: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), String>,
+) -> Result<Vec<u8>, String> {
     register_font();
     let mut buf = vec![0u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        draw(chart, &root)?;
+        paint(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
     let mut out = Vec::new();
@@ -46,15 +58,60 @@ pub(super) fn png(chart: &Chart, (w, h): (u32, u32)) -> Result<Vec<u8>, String> 
     Ok(out)
 }
 
-pub(super) fn svg(chart: &Chart, (w, h): (u32, u32)) -> Result<String, String> {
+/// An SVG of `size` painted by `paint`.
+fn svg_of(
+    size: (u32, u32),
+    paint: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), String>,
+) -> Result<String, String> {
     register_font();
     let mut text = String::new();
     {
-        let root = SVGBackend::with_string(&mut text, (w, h)).into_drawing_area();
-        draw(chart, &root)?;
+        let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+        paint(&root)?;
         root.present().map_err(|e| e.to_string())?;
     }
     Ok(text)
+}
+
+/// Columns and rows of a grid of `n` charts: up to three across.
+fn grid(n: usize) -> (usize, usize) {
+    let cols = n.clamp(1, 3);
+    (cols, n.div_ceil(cols))
+}
+
+/// Several charts in a grid, each `cell` pixels (scaled down so the image stays under
+/// 3,000 pixels wide).
+fn draw_grid<DB: DrawingBackend>(
+    charts: &[Chart],
+    root: &DrawingArea<DB, Shift>,
+) -> Result<(), String> {
+    let (cols, rows) = grid(charts.len());
+    let [r, g, b] = ChartColors::LIGHT.background;
+    root.fill(&RGBColor(r, g, b)).map_err(|e| e.to_string())?;
+    let cells = root.split_evenly((rows, cols));
+    for (chart, cell) in charts.iter().zip(cells.iter()) {
+        draw(chart, cell)?;
+    }
+    Ok(())
+}
+
+fn grid_size(n: usize, (w, h): (u32, u32)) -> (u32, u32) {
+    let (cols, rows) = grid(n);
+    // Cells of two thirds of a single chart, readable side by side.
+    let (cw, ch) = (w * 2 / 3, h * 2 / 3);
+    (cw * cols as u32, ch * rows as u32)
+}
+
+pub(super) fn png_grid(charts: &[Chart], cell: (u32, u32)) -> Result<Vec<u8>, String> {
+    png_of(grid_size(charts.len(), cell), |root| {
+        draw_grid(charts, root)
+    })
+}
+
+pub(super) fn svg_grid(charts: &[Chart], cell: (u32, u32)) -> Result<String, String> {
+    svg_of(grid_size(charts.len(), cell), |root| {
+        draw_grid(charts, root)
+    })
 }
 
 /// The legend box: the series' labels on a translucent white background.

@@ -25,6 +25,19 @@ pub fn image_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, s
     chart_button(ui, ctx, chart, stem, "Save SVG", SaveAs::Svg);
 }
 
+/// "Save PNG", "Save SVG" for small multiples: one image of them all, in a grid.
+pub fn grid_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, charts: &[Chart], stem: &str) {
+    for (label, kind) in [("Save PNG", SaveAs::Png), ("Save SVG", SaveAs::Svg)] {
+        if ui
+            .button(label)
+            .on_hover_text(format!("{label} of the {} charts in a grid", charts.len()))
+            .clicked()
+        {
+            save(ctx, Payload::Charts(charts.to_vec()), stem, kind);
+        }
+    }
+}
+
 fn chart_button(
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,

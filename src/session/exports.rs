@@ -45,6 +45,8 @@ impl SaveAs {
 /// What to write once a path is chosen.
 pub enum Payload {
     Chart(Box<Chart>),
+    /// Small multiples, written as one image (a grid) or one table.
+    Charts(Vec<Chart>),
     Table(DataFrame),
     /// Text written as it is (JSON, SQL, rules).
     Text(String),
@@ -85,6 +87,7 @@ pub struct Exports {
 fn write(payload: &Payload, path: &std::path::Path) -> anyhow::Result<()> {
     match payload {
         Payload::Chart(c) => export::write_chart(c, path)?,
+        Payload::Charts(c) => export::write_charts(c, path)?,
         Payload::Table(df) => export::write_table(df, path)?,
         Payload::Text(t) => {
             export::write_atomic(path, |w| std::io::Write::write_all(w, t.as_bytes()))?

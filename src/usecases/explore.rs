@@ -155,7 +155,23 @@ pub struct PlotSpec {
     pub filter: String,
     /// Bins of a histogram or of each heat map axis.
     pub bins: usize,
+    /// Small multiples: one chart per value of this column.
+    pub facet: Option<String>,
 }
+
+impl PlotSpec {
+    /// Every chart this spec draws: the small multiples, or the one chart.
+    pub fn charts(plot: &Plot) -> Vec<Chart> {
+        if plot.facets.is_empty() {
+            vec![plot.chart.clone()]
+        } else {
+            plot.facets.clone()
+        }
+    }
+}
+
+/// Small multiples at most: the most common values of the facet column.
+pub const MAX_FACETS: usize = 12;
 
 impl Default for PlotSpec {
     fn default() -> Self {
@@ -168,6 +184,7 @@ impl Default for PlotSpec {
             time: TimeBin::None,
             filter: String::new(),
             bins: 40,
+            facet: None,
         }
     }
 }
@@ -183,7 +200,10 @@ pub const MAX_BARS: usize = 60;
 
 /// A built chart, the numbers drawn, and how many rows it used.
 pub struct Plot {
+    /// The chart (the first small multiple when faceted).
     pub chart: Chart,
+    /// One chart per value of the facet column (empty when not faceted).
+    pub facets: Vec<Chart>,
     /// The plotted data: one column per encoding, named after its source column.
     pub data: DataFrame,
     /// Rows after the filter, of `total`.
@@ -323,6 +343,71 @@ pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot>
     if spec.x.trim().is_empty() {
         bail!("{file}: choose a column for x");
     }
+    match &spec.facet {
+        Some(f) => faceted(file, df, spec, f),
+        None => one(file, df, spec),
+    }
+}
+
+/// Small multiples: the filter once, then one chart per value of `facet` (the most common
+/// `MAX_FACETS`), each titled with its value; the plotted data of all with a `facet` column.
+fn faceted(file: &str, df: &DataFrame, spec: &PlotSpec, facet: &str) -> anyhow::Result<Plot> {
+    let total = df.height();
+    let df = filtered(file, df, &spec.filter)?;
+    let mut groups: Vec<(String, Vec<usize>)> = rows_by_value(&as_text(file, &df, facet)?)
+        .into_iter()
+        .collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    let mut notes = Vec::new();
+    if groups.len() > MAX_FACETS {
+        notes.push(format!(
+            "'{facet}' has {} values: the {MAX_FACETS} most common are drawn",
+            groups.len()
+        ));
+        groups.truncate(MAX_FACETS);
+    }
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let each = PlotSpec {
+        facet: None,
+        filter: String::new(),
+        ..spec.clone()
+    };
+    let mut facets = Vec::new();
+    let mut data: Option<DataFrame> = None;
+    for (value, rows) in groups {
+        let idx = IdxCa::from_vec("rows".into(), rows.iter().map(|&i| i as IdxSize).collect());
+        let part = df.take(&idx)?;
+        let p = one(file, &part, &each)?;
+        for n in p.notes {
+            if !notes.contains(&n) {
+                notes.push(n);
+            }
+        }
+        let mut chart = p.chart;
+        chart.title = format!("{facet} = {value}: {}", chart.title);
+        facets.push(chart);
+        let mut d = p.data;
+        d.with_column(Column::new(facet.into(), vec![value.clone(); d.height()]))?;
+        data = Some(match data {
+            Some(all) => all.vstack(&d)?,
+            None => d,
+        });
+    }
+    let Some(chart) = facets.first().cloned() else {
+        bail!("{file}: no rows to draw");
+    };
+    Ok(Plot {
+        chart,
+        facets,
+        data: data.unwrap_or_default(),
+        rows: df.height(),
+        total,
+        notes,
+    })
+}
+
+/// One chart of `df`'s rows that the spec's filter keeps.
+fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
     let total = df.height();
     let df = filtered(file, df, &spec.filter)?;
     let mut notes = Vec::new();
@@ -634,6 +719,7 @@ pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot>
     };
     Ok(Plot {
         chart: chart.with_source(file),
+        facets: Vec::new(),
         data,
         rows: df.height(),
         total,
@@ -883,6 +969,46 @@ mod tests {
         );
         let n: u64 = p.data.column("n").unwrap().u64().unwrap().sum().unwrap();
         assert_eq!(n, 560);
+    }
+
+    #[test]
+    fn facets_draw_one_chart_per_value_with_the_rows_of_that_value() {
+        let spec = PlotSpec {
+            mark: PlotMark::Histogram,
+            x: "price".into(),
+            facet: Some("symbol".into()),
+            filter: "price > 20".into(),
+            bins: 10,
+            ..PlotSpec::default()
+        };
+        let df = stocks();
+        let p = plot("stocks.csv", &df, &spec).unwrap();
+        assert_eq!(p.facets.len(), 5);
+        assert!(
+            p.facets[3]
+                .title
+                .starts_with("symbol = IBM: Distribution of price"),
+            "{}",
+            p.facets[3].title
+        );
+        // Each facet counts the rows of its symbol the filter keeps.
+        for (chart, symbol) in p.facets.iter().zip(["AAPL", "AMZN", "GOOG", "IBM", "MSFT"]) {
+            let crate::chart::ChartData::Histogram(h) = &chart.data else {
+                panic!("histograms");
+            };
+            let want = crate::compute::expr::filter(
+                &df,
+                &format!("symbol == \"{symbol}\" and price > 20"),
+            )
+            .unwrap()
+            .height() as u64;
+            assert_eq!(h.total(), want, "{symbol}");
+        }
+        assert_eq!(
+            p.data.get_column_names().last().map(|c| c.as_str()),
+            Some("symbol")
+        );
+        assert_eq!(PlotSpec::charts(&p).len(), 5);
     }
 
     #[test]

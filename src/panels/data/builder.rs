@@ -75,6 +75,25 @@ fn optional_column(ui: &mut egui::Ui, label: &str, choice: &mut Option<String>, 
     });
 }
 
+/// Small multiples in a grid of up to three columns, each titled, sharing the height left.
+fn small_multiples(ui: &mut egui::Ui, charts: &[crate::chart::Chart]) {
+    let cols = charts.len().clamp(1, 3);
+    let rows = charts.len().div_ceil(cols);
+    let height = ((ui.available_height() - 8.0) / rows as f32 - 22.0).max(160.0);
+    egui::ScrollArea::vertical()
+        .id_salt("facets")
+        .show(ui, |ui| {
+            for (r, row) in charts.chunks(cols).enumerate() {
+                ui.columns(cols, |columns| {
+                    for (k, (col, chart)) in columns.iter_mut().zip(row).enumerate() {
+                        col.small(&chart.title);
+                        show_chart(col, &format!("facet-{}", r * cols + k), chart, height);
+                    }
+                });
+            }
+        });
+}
+
 pub(super) fn builder(
     panel: &mut DataPanel,
     ui: &mut egui::Ui,
@@ -106,6 +125,7 @@ pub(super) fn builder(
         if matches!(spec.mark, PlotMark::Line | PlotMark::Scatter) {
             optional_column(ui, "Colour", &mut spec.color, &names);
         }
+        optional_column(ui, "Facet", &mut spec.facet, &names);
     });
     ui.horizontal_wrapped(|ui| {
         // A line aggregates the rows that share an x (or a time bin).
@@ -145,6 +165,7 @@ pub(super) fn builder(
     });
     let spec = spec.clone();
     let spec_filter = spec.filter.clone();
+    let spec_facet = spec.facet.clone().unwrap_or_default();
     let key: BuiltKey = (id, serde_json::to_string(&spec).unwrap_or_default());
     let d = data.clone();
     panel.built.request(
@@ -196,16 +217,30 @@ pub(super) fn builder(
                     ui.weak(format!("· {n}"));
                 }
             });
-            ui.horizontal_wrapped(|ui| {
-                ui.strong(&p.chart.title);
-                save::image_buttons(ui, ctx, &p.chart, "chart");
-                let plotted = p.data.clone();
-                save::table_buttons(ui, ctx, "the plotted data", "chart-data", || {
-                    Ok(plotted.clone())
+            let plotted = p.data.clone();
+            if p.facets.is_empty() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.strong(&p.chart.title);
+                    save::image_buttons(ui, ctx, &p.chart, "chart");
+                    save::table_buttons(ui, ctx, "the plotted data", "chart-data", || {
+                        Ok(plotted.clone())
+                    });
                 });
-            });
-            let height = (ui.available_height() - 8.0).max(220.0);
-            show_chart(ui, "data-builder", &p.chart, height);
+                let height = (ui.available_height() - 8.0).max(220.0);
+                show_chart(ui, "data-builder", &p.chart, height);
+            } else {
+                ui.horizontal_wrapped(|ui| {
+                    ui.strong(format!(
+                        "{} charts, one per value of {spec_facet}",
+                        p.facets.len()
+                    ));
+                    save::grid_buttons(ui, ctx, &p.facets, "charts");
+                    save::table_buttons(ui, ctx, "the plotted data", "chart-data", || {
+                        Ok(plotted.clone())
+                    });
+                });
+                small_multiples(ui, &p.facets);
+            }
         }
     }
 }
