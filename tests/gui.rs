@@ -321,6 +321,53 @@ fn price_over_time_by_symbol_in_three_clicks() {
 }
 
 #[test]
+fn a_range_brushed_on_the_chart_filters_the_preview_until_cleared() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("stocks.csv (560 rows)").click();
+    settle(&mut h);
+    h.get_by_label("Chart builder").click();
+    settle(&mut h);
+    // Drag across the middle of the chart, left to right.
+    let press = |pos: egui::Pos2, pressed: bool| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Default::default(),
+    };
+    let (from, to) = (egui::pos2(560.0, 450.0), egui::pos2(860.0, 450.0));
+    h.input_mut().events.push(egui::Event::PointerMoved(from));
+    h.run();
+    h.input_mut().events.push(press(from, true));
+    h.run();
+    for k in 1..=10 {
+        let x = from.x + (to.x - from.x) * k as f32 / 10.0;
+        h.input_mut()
+            .events
+            .push(egui::Event::PointerMoved(egui::pos2(x, 450.0)));
+        h.run();
+    }
+    h.input_mut().events.push(press(to, false));
+    settle(&mut h);
+    h.get_by_label("Brushed:");
+    snapshot_allowing(&mut h, "data_chart_brushed", 0);
+    // The preview shows only the rows in the range: all five symbols' months in it.
+    h.get_by_label("Preview").click();
+    settle(&mut h);
+    let shown = h
+        .query_all_by_label_contains(" rows in Preview, Summary and Charts")
+        .count();
+    assert_eq!(shown, 1);
+    assert!(
+        h.query_by_label("560 rows").is_none(),
+        "the preview is not the whole table"
+    );
+    h.get_by_label("Clear brush").click();
+    settle(&mut h);
+    assert!(h.query_by_label("Brushed:").is_none());
+    h.get_by_label("560 rows");
+}
+
+#[test]
 fn column_types_and_computed_columns_are_kept_and_undone() {
     let mut h = harness(Settings::default());
     h.get_by_label("stocks.csv (560 rows)").click();

@@ -143,11 +143,18 @@ fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
         entries.push((Swatch::Line(rgb(theme::ACCENT)), label.as_str()));
     }
     let [r, g, b] = theme::ACCENT;
-    for (label, _, _) in &chart.spans {
+    // A span without a name (a brushed range, described elsewhere) has no entry.
+    let named: Vec<&str> = chart
+        .spans
+        .iter()
+        .map(|s| s.0.as_str())
+        .filter(|l| !l.is_empty())
+        .collect();
+    for label in &named {
         let fill = Color32::from_rgba_unmultiplied(r, g, b, 70);
-        entries.push((Swatch::Fill(fill), label.as_str()));
+        entries.push((Swatch::Fill(fill), label));
     }
-    if entries.len() < 2 && chart.markers.is_empty() && chart.spans.is_empty() {
+    if entries.len() < 2 && chart.markers.is_empty() && named.is_empty() {
         // One series: the title names it.
         return;
     }
@@ -349,13 +356,80 @@ fn outline_color() -> Color32 {
 
 /// Draw `chart` filling the available width, `height` points tall.
 pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
+    show(ui, id, chart, height, false);
+}
+
+/// A drag across a chart's x axis under way: where it started and where the pointer is, in x.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrushDrag {
+    start: Option<f64>,
+    now: Option<f64>,
+}
+
+/// What a drag on a brushable chart decided.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BrushEvent {
+    /// The x range dragged across.
+    Set(f64, f64),
+    /// A double click: no range.
+    Clear,
+}
+
+/// A lines chart on which dragging across x selects a range (shaded while dragging); a double
+/// click clears it. Scrolling still zooms and the right button still box-zooms; dragging does
+/// not pan. Other kinds of chart are shown as `show_chart` shows them.
+pub fn show_chart_brush(
+    ui: &mut egui::Ui,
+    id: &str,
+    chart: &Chart,
+    height: f32,
+    drag: &mut BrushDrag,
+) -> Option<BrushEvent> {
+    let shown = match (drag.start, drag.now) {
+        (Some(a), Some(b)) => {
+            std::borrow::Cow::Owned(chart.clone().with_span("", a.min(b), a.max(b)))
+        }
+        _ => std::borrow::Cow::Borrowed(chart),
+    };
+    let resp = show(ui, id, &shown, height, true)?;
+    let r = &resp.response;
+    let x_at = |pos: egui::Pos2| resp.transform.value_from_position(pos).x;
+    let primary = egui::PointerButton::Primary;
+    if r.drag_started_by(primary) {
+        drag.start = r.interact_pointer_pos().map(x_at);
+        drag.now = drag.start;
+    } else if r.dragged_by(primary)
+        && let Some(p) = r.interact_pointer_pos()
+    {
+        drag.now = Some(x_at(p));
+    }
+    if r.drag_stopped_by(primary) {
+        let event = match (drag.start, drag.now) {
+            (Some(a), Some(b)) if a != b => Some(BrushEvent::Set(a.min(b), a.max(b))),
+            _ => None,
+        };
+        *drag = BrushDrag::default();
+        return event;
+    }
+    r.double_clicked().then_some(BrushEvent::Clear)
+}
+
+/// Draw `chart`; a lines chart's plot response (for brushing, where dragging does not pan).
+fn show(
+    ui: &mut egui::Ui,
+    id: &str,
+    chart: &Chart,
+    height: f32,
+    brushing: bool,
+) -> Option<egui_plot::PlotResponse<()>> {
     let plot = Plot::new(id)
         .height(height)
         .x_axis_label(chart.x_label.clone())
         .y_axis_label(chart.y_label.clone())
         .y_grid_spacer(nice_spacer(24.0, counts(chart)))
         .y_axis_formatter(|mark, _| crate::format::tick(mark.value, mark.step_size))
-        .allow_scroll(false);
+        .allow_scroll(false)
+        .allow_drag(!brushing);
     match &chart.data {
         ChartData::Histogram(h) => {
             let bars: Vec<Bar> = h
@@ -553,7 +627,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             let dots = ui.visuals().text_color().gamma_multiply(0.8);
             let ring = ui.visuals().strong_text_color();
             legend_row(ui, chart, dots, ring);
-            plot.show(ui, |p| {
+            let shown = plot.show(ui, |p| {
                 spans(p, chart);
                 for band in &chart.bands {
                     let c = rgb(theme::LINES[band.line % theme::LINES.len()]);
@@ -611,6 +685,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
                 }
                 markers(p, chart);
             });
+            return Some(shown);
         }
         ChartData::Heatmap {
             rows,
@@ -628,6 +703,7 @@ pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
             });
         }
     }
+    None
 }
 
 #[cfg(test)]

@@ -10,10 +10,107 @@ use polars::prelude::DataType;
 use super::DataPanel;
 use crate::data::Dataset;
 use crate::panels::PanelCtx;
-use crate::panels::chart_view::show_chart;
+use crate::panels::chart_view::{BrushEvent, show_chart, show_chart_brush};
 use crate::panels::save;
 use crate::session::DatasetId;
 use crate::usecases::explore::{self, Agg, Plot, PlotMark, PlotSpec, TimeBin};
+
+/// A range of x brushed on the builder's chart (dragged across it): until cleared, the Preview,
+/// Summary and Charts views show only the rows in it. Tableau's action filter, on one dataset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Brush {
+    pub dataset: DatasetId,
+    pub column: String,
+    pub lo: f64,
+    pub hi: f64,
+    /// x is days since 1970 (a date or time column).
+    pub dated: bool,
+}
+
+impl Brush {
+    fn ends(&self) -> (String, String) {
+        if self.dated {
+            (
+                crate::format::date(self.lo.floor()),
+                crate::format::date(self.hi.ceil()),
+            )
+        } else {
+            (format!("{:?}", self.lo), format!("{:?}", self.hi))
+        }
+    }
+
+    /// The filter expression of the range (`compute::expr`), both ends included.
+    pub fn filter(&self) -> String {
+        let col = format!("`{}`", self.column);
+        let (lo, hi) = self.ends();
+        if self.dated {
+            format!("{col} >= \"{lo}\" and {col} <= \"{hi}\"")
+        } else {
+            format!("{col} >= {lo} and {col} <= {hi}")
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        let (lo, hi) = if self.dated {
+            self.ends()
+        } else {
+            (crate::format::short(self.lo), crate::format::short(self.hi))
+        };
+        format!("{} from {lo} to {hi}", self.column)
+    }
+}
+
+/// The brush's bar (what is brushed, how many rows, Clear) and, once filtered (a job), the
+/// rows in the range as a dataset of their own id.
+pub(super) fn brushed(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    brush: &Brush,
+    data: &Arc<Dataset>,
+) -> Option<(DatasetId, Arc<Dataset>)> {
+    let key = (brush.dataset, brush.filter());
+    let (d, filter) = (data.clone(), key.1.clone());
+    panel.brushed.request(
+        ctx.jobs,
+        key.clone(),
+        format!("brush:{}", brush.dataset),
+        "Rows in the brushed range".into(),
+        move |_| {
+            let frame = crate::compute::expr::filter(&d.frame, &filter)
+                .map_err(|e| anyhow::anyhow!("{}: brush {e}", d.name))?;
+            Ok(Arc::new(Dataset {
+                name: d.name.clone(),
+                origin: d.origin.clone(),
+                frame,
+                geometries: None,
+                notes: Vec::new(),
+            }))
+        },
+    );
+    let got = panel.brushed.get(&key).cloned();
+    ui.horizontal_wrapped(|ui| {
+        ui.colored_label(ui.visuals().warn_fg_color, "Brushed:");
+        ui.label(brush.describe());
+        match &got {
+            Some(b) => ui.label(format!(
+                "— {} of {} rows in Preview, Summary and Charts",
+                crate::format::whole(b.rows()),
+                crate::format::whole(data.rows())
+            )),
+            None => ui.spinner(),
+        };
+        if ui
+            .small_button("Clear brush")
+            .on_hover_text("Show every row again (or double-click the chart)")
+            .clicked()
+        {
+            panel.brush = None;
+        }
+    });
+    // Its own id, new for each range, so the views' cached results are not the whole table's.
+    got.map(|b| ((1 << 62) + panel.brush_serial, b))
+}
 
 /// A built chart, or why there is none (a filter's error), for (dataset, spec as JSON).
 pub type Built = Result<Arc<Plot>, String>;
@@ -166,6 +263,7 @@ pub(super) fn builder(
     let spec = spec.clone();
     let spec_filter = spec.filter.clone();
     let spec_facet = spec.facet.clone().unwrap_or_default();
+    let spec_x = spec.x.clone();
     let key: BuiltKey = (id, serde_json::to_string(&spec).unwrap_or_default());
     let d = data.clone();
     panel.built.request(
@@ -226,8 +324,33 @@ pub(super) fn builder(
                         Ok(plotted.clone())
                     });
                 });
+                let brushable = matches!(p.chart.data, crate::chart::ChartData::Lines { .. });
+                if brushable {
+                    ui.weak("Drag across the chart to brush a range of x: Preview, Summary and Charts then show only those rows. Double-click to clear.");
+                }
                 let height = (ui.available_height() - 8.0).max(220.0);
-                show_chart(ui, "data-builder", &p.chart, height);
+                let chart = match &panel.brush {
+                    Some(b) if b.column == spec_x && b.dataset == id => {
+                        p.chart.clone().with_span("", b.lo, b.hi)
+                    }
+                    _ => p.chart.clone(),
+                };
+                let event =
+                    show_chart_brush(ui, "data-builder", &chart, height, &mut panel.brush_drag);
+                match event {
+                    Some(BrushEvent::Set(lo, hi)) => {
+                        panel.brush_serial += 1;
+                        panel.brush = Some(Brush {
+                            dataset: id,
+                            column: spec_x.clone(),
+                            lo,
+                            hi,
+                            dated: p.chart.x_dates,
+                        });
+                    }
+                    Some(BrushEvent::Clear) => panel.brush = None,
+                    None => {}
+                }
             } else {
                 ui.horizontal_wrapped(|ui| {
                     ui.strong(format!(

@@ -7,6 +7,8 @@ mod builder;
 mod table;
 mod views;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx};
@@ -79,6 +81,11 @@ pub struct DataPanel {
     top: Slot<ColumnKey, Chart>,
     order: Slot<(DatasetId, String, bool), Vec<u32>>,
     built: Slot<builder::BuiltKey, builder::Built>,
+    /// A range brushed on the builder's chart, the drag under way, the rows in the range.
+    brush: Option<builder::Brush>,
+    brush_drag: crate::panels::chart_view::BrushDrag,
+    brush_serial: u64,
+    brushed: Slot<(DatasetId, String), Arc<crate::data::Dataset>>,
     /// Column and direction (descending?) the preview is sorted by.
     sort: Option<(String, bool)>,
 }
@@ -105,6 +112,7 @@ impl Panel for DataPanel {
             self.top.poll(),
             self.order.poll(),
             self.built.poll(),
+            self.brushed.poll(),
         ];
         for e in errors.into_iter().flatten() {
             ctx.notices.error(e.to_string());
@@ -134,6 +142,23 @@ impl Panel for DataPanel {
         };
         let (id, data) = (entry.id, entry.data.clone());
         ui.separator();
+        // A range brushed on the chart builder's chart: the other views show only its rows.
+        if self.brush.as_ref().is_some_and(|b| b.dataset != id) {
+            self.brush = None;
+        }
+        let (id, data) = match self.brush.clone() {
+            Some(b) => {
+                let brushed = builder::brushed(self, ui, ctx, &b, &data);
+                match self.saved.view {
+                    View::Preview | View::Summary | View::Charts => match brushed {
+                        Some(view) => view,
+                        None => return,
+                    },
+                    _ => (id, data),
+                }
+            }
+            None => (id, data),
+        };
         match self.saved.view {
             View::Preview => table::preview(self, ui, ctx, id, &data),
             View::Schema => views::schema_editor(self, ui, ctx, id, &data),
