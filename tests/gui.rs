@@ -321,6 +321,43 @@ fn price_over_time_by_symbol_in_three_clicks() {
 }
 
 #[test]
+fn the_filter_bar_adds_conditions_per_column() {
+    let mut h = harness(Settings::default());
+    h.get_by_label("stocks.csv (560 rows)").click();
+    settle(&mut h);
+    h.get_by_label("Chart builder").click();
+    settle(&mut h);
+    h.get_by_label("Filter on").click();
+    settle(&mut h);
+    h.get_by_label("symbol").click();
+    settle(&mut h);
+    h.get_by_label("symbol is any of");
+    h.get_by_label("IBM").click();
+    settle(&mut h);
+    h.get_by_label("123 of 560 rows");
+    h.get_by_label("MSFT").click();
+    settle(&mut h);
+    h.get_by_label("246 of 560 rows");
+    // A range on the price, with the typed filter: all must hold.
+    h.get_by_label("Filter on").click();
+    settle(&mut h);
+    h.get_by_label("price").click();
+    settle(&mut h);
+    h.get_by_label("price from");
+    h.get_by_label("Where").click();
+    h.get_by_label("Where").type_text("price > 100");
+    settle(&mut h);
+    snapshot(&mut h, "data_filter_bar");
+    let by_hand = playbook::compute::expr::filter(
+        &h.state().catalog.by_name("stocks.csv").unwrap().frame,
+        r#"symbol in ("IBM", "MSFT") and price > 100"#,
+    )
+    .unwrap()
+    .height();
+    h.get_by_label(&format!("{by_hand} of 560 rows"));
+}
+
+#[test]
 fn a_range_brushed_on_the_chart_filters_the_preview_until_cleared() {
     let mut h = harness(Settings::default());
     h.get_by_label("stocks.csv (560 rows)").click();

@@ -330,6 +330,157 @@ pub fn min_max_downsample(mut points: Vec<(f64, f64)>, buckets: usize) -> Vec<(f
     out
 }
 
+/// One condition of the filter bar, on one column; `expr` writes it in the expression language
+/// so that it combines with a typed filter and runs through the same evaluator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Condition {
+    /// Between `lo` and `hi`, both included (days since 1970 when `dated`); `min` and `max`
+    /// are the column's, for the sliders.
+    Range {
+        column: String,
+        lo: f64,
+        hi: f64,
+        min: f64,
+        max: f64,
+        dated: bool,
+    },
+    /// One of the values ticked (`options`: the column's most common values).
+    OneOf {
+        column: String,
+        values: Vec<String>,
+        options: Vec<String>,
+    },
+    /// Holds `text` (or matches it as a regular expression).
+    Contains {
+        column: String,
+        text: String,
+        regex: bool,
+    },
+}
+
+/// `text` as a quoted string of the expression language.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A column name as the expression language reads any name.
+fn column_ref(name: &str) -> String {
+    format!("`{name}`")
+}
+
+impl Condition {
+    pub fn column(&self) -> &str {
+        match self {
+            Self::Range { column, .. }
+            | Self::OneOf { column, .. }
+            | Self::Contains { column, .. } => column,
+        }
+    }
+
+    /// The condition as an expression; `None` when it keeps every row (nothing ticked, no
+    /// text, the whole range).
+    pub fn expr(&self) -> Option<String> {
+        match self {
+            Self::Range {
+                column,
+                lo,
+                hi,
+                min,
+                max,
+                dated,
+            } => {
+                if lo <= min && hi >= max {
+                    return None;
+                }
+                let col = column_ref(column);
+                let (a, b) = if *dated {
+                    (
+                        quoted(&crate::format::date(lo.floor())),
+                        quoted(&crate::format::date(hi.ceil())),
+                    )
+                } else {
+                    (format!("{lo:?}"), format!("{hi:?}"))
+                };
+                Some(format!("{col} >= {a} and {col} <= {b}"))
+            }
+            Self::OneOf { column, values, .. } => (!values.is_empty()).then(|| {
+                let list: Vec<String> = values.iter().map(|v| quoted(v)).collect();
+                format!("{} in ({})", column_ref(column), list.join(", "))
+            }),
+            Self::Contains {
+                column,
+                text,
+                regex,
+            } => (!text.is_empty()).then(|| {
+                let f = if *regex { "matches" } else { "contains" };
+                format!("{f}({}, {})", column_ref(column), quoted(text))
+            }),
+        }
+    }
+
+    /// A condition for `column` that keeps every row yet: its range for numbers and dates,
+    /// its most common values (up to 40) for text with few of them, a text search otherwise.
+    pub fn for_column(file: &str, df: &DataFrame, column: &str) -> anyhow::Result<Self> {
+        let col = schema::column(file, df, column)?;
+        let dtype = col.dtype().clone();
+        if dtype.is_primitive_numeric() || matches!(dtype, DataType::Date | DataType::Datetime(..))
+        {
+            let (values, dated) = numbers(file, df, column)?;
+            let (min, max) = values
+                .iter()
+                .flatten()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            if min > max {
+                bail!("{file}: column '{column}' has no values");
+            }
+            return Ok(Self::Range {
+                column: column.to_owned(),
+                lo: min,
+                hi: max,
+                min,
+                max,
+                dated,
+            });
+        }
+        let by = rows_by_value(&as_text(file, df, column)?);
+        if by.len() <= 40 {
+            let mut options: Vec<(String, usize)> =
+                by.into_iter().map(|(k, r)| (k, r.len())).collect();
+            options.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            return Ok(Self::OneOf {
+                column: column.to_owned(),
+                values: Vec::new(),
+                options: options.into_iter().map(|o| o.0).collect(),
+            });
+        }
+        Ok(Self::Contains {
+            column: column.to_owned(),
+            text: String::new(),
+            regex: false,
+        })
+    }
+}
+
+/// The filter bar's conditions and a typed expression as one expression (all must hold).
+pub fn combined(conditions: &[Condition], typed: &str) -> String {
+    let mut parts: Vec<String> = conditions.iter().filter_map(Condition::expr).collect();
+    if !typed.trim().is_empty() {
+        parts.push(typed.trim().to_owned());
+    }
+    match parts.len() {
+        0 => String::new(),
+        1 => parts.remove(0),
+        _ => parts
+            .iter()
+            .map(|p| format!("({p})"))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    }
+}
+
 /// Rows of `df` the spec's filter keeps.
 pub fn filtered(file: &str, df: &DataFrame, filter: &str) -> anyhow::Result<DataFrame> {
     if filter.trim().is_empty() {
@@ -1009,6 +1160,42 @@ mod tests {
             Some("symbol")
         );
         assert_eq!(PlotSpec::charts(&p).len(), 5);
+    }
+
+    #[test]
+    fn filter_bar_conditions_write_expressions_that_keep_the_right_rows() {
+        let df = stocks();
+        let mut date = Condition::for_column("stocks.csv", &df, "date").unwrap();
+        let mut symbol = Condition::for_column("stocks.csv", &df, "symbol").unwrap();
+        assert_eq!(date.expr(), None, "the whole range keeps every row");
+        assert_eq!(symbol.expr(), None, "nothing ticked keeps every row");
+        let Condition::OneOf {
+            options, values, ..
+        } = &mut symbol
+        else {
+            panic!("few values: a pick list");
+        };
+        assert_eq!(options.len(), 5);
+        values.extend(["IBM".to_owned(), "MS\"FT".to_owned()]);
+        if let Condition::Range { lo, .. } = &mut date {
+            *lo = 12_784.0; // 2005-01-01
+        }
+        let text = combined(&[date, symbol], "price > 0");
+        assert_eq!(
+            text,
+            r#"(`date` >= "2005-01-01" and `date` <= "2010-03-01") and (`symbol` in ("IBM", "MS\"FT")) and (price > 0)"#
+        );
+        let kept = crate::compute::expr::filter(&df, &text).unwrap();
+        let by_hand =
+            crate::compute::expr::filter(&df, r#"symbol == "IBM" and year(date) >= 2005"#).unwrap();
+        assert_eq!(kept.height(), by_hand.height());
+        let search = Condition::Contains {
+            column: "symbol".into(),
+            text: "^A".into(),
+            regex: true,
+        };
+        let a = crate::compute::expr::filter(&df, &search.expr().unwrap()).unwrap();
+        assert_eq!(a.height(), 123 + 123, "AAPL and AMZN, 123 months each");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::panels::PanelCtx;
 use crate::panels::chart_view::{BrushEvent, show_chart, show_chart_brush};
 use crate::panels::save;
 use crate::session::DatasetId;
-use crate::usecases::explore::{self, Agg, Plot, PlotMark, PlotSpec, TimeBin};
+use crate::usecases::explore::{self, Agg, Condition, Plot, PlotMark, PlotSpec, TimeBin};
 
 /// A range of x brushed on the builder's chart (dragged across it): until cleared, the Preview,
 /// Summary and Charts views show only the rows in it. Tableau's action filter, on one dataset.
@@ -110,6 +110,125 @@ pub(super) fn brushed(
     });
     // Its own id, new for each range, so the views' cached results are not the whole table's.
     got.map(|b| ((1 << 62) + panel.brush_serial, b))
+}
+
+/// The filter bar: a row per condition (a range for numbers and dates, a pick list for text
+/// with few values, a search otherwise), and "+ condition" to add one for a column (its range
+/// or values found in a job).
+fn conditions(
+    panel: &mut DataPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    id: DatasetId,
+    data: &Arc<Dataset>,
+) {
+    let names = data.column_names();
+    panel
+        .saved
+        .conditions
+        .retain(|c| names.iter().any(|n| n == c.column()));
+    if let Some((_, (made_for, c))) = panel.new_condition.latest().map(|c| (0, c.clone()))
+        && made_for == id
+    {
+        panel.saved.conditions.push(c);
+        panel.new_condition.clear();
+    }
+    let mut remove = None;
+    for (k, c) in panel.saved.conditions.iter_mut().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            match c {
+                Condition::Range {
+                    column,
+                    lo,
+                    hi,
+                    min,
+                    max,
+                    dated,
+                } => {
+                    ui.label(format!("{column} from"));
+                    let dated = *dated;
+                    let show = move |v: f64| {
+                        if dated {
+                            crate::format::date(v)
+                        } else {
+                            crate::format::short(v)
+                        }
+                    };
+                    let range = *min..=*max;
+                    ui.add(
+                        egui::Slider::new(lo, range.clone()).custom_formatter(move |v, _| show(v)),
+                    );
+                    ui.label("to");
+                    ui.add(egui::Slider::new(hi, range).custom_formatter(move |v, _| show(v)));
+                    if *lo > *hi {
+                        std::mem::swap(lo, hi);
+                    }
+                }
+                Condition::OneOf {
+                    column,
+                    values,
+                    options,
+                } => {
+                    ui.label(format!("{column} is any of"));
+                    for o in options.iter() {
+                        let mut on = values.contains(o);
+                        if ui.checkbox(&mut on, o).changed() {
+                            if on {
+                                values.push(o.clone());
+                            } else {
+                                values.retain(|v| v != o);
+                            }
+                        }
+                    }
+                    if values.is_empty() {
+                        ui.weak("(none ticked: every row)");
+                    }
+                }
+                Condition::Contains {
+                    column,
+                    text,
+                    regex,
+                } => {
+                    ui.label(format!("{column} contains"));
+                    ui.add(egui::TextEdit::singleline(text).desired_width(160.0));
+                    ui.checkbox(regex, "regular expression");
+                }
+            }
+            if ui
+                .small_button("×")
+                .on_hover_text("Remove this condition")
+                .clicked()
+            {
+                remove = Some(k);
+            }
+        });
+    }
+    if let Some(k) = remove {
+        panel.saved.conditions.remove(k);
+    }
+    ui.horizontal(|ui| {
+        let mut pick: Option<String> = None;
+        combo(ui, "Filter on", "+ condition", |ui| {
+            for n in &names {
+                if ui.selectable_label(false, n).clicked() {
+                    pick = Some(n.clone());
+                }
+            }
+        });
+        if panel.new_condition.is_pending() {
+            ui.spinner();
+        }
+        if let Some(column) = pick {
+            let d = data.clone();
+            panel.new_condition.request(
+                ctx.jobs,
+                (id, column.clone()),
+                format!("condition:{id}:{column}"),
+                format!("Values of {column}"),
+                move |_| Ok((id, Condition::for_column(&d.name, &d.frame, &column)?)),
+            );
+        }
+    });
 }
 
 /// A built chart, or why there is none (a filter's error), for (dataset, spec as JSON).
@@ -260,7 +379,12 @@ pub(super) fn builder(
             spec.filter.clear();
         }
     });
-    let spec = spec.clone();
+    conditions(panel, ui, ctx, id, data);
+    // The conditions and the typed expression, as one filter.
+    let spec = PlotSpec {
+        filter: explore::combined(&panel.saved.conditions, &panel.saved.plot.filter),
+        ..panel.saved.plot.clone()
+    };
     let spec_filter = spec.filter.clone();
     let spec_facet = spec.facet.clone().unwrap_or_default();
     let spec_x = spec.x.clone();

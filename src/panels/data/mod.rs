@@ -41,6 +41,8 @@ pub struct Saved {
     pub top_n: usize,
     /// The chart builder's chart.
     pub plot: crate::usecases::explore::PlotSpec,
+    /// The filter bar's conditions (with the typed filter in `plot.filter`).
+    pub conditions: Vec<crate::usecases::explore::Condition>,
     /// The date format for type changes (empty: guessed).
     pub date_format: String,
     /// A computed column being written: its name and expression.
@@ -61,6 +63,7 @@ impl Default for Saved {
             top_column: None,
             top_n: 12,
             plot: Default::default(),
+            conditions: Vec::new(),
             date_format: String::new(),
             new_name: String::new(),
             new_expr: String::new(),
@@ -86,6 +89,8 @@ pub struct DataPanel {
     brush_drag: crate::panels::chart_view::BrushDrag,
     brush_serial: u64,
     brushed: Slot<(DatasetId, String), Arc<crate::data::Dataset>>,
+    /// A filter bar condition being made for a column (its range or values): for the dataset.
+    new_condition: Slot<(DatasetId, String), (DatasetId, crate::usecases::explore::Condition)>,
     /// Column and direction (descending?) the preview is sorted by.
     sort: Option<(String, bool)>,
 }
@@ -113,6 +118,7 @@ impl Panel for DataPanel {
             self.order.poll(),
             self.built.poll(),
             self.brushed.poll(),
+            self.new_condition.poll(),
         ];
         for e in errors.into_iter().flatten() {
             ctx.notices.error(e.to_string());
