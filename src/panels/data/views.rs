@@ -113,60 +113,32 @@ pub(super) fn schema_editor(
         (28.0 + 22.0 * cols.len() as f32).min((ui.available_height() - 110.0).max(120.0));
     let width = ui.available_width();
     ui.allocate_ui(egui::vec2(width, table_height), |ui| {
-        TableBuilder::new(ui)
-            .id_salt("schema-edit")
-            .striped(true)
-            .column(Column::initial(220.0).resizable(true))
-            .column(Column::initial(140.0).resizable(true))
-            .column(Column::initial(80.0).resizable(true))
-            .column(Column::remainder())
-            .max_scroll_height(table_height - 24.0)
-            .header(22.0, |mut h| {
-                for t in ["column", "dtype", "nulls", "read as"] {
-                    h.col(|ui| {
-                        ui.strong(t);
-                    });
-                }
-            })
-            .body(|body| {
-                body.rows(22.0, cols.len(), |mut row| {
-                    let c = &cols[row.index()];
-                    row.col(|ui| {
-                        ui.label(&c.name);
-                    });
-                    row.col(|ui| {
-                        ui.label(&c.dtype);
-                    });
-                    row.col(|ui| {
-                        ui.label(c.nulls.to_string());
-                    });
-                    row.col(|ui| {
-                        let now = data
-                            .frame
-                            .column(&c.name)
-                            .map_or(ColumnType::Text, |col| ColumnType::of(col.dtype()));
-                        let mut pick = now;
-                        egui::ComboBox::from_id_salt(("read-as", &c.name))
-                            .selected_text(now.name())
-                            .show_ui(ui, |ui| {
-                                for t in ColumnType::ALL {
-                                    ui.selectable_value(&mut pick, t, t.name());
-                                }
-                            })
-                            .response
-                            .on_hover_text(format!("Change the type of {}", c.name));
-                        if pick != now {
-                            step = Some(Step::Type {
-                                column: c.name.clone(),
-                                to: pick,
-                                format: format.clone().filter(|_| {
-                                    matches!(pick, ColumnType::Date | ColumnType::Datetime)
-                                }),
-                            });
-                        }
-                    });
+        let read_as = |ui: &mut egui::Ui, c: &schema::ColumnInfo| {
+            let now = data
+                .frame
+                .column(&c.name)
+                .map_or(ColumnType::Text, |col| ColumnType::of(col.dtype()));
+            let mut pick = now;
+            egui::ComboBox::from_id_salt(("read-as", &c.name))
+                .selected_text(now.name())
+                .show_ui(ui, |ui| {
+                    for t in ColumnType::ALL {
+                        ui.selectable_value(&mut pick, t, t.name());
+                    }
+                })
+                .response
+                .on_hover_text(format!("Change the type of {}", c.name));
+            if pick != now {
+                step = Some(Step::Type {
+                    column: c.name.clone(),
+                    to: pick,
+                    format: format
+                        .clone()
+                        .filter(|_| matches!(pick, ColumnType::Date | ColumnType::Datetime)),
                 });
-            });
+            }
+        };
+        schema_table(ui, "schema-edit", &cols, Some(read_as), table_height - 24.0);
     });
     ui.separator();
     ui.horizontal_wrapped(|ui| {
@@ -351,21 +323,44 @@ pub(super) fn join(
 
 pub(super) fn schema(ui: &mut egui::Ui, data: &Dataset) {
     let cols = schema::column_infos(&data.frame);
-    TableBuilder::new(ui)
-        .id_salt("schema")
+    let none: Option<fn(&mut egui::Ui, &schema::ColumnInfo)> = None;
+    schema_table(ui, "schema", &cols, none, 800.0);
+}
+
+/// Each column's name, dtype and empty cells, and a last cell drawn by `last` (the type
+/// picker) when there is one.
+fn schema_table(
+    ui: &mut egui::Ui,
+    id: &str,
+    cols: &[schema::ColumnInfo],
+    mut last: Option<impl FnMut(&mut egui::Ui, &schema::ColumnInfo)>,
+    height: f32,
+) {
+    let mut table = TableBuilder::new(ui)
+        .id_salt(id)
         .striped(true)
         .column(Column::initial(220.0).resizable(true))
         .column(Column::initial(140.0).resizable(true))
-        .column(Column::remainder())
+        .max_scroll_height(height);
+    let mut heads = vec!["column", "dtype", "nulls"];
+    if last.is_some() {
+        table = table
+            .column(Column::initial(80.0).resizable(true))
+            .column(Column::remainder());
+        heads.push("read as");
+    } else {
+        table = table.column(Column::remainder());
+    }
+    table
         .header(22.0, |mut h| {
-            for t in ["column", "dtype", "nulls"] {
+            for t in heads {
                 h.col(|ui| {
                     ui.strong(t);
                 });
             }
         })
         .body(|body| {
-            body.rows(18.0, cols.len(), |mut row| {
+            body.rows(22.0, cols.len(), |mut row| {
                 let c = &cols[row.index()];
                 row.col(|ui| {
                     ui.label(&c.name);
@@ -376,6 +371,9 @@ pub(super) fn schema(ui: &mut egui::Ui, data: &Dataset) {
                 row.col(|ui| {
                     ui.label(c.nulls.to_string());
                 });
+                if let Some(f) = last.as_mut() {
+                    row.col(|ui| f(ui, c));
+                }
             });
         });
 }
