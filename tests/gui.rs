@@ -1222,7 +1222,7 @@ fn the_start_page_opens_each_use_case_on_its_sample() {
         ..Settings::default()
     });
     h.get_by_label_contains("every analysis runs on this laptop, offline");
-    assert_eq!(h.query_all_by_label("Try it on the sample").count(), 8);
+    assert_eq!(h.query_all_by_label("Try it on the sample").count(), 9);
     snapshot(&mut h, "start_page");
     // The second card is Sentiment, which runs its sample when first shown.
     h.query_all_by_label("Try it on the sample")
@@ -1232,6 +1232,25 @@ fn the_start_page_opens_each_use_case_on_its_sample() {
     settle(&mut h);
     assert_eq!(h.state().settings_to_save().panel, "sentiment");
     h.get_by_label_contains("tweets on 2 assets");
+    // Every card opens its own panel, one per panel but Start and Runs.
+    let opened: Vec<String> = (0..9)
+        .map(|k| {
+            h.state_mut().select_panel("start");
+            settle(&mut h);
+            h.query_all_by_label("Try it on the sample")
+                .nth(k)
+                .unwrap()
+                .click();
+            h.step();
+            h.step();
+            h.state().settings_to_save().panel
+        })
+        .collect();
+    let mut distinct = opened.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 9, "{opened:?}");
+    assert!(opened.contains(&"images".to_owned()));
 }
 
 #[test]

@@ -25,10 +25,11 @@ enum Sketch {
     Fraud,
     Dtw,
     Spatial,
+    Images,
     Data,
 }
 
-const CARDS: [Card; 8] = [
+const CARDS: [Card; 9] = [
     Card {
         panel: "pitching",
         title: "Pitching · spin rates",
@@ -79,10 +80,17 @@ const CARDS: [Card; 8] = [
         sketch: Sketch::Spatial,
     },
     Card {
+        panel: "images",
+        title: "Images · a classifier from folders",
+        sentence: "A small network trained from scratch on folders of labelled images, with live \
+                   curves, the confusion matrix, the mistakes, and predictions for new images.",
+        sketch: Sketch::Images,
+    },
+    Card {
         panel: "data",
         title: "Data · any table",
-        sentence: "Any CSV, Parquet or GeoJSON file: a preview you can sort, its schema, summary \
-                   statistics and charts.",
+        sentence: "Any CSV, Parquet or GeoJSON file: sort it, fix its column types, filter it, \
+                   join it, and build charts from its columns.",
         sketch: Sketch::Data,
     },
 ];
@@ -234,6 +242,48 @@ fn sketch(ui: &egui::Ui, rect: Rect, kind: Sketch) {
                     c(theme::ramp(shade)),
                     Stroke::new(1.0, text),
                 ));
+            }
+        }
+        Sketch::Images => {
+            // Image tiles on the left, one ringed; the predicted classes' bars on the right.
+            let side = (r.height() / 2.0 - 3.0).min(r.width() / 8.0);
+            for row in 0..2 {
+                for col in 0..4 {
+                    let tile = Rect::from_min_size(
+                        pos2(
+                            r.left() + col as f32 * (side + 4.0),
+                            r.top() + row as f32 * (side + 4.0),
+                        ),
+                        vec2(side, side),
+                    );
+                    let shade = 0.25 + ((row * 4 + col) * 37 % 10) as f32 * 0.05;
+                    p.rect_filled(tile, 2.0, weak.gamma_multiply(shade));
+                    if (row, col) == (1, 2) {
+                        p.rect_stroke(
+                            tile,
+                            2.0,
+                            Stroke::new(2.0, line(0)),
+                            egui::StrokeKind::Outside,
+                        );
+                    }
+                }
+            }
+            let left = r.left() + 4.0 * (side + 4.0) + 12.0;
+            for (k, share) in [0.9_f32, 0.35, 0.15].into_iter().enumerate() {
+                let y = r.top() + 6.0 + k as f32 * (r.height() - 12.0) / 3.0;
+                let bar = Rect::from_min_size(
+                    pos2(left, y),
+                    vec2((r.right() - left) * share, (r.height() - 12.0) / 3.0 - 6.0),
+                );
+                p.rect_filled(
+                    bar,
+                    1.0,
+                    if k == 0 {
+                        line(1)
+                    } else {
+                        weak.gamma_multiply(0.5)
+                    },
+                );
             }
         }
         Sketch::Data => {
