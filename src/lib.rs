@@ -19,3 +19,4 @@ pub mod runs;
 pub mod session;
 pub mod theme;
 pub mod usecases;
+pub mod workspace;

@@ -68,7 +68,7 @@ fn gpu_available() -> bool {
         .get_or_init(|| std::panic::catch_unwind(egui_kittest::wgpu::WgpuTestRenderer::new).is_ok())
 }
 
-fn snapshot(h: &mut Harness<'static, PlaybookApp>, name: &str) {
+pub(crate) fn snapshot(h: &mut Harness<'static, PlaybookApp>, name: &str) {
     snapshot_allowing(h, name, 0);
 }
 

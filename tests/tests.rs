@@ -19,6 +19,7 @@ mod runs;
 mod sentiment;
 mod spatial;
 mod stock;
+mod workspace;
 
 use std::path::{Path, PathBuf};
 

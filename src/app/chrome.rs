@@ -41,6 +41,26 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
             {
                 app.picks.browse(PlaybookApp::open_request());
             }
+            ui.menu_button("Workspace", |ui| {
+                if ui
+                    .button("Save workspace…")
+                    .on_hover_text(
+                        "Save this screen: the files, each panel's choices, the panel on screen",
+                    )
+                    .clicked()
+                {
+                    app.save_workspace();
+                    ui.close();
+                }
+                if ui
+                    .button("Open workspace…")
+                    .on_hover_text("Reopen a saved screen (.playbook)")
+                    .clicked()
+                {
+                    app.open_workspace_dialog();
+                    ui.close();
+                }
+            });
             let mut chosen = None;
             ui.menu_button("Recent", |ui| {
                 if app.settings.recent.is_empty() {

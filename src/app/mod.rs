@@ -7,6 +7,7 @@ mod chrome;
 mod icon;
 mod settings;
 mod window;
+mod workspaces;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +40,8 @@ pub struct PlaybookApp {
     applied_theme: Option<egui::ThemePreference>,
     /// Brings a window restored off the screen back onto it.
     placement: window::Placement,
+    /// Workspaces being read, and datasets of an opened one that moved or changed.
+    pub workspaces: workspaces::Workspaces,
 }
 
 impl PlaybookApp {
@@ -71,6 +74,7 @@ impl PlaybookApp {
             save_dialog: browser::SaveDialog::default(),
             applied_theme: None,
             placement: window::Placement::default(),
+            workspaces: workspaces::Workspaces::default(),
             settings,
         };
         if app.panel_index().is_none() {
@@ -116,6 +120,14 @@ impl PlaybookApp {
 
     /// Start loading a file (from Open, Recent, drag-and-drop or the command line).
     pub fn open_path(&mut self, path: PathBuf) {
+        let is_workspace = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case(crate::workspace::EXTENSION));
+        if is_workspace {
+            self.open_workspace(path);
+            return;
+        }
         // Opened from the Start page: show it (its first rows while a large file loads).
         if self.settings.panel == "start" {
             self.select_panel("data");
@@ -183,6 +195,7 @@ impl PlaybookApp {
         for e in self.picks.poll() {
             self.notices.error(e);
         }
+        self.workspace_logic();
         if let Some(paths) = self.picks.take(OPEN_PICK) {
             paths.into_iter().for_each(|p| self.open_path(p));
         }
@@ -294,6 +307,7 @@ impl PlaybookApp {
             self.picks.answer(paths);
         }
         self.save_window(ui.ctx());
+        self.workspace_window(ui.ctx());
         chrome::drop_hint(ui.ctx());
     }
 

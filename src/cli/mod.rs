@@ -247,6 +247,7 @@ impl PlotArgs {
             filter: self.filter.clone().unwrap_or_default(),
             bins: self.bins,
             facet: self.facet.clone(),
+            conditions: Vec::new(),
         })
     }
 }

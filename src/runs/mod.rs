@@ -7,7 +7,7 @@
 //! token, and whoever opens the store next finds runs whose lock is free and marks them failed
 //! (interrupted). Nothing here imports egui; the store is shared by panels, CLI and demo.
 
-mod fingerprint;
+pub mod fingerprint;
 mod recorder;
 mod schema;
 

@@ -25,6 +25,8 @@ pub enum SaveAs {
     Txt,
     /// An image classifier (`compute::images` model file).
     Model,
+    /// A workspace (`.playbook`).
+    Workspace,
 }
 
 impl SaveAs {
@@ -38,6 +40,7 @@ impl SaveAs {
             Self::Sql => "sql",
             Self::Txt => "txt",
             Self::Model => "model",
+            Self::Workspace => crate::workspace::EXTENSION,
         }
     }
 }
@@ -52,6 +55,8 @@ pub enum Payload {
     Text(String),
     /// A copy of a file Playbook made (a model in the run store).
     File(PathBuf),
+    /// Text made when it is written, in the save job (a workspace: its files fingerprinted).
+    Later(Box<dyn FnOnce() -> anyhow::Result<String> + Send>),
 }
 
 /// A save waiting for a path: what to write, and the file name offered.
@@ -84,16 +89,20 @@ pub struct Exports {
     pub awaiting: Option<SaveRequest>,
 }
 
-fn write(payload: &Payload, path: &std::path::Path) -> anyhow::Result<()> {
+fn write(payload: Payload, path: &std::path::Path) -> anyhow::Result<()> {
     match payload {
-        Payload::Chart(c) => export::write_chart(c, path)?,
-        Payload::Charts(c) => export::write_charts(c, path)?,
-        Payload::Table(df) => export::write_table(df, path)?,
+        Payload::Later(make) => {
+            let text = make()?;
+            export::write_atomic(path, |w| std::io::Write::write_all(w, text.as_bytes()))?
+        }
+        Payload::Chart(c) => export::write_chart(&c, path)?,
+        Payload::Charts(c) => export::write_charts(&c, path)?,
+        Payload::Table(df) => export::write_table(&df, path)?,
         Payload::Text(t) => {
             export::write_atomic(path, |w| std::io::Write::write_all(w, t.as_bytes()))?
         }
         Payload::File(from) => {
-            let mut source = std::fs::File::open(from)
+            let mut source = std::fs::File::open(&from)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", from.display()))?;
             export::write_atomic(path, |w| std::io::copy(&mut source, w).map(|_| ()))?
         }
@@ -138,7 +147,7 @@ impl Exports {
                 .map(|h| h.path().to_owned());
                 match path {
                     Some(path) => {
-                        write(&request.payload, &path)?;
+                        write(request.payload, &path)?;
                         Ok(Outcome::Written(path))
                     }
                     None if started.elapsed() < NO_DIALOG_WITHIN => {
@@ -164,7 +173,7 @@ impl Exports {
             format!("export:{}", path.display()),
             format!("Save {name}"),
             move |_| {
-                write(&payload, &path)?;
+                write(payload, &path)?;
                 Ok(Outcome::Written(path))
             },
         )?;

@@ -70,6 +70,11 @@ impl Notices {
         self.warnings.clear();
     }
 
+    /// Drop the good news before its time (tests comparing screens).
+    pub fn clear_info(&mut self) {
+        self.info = None;
+    }
+
     pub fn current_info(&self) -> Option<&str> {
         self.info
             .as_ref()

@@ -157,6 +157,8 @@ pub struct PlotSpec {
     pub bins: usize,
     /// Small multiples: one chart per value of this column.
     pub facet: Option<String>,
+    /// The filter bar's conditions, combined with `filter` (`combined`) before plotting.
+    pub conditions: Vec<Condition>,
 }
 
 impl PlotSpec {
@@ -185,6 +187,7 @@ impl Default for PlotSpec {
             filter: String::new(),
             bins: 40,
             facet: None,
+            conditions: Vec::new(),
         }
     }
 }

@@ -123,18 +123,17 @@ fn conditions(
     data: &Arc<Dataset>,
 ) {
     let names = data.column_names();
-    panel
-        .saved
-        .conditions
+    let spec = spec_for(&mut panel.saved, data);
+    spec.conditions
         .retain(|c| names.iter().any(|n| n == c.column()));
     if let Some((_, (made_for, c))) = panel.new_condition.latest().map(|c| (0, c.clone()))
         && made_for == id
     {
-        panel.saved.conditions.push(c);
+        spec.conditions.push(c);
         panel.new_condition.clear();
     }
     let mut remove = None;
-    for (k, c) in panel.saved.conditions.iter_mut().enumerate() {
+    for (k, c) in spec.conditions.iter_mut().enumerate() {
         ui.horizontal_wrapped(|ui| {
             match c {
                 Condition::Range {
@@ -204,7 +203,7 @@ fn conditions(
         });
     }
     if let Some(k) = remove {
-        panel.saved.conditions.remove(k);
+        spec.conditions.remove(k);
     }
     ui.horizontal(|ui| {
         let mut pick: Option<String> = None;
@@ -237,6 +236,17 @@ pub type BuiltKey = (DatasetId, String);
 
 /// The spec's columns exist in `data`; if not (another dataset), start from a sensible chart:
 /// the first date column against the first number (or the first two numbers).
+/// The chart of `data` (by name), made from the last chart (fitted to its columns) the first
+/// time.
+fn spec_for<'a>(saved: &'a mut super::Saved, data: &Dataset) -> &'a mut PlotSpec {
+    if !saved.plots.contains_key(&data.name) {
+        let mut spec = saved.plot.clone();
+        fit_to(&mut spec, data);
+        saved.plots.insert(data.name.clone(), spec);
+    }
+    saved.plots.get_mut(&data.name).expect("inserted above")
+}
+
 fn fit_to(spec: &mut PlotSpec, data: &Dataset) {
     let names = data.column_names();
     let has = |c: &Option<String>| c.as_ref().is_none_or(|c| names.contains(c));
@@ -317,8 +327,7 @@ pub(super) fn builder(
     id: DatasetId,
     data: &Arc<Dataset>,
 ) {
-    let spec = &mut panel.saved.plot;
-    fit_to(spec, data);
+    let spec = spec_for(&mut panel.saved, data);
     let names = data.column_names();
     let x_is_date = data
         .frame
@@ -380,10 +389,14 @@ pub(super) fn builder(
         }
     });
     conditions(panel, ui, ctx, id, data);
+    let spec_now = spec_for(&mut panel.saved, data).clone();
+    // The last chart made: the start for a dataset without its own.
+    panel.saved.plot = spec_now.clone();
     // The conditions and the typed expression, as one filter.
     let spec = PlotSpec {
-        filter: explore::combined(&panel.saved.conditions, &panel.saved.plot.filter),
-        ..panel.saved.plot.clone()
+        filter: explore::combined(&spec_now.conditions, &spec_now.filter),
+        conditions: Vec::new(),
+        ..spec_now.clone()
     };
     let spec_filter = spec.filter.clone();
     let spec_facet = spec.facet.clone().unwrap_or_default();

@@ -39,10 +39,11 @@ pub struct Saved {
     pub hist_column: Option<String>,
     pub top_column: Option<String>,
     pub top_n: usize,
-    /// The chart builder's chart.
+    /// The chart builder's last chart: the start for a dataset that has none of its own yet.
     pub plot: crate::usecases::explore::PlotSpec,
-    /// The filter bar's conditions (with the typed filter in `plot.filter`).
-    pub conditions: Vec<crate::usecases::explore::Condition>,
+    /// The chart builder's chart of each dataset, by name: switching datasets (or a dataset
+    /// still loading) never rewrites another's chart.
+    pub plots: std::collections::BTreeMap<String, crate::usecases::explore::PlotSpec>,
     /// The date format for type changes (empty: guessed).
     pub date_format: String,
     /// A computed column being written: its name and expression.
@@ -63,7 +64,7 @@ impl Default for Saved {
             top_column: None,
             top_n: 12,
             plot: Default::default(),
-            conditions: Vec::new(),
+            plots: Default::default(),
             date_format: String::new(),
             new_name: String::new(),
             new_expr: String::new(),

@@ -1,0 +1,293 @@
+//! Saving and opening workspaces from the app: Save workspace… (the files fingerprinted in the
+//! save job), Open workspace… (read and every dataset checked in a job), and the window that
+//! lists the datasets that moved or changed, each with Locate… and Use anyway.
+
+use std::path::PathBuf;
+
+use super::PlaybookApp;
+use crate::jobs::{JobError, JobHandle};
+use crate::runs::InputFingerprint;
+use crate::session::{Payload, PickKind, PickRequest, SaveAs};
+use crate::workspace::{self, Standing, Workspace};
+
+/// The key of the Open workspace pick, and of a Locate… pick.
+const OPEN_WORKSPACE: &str = "app:workspace";
+const LOCATE: &str = "app:locate";
+
+/// A dataset of an opened workspace that is not as it was saved.
+#[derive(Clone, Debug)]
+pub struct Issue {
+    pub saved: InputFingerprint,
+    pub standing: Standing,
+    /// A located file that holds other data, waiting for Use anyway.
+    pub other: Option<PathBuf>,
+}
+
+impl Issue {
+    fn message(&self) -> String {
+        let path = self.saved.path.clone().unwrap_or_default();
+        match (&self.other, &self.standing) {
+            (Some(p), _) => format!(
+                "{}: {} holds other data than the file saved in the workspace",
+                self.saved.name,
+                p.display()
+            ),
+            (None, Standing::Missing) => format!(
+                "{}: not found at {path} (moved or deleted)",
+                self.saved.name
+            ),
+            (None, Standing::Changed(why)) => {
+                format!("{}: {path} is there, but {why}", self.saved.name)
+            }
+            (None, Standing::Same) => String::new(),
+        }
+    }
+}
+
+/// What the workspace side of the app holds.
+#[derive(Default)]
+pub struct Workspaces {
+    reading: Option<JobHandle<(PathBuf, Workspace, Vec<Standing>)>>,
+    /// Datasets that moved or changed, waiting for the user.
+    pub issues: Vec<Issue>,
+    /// The issue a Locate… pick is for.
+    locating: Option<usize>,
+    /// A located file being compared with the saved fingerprint: (issue, file, same?).
+    comparing: Option<JobHandle<(usize, PathBuf, bool)>>,
+    /// The workspace file last opened.
+    pub path: Option<PathBuf>,
+}
+
+impl PlaybookApp {
+    /// The screen as a workspace, the files fingerprinted when `make` runs (in the save job).
+    fn workspace_maker(&self) -> impl FnOnce() -> anyhow::Result<String> + Send + 'static {
+        let s = self.settings_to_save();
+        move || {
+            Workspace::new(&s.open_files, s.dataset, &s.panel, s.panels, s.recipes)
+                .map(|w| w.to_json())
+        }
+    }
+
+    /// Save workspace…: the system Save dialog (or the in-app one), then the file written in a
+    /// job.
+    pub fn save_workspace(&mut self) {
+        let payload = Payload::Later(Box::new(self.workspace_maker()));
+        if let Err(e) = self
+            .exports
+            .save(&self.jobs, payload, "workspace", SaveAs::Workspace)
+        {
+            self.notices.error(e.to_string());
+        }
+    }
+
+    /// Write the workspace to `path` (tests, scripted runs).
+    pub fn save_workspace_to(&mut self, path: PathBuf) {
+        let payload = Payload::Later(Box::new(self.workspace_maker()));
+        if let Err(e) = self.exports.write_to(&self.jobs, payload, path) {
+            self.notices.error(e.to_string());
+        }
+    }
+
+    /// Open workspace…: choose a `.playbook` file.
+    pub fn open_workspace_dialog(&mut self) {
+        let request = PickRequest::new(
+            OPEN_WORKSPACE,
+            "Open a workspace",
+            PickKind::Files {
+                filter: "Playbook workspace",
+                extensions: &[workspace::EXTENSION],
+                multiple: false,
+            },
+        );
+        if let Err(e) = self.picks.request(&self.jobs, request) {
+            self.notices.error(e.to_string());
+        }
+    }
+
+    /// Read the workspace at `path` and check its datasets, in a job; applied when done.
+    pub fn open_workspace(&mut self, path: PathBuf) {
+        let file = path.clone();
+        let job = self.jobs.spawn(
+            format!("workspace:{}", path.display()),
+            format!("Open {}", crate::data::file_name(&path)),
+            move |_| {
+                let ws = Workspace::read(&file)?;
+                let standings = ws.datasets.iter().map(workspace::standing).collect();
+                Ok((file, ws, standings))
+            },
+        );
+        match job {
+            Ok(h) => self.workspaces.reading = Some(h),
+            Err(e) => self.notices.error(e.to_string()),
+        }
+    }
+
+    /// Put the workspace on screen: panels' choices, changes, the panel and dataset; its files
+    /// load, except those that moved or changed, which wait in the issues window.
+    fn apply_workspace(&mut self, path: PathBuf, ws: Workspace, standings: Vec<Standing>) {
+        self.catalog.set_recipes(ws.recipes.clone());
+        for p in &mut self.panels {
+            if let Some(v) = ws.panels.get(p.id()) {
+                p.restore(v);
+            }
+        }
+        self.select_panel(&ws.panel);
+        self.workspaces.issues.clear();
+        for (saved, standing) in ws.datasets.into_iter().zip(standings) {
+            match (&standing, saved.path.clone()) {
+                (Standing::Same, Some(p)) => self.load_workspace_file(PathBuf::from(p)),
+                (Standing::Same, None) => {}
+                _ => self.workspaces.issues.push(Issue {
+                    saved,
+                    standing,
+                    other: None,
+                }),
+            }
+        }
+        if let Some(name) = ws.dataset {
+            self.catalog.select_by_name(&name);
+        }
+        self.settings.remember_recent(&path);
+        self.notices.info(format!(
+            "Opened workspace {}",
+            crate::data::file_name(&path)
+        ));
+        self.workspaces.path = Some(path);
+    }
+
+    fn load_workspace_file(&mut self, path: PathBuf) {
+        match self.catalog.load_file(&self.jobs, &path, false) {
+            Ok(()) | Err(JobError::AlreadyRunning(_)) => {}
+            Err(e) => self.notices.error(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Per frame: a workspace read, a workspace chosen, a file located.
+    pub(super) fn workspace_logic(&mut self) {
+        if let Some(h) = &mut self.workspaces.reading
+            && let Some(done) = h.poll()
+        {
+            self.workspaces.reading = None;
+            match done {
+                Ok((path, ws, standings)) => self.apply_workspace(path, ws, standings),
+                Err(JobError::Cancelled) => {}
+                Err(e) => self.notices.error(format!("Open workspace: {e}")),
+            }
+        }
+        if let Some(path) = self
+            .picks
+            .take(OPEN_WORKSPACE)
+            .and_then(|p| p.into_iter().next())
+        {
+            self.open_workspace(path);
+        }
+        if let Some(found) = self.picks.take(LOCATE).and_then(|p| p.into_iter().next())
+            && let Some(k) = self.workspaces.locating.take()
+            && let Some(issue) = self.workspaces.issues.get(k)
+        {
+            let saved = issue.saved.clone();
+            let job = self.jobs.spawn(
+                format!("locate:{}", found.display()),
+                format!("Compare {}", crate::data::file_name(&found)),
+                move |_| {
+                    let same = workspace::same_content(&saved, &found);
+                    Ok((k, found, same))
+                },
+            );
+            match job {
+                Ok(h) => self.workspaces.comparing = Some(h),
+                Err(e) => self.notices.error(e.to_string()),
+            }
+        }
+        if let Some(h) = &mut self.workspaces.comparing
+            && let Some(done) = h.poll()
+        {
+            self.workspaces.comparing = None;
+            match done {
+                Ok((k, found, true)) if k < self.workspaces.issues.len() => {
+                    self.workspaces.issues.remove(k);
+                    self.load_workspace_file(found);
+                }
+                Ok((k, found, false)) if k < self.workspaces.issues.len() => {
+                    self.workspaces.issues[k].other = Some(found);
+                }
+                Ok(_) | Err(JobError::Cancelled) => {}
+                Err(e) => self.notices.error(e.to_string()),
+            }
+        }
+    }
+
+    /// The window listing datasets that moved or changed.
+    pub(super) fn workspace_window(&mut self, ctx: &egui::Context) {
+        if self.workspaces.issues.is_empty() {
+            return;
+        }
+        enum Act {
+            Locate(usize),
+            Use(usize, PathBuf),
+            Skip(usize),
+        }
+        let mut act = None;
+        egui::Window::new("Workspace datasets")
+            .collapsible(false)
+            .default_pos(ctx.content_rect().center())
+            .pivot(egui::Align2::CENTER_CENTER)
+            .show(ctx, |ui| {
+                ui.label("Some datasets of this workspace are not as they were saved. Nothing is computed on them until you choose:");
+                for (k, issue) in self.workspaces.issues.iter().enumerate() {
+                    ui.separator();
+                    ui.colored_label(ui.visuals().warn_fg_color, issue.message());
+                    ui.horizontal(|ui| {
+                        if ui
+                            .button("Locate…")
+                            .on_hover_text("Find the file where it is now")
+                            .clicked()
+                        {
+                            act = Some(Act::Locate(k));
+                        }
+                        let candidate = issue.other.clone().or_else(|| match issue.standing {
+                            Standing::Changed(_) => issue.saved.path.clone().map(PathBuf::from),
+                            _ => None,
+                        });
+                        if let Some(p) = candidate
+                            && ui
+                                .button("Use anyway")
+                                .on_hover_text("Open this file as it is now")
+                                .clicked()
+                        {
+                            act = Some(Act::Use(k, p));
+                        }
+                        if ui.button("Skip").on_hover_text("Leave this dataset out").clicked() {
+                            act = Some(Act::Skip(k));
+                        }
+                    });
+                }
+            });
+        match act {
+            Some(Act::Locate(k)) => {
+                self.workspaces.locating = Some(k);
+                let name = self.workspaces.issues[k].saved.name.clone();
+                let request = PickRequest::new(
+                    LOCATE,
+                    &format!("Locate {name}"),
+                    PickKind::Files {
+                        filter: "Data",
+                        extensions: crate::data::OPEN_EXTENSIONS,
+                        multiple: false,
+                    },
+                );
+                if let Err(e) = self.picks.request(&self.jobs, request) {
+                    self.notices.error(e.to_string());
+                }
+            }
+            Some(Act::Use(k, p)) => {
+                self.workspaces.issues.remove(k);
+                self.load_workspace_file(p);
+            }
+            Some(Act::Skip(k)) => {
+                self.workspaces.issues.remove(k);
+            }
+            None => {}
+        }
+    }
+}
