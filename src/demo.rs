@@ -339,51 +339,43 @@ fn forecast_demo(out: &Path) -> Result<Section> {
 }
 
 fn write_index(out: &Path, artifacts: &[Artifact], findings: &[(&str, String)]) -> Result<()> {
-    let mut html = String::from(
-        "<!doctype html><meta charset=utf-8><title>Playbook demo</title>\
-         <style>body{font-family:sans-serif;max-width:1050px;margin:auto}img{max-width:100%}\
-         .about{color:#444}.finding{font-weight:bold}</style>\
-         <h1>Playbook demo</h1>\n<p>Every use case run on the sample data that ships with \
-         Playbook. Each section opens with its key chart.</p>\n<ul>\n",
-    );
-    for (name, _, about) in USE_CASES {
-        let _ = writeln!(
-            html,
-            "<li><a href=\"#{}\">{name}</a>: {}</li>",
-            crate::format::slug(name),
-            escape(about)
-        );
-    }
-    html.push_str("</ul>\n");
-    for (name, _, about) in USE_CASES {
-        let _ = writeln!(
-            html,
-            "<h2 id=\"{}\">{name}</h2><p class=about>{}</p>",
-            crate::format::slug(name),
-            escape(about)
-        );
-        if let Some((_, finding)) = findings.iter().find(|(n, _)| n == name) {
-            let _ = writeln!(html, "<p class=finding>{}</p>", escape(finding));
-        }
-        for a in artifacts.iter().filter(|a| a.use_case == *name) {
-            let title = escape(&a.title);
-            let file = escape(&a.file);
-            if a.file.ends_with(".png") {
-                let _ = writeln!(html, "<h3>{title}</h3><img src=\"{file}\" alt=\"{title}\">");
-            } else {
-                let _ = writeln!(html, "<p><a href=\"{file}\">{file}</a> — {title}</p>");
+    use crate::report::{Item, Report, Section};
+    let sections = USE_CASES
+        .iter()
+        .map(|(name, _, about)| {
+            let mut items: Vec<Item> = findings
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, f)| Item::Finding(f.clone()))
+                .collect();
+            for a in artifacts.iter().filter(|a| a.use_case == *name) {
+                items.push(if a.file.ends_with(".png") {
+                    Item::ImageLink {
+                        title: a.title.clone(),
+                        href: a.file.clone(),
+                    }
+                } else {
+                    Item::Link {
+                        title: a.title.clone(),
+                        href: a.file.clone(),
+                    }
+                });
             }
-        }
-    }
-    let path = out.join("index.html");
-    export::write_atomic(&path, |w| std::io::Write::write_all(w, html.as_bytes()))
-        .with_context(|| format!("{}: cannot write", path.display()))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('"', "&quot;")
+            Section {
+                title: (*name).to_owned(),
+                about: Some((*about).to_owned()),
+                items,
+            }
+        })
+        .collect();
+    let report = Report {
+        title: "Playbook demo".into(),
+        intro: "Every use case run on the sample data that ships with Playbook. Each section \
+                opens with its key chart."
+            .into(),
+        sections,
+    };
+    report.write(&out.join("index.html"))
 }
 
 /// The sample transactions labelled by the book's rule, a depth-5 tree: PR and ROC curves,

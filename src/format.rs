@@ -242,6 +242,25 @@ pub fn count_of(n: usize, noun: &str) -> String {
     }
 }
 
+/// A cell's text: floats in plain decimal (polars' own display switches to scientific notation
+/// from a million on, which reads badly in a table of money), everything else as polars shows it.
+pub fn cell(v: &polars::prelude::AnyValue<'_>) -> String {
+    let float = |x: f64| {
+        if x != 0.0 && !(1e-5..1e15).contains(&x.abs()) {
+            format!("{x:e}")
+        } else if x.fract() == 0.0 {
+            format!("{x:.1}")
+        } else {
+            format!("{x}")
+        }
+    };
+    match v {
+        polars::prelude::AnyValue::Float64(x) => float(*x),
+        polars::prelude::AnyValue::Float32(x) => float(f64::from(*x)),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -15,6 +15,7 @@ pub mod export;
 pub mod format;
 pub mod jobs;
 pub mod panels;
+pub mod report;
 pub mod runs;
 pub mod session;
 pub mod theme;

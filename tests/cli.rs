@@ -199,10 +199,10 @@ fn demo_writes_charts_tables_and_an_index() {
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     // Each section opens with a finding worked out from its numbers.
-    assert_eq!(index.matches("<p class=finding>").count(), 9, "{index}");
+    assert_eq!(index.matches("<p class=\"finding\">").count(), 9, "{index}");
     assert!(index.contains("validation accuracy 9"), "{index}");
     assert!(index.contains("GunPoint 1-NN error 0.0867"), "{index}");
-    assert!(index.contains("<p class=about>Spin rates against"));
+    assert!(index.contains("<p class=\"about\">Spin rates against"));
     for f in [
         "images-loss.png",
         "images-confusion.png",

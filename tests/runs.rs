@@ -391,3 +391,135 @@ fn every_analysis_command_records_its_use_case() {
     let rate = c["metrics"]["error_rate"].as_f64().unwrap();
     assert!((rate - 0.0867).abs() < 1e-3, "{rate}");
 }
+
+/// A screenshot of `html` by headless Chromium, or why there is none.
+fn chromium_shot(html: &Path) -> Result<std::path::PathBuf, String> {
+    let png = html.with_extension("png");
+    let o = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--window-size=1100,1400",
+        ])
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .map_err(|e| format!("chromium did not start: {e}"))?;
+    if !png.exists() {
+        return Err(format!(
+            "chromium wrote no screenshot: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ));
+    }
+    Ok(png)
+}
+
+/// Every element named `tag` under `node`.
+fn all<'a>(doc: &'a roxmltree::Document<'a>, tag: &str) -> Vec<roxmltree::Node<'a, 'a>> {
+    doc.descendants()
+        .filter(|n| n.tag_name().name() == tag)
+        .collect()
+}
+
+#[test]
+fn a_run_report_holds_every_chart_table_and_fingerprint_in_one_file() {
+    let home = tempfile::tempdir().unwrap();
+    let o = train(home.path(), "4");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let run = &list(home.path())[0];
+    let out = home.path().join("report.html");
+    let o = playbook_in(
+        home.path(),
+        &["report", "--runs", "1", "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&out).unwrap();
+    // Parsed as XML: every element closed, every attribute quoted.
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..Default::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&html, opts).expect("well-formed");
+    let shown = run["show"].clone();
+    let artifacts = run["artifacts"].as_array().cloned().unwrap_or_default();
+    let pngs = artifacts
+        .iter()
+        .filter(|a| a["path"].as_str().unwrap_or("").ends_with(".png"))
+        .count();
+    let tables = artifacts
+        .iter()
+        .filter(|a| a["path"].as_str().unwrap_or("").ends_with(".csv"))
+        .count();
+    let curves = run["curves"].as_array().map_or(0, Vec::len);
+    assert!(pngs + curves > 0, "the run has charts: {run}");
+    let _ = shown;
+    // Each curve is an inline SVG chart; each saved chart an embedded image.
+    let figures = all(&doc, "figure");
+    assert_eq!(
+        figures
+            .iter()
+            .filter(|f| f.attribute("class") == Some("chart"))
+            .count(),
+        curves
+    );
+    let images: Vec<_> = all(&doc, "img");
+    assert_eq!(images.len(), pngs);
+    assert!(images.iter().all(|i| {
+        i.attribute("src")
+            .is_some_and(|s| s.starts_with("data:image/png;base64,"))
+    }));
+    assert_eq!(all(&doc, "table").len(), tables);
+    // The parameters, the run id and each input's fingerprint are written out.
+    let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(text.contains("max_depth"), "params");
+    for input in run["inputs"].as_array().unwrap() {
+        assert!(
+            text.contains(input["hash"].as_str().unwrap()),
+            "fingerprint of {input}"
+        );
+    }
+    // Self-contained: nothing fetched from elsewhere (the SVG namespace is a name, not a
+    // request).
+    for needle in [
+        "src=\"http",
+        "href=\"http",
+        "url(",
+        "<link",
+        "@import",
+        "<script",
+    ] {
+        assert!(!html.contains(needle), "{needle}");
+    }
+    // Rendered in a real browser: headless Chromium (Debian's package, installed by .ci/run)
+    // takes a screenshot, kept in the tests' output; it must not be blank.
+    match chromium_shot(&out) {
+        Ok(png) => {
+            let img = image::open(&png).expect("a PNG").to_rgb8();
+            let dark = img
+                .pixels()
+                .filter(|p| p.0.iter().all(|&c| c < 128))
+                .count();
+            assert!(
+                dark > 2_000,
+                "the report rendered as a blank page ({dark} dark pixels)"
+            );
+            let kept =
+                std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-chromium.png");
+            std::fs::copy(&png, &kept).unwrap();
+            println!("report as Chromium renders it: {}", kept.display());
+        }
+        Err(why) if std::env::var_os("PLAYBOOK_REQUIRE_SNAPSHOTS").is_some() => {
+            panic!("Chromium is required in CI: {why}")
+        }
+        Err(why) => println!("skipped the browser check: {why}"),
+    }
+    // A run that is not there is named.
+    let o = playbook_in(
+        home.path(),
+        &["report", "--runs", "9", "--out", out.to_str().unwrap()],
+    );
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains('9'));
+}

@@ -131,6 +131,16 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// One self-contained HTML report of recorded runs: their parameters, metrics, inputs
+    /// with fingerprints, curves and charts (inline SVG and images), for a room or a printer.
+    Report {
+        /// Run ids (playbook runs list shows them).
+        #[arg(long, num_args = 1.., required = true)]
+        runs: Vec<i64>,
+        /// The .html file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -347,6 +357,16 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Sentiment(c) => sentiment::run(c, record),
         Command::Runs(c) => runs::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
+        Command::Report { runs: ids, out } => {
+            outputs::check(
+                &[],
+                &[outputs::Output::new("--out", &out, outputs::Kind::Text)],
+            )?;
+            let store = crate::runs::RunStore::open(&crate::runs::home()?)?;
+            crate::report::of_runs(&store, &ids)?.write(&out)?;
+            println!("{}", out.display());
+            Ok(())
+        }
         Command::Demo { out } => {
             let artifacts = crate::demo::run(&out)?;
             for a in &artifacts {

@@ -117,6 +117,11 @@ pub fn write_charts(charts: &[Chart], path: &Path) -> Result<(), ExportError> {
     }
 }
 
+/// A chart as SVG text, at the export size (reports inline it).
+pub fn chart_svg(chart: &Chart) -> Result<String, String> {
+    render::svg(chart, CHART_SIZE)
+}
+
 pub fn write_chart(chart: &Chart, path: &Path) -> Result<(), ExportError> {
     let render_err = |detail: String| ExportError::Render {
         path: path.to_owned(),

@@ -178,24 +178,7 @@ pub(super) fn peek_rows(ui: &mut egui::Ui, preview: &crate::session::Preview) {
     );
 }
 
-/// A cell's text: floats in plain decimal (polars' own display switches to scientific notation
-/// from a million on, which reads badly in a table of money), everything else as polars shows it.
-pub(crate) fn cell_text(v: &AnyValue<'_>) -> String {
-    let float = |x: f64| {
-        if x != 0.0 && !(1e-5..1e15).contains(&x.abs()) {
-            format!("{x:e}")
-        } else if x.fract() == 0.0 {
-            format!("{x:.1}")
-        } else {
-            format!("{x}")
-        }
-    };
-    match v {
-        AnyValue::Float64(x) => float(*x),
-        AnyValue::Float32(x) => float(f64::from(*x)),
-        other => other.to_string(),
-    }
-}
+pub(crate) use crate::format::cell as cell_text;
 
 #[cfg(test)]
 mod tests {
