@@ -1179,6 +1179,14 @@ fn runs_panel_compares_two_trainings_and_opens_one_in_its_panel() {
     assert!(h.query_all_by_label("run 2 (max_depth 6)").count() >= 1);
     // Start times and durations differ from run to run: allow their digits to change.
     snapshot_allowing(&mut h, "runs_compare", 4000);
+    // Both runs in one report file.
+    let out = tempfile::tempdir().unwrap();
+    h.state_mut().exports.folder = Some(out.path().to_owned());
+    h.get_by_label("Export report…").click();
+    settle(&mut h);
+    let report = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(report.contains("Run 1 · fraud") && report.contains("Run 2 · fraud"));
+    assert!(report.contains("max_depth"));
     // Only the depth-3 run selected: Open in panel puts depth 3 back into the Fraud panel.
     // (The first "run 2" is the table's check box; the comparison's column heads follow.)
     h.query_all_by_label("run 2").next().unwrap().click();

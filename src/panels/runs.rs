@@ -365,6 +365,26 @@ impl RunsBrowser {
             {
                 self.confirm_delete = true;
             }
+            if ui
+                .add_enabled(!chosen.is_empty(), egui::Button::new("Export report…"))
+                .on_hover_text("One HTML file of the selected runs: parameters, metrics, inputs with fingerprints, charts and tables; opens anywhere, prints to PDF")
+                .clicked()
+                && let Some(home) = ctx.runs.path().map(std::path::Path::to_owned)
+            {
+                let ids: Vec<i64> = chosen.iter().map(|r| r.id).collect();
+                let make = move || {
+                    let store = RunStore::open(&home)?;
+                    Ok(crate::report::of_runs(&store, &ids)?.html())
+                };
+                if let Err(e) = ctx.exports.save(
+                    ctx.jobs,
+                    crate::session::Payload::Later(Box::new(make)),
+                    "report",
+                    crate::session::SaveAs::Html,
+                ) {
+                    ctx.notices.error(e.to_string());
+                }
+            }
             save::table_buttons(ui, ctx, "the shown runs as a table", "runs", || {
                 runs::runs_frame(&shown)
             });

@@ -27,6 +27,8 @@ pub enum SaveAs {
     Model,
     /// A workspace (`.playbook`).
     Workspace,
+    /// A report.
+    Html,
 }
 
 impl SaveAs {
@@ -41,6 +43,7 @@ impl SaveAs {
             Self::Txt => "txt",
             Self::Model => "model",
             Self::Workspace => crate::workspace::EXTENSION,
+            Self::Html => "html",
         }
     }
 }
