@@ -73,6 +73,22 @@ impl Dataset {
             .collect()
     }
 
+    /// The same dataset (name, origin) with another table: its changes made, or some of its
+    /// rows. The geometries stay only when the rows are the same ones.
+    pub fn with_frame(&self, frame: DataFrame, notes: Vec<String>) -> Self {
+        let geometries = self
+            .geometries
+            .clone()
+            .filter(|g| g.len() == frame.height() && frame.height() == self.rows());
+        Self {
+            name: self.name.clone(),
+            origin: self.origin.clone(),
+            frame,
+            geometries,
+            notes,
+        }
+    }
+
     pub fn path(&self) -> Option<&Path> {
         match &self.origin {
             Origin::File(p) => Some(p),

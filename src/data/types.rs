@@ -291,12 +291,13 @@ pub fn convert(
     };
     let mut failed = 0;
     let mut examples = Vec::new();
-    for (i, v) in before.iter().enumerate() {
+    let empty_now = column.is_null();
+    for (v, now_empty) in before.iter().zip(empty_now.iter()) {
         let Some(v) = v else { continue };
         if v.trim().is_empty() {
             continue;
         }
-        if column.get(i).map_or(true, |a| a.is_null()) {
+        if now_empty.unwrap_or(true) {
             failed += 1;
             if examples.len() < 5 {
                 examples.push(v.clone());

@@ -217,14 +217,7 @@ impl Catalog {
             format!("{}: {}", data.name, step.describe()),
             move |_| {
                 let (frame, note) = recipe::apply_step(&data.name, &data.frame, &step)?;
-                let ds = Dataset {
-                    name: data.name.clone(),
-                    origin: data.origin.clone(),
-                    frame,
-                    geometries: data.geometries.clone(),
-                    notes: note.into_iter().collect(),
-                };
-                Ok((ds, recipe))
+                Ok((data.with_frame(frame, note.into_iter().collect()), recipe))
             },
         )?;
         self.changes.push((id, handle));

@@ -28,31 +28,26 @@ pub struct Brush {
 }
 
 impl Brush {
-    fn ends(&self) -> (String, String) {
-        if self.dated {
-            (
-                crate::format::date(self.lo.floor()),
-                crate::format::date(self.hi.ceil()),
-            )
-        } else {
-            (format!("{:?}", self.lo), format!("{:?}", self.hi))
-        }
-    }
-
-    /// The filter expression of the range (`compute::expr`), both ends included.
+    /// The filter expression of the range, both ends included: the filter bar's range
+    /// condition, with no column extent (so it never reads as "every row").
     pub fn filter(&self) -> String {
-        let col = format!("`{}`", self.column);
-        let (lo, hi) = self.ends();
-        if self.dated {
-            format!("{col} >= \"{lo}\" and {col} <= \"{hi}\"")
-        } else {
-            format!("{col} >= {lo} and {col} <= {hi}")
-        }
+        let range = Condition::Range {
+            column: self.column.clone(),
+            lo: self.lo,
+            hi: self.hi,
+            min: f64::NEG_INFINITY,
+            max: f64::INFINITY,
+            dated: self.dated,
+        };
+        range.expr().unwrap_or_default()
     }
 
     pub fn describe(&self) -> String {
         let (lo, hi) = if self.dated {
-            self.ends()
+            (
+                crate::format::date(self.lo.floor()),
+                crate::format::date(self.hi.ceil()),
+            )
         } else {
             (crate::format::short(self.lo), crate::format::short(self.hi))
         };
@@ -79,13 +74,7 @@ pub(super) fn brushed(
         move |_| {
             let frame = crate::compute::expr::filter(&d.frame, &filter)
                 .map_err(|e| anyhow::anyhow!("{}: brush {e}", d.name))?;
-            Ok(Arc::new(Dataset {
-                name: d.name.clone(),
-                origin: d.origin.clone(),
-                frame,
-                geometries: None,
-                notes: Vec::new(),
-            }))
+            Ok(Arc::new(d.with_frame(frame, Vec::new())))
         },
     );
     let got = panel.brushed.get(&key).cloned();
