@@ -651,7 +651,16 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
                     "{count} points: drawn as a density of {b}x{b} cells",
                     b = spec.bins.clamp(10, 200)
                 ));
-                let points: Vec<(f64, f64)> = all_points.into_iter().flat_map(|(_, p)| p).collect();
+                // One group (no colour) is moved, not copied: millions of points.
+                let points: Vec<(f64, f64)> = if all_points.len() == 1 {
+                    all_points
+                        .into_iter()
+                        .next()
+                        .map(|(_, p)| p)
+                        .unwrap_or_default()
+                } else {
+                    all_points.into_iter().flat_map(|(_, p)| p).collect()
+                };
                 heat(
                     file,
                     &spec.x,
