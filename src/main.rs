@@ -18,6 +18,13 @@ fn main() -> ExitCode {
             }
         },
         Some(command) => {
+            // A command's output piped into `head` ends quietly, as other command-line tools
+            // do, instead of a "broken pipe" panic on the next print.
+            #[cfg(unix)]
+            // SAFETY: restores the default action of one signal before any thread starts.
+            unsafe {
+                libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+            }
             let record = if cli.no_record {
                 playbook::cli::Record::No
             } else {

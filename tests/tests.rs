@@ -13,6 +13,7 @@ mod hardening;
 mod images;
 mod jobs;
 mod loaders;
+mod mlflow;
 mod pitching;
 mod roundtrip;
 mod runs;

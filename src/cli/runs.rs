@@ -7,7 +7,7 @@ use anyhow::{Result, bail};
 use clap::{Subcommand, ValueEnum};
 
 use crate::export;
-use crate::runs::{self, RunFilter, RunRecord, RunStatus, RunStore};
+use crate::runs::{self, RunFilter, RunRecord, RunStatus, RunStore, mlflow};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum StatusArg {
@@ -65,6 +65,28 @@ pub enum RunsCommand {
     Export {
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Send runs to an MLflow tracking server: params, metrics, curves as metric steps, tags
+    /// (use case, input fingerprints, app version), times, status, charts and tables. A run
+    /// pushed before is found by its tag and not pushed again.
+    Push {
+        /// The server, e.g. http://127.0.0.1:5000 (MLFLOW_TRACKING_TOKEN or _USERNAME and
+        /// _PASSWORD are sent when set).
+        #[arg(long)]
+        mlflow_uri: String,
+        /// The experiment to put them in; made if missing.
+        #[arg(long, default_value = mlflow::DEFAULT_EXPERIMENT)]
+        experiment: String,
+        /// Which runs; all finished runs made here when none are given.
+        ids: Vec<i64>,
+    },
+    /// Bring an MLflow experiment's finished runs (params and metrics) into the run store, to
+    /// compare them in the Runs panel. Runs already here are skipped.
+    Pull {
+        #[arg(long)]
+        mlflow_uri: String,
+        #[arg(long, default_value = mlflow::DEFAULT_EXPERIMENT)]
+        experiment: String,
     },
 }
 
@@ -154,6 +176,9 @@ pub fn run(c: RunsCommand) -> Result<()> {
                 for a in &r.artifacts {
                     println!("artifact: {} ({})", a.path, a.title);
                 }
+                for l in &r.mlflow {
+                    println!("mlflow ({}ed {}): {}", l.direction, l.at, l.ui_url());
+                }
             }
         }
         RunsCommand::Compare { ids, json } => {
@@ -229,6 +254,64 @@ pub fn run(c: RunsCommand) -> Result<()> {
             }
             export::write_table(&runs::runs_frame(&list)?, &out)?;
             println!("{} runs written to {}", list.len(), out.display());
+        }
+        RunsCommand::Push {
+            mlflow_uri,
+            experiment,
+            ids,
+        } => {
+            let store = open()?;
+            let ids = if ids.is_empty() {
+                store
+                    .list(&RunFilter::default())?
+                    .iter()
+                    .rev()
+                    .filter(|r| r.status != RunStatus::Running && r.origin != runs::Origin::Mlflow)
+                    .map(|r| r.id)
+                    .collect()
+            } else {
+                for &id in &ids {
+                    store.get(id)?;
+                }
+                ids
+            };
+            if ids.is_empty() {
+                bail!("no finished runs recorded; nothing to push");
+            }
+            let results = mlflow::push(
+                &store,
+                &mlflow_uri,
+                &experiment,
+                &ids,
+                &crate::compute::NoProgress,
+            )?;
+            for r in &results {
+                println!("{}", r.line());
+            }
+            let failed = results.iter().filter(|r| r.outcome.is_err()).count();
+            if failed > 0 {
+                bail!(
+                    "{failed} of {} run(s) not pushed (see above)",
+                    results.len()
+                );
+            }
+        }
+        RunsCommand::Pull {
+            mlflow_uri,
+            experiment,
+        } => {
+            let mut store = open()?;
+            let pulled = mlflow::pull(
+                &mut store,
+                &mlflow_uri,
+                &experiment,
+                &crate::compute::NoProgress,
+            )?;
+            println!("{}", pulled.line(&experiment));
+            if !pulled.added.is_empty() {
+                let ids: Vec<String> = pulled.added.iter().map(i64::to_string).collect();
+                println!("new run ids: {}", ids.join(" "));
+            }
         }
     }
     Ok(())

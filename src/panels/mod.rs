@@ -25,6 +25,7 @@ pub mod forecast;
 pub mod fraud;
 pub mod glossary;
 pub mod images;
+pub mod mlflow;
 pub mod pitching;
 pub mod runs;
 pub mod save;

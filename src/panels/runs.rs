@@ -12,6 +12,7 @@ use egui::{Color32, RichText};
 use egui_extras::{Column, TableBuilder};
 
 use super::chart_view::show_chart;
+use super::mlflow::{MlflowForm, MlflowSaved};
 use super::{Panel, PanelCtx, save};
 use crate::chart::{Chart, Line};
 use crate::jobs::Slot;
@@ -51,6 +52,8 @@ pub struct RunsBrowser {
     selected: BTreeSet<i64>,
     confirm_delete: bool,
     deleted: Slot<u64, usize>,
+    /// Push to and pull from MLflow; the Runs panel's browser only.
+    pub mlflow: Option<MlflowForm>,
 }
 
 impl RunsBrowser {
@@ -68,6 +71,7 @@ impl RunsBrowser {
             selected: BTreeSet::new(),
             confirm_delete: false,
             deleted: Slot::default(),
+            mlflow: fixed_use_case.is_none().then(MlflowForm::default),
         }
     }
 
@@ -88,6 +92,37 @@ impl RunsBrowser {
             ctx.notices.info(format!("{n} run(s) deleted"));
             self.selected.clear();
             self.refresh();
+        }
+        if self.mlflow.as_mut().is_some_and(|m| m.logic(ctx)) {
+            self.refresh();
+        }
+    }
+
+    /// "Pull from MLflow…" (and "Push to MLflow…" when runs are selected), opening the section.
+    fn mlflow_buttons(&mut self, ui: &mut egui::Ui, chosen: usize) {
+        let Some(m) = self.mlflow.as_mut() else {
+            return;
+        };
+        if chosen > 0
+            && ui
+                .button("Push to MLflow…")
+                .on_hover_text("Send the selected runs to an MLflow tracking server")
+                .clicked()
+        {
+            m.open = true;
+        }
+        if ui
+            .button("Pull from MLflow…")
+            .on_hover_text("Bring an MLflow experiment's runs in to compare them here")
+            .clicked()
+        {
+            m.open = true;
+        }
+    }
+
+    fn mlflow_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chosen: &[RunRecord]) {
+        if let Some(m) = self.mlflow.as_mut().filter(|m| m.open) {
+            m.ui(ui, ctx, chosen);
         }
     }
 
@@ -335,6 +370,8 @@ impl RunsBrowser {
             } else {
                 "No runs yet. Every analysis run from a panel or the command line is recorded here."
             });
+            ui.horizontal(|ui| self.mlflow_buttons(ui, 0));
+            self.mlflow_ui(ui, ctx, &[]);
             return;
         }
         ui.label(format!(
@@ -388,7 +425,9 @@ impl RunsBrowser {
             save::table_buttons(ui, ctx, "the shown runs as a table", "runs", || {
                 runs::runs_frame(&shown)
             });
+            self.mlflow_buttons(ui, chosen.len());
         });
+        self.mlflow_ui(ui, ctx, &chosen);
         if self.confirm_delete && !chosen.is_empty() {
             ui.horizontal(|ui| {
                 ui.colored_label(
@@ -438,13 +477,10 @@ impl RunsBrowser {
 /// One run: where it came from, its inputs and what it wrote or kept.
 fn details_ui(ui: &mut egui::Ui, r: &RunRecord) {
     ui.strong(format!(
-        "Run {}: {} from the {}, Playbook {}",
+        "Run {}: {} from {}, Playbook {}",
         r.id,
         r.use_case,
-        match r.origin {
-            runs::Origin::App => "app",
-            runs::Origin::Cli => "command line",
-        },
+        r.origin.describe(),
         r.app_version
     ));
     if let Some(m) = &r.message {
@@ -467,6 +503,18 @@ fn details_ui(ui: &mut egui::Ui, r: &RunRecord) {
             "written by the run"
         };
         ui.label(format!("{}: {} ({how})", a.title, a.path));
+    }
+    for l in &r.mlflow {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!(
+                "MLflow: {}ed {} ({}, run {})",
+                l.direction,
+                l.at.replace('T', " ").trim_end_matches('Z'),
+                l.server,
+                l.mlflow_run_id
+            ));
+            ui.hyperlink_to("open in MLflow", l.ui_url());
+        });
     }
 }
 
@@ -685,6 +733,20 @@ impl Panel for RunsPanel {
 
     fn title(&self) -> &'static str {
         "Runs"
+    }
+
+    fn save(&self) -> serde_json::Value {
+        let saved = self.browser.mlflow.as_ref().map(|m| &m.saved);
+        serde_json::json!({ "mlflow": saved })
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let (Some(m), Ok(s)) = (
+            self.browser.mlflow.as_mut(),
+            serde_json::from_value::<MlflowSaved>(saved["mlflow"].clone()),
+        ) {
+            m.saved = s;
+        }
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {

@@ -8,6 +8,7 @@
 //! (interrupted). Nothing here imports egui; the store is shared by panels, CLI and demo.
 
 pub mod fingerprint;
+pub mod mlflow;
 mod recorder;
 mod schema;
 
@@ -116,6 +117,8 @@ pub struct ArtifactRecord {
 pub enum Origin {
     App,
     Cli,
+    /// Pulled from an MLflow tracking server (`playbook runs pull`).
+    Mlflow,
 }
 
 impl Origin {
@@ -123,7 +126,48 @@ impl Origin {
         match self {
             Self::App => "app",
             Self::Cli => "cli",
+            Self::Mlflow => "mlflow",
         }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "app" => Self::App,
+            "mlflow" => Self::Mlflow,
+            _ => Self::Cli,
+        }
+    }
+
+    /// Where the run was started from, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::App => "the app",
+            Self::Cli => "the command line",
+            Self::Mlflow => "MLflow (pulled)",
+        }
+    }
+}
+
+/// A run's counterpart in MLflow: pushed there from this store, or pulled from there into it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MlflowLink {
+    /// The tracking server's address, as given (no trailing slash).
+    pub server: String,
+    pub experiment_id: String,
+    pub mlflow_run_id: String,
+    /// "push" or "pull".
+    pub direction: String,
+    /// When, RFC 3339 in UTC.
+    pub at: String,
+}
+
+impl MlflowLink {
+    /// The run's page in the MLflow UI.
+    pub fn ui_url(&self) -> String {
+        format!(
+            "{}/#/experiments/{}/runs/{}",
+            self.server, self.experiment_id, self.mlflow_run_id
+        )
     }
 }
 
@@ -147,6 +191,12 @@ pub struct RunRecord {
     pub inputs: Vec<InputFingerprint>,
     pub artifacts: Vec<ArtifactRecord>,
     pub curves: Vec<Curve>,
+    /// Unique across stores and machines (the run's lock token): what MLflow knows it by.
+    #[serde(default)]
+    pub uid: String,
+    /// Where it is in MLflow, if it was pushed or pulled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mlflow: Vec<MlflowLink>,
 }
 
 impl RunRecord {
@@ -203,6 +253,21 @@ pub struct RunStart {
     pub params: serde_json::Value,
     pub inputs: Vec<InputFingerprint>,
     pub origin: Origin,
+}
+
+/// A finished run made elsewhere, to add to the store as it was (`RunStore::import`).
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub use_case: String,
+    pub status: RunStatus,
+    pub message: Option<String>,
+    pub params: serde_json::Value,
+    pub metrics: serde_json::Map<String, serde_json::Value>,
+    pub inputs: Vec<InputFingerprint>,
+    /// Seconds since 1970.
+    pub started: f64,
+    pub seconds: Option<f64>,
+    pub app_version: String,
 }
 
 /// What a finished run leaves.
@@ -411,7 +476,7 @@ impl RunStore {
     }
 
     const COLUMNS: &'static str = "id, use_case, status, message, params, metrics, started, \
-         seconds, app_version, origin, inputs, artifacts, curves";
+         seconds, app_version, origin, inputs, artifacts, curves, lock_token";
 
     fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
         let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
@@ -434,15 +499,110 @@ impl RunStore {
             started: rfc3339(started),
             seconds: row.get(7)?,
             app_version: row.get(8)?,
-            origin: if origin == "app" {
-                Origin::App
-            } else {
-                Origin::Cli
-            },
+            origin: Origin::parse(&origin),
             inputs: serde_json::from_value(json(10)?).unwrap_or_default(),
             artifacts: serde_json::from_value(json(11)?).unwrap_or_default(),
             curves: serde_json::from_value(json(12)?).unwrap_or_default(),
+            uid: row.get(13)?,
+            mlflow: Vec::new(),
         })
+    }
+
+    /// Every MLflow link of the store, by run id.
+    fn links(&self) -> StoreResult<std::collections::HashMap<i64, Vec<MlflowLink>>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT run_id, server, experiment_id, mlflow_run_id, direction, at \
+                 FROM mlflow_links ORDER BY at",
+            )
+            .map_err(self.sql())?;
+        let rows = stmt
+            .query_map([], |r| {
+                let at: f64 = r.get(5)?;
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    MlflowLink {
+                        server: r.get(1)?,
+                        experiment_id: r.get(2)?,
+                        mlflow_run_id: r.get(3)?,
+                        direction: r.get(4)?,
+                        at: rfc3339(at),
+                    },
+                ))
+            })
+            .map_err(self.sql())?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql())?;
+        let mut by_run: std::collections::HashMap<i64, Vec<MlflowLink>> = Default::default();
+        for (id, link) in rows {
+            by_run.entry(id).or_default().push(link);
+        }
+        Ok(by_run)
+    }
+
+    /// Record that run `id` is `link` in MLflow (replacing an older record of that MLflow run).
+    pub fn add_link(&self, id: i64, link: &MlflowLink) -> StoreResult<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO mlflow_links \
+                 (run_id, server, experiment_id, mlflow_run_id, direction, at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    id,
+                    link.server,
+                    link.experiment_id,
+                    link.mlflow_run_id,
+                    link.direction,
+                    now_seconds()
+                ],
+            )
+            .map_err(self.sql())?;
+        Ok(())
+    }
+
+    /// Add a finished run made elsewhere (pulled from MLflow) with its link, in one transaction.
+    pub fn import(&mut self, run: &Imported, link: &MlflowLink) -> StoreResult<i64> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO runs (use_case, status, message, params, metrics, inputs, started, \
+             seconds, app_version, origin, lock_token) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'mlflow', ?10)",
+            params![
+                run.use_case,
+                run.status.as_str(),
+                run.message,
+                run.params.to_string(),
+                serde_json::Value::Object(run.metrics.clone()).to_string(),
+                serde_json::to_string(&run.inputs).unwrap_or_else(|_| "[]".into()),
+                run.started,
+                run.seconds,
+                run.app_version,
+                format!("mlflow-{}", link.mlflow_run_id),
+            ],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT OR REPLACE INTO mlflow_links \
+             (run_id, server, experiment_id, mlflow_run_id, direction, at) \
+             VALUES (?1, ?2, ?3, ?4, 'pull', ?5)",
+            params![
+                id,
+                link.server,
+                link.experiment_id,
+                link.mlflow_run_id,
+                now_seconds()
+            ],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(id)
     }
 
     /// The runs that pass `filter`, newest first (as of when the store was opened: runs
@@ -455,16 +615,27 @@ impl RunStore {
             .map_err(self.sql())?
             .collect::<Result<Vec<_>, _>>()
             .map_err(self.sql())?;
-        Ok(rows.into_iter().filter(|r| filter.keeps(r)).collect())
+        let mut links = self.links()?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| filter.keeps(r))
+            .map(|mut r| {
+                r.mlflow = links.remove(&r.id).unwrap_or_default();
+                r
+            })
+            .collect())
     }
 
     pub fn get(&self, id: i64) -> StoreResult<RunRecord> {
         let sql = format!("SELECT {} FROM runs WHERE id = ?1", Self::COLUMNS);
-        self.conn
+        let mut run = self
+            .conn
             .query_row(&sql, [id], Self::record)
             .optional()
             .map_err(self.sql())?
-            .ok_or(StoreError::NoSuchRun(id))
+            .ok_or(StoreError::NoSuchRun(id))?;
+        run.mlflow = self.links()?.remove(&id).unwrap_or_default();
+        Ok(run)
     }
 
     /// Delete runs and the artifacts kept in the store's folder for them. A running run is
@@ -477,6 +648,9 @@ impl RunStore {
                 let _ = std::fs::remove_file(&a.path);
             }
             let _ = std::fs::remove_dir_all(self.artifact_dir(id));
+            self.conn
+                .execute("DELETE FROM mlflow_links WHERE run_id = ?1", [id])
+                .map_err(self.sql())?;
             n += self
                 .conn
                 .execute("DELETE FROM runs WHERE id = ?1", [id])

@@ -32,8 +32,23 @@ CREATE INDEX runs_use_case ON runs (use_case);
 CREATE INDEX runs_status ON runs (status);
 ";
 
+/// Version 2: where runs went to or came from in MLflow (one row per server and MLflow run), so
+/// a pushed run is shown as pushed and a pulled one is not pulled twice.
+const V2: &str = "
+CREATE TABLE mlflow_links (
+    run_id        INTEGER NOT NULL,
+    server        TEXT NOT NULL,
+    experiment_id TEXT NOT NULL,
+    mlflow_run_id TEXT NOT NULL,
+    direction     TEXT NOT NULL CHECK (direction IN ('push', 'pull')),
+    at            REAL NOT NULL,
+    UNIQUE (server, mlflow_run_id)
+);
+CREATE INDEX mlflow_links_run ON mlflow_links (run_id);
+";
+
 /// Migrations in order: `MIGRATIONS[i]` takes schema version i to i + 1.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
