@@ -436,7 +436,17 @@ impl Client {
         if let Some(id) = self.experiment_id(name)? {
             return Ok(id);
         }
-        let v = self.post("experiments/create", &json!({ "name": name }))?;
+        // Marked as model training, so MLflow 3's UI opens it on runs and metric charts.
+        let v = self.post(
+            "experiments/create",
+            &json!({
+                "name": name,
+                "tags": [
+                    {"key": "mlflow.experimentKind", "value": "custom_model_development"},
+                    {"key": "mlflow.note.content", "value": "Runs pushed from Playbook (playbook runs push, or the Runs panel)."},
+                ],
+            }),
+        )?;
         v["experiment_id"]
             .as_str()
             .map(str::to_owned)
