@@ -237,113 +237,259 @@ pub fn of_runs(store: &crate::runs::RunStore, ids: &[i64]) -> anyhow::Result<Rep
     if ids.is_empty() {
         anyhow::bail!("name at least one run id (playbook runs list shows them)");
     }
-    let mut sections = Vec::new();
-    for &id in ids {
-        let r = store.get(id)?;
-        let mut items = vec![Item::Facts {
-            title: "Run".into(),
-            rows: vec![
-                ("run id".into(), r.id.to_string()),
-                ("use case".into(), r.use_case.clone()),
-                ("status".into(), format!("{:?}", r.status).to_lowercase()),
-                ("started".into(), r.started.clone()),
-                (
-                    "seconds".into(),
-                    r.seconds.map_or_else(String::new, |s| format!("{s:.2}")),
-                ),
-                ("Playbook".into(), r.app_version.clone()),
-            ],
-        }];
-        if let Some(m) = &r.message {
-            items.push(Item::Finding(m.clone()));
-        }
-        let flat = |v: &serde_json::Value| match v {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Number(n) => n
-                .as_f64()
-                .map_or_else(|| n.to_string(), crate::format::short),
-            other => other.to_string(),
-        };
-        if let Some(params) = r.params.as_object() {
-            items.push(Item::Facts {
-                title: "Parameters".into(),
-                rows: params.iter().map(|(k, v)| (k.clone(), flat(v))).collect(),
-            });
-        }
-        items.push(Item::Facts {
-            title: "Metrics".into(),
-            rows: r
-                .metrics
-                .iter()
-                .map(|(k, v)| (k.clone(), flat(v)))
-                .collect(),
-        });
-        items.push(Item::Facts {
-            title: "Inputs".into(),
-            rows: r
-                .inputs
-                .iter()
-                .map(|i| {
-                    let place = i.path.clone().unwrap_or_else(|| "bundled sample".into());
-                    (
-                        format!("{} ({})", i.name, i.role),
-                        format!("{place}; {} bytes; fingerprint {}", i.size, i.hash),
-                    )
-                })
-                .collect(),
-        });
-        for c in &r.curves {
-            let chart = Chart::lines(
-                format!("{} (run {id})", c.chart),
-                &c.x_label,
-                &c.y_label,
-                vec![crate::chart::Line::new(c.chart.clone(), c.points.clone())],
-                Vec::new(),
-            );
-            items.push(Item::Chart(Box::new(chart)));
-        }
-        for a in &r.artifacts {
-            let path = Path::new(&a.path);
-            let ext = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase);
-            let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
-            match ext.as_deref() {
-                Some("png") if size <= EMBED_MAX => {
-                    if let Ok(bytes) = std::fs::read(path) {
-                        items.push(Item::Png {
-                            title: a.title.clone(),
-                            bytes,
-                        });
-                    }
-                }
-                Some("csv" | "parquet") => match crate::data::load_path(path) {
-                    Ok(ds) => items.push(Item::Table {
-                        title: a.title.clone(),
-                        frame: ds.frame,
-                    }),
-                    Err(e) => items.push(Item::Finding(format!("{}: {e}", a.title))),
-                },
-                _ => items.push(Item::Link {
-                    title: a.title.clone(),
-                    href: a.path.clone(),
-                }),
-            }
-        }
-        sections.push(Section {
-            title: format!("Run {id} · {}", r.use_case),
-            about: None,
-            items,
-        });
-    }
+    let sections = ids
+        .iter()
+        .map(|&id| Ok(run_section(&store.get(id)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Report {
         title: if ids.len() == 1 {
             format!("Playbook run {}", ids[0])
         } else {
-            format!("Playbook runs {}", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", "))
+            format!(
+                "Playbook runs {}",
+                ids.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         },
-        intro: "Each run's parameters, metrics, inputs (with the fingerprints that identify the exact files) and charts, from Playbook's run store.".into(),
+        intro: RUNS_INTRO.into(),
+        sections,
+    })
+}
+
+const RUNS_INTRO: &str = "Each run's parameters, metrics, inputs (with the fingerprints that identify the exact files) and charts, from Playbook's run store.";
+
+/// A parameter or metric value as one short line.
+fn flat(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n
+            .as_f64()
+            .map_or_else(|| n.to_string(), crate::format::short),
+        other => other.to_string(),
+    }
+}
+
+/// One run's section.
+fn run_section(r: &crate::runs::RunRecord) -> Section {
+    let id = r.id;
+    let mut items = vec![Item::Facts {
+        title: "Run".into(),
+        rows: vec![
+            ("run id".into(), r.id.to_string()),
+            ("use case".into(), r.use_case.clone()),
+            ("status".into(), format!("{:?}", r.status).to_lowercase()),
+            ("started".into(), r.started.clone()),
+            (
+                "seconds".into(),
+                r.seconds.map_or_else(String::new, |s| format!("{s:.2}")),
+            ),
+            ("Playbook".into(), r.app_version.clone()),
+        ],
+    }];
+    if let Some(m) = &r.message {
+        items.push(Item::Finding(m.clone()));
+    }
+    if let Some(params) = r.params.as_object() {
+        items.push(Item::Facts {
+            title: "Parameters".into(),
+            rows: params.iter().map(|(k, v)| (k.clone(), flat(v))).collect(),
+        });
+    }
+    items.push(Item::Facts {
+        title: "Metrics".into(),
+        rows: r
+            .metrics
+            .iter()
+            .map(|(k, v)| (k.clone(), flat(v)))
+            .collect(),
+    });
+    items.push(Item::Facts {
+        title: "Inputs".into(),
+        rows: r
+            .inputs
+            .iter()
+            .map(|i| {
+                let place = i.path.clone().unwrap_or_else(|| "bundled sample".into());
+                (
+                    format!("{} ({})", i.name, i.role),
+                    format!("{place}; {} bytes; fingerprint {}", i.size, i.hash),
+                )
+            })
+            .collect(),
+    });
+    for c in &r.curves {
+        let chart = Chart::lines(
+            format!("{} (run {id})", c.chart),
+            &c.x_label,
+            &c.y_label,
+            vec![crate::chart::Line::new(c.chart.clone(), c.points.clone())],
+            Vec::new(),
+        );
+        items.push(Item::Chart(Box::new(chart)));
+    }
+    for a in &r.artifacts {
+        let path = Path::new(&a.path);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let size = std::fs::metadata(path).map_or(u64::MAX, |m| m.len());
+        match ext.as_deref() {
+            Some("png") if size <= EMBED_MAX => {
+                if let Ok(bytes) = std::fs::read(path) {
+                    items.push(Item::Png {
+                        title: a.title.clone(),
+                        bytes,
+                    });
+                }
+            }
+            Some("csv" | "parquet") => match crate::data::load_path(path) {
+                Ok(ds) => items.push(Item::Table {
+                    title: a.title.clone(),
+                    frame: ds.frame,
+                }),
+                Err(e) => items.push(Item::Finding(format!("{}: {e}", a.title))),
+            },
+            _ => items.push(Item::Link {
+                title: a.title.clone(),
+                href: a.path.clone(),
+            }),
+        }
+    }
+    Section {
+        title: format!("Run {id} · {}", r.use_case),
+        about: None,
+        items,
+    }
+}
+
+/// The runs a workspace's report covers: the ones it shows (ticked in its Runs panel); when it
+/// shows none, the latest finished run of each use case made on exactly its datasets (every
+/// input's fingerprint among the workspace's). Also notes on runs it names that are not here.
+pub fn workspace_runs(
+    runs: &[crate::runs::RunRecord],
+    ws: &crate::workspace::Workspace,
+) -> (Vec<crate::runs::RunRecord>, Vec<String>) {
+    let mut notes = Vec::new();
+    if !ws.runs.is_empty() {
+        let mut chosen = Vec::new();
+        for id in &ws.runs {
+            match runs.iter().find(|r| r.id == *id) {
+                Some(r) => chosen.push(r.clone()),
+                None => notes.push(format!(
+                    "Run {id}, shown in the workspace, is not in this run store (deleted, or the workspace was saved on another machine)."
+                )),
+            }
+        }
+        return (chosen, notes);
+    }
+    let hashes: std::collections::HashSet<&str> =
+        ws.datasets.iter().map(|d| d.hash.as_str()).collect();
+    let mut latest: std::collections::BTreeMap<&str, &crate::runs::RunRecord> = Default::default();
+    for r in runs {
+        let on_these =
+            !r.inputs.is_empty() && r.inputs.iter().all(|i| hashes.contains(i.hash.as_str()));
+        if r.status == crate::runs::RunStatus::Done && on_these {
+            let e = latest.entry(r.use_case.as_str()).or_insert(r);
+            if r.id > e.id {
+                *e = r;
+            }
+        }
+    }
+    (latest.into_values().cloned().collect(), notes)
+}
+
+/// A report of a workspace: its datasets with their fingerprints and how each stands now, each
+/// panel's saved choices, and the runs it covers (`workspace_runs`) with their charts.
+pub fn of_workspace(
+    store: &crate::runs::RunStore,
+    path: &Path,
+    ws: &crate::workspace::Workspace,
+) -> anyhow::Result<Report> {
+    use crate::workspace::Standing;
+    let name = crate::data::file_name(path);
+    let mut items = vec![Item::Facts {
+        title: "Workspace".into(),
+        rows: vec![
+            ("file".into(), path.display().to_string()),
+            ("saved by".into(), format!("Playbook {}", ws.app_version)),
+            ("panel on screen".into(), ws.panel.clone()),
+            (
+                "selected dataset".into(),
+                ws.dataset.clone().unwrap_or_else(|| "none".into()),
+            ),
+        ],
+    }];
+    items.push(Item::Facts {
+        title: "Datasets".into(),
+        rows: ws
+            .datasets
+            .iter()
+            .map(|d| {
+                let now = match crate::workspace::standing(d) {
+                    Standing::Same => "as saved".to_owned(),
+                    Standing::Missing => "not found now".to_owned(),
+                    Standing::Changed(why) => format!("changed since: {why}"),
+                };
+                (
+                    d.name.clone(),
+                    format!(
+                        "{}; {} bytes; fingerprint {}; {now}",
+                        d.path.as_deref().unwrap_or("bundled sample"),
+                        d.size,
+                        d.hash
+                    ),
+                )
+            })
+            .collect(),
+    });
+    for (panel, choices) in &ws.panels {
+        let Some(obj) = choices.as_object().filter(|o| !o.is_empty()) else {
+            continue;
+        };
+        let mut rows = Vec::new();
+        for (k, v) in obj {
+            match v.as_object() {
+                // One level down (a panel's params), so each parameter is its own row.
+                Some(inner) if !inner.is_empty() => {
+                    rows.extend(inner.iter().map(|(k2, v2)| (format!("{k}.{k2}"), flat(v2))));
+                }
+                _ => rows.push((k.clone(), flat(v))),
+            }
+        }
+        items.push(Item::Facts {
+            title: format!("Panel {panel}"),
+            rows,
+        });
+    }
+    let all = store.list(&crate::runs::RunFilter::default())?;
+    let (runs, notes) = workspace_runs(&all, ws);
+    items.extend(notes.into_iter().map(Item::Finding));
+    let about = if ws.runs.is_empty() {
+        "It shows no runs, so the report has the latest finished run of each use case made on exactly these datasets."
+    } else {
+        "The runs it shows (ticked in its Runs panel)."
+    };
+    let mut sections = vec![Section {
+        title: format!("Workspace {name}"),
+        about: Some(about.into()),
+        items,
+    }];
+    if runs.is_empty()
+        && let Some(s) = sections.first_mut()
+    {
+        s.items.push(Item::Finding(
+                "No recorded run matches this workspace yet: run an analysis on its datasets, or tick runs in the Runs panel and save the workspace again.".into(),
+            ));
+    }
+    sections.extend(runs.iter().map(run_section));
+    Ok(Report {
+        title: format!("Playbook workspace {name}"),
+        intro: format!(
+            "What the workspace holds (datasets with their fingerprints, each panel's choices) and its runs. {RUNS_INTRO}"
+        ),
         sections,
     })
 }

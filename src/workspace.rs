@@ -40,6 +40,9 @@ pub struct Workspace {
     /// Each dataset's changes (types, computed columns), by file path or sample name.
     #[serde(default)]
     pub recipes: BTreeMap<String, Recipe>,
+    /// The runs it shows (ticked in the Runs panel), by run store id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub runs: Vec<i64>,
 }
 
 impl Workspace {
@@ -51,6 +54,11 @@ impl Workspace {
         panels: BTreeMap<String, serde_json::Value>,
         recipes: BTreeMap<String, Recipe>,
     ) -> anyhow::Result<Self> {
+        let runs = panels
+            .get("runs")
+            .and_then(|r| r["view"]["selected"].as_array())
+            .map(|a| a.iter().filter_map(serde_json::Value::as_i64).collect())
+            .unwrap_or_default();
         let datasets = files
             .iter()
             .map(|p| {
@@ -67,6 +75,7 @@ impl Workspace {
             panel: panel.to_owned(),
             panels,
             recipes,
+            runs,
         })
     }
 

@@ -112,3 +112,111 @@ fn a_file_that_is_not_a_workspace_says_so() {
         "{e}"
     );
 }
+
+/// `fraud train` on the sample transactions in `home`.
+fn fraud_run(home: &std::path::Path, depth: &str) {
+    let tx = crate::sample("transactions_100k.parquet");
+    let o = crate::playbook_in(
+        home,
+        &[
+            "fraud",
+            "train",
+            "--input",
+            tx.to_str().unwrap(),
+            "--rule",
+            "default",
+            "--max-depth",
+            depth,
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn report(home: &std::path::Path, ws: &std::path::Path, out: &std::path::Path) -> String {
+    let o = crate::playbook_in(
+        home,
+        &[
+            "report",
+            "--workspace",
+            ws.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn a_workspace_keeps_the_runs_it_shows_and_its_report_covers_them() {
+    let home = tempfile::tempdir().unwrap();
+    fraud_run(home.path(), "4");
+    fraud_run(home.path(), "3");
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("fraud.playbook");
+    let mut a =
+        crate::gui::harness_with(Settings::default(), home.path(), egui::vec2(1200.0, 800.0));
+    a.state_mut()
+        .open_path(crate::sample("transactions_100k.parquet"));
+    a.state_mut().select_panel("runs");
+    settle(&mut a);
+    a.get_by_label("run 1").click();
+    settle(&mut a);
+    a.get_by_label_contains("Run 1: fraud from the command line");
+    a.state_mut().save_workspace_to(ws.clone());
+    settle(&mut a);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ws).unwrap()).unwrap();
+    assert_eq!(saved["runs"], serde_json::json!([1]));
+
+    // Reopened: the same run is ticked and its details shown.
+    let mut b =
+        crate::gui::harness_with(Settings::default(), home.path(), egui::vec2(1200.0, 800.0));
+    b.state_mut().open_path(ws.clone());
+    settle(&mut b);
+    b.get_by_label_contains("Run 1: fraud from the command line");
+    assert_eq!(
+        b.state().settings_to_save().panels["runs"]["view"]["selected"],
+        serde_json::json!([1])
+    );
+    // Workspace > Export report… from the app: the same report of the screen.
+    let out = tempfile::tempdir().unwrap();
+    b.state_mut().exports.folder = Some(out.path().to_owned());
+    b.state_mut().export_workspace_report();
+    settle(&mut b);
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(html.contains("Workspace fraud.playbook") && html.contains("Run 1 · fraud"));
+
+    // Its report: the workspace's dataset as saved, the run it shows with its curves, not the
+    // other run.
+    let html = report(home.path(), &ws, &dir.path().join("r.html"));
+    let opts = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&html, opts).unwrap();
+    let svgs = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "svg")
+        .count();
+    assert!(svgs >= 2, "PR and ROC curves: {svgs}");
+    assert!(html.contains("Workspace fraud.playbook"));
+    assert!(html.contains("transactions_100k.parquet"));
+    assert!(html.contains("as saved"));
+    assert!(html.contains("Run 1 · fraud") && !html.contains("Run 2 · fraud"));
+
+    // Showing no runs: the latest finished run on exactly its datasets.
+    let mut none = saved.clone();
+    none.as_object_mut().unwrap().remove("runs");
+    let ws_none = dir.path().join("none.playbook");
+    std::fs::write(&ws_none, none.to_string()).unwrap();
+    let html = report(home.path(), &ws_none, &dir.path().join("n.html"));
+    assert!(html.contains("Run 2 · fraud") && !html.contains("Run 1 · fraud"));
+    // A run it names that this store does not have is said, not skipped silently.
+    let mut gone = saved;
+    gone["runs"] = serde_json::json!([1, 99]);
+    let ws_gone = dir.path().join("gone.playbook");
+    std::fs::write(&ws_gone, gone.to_string()).unwrap();
+    let html = report(home.path(), &ws_gone, &dir.path().join("g.html"));
+    assert!(html.contains("Run 99, shown in the workspace, is not in this run store"));
+}

@@ -60,6 +60,14 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
                     app.open_workspace_dialog();
                     ui.close();
                 }
+                if ui
+                    .button("Export report…")
+                    .on_hover_text("One HTML file of this screen: the files with their fingerprints, each panel's choices, and the runs it shows (ticked in Runs) with their charts")
+                    .clicked()
+                {
+                    app.export_workspace_report();
+                    ui.close();
+                }
             });
             let mut chosen = None;
             ui.menu_button("Recent", |ui| {

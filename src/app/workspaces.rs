@@ -80,6 +80,35 @@ impl PlaybookApp {
         }
     }
 
+    /// Export report… of the screen: its datasets with fingerprints, each panel's choices and
+    /// the runs it shows, as one HTML file (made in the save job).
+    pub fn export_workspace_report(&mut self) {
+        let s = self.settings_to_save();
+        let Some(home) = self.runs.path().map(std::path::Path::to_owned) else {
+            self.notices
+                .error("Export report: runs are not recorded here, so there is no run store");
+            return;
+        };
+        let name = self
+            .workspaces
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("this screen"));
+        let make = move || {
+            let ws = Workspace::new(&s.open_files, s.dataset, &s.panel, s.panels, s.recipes)?;
+            let store = crate::runs::RunStore::open(&home)?;
+            Ok(crate::report::of_workspace(&store, &name, &ws)?.html())
+        };
+        if let Err(e) = self.exports.save(
+            &self.jobs,
+            Payload::Later(Box::new(make)),
+            "report",
+            SaveAs::Html,
+        ) {
+            self.notices.error(e.to_string());
+        }
+    }
+
     /// Write the workspace to `path` (tests, scripted runs).
     pub fn save_workspace_to(&mut self, path: PathBuf) {
         let payload = Payload::Later(Box::new(self.workspace_maker()));

@@ -135,8 +135,12 @@ pub enum Command {
     /// with fingerprints, curves and charts (inline SVG and images), for a room or a printer.
     Report {
         /// Run ids (playbook runs list shows them).
-        #[arg(long, num_args = 1.., required = true)]
+        #[arg(long, num_args = 1.., required_unless_present = "workspace", conflicts_with = "workspace")]
         runs: Vec<i64>,
+        /// A saved workspace: its datasets with fingerprints, its panels' choices, and the runs
+        /// it shows (or, when it shows none, the latest run of each use case on its datasets).
+        #[arg(long)]
+        workspace: Option<PathBuf>,
         /// The .html file to write.
         #[arg(long)]
         out: PathBuf,
@@ -357,13 +361,25 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Sentiment(c) => sentiment::run(c, record),
         Command::Runs(c) => runs::run(c),
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
-        Command::Report { runs: ids, out } => {
+        Command::Report {
+            runs: ids,
+            workspace,
+            out,
+        } => {
+            let inputs: Vec<&std::path::Path> = workspace.iter().map(PathBuf::as_path).collect();
             outputs::check(
-                &[],
+                &inputs,
                 &[outputs::Output::new("--out", &out, outputs::Kind::Text)],
             )?;
             let store = crate::runs::RunStore::open(&crate::runs::home()?)?;
-            crate::report::of_runs(&store, &ids)?.write(&out)?;
+            let report = match &workspace {
+                Some(w) => {
+                    let ws = crate::workspace::Workspace::read(w)?;
+                    crate::report::of_workspace(&store, w, &ws)?
+                }
+                None => crate::report::of_runs(&store, &ids)?,
+            };
+            report.write(&out)?;
             println!("{}", out.display());
             Ok(())
         }

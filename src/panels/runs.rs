@@ -75,6 +75,32 @@ impl RunsBrowser {
         }
     }
 
+    /// The runs ticked, in id order: what a workspace records as the runs it shows.
+    pub fn selected(&self) -> Vec<i64> {
+        self.selected.iter().copied().collect()
+    }
+
+    /// The filters and the ticked runs, as a workspace keeps them.
+    fn save_view(&self) -> serde_json::Value {
+        serde_json::json!({
+            "use_case": self.use_case,
+            "dataset": self.dataset,
+            "status": self.status,
+            "selected": self.selected,
+        })
+    }
+
+    fn restore_view(&mut self, v: &serde_json::Value) {
+        let text = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+        self.use_case = text("use_case");
+        self.dataset = text("dataset");
+        self.status = serde_json::from_value(v["status"].clone()).unwrap_or(None);
+        self.selected = v["selected"]
+            .as_array()
+            .map(|a| a.iter().filter_map(serde_json::Value::as_i64).collect())
+            .unwrap_or_default();
+    }
+
     /// Read the store again on the next frame.
     pub fn refresh(&mut self) {
         self.loaded_at = None;
@@ -358,12 +384,16 @@ impl RunsBrowser {
             return;
         }
         self.reload_if_stale(ctx);
+        let loaded = self.list.latest().is_some();
         let all = self.list.latest().cloned().unwrap_or_default();
         self.filters_ui(ui, &all);
         let shown = self.shown(&all);
-        // Selections that the filters hide do not count.
-        let visible: BTreeSet<i64> = shown.iter().map(|r| r.id).collect();
-        self.selected.retain(|id| visible.contains(id));
+        // Selections that the filters hide do not count (once the list is there: a selection
+        // restored from a workspace waits for it).
+        if loaded {
+            let visible: BTreeSet<i64> = shown.iter().map(|r| r.id).collect();
+            self.selected.retain(|id| visible.contains(id));
+        }
         if shown.is_empty() {
             ui.label(if self.list.is_pending() && all.is_empty() {
                 "Reading the run store…"
@@ -737,10 +767,13 @@ impl Panel for RunsPanel {
 
     fn save(&self) -> serde_json::Value {
         let saved = self.browser.mlflow.as_ref().map(|m| &m.saved);
-        serde_json::json!({ "mlflow": saved })
+        serde_json::json!({ "mlflow": saved, "view": self.browser.save_view() })
     }
 
     fn restore(&mut self, saved: &serde_json::Value) {
+        if saved.get("view").is_some() {
+            self.browser.restore_view(&saved["view"]);
+        }
         if let (Some(m), Ok(s)) = (
             self.browser.mlflow.as_mut(),
             serde_json::from_value::<MlflowSaved>(saved["mlflow"].clone()),
