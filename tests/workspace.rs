@@ -220,3 +220,41 @@ fn a_workspace_keeps_the_runs_it_shows_and_its_report_covers_them() {
     let html = report(home.path(), &ws_gone, &dir.path().join("g.html"));
     assert!(html.contains("Run 99, shown in the workspace, is not in this run store"));
 }
+
+#[test]
+fn quitting_with_unsaved_changes_to_a_workspace_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("regions.csv");
+    std::fs::write(&csv, "region,sales\nnorth,10\nsouth,25\n").unwrap();
+    let mut a = configured(&csv);
+    // No workspace yet: the session is kept as always, nothing to ask.
+    assert!(a.state_mut().may_quit());
+    let ws = dir.path().join("monday.playbook");
+    a.state_mut().save_workspace_to(ws.clone());
+    settle(&mut a);
+    assert!(!a.state().has_unsaved_workspace_changes(), "just saved");
+
+    let mut b = harness(Settings::default());
+    b.state_mut().open_path(ws.clone());
+    settle(&mut b);
+    assert!(!b.state().has_unsaved_workspace_changes(), "as opened");
+    assert!(b.state_mut().may_quit());
+    b.state_mut()
+        .restore_panel("forecast", &serde_json::json!({"horizon": 30}));
+    b.run();
+    assert!(!b.state_mut().may_quit(), "a change to the workspace");
+    b.run();
+    b.get_by_label_contains("This screen has changed since monday.playbook was saved");
+    b.get_by_label("Cancel").click();
+    b.run();
+    assert!(b.query_by_label("Save and quit").is_none());
+    assert!(!b.state_mut().may_quit());
+    b.run();
+    b.get_by_label("Save and quit").click();
+    settle(&mut b);
+    assert!(b.state().workspaces.quitting, "quits once saved");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ws).unwrap()).unwrap();
+    assert_eq!(saved["panels"]["forecast"]["horizon"], 30);
+    assert!(!b.state().has_unsaved_workspace_changes());
+}

@@ -214,10 +214,19 @@ impl PlaybookApp {
         for path in self.catalog.take_opened() {
             self.settings.remember_recent(&path);
         }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.may_quit() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
         for done in self.exports.poll() {
             match done {
-                Ok(path) => self.notices.info(format!("Saved {}", path.display())),
-                Err(e) => self.notices.error(format!("Save failed: {e}")),
+                Ok(path) => {
+                    self.notices.info(format!("Saved {}", path.display()));
+                    self.written(&path);
+                }
+                Err(e) => {
+                    self.notices.error(format!("Save failed: {e}"));
+                    self.save_failed();
+                }
             }
         }
         let (panels, mut pctx) = self.panels_and_ctx();
@@ -308,6 +317,7 @@ impl PlaybookApp {
         }
         self.save_window(ui.ctx());
         self.workspace_window(ui.ctx());
+        self.quit_window(ui.ctx());
         chrome::drop_hint(ui.ctx());
     }
 

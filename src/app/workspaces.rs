@@ -54,8 +54,22 @@ pub struct Workspaces {
     locating: Option<usize>,
     /// A located file being compared with the saved fingerprint: (issue, file, same?).
     comparing: Option<JobHandle<(usize, PathBuf, bool)>>,
-    /// The workspace file last opened.
+    /// The workspace file last opened or saved.
     pub path: Option<PathBuf>,
+    /// The screen as that file holds it (`screen_state`), to tell unsaved changes on quit.
+    baseline: Option<String>,
+    /// Take the baseline once the opened workspace's files have loaded.
+    baseline_when_idle: bool,
+    /// The opened workspace's files being loaded.
+    loading: Vec<PathBuf>,
+    /// The screen when a save was asked for, the baseline once that save is written.
+    saving: Option<String>,
+    /// Asking whether to save before quitting.
+    pub asking_to_quit: bool,
+    /// Quit once this file is written (Save and quit).
+    quit_after: Option<PathBuf>,
+    /// The user chose to quit: let the window close.
+    pub quitting: bool,
 }
 
 impl PlaybookApp {
@@ -68,9 +82,64 @@ impl PlaybookApp {
         }
     }
 
+    /// What a workspace holds of the screen, as text to compare: the files, the selected
+    /// dataset, the panel, each panel's choices and the datasets' changes.
+    fn screen_state(&self) -> String {
+        let s = self.settings_to_save();
+        serde_json::json!({
+            "files": s.open_files,
+            "dataset": s.dataset,
+            "panel": s.panel,
+            "panels": s.panels,
+            "recipes": s.recipes,
+        })
+        .to_string()
+    }
+
+    /// True when the screen differs from the workspace file it came from or was saved to.
+    pub fn has_unsaved_workspace_changes(&self) -> bool {
+        self.workspaces.path.is_some()
+            && self
+                .workspaces
+                .baseline
+                .as_ref()
+                .is_some_and(|b| *b != self.screen_state())
+    }
+
+    /// The window is asked to close: true when it may. With unsaved changes to a workspace,
+    /// it asks first (Save and quit, Quit without saving, Cancel).
+    pub fn may_quit(&mut self) -> bool {
+        if self.workspaces.quitting || !self.has_unsaved_workspace_changes() {
+            return true;
+        }
+        self.workspaces.asking_to_quit = true;
+        false
+    }
+
+    /// A file the shared save wrote: a workspace becomes the screen's file, unchanged as of the
+    /// save; Save and quit quits now.
+    pub(super) fn written(&mut self, path: &std::path::Path) {
+        if path.extension().and_then(|e| e.to_str()) != Some(workspace::EXTENSION) {
+            return;
+        }
+        self.workspaces.path = Some(path.to_owned());
+        self.workspaces.baseline = self.workspaces.saving.take();
+        self.settings.remember_recent(path);
+        if self.workspaces.quit_after.as_deref() == Some(path) {
+            self.workspaces.quit_after = None;
+            self.workspaces.quitting = true;
+        }
+    }
+
+    /// A save failed: Save and quit stays open, with the error in the status bar.
+    pub(super) fn save_failed(&mut self) {
+        self.workspaces.quit_after = None;
+    }
+
     /// Save workspace…: the system Save dialog (or the in-app one), then the file written in a
     /// job.
     pub fn save_workspace(&mut self) {
+        self.workspaces.saving = Some(self.screen_state());
         let payload = Payload::Later(Box::new(self.workspace_maker()));
         if let Err(e) = self
             .exports
@@ -111,6 +180,7 @@ impl PlaybookApp {
 
     /// Write the workspace to `path` (tests, scripted runs).
     pub fn save_workspace_to(&mut self, path: PathBuf) {
+        self.workspaces.saving = Some(self.screen_state());
         let payload = Payload::Later(Box::new(self.workspace_maker()));
         if let Err(e) = self.exports.write_to(&self.jobs, payload, path) {
             self.notices.error(e.to_string());
@@ -182,17 +252,33 @@ impl PlaybookApp {
             crate::data::file_name(&path)
         ));
         self.workspaces.path = Some(path);
+        self.workspaces.baseline = None;
+        self.workspaces.baseline_when_idle = true;
     }
 
     fn load_workspace_file(&mut self, path: PathBuf) {
         match self.catalog.load_file(&self.jobs, &path, false) {
-            Ok(()) | Err(JobError::AlreadyRunning(_)) => {}
+            Ok(()) | Err(JobError::AlreadyRunning(_)) => self.workspaces.loading.push(path),
             Err(e) => self.notices.error(format!("{}: {e}", path.display())),
         }
     }
 
     /// Per frame: a workspace read, a workspace chosen, a file located.
     pub(super) fn workspace_logic(&mut self) {
+        // An opened workspace is "unchanged" as it stands once its files are in.
+        if self.workspaces.baseline_when_idle
+            && self.workspaces.reading.is_none()
+            && self.workspaces.issues.is_empty()
+            && self.is_idle()
+            && {
+                let open = self.catalog.open_files();
+                self.workspaces.loading.iter().all(|p| open.contains(p))
+            }
+        {
+            self.workspaces.loading.clear();
+            self.workspaces.baseline_when_idle = false;
+            self.workspaces.baseline = Some(self.screen_state());
+        }
         if let Some(h) = &mut self.workspaces.reading
             && let Some(done) = h.poll()
         {
@@ -243,6 +329,63 @@ impl PlaybookApp {
                 Ok(_) | Err(JobError::Cancelled) => {}
                 Err(e) => self.notices.error(e.to_string()),
             }
+        }
+    }
+
+    /// Quitting with unsaved changes to the workspace: save them, drop them, or stay.
+    pub(super) fn quit_window(&mut self, ctx: &egui::Context) {
+        if self.workspaces.quitting && self.workspaces.asking_to_quit {
+            self.workspaces.asking_to_quit = false;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+        if !self.workspaces.asking_to_quit {
+            return;
+        }
+        let Some(path) = self.workspaces.path.clone() else {
+            self.workspaces.asking_to_quit = false;
+            return;
+        };
+        let saving = self.workspaces.quit_after.is_some();
+        let mut choice = None;
+        egui::Window::new("Unsaved changes")
+            .collapsible(false)
+            .resizable(false)
+            .default_pos(ctx.content_rect().center())
+            .pivot(egui::Align2::CENTER_CENTER)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "This screen has changed since {} was saved. Save the changes before quitting?",
+                    crate::data::file_name(&path)
+                ));
+                ui.horizontal(|ui| {
+                    if saving {
+                        ui.spinner();
+                        ui.label("Saving…");
+                        return;
+                    }
+                    if ui.button("Save and quit").clicked() {
+                        choice = Some(0);
+                    }
+                    if ui.button("Quit without saving").clicked() {
+                        choice = Some(1);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(2);
+                    }
+                });
+            });
+        match choice {
+            Some(0) => {
+                self.workspaces.quit_after = Some(path.clone());
+                self.save_workspace_to(path);
+            }
+            Some(1) => {
+                self.workspaces.quitting = true;
+                self.workspaces.asking_to_quit = false;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Some(2) => self.workspaces.asking_to_quit = false,
+            _ => {}
         }
     }
 
