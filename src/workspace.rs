@@ -3,6 +3,10 @@
 //! first and last megabyte), each dataset's changes (recipes), each panel's choices and view
 //! state, the panel on screen and the selected dataset. Opening checks every dataset against
 //! its fingerprint, so nothing is silently recomputed on different data.
+//!
+//! A packed workspace is a zip holding the same JSON (`workspace.json`) and the datasets
+//! themselves (`data/<n>-<name>`), so it opens on a laptop with none of the files. Opening one
+//! unpacks the data into the Playbook home (`unpacked/<hash of the pack>/`) once.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +23,10 @@ pub const FORMAT: &str = "playbook-workspace";
 pub const VERSION: u32 = 1;
 /// The file extension.
 pub const EXTENSION: &str = "playbook";
+/// Pack workspace asks before embedding more data than this.
+pub const PACK_WARN_BYTES: u64 = 200 << 20;
+/// The workspace JSON inside a packed workspace.
+const MANIFEST: &str = "workspace.json";
 
 /// A saved screen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,6 +51,9 @@ pub struct Workspace {
     /// The runs it shows (ticked in the Runs panel), by run store id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub runs: Vec<i64>,
+    /// In a packed workspace: each dataset's entry in the zip (empty for one not embedded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packed: Vec<String>,
 }
 
 impl Workspace {
@@ -76,7 +87,116 @@ impl Workspace {
             panels,
             recipes,
             runs,
+            packed: Vec::new(),
         })
+    }
+
+    /// Bytes of data a pack would embed (the datasets' sizes when fingerprinted).
+    pub fn data_bytes(&self) -> u64 {
+        self.datasets
+            .iter()
+            .filter(|d| d.path.is_some())
+            .map(|d| d.size)
+            .sum()
+    }
+
+    /// Write the workspace as a zip with its datasets inside (Parquet stored as it is, text
+    /// compressed). A file that changed since it was fingerprinted is refused.
+    pub fn pack<W: std::io::Write + std::io::Seek>(&self, out: W) -> anyhow::Result<()> {
+        use zip::write::SimpleFileOptions;
+        let mut zip = zip::ZipWriter::new(out);
+        let options = SimpleFileOptions::default().large_file(true);
+        let mut manifest = self.clone();
+        manifest.packed.clear();
+        for (i, d) in self.datasets.iter().enumerate() {
+            let Some(path) = d.path.as_deref().map(Path::new) else {
+                manifest.packed.push(String::new());
+                continue;
+            };
+            if !same_content(d, path) {
+                bail!(
+                    "{}: changed since the workspace was made; pack again",
+                    path.display()
+                );
+            }
+            let entry = format!("data/{i}-{}", d.name);
+            let parquet = path.extension().is_some_and(|e| e == "parquet");
+            let method = if parquet {
+                zip::CompressionMethod::Stored
+            } else {
+                zip::CompressionMethod::Deflated
+            };
+            zip.start_file(entry.as_str(), options.compression_method(method))?;
+            let mut f = std::fs::File::open(path)
+                .with_context(|| format!("{}: cannot be read", path.display()))?;
+            std::io::copy(&mut f, &mut zip)
+                .with_context(|| format!("{}: cannot be packed", path.display()))?;
+            manifest.packed.push(entry);
+        }
+        zip.start_file(
+            MANIFEST,
+            options.compression_method(zip::CompressionMethod::Deflated),
+        )?;
+        std::io::Write::write_all(&mut zip, manifest.to_json().as_bytes())?;
+        zip.finish()?;
+        Ok(())
+    }
+
+    /// Open a workspace file, plain or packed. A packed one's datasets are unpacked under
+    /// `home` (once: files already there with the same content are kept) and its paths (and
+    /// the recipes kept by path) point there.
+    pub fn open(path: &Path, home: &Path) -> anyhow::Result<Self> {
+        if !is_packed(path) {
+            return Self::read(path);
+        }
+        Self::unpack(path, home).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))
+    }
+
+    fn unpack(path: &Path, home: &Path) -> anyhow::Result<Self> {
+        let file = std::fs::File::open(path).context("cannot be read")?;
+        let mut zip = zip::ZipArchive::new(file).context("a damaged packed workspace")?;
+        let text = {
+            let mut entry = zip
+                .by_name(MANIFEST)
+                .context("a zip without a workspace.json: not a packed workspace")?;
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text)
+                .context("its workspace.json cannot be read")?;
+            text
+        };
+        let mut ws = Self::parse(&text)?;
+        let key = of_file("pack", "pack", path)?.hash;
+        let dir = home.join("unpacked").join(key.get(..16).unwrap_or(&key));
+        for i in 0..ws.datasets.len() {
+            let entry = ws.packed.get(i).cloned().unwrap_or_default();
+            if entry.is_empty() {
+                continue;
+            }
+            let d = &ws.datasets[i];
+            // The name comes from the file: a bare file name only, nothing like "../x".
+            let name = Path::new(&d.name)
+                .file_name()
+                .filter(|n| *n == d.name.as_str())
+                .with_context(|| format!("dataset name {:?} is not a file name", d.name))?
+                .to_owned();
+            let target = dir.join(i.to_string()).join(name);
+            if !same_content(d, &target) {
+                let parent = target.parent().unwrap_or(&dir);
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("{}: cannot be made", parent.display()))?;
+                let mut src = zip
+                    .by_name(&entry)
+                    .with_context(|| format!("{entry}: missing from the pack"))?;
+                crate::export::write_atomic(&target, |w| std::io::copy(&mut src, w).map(|_| ()))
+                    .with_context(|| format!("{}: cannot be written", target.display()))?;
+            }
+            let new = target.display().to_string();
+            let old = ws.datasets[i].path.replace(new.clone());
+            if let Some(r) = old.and_then(|o| ws.recipes.remove(&o)) {
+                ws.recipes.insert(new, r);
+            }
+        }
+        Ok(ws)
     }
 
     pub fn to_json(&self) -> String {
@@ -113,6 +233,14 @@ impl Workspace {
             ..ws
         })
     }
+}
+
+/// True when the file is a zip (a packed workspace), not JSON.
+pub fn is_packed(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok_and(|()| magic == *b"PK\x03\x04")
 }
 
 /// How a dataset of a workspace stands now.
@@ -179,6 +307,56 @@ mod tests {
         assert_eq!(standing(&back.datasets[0]), Standing::Missing);
         std::fs::write(&moved, "a,b\n1,2\n").unwrap();
         assert!(same_content(&back.datasets[0], &moved));
+    }
+
+    #[test]
+    fn a_packed_workspace_carries_its_data_and_recipes_to_another_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("sales.csv");
+        std::fs::write(&csv, "a,b\n1,2\n3,4\n").unwrap();
+        let key = csv.display().to_string();
+        let recipe: Recipe = serde_json::from_value(serde_json::json!({"steps": []})).unwrap();
+        let ws = Workspace::new(
+            std::slice::from_ref(&csv),
+            Some("sales.csv".into()),
+            "data",
+            BTreeMap::new(),
+            [(key.clone(), recipe.clone())].into(),
+        )
+        .unwrap();
+        let packed = dir.path().join("w.playbook");
+        ws.pack(std::fs::File::create(&packed).unwrap()).unwrap();
+        assert!(is_packed(&packed));
+        std::fs::remove_file(&csv).unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let back = Workspace::open(&packed, home.path()).unwrap();
+        let now = back.datasets[0].path.clone().unwrap();
+        assert!(now.starts_with(&home.path().display().to_string()), "{now}");
+        assert_eq!(std::fs::read_to_string(&now).unwrap(), "a,b\n1,2\n3,4\n");
+        assert_eq!(standing(&back.datasets[0]), Standing::Same);
+        assert_eq!(back.recipes.get(&now), Some(&recipe));
+        assert!(!back.recipes.contains_key(&key));
+        // Opened again: the unpacked file is reused as it is.
+        let again = Workspace::open(&packed, home.path()).unwrap();
+        assert_eq!(again.datasets[0].path.as_deref(), Some(now.as_str()));
+        // A pack whose dataset name tries to leave the folder is refused.
+        let bad = dir.path().join("bad.playbook");
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&bad).unwrap());
+        let o = zip::write::SimpleFileOptions::default();
+        zip.start_file("data/0-x", o).unwrap();
+        std::io::Write::write_all(&mut zip, b"a\n").unwrap();
+        let mut manifest = ws.clone();
+        manifest.datasets[0].name = "../escape.csv".into();
+        manifest.packed = vec!["data/0-x".into()];
+        zip.start_file("workspace.json", o).unwrap();
+        std::io::Write::write_all(&mut zip, manifest.to_json().as_bytes()).unwrap();
+        zip.finish().unwrap();
+        let e = Workspace::open(&bad, home.path()).unwrap_err().to_string();
+        assert!(e.contains("is not a file name"), "{e}");
+        // Not a zip we know.
+        std::fs::write(&bad, b"PK\x03\x04junk").unwrap();
+        let e = Workspace::open(&bad, home.path()).unwrap_err().to_string();
+        assert!(e.contains("damaged packed workspace"), "{e}");
     }
 
     #[test]

@@ -258,3 +258,65 @@ fn quitting_with_unsaved_changes_to_a_workspace_asks_first() {
     assert_eq!(saved["panels"]["forecast"]["horizon"], 30);
     assert!(!b.state().has_unsaved_workspace_changes());
 }
+
+#[test]
+fn a_packed_workspace_opens_on_another_laptop_with_none_of_its_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("regions.csv");
+    std::fs::write(&csv, "region,sales\nnorth,10\nsouth,25\nnorth,5\neast,7\n").unwrap();
+    let mut a = configured(&csv);
+    a.get_by_label("sum of sales by region");
+    let saved = a.state().settings_to_save();
+    // Pack workspace… asks first when the data is large (the limit lowered for the test).
+    let out = tempfile::tempdir().unwrap();
+    a.state_mut().exports.folder = Some(out.path().to_owned());
+    a.state_mut().workspaces.pack_warn_bytes = Some(10);
+    a.state_mut().pack_workspace();
+    settle(&mut a);
+    a.get_by_label_contains("The open files hold 46 B of data");
+    a.get_by_label("Pack").click();
+    settle(&mut a);
+    let ws = out.path().join("workspace.playbook");
+    assert!(playbook::workspace::is_packed(&ws), "written as a zip");
+    assert!(a.state().workspaces.packed);
+    // The original file is gone: the pack alone reopens the screen, on another home.
+    drop(dir);
+    let other_home = tempfile::tempdir().unwrap();
+    let mut b = crate::gui::harness_with(
+        Settings::default(),
+        other_home.path(),
+        egui::vec2(1200.0, 760.0),
+    );
+    b.state_mut().open_path(ws.clone());
+    settle(&mut b);
+    assert!(b.state().workspaces.issues.is_empty(), "nothing missing");
+    let ds = b
+        .state()
+        .catalog
+        .by_name("regions.csv")
+        .expect("unpacked and loaded");
+    assert_eq!(ds.rows(), 4);
+    assert!(
+        ds.path()
+            .unwrap()
+            .starts_with(other_home.path().join("unpacked"))
+    );
+    let now = b.state().settings_to_save();
+    assert_eq!(now.panel, "data");
+    assert_eq!(now.panels["forecast"], saved.panels["forecast"]);
+    b.get_by_label("sum of sales by region");
+    assert!(b.state().workspaces.packed);
+    // Save and quit of a changed packed workspace packs it again.
+    b.state_mut()
+        .restore_panel("forecast", &serde_json::json!({"horizon": 45}));
+    b.run();
+    assert!(!b.state_mut().may_quit());
+    b.run();
+    b.get_by_label("Save and quit").click();
+    settle(&mut b);
+    assert!(b.state().workspaces.quitting);
+    assert!(playbook::workspace::is_packed(&ws), "still packed");
+    let home = tempfile::tempdir().unwrap();
+    let back = playbook::workspace::Workspace::open(&ws, home.path()).unwrap();
+    assert_eq!(back.panels["forecast"]["horizon"], 45);
+}

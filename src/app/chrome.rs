@@ -53,6 +53,14 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
                     ui.close();
                 }
                 if ui
+                    .button("Pack workspace…")
+                    .on_hover_text("Save this screen with its data files inside: one file that opens on another laptop with nothing else")
+                    .clicked()
+                {
+                    app.pack_workspace();
+                    ui.close();
+                }
+                if ui
                     .button("Open workspace…")
                     .on_hover_text("Reopen a saved screen (.playbook)")
                     .clicked()

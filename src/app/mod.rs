@@ -318,6 +318,7 @@ impl PlaybookApp {
         self.save_window(ui.ctx());
         self.workspace_window(ui.ctx());
         self.quit_window(ui.ctx());
+        self.pack_window(ui.ctx());
         chrome::drop_hint(ui.ctx());
     }
 

@@ -62,8 +62,17 @@ pub struct Workspaces {
     baseline_when_idle: bool,
     /// The opened workspace's files being loaded.
     loading: Vec<PathBuf>,
-    /// The screen when a save was asked for, the baseline once that save is written.
-    saving: Option<String>,
+    /// The screen when a save was asked for (and whether it packs), the baseline once that
+    /// save is written.
+    saving: Option<(String, bool)>,
+    /// The workspace file on screen is packed: saving it packs again.
+    pub packed: bool,
+    /// Measuring the data a pack would embed.
+    measuring: Option<JobHandle<u64>>,
+    /// Asking before packing this many bytes.
+    confirm_pack: Option<u64>,
+    /// Ask before packing more than this (`PACK_WARN_BYTES`; tests lower it).
+    pub pack_warn_bytes: Option<u64>,
     /// Asking whether to save before quitting.
     pub asking_to_quit: bool,
     /// Quit once this file is written (Save and quit).
@@ -123,7 +132,9 @@ impl PlaybookApp {
             return;
         }
         self.workspaces.path = Some(path.to_owned());
-        self.workspaces.baseline = self.workspaces.saving.take();
+        let (baseline, packed) = self.workspaces.saving.take().unzip();
+        self.workspaces.baseline = baseline;
+        self.workspaces.packed = packed.unwrap_or(false);
         self.settings.remember_recent(path);
         if self.workspaces.quit_after.as_deref() == Some(path) {
             self.workspaces.quit_after = None;
@@ -139,7 +150,7 @@ impl PlaybookApp {
     /// Save workspace…: the system Save dialog (or the in-app one), then the file written in a
     /// job.
     pub fn save_workspace(&mut self) {
-        self.workspaces.saving = Some(self.screen_state());
+        self.workspaces.saving = Some((self.screen_state(), false));
         let payload = Payload::Later(Box::new(self.workspace_maker()));
         if let Err(e) = self
             .exports
@@ -178,9 +189,63 @@ impl PlaybookApp {
         }
     }
 
+    /// The screen packed with its data, written by the save job.
+    fn pack_payload(&self) -> Payload {
+        let s = self.settings_to_save();
+        Payload::Stream(Box::new(move |w| {
+            Workspace::new(&s.open_files, s.dataset, &s.panel, s.panels, s.recipes)?.pack(w)
+        }))
+    }
+
+    /// Pack workspace…: first the size of the data it would hold (asking above
+    /// `PACK_WARN_BYTES`), then the Save dialog and the zip written in a job.
+    pub fn pack_workspace(&mut self) {
+        let files = self.catalog.open_files();
+        let job = self
+            .jobs
+            .spawn("workspace:measure", "Measure the data to pack", move |_| {
+                Ok(files
+                    .iter()
+                    .filter_map(|p| std::fs::metadata(p).ok())
+                    .map(|m| m.len())
+                    .sum())
+            });
+        match job {
+            Ok(h) => self.workspaces.measuring = Some(h),
+            Err(e) => self.notices.error(e.to_string()),
+        }
+    }
+
+    fn pack_and_save(&mut self) {
+        self.workspaces.saving = Some((self.screen_state(), true));
+        let payload = self.pack_payload();
+        if let Err(e) = self
+            .exports
+            .save(&self.jobs, payload, "workspace", SaveAs::Workspace)
+        {
+            self.notices.error(e.to_string());
+        }
+    }
+
+    /// Pack the workspace into `path` (tests, scripted runs, Save and quit of a packed one).
+    pub fn pack_workspace_to(&mut self, path: PathBuf) {
+        self.workspaces.saving = Some((self.screen_state(), true));
+        let payload = self.pack_payload();
+        if let Err(e) = self.exports.write_to(&self.jobs, payload, path) {
+            self.notices.error(e.to_string());
+        }
+    }
+
+    /// Where packed workspaces unpack their data: the Playbook home, else a temp folder.
+    fn unpack_home(&self) -> PathBuf {
+        self.runs
+            .path()
+            .map_or_else(|| std::env::temp_dir().join("playbook"), ToOwned::to_owned)
+    }
+
     /// Write the workspace to `path` (tests, scripted runs).
     pub fn save_workspace_to(&mut self, path: PathBuf) {
-        self.workspaces.saving = Some(self.screen_state());
+        self.workspaces.saving = Some((self.screen_state(), false));
         let payload = Payload::Later(Box::new(self.workspace_maker()));
         if let Err(e) = self.exports.write_to(&self.jobs, payload, path) {
             self.notices.error(e.to_string());
@@ -206,11 +271,12 @@ impl PlaybookApp {
     /// Read the workspace at `path` and check its datasets, in a job; applied when done.
     pub fn open_workspace(&mut self, path: PathBuf) {
         let file = path.clone();
+        let home = self.unpack_home();
         let job = self.jobs.spawn(
             format!("workspace:{}", path.display()),
             format!("Open {}", crate::data::file_name(&path)),
             move |_| {
-                let ws = Workspace::read(&file)?;
+                let ws = Workspace::open(&file, &home)?;
                 let standings = ws.datasets.iter().map(workspace::standing).collect();
                 Ok((file, ws, standings))
             },
@@ -224,6 +290,7 @@ impl PlaybookApp {
     /// Put the workspace on screen: panels' choices, changes, the panel and dataset; its files
     /// load, except those that moved or changed, which wait in the issues window.
     fn apply_workspace(&mut self, path: PathBuf, ws: Workspace, standings: Vec<Standing>) {
+        let ws_packed = ws.packed.clone();
         self.catalog.set_recipes(ws.recipes.clone());
         for p in &mut self.panels {
             if let Some(v) = ws.panels.get(p.id()) {
@@ -252,6 +319,7 @@ impl PlaybookApp {
             crate::data::file_name(&path)
         ));
         self.workspaces.path = Some(path);
+        self.workspaces.packed = !ws_packed.is_empty();
         self.workspaces.baseline = None;
         self.workspaces.baseline_when_idle = true;
     }
@@ -265,6 +333,25 @@ impl PlaybookApp {
 
     /// Per frame: a workspace read, a workspace chosen, a file located.
     pub(super) fn workspace_logic(&mut self) {
+        if let Some(h) = &mut self.workspaces.measuring
+            && let Some(done) = h.poll()
+        {
+            self.workspaces.measuring = None;
+            match done {
+                Ok(bytes)
+                    if bytes
+                        > self
+                            .workspaces
+                            .pack_warn_bytes
+                            .unwrap_or(workspace::PACK_WARN_BYTES) =>
+                {
+                    self.workspaces.confirm_pack = Some(bytes);
+                }
+                Ok(_) => self.pack_and_save(),
+                Err(JobError::Cancelled) => {}
+                Err(e) => self.notices.error(format!("Pack workspace: {e}")),
+            }
+        }
         // An opened workspace is "unchanged" as it stands once its files are in.
         if self.workspaces.baseline_when_idle
             && self.workspaces.reading.is_none()
@@ -332,6 +419,41 @@ impl PlaybookApp {
         }
     }
 
+    /// Packing more than `PACK_WARN_BYTES`: say how much, and pack only when asked.
+    pub(super) fn pack_window(&mut self, ctx: &egui::Context) {
+        let Some(bytes) = self.workspaces.confirm_pack else {
+            return;
+        };
+        let mut choice = None;
+        egui::Window::new("Pack workspace")
+            .collapsible(false)
+            .resizable(false)
+            .default_pos(ctx.content_rect().center())
+            .pivot(egui::Align2::CENTER_CENTER)
+            .show(ctx, |ui| {
+                ui.label(format!(
+                    "The open files hold {} of data. Packed, the workspace file will be about that large (text compresses, Parquet does not). Pack them all into one file?",
+                    crate::format::bytes(bytes)
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Pack").clicked() {
+                        choice = Some(true);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        choice = Some(false);
+                    }
+                });
+            });
+        match choice {
+            Some(true) => {
+                self.workspaces.confirm_pack = None;
+                self.pack_and_save();
+            }
+            Some(false) => self.workspaces.confirm_pack = None,
+            None => {}
+        }
+    }
+
     /// Quitting with unsaved changes to the workspace: save them, drop them, or stay.
     pub(super) fn quit_window(&mut self, ctx: &egui::Context) {
         if self.workspaces.quitting && self.workspaces.asking_to_quit {
@@ -377,7 +499,11 @@ impl PlaybookApp {
         match choice {
             Some(0) => {
                 self.workspaces.quit_after = Some(path.clone());
-                self.save_workspace_to(path);
+                if self.workspaces.packed {
+                    self.pack_workspace_to(path);
+                } else {
+                    self.save_workspace_to(path);
+                }
             }
             Some(1) => {
                 self.workspaces.quitting = true;

@@ -374,7 +374,7 @@ pub fn run(command: Command, record: Record) -> Result<()> {
             let store = crate::runs::RunStore::open(&crate::runs::home()?)?;
             let report = match &workspace {
                 Some(w) => {
-                    let ws = crate::workspace::Workspace::read(w)?;
+                    let ws = crate::workspace::Workspace::open(w, &crate::runs::home()?)?;
                     crate::report::of_workspace(&store, w, &ws)?
                 }
                 None => crate::report::of_runs(&store, &ids)?,

@@ -60,7 +60,16 @@ pub enum Payload {
     File(PathBuf),
     /// Text made when it is written, in the save job (a workspace: its files fingerprinted).
     Later(Box<dyn FnOnce() -> anyhow::Result<String> + Send>),
+    /// Bytes streamed into the file by the save job (a packed workspace: a zip of its data).
+    Stream(Box<FillStream>),
 }
+
+/// Fills a `Payload::Stream`'s file.
+pub type FillStream = dyn FnOnce(&mut StreamTarget<'_>) -> anyhow::Result<()> + Send;
+
+/// Where a `Payload::Stream` writes: the save's temporary file, renamed over the target when
+/// the whole stream is in.
+pub type StreamTarget<'a> = std::io::BufWriter<&'a mut std::fs::File>;
 
 /// A save waiting for a path: what to write, and the file name offered.
 pub struct SaveRequest {
@@ -103,6 +112,20 @@ fn write(payload: Payload, path: &std::path::Path) -> anyhow::Result<()> {
         Payload::Table(df) => export::write_table(&df, path)?,
         Payload::Text(t) => {
             export::write_atomic(path, |w| std::io::Write::write_all(w, t.as_bytes()))?
+        }
+        Payload::Stream(fill) => {
+            let mut failed = None;
+            let wrote = export::write_atomic(path, |w| {
+                fill(w).map_err(|e| {
+                    let text = format!("{e:#}");
+                    failed = Some(e);
+                    std::io::Error::other(text)
+                })
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            wrote?
         }
         Payload::File(from) => {
             let mut source = std::fs::File::open(&from)
