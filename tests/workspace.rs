@@ -21,6 +21,35 @@ fn configured(csv: &std::path::Path) -> egui_kittest::Harness<'static, playbook:
         "images",
         &serde_json::json!({"params": {"size": 12, "epochs": 4}}),
     );
+    // Every other panel too: parameters, the selected asset or pitcher search, the map's
+    // centre and zoom, the runs filter.
+    let others = [
+        (
+            "spatial",
+            serde_json::json!({"resolution": 8, "map": {"centre": [-73.95, 40.72], "zoom": 11.25}}),
+        ),
+        (
+            "sentiment",
+            serde_json::json!({"asset": 1, "contains": "moon"}),
+        ),
+        (
+            "pitching",
+            serde_json::json!({"search": "Cole", "replay_ms": 250}),
+        ),
+        (
+            "stock",
+            serde_json::json!({"sku": "SKU-7", "descending": false}),
+        ),
+        ("dtw", serde_json::json!({"top_n": 7, "window": 0.2})),
+        ("fraud", serde_json::json!({"params": {"max_depth": 7}})),
+        (
+            "runs",
+            serde_json::json!({"view": {"use_case": "fraud", "dataset": "tx"}}),
+        ),
+    ];
+    for (id, choices) in others {
+        h.state_mut().restore_panel(id, &choices);
+    }
     h.state_mut().select_panel("data");
     settle(&mut h);
     h
@@ -48,9 +77,14 @@ fn a_saved_workspace_reopens_the_same_screen_in_a_fresh_app() {
     let now = b.state().settings_to_save();
     assert_eq!(now.panel, "data");
     assert_eq!(now.dataset.as_deref(), Some("regions.csv"));
-    for id in ["forecast", "images"] {
-        assert_eq!(now.panels[id], saved.panels[id], "{id}");
+    // Every panel but Data (below) exactly as saved.
+    for (id, v) in &saved.panels {
+        if id != "data" {
+            assert_eq!(now.panels.get(id), Some(v), "{id}");
+        }
     }
+    assert_eq!(now.panels["spatial"]["map"]["zoom"], 11.25);
+    assert_eq!(now.panels["pitching"]["search"], "Cole");
     // The Data panel: its view and the chart of regions.csv (a dataset shown while the file
     // loaded gets a chart of its own, which does not touch this one).
     assert_eq!(now.panels["data"]["view"], saved.panels["data"]["view"]);
@@ -64,6 +98,13 @@ fn a_saved_workspace_reopens_the_same_screen_in_a_fresh_app() {
     // The same pixels as the screen that was saved.
     snapshot(&mut b, "workspace_roundtrip");
     results.extend_harness(&mut b);
+    // The map opens where it was left.
+    b.state_mut().select_panel("spatial");
+    settle(&mut b);
+    b.get_by_label("Zoom to polygons");
+    let map = &b.state().settings_to_save().panels["spatial"]["map"];
+    assert_eq!(map["zoom"], 11.25);
+    assert_eq!(map["centre"], serde_json::json!([-73.95, 40.72]));
 
     // The file changes: nothing is computed on it until the user chooses.
     std::fs::write(&csv, "region,sales\nnorth,99\n").unwrap();

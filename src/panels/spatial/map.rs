@@ -44,6 +44,12 @@ impl Default for Layers {
 pub enum Zoom {
     Polygons,
     Points,
+    /// A saved view: the centre (longitude, latitude) where the user moved the map, and the
+    /// zoom level.
+    At {
+        centre: Option<[f64; 2]>,
+        zoom: f64,
+    },
 }
 
 /// The map's own state: where it looks, and the tile layer once tiles were turned on.
@@ -51,6 +57,19 @@ pub enum Zoom {
 pub struct MapView {
     memory: MapMemory,
     tiles: Option<HttpTiles>,
+    /// Drawn at least once: its view is the user's (else walkers' default, not worth keeping).
+    drawn: bool,
+}
+
+impl MapView {
+    /// Where the map looks: the centre if the user moved it, and the zoom level; `None` until
+    /// it is first drawn.
+    pub fn view(&self) -> Option<Zoom> {
+        self.drawn.then(|| Zoom::At {
+            centre: self.memory.detached().map(|p| [p.x(), p.y()]),
+            zoom: self.memory.zoom(),
+        })
+    }
 }
 
 /// Where downloaded tiles are kept: `$XDG_CACHE_HOME/playbook/tiles` or `~/.cache/...`.
@@ -190,6 +209,13 @@ pub fn show(
     let target = match zoom {
         Some(Zoom::Polygons) => Some(bbox),
         Some(Zoom::Points) => bbox_of(r.drawn_points.iter().copied()),
+        Some(Zoom::At { centre, zoom }) => {
+            if let Some([lon, lat]) = centre {
+                view.memory.center_at(lon_lat(lon, lat));
+            }
+            let _ = view.memory.set_zoom(zoom);
+            None
+        }
         None => None,
     };
     if let Some(b) = target {
@@ -197,6 +223,7 @@ pub fn show(
             .center_at(lon_lat((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0));
         let _ = view.memory.set_zoom(zoom_for(b, size));
     }
+    view.drawn = true;
     if layers.tiles && view.tiles.is_none() {
         view.tiles = Some(HttpTiles::with_options(
             OpenStreetMap,

@@ -97,6 +97,9 @@ pub struct SpatialPanel {
     warned: u64,
     join: Slot<u64, Arc<JoinResult>>,
     zoom: Option<Zoom>,
+    /// A map view restored from a workspace, applied when the map is next drawn (after the
+    /// join it waits for, instead of fitting the polygons).
+    restored_view: Option<Zoom>,
     map: MapView,
     /// Sort the counts table by count (descending) instead of by name.
     by_count: bool,
@@ -197,7 +200,7 @@ impl SpatialPanel {
                             "Spatial join".into(),
                             move |job| Ok(Arc::new(run::compute(inputs, job)?)),
                         );
-                        self.zoom = Some(Zoom::Polygons);
+                        self.zoom = Some(self.restored_view.unwrap_or(Zoom::Polygons));
                     }
                     Err(e) => ctx.notices.error(format!("Spatial: {e}")),
                 }
@@ -588,6 +591,9 @@ impl Panel for SpatialPanel {
             });
         }
         let zoom = self.zoom.take();
+        if zoom.is_some() && zoom == self.restored_view {
+            self.restored_view = None;
+        }
         ui.columns(2, |cols| {
             let h = 460.0;
             let hover = map::show(
@@ -611,7 +617,27 @@ impl Panel for SpatialPanel {
         });
     }
 
-    persist_saved!();
+    fn save(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(&self.saved).unwrap_or_default();
+        // A restored view not drawn yet is still the view.
+        if let Some(Zoom::At { centre, zoom }) = self.restored_view.or_else(|| self.map.view()) {
+            v["map"] = serde_json::json!({ "centre": centre, "zoom": zoom });
+        }
+        v
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let Ok(s) = serde_json::from_value(saved.clone()) {
+            self.saved = s;
+        }
+        let map = &saved["map"];
+        if let Some(zoom) = map["zoom"].as_f64() {
+            let centre = serde_json::from_value(map["centre"].clone()).unwrap_or(None);
+            let at = Zoom::At { centre, zoom };
+            self.restored_view = Some(at);
+            self.zoom = Some(at);
+        }
+    }
 
     fn use_cases(&self) -> &'static [&'static str] {
         &[usecase::ID_JOIN]
