@@ -153,6 +153,8 @@ impl Browser {
                     ui.weak("No system file dialog is available here; choose below.");
                 }
                 if let Some(p) = folder_row(ui, &dir, &mut self.typed) {
+                    // Listed anew, even the same folder (made since it could not be read).
+                    self.listing.clear();
                     match request.kind {
                         PickKind::Files { .. } if p.is_file() => chosen = Some(vec![p]),
                         _ => go = Some(p),
@@ -316,6 +318,8 @@ impl SaveDialog {
                 ui.set_min_size(egui::vec2(460.0, 300.0));
                 ui.weak("No system file dialog is available here; choose where to save.");
                 if let Some(p) = folder_row(ui, &dir, &mut self.typed) {
+                    // Listed anew, even the same folder (made since it could not be read).
+                    self.listing.clear();
                     go = Some(p);
                 }
                 ui.separator();
