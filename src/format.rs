@@ -261,6 +261,12 @@ pub fn cell(v: &polars::prelude::AnyValue<'_>) -> String {
     }
 }
 
+/// A message on one line, at most 1,000 characters (how the command line and the Python wheel
+/// give errors).
+pub fn one_line(s: &str) -> String {
+    bounded(&s.split_whitespace().collect::<Vec<_>>().join(" "), 1000)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(&e),
     };
     match cli.command {
+        #[cfg(feature = "gui")]
         None => match playbook::app::run(Vec::new()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -17,6 +18,13 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        #[cfg(not(feature = "gui"))]
+        None => {
+            eprintln!(
+                "error: this Playbook was built without its window (the gui feature); see --help"
+            );
+            ExitCode::FAILURE
+        }
         Some(command) => {
             // A command's output piped into `head` ends quietly, as other command-line tools
             // do, instead of a "broken pipe" panic on the next print.
@@ -68,7 +76,4 @@ fn usage_error(e: &clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// The message on one line, at most 1,000 characters.
-fn one_line(s: &str) -> String {
-    playbook::format::bounded(&s.split_whitespace().collect::<Vec<_>>().join(" "), 1000)
-}
+use playbook::format::one_line;

@@ -360,7 +360,12 @@ pub fn run(command: Command, record: Record) -> Result<()> {
         Command::Pitching(c) => pitching::run(c, record),
         Command::Sentiment(c) => sentiment::run(c, record),
         Command::Runs(c) => runs::run(c),
+        #[cfg(feature = "gui")]
         Command::Open { files } => crate::app::run(files).map_err(|e| anyhow::anyhow!("{e}")),
+        #[cfg(not(feature = "gui"))]
+        Command::Open { .. } => {
+            anyhow::bail!("this Playbook was built without its window (the gui feature)")
+        }
         Command::Report {
             runs: ids,
             workspace,

@@ -7,7 +7,9 @@ use anyhow::{Result, bail};
 use clap::{Subcommand, ValueEnum};
 
 use crate::export;
-use crate::runs::{self, RunFilter, RunRecord, RunStatus, RunStore, mlflow};
+#[cfg(feature = "mlflow")]
+use crate::runs::mlflow;
+use crate::runs::{self, RunFilter, RunRecord, RunStatus, RunStore};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum StatusArg {
@@ -66,6 +68,7 @@ pub enum RunsCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    #[cfg(feature = "mlflow")]
     /// Send runs to an MLflow tracking server: params, metrics, curves as metric steps, tags
     /// (use case, input fingerprints, app version), times, status, charts and tables. A run
     /// pushed before is found by its tag and not pushed again.
@@ -80,6 +83,7 @@ pub enum RunsCommand {
         /// Which runs; all finished runs made here when none are given.
         ids: Vec<i64>,
     },
+    #[cfg(feature = "mlflow")]
     /// Bring an MLflow experiment's finished runs (params and metrics) into the run store, to
     /// compare them in the Runs panel. Runs already here are skipped.
     Pull {
@@ -255,6 +259,7 @@ pub fn run(c: RunsCommand) -> Result<()> {
             export::write_table(&runs::runs_frame(&list)?, &out)?;
             println!("{} runs written to {}", list.len(), out.display());
         }
+        #[cfg(feature = "mlflow")]
         RunsCommand::Push {
             mlflow_uri,
             experiment,
@@ -296,6 +301,7 @@ pub fn run(c: RunsCommand) -> Result<()> {
                 );
             }
         }
+        #[cfg(feature = "mlflow")]
         RunsCommand::Pull {
             mlflow_uri,
             experiment,

@@ -270,6 +270,19 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
     })
 }
 
+/// A table handed over in memory (the Python wheel's Arrow input), named `name` in messages:
+/// dates in text columns are found as in a CSV (`types::detect`).
+pub fn from_frame(name: &str, frame: DataFrame) -> DataResult<Dataset> {
+    let (frame, notes) = types::detect(name, frame)?;
+    Ok(Dataset {
+        name: name.to_owned(),
+        origin: Origin::Made,
+        frame,
+        geometries: None,
+        notes,
+    })
+}
+
 /// A text file's frame with its dates and times found (`types::detect`), and the notes on
 /// its header and on guesses a person might read otherwise.
 fn typed(name: &str, format: Format, frame: DataFrame) -> DataResult<(DataFrame, Vec<String>)> {

@@ -8,6 +8,7 @@
 //! (interrupted). Nothing here imports egui; the store is shared by panels, CLI and demo.
 
 pub mod fingerprint;
+#[cfg(feature = "mlflow")]
 pub mod mlflow;
 mod recorder;
 mod schema;

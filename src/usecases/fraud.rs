@@ -503,20 +503,29 @@ pub fn count_rules(data: &Dataset, r: &RuleSet, money_col: &str) -> Result<RuleC
 /// Read a model saved as JSON (`--model-out`, the panel's Save JSON).
 pub fn read_model(path: &Path) -> Result<Tree> {
     let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let tree: Tree = serde_json::from_slice(&text)
-        .with_context(|| format!("{}: not a Playbook fraud model", path.display()))?;
+    parse_model(&path.display().to_string(), &text)
+}
+
+/// A model from its JSON text; `name` says where it came from in errors.
+pub fn parse_model(name: &str, json: &[u8]) -> Result<Tree> {
+    let tree: Tree = serde_json::from_slice(json)
+        .with_context(|| format!("{name}: not a Playbook fraud model"))?;
     tree.validate()
-        .map_err(|why| anyhow::anyhow!("{}: not a usable model: {why}", path.display()))?;
+        .map_err(|why| anyhow::anyhow!("{name}: not a usable model: {why}"))?;
     Ok(tree)
 }
 
 /// The model's features built from `data`, checked against the ones it was trained on.
 pub fn model_features(model: &Path, tree: &Tree, data: &Dataset) -> Result<Features> {
+    model_features_named(&model.display().to_string(), tree, data)
+}
+
+fn model_features_named(model: &str, tree: &Tree, data: &Dataset) -> Result<Features> {
     let feats = features::build(&data.name, &data.frame, &tree.spec, Some(&tree.type_levels))?;
     if feats.names != tree.feature_names {
         bail!(
             "{}: the model's features ({}) differ from {}'s ({})",
-            model.display(),
+            model,
             tree.feature_names.join(", "),
             data.name,
             feats.names.join(", ")
@@ -560,8 +569,12 @@ impl Recordable for Scored {
 
 /// Score `data` with the model saved at `model`.
 pub fn score(model: &Path, data: &Dataset) -> Result<Scored> {
-    let tree = read_model(model)?;
-    let feats = model_features(model, &tree, data)?;
+    score_with(read_model(model)?, &model.display().to_string(), data)
+}
+
+/// Score `data` with a model already read (`parse_model`); `name` says which in errors.
+pub fn score_with(tree: Tree, name: &str, data: &Dataset) -> Result<Scored> {
+    let feats = model_features_named(name, &tree, data)?;
     let probabilities = tree.predict(&feats);
     Ok(Scored {
         tree,
