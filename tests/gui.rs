@@ -14,7 +14,7 @@ use playbook::data::sample::SAMPLES;
 
 pub(crate) fn harness(settings: Settings) -> Harness<'static, PlaybookApp> {
     // Each app records its runs in a store of its own, kept for the test process's life.
-    let home = tempfile::tempdir().unwrap().keep();
+    let home = crate::process_dir();
     harness_with(settings, &home, egui::vec2(1200.0, 760.0))
 }
 
@@ -562,7 +562,7 @@ fn every_panel_has_a_snapshot() {
 
 /// Each panel as it opens in a window of `w` x `h_px` points.
 fn every_panel_at(w: f32, h_px: f32) {
-    let home = tempfile::tempdir().unwrap().keep();
+    let home = crate::process_dir();
     let mut h = harness_with(Settings::default(), &home, egui::vec2(w, h_px));
     let panels = h.state().panel_titles();
     for (id, _) in panels {
@@ -590,7 +590,7 @@ fn every_panel_in_a_large_window() {
 
 #[test]
 fn the_sidebar_folds_away_and_comes_back() {
-    let home = tempfile::tempdir().unwrap().keep();
+    let home = crate::process_dir();
     let mut h = harness_with(Settings::default(), &home, egui::vec2(800.0, 500.0));
     h.get_by_label("Datasets");
     h.get_by_label("Sidebar").click();

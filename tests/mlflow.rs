@@ -18,7 +18,6 @@ use crate::{playbook_in, sample};
 
 struct Server {
     uri: String,
-    _dir: tempfile::TempDir,
 }
 
 fn start() -> Result<Server, String> {
@@ -33,14 +32,15 @@ fn start() -> Result<Server, String> {
             }
         ));
     }
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    // Removed with the test process's other folders when the next test process starts.
+    let dir = crate::process_dir();
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
         .port();
-    let db = dir.path().join("mlflow.db");
-    let art = dir.path().join("artifacts");
-    let log = dir.path().join("server.log");
+    let db = dir.join("mlflow.db");
+    let art = dir.join("artifacts");
+    let log = dir.join("server.log");
     // The server and its workers live in their own session; a watcher ends them all when this
     // test process is gone (a static is never dropped, so nothing else would).
     let script = format!(
@@ -65,7 +65,7 @@ fn start() -> Result<Server, String> {
     let began = Instant::now();
     while began.elapsed() < Duration::from_secs(120) {
         if reqwest::blocking::get(&health).is_ok_and(|r| r.status().is_success()) {
-            return Ok(Server { uri, _dir: dir });
+            return Ok(Server { uri });
         }
         std::thread::sleep(Duration::from_millis(300));
     }

@@ -31,6 +31,33 @@ pub fn test_home() -> &'static Path {
         .path()
 }
 
+/// A folder that lives as long as the test process (an app's run store that a test hands to
+/// the app). They are made under `playbook-tests/<pid>/` in the temp folder, and the folders of
+/// test processes that have ended are removed when the next one starts, so reruns do not fill
+/// the disk.
+pub fn process_dir() -> PathBuf {
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let root = ROOT.get_or_init(|| {
+        let base = std::env::temp_dir().join("playbook-tests");
+        if let Ok(entries) = std::fs::read_dir(&base) {
+            for e in entries.flatten() {
+                let alive = e
+                    .file_name()
+                    .to_str()
+                    .and_then(|p| p.parse::<u32>().ok())
+                    .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+                if !alive {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        let root = base.join(std::process::id().to_string());
+        std::fs::create_dir_all(&root).expect("test folder");
+        root
+    });
+    tempfile::tempdir_in(root).expect("temp dir").keep()
+}
+
 /// Run the `playbook` binary with `args`, recording runs in the test process's store.
 pub fn playbook(args: &[&str]) -> std::process::Output {
     playbook_in(test_home(), args)
