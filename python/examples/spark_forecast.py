@@ -11,6 +11,7 @@ Set RAYON_NUM_THREADS to the cores each Spark task has (spark.task.cpus; 1 by de
 
 import argparse
 import os
+import sys
 
 import pyarrow as pa
 
@@ -53,6 +54,8 @@ def forecast_group(table: pa.Table, horizon: int, holdout, interval: float) -> p
 
 def forecast_all(df, horizon=90, holdout=None, interval=0.95):
     """A Spark DataFrame (date, store, item, sales) to every series' forecast."""
+    # The executors import this module to run forecast_group: ship it to them.
+    df.sparkSession.sparkContext.addPyFile(__file__)
     return df.groupBy("store", "item").applyInArrow(
         lambda t: forecast_group(t, horizon, holdout, interval), SCHEMA
     )
@@ -63,6 +66,8 @@ def session(master="local[2]"):
 
     # One rayon thread per task unless told otherwise: Spark already runs a task per core.
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
+    # Local workers run this Python (with pyarrow and playbook), not the first python3 on PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (
         SparkSession.builder.master(master)
         .appName("playbook-forecast")

@@ -9,6 +9,7 @@ every task as GeoJSON text; each point comes back with its polygon's name.
 
 import argparse
 import os
+import sys
 
 import pyarrow as pa
 
@@ -33,7 +34,11 @@ def join_batches(batches, geojson, lon_col, lat_col, name_col, method):
 
 def join(df, geojson, lon_col, lat_col, name_col, method="exact"):
     """A Spark DataFrame of points to the same rows with a `polygon` column."""
-    schema = df.schema.add("polygon", "string")
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    schema = StructType(df.schema.fields + [StructField("polygon", StringType())])
+    # The executors import this module to run join_batches: ship it to them.
+    df.sparkSession.sparkContext.addPyFile(__file__)
     return df.mapInArrow(
         lambda it: join_batches(it, geojson, lon_col, lat_col, name_col, method), schema
     )
@@ -52,6 +57,7 @@ def main():
     ap.add_argument("--method", default="exact", choices=["exact", "h3"])
     a = ap.parse_args()
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (
         SparkSession.builder.master("local[2]")
         .appName("playbook-spatial")
