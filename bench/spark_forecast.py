@@ -90,8 +90,9 @@ def main():
     ap.add_argument("--prophet-series", type=int, default=10)
     ap.add_argument("--scales", default="500,5000")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--driver-memory", default="6g", help="local mode runs the tasks in the driver")
     a = ap.parse_args()
-    spark = spark_forecast.session("local[2]")
+    spark = spark_forecast.session("local[2]", a.driver_memory)
     tmp = tempfile.mkdtemp()
     print(f"local[2] Spark {spark.version}, pyarrow {pa.__version__}, "
           f"RAYON_NUM_THREADS={os.environ.get('RAYON_NUM_THREADS')}")

@@ -61,7 +61,7 @@ def forecast_all(df, horizon=90, holdout=None, interval=0.95):
     )
 
 
-def session(master="local[2]"):
+def session(master="local[2]", driver_memory=None):
     from pyspark.sql import SparkSession
 
     # One rayon thread per task unless told otherwise: Spark already runs a task per core.
@@ -74,6 +74,7 @@ def session(master="local[2]"):
         .config("spark.executorEnv.RAYON_NUM_THREADS", os.environ["RAYON_NUM_THREADS"])
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.memory", driver_memory or "1g")
         .getOrCreate()
     )
 

@@ -282,6 +282,44 @@ fn fraud_predict(py: Python<'_>, model_json: &str, table: AnyRecordBatch) -> PyR
     to_pyarrow(py, frame)
 }
 
+/// Each pitch of the sticky-outing rule's flagged outings, with its reason (the command line's
+/// `playbook pitching flags --out` table). `history` holds earlier pitches used only as the
+/// pitchers' baseline; the rule's thresholds are the command line's defaults unless given.
+#[pyfunction]
+#[pyo3(signature = (pitches, history = None, z = None, min_outings = None, min_pitches = None))]
+fn pitching_flags(
+    py: Python<'_>,
+    pitches: AnyRecordBatch,
+    history: Option<AnyRecordBatch>,
+    z: Option<f64>,
+    min_outings: Option<usize>,
+    min_pitches: Option<usize>,
+) -> PyResult<Py<PyAny>> {
+    use usecases::pitching::{self as uc, PitchingParams};
+    let mut rule = playbook_core::compute::pitching::Rule::default();
+    rule.z = z.unwrap_or(rule.z);
+    rule.min_outings = min_outings.unwrap_or(rule.min_outings);
+    rule.min_pitches = min_pitches.unwrap_or(rule.min_pitches);
+    let valid = uc::check(&PitchingParams { rule }).map_err(py_err)?;
+    let ds = dataset_of("pitches", pitches, true).map_err(py_err)?;
+    let hist = history
+        .map(|h| dataset_of("history", h, true))
+        .transpose()
+        .map_err(py_err)?;
+    let frame = py
+        .detach(|| {
+            let out = uc::run(
+                &valid,
+                &ds,
+                hist.as_ref(),
+                &playbook_core::compute::NoProgress,
+            )?;
+            anyhow::Ok(uc::tables::flags_frame(&out)?)
+        })
+        .map_err(py_err)?;
+    to_pyarrow(py, frame)
+}
+
 /// The threads a call computes on: rayon's pool, `RAYON_NUM_THREADS` when set (read once, at
 /// the first call), else one per core.
 #[pyfunction]
@@ -302,6 +340,7 @@ fn playbook(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dtw_distances, m)?)?;
     m.add_function(wrap_pyfunction!(spatial_join, m)?)?;
     m.add_function(wrap_pyfunction!(fraud_predict, m)?)?;
+    m.add_function(wrap_pyfunction!(pitching_flags, m)?)?;
     m.add_function(wrap_pyfunction!(threads, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     Ok(())

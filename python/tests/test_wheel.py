@@ -103,6 +103,23 @@ def test_fraud_predict_equals_the_command_line(cli, samples, tmp_path):
         assert got[c].to_pylist() == want[c].to_pylist(), c
 
 
+def test_pitching_flags_equal_the_command_line(cli, samples, tmp_path):
+    src = samples / "pitches_2021_06.parquet"
+    out = tmp_path / "flags.parquet"
+    cli("pitching", "flags", "--input", src, "--out", out)
+    want = pq.read_table(out)
+    got = playbook.pitching_flags(pq.read_table(src))
+    assert want.num_rows > 0
+    assert got.column_names == want.column_names
+    assert got.num_rows == want.num_rows
+    for c in want.column_names:
+        g, w = got[c].to_pylist(), want[c].to_pylist()
+        if pa.types.is_floating(want.schema.field(c).type):
+            assert all(close(a, b, 1e-12) for a, b in zip(g, w)), c
+        else:
+            assert [str(v) for v in g] == [str(v) for v in w], c
+
+
 def test_bad_input_raises_the_command_lines_message(cli, samples, tmp_path):
     src = tmp_path / "table.csv"
     src.write_text((samples / "store_sales_small.csv").read_text())
