@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use playbook::runs::mlflow::Client;
 use serde_json::{Value, json};
 
-use crate::{playbook_in, sample};
+use crate::playbook_in;
 
 struct Server {
     uri: String,
@@ -104,20 +104,7 @@ fn ok(o: &std::process::Output) -> String {
 
 /// A fraud run (PR and ROC curves, SVG charts) recorded in `home`; its id.
 fn fraud_run(home: &Path, depth: &str) -> Value {
-    let tx = sample("transactions_100k.parquet");
-    ok(&playbook_in(
-        home,
-        &[
-            "fraud",
-            "train",
-            "--input",
-            tx.to_str().unwrap(),
-            "--rule",
-            "default",
-            "--max-depth",
-            depth,
-        ],
-    ));
+    ok(&crate::fraud_train_in(home, &["--max-depth", depth]));
     let list: Value =
         serde_json::from_str(&ok(&playbook_in(home, &["runs", "list", "--json"]))).unwrap();
     list[0].clone()

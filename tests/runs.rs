@@ -17,20 +17,7 @@ fn list(home: &Path) -> Vec<serde_json::Value> {
         .clone()
 }
 
-/// `fraud train` on the sample transactions with the book's rule, plus `extra` arguments.
-fn train_with(home: &Path, extra: &[&str]) -> std::process::Output {
-    let tx = sample("transactions_100k.parquet");
-    let mut args = vec![
-        "fraud",
-        "train",
-        "--input",
-        tx.to_str().unwrap(),
-        "--rule",
-        "default",
-    ];
-    args.extend_from_slice(extra);
-    playbook_in(home, &args)
-}
+use crate::fraud_train_in as train_with;
 
 fn train(home: &Path, depth: &str) -> std::process::Output {
     train_with(home, &["--max-depth", depth])

@@ -72,6 +72,22 @@ pub fn playbook_in(home: &Path, args: &[&str]) -> std::process::Output {
         .expect("run playbook")
 }
 
+/// `fraud train` on the sample transactions with the book's rule, plus `extra` arguments,
+/// recording its run in `home`.
+pub fn fraud_train_in(home: &Path, extra: &[&str]) -> std::process::Output {
+    let tx = sample("transactions_100k.parquet");
+    let mut args = vec![
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().expect("a UTF-8 path"),
+        "--rule",
+        "default",
+    ];
+    args.extend_from_slice(extra);
+    playbook_in(home, &args)
+}
+
 /// A file under `sample-data/`.
 pub fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -156,20 +156,7 @@ fn a_file_that_is_not_a_workspace_says_so() {
 
 /// `fraud train` on the sample transactions in `home`.
 fn fraud_run(home: &std::path::Path, depth: &str) {
-    let tx = crate::sample("transactions_100k.parquet");
-    let o = crate::playbook_in(
-        home,
-        &[
-            "fraud",
-            "train",
-            "--input",
-            tx.to_str().unwrap(),
-            "--rule",
-            "default",
-            "--max-depth",
-            depth,
-        ],
-    );
+    let o = crate::fraud_train_in(home, &["--max-depth", depth]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 

@@ -81,6 +81,15 @@ pub struct Workspaces {
     pub quitting: bool,
 }
 
+/// A window that asks something, in the middle of the screen, fixed in size.
+fn question<'a>(title: &'a str, ctx: &egui::Context) -> egui::Window<'a> {
+    egui::Window::new(title)
+        .collapsible(false)
+        .resizable(false)
+        .default_pos(ctx.content_rect().center())
+        .pivot(egui::Align2::CENTER_CENTER)
+}
+
 impl PlaybookApp {
     /// The screen as a workspace, the files fingerprinted when `make` runs (in the save job).
     fn workspace_maker(&self) -> impl FnOnce() -> anyhow::Result<String> + Send + 'static {
@@ -425,12 +434,7 @@ impl PlaybookApp {
             return;
         };
         let mut choice = None;
-        egui::Window::new("Pack workspace")
-            .collapsible(false)
-            .resizable(false)
-            .default_pos(ctx.content_rect().center())
-            .pivot(egui::Align2::CENTER_CENTER)
-            .show(ctx, |ui| {
+        question("Pack workspace", ctx).show(ctx, |ui| {
                 ui.label(format!(
                     "The open files hold {} of data. Packed, the workspace file will be about that large (text compresses, Parquet does not). Pack them all into one file?",
                     crate::format::bytes(bytes)
@@ -469,33 +473,28 @@ impl PlaybookApp {
         };
         let saving = self.workspaces.quit_after.is_some();
         let mut choice = None;
-        egui::Window::new("Unsaved changes")
-            .collapsible(false)
-            .resizable(false)
-            .default_pos(ctx.content_rect().center())
-            .pivot(egui::Align2::CENTER_CENTER)
-            .show(ctx, |ui| {
-                ui.label(format!(
-                    "This screen has changed since {} was saved. Save the changes before quitting?",
-                    crate::data::file_name(&path)
-                ));
-                ui.horizontal(|ui| {
-                    if saving {
-                        ui.spinner();
-                        ui.label("Saving…");
-                        return;
-                    }
-                    if ui.button("Save and quit").clicked() {
-                        choice = Some(0);
-                    }
-                    if ui.button("Quit without saving").clicked() {
-                        choice = Some(1);
-                    }
-                    if ui.button("Cancel").clicked() {
-                        choice = Some(2);
-                    }
-                });
+        question("Unsaved changes", ctx).show(ctx, |ui| {
+            ui.label(format!(
+                "This screen has changed since {} was saved. Save the changes before quitting?",
+                crate::data::file_name(&path)
+            ));
+            ui.horizontal(|ui| {
+                if saving {
+                    ui.spinner();
+                    ui.label("Saving…");
+                    return;
+                }
+                if ui.button("Save and quit").clicked() {
+                    choice = Some(0);
+                }
+                if ui.button("Quit without saving").clicked() {
+                    choice = Some(1);
+                }
+                if ui.button("Cancel").clicked() {
+                    choice = Some(2);
+                }
             });
+        });
         match choice {
             Some(0) => {
                 self.workspaces.quit_after = Some(path.clone());
@@ -526,10 +525,8 @@ impl PlaybookApp {
             Skip(usize),
         }
         let mut act = None;
-        egui::Window::new("Workspace datasets")
-            .collapsible(false)
-            .default_pos(ctx.content_rect().center())
-            .pivot(egui::Align2::CENTER_CENTER)
+        question("Workspace datasets", ctx)
+            .resizable(true)
             .show(ctx, |ui| {
                 ui.label("Some datasets of this workspace are not as they were saved. Nothing is computed on them until you choose:");
                 for (k, issue) in self.workspaces.issues.iter().enumerate() {
