@@ -139,6 +139,35 @@ fn pairs(list: &Value) -> std::collections::BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// A run as another team's MLflow client logs it: started, params and metrics, finished a minute
+/// later. Its MLflow run id.
+fn log_finished_run(c: &Client, experiment_id: &str, params: Value, metrics: Value) -> String {
+    let r = c
+        .post(
+            "runs/create",
+            &json!({"experiment_id": experiment_id, "start_time": 1_700_000_000_000_i64}),
+        )
+        .unwrap();
+    let rid = r["run"]["info"]["run_id"].as_str().unwrap().to_owned();
+    c.post(
+        "runs/log-batch",
+        &json!({"run_id": rid, "params": params, "metrics": metrics}),
+    )
+    .unwrap();
+    c.post(
+        "runs/update",
+        &json!({"run_id": rid, "status": "FINISHED", "end_time": 1_700_000_060_000_i64}),
+    )
+    .unwrap();
+    rid
+}
+
+/// True when some label on screen contains `text` (a notice may repeat it).
+fn shows(h: &egui_kittest::Harness<'static, playbook::app::PlaybookApp>, text: &str) -> bool {
+    use egui_kittest::kittest::Queryable;
+    h.query_all_by_label_contains(text).count() >= 1
+}
+
 fn artifact_paths(c: &Client, run_id: &str, path: &str) -> Vec<String> {
     let v = c
         .get("artifacts/list", &[("run_id", run_id), ("path", path)])
@@ -379,25 +408,12 @@ fn pull_brings_an_experiments_runs_in_for_comparison_once() {
     let eid = c.experiment_id_or_create(experiment).unwrap();
     // Two runs logged by someone else's MLflow client, one still running.
     for (lr, rmse) in [("0.1", 2.5), ("0.01", 1.75)] {
-        let r = c
-            .post(
-                "runs/create",
-                &json!({"experiment_id": eid, "start_time": 1_700_000_000_000_i64}),
-            )
-            .unwrap();
-        let rid = r["run"]["info"]["run_id"].as_str().unwrap().to_owned();
-        c.post(
-            "runs/log-batch",
-            &json!({"run_id": rid,
-                "params": [{"key": "learning_rate", "value": lr}, {"key": "model", "value": "gbm"}],
-                "metrics": [{"key": "rmse", "value": rmse, "timestamp": 1_700_000_060_000_i64, "step": 0}]}),
-        )
-        .unwrap();
-        c.post(
-            "runs/update",
-            &json!({"run_id": rid, "status": "FINISHED", "end_time": 1_700_000_060_000_i64}),
-        )
-        .unwrap();
+        log_finished_run(
+            &c,
+            &eid,
+            json!([{"key": "learning_rate", "value": lr}, {"key": "model", "value": "gbm"}]),
+            json!([{"key": "rmse", "value": rmse, "timestamp": 1_700_000_060_000_i64, "step": 0}]),
+        );
     }
     c.post("runs/create", &json!({"experiment_id": eid}))
         .unwrap();
@@ -561,7 +577,7 @@ fn the_runs_panel_pushes_selected_runs_and_pulls_an_experiment() {
     settle(&mut h);
     h.get_by_label("Push 1 selected run(s)").click();
     settle(&mut h);
-    assert!(h.query_all_by_label_contains("cannot connect").count() >= 1);
+    assert!(shows(&h, "cannot connect"));
     assert!(show(home.path(), 1).get("mlflow").is_none());
     // The real server: pushed, with a link to its page, and shown as pushed in the details.
     h.state_mut().restore_panel(
@@ -570,11 +586,7 @@ fn the_runs_panel_pushes_selected_runs_and_pulls_an_experiment() {
     );
     h.get_by_label("Push 1 selected run(s)").click();
     settle(&mut h);
-    assert!(
-        h.query_all_by_label_contains("run 1: pushed as MLflow run")
-            .count()
-            >= 1
-    );
+    assert!(shows(&h, "run 1: pushed as MLflow run"));
     let c = Client::new(uri).unwrap();
     let found = mlflow_runs_with_uid(&c, "gui-push", &uid);
     assert_eq!(found.len(), 1);
@@ -588,34 +600,19 @@ fn the_runs_panel_pushes_selected_runs_and_pulls_an_experiment() {
     );
     // Pull another experiment's runs in: they join the list.
     let eid = c.experiment_id_or_create("gui-pull").unwrap();
-    let r = c
-        .post(
-            "runs/create",
-            &json!({"experiment_id": eid, "run_name": "theirs"}),
-        )
-        .unwrap();
-    let theirs = r["run"]["info"]["run_id"].as_str().unwrap().to_owned();
-    c.post(
-        "runs/log-batch",
-        &json!({"run_id": theirs, "metrics": [{"key": "rmse", "value": 3.25, "timestamp": 0, "step": 0}]}),
-    )
-    .unwrap();
-    c.post(
-        "runs/update",
-        &json!({"run_id": theirs, "status": "FINISHED"}),
-    )
-    .unwrap();
+    log_finished_run(
+        &c,
+        &eid,
+        json!([]),
+        json!([{"key": "rmse", "value": 3.25, "timestamp": 1_700_000_060_000_i64, "step": 0}]),
+    );
     h.state_mut().restore_panel(
         "runs",
         &json!({"mlflow": {"uri": uri, "experiment": "gui-pull"}}),
     );
     h.get_by_label("Pull this experiment").click();
     settle(&mut h);
-    assert!(
-        h.query_all_by_label_contains("pulled 1 new run(s) from experiment 'gui-pull'")
-            .count()
-            >= 1
-    );
+    assert!(shows(&h, "pulled 1 new run(s) from experiment 'gui-pull'"));
     h.get_by_label("run 2");
     h.get_by_label("mlflow:gui-pull");
 }
