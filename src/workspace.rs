@@ -91,15 +91,6 @@ impl Workspace {
         })
     }
 
-    /// Bytes of data a pack would embed (the datasets' sizes when fingerprinted).
-    pub fn data_bytes(&self) -> u64 {
-        self.datasets
-            .iter()
-            .filter(|d| d.path.is_some())
-            .map(|d| d.size)
-            .sum()
-    }
-
     /// Write the workspace as a zip with its datasets inside (Parquet stored as it is, text
     /// compressed). A file that changed since it was fingerprinted is refused.
     pub fn pack<W: std::io::Write + std::io::Seek>(&self, out: W) -> anyhow::Result<()> {

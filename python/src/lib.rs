@@ -94,13 +94,7 @@ fn dataset_of(name: &str, input: AnyRecordBatch, find_dates: bool) -> anyhow::Re
     if find_dates {
         Ok(data::from_frame(name, frame)?)
     } else {
-        Ok(data::Dataset {
-            name: name.to_owned(),
-            origin: data::Origin::Made,
-            frame,
-            geometries: None,
-            notes: Vec::new(),
-        })
+        Ok(Dataset::made(name, frame, Vec::new()))
     }
 }
 

@@ -93,11 +93,14 @@ fn question<'a>(title: &'a str, ctx: &egui::Context) -> egui::Window<'a> {
 impl PlaybookApp {
     /// The screen as a workspace, the files fingerprinted when `make` runs (in the save job).
     fn workspace_maker(&self) -> impl FnOnce() -> anyhow::Result<String> + Send + 'static {
+        let make = self.screen_workspace();
+        move || make().map(|w| w.to_json())
+    }
+
+    /// The screen as a workspace, its files fingerprinted when the closure runs (in a job).
+    fn screen_workspace(&self) -> impl FnOnce() -> anyhow::Result<Workspace> + Send + 'static {
         let s = self.settings_to_save();
-        move || {
-            Workspace::new(&s.open_files, s.dataset, &s.panel, s.panels, s.recipes)
-                .map(|w| w.to_json())
-        }
+        move || Workspace::new(&s.open_files, s.dataset, &s.panel, s.panels, s.recipes)
     }
 
     /// What a workspace holds of the screen, as text to compare: the files, the selected
@@ -172,7 +175,7 @@ impl PlaybookApp {
     /// Export report… of the screen: its datasets with fingerprints, each panel's choices and
     /// the runs it shows, as one HTML file (made in the save job).
     pub fn export_workspace_report(&mut self) {
-        let s = self.settings_to_save();
+        let make = self.screen_workspace();
         let Some(home) = self.runs.path().map(std::path::Path::to_owned) else {
             self.notices
                 .error("Export report: runs are not recorded here, so there is no run store");
@@ -183,14 +186,14 @@ impl PlaybookApp {
             .path
             .clone()
             .unwrap_or_else(|| PathBuf::from("this screen"));
-        let make = move || {
-            let ws = Workspace::new(&s.open_files, s.dataset, &s.panel, s.panels, s.recipes)?;
+        let report = move || {
+            let ws = make()?;
             let store = crate::runs::RunStore::open(&home)?;
             Ok(crate::report::of_workspace(&store, &name, &ws)?.html())
         };
         if let Err(e) = self.exports.save(
             &self.jobs,
-            Payload::Later(Box::new(make)),
+            Payload::Later(Box::new(report)),
             "report",
             SaveAs::Html,
         ) {
@@ -200,10 +203,8 @@ impl PlaybookApp {
 
     /// The screen packed with its data, written by the save job.
     fn pack_payload(&self) -> Payload {
-        let s = self.settings_to_save();
-        Payload::Stream(Box::new(move |w| {
-            Workspace::new(&s.open_files, s.dataset, &s.panel, s.panels, s.recipes)?.pack(w)
-        }))
+        let make = self.screen_workspace();
+        Payload::Stream(Box::new(move |w| make()?.pack(w)))
     }
 
     /// Pack workspace…: first the size of the data it would hold (asking above

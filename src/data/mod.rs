@@ -75,6 +75,18 @@ impl Dataset {
 
     /// The same dataset (name, origin) with another table: its changes made, or some of its
     /// rows. The geometries stay only when the rows are the same ones.
+    /// A table made in Playbook (a join, kept rows, a table handed over from Python), named
+    /// `name`.
+    pub fn made(name: &str, frame: DataFrame, notes: Vec<String>) -> Self {
+        Self {
+            name: name.to_owned(),
+            origin: Origin::Made,
+            frame,
+            geometries: None,
+            notes,
+        }
+    }
+
     pub fn with_frame(&self, frame: DataFrame, notes: Vec<String>) -> Self {
         let geometries = self
             .geometries
@@ -274,13 +286,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
 /// dates in text columns are found as in a CSV (`types::detect`).
 pub fn from_frame(name: &str, frame: DataFrame) -> DataResult<Dataset> {
     let (frame, notes) = types::detect(name, frame)?;
-    Ok(Dataset {
-        name: name.to_owned(),
-        origin: Origin::Made,
-        frame,
-        geometries: None,
-        notes,
-    })
+    Ok(Dataset::made(name, frame, notes))
 }
 
 /// A text file's frame with its dates and times found (`types::detect`), and the notes on

@@ -75,11 +75,6 @@ impl RunsBrowser {
         }
     }
 
-    /// The runs ticked, in id order: what a workspace records as the runs it shows.
-    pub fn selected(&self) -> Vec<i64> {
-        self.selected.iter().copied().collect()
-    }
-
     /// The filters and the ticked runs, as a workspace keeps them.
     fn save_view(&self) -> serde_json::Value {
         serde_json::json!({

@@ -486,7 +486,12 @@ impl Client {
     }
 
     /// Upload one file through the server's artifact proxy (`mlflow-artifacts:` runs).
-    fn upload(&self, artifact_uri: &str, rel: &str, file: &Path) -> Result<(), String> {
+    fn upload(
+        &self,
+        artifact_uri: &str,
+        rel: &str,
+        body: reqwest::blocking::Body,
+    ) -> Result<(), String> {
         let root = artifact_uri
             .strip_prefix("mlflow-artifacts:")
             .ok_or("not a proxied artifact store")?;
@@ -501,8 +506,7 @@ impl Client {
             url_path(root),
             url_path(rel)
         );
-        let f = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        self.send(self.http.put(url).body(f))
+        self.send(self.http.put(url).body(body))
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
@@ -511,10 +515,7 @@ impl Client {
 /// The MLflow run's id and whether its push completed.
 fn found(run: &Value) -> Option<(String, bool)> {
     let id = run["info"]["run_id"].as_str()?.to_owned();
-    let complete = run["data"]["tags"].as_array().is_some_and(|tags| {
-        tags.iter()
-            .any(|t| t["key"] == COMPLETE_TAG && t["value"] == "complete")
-    });
+    let complete = tags_of(run).get(COMPLETE_TAG).and_then(Value::as_str) == Some("complete");
     Some((id, complete))
 }
 
@@ -543,7 +544,7 @@ pub fn push(
         let outcome = store
             .get(id)
             .map_err(|e| e.to_string())
-            .and_then(|run| push_one(&client, store, &experiment_id, &run));
+            .and_then(|run| push_one(&client, &experiment_id, &run));
         if let Ok(p) = &outcome {
             // Marked pushed only once MLflow has all of it.
             store.add_link(id, p.link())?;
@@ -554,12 +555,7 @@ pub fn push(
     Ok(results)
 }
 
-fn push_one(
-    client: &Client,
-    store: &RunStore,
-    experiment_id: &str,
-    run: &RunRecord,
-) -> Result<Pushed, String> {
+fn push_one(client: &Client, experiment_id: &str, run: &RunRecord) -> Result<Pushed, String> {
     let err = |e: MlflowError| e.to_string();
     match run.origin {
         Origin::Mlflow => return Err("it came from MLflow (pulled); not pushed back".into()),
@@ -665,7 +661,7 @@ fn push_one(
     for chunk in metrics.chunks(MAX_METRICS) {
         batch(json!({"run_id": rid, "metrics": chunk}))?;
     }
-    let (artifacts, note) = push_artifacts(client, store, run, &artifact_uri);
+    let (artifacts, note) = push_artifacts(client, run, &artifact_uri);
     batch(json!({"run_id": rid, "tags": [tag(COMPLETE_TAG, "complete")]}))?;
     client
         .post(
@@ -682,12 +678,7 @@ fn push_one(
 
 /// Upload the run's files that still exist, and its record as `playbook-run.json`. Returns how
 /// many went and a note on what did not.
-fn push_artifacts(
-    client: &Client,
-    store: &RunStore,
-    run: &RunRecord,
-    artifact_uri: &str,
-) -> (usize, Option<String>) {
+fn push_artifacts(client: &Client, run: &RunRecord, artifact_uri: &str) -> (usize, Option<String>) {
     if !artifact_uri.starts_with("mlflow-artifacts:") {
         return (
             0,
@@ -696,37 +687,32 @@ fn push_artifacts(
             )),
         );
     }
-    let mut sent = 0;
     let mut problems = Vec::new();
-    let record = store.artifact_dir(run.id).join("playbook-run.json");
-    let record_written = std::fs::create_dir_all(store.artifact_dir(run.id))
-        .and_then(|()| std::fs::write(&record, serde_json::to_vec_pretty(run).unwrap_or_default()))
-        .is_ok();
-    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
-    if record_written {
-        files.push(("playbook-run.json".into(), record.clone()));
-    }
+    // The run's record first, then each kept file that still exists.
+    let record = serde_json::to_vec_pretty(run).unwrap_or_default();
+    let mut uploads: Vec<(String, reqwest::blocking::Body)> =
+        vec![("playbook-run.json".into(), record.into())];
     let mut missing = 0;
     for a in &run.artifacts {
         let path = Path::new(&a.path);
-        if !path.is_file() {
-            missing += 1;
-            continue;
-        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "artifact".into());
-        files.push((format!("{}/{name}", artifact_folder(path)), path.to_owned()));
+        let rel = format!("{}/{name}", artifact_folder(path));
+        match std::fs::File::open(path) {
+            Ok(f) if path.is_file() => uploads.push((rel, f.into())),
+            Ok(_) => missing += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing += 1,
+            Err(e) => problems.push(format!("{rel}: {}: {e}", path.display())),
+        }
     }
-    for (rel, path) in &files {
-        match client.upload(artifact_uri, rel, path) {
+    let mut sent = 0;
+    for (rel, body) in uploads {
+        match client.upload(artifact_uri, &rel, body) {
             Ok(()) => sent += 1,
             Err(e) => problems.push(format!("{rel}: {e}")),
         }
-    }
-    if record_written {
-        let _ = std::fs::remove_file(&record);
     }
     if missing > 0 {
         problems.push(format!("{missing} file(s) no longer exist"));
@@ -748,7 +734,7 @@ fn tags_of(run: &Value) -> Map<String, Value> {
 }
 
 /// An MLflow run as a finished run of the store; `None` while it is still running there.
-pub fn imported(run: &Value, experiment: &str) -> Option<Imported> {
+fn imported(run: &Value, experiment: &str) -> Option<Imported> {
     let info = &run["info"];
     let status = match info["status"].as_str().unwrap_or("") {
         "FINISHED" => RunStatus::Done,

@@ -264,14 +264,10 @@ impl Catalog {
         let title = name.to_owned();
         let handle = jobs.spawn(format!("made:{name}"), format!("Make {name}"), move |_| {
             let (frame, notes) = make()?;
-            let ds = Dataset {
-                name: title,
-                origin: Origin::Made,
-                frame,
-                geometries: None,
-                notes,
-            };
-            Ok(vec![(ds, Recipe::default())])
+            Ok(vec![(
+                Dataset::made(&title, frame, notes),
+                Recipe::default(),
+            )])
         })?;
         self.loads.push(Load {
             handle,

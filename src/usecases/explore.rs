@@ -271,18 +271,29 @@ fn groups(
     let Some(color) = color else {
         return Ok(vec![(all.to_owned(), (0..df.height()).collect())]);
     };
-    let mut groups: Vec<(String, Vec<usize>)> = rows_by_value(&as_text(file, df, color)?)
+    most_common(file, df, color, MAX_COLORS, notes)
+}
+
+/// Row indices by the column's value: the `max` largest groups (a note says how many were left
+/// out), in name order (MSFT, AAPL ... sorted read better in a legend or a grid).
+fn most_common(
+    file: &str,
+    df: &DataFrame,
+    column: &str,
+    max: usize,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Vec<(String, Vec<usize>)>> {
+    let mut groups: Vec<(String, Vec<usize>)> = rows_by_value(&as_text(file, df, column)?)
         .into_iter()
         .collect();
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-    if groups.len() > MAX_COLORS {
+    if groups.len() > max {
         notes.push(format!(
-            "'{color}' has {} values: the {MAX_COLORS} most common are drawn",
+            "'{column}' has {} values: the {max} most common are drawn",
             groups.len()
         ));
-        groups.truncate(MAX_COLORS);
+        groups.truncate(max);
     }
-    // Names in order read better in the legend (MSFT, AAPL ... sorted).
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(groups)
 }
@@ -517,19 +528,8 @@ pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot>
 fn faceted(file: &str, df: &DataFrame, spec: &PlotSpec, facet: &str) -> anyhow::Result<Plot> {
     let total = df.height();
     let df = filtered(file, df, &spec.filter)?;
-    let mut groups: Vec<(String, Vec<usize>)> = rows_by_value(&as_text(file, &df, facet)?)
-        .into_iter()
-        .collect();
-    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
     let mut notes = Vec::new();
-    if groups.len() > MAX_FACETS {
-        notes.push(format!(
-            "'{facet}' has {} values: the {MAX_FACETS} most common are drawn",
-            groups.len()
-        ));
-        groups.truncate(MAX_FACETS);
-    }
-    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    let groups = most_common(file, &df, facet, MAX_FACETS, &mut notes)?;
     let each = PlotSpec {
         facet: None,
         filter: String::new(),
