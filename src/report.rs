@@ -449,14 +449,25 @@ pub fn of_workspace(
         let Some(obj) = choices.as_object().filter(|o| !o.is_empty()) else {
             continue;
         };
+        // Choices left empty (no text, none picked) say nothing to a reader.
+        let said = |v: &serde_json::Value| match v {
+            serde_json::Value::Null => false,
+            serde_json::Value::String(t) => !t.is_empty(),
+            serde_json::Value::Array(a) => !a.is_empty(),
+            _ => true,
+        };
         let mut rows = Vec::new();
         for (k, v) in obj {
             match v.as_object() {
                 // One level down (a panel's params), so each parameter is its own row.
-                Some(inner) if !inner.is_empty() => {
-                    rows.extend(inner.iter().map(|(k2, v2)| (format!("{k}.{k2}"), flat(v2))));
-                }
-                _ => rows.push((k.clone(), flat(v))),
+                Some(inner) if !inner.is_empty() => rows.extend(
+                    inner
+                        .iter()
+                        .filter(|(_, v2)| said(v2))
+                        .map(|(k2, v2)| (format!("{k}.{k2}"), flat(v2))),
+                ),
+                _ if said(v) => rows.push((k.clone(), flat(v))),
+                _ => {}
             }
         }
         items.push(Item::Facts {
