@@ -102,6 +102,102 @@ pub struct MapShape {
     pub fill: Option<[u8; 3]>,
 }
 
+/// The colour of line `k` of a chart's `lines` (`theme::series_colour` by its name; a band takes
+/// its line's colour).
+pub fn line_colour(lines: &[Line], k: usize) -> [u8; 3] {
+    lines
+        .get(k)
+        .map_or(crate::theme::LINES[k % crate::theme::LINES.len()], |l| {
+            crate::theme::series_colour(&l.name, k)
+        })
+}
+
+/// What a map shows: the bulk of its shapes and points, and how many it left out.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapFrame {
+    /// lon0, lat0, lon1, lat1.
+    pub bbox: [f64; 4],
+    /// Points far from the rest (a GPS at 0, 0), not in the frame.
+    pub left_out_points: usize,
+    /// Shapes far from the rest (an H3 cell around such points), not in the frame.
+    pub left_out_shapes: usize,
+}
+
+/// The one framing rule of every map, on screen and exported: each shape (by the mean of its
+/// ring) and each point is an item; items farther from the items' median than three times
+/// the 90th percentile of that distance are left out; the frame is the box of the kept
+/// shapes' rings and kept points. Real taxi data has pickups at (0, 0): the raw extent framed
+/// the Atlantic. A distance is measured with longitude shrunk by the cosine of the latitude.
+/// None when there is nothing finite to frame.
+pub fn map_frame(shapes: &[MapShape], points: &[(f64, f64)]) -> Option<MapFrame> {
+    let finite = |&(x, y): &(f64, f64)| x.is_finite() && y.is_finite();
+    let centre_of = |s: &MapShape| {
+        let pts: Vec<&(f64, f64)> = s.ring.iter().filter(|p| finite(p)).collect();
+        (!pts.is_empty()).then(|| {
+            let n = pts.len() as f64;
+            (
+                pts.iter().map(|p| p.0).sum::<f64>() / n,
+                pts.iter().map(|p| p.1).sum::<f64>() / n,
+            )
+        })
+    };
+    let centres: Vec<Option<(f64, f64)>> = shapes.iter().map(centre_of).collect();
+    let items: Vec<(f64, f64)> = centres
+        .iter()
+        .flatten()
+        .copied()
+        .chain(points.iter().copied().filter(finite))
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let mx = median(items.iter().map(|p| p.0).collect());
+    let my = median(items.iter().map(|p| p.1).collect());
+    let squash = my.to_radians().cos().abs().max(0.1);
+    let dist = |&(x, y): &(f64, f64)| ((x - mx) * squash).hypot(y - my);
+    let mut d: Vec<f64> = items.iter().map(dist).collect();
+    d.sort_by(f64::total_cmp);
+    let p90 = d[((d.len() - 1) as f64 * 0.9).round() as usize];
+    let reach = (3.0 * p90).max(1e-9);
+    let near = |p: &(f64, f64)| dist(p) <= reach;
+    let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    let mut grow = |&(x, y): &(f64, f64)| {
+        if x.is_finite() && y.is_finite() {
+            bbox = [
+                bbox[0].min(x),
+                bbox[1].min(y),
+                bbox[2].max(x),
+                bbox[3].max(y),
+            ];
+        }
+    };
+    let mut left_out_shapes = 0;
+    for (s, c) in shapes.iter().zip(&centres) {
+        match c {
+            Some(c) if near(c) => s.ring.iter().for_each(&mut grow),
+            Some(_) => left_out_shapes += 1,
+            None => {}
+        }
+    }
+    let mut left_out_points = 0;
+    for p in points.iter().filter(|p| finite(p)) {
+        if near(p) {
+            grow(p);
+        } else {
+            left_out_points += 1;
+        }
+    }
+    (bbox[0] <= bbox[2]).then_some(MapFrame {
+        bbox,
+        left_out_points,
+        left_out_shapes,
+    })
+}
+
 /// How a `Lines` chart draws one of its series.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Mark {
@@ -612,5 +708,39 @@ mod tests {
             Vec::new(),
         );
         assert!(plain.secondary_map().is_none());
+    }
+}
+
+#[cfg(test)]
+mod map_frame_tests {
+    use super::*;
+
+    #[test]
+    fn a_map_frames_the_bulk_and_counts_what_it_left_out() {
+        // 1,000 points around New York and 3 at (0, 0), as real taxi data has.
+        let mut points: Vec<(f64, f64)> = (0..1000)
+            .map(|i| {
+                let t = i as f64 / 1000.0;
+                (-74.2 + 0.5 * t, 40.5 + 0.4 * ((t * 37.0).sin() * 0.5 + 0.5))
+            })
+            .collect();
+        points.extend([(0.0, 0.0); 3]);
+        let cell_at_zero = MapShape {
+            ring: vec![(-0.01, -0.01), (0.01, -0.01), (0.0, 0.01)],
+            fill: None,
+        };
+        let borough = MapShape {
+            ring: vec![(-74.3, 40.4), (-73.6, 40.4), (-73.6, 41.0), (-74.3, 41.0)],
+            fill: None,
+        };
+        let f = map_frame(&[borough, cell_at_zero], &points).unwrap();
+        assert_eq!(f.left_out_points, 3);
+        assert_eq!(f.left_out_shapes, 1);
+        assert_eq!(f.bbox, [-74.3, 40.4, -73.6, 41.0]);
+        // Points alone: their own bulk.
+        let f = map_frame(&[], &points).unwrap();
+        assert!(f.bbox[0] >= -74.2 && f.bbox[2] <= -73.7, "{:?}", f.bbox);
+        assert_eq!(f.left_out_points, 3);
+        assert!(map_frame(&[], &[(f64::NAN, 1.0)]).is_none());
     }
 }

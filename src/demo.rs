@@ -1,6 +1,7 @@
 //! `playbook demo`: the headless "main job". Runs every available use case on the embedded
 //! sample data and writes its charts (PNG) and tables (CSV) into a folder, with an `index.html`
-//! that lists and shows them. Each use case adds its part to `USE_CASES`.
+//! that lists and shows them. The use cases, their order and what each section shows come from
+//! `usecases::registry`; `demo_of` gives each its demo.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +12,7 @@ use crate::chart::Chart;
 use crate::compute::{NoProgress, histogram, stats, top_values};
 use crate::data::{self, schema};
 use crate::export;
+use crate::usecases::registry;
 
 /// One file the demo wrote.
 #[derive(Clone, Debug)]
@@ -30,73 +32,34 @@ pub struct Section {
 
 type DemoFn = fn(&Path) -> Result<Section>;
 
-/// Every use case's demo, in the order the index shows them (the analyses first, the sample
-/// tables' overview last), with what its section shows in one line.
-const USE_CASES: &[(&str, DemoFn, &str)] = &[
-    (
-        "Pitching",
-        pitching_demo,
-        "Spin rates against each pitcher's own history: the 2021 crackdown league-wide, and the \
-         outings flagged as sticky, with the pitcher who threw the latest one.",
-    ),
-    (
-        "Sentiment",
-        sentiment_demo,
-        "Tweets about BTC and ETH scored with VADER and summed per 15 minutes against the prices: \
-         the class mix, return against sentiment with its regression, tweet volume leading and \
-         following volatility, and VADER's accuracy on 4,200 human-rated tweets.",
-    ),
-    (
-        "Stock",
-        stock_demo,
-        "Empty shelves the system thinks are stocked, runs without sales, stock below safety \
-         level, and sales far below the forecast, with the revenue they cost.",
-    ),
-    (
-        "Forecast",
-        forecast_demo,
-        "One model per store and item with the last days held out: a forecast with its interval, \
-         its trend and seasonality, and the accuracy of every series.",
-    ),
-    (
-        "Fraud",
-        fraud_demo,
-        "A decision tree trained on transactions labelled by the book's rule: its precision-recall \
-         and ROC curves, what it relies on, and the tree as rules.",
-    ),
-    (
-        "DTW",
-        dtw_demo,
-        "Products whose weekly sales follow the factory's capacity curve, allowing for a few weeks' \
-         shift, and 1-NN classification of the GunPoint series.",
-    ),
-    (
-        "Images",
-        images_demo,
-        "A small CNN trained from scratch on the 1,797 handwritten digits: its loss and accuracy \
-         per epoch and the validation confusion matrix.",
-    ),
-    (
-        "Spatial",
-        spatial_demo,
-        "Taxi pickups joined to the NYC boroughs, exactly and through H3 cells.",
-    ),
-    (
-        "Data",
-        data_demo,
-        "Each sample table at a glance: summary statistics, histograms of its measured columns and \
-         its most common values (ID and code columns left out).",
-    ),
-];
+/// How the demo shows the use case with this id (its title and what it shows come from the
+/// registry, which also gives the order); every use case has one.
+fn demo_of(id: &str) -> Option<DemoFn> {
+    Some(match id {
+        "pitching" => pitching_demo,
+        "sentiment" => sentiment_demo,
+        "stock" => stock_demo,
+        "forecast" => forecast_demo,
+        "fraud" => fraud_demo,
+        "dtw" => dtw_demo,
+        "images" => images_demo,
+        "spatial" => spatial_demo,
+        "data" => data_demo,
+        _ => return None,
+    })
+}
 
 pub fn run(out: &Path) -> Result<Vec<Artifact>> {
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
     let mut all = Vec::new();
     let mut findings = Vec::new();
-    for (name, demo, _) in USE_CASES {
-        let section = demo(out).with_context(|| format!("demo of {name}"))?;
+    for case in registry::ALL {
+        let Some(demo) = demo_of(case.id) else {
+            continue;
+        };
+        let section = demo(out).with_context(|| format!("demo of {}", case.title))?;
         all.extend(section.artifacts);
-        findings.push((*name, section.finding));
+        findings.push((case.title, section.finding));
     }
     write_index(out, &all, &findings)?;
     Ok(all)
@@ -340,9 +303,11 @@ fn forecast_demo(out: &Path) -> Result<Section> {
 
 fn write_index(out: &Path, artifacts: &[Artifact], findings: &[(&str, String)]) -> Result<()> {
     use crate::report::{Item, Report, Section};
-    let sections = USE_CASES
+    let sections = registry::ALL
         .iter()
-        .map(|(name, _, about)| {
+        .filter(|case| demo_of(case.id).is_some())
+        .map(|case| {
+            let name = &case.title;
             let mut items: Vec<Item> = findings
                 .iter()
                 .filter(|(n, _)| n == name)
@@ -363,7 +328,7 @@ fn write_index(out: &Path, artifacts: &[Artifact], findings: &[(&str, String)]) 
             }
             Section {
                 title: (*name).to_owned(),
-                about: Some((*about).to_owned()),
+                about: Some(case.demo.to_owned()),
                 items,
             }
         })
@@ -752,51 +717,25 @@ fn spatial_demo(out: &Path) -> Result<Section> {
         std::io::Write::write_all(w, lines.as_bytes())
     })?;
     let counts = &exact.assignment.counts;
-    let classes = layers::Classes::of(counts.iter().copied().max().unwrap_or(0));
-    let shapes = exact
-        .set
-        .parts
-        .iter()
-        .map(|part| crate::chart::MapShape {
-            ring: layers::simplify(&part.rings[0], 0.0002)
-                .iter()
-                .map(|q| (q[0], q[1]))
-                .collect(),
-            fill: Some(classes.color(counts[part.feature as usize])),
-        })
-        .collect();
-    let legend = classes
-        .legend(counts)
-        .into_iter()
-        .map(|(label, color, n)| {
-            (
-                format!(
-                    "{label} pickups ({})",
-                    crate::format::count_of(n, "borough")
-                ),
-                color,
-            )
-        })
-        .collect();
     let p = &exact.points;
-    let chart = Chart::new(
-        format!("{} taxi pickups per borough", p.len()),
-        "longitude",
-        "latitude",
-        crate::chart::ChartData::Map {
-            shapes,
-            legend,
-            point_colours: Vec::new(),
-            points: p
-                .lon
-                .iter()
-                .zip(&p.lat)
-                .step_by(4)
-                .map(|(&x, &y)| (x, y))
-                .collect(),
-        },
-    )
-    .with_source("taxi_pickups.csv and nyc_boroughs.geojson");
+    let chart = layers::map_chart(layers::MapLayers {
+        title: format!("{} taxi pickups per borough", p.len()),
+        source: "taxi_pickups.csv and nyc_boroughs.geojson".into(),
+        set: &exact.set,
+        counts,
+        choropleth: true,
+        cells: None,
+        points: p
+            .lon
+            .iter()
+            .zip(&p.lat)
+            .step_by(4)
+            .map(|(&x, &y)| (x, y))
+            .collect(),
+        point_colours: Vec::new(),
+        point_legend: Vec::new(),
+        nouns: ("pickups", "borough"),
+    });
     export::write_chart(&chart, &out.join("spatial-map.png"))?;
     let joined: u64 = counts.iter().sum();
     let busiest = exact
@@ -831,4 +770,14 @@ fn spatial_demo(out: &Path) -> Result<Section> {
             h3.join(" and ")
         ),
     })
+}
+
+#[cfg(test)]
+mod registry_tests {
+    #[test]
+    fn every_use_case_has_a_demo() {
+        for case in super::registry::ALL {
+            assert!(super::demo_of(case.id).is_some(), "{} has no demo", case.id);
+        }
+    }
 }

@@ -16,6 +16,55 @@ pub fn short(v: f64) -> String {
     }
 }
 
+/// A probability for people: "12%" or "2.5%", "1 in 4,500", "under 1 in a billion" (never
+/// exponent notation: "run chance 1.6015e-47" read as nothing to a room).
+pub fn chance(p: f64) -> String {
+    if !p.is_finite() || p < 0.0 {
+        return "—".to_owned();
+    }
+    if p >= 0.1 {
+        format!("{:.0}%", p * 100.0)
+    } else if p >= 0.01 {
+        format!("{:.1}%", p * 100.0)
+    } else if p >= 1e-9 {
+        // Two significant digits of the odds: 1 in 4,500, not 1 in 4,517.
+        let odds = 1.0 / p;
+        let step = 10f64.powi(odds.log10().floor() as i32 - 1).max(1.0);
+        format!("1 in {}", whole(((odds / step).round() * step) as usize))
+    } else {
+        "under 1 in a billion".to_owned()
+    }
+}
+
+/// A probability typed as `chance` writes it ("1 in 100,000", "2.5%") or as a number.
+pub fn parse_chance(text: &str) -> Option<f64> {
+    let t = text.trim();
+    if let Some(n) = t.strip_prefix("1 in ") {
+        let n: f64 = n.replace(',', "").trim().parse().ok()?;
+        return (n >= 1.0).then(|| 1.0 / n);
+    }
+    if let Some(pc) = t.strip_suffix('%') {
+        return pc.trim().parse::<f64>().ok().map(|v| v / 100.0);
+    }
+    t.parse().ok()
+}
+
+#[cfg(test)]
+mod chance_tests {
+    #[test]
+    fn chances_read_as_people_say_them() {
+        use super::{chance, parse_chance};
+        assert_eq!(chance(0.5), "50%");
+        assert_eq!(chance(0.025), "2.5%");
+        assert_eq!(chance(1e-5), "1 in 100,000");
+        assert_eq!(chance(1.0 / 4517.0), "1 in 4,500");
+        assert_eq!(chance(1.6015e-47), "under 1 in a billion");
+        assert_eq!(parse_chance("1 in 100,000"), Some(1e-5));
+        assert_eq!(parse_chance("2.5%"), Some(0.025));
+        assert_eq!(parse_chance("0.01"), Some(0.01));
+    }
+}
+
 /// Column headings of a summary table, as pandas' describe names them.
 pub const SUMMARY_HEADS: [&str; 12] = [
     "column", "dtype", "count", "nulls", "unique", "mean", "std", "min", "25%", "50%", "75%", "max",
@@ -130,6 +179,44 @@ pub fn bounded(text: &str, max: usize) -> String {
     }
     let kept: String = text.chars().take(max).collect();
     format!("{kept}… ({} more characters)", total - max)
+}
+
+/// How wide a cell of a plain-text table may be before it is cut with "…" (a 10 MB header line
+/// is one column name).
+pub const CELL_MAX: usize = 60;
+
+/// `text` in a plain-text table column `width` characters wide: cut to `CELL_MAX` characters
+/// with "…", then padded with spaces on the right (`left_aligned`) or the left. Written by hand
+/// because `format!`'s width is limited to 65,535 and panics past it.
+pub fn pad(text: &str, width: usize, left_aligned: bool) -> String {
+    let cell = clip(text);
+    let fill = " ".repeat(width.saturating_sub(cell.chars().count()));
+    if left_aligned {
+        cell + &fill
+    } else {
+        fill + &cell
+    }
+}
+
+/// `text` cut to `CELL_MAX` characters, the last one "…" when cut.
+pub fn clip(text: &str) -> String {
+    if text.chars().count() <= CELL_MAX {
+        return text.to_owned();
+    }
+    let mut kept: String = text.chars().take(CELL_MAX - 1).collect();
+    kept.push('…');
+    kept
+}
+
+/// The width of a plain-text table column holding `cells` (each as `pad` cuts it), at least
+/// `min`.
+pub fn column_width<'a>(cells: impl IntoIterator<Item = &'a str>, min: usize) -> usize {
+    cells
+        .into_iter()
+        .map(|c| c.chars().count().min(CELL_MAX))
+        .max()
+        .unwrap_or(0)
+        .max(min)
 }
 
 /// Up to `max` names joined by ", ", then "and N more".

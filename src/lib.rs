@@ -22,6 +22,9 @@ pub mod report;
 pub mod runs;
 #[cfg(feature = "gui")]
 pub mod session;
+pub mod settings;
 pub mod theme;
+#[cfg(feature = "mlflow")]
+pub mod tls;
 pub mod usecases;
 pub mod workspace;

@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = match playbook::cli::Cli::try_parse() {
+    let cli = match playbook::cli::Cli::parse_args() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };

@@ -38,6 +38,39 @@ pub const LINES: [[u8; 3]; 6] = [
     [242, 142, 43],
     [114, 183, 178],
 ];
+/// Categories that keep one colour in every chart, on screen and exported, whatever else the
+/// chart shows: pitch types as Baseball Savant draws them (the colours its users know), and
+/// the sentiment classes.
+const CATEGORIES: [(&str, [u8; 3]); 17] = [
+    ("FF", [210, 45, 73]),
+    ("SI", [254, 157, 0]),
+    ("FC", [147, 63, 44]),
+    ("SL", [238, 231, 22]),
+    ("ST", [221, 179, 58]),
+    ("SV", [147, 175, 212]),
+    ("CU", [0, 209, 237]),
+    ("KC", [98, 54, 205]),
+    ("CS", [0, 104, 255]),
+    ("CH", [29, 190, 58]),
+    ("FS", [59, 172, 172]),
+    ("FO", [85, 204, 171]),
+    ("KN", [60, 68, 205]),
+    ("EP", [136, 136, 136]),
+    ("positive", [84, 162, 75]),
+    ("negative", [228, 87, 86]),
+    ("neutral", [150, 150, 150]),
+];
+
+/// The colour of series `k`, named `name`, of a chart: a known category's own colour
+/// (`CATEGORIES`), else the palette's `k`-th. Screen and export both ask this, so a pitcher's
+/// four-seamer is red in every chart of every pitcher.
+pub fn series_colour(name: &str, k: usize) -> [u8; 3] {
+    CATEGORIES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(LINES[k % LINES.len()], |(_, c)| *c)
+}
+
 /// Warping-path segments and other thin guides.
 pub const GUIDE: [u8; 3] = [150, 150, 150];
 /// Observations drawn as dots (a forecast's actuals).

@@ -56,6 +56,47 @@ pub struct Workspace {
     pub packed: Vec<String>,
 }
 
+/// The largest `workspace.json` a pack may hold.
+const MAX_MANIFEST: u64 = 64 << 20;
+/// The most datasets a pack may carry.
+const MAX_PACKED_FILES: usize = 1_000;
+/// The most a pack may unpack to, in all (the sizes its manifest declares).
+const MAX_UNPACKED: u64 = 64 << 30;
+
+/// What unpacking `ws` would write, checked before anything is written: each zip entry named by
+/// one dataset only, at most `MAX_PACKED_FILES` of them, and their declared sizes within
+/// `MAX_UNPACKED` in all. Each entry is then copied up to its declared size and no further.
+fn check_packed(ws: &Workspace) -> anyhow::Result<()> {
+    let entries: Vec<&String> = ws.packed.iter().filter(|e| !e.is_empty()).collect();
+    if entries.len() > MAX_PACKED_FILES || ws.datasets.len() > MAX_PACKED_FILES {
+        bail!(
+            "it lists {} datasets; a pack holds at most {MAX_PACKED_FILES}",
+            ws.datasets.len().max(entries.len())
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    for e in &entries {
+        if !seen.insert(*e) {
+            bail!("{e}: named by two datasets; the pack was altered");
+        }
+    }
+    let total: u64 = ws
+        .packed
+        .iter()
+        .zip(&ws.datasets)
+        .filter(|(e, _)| !e.is_empty())
+        .map(|(_, d)| d.size)
+        .fold(0, u64::saturating_add);
+    if total > MAX_UNPACKED {
+        bail!(
+            "its datasets declare {} in all; Playbook unpacks at most {}",
+            crate::format::bytes(total),
+            crate::format::bytes(MAX_UNPACKED)
+        );
+    }
+    Ok(())
+}
+
 impl Workspace {
     /// A workspace of the files at `files` (fingerprinted now) and the rest as given.
     pub fn new(
@@ -137,6 +178,7 @@ impl Workspace {
     /// `home` (once: files already there with the same content are kept) and its paths (and
     /// the recipes kept by path) point there.
     pub fn open(path: &Path, home: &Path) -> anyhow::Result<Self> {
+        crate::data::regular_file(path)?;
         if !is_packed(path) {
             return Self::read(path);
         }
@@ -144,18 +186,29 @@ impl Workspace {
     }
 
     fn unpack(path: &Path, home: &Path) -> anyhow::Result<Self> {
+        use std::io::Read as _;
         let file = std::fs::File::open(path).context("cannot be read")?;
         let mut zip = zip::ZipArchive::new(file).context("a damaged packed workspace")?;
         let text = {
-            let mut entry = zip
+            let entry = zip
                 .by_name(MANIFEST)
                 .context("a zip without a workspace.json: not a packed workspace")?;
             let mut text = String::new();
-            std::io::Read::read_to_string(&mut entry, &mut text)
+            entry
+                .take(MAX_MANIFEST + 1)
+                .read_to_string(&mut text)
                 .context("its workspace.json cannot be read")?;
+            if text.len() as u64 > MAX_MANIFEST {
+                bail!(
+                    "its workspace.json is over {} (a workspace lists files, it does not hold \
+                     them)",
+                    crate::format::bytes(MAX_MANIFEST)
+                );
+            }
             text
         };
         let mut ws = Self::parse(&text)?;
+        check_packed(&ws)?;
         let key = of_file("pack", "pack", path)?.hash;
         let dir = home.join("unpacked").join(key.get(..16).unwrap_or(&key));
         for i in 0..ws.datasets.len() {
@@ -175,11 +228,39 @@ impl Workspace {
                 let parent = target.parent().unwrap_or(&dir);
                 std::fs::create_dir_all(parent)
                     .with_context(|| format!("{}: cannot be made", parent.display()))?;
-                let mut src = zip
+                let src = zip
                     .by_name(&entry)
                     .with_context(|| format!("{entry}: missing from the pack"))?;
-                crate::export::write_atomic(&target, |w| std::io::copy(&mut src, w).map(|_| ()))
-                    .with_context(|| format!("{}: cannot be written", target.display()))?;
+                if src.size() != d.size {
+                    bail!(
+                        "{entry}: the pack says it unpacks to {} bytes but its manifest declares \
+                         {} for {}; the pack was altered",
+                        src.size(),
+                        d.size,
+                        d.name
+                    );
+                }
+                // Never more than the manifest declares, whatever the entry's header says.
+                let mut limited = src.take(d.size + 1);
+                let mut copied = 0;
+                crate::export::write_atomic(&target, |w| {
+                    copied = std::io::copy(&mut limited, w)?;
+                    let what = if copied > d.size {
+                        "more bytes than"
+                    } else {
+                        "fewer bytes than"
+                    };
+                    if copied == d.size {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::other(format!(
+                            "{entry} unpacks to {what} the {} its manifest declares; the pack \
+                             was altered",
+                            d.size
+                        )))
+                    }
+                })
+                .with_context(|| format!("{}: cannot be written", target.display()))?;
             }
             let new = target.display().to_string();
             let old = ws.datasets[i].path.replace(new.clone());
@@ -196,6 +277,7 @@ impl Workspace {
 
     /// Read a workspace file: its format and version are checked, older versions upgraded.
     pub fn read(path: &Path) -> anyhow::Result<Self> {
+        crate::data::regular_file(path)?;
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot be read", path.display()))?;
         Self::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
@@ -346,6 +428,84 @@ mod tests {
         assert!(e.contains("is not a file name"), "{e}");
         // Not a zip we know.
         std::fs::write(&bad, b"PK\x03\x04junk").unwrap();
+        let e = Workspace::open(&bad, home.path()).unwrap_err().to_string();
+        assert!(e.contains("damaged packed workspace"), "{e}");
+    }
+
+    /// A pack that would unpack more than its manifest declares, or one entry many times, is
+    /// refused before (or while) writing, and leaves nothing but what it declared.
+    #[test]
+    fn a_zip_bomb_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("small.csv");
+        std::fs::write(&csv, "a,b\n1,2\n").unwrap();
+        let ws = Workspace::new(
+            std::slice::from_ref(&csv),
+            Some("small.csv".into()),
+            "data",
+            BTreeMap::new(),
+            BTreeMap::new(),
+        )
+        .unwrap();
+        let write_pack = |path: &Path, manifest: &Workspace, body: &[u8]| {
+            let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+            let o = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            zip.start_file("data/0-small.csv", o).unwrap();
+            std::io::Write::write_all(&mut zip, body).unwrap();
+            zip.start_file("workspace.json", o).unwrap();
+            std::io::Write::write_all(&mut zip, manifest.to_json().as_bytes()).unwrap();
+            zip.finish().unwrap();
+        };
+        let mut manifest = ws.clone();
+        manifest.packed = vec!["data/0-small.csv".into()];
+        let home = tempfile::tempdir().unwrap();
+        // 8 bytes declared, 50 MB of zeros inside (a few KB packed).
+        let bomb = dir.path().join("bomb.playbook");
+        write_pack(&bomb, &manifest, &vec![0u8; 50 << 20]);
+        assert!(std::fs::metadata(&bomb).unwrap().len() < 1 << 20);
+        let e = Workspace::open(&bomb, home.path()).unwrap_err().to_string();
+        assert!(e.contains("the pack was altered"), "{e}");
+        let unpacked: u64 = walk_sizes(&home.path().join("unpacked"));
+        assert!(unpacked <= 8, "{unpacked} bytes unpacked");
+        // Ten thousand datasets naming one entry.
+        let mut many = manifest.clone();
+        many.datasets = vec![manifest.datasets[0].clone(); 10_000];
+        many.packed = vec!["data/0-small.csv".into(); 10_000];
+        let fan = dir.path().join("fan.playbook");
+        write_pack(&fan, &many, b"a,b\n1,2\n");
+        let e = Workspace::open(&fan, home.path()).unwrap_err().to_string();
+        assert!(e.contains("a pack holds at most 1000"), "{e}");
+        many.datasets.truncate(2);
+        many.packed.truncate(2);
+        write_pack(&fan, &many, b"a,b\n1,2\n");
+        let e = Workspace::open(&fan, home.path()).unwrap_err().to_string();
+        assert!(e.contains("named by two datasets"), "{e}");
+    }
+
+    fn walk_sizes(dir: &Path) -> u64 {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        entries
+            .flatten()
+            .map(|e| {
+                let p = e.path();
+                if p.is_dir() {
+                    walk_sizes(&p)
+                } else {
+                    e.metadata().map_or(0, |m| m.len())
+                }
+            })
+            .sum()
+    }
+
+    #[test]
+    fn a_damaged_zip_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.playbook");
+        std::fs::write(&bad, b"PK\x03\x04junk").unwrap();
+        let home = tempfile::tempdir().unwrap();
         let e = Workspace::open(&bad, home.path()).unwrap_err().to_string();
         assert!(e.contains("damaged packed workspace"), "{e}");
     }

@@ -317,3 +317,196 @@ fn committed_samples_are_what_the_generators_make() {
         );
     }
 }
+
+/// Sizes past what a generator makes are refused with one line, not cut silently or crashed on.
+#[test]
+fn generators_refuse_sizes_they_cannot_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.csv");
+    let out = out.to_str().unwrap();
+    let err = fails(&[
+        "gen",
+        "store-sales",
+        "--stores",
+        "18446744073709551615",
+        "--out",
+        out,
+    ]);
+    assert!(err.contains("choose fewer"), "{err}");
+    let err = fails(&["gen", "crypto", "--days", "1000000", "--out", out]);
+    assert!(
+        err.contains("--days 1000000: crypto makes 1 to 3660 days"),
+        "{err}"
+    );
+}
+
+/// `data plot --bins` outside what a chart draws is refused, as `data hist` refuses its own,
+/// instead of silently becoming another number.
+#[test]
+fn plot_refuses_bins_it_would_not_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("h.png");
+    let input = sample("seattle-weather.csv");
+    for bins in ["0", "5000", "18446744073709551615"] {
+        let err = fails(&[
+            "data",
+            "plot",
+            "--input",
+            input.to_str().unwrap(),
+            "--x",
+            "precipitation",
+            "--mark",
+            "histogram",
+            "--bins",
+            bins,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(
+            err.contains(&format!("bins must be from 2 to 200, got {bins}")),
+            "{err}"
+        );
+    }
+    assert!(!out.exists());
+}
+
+/// One column for two roles is refused, naming both roles.
+#[test]
+fn one_column_for_two_roles_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.csv");
+    let taxi = sample("taxi_pickups.csv");
+    let err = fails(&[
+        "spatial",
+        "hexbin",
+        "--points",
+        taxi.to_str().unwrap(),
+        "--lon-col",
+        "pickup_latitude",
+        "--lat-col",
+        "pickup_latitude",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("latitude column: 'pickup_latitude' is also the longitude column"),
+        "{err}"
+    );
+    let inv = sample("inventory_sample.parquet");
+    let err = fails(&[
+        "stock",
+        "alerts",
+        "--input",
+        inv.to_str().unwrap(),
+        "--store-col",
+        "store",
+        "--sku-col",
+        "store",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("SKU column: 'store' is also the store column"),
+        "{err}"
+    );
+}
+
+/// A header longer than `format!` can pad (65,535) is cut in the printed tables, not a panic.
+#[test]
+fn a_huge_header_prints_cut() {
+    let name = "h".repeat(100_000);
+    let (_dir, path) = temp_file("wide.csv", format!("{name},b\n1,2\n3,4\n").as_bytes());
+    for cmd in ["info", "summary"] {
+        let o = playbook(&["data", cmd, path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "data {cmd}: {err}");
+        let text = stdout(&o);
+        assert!(text.contains(&format!("{}…", "h".repeat(59))), "{text}");
+        assert!(
+            text.len() < 10_000,
+            "data {cmd} printed {} bytes",
+            text.len()
+        );
+    }
+}
+
+/// A quoted header with a doubled quote inside names the column with one quote (RFC 4180).
+#[test]
+fn a_quoted_header_quote_is_unescaped() {
+    let (_dir, path) = temp_file("q.csv", b"\"a\"\"b\",c\n1,2\n");
+    let o = playbook(&["data", "info", path.to_str().unwrap(), "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["columns"][0]["name"], "a\"b");
+}
+
+/// Run `playbook` with `args`, giving up (and failing) after `limit` instead of hanging.
+fn playbook_within(args: &[&str], limit: std::time::Duration) -> Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_playbook"))
+        .args(args)
+        .env("PLAYBOOK_HOME", crate::test_home())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("{args:?} still running after {limit:?}: it waits on a pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A named pipe given as an input is refused at once by every reader (opening one waits for a
+/// writer forever).
+#[test]
+fn pipes_as_inputs_are_refused_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = |name: &str| {
+        let p = dir.path().join(name);
+        let c = std::ffi::CString::new(p.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        p.to_str().unwrap().to_owned()
+    };
+    let (ts, wav, png, ws, csv) = (
+        fifo("t.ts"),
+        fifo("b.wav"),
+        fifo("x.png"),
+        fifo("w.playbook"),
+        fifo("d.csv"),
+    );
+    let train = sample("GunPoint_TRAIN.ts");
+    let clip = sample("clips/melody.wav");
+    let out = dir.path().join("r.html");
+    let cases: Vec<Vec<&str>> = vec![
+        vec![
+            "dtw",
+            "classify",
+            "--train",
+            train.to_str().unwrap(),
+            "--test",
+            &ts,
+        ],
+        vec!["dtw", "audio", clip.to_str().unwrap(), &wav],
+        vec!["data", "info", &csv],
+        vec!["report", "--workspace", &ws, "--out", out.to_str().unwrap()],
+    ];
+    for args in &cases {
+        let o = playbook_within(args, std::time::Duration::from_secs(60));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?}");
+        assert!(err.contains("not a regular file"), "{args:?}: {err}");
+    }
+    // An image to predict: listed as unreadable with why.
+    let (set, unreadable) =
+        playbook::data::images::read_files(&[std::path::PathBuf::from(&png)], 8, 1);
+    assert!(set.files.is_empty());
+    assert!(
+        unreadable[0].1.contains("not a regular file"),
+        "{unreadable:?}"
+    );
+}

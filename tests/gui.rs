@@ -43,8 +43,14 @@ pub(crate) fn harness_with(
 
 /// Step until no job has run for a few frames (jobs finish on their own threads).
 pub(crate) fn settle(h: &mut Harness<'static, PlaybookApp>) {
+    settle_for(h, Duration::from_secs(15));
+}
+
+/// `settle`, allowing jobs up to `limit` (about: each quiet-less frame waits 10 ms).
+pub(crate) fn settle_for(h: &mut Harness<'static, PlaybookApp>, limit: Duration) {
     let mut quiet = 0;
-    for _ in 0..1500 {
+    let frames = limit.as_millis() / 10;
+    for _ in 0..frames {
         h.step();
         if h.state().is_idle() {
             quiet += 1;
@@ -57,7 +63,7 @@ pub(crate) fn settle(h: &mut Harness<'static, PlaybookApp>) {
         }
     }
     panic!(
-        "jobs still running after 15 s: {:?}",
+        "jobs still running after {limit:?}: {:?}",
         h.state().jobs.active()
     );
 }
@@ -739,10 +745,13 @@ fn without_a_system_dialog_saves_go_through_the_in_app_window() {
         info.starts_with("Saved ") && info.ends_with("hist-precipitation.svg"),
         "{info}"
     );
-    // The same name again: asked before replacing; the folder is remembered.
+    // The same name again: asked before replacing; the folder is remembered, and listed anew
+    // with the file just saved in it (it said "An empty folder." until a restart).
     std::fs::write(&path, "old").unwrap();
     save_svg(&mut h);
     settle(&mut h);
+    assert!(h.query_by_label("An empty folder.").is_none());
+    h.get_by_label("hist-precipitation.svg");
     h.get_by_label("Save").click();
     settle(&mut h);
     h.get_by_label_contains("exists. Replace it?");
@@ -831,7 +840,10 @@ fn the_theme_follows_the_top_bar() {
     h.get_by_label("Light").click();
     h.step();
     h.step();
-    assert_eq!(h.state().settings.theme, egui::ThemePreference::Light);
+    assert_eq!(
+        h.state().settings.theme,
+        playbook::settings::ThemeChoice::Light
+    );
     assert_eq!(h.ctx.theme(), egui::Theme::Light);
     h.get_by_label("Dark").click();
     h.step();
@@ -1226,43 +1238,52 @@ fn results_of_other_inputs_are_marked_stale() {
     h.get_by_label_contains("with the settings before your edits: press Analyse");
 }
 
-/// A new user opens on the Start page: one card per use case, each opening its panel.
+/// A new user opens on the Start page: one card per use case of the registry. "Try it on the
+/// sample" opens the case's panel and runs it on its sample, recorded like any run, for every
+/// card alike (before, four of them opened an empty panel).
 #[test]
-fn the_start_page_opens_each_use_case_on_its_sample() {
-    let mut h = harness(Settings {
-        panel: "start".into(),
-        ..Settings::default()
-    });
+fn the_start_page_runs_each_use_case_on_its_sample() {
+    use playbook::runs::{RunFilter, RunStatus, RunStore};
+    use playbook::usecases::registry;
+    let home = tempfile::tempdir().unwrap();
+    let mut h = harness_with(
+        Settings {
+            panel: "start".into(),
+            ..Settings::default()
+        },
+        home.path(),
+        egui::vec2(1200.0, 760.0),
+    );
     h.get_by_label_contains("every analysis runs on this laptop, offline");
-    assert_eq!(h.query_all_by_label("Try it on the sample").count(), 9);
+    assert_eq!(
+        h.query_all_by_label("Try it on the sample").count(),
+        registry::ALL.len()
+    );
     snapshot(&mut h, "start_page");
-    // The second card is Sentiment, which runs its sample when first shown.
-    h.query_all_by_label("Try it on the sample")
-        .nth(1)
-        .unwrap()
-        .click();
-    settle(&mut h);
-    assert_eq!(h.state().settings_to_save().panel, "sentiment");
-    h.get_by_label_contains("tweets on 2 assets");
-    // Every card opens its own panel, one per panel but Start and Runs.
-    let opened: Vec<String> = (0..9)
-        .map(|k| {
-            h.state_mut().select_panel("start");
-            settle(&mut h);
-            h.query_all_by_label("Try it on the sample")
-                .nth(k)
-                .unwrap()
-                .click();
-            h.step();
-            h.step();
-            h.state().settings_to_save().panel
-        })
-        .collect();
-    let mut distinct = opened.clone();
-    distinct.sort();
-    distinct.dedup();
-    assert_eq!(distinct.len(), 9, "{opened:?}");
-    assert!(opened.contains(&"images".to_owned()));
+    let store = RunStore::open(home.path()).unwrap();
+    for (k, case) in registry::ALL.iter().enumerate() {
+        h.state_mut().select_panel("start");
+        settle(&mut h);
+        h.query_all_by_label("Try it on the sample")
+            .nth(k)
+            .unwrap()
+            .click();
+        // Training the CNN takes longer than the other samples.
+        settle_for(&mut h, Duration::from_secs(300));
+        assert_eq!(h.state().settings_to_save().panel, case.id);
+        if case.id == "sentiment" {
+            h.get_by_label_contains("tweets on 2 assets");
+        }
+        let done = case
+            .runs
+            .iter()
+            .flat_map(|name| store.list(&RunFilter::use_case(name)).unwrap())
+            .filter(|r| r.status == RunStatus::Done)
+            .count();
+        // The Data card opens the table tools: nothing to run.
+        let expected = usize::from(!case.runs.is_empty());
+        assert_eq!(done, expected, "{}: finished runs after Try it", case.id);
+    }
 }
 
 #[test]
@@ -1358,4 +1379,35 @@ fn images_panel_chooses_and_saves_without_a_system_dialog() {
     h.get_by_label_contains("Choose all 183 here").click();
     settle(&mut h);
     h.get_by_label_contains("183 images with images-1.model");
+}
+
+/// Escape stops the newest job, as its Cancel button in the status bar does.
+#[test]
+fn escape_cancels_the_newest_job() {
+    let mut h = harness(Settings::default());
+    h.state_mut().restore_panel(
+        "images",
+        &serde_json::json!({"folder": "", "params": {"size": 16, "epochs": 500, "batch": 32, "patience": 100}}),
+    );
+    h.get_by_label("Images").click();
+    settle(&mut h);
+    h.get_by_label("Train").click();
+    h.step();
+    h.step();
+    assert!(
+        h.state()
+            .jobs
+            .active()
+            .iter()
+            .any(|j| j.name == "Images: training"),
+        "{:?}",
+        h.state().jobs.active()
+    );
+    h.key_press(egui::Key::Escape);
+    h.step();
+    settle(&mut h);
+    assert_eq!(
+        h.state().notices.current_info(),
+        Some("Cancelled: Images: training")
+    );
 }

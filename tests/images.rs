@@ -255,6 +255,16 @@ fn a_file_that_is_not_a_model_is_a_clear_error() {
     )
     .unwrap();
     let bytes = std::fs::read(&model).unwrap();
+    // A crafted header: 200,000,000 blocks, refused before anything is sized from it.
+    let text = String::from_utf8_lossy(&bytes);
+    let mut lines = text.splitn(3, '\n');
+    let (magic, header) = (lines.next().unwrap(), lines.next().unwrap());
+    let mut h: serde_json::Value = serde_json::from_str(header).unwrap();
+    h["settings"]["arch"]["blocks"] = serde_json::json!(200_000_000u64);
+    let crafted = data.path().join("crafted.model");
+    std::fs::write(&crafted, format!("{magic}\n{h}\n").as_bytes()).unwrap();
+    let e = ImageModel::load(&crafted).err().unwrap().to_string();
+    assert!(e.contains("conv blocks 200000000 is outside 1 to 8"), "{e}");
     std::fs::write(&model, &bytes[..bytes.len() - 100]).unwrap();
     let e = ImageModel::load(&model).err().unwrap().to_string();
     assert!(

@@ -616,3 +616,60 @@ fn the_runs_panel_pushes_selected_runs_and_pulls_an_experiment() {
     h.get_by_label("run 2");
     h.get_by_label("mlflow:gui-pull");
 }
+
+/// A server that always has another page (a new token each time, a run on each) is read for at
+/// most a bounded number of pages, then the search ends with one clear error. No real MLflow:
+/// a few lines of HTTP on loopback.
+#[test]
+fn an_endless_search_is_bounded() {
+    use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    let served = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&served);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            loop {
+                // One request: its head, then its body (Content-Length).
+                let mut length = 0usize;
+                let mut line = String::new();
+                let mut alive = false;
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    alive = true;
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                if !alive {
+                    break;
+                }
+                let mut body = vec![0; length];
+                if reader.read_exact(&mut body).is_err() {
+                    break;
+                }
+                let n = count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let page = json!({
+                    "runs": [{"info": {"run_id": format!("r{n}")}}],
+                    "next_page_token": format!("page-{n}"),
+                })
+                .to_string();
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{page}",
+                    page.len()
+                );
+                if reader.get_mut().write_all(reply.as_bytes()).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    let client = Client::new(&uri).unwrap();
+    let e = client.search_runs("1", "").unwrap_err().to_string();
+    assert!(e.contains("still had more pages after 1000"), "{e}");
+    assert_eq!(served.load(std::sync::atomic::Ordering::SeqCst), 1000);
+}

@@ -429,3 +429,38 @@ fn results_of_other_inputs_are_marked_not_passed_off_as_current() {
     settle(&mut h);
     assert!(h.query_by_label_contains("These results are for").is_none());
 }
+
+/// The watcher never empties a file it did not write, refuses an output inside the watched
+/// folder, and refuses a run time that is not a number, each with one line before it starts.
+#[test]
+fn the_watcher_keeps_files_it_did_not_write() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("incoming");
+    std::fs::create_dir(&dir).unwrap();
+    let out = work.path().join("mine.csv");
+    std::fs::write(&out, "my,own\n1,2\n").unwrap();
+    let o = watcher(&dir, &out, Some("0.2")).wait_with_output().unwrap();
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("already holds 11 bytes"), "{err}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "my,own\n1,2\n");
+    let inside = dir.join("flags.csv");
+    let o = watcher(&dir, &inside, Some("0.2"))
+        .wait_with_output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("inside the watched folder"),
+        "{err}"
+    );
+    let fresh = work.path().join("flags.csv");
+    let o = watcher(&dir, &fresh, Some("NaN"))
+        .wait_with_output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("--seconds NaN: not a number of seconds"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -510,3 +510,43 @@ fn a_run_report_holds_every_chart_table_and_fingerprint_in_one_file() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains('9'));
 }
+
+/// The run store is never an output: a report or a model written over `runs.sqlite` (or into its
+/// artifacts folder) is refused before anything runs, and every recorded run is still there.
+#[test]
+fn the_run_store_is_refused_as_an_output() {
+    let home = tempfile::tempdir().unwrap();
+    let o = train(home.path(), "3");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let store = home.path().join("runs.sqlite");
+    let store_arg = store.to_str().unwrap();
+    for args in [
+        vec!["report", "--runs", "1", "--out", store_arg],
+        vec![
+            "fraud",
+            "train",
+            "--input",
+            sample("transactions_100k.parquet").to_str().unwrap(),
+            "--rule",
+            "default",
+            "--model-out",
+            store_arg,
+        ],
+    ] {
+        let o = playbook_in(home.path(), &args);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is Playbook's run store"), "{err}");
+    }
+    let artifact = home.path().join("artifacts").join("1").join("x.html");
+    let o = playbook_in(
+        home.path(),
+        &["report", "--runs", "1", "--out", artifact.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("artifacts folder"),
+        "{err}"
+    );
+    assert_eq!(list(home.path()).len(), 1, "the recorded run is kept");
+}

@@ -1,5 +1,5 @@
 //! Any bytes as the saved settings the app starts from.
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let _ = serde_json::from_slice::<playbook::app::Settings>(data);
+    let _ = serde_json::from_slice::<playbook::settings::Settings>(data);
 });

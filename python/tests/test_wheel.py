@@ -54,12 +54,15 @@ def test_forecast_equals_the_command_line(cli, samples, tmp_path):
 
 
 def test_forecast_takes_the_types_spark_sends(samples):
-    """utf8 or large_utf8 text, int32 or int64 keys, date32 or timestamp or text dates."""
+    """utf8 or large_utf8 text, int32 or int64 keys, date32, naive or UTC timestamps, or text
+    dates."""
     t = pacsv.read_csv(samples / "store_sales_small.csv")
     base = playbook.forecast(t, group_cols=["store", "item"], horizon=14)
     variants = [
         t.set_column(1, "store", pc.cast(t["store"], pa.int32())),
         t.set_column(0, "date", pc.cast(t["date"], pa.timestamp("us"))),
+        # Spark's TimestampType: time-zone-aware, in its session's zone.
+        t.set_column(0, "date", pc.cast(t["date"], pa.timestamp("us", tz="UTC"))),
         t.set_column(0, "date", pc.cast(pc.cast(t["date"], pa.string()), pa.large_string())),
         t.set_column(1, "store", pc.cast(t["store"], pa.string())),
     ]

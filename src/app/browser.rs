@@ -302,6 +302,9 @@ impl SaveDialog {
             self.for_file = Some(file_name.to_owned());
             self.name = file_name.to_owned();
             self.confirm = None;
+            // A new save lists its folder anew: the last save may have written into it (it
+            // showed "An empty folder." for a folder holding files until a restart).
+            self.listing.clear();
         }
         let dir = self.dir.clone();
         request_listing(&mut self.listing, jobs, &dir, Show::Every);

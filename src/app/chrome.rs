@@ -94,9 +94,9 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
             ui.separator();
             ui.label("Theme");
             let theme = &mut app.settings.theme;
-            ui.selectable_value(theme, egui::ThemePreference::Dark, "Dark");
-            ui.selectable_value(theme, egui::ThemePreference::Light, "Light");
-            ui.selectable_value(theme, egui::ThemePreference::System, "System");
+            ui.selectable_value(theme, crate::settings::ThemeChoice::Dark, "Dark");
+            ui.selectable_value(theme, crate::settings::ThemeChoice::Light, "Light");
+            ui.selectable_value(theme, crate::settings::ThemeChoice::System, "System");
         });
     });
 }

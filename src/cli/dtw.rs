@@ -447,22 +447,23 @@ fn audio(
         );
     }
     let names = o.names();
-    let w = names.iter().map(|n| n.len()).max().unwrap_or(4).max(8);
+    use crate::format::{column_width, pad};
+    let w = column_width(names.iter().map(|n| n.as_str()), 8);
     println!(
-        "{:<w$} {}",
-        "",
+        "{} {}",
+        pad("", w, true),
         names
             .iter()
-            .map(|n| format!("{n:>w$}"))
+            .map(|n| pad(n, w, false))
             .collect::<Vec<_>>()
             .join(" ")
     );
     for (i, row) in o.matrix.iter().enumerate() {
         let cells: Vec<String> = row
             .iter()
-            .map(|v| format!("{:>w$}", crate::format::short(*v)))
+            .map(|v| pad(&crate::format::short(*v), w, false))
             .collect();
-        println!("{:<w$} {}", names[i], cells.join(" "));
+        println!("{} {}", pad(&names[i], w, true), cells.join(" "));
     }
     Ok(())
 }

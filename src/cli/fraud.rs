@@ -124,6 +124,7 @@ impl RuleArgs {
 }
 
 fn read_rules(path: &Path) -> Result<RuleSet> {
+    crate::data::regular_file(path)?;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read the rule file", path.display()))?;
     RuleSet::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))

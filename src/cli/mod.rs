@@ -41,6 +41,31 @@ pub struct Cli {
     pub no_record: bool,
 }
 
+impl Cli {
+    /// The command line as clap reads it, with each use case's command described by its entry in
+    /// `usecases::registry` (its title and one sentence), so `--help` says what the Start page
+    /// says.
+    pub fn command_with_help() -> clap::Command {
+        use clap::CommandFactory;
+        let mut cmd = Cli::command();
+        for case in crate::usecases::registry::ALL {
+            if cmd.find_subcommand(case.id).is_some() {
+                cmd = cmd.mut_subcommand(case.id, |c| {
+                    c.about(format!("{}: {}", case.title, case.pitch))
+                });
+            }
+        }
+        cmd
+    }
+
+    /// Parse the process's arguments (clap's errors for usage, help and version).
+    pub fn parse_args() -> Result<Self, clap::Error> {
+        use clap::FromArgMatches;
+        let matches = Self::command_with_help().try_get_matches()?;
+        Self::from_arg_matches(&matches)
+    }
+}
+
 /// Whether analysis commands record their runs in the run store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Record {
@@ -88,34 +113,22 @@ pub(crate) fn finish<T: Recordable>(
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Inspect data files: schema, summary statistics, histograms.
+    // A use case's command is described by its registry entry (`parse` sets its help).
     #[command(subcommand)]
     Data(DataCommand),
-    /// Dynamic time warping: match series by shape, classify labelled series.
     #[command(subcommand)]
     Dtw(DtwCommand),
-    /// Demand forecasting: one model per group, with intervals and an optional scored holdout.
     Forecast(forecast::ForecastArgs),
-    /// Fraud detection: rules to labels, decision trees, PR/ROC, explainable rules.
     #[command(subcommand)]
     Fraud(fraud::FraudCommand),
-    /// Geospatial joins: points to polygons (exact or H3) and hexbins.
     #[command(subcommand)]
     Spatial(spatial::SpatialCommand),
-    /// Out-of-stock detection: zero sales, phantom inventory, safety stock, on-shelf
-    /// availability.
     #[command(subcommand)]
     Stock(stock::StockCommand),
-    /// Images: a small CNN trained from scratch on a folder of labelled images, on the CPU;
-    /// predictions with a saved model.
     #[command(subcommand)]
     Images(images::ImagesCommand),
-    /// Pitching: spin-rate flags against each pitcher's history, the league's weeks, live
-    /// ingestion from a watched folder.
     #[command(subcommand)]
     Pitching(pitching::PitchingCommand),
-    /// Sentiment: VADER scores, trained classifiers compared, tweets against prices (windows,
-    /// regression, lead/lag, alerts).
     #[command(subcommand)]
     Sentiment(sentiment::SentimentCommand),
     /// The run store: list, show, compare, delete and export recorded runs.
@@ -124,7 +137,9 @@ pub enum Command {
     /// Write a seeded synthetic dataset (the same seed gives the same bytes).
     Gen(GenArgs),
     /// Open the app with these files loaded (as if dropped on the window).
-    Open { files: Vec<PathBuf> },
+    Open {
+        files: Vec<PathBuf>,
+    },
     /// Run every use case on the sample data; write charts (PNG), tables (CSV) and an index.
     Demo {
         /// Output folder (created if missing).
@@ -418,10 +433,16 @@ fn info(file: &Path, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!("{}: {} rows x {} columns", ds.name, ds.rows(), cols.len());
-        let w = cols.iter().map(|c| c.name.len()).max().unwrap_or(6).max(6);
-        println!("{:<w$}  {:<14} {:>10}", "column", "dtype", "nulls");
+        let w = crate::format::column_width(cols.iter().map(|c| c.name.as_str()), 6);
+        let pad = crate::format::pad;
+        println!(
+            "{}  {:<14} {:>10}",
+            pad("column", w, true),
+            "dtype",
+            "nulls"
+        );
         for c in &cols {
-            println!("{:<w$}  {:<14} {:>10}", c.name, c.dtype, c.nulls);
+            println!("{}  {:<14} {:>10}", pad(&c.name, w, true), c.dtype, c.nulls);
         }
     }
     Ok(())
@@ -452,13 +473,7 @@ fn summary_text(rows: &[stats::ColumnSummary]) -> String {
     let mut table: Vec<[String; 12]> = vec![crate::format::SUMMARY_HEADS.map(str::to_owned)];
     table.extend(rows.iter().map(crate::format::summary_cells));
     let widths: Vec<usize> = (0..12)
-        .map(|c| {
-            table
-                .iter()
-                .map(|row| row[c].chars().count())
-                .max()
-                .unwrap_or(0)
-        })
+        .map(|c| crate::format::column_width(table.iter().map(|row| row[c].as_str()), 0))
         .collect();
     let mut out = String::new();
     for row in &table {
@@ -466,13 +481,7 @@ fn summary_text(rows: &[stats::ColumnSummary]) -> String {
             .iter()
             .zip(&widths)
             .enumerate()
-            .map(|(c, (cell, &w))| {
-                if c < 2 {
-                    format!("{cell:<w$}")
-                } else {
-                    format!("{cell:>w$}")
-                }
-            })
+            .map(|(c, (cell, &w))| crate::format::pad(cell, w, c < 2))
             .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');

@@ -64,6 +64,56 @@ fn resolved(path: &Path) -> PathBuf {
     }
 }
 
+/// An existing output that is not a plain, writable file is refused: writing it would replace
+/// a link with a file, a device or pipe with a file (or block on a pipe), or overwrite a file its
+/// owner made read-only.
+fn special_file(o: &Output<'_>) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(o.path) else {
+        return Ok(());
+    };
+    let shown = o.path.display();
+    let kind = meta.file_type();
+    if kind.is_symlink() {
+        let target = std::fs::read_link(o.path)
+            .map(|t| format!(" (to {})", t.display()))
+            .unwrap_or_default();
+        bail!(
+            "{} {shown}: is a symbolic link{target}; name the file itself",
+            o.flag
+        );
+    }
+    if !kind.is_file() {
+        bail!(
+            "{} {shown}: is not a regular file (a device, pipe or socket); choose a file name",
+            o.flag
+        );
+    }
+    if meta.permissions().readonly() {
+        bail!(
+            "{} {shown}: is read-only; Playbook does not replace it",
+            o.flag
+        );
+    }
+    Ok(())
+}
+
+/// What of Playbook's own files `path` (resolved) is, if any: the run store (with SQLite's
+/// journal files beside it) or a file under its artifacts folder.
+fn playbook_file(path: &Path) -> Option<&'static str> {
+    let home = resolved(&crate::runs::home().ok()?);
+    let store = crate::runs::STORE_FILE;
+    let name = path.file_name()?.to_str()?;
+    let is_store = path.parent() == Some(home.as_path())
+        && ["", "-wal", "-shm", "-journal"]
+            .iter()
+            .any(|suffix| name == format!("{store}{suffix}"));
+    if is_store {
+        return Some("Playbook's run store");
+    }
+    path.starts_with(home.join("artifacts"))
+        .then_some("inside Playbook's run store (its artifacts folder)")
+}
+
 /// Check `outputs` against each other and against `inputs` (the files the command reads).
 pub fn check(inputs: &[&Path], outputs: &[Output<'_>]) -> Result<()> {
     let inputs: Vec<PathBuf> = inputs.iter().map(|p| resolved(p)).collect();
@@ -95,7 +145,15 @@ pub fn check(inputs: &[&Path], outputs: &[Output<'_>]) -> Result<()> {
         if o.path.is_dir() {
             bail!("{} {shown}: is a folder, not a file name", o.flag);
         }
+        special_file(o)?;
         let here = resolved(o.path);
+        if let Some(what) = playbook_file(&here) {
+            bail!(
+                "{} {shown}: is {what}; writing it would lose every recorded run (choose another \
+                 name)",
+                o.flag
+            );
+        }
         if inputs.contains(&here) {
             bail!(
                 "{} {shown}: is one of the command's inputs; writing it would destroy the input \
@@ -154,5 +212,34 @@ mod tests {
         assert!(e.to_string().contains("does not exist"), "{e}");
         let e = check(&[&input], &[Output::new("--out", dir.path(), Kind::Text)]).unwrap_err();
         assert!(e.to_string().contains("is a folder"), "{e}");
+    }
+
+    #[test]
+    fn links_pipes_and_read_only_files_are_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.csv");
+        std::fs::write(&target, "a\n1\n").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let e = check(&[], &[Output::new("--out", &link, Kind::Table)]).unwrap_err();
+        assert!(e.to_string().contains("is a symbolic link"), "{e}");
+        let stdout = Path::new("/dev/stdout");
+        let e = check(&[], &[Output::new("--model-out", stdout, Kind::Text)]).unwrap_err();
+        assert!(e.to_string().contains("--model-out /dev/stdout"), "{e}");
+        let fifo = dir.path().join("pipe.csv");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let e = check(&[], &[Output::new("--out", &fifo, Kind::Table)]).unwrap_err();
+        assert!(e.to_string().contains("is not a regular file"), "{e}");
+        let locked = dir.path().join("locked.csv");
+        std::fs::write(&locked, "a\n").unwrap();
+        let mut perms = std::fs::metadata(&locked).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&locked, perms).unwrap();
+        let e = check(&[], &[Output::new("--out", &locked, Kind::Table)]).unwrap_err();
+        assert!(e.to_string().contains("is read-only"), "{e}");
+        // A plain file is replaced as before.
+        assert!(check(&[], &[Output::new("--out", &target, Kind::Table)]).is_ok());
     }
 }

@@ -316,6 +316,25 @@ pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
                     out.display()
                 );
             }
+            if let Some(s) = seconds
+                && !(s.is_finite() && s >= 0.0)
+            {
+                bail!("--seconds {s}: not a number of seconds (0 or more)");
+            }
+            let (out_dir, watched) = (
+                std::path::absolute(&out)?
+                    .parent()
+                    .and_then(|d| d.canonicalize().ok()),
+                dir.canonicalize().ok(),
+            );
+            if out_dir.is_some() && out_dir == watched {
+                bail!(
+                    "--out {}: is inside the watched folder {}, where it would be read back as \
+                     pitches; write it elsewhere",
+                    out.display(),
+                    dir.display()
+                );
+            }
             let hist = match &history {
                 Some(h) => {
                     let ds = super::load(h)?;

@@ -205,32 +205,32 @@ pub fn run(c: RunsCommand) -> Result<()> {
                 let v = serde_json::json!({"ids": cmp.ids, "rows": rows});
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
-                let name_w = cmp.rows.iter().map(|r| r.name.len()).max().unwrap_or(4);
-                let w = cmp
-                    .rows
-                    .iter()
-                    .flat_map(|r| r.cells.iter().map(|c| c.chars().count().min(40)))
-                    .max()
-                    .unwrap_or(6)
-                    .max(8);
+                use crate::format::{column_width, pad};
+                let name_w = column_width(cmp.rows.iter().map(|r| r.name.as_str()), 4);
+                let w = column_width(
+                    cmp.rows
+                        .iter()
+                        .flat_map(|r| r.cells.iter().map(String::as_str)),
+                    8,
+                );
                 let head: Vec<String> = cmp
                     .ids
                     .iter()
-                    .map(|i| format!("{:>w$}", format!("run {i}")))
+                    .map(|i| pad(&format!("run {i}"), w, false))
                     .collect();
-                println!("  {:<name_w$}  {}", "", head.join("  "));
+                println!("  {}  {}", pad("", name_w, true), head.join("  "));
                 for r in &cmp.rows {
-                    let cells: Vec<String> = r
-                        .cells
-                        .iter()
-                        .map(|c| format!("{:>w$}", c.chars().take(40).collect::<String>()))
-                        .collect();
+                    let cells: Vec<String> = r.cells.iter().map(|c| pad(c, w, false)).collect();
                     let mark = if r.differs && r.kind == "param" {
                         "*"
                     } else {
                         " "
                     };
-                    println!("{mark} {:<name_w$}  {}", r.name, cells.join("  "));
+                    println!(
+                        "{mark} {}  {}",
+                        pad(&r.name, name_w, true),
+                        cells.join("  ")
+                    );
                 }
                 println!("(* a parameter that differs)");
             }

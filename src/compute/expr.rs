@@ -162,7 +162,15 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     at: usize,
     end: usize,
+    /// How deep the tree being built is at this point: brackets, `not`, unary minus and
+    /// function arguments nest, and each operator of a chain (`a or b or c`) adds a level.
+    depth: usize,
 }
+
+/// The deepest expression tree the parser builds. Evaluating (and dropping) a tree recurses once
+/// per level, so 10,000 nested brackets or `or`s would overflow a job thread's stack: they are
+/// refused with this limit instead, far beyond what anyone types.
+pub const MAX_DEPTH: usize = 100;
 
 const FUNCTIONS: [(&str, usize); 6] = [
     ("contains", 2),
@@ -199,30 +207,59 @@ impl Parser {
         }
     }
 
+    /// One level deeper, or the error that the expression nests too deep.
+    fn deeper(&mut self) -> Result<(), ExprError> {
+        if self.depth >= MAX_DEPTH {
+            return err(
+                self.pos(),
+                format!("the expression nests deeper than {MAX_DEPTH} levels; simplify it"),
+            );
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// `f` one level deeper.
+    fn nested(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<Expr, ExprError>,
+    ) -> Result<Expr, ExprError> {
+        self.deeper()?;
+        let e = f(self)?;
+        self.depth -= 1;
+        Ok(e)
+    }
+
     fn or(&mut self) -> Result<Expr, ExprError> {
+        let base = self.depth;
         let mut left = self.and()?;
         while self.word("or") || self.op("||") {
             let at = self.pos();
             self.at += 1;
+            self.deeper()?;
             left = Expr::Binary("or", Box::new(left), Box::new(self.and()?), at);
         }
+        self.depth = base;
         Ok(left)
     }
 
     fn and(&mut self) -> Result<Expr, ExprError> {
+        let base = self.depth;
         let mut left = self.not()?;
         while self.word("and") || self.op("&&") {
             let at = self.pos();
             self.at += 1;
+            self.deeper()?;
             left = Expr::Binary("and", Box::new(left), Box::new(self.not()?), at);
         }
+        self.depth = base;
         Ok(left)
     }
 
     fn not(&mut self) -> Result<Expr, ExprError> {
         if self.word("not") || self.op("!") {
             self.at += 1;
-            return Ok(Expr::Not(Box::new(self.not()?)));
+            return Ok(Expr::Not(Box::new(self.nested(Self::not)?)));
         }
         self.comparison()
     }
@@ -253,16 +290,20 @@ impl Parser {
     }
 
     fn sum(&mut self) -> Result<Expr, ExprError> {
+        let base = self.depth;
         let mut left = self.product()?;
         while self.op("+") || self.op("-") {
             let (op, at) = (if self.op("+") { "+" } else { "-" }, self.pos());
             self.at += 1;
+            self.deeper()?;
             left = Expr::Binary(op, Box::new(left), Box::new(self.product()?), at);
         }
+        self.depth = base;
         Ok(left)
     }
 
     fn product(&mut self) -> Result<Expr, ExprError> {
+        let base = self.depth;
         let mut left = self.unary()?;
         while self.op("*") || self.op("/") || self.op("%") {
             let at = self.pos();
@@ -271,15 +312,17 @@ impl Parser {
                 _ => unreachable!("checked above"),
             };
             self.at += 1;
+            self.deeper()?;
             left = Expr::Binary(op, Box::new(left), Box::new(self.unary()?), at);
         }
+        self.depth = base;
         Ok(left)
     }
 
     fn unary(&mut self) -> Result<Expr, ExprError> {
         if self.op("-") {
             self.at += 1;
-            return Ok(Expr::Neg(Box::new(self.unary()?)));
+            return Ok(Expr::Neg(Box::new(self.nested(Self::unary)?)));
         }
         self.atom()
     }
@@ -295,7 +338,7 @@ impl Parser {
             Tok::Str(s) => Ok(Expr::Str(s)),
             Tok::Quoted(name) => Ok(Expr::Column(name, at)),
             Tok::Op("(") => {
-                let e = self.or()?;
+                let e = self.nested(Self::or)?;
                 self.expect(")")?;
                 Ok(e)
             }
@@ -316,10 +359,10 @@ impl Parser {
                     self.at += 1;
                     let mut args = Vec::new();
                     if !self.op(")") {
-                        args.push(self.or()?);
+                        args.push(self.nested(Self::or)?);
                         while self.op(",") {
                             self.at += 1;
-                            args.push(self.or()?);
+                            args.push(self.nested(Self::or)?);
                         }
                     }
                     self.expect(")")?;
@@ -355,6 +398,7 @@ pub fn parse(text: &str) -> Result<Expr, ExprError> {
         toks,
         at: 0,
         end: text.chars().count(),
+        depth: 0,
     };
     if p.toks.is_empty() {
         return err(0, "the expression is empty");
@@ -550,9 +594,42 @@ impl Eval<'_> {
                 ),
             );
         }
-        if sa.dtype().is_primitive_numeric() && sb.dtype().is_primitive_numeric() {
+        let number = |s: &Series| s.dtype().is_primitive_numeric();
+        if (is_temporal(sa.dtype()) && number(&sb)) || (is_temporal(sb.dtype()) && number(&sa)) {
+            let (d, n) = if is_temporal(sa.dtype()) {
+                (&sa, &sb)
+            } else {
+                (&sb, &sa)
+            };
+            return err(
+                at,
+                format!(
+                    "cannot compare a date ('{}') with a number ('{}'); write the date in \
+                     quotes, e.g. \"2021-06-01\"",
+                    d.name(),
+                    n.name()
+                ),
+            );
+        }
+        // Numbers compare as IEEE floats: NaN (0/0, x % 0, a NaN in the file) is neither
+        // equal to, below nor above anything, and differs from everything (polars orders NaN
+        // above every number and equal to itself, so `value > 0` kept NaN rows).
+        let mut nan = None;
+        if number(&sa) && number(&sb) {
             sa = numeric(&sa, at, op)?;
             sb = numeric(&sb, at, op)?;
+            let is_nan = |s: &Series| -> Result<BooleanChunked, ExprError> {
+                let m = s.is_nan().or_else(|e| err(at, e.to_string()))?;
+                let m = m
+                    .fill_null_with_values(false)
+                    .or_else(|e| err(at, e.to_string()))?;
+                Ok(if m.len() == 1 && self.len != 1 {
+                    BooleanChunked::full("nan".into(), m.get(0).unwrap_or(false), self.len)
+                } else {
+                    m
+                })
+            };
+            nan = Some(&is_nan(&sa)? | &is_nan(&sb)?);
         }
         let r = match op {
             "==" => sa.equal(&sb),
@@ -565,10 +642,15 @@ impl Eval<'_> {
         };
         let r = r.or_else(|e| err(at, e.to_string()))?;
         // One value against one value gives one answer: the same for every row.
-        Ok(if r.len() == 1 && self.len != 1 {
+        let r = if r.len() == 1 && self.len != 1 {
             BooleanChunked::full("cmp".into(), r.get(0).unwrap_or(false), self.len)
         } else {
             r
+        };
+        Ok(match nan {
+            Some(nan) if op == "!=" => &r | &nan,
+            Some(nan) => &r & &!&nan,
+            None => r,
         })
     }
 
@@ -839,6 +921,54 @@ mod tests {
         assert_eq!(
             e(r#"matches(type, "(")"#).split(':').next(),
             Some("at character 1")
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let deep = [
+            format!("{}n > 1{}", "(".repeat(10_000), ")".repeat(10_000)),
+            format!("{}n > 1", "not ".repeat(20_000)),
+            format!("{}n > 1", "- ".repeat(20_000)),
+            vec!["n > 1"; 10_000].join(" or "),
+            format!("{} > 1", vec!["n"; 10_000].join(" + ")),
+            format!("{}n{} > 1", "abs(".repeat(5_000), ")".repeat(5_000)),
+        ];
+        for text in &deep {
+            let e = filter(&table(), text).unwrap_err().to_string();
+            assert!(e.contains("nests deeper than 100 levels"), "{e}");
+        }
+        // Well within the limit, it still works.
+        let ok = vec!["n == 1"; 90].join(" or ");
+        assert_eq!(rows(&ok), vec![1]);
+    }
+
+    #[test]
+    fn nan_compares_as_ieee_floats() {
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("v".into(), [1.0, f64::NAN, -1.0]),
+            Column::new("k".into(), [1i64, 2, 3]),
+        ])
+        .unwrap();
+        let kept = |text: &str| -> Vec<i64> {
+            let out = filter(&df, text).unwrap();
+            out.column("k")
+                .unwrap()
+                .i64()
+                .unwrap()
+                .into_no_null_iter()
+                .collect()
+        };
+        assert_eq!(kept("v > 0"), vec![1]);
+        assert_eq!(kept("v <= 0"), vec![3]);
+        assert_eq!(kept("v != 1"), vec![2, 3]);
+        assert_eq!(kept("v % 0 > 0"), Vec::<i64>::new());
+        assert_eq!(kept("0/0 == 0/0"), Vec::<i64>::new());
+        assert_eq!(kept("0/0 != 0/0"), vec![1, 2, 3]);
+        let e = filter(&table(), "day > 5").unwrap_err().to_string();
+        assert!(
+            e.contains("cannot compare a date ('day') with a number"),
+            "{e}"
         );
     }
 

@@ -78,7 +78,7 @@ fn wav_err(path: &Path, e: impl std::fmt::Display) -> DataError {
 
 /// Read a WAV file.
 pub fn read_wav(path: &Path) -> DataResult<Clip> {
-    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let bytes = super::read_regular(path)?;
     if bytes.is_empty() {
         return Err(DataError::Empty(path.to_owned()));
     }

@@ -12,6 +12,8 @@ pub enum DataError {
     IsDirectory(PathBuf),
     #[error("{}: the file is empty", .0.display())]
     Empty(PathBuf),
+    #[error("{}: not a regular file (a pipe, device or socket); Playbook reads files", .0.display())]
+    NotAFile(PathBuf),
     #[error("{}: cannot read: {source}", path.display())]
     Io {
         path: PathBuf,

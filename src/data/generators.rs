@@ -203,13 +203,24 @@ pub fn grid_rows(parts: &[(&str, usize)]) -> PolarsResult<usize> {
     })
 }
 
+/// The most days `gen crypto` makes: ten years of one-minute prices.
+const MAX_CRYPTO_DAYS: usize = 3660;
+
 fn crypto_tables(p: &GenParams) -> PolarsResult<NamedTables> {
     let mut params = super::crypto::CryptoParams {
         seed: p.seed,
         ..Default::default()
     };
     if let Some(days) = p.days {
-        params.days = days.clamp(1, 3660);
+        if !(1..=MAX_CRYPTO_DAYS).contains(&days) {
+            return Err(PolarsError::ComputeError(
+                format!(
+                    "--days {days}: crypto makes 1 to {MAX_CRYPTO_DAYS} days (ten years of minutes)"
+                )
+                .into(),
+            ));
+        }
+        params.days = days;
     }
     if let Some(assets) = &p.assets {
         params.assets = assets

@@ -148,6 +148,7 @@ pub fn scan(root: &Path) -> DataResult<Folder> {
 
 /// One image decoded and resized to `size`×`size`: grey or RGB bytes, and whether it was grey.
 fn decode(path: &Path, size: u32) -> Result<(Vec<u8>, bool), String> {
+    super::regular_file(path).map_err(|e| e.to_string())?;
     let img = image::ImageReader::open(path)
         .map_err(|e| e.to_string())?
         .with_guessed_format()

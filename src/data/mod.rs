@@ -188,10 +188,7 @@ pub fn load_path(path: &Path) -> DataResult<Dataset> {
 
 /// `load_path` reporting progress and stopping early when cancelled (large CSV files).
 pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> DataResult<Dataset> {
-    let meta = std::fs::metadata(path).map_err(|e| DataError::io(path, e))?;
-    if meta.is_dir() {
-        return Err(DataError::IsDirectory(path.to_owned()));
-    }
+    let meta = regular_file(path)?;
     let format = Format::from_path(path)?;
     if meta.len() == 0 {
         return Err(DataError::Empty(path.to_owned()));
@@ -294,6 +291,11 @@ pub fn from_frame(name: &str, frame: DataFrame) -> DataResult<Dataset> {
 fn typed(name: &str, format: Format, frame: DataFrame) -> DataResult<(DataFrame, Vec<String>)> {
     match format {
         Format::Csv { .. } | Format::JsonRows => {
+            let frame = if matches!(format, Format::Csv { .. }) {
+                unescape_header(frame)
+            } else {
+                frame
+            };
             let mut notes = header_notes(name, &frame);
             let (frame, guesses) = types::detect(name, frame)?;
             notes.extend(guesses);
@@ -301,6 +303,24 @@ fn typed(name: &str, format: Format, frame: DataFrame) -> DataResult<(DataFrame,
         }
         _ => Ok((frame, Vec::new())),
     }
+}
+
+/// A quoted CSV header name with a quote inside, `"a""b"`, names the column `a"b` (RFC 4180);
+/// polars keeps the doubled quote. A name that would then repeat another is left as it is.
+fn unescape_header(mut frame: DataFrame) -> DataFrame {
+    let names: Vec<String> = frame
+        .get_column_names()
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    for name in names.iter().filter(|n| n.contains("\"\"")) {
+        let plain = name.replace("\"\"", "\"");
+        if !names.contains(&plain) {
+            // Renaming to a name no other column has cannot fail.
+            let _ = frame.rename(name, plain.into());
+        }
+    }
+    frame
 }
 
 /// Header names a CSV repeats or leaves empty: polars reads the later copies of a name as
@@ -348,6 +368,26 @@ pub fn header_notes(file: &str, frame: &DataFrame) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// The metadata of `path` when it is a regular file (links followed): a folder, a pipe, a
+/// device or a socket is refused before it is opened, since opening a pipe waits for a writer
+/// forever. Every reader of a user's file asks this first.
+pub fn regular_file(path: &Path) -> DataResult<std::fs::Metadata> {
+    let meta = std::fs::metadata(path).map_err(|e| DataError::io(path, e))?;
+    if meta.is_dir() {
+        return Err(DataError::IsDirectory(path.to_owned()));
+    }
+    if !meta.is_file() {
+        return Err(DataError::NotAFile(path.to_owned()));
+    }
+    Ok(meta)
+}
+
+/// A whole user file, once `regular_file` says it is one.
+pub fn read_regular(path: &Path) -> DataResult<Vec<u8>> {
+    regular_file(path)?;
+    std::fs::read(path).map_err(|e| DataError::io(path, e))
 }
 
 /// The last component of a path, for display.

@@ -95,6 +95,21 @@ pub const CLIPS: &[(&str, &[u8])] = &[
 /// forecast demo.
 pub const STORE_SALES_SMALL: &[u8] = include_bytes!("../../sample-data/store_sales_small.csv");
 
+/// The bundled samples made by Playbook's own seeded generators (`playbook gen`), not taken
+/// from the world: no real player, store, customer or trader is in them. Every screen that
+/// shows one says so (the app's line under a panel's About note).
+pub const GENERATED: &[&str] = &[
+    "weekly_sales.csv",
+    "capacity.csv",
+    "store_sales_small.csv",
+    "transactions_100k.parquet",
+    "taxi_pickups.csv",
+    "inventory_sample.parquet",
+    "pitches_2021_06.parquet",
+    "crypto_tweets.parquet",
+    "crypto_prices.parquet",
+];
+
 /// The bytes of the embedded sample called `name` (a table, a GunPoint file or a clip).
 pub fn bytes_of(name: &str) -> Option<&'static [u8]> {
     match name {

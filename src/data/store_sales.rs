@@ -19,14 +19,15 @@ const WEEKLY: [f64; 7] = [0.80, 0.92, 0.94, 1.00, 1.07, 1.13, 1.16];
 pub fn store_sales(p: &GenParams) -> PolarsResult<DataFrame> {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let (stores, items) = (p.stores.unwrap_or(10), p.items.unwrap_or(50));
+    let days = (LAST_DAY - FIRST_DAY + 1) as usize;
+    // Sized first: the levels below are one per store and item.
+    let n = super::generators::grid_rows(&[("stores", stores), ("items", items), ("days", days)])?;
     let store_level: Vec<f64> = (0..stores)
         .map(|_| 0.7 + 0.6 * rng.random::<f64>())
         .collect();
     let item_level: Vec<f64> = (0..items)
         .map(|_| 10.0 + 50.0 * rng.random::<f64>())
         .collect();
-    let days = (LAST_DAY - FIRST_DAY + 1) as usize;
-    let n = super::generators::grid_rows(&[("stores", stores), ("items", items), ("days", days)])?;
     let (mut date, mut store, mut item, mut sales) = (
         Vec::with_capacity(n),
         Vec::with_capacity(n),

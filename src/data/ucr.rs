@@ -14,7 +14,7 @@ pub struct LabelledSeries {
 
 /// Read a UCR `.ts` file.
 pub fn read_ts(path: &Path) -> DataResult<LabelledSeries> {
-    let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
+    let bytes = super::read_regular(path)?;
     if bytes.is_empty() {
         return Err(DataError::Empty(path.to_owned()));
     }

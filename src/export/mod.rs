@@ -54,6 +54,7 @@ pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
     let mut df = df.clone();
     match ext(path).as_str() {
         "csv" => write_atomic(path, |f| {
+            let mut df = spreadsheet_safe(&df).map_err(std::io::Error::other)?;
             CsvWriter::new(f)
                 .include_header(true)
                 .finish(&mut df)
@@ -73,6 +74,48 @@ pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
             expected: ".csv or .parquet",
         }),
     }
+}
+
+/// A text cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, or a
+/// leading tab or carriage return), made inert with a leading `'` as OWASP advises; numbers
+/// written as text (`-5`, `+1.5e3`) are left as they are.
+pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// `df` with every text cell and column name `inert`: what CSV exports write, since a CSV is
+/// opened in a spreadsheet.
+pub fn spreadsheet_safe(df: &DataFrame) -> PolarsResult<DataFrame> {
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| {
+            let name = inert(c.name().as_str()).into_owned();
+            let col = match c.dtype() {
+                DataType::String => {
+                    let s = c.str()?;
+                    if s.iter()
+                        .flatten()
+                        .any(|v| matches!(inert(v), std::borrow::Cow::Owned(_)))
+                    {
+                        let mapped: StringChunked =
+                            s.iter().map(|v| v.map(|v| inert(v).into_owned())).collect();
+                        mapped.into_series().into_column()
+                    } else {
+                        c.clone()
+                    }
+                }
+                _ => c.clone(),
+            };
+            Ok(col.with_name(name.into()))
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new_infer_height(columns)
 }
 
 /// Pixel size of exported chart images.
@@ -146,5 +189,41 @@ pub fn write_chart(chart: &Chart, path: &Path) -> Result<(), ExportError> {
             ext: other.to_owned(),
             expected: ".png, .svg or .csv",
         }),
+    }
+}
+
+#[cfg(test)]
+mod spreadsheet_tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_are_made_inert() {
+        let df = DataFrame::new_infer_height(vec![
+            Column::new(
+                "=cmd".into(),
+                [
+                    "=HYPERLINK(\"http://x\")",
+                    "-5",
+                    "@SUM(A1)",
+                    "plain",
+                    "+1.5e3",
+                    "-x",
+                ],
+            ),
+            Column::new("n".into(), [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0]),
+        ])
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        write_table(&df, &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "'=cmd,n");
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\")\",-1.0");
+        assert_eq!(lines[2], "-5,2.0");
+        assert_eq!(lines[3], "'@SUM(A1),3.0");
+        assert_eq!(lines[4], "plain,4.0");
+        assert_eq!(lines[5], "+1.5e3,5.0");
+        assert_eq!(lines[6], "'-x,6.0");
     }
 }

@@ -291,14 +291,24 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             point_colours,
             legend,
         } => {
+            // The one framing rule of maps (`chart::map_frame`: far-off points and cells, e.g.
+            // at 0,0, left out and counted, the count said under the legend).
+            let frame = crate::chart::map_frame(shapes, points);
+            let note = frame.filter(|f| f.left_out_points > 0).map(|f| {
+                format!(
+                    "{} far from the rest (e.g. at 0, 0) not shown",
+                    crate::format::count_of(f.left_out_points, "point")
+                )
+            });
             // The legend of the fills goes in a column right of the map, as a lines legend does.
             let (full_w, _) = root.dim_in_pixel();
-            let legend_w = if legend.is_empty() {
+            let legend_w = if legend.is_empty() && note.is_none() {
                 0
             } else {
                 let longest = legend
                     .iter()
                     .map(|(l, _)| l.chars().count())
+                    .chain(note.as_ref().map(|n| n.chars().count() * 14 / 15))
                     .max()
                     .unwrap_or(0);
                 (44 + 8 * longest as u32).min(360)
@@ -320,21 +330,16 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                         .map_err(e)?;
                 }
             }
+            if let Some(note) = note {
+                let font = (FONT, 14).into_font().color(&RGBColor(90, 90, 90));
+                let y = 64 + 22 * legend.len() as i32;
+                legend_area
+                    .draw(&Text::new(note, (6, y), font))
+                    .map_err(e)?;
+            }
             let root = &map_area;
-            // The shapes set the extent (points far away, e.g. at 0,0, are left out), widened
-            // so that a kilometre is as long across as up at the map's latitude.
-            let framed: Vec<(f64, f64)> = if shapes.is_empty() {
-                points.clone()
-            } else {
-                shapes.iter().flat_map(|s| s.ring.iter().copied()).collect()
-            };
-            let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-            for &(x, y) in &framed {
-                (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
-            }
-            if x0 > x1 {
-                (x0, x1, y0, y1) = (0.0, 1.0, 0.0, 1.0);
-            }
+            // Widened so that a kilometre is as long across as up at the map's latitude.
+            let [mut x0, mut y0, mut x1, mut y1] = frame.map_or([0.0, 0.0, 1.0, 1.0], |f| f.bbox);
             let squash = ((y0 + y1) / 2.0).to_radians().cos().max(0.1);
             let (w, h) = root.dim_in_pixel();
             let want =
@@ -368,7 +373,9 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .disable_mesh()
                 .draw()
                 .map_err(e)?;
-            for s in shapes {
+            // Shapes wholly outside the frame (a cell around points at 0,0) are not drawn.
+            let inside = |&(x, y): &(f64, f64)| x >= x0 && x <= x1 && y >= y0 && y <= y1;
+            for s in shapes.iter().filter(|s| s.ring.iter().any(inside)) {
                 if let Some(f) = s.fill {
                     c.draw_series(std::iter::once(Polygon::new(
                         s.ring.clone(),
@@ -536,7 +543,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 20, y + 5)], fill));
             }
             for band in &chart.bands {
-                let shade = crate::theme::LINES[band.line % crate::theme::LINES.len()];
+                let shade = crate::chart::line_colour(lines, band.line);
                 let fill = rgb(shade).mix(0.25).filled();
                 let outline: Vec<(f64, f64)> = band
                     .points
@@ -553,7 +560,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             c.draw_series(segments.iter().map(|s| PathElement::new(s.to_vec(), guide)))
                 .map_err(e)?;
             for (k, line) in lines.iter().enumerate() {
-                let palette = crate::theme::LINES[k % crate::theme::LINES.len()];
+                let palette = crate::theme::series_colour(&line.name, k);
                 let dot = match line.mark {
                     Mark::Line => None,
                     Mark::Dots => Some((crate::theme::DOTS, 2, true)),
@@ -765,7 +772,7 @@ fn legend_column<DB: DrawingBackend>(
         Ok(())
     };
     for (k, line) in lines.iter().enumerate() {
-        let palette = rgb(crate::theme::LINES[k % crate::theme::LINES.len()]);
+        let palette = rgb(crate::theme::series_colour(&line.name, k));
         let dots = rgb(crate::theme::DOTS);
         match line.mark {
             Mark::Line => row(
@@ -806,7 +813,7 @@ fn legend_column<DB: DrawingBackend>(
         )?;
     }
     for band in &chart.bands {
-        let fill = rgb(crate::theme::LINES[band.line % crate::theme::LINES.len()])
+        let fill = rgb(crate::chart::line_colour(lines, band.line))
             .mix(0.25)
             .filled();
         row(

@@ -123,7 +123,7 @@ fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
     };
     let mut entries: Vec<(Swatch, &str)> = Vec::new();
     for (k, line) in lines.iter().enumerate() {
-        let color = rgb(theme::LINES[k % theme::LINES.len()]);
+        let color = rgb(theme::series_colour(&line.name, k));
         entries.push(match line.mark {
             Mark::Line => (Swatch::Line(color), line.name.as_str()),
             Mark::Dots => (Swatch::Dot(dots), line.name.as_str()),
@@ -135,7 +135,7 @@ fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
         entries.push((Swatch::Line(rgb(theme::GUIDE)), "warping path"));
     }
     for band in &chart.bands {
-        let c = rgb(theme::LINES[band.line % theme::LINES.len()]);
+        let c = rgb(crate::chart::line_colour(lines, band.line));
         let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 90);
         entries.push((Swatch::Fill(fill), band.name.as_str()));
     }
@@ -175,32 +175,34 @@ fn histogram_legend(ui: &mut egui::Ui, chart: &Chart) {
     legend_entries(ui, bars.chain(markers).collect());
 }
 
-/// Legend entries in a wrapping row: each swatch, then its name.
+/// Legend entries in a wrapping row: each swatch, then its name in the body text's size and
+/// colour (they were small and grey: unreadable on a projector).
 fn legend_entries(ui: &mut egui::Ui, entries: Vec<(Swatch, &str)>) {
     ui.horizontal_wrapped(|ui| {
         ui.spacing_mut().item_spacing.x = 4.0;
+        let text = ui.visuals().text_color();
         for (swatch, name) in entries {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(16.0, 12.0), egui::Sense::hover());
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(20.0, 14.0), egui::Sense::hover());
             let painter = ui.painter();
             let c = rect.center();
             match swatch {
                 Swatch::Line(color) => {
                     painter.line_segment(
                         [rect.left_center(), rect.right_center()],
-                        egui::Stroke::new(2.0, color),
+                        egui::Stroke::new(3.0, color),
                     );
                 }
                 Swatch::Dot(color) => {
-                    painter.circle_filled(c, 3.0, color);
+                    painter.circle_filled(c, 4.0, color);
                 }
                 Swatch::Ring(color) => {
-                    painter.circle_stroke(c, 4.5, egui::Stroke::new(1.5, color));
+                    painter.circle_stroke(c, 5.0, egui::Stroke::new(1.5, color));
                 }
                 Swatch::Fill(color) => {
                     painter.rect_filled(rect.shrink2(egui::vec2(0.0, 1.0)), 2.0, color);
                 }
             }
-            ui.label(egui::RichText::new(name).small());
+            ui.label(egui::RichText::new(name).color(text));
             ui.add_space(8.0);
         }
     });
@@ -630,7 +632,7 @@ fn show(
             let shown = plot.show(ui, |p| {
                 spans(p, chart);
                 for band in &chart.bands {
-                    let c = rgb(theme::LINES[band.line % theme::LINES.len()]);
+                    let c = rgb(crate::chart::line_colour(&lines, band.line));
                     let fill = Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), 60);
                     // egui_plot fills convex polygons only: one quad per step keeps it exact.
                     for w in band.points.windows(2) {
@@ -655,7 +657,7 @@ fn show(
                 }
                 for (k, line) in lines.iter().enumerate() {
                     let pts: Vec<[f64; 2]> = line.points.iter().map(|&(x, y)| [x, y]).collect();
-                    let color = rgb(theme::LINES[k % theme::LINES.len()]);
+                    let color = rgb(theme::series_colour(&line.name, k));
                     // Alerts ring the points they flag, in the strong text colour, which no
                     // series uses.
                     let dot = match line.mark {

@@ -36,20 +36,23 @@ pub mod stock;
 
 use crate::runs::RunRecord;
 pub use crate::session::PanelCtx;
+use crate::usecases::registry;
 
 pub trait Panel {
-    /// Stable id, used in settings.
+    /// Stable id, used in settings; a use case's panel has its use case's id.
     fn id(&self) -> &'static str;
-    /// Name in the sidebar.
-    fn title(&self) -> &'static str;
+    /// Name in the sidebar: a use case's title from the registry.
+    fn title(&self) -> &'static str {
+        registry::get(self.id()).map_or(self.id(), |u| u.title)
+    }
     /// Per-frame logic before drawing: collect finished jobs. No drawing here.
     fn logic(&mut self, ctx: &mut PanelCtx<'_>);
     /// Draw the panel.
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>);
     /// What the analysis does, how to read it, and what it was checked against, for the
-    /// "About this analysis" note above the panel (None: no note).
+    /// "About this analysis" note above the panel (None: no note). A use case's from the registry.
     fn about(&self) -> Option<&'static str> {
-        None
+        registry::get(self.id()).map(|u| u.about)
     }
     /// Choices worth keeping across restarts.
     fn save(&self) -> serde_json::Value {
@@ -61,14 +64,61 @@ pub trait Panel {
     fn take_dropped(&mut self, _files: &[std::path::PathBuf]) -> bool {
         false
     }
-    /// The use cases (run-store names) whose runs this panel can open.
+    /// The use cases (run-store names) whose runs this panel can open: a use case's `reopens`.
     fn use_cases(&self) -> &'static [&'static str] {
-        &[]
+        registry::get(self.id()).map_or(&[], |u| u.reopens)
     }
+    /// The names of the datasets the panel's analysis reads now (the app says which of them are
+    /// generated samples).
+    fn datasets(&self) -> Vec<&str> {
+        Vec::new()
+    }
+    /// "Try it on the sample" (the Start page): put the panel's choices back to its use case's
+    /// sample preset and run it on the sample as soon as the sample's tables are loaded, so the
+    /// panel shows a result without another click. Every use-case panel does this the same way,
+    /// through `SampleRun`.
+    fn try_sample(&mut self) {}
     /// Put a recorded run's params back into the panel, with its datasets loaded. An error
     /// says what could not be restored.
     fn open_run(&mut self, _run: &RunRecord, _ctx: &mut PanelCtx<'_>) -> Result<(), String> {
         Err("this panel cannot open runs".into())
+    }
+}
+
+/// A use case's run asked for by "Try it on the sample", waiting for the sample's tables to be
+/// loaded: each panel keeps one, arms it in `try_sample` and takes it in `logic`, where it starts
+/// its run exactly as its Run button does.
+#[derive(Debug, Default)]
+pub struct SampleRun {
+    armed: bool,
+}
+
+impl SampleRun {
+    pub fn arm(&mut self) {
+        self.armed = true;
+    }
+
+    /// The tables named `names`, once, when a run was asked for and all of them are open;
+    /// None until then (and after).
+    pub fn take(
+        &mut self,
+        ctx: &PanelCtx<'_>,
+        names: &[&str],
+    ) -> Option<Vec<std::sync::Arc<crate::data::Dataset>>> {
+        if !self.armed {
+            return None;
+        }
+        let tables: Option<Vec<_>> = names.iter().map(|n| ctx.catalog.by_name(n)).collect();
+        if tables.is_some() {
+            self.armed = false;
+        }
+        tables
+    }
+
+    /// Whether a run is asked for and its tables are all open: for panels whose start reads
+    /// the tables itself.
+    pub fn ready(&mut self, ctx: &PanelCtx<'_>, names: &[&str]) -> bool {
+        self.take(ctx, names).is_some()
     }
 }
 

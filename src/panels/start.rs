@@ -7,15 +7,22 @@ use egui::{Color32, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
 use super::{Panel, PanelCtx};
 use crate::session::Request;
 use crate::theme;
+use crate::usecases::registry::{self, UseCase};
 
-/// What the start page shows of one use case.
-struct Card {
-    panel: &'static str,
-    title: &'static str,
-    sentence: &'static str,
-    sketch: Sketch,
+/// What "Try it on the sample" does, said on hover.
+fn try_hover(card: &UseCase) -> String {
+    if card.samples.is_empty() {
+        format!("Open the {} panel", card.title)
+    } else {
+        format!(
+            "Open the {} panel and run it on the bundled {}",
+            card.title,
+            card.samples.join(", ")
+        )
+    }
 }
 
+/// The sketch on a use case's card, by its id; a case without one gets an empty frame.
 #[derive(Clone, Copy)]
 enum Sketch {
     Pitching,
@@ -27,73 +34,25 @@ enum Sketch {
     Spatial,
     Images,
     Data,
+    None,
 }
 
-const CARDS: [Card; 9] = [
-    Card {
-        panel: "pitching",
-        title: "Pitching · spin rates",
-        sentence: "Spin rates against each pitcher's own history: sticky outings flagged with a \
-                   reason, the 2021 crackdown league-wide, a game replayed live.",
-        sketch: Sketch::Pitching,
-    },
-    Card {
-        panel: "sentiment",
-        title: "Sentiment · tweets and prices",
-        sentence: "Tweets scored with VADER and summed per 15 minutes against crypto prices: \
-                   regression, lead/lag, alerts, and trained classifiers compared.",
-        sketch: Sketch::Sentiment,
-    },
-    Card {
-        panel: "stock",
-        title: "Stock · empty shelves",
-        sentence: "Empty shelves the system thinks are stocked, unlikely runs without sales, and \
-                   the revenue they cost, per store and SKU.",
-        sketch: Sketch::Stock,
-    },
-    Card {
-        panel: "forecast",
-        title: "Forecast · demand per store and item",
-        sentence: "One model per store and item with trend and seasonality, intervals, and its \
-                   accuracy on held-out days against a baseline.",
-        sketch: Sketch::Forecast,
-    },
-    Card {
-        panel: "fraud",
-        title: "Fraud · rules and a decision tree",
-        sentence: "Rules turned into labels, a decision tree trained at PaySim scale, PR and ROC \
-                   curves, and the tree saved as SQL.",
-        sketch: Sketch::Fraud,
-    },
-    Card {
-        panel: "dtw",
-        title: "DTW · shapes of time series",
-        sentence: "Which products' weekly sales follow the capacity curve, allowing for a shift \
-                   of a few weeks; time series classified by their shape.",
-        sketch: Sketch::Dtw,
-    },
-    Card {
-        panel: "spatial",
-        title: "Spatial · points in polygons",
-        sentence: "Taxi pickups joined to the NYC boroughs, exactly or through H3 cells, on a map \
-                   you can zoom.",
-        sketch: Sketch::Spatial,
-    },
-    Card {
-        panel: "images",
-        title: "Images · a classifier from folders",
-        sentence: "A small network trained from scratch on folders of labelled images, with live \
-                   curves, the confusion matrix, the mistakes, and predictions for new images.",
-        sketch: Sketch::Images,
-    },
-    Card {
-        panel: "data",
-        title: "Data · any table",
-        sentence: "Any CSV, Parquet or GeoJSON file: sort it, fix its column types, filter it, \
-                   join it, and build charts from its columns.",
-        sketch: Sketch::Data,
-    },
-];
+impl Sketch {
+    fn of(id: &str) -> Self {
+        match id {
+            "pitching" => Self::Pitching,
+            "sentiment" => Self::Sentiment,
+            "stock" => Self::Stock,
+            "forecast" => Self::Forecast,
+            "fraud" => Self::Fraud,
+            "dtw" => Self::Dtw,
+            "spatial" => Self::Spatial,
+            "images" => Self::Images,
+            "data" => Self::Data,
+            _ => Self::None,
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct StartPanel;
@@ -286,6 +245,7 @@ fn sketch(ui: &egui::Ui, rect: Rect, kind: Sketch) {
                 );
             }
         }
+        Sketch::None => {}
         Sketch::Data => {
             for row in 0..5 {
                 for col in 0..4 {
@@ -337,7 +297,7 @@ impl Panel for StartPanel {
                     .max(1.0) as usize;
                 let width =
                     ((ui.available_width() - gap * (cols - 1) as f32) / cols as f32).min(380.0);
-                for row in CARDS.chunks(cols) {
+                for row in registry::ALL.chunks(cols) {
                     ui.horizontal_top(|ui| {
                         ui.spacing_mut().item_spacing.x = gap;
                         for card in row {
@@ -347,19 +307,19 @@ impl Panel for StartPanel {
                                 |ui| {
                                     egui::Frame::group(ui.style()).show(ui, |ui| {
                                         ui.set_width(width - 16.0);
-                                        ui.strong(card.title);
+                                        ui.strong(card.headline);
                                         let (rect, _) = ui.allocate_exact_size(
                                             vec2(width - 16.0, 70.0),
                                             Sense::hover(),
                                         );
-                                        sketch(ui, rect, card.sketch);
-                                        ui.label(card.sentence);
+                                        sketch(ui, rect, Sketch::of(card.id));
+                                        ui.label(card.pitch);
                                         if ui
                                             .button("Try it on the sample")
-                                            .on_hover_text(format!("Open the {} panel", card.panel))
+                                            .on_hover_text(try_hover(card))
                                             .clicked()
                                         {
-                                            ctx.requests.push(Request::ShowPanel(card.panel));
+                                            ctx.requests.push(Request::TrySample(card.id));
                                         }
                                     });
                                 },

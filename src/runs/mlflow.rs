@@ -43,6 +43,9 @@ pub enum MlflowError {
     Store(#[from] StoreError),
 }
 
+/// The most pages of a search a client reads before giving up on a server that never ends.
+const MAX_PAGES: usize = 1_000;
+
 /// What became of one run.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pushed {
@@ -325,6 +328,7 @@ impl Client {
                 url.scheme()
             )));
         }
+        crate::tls::install();
         let http = reqwest::blocking::Client::builder()
             .connect_timeout(Duration::from_secs(5))
             .timeout(Duration::from_secs(120))
@@ -461,7 +465,7 @@ impl Client {
     ) -> Result<Vec<Value>, MlflowError> {
         let mut runs = Vec::new();
         let mut token: Option<String> = None;
-        loop {
+        for _ in 0..MAX_PAGES {
             let mut body = json!({
                 "experiment_ids": [experiment_id],
                 "filter": filter,
@@ -475,14 +479,25 @@ impl Client {
             if let Some(list) = v["runs"].as_array() {
                 runs.extend(list.iter().cloned());
             }
-            token = v["next_page_token"]
+            let next = v["next_page_token"]
                 .as_str()
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned);
-            if token.is_none() {
+            // A page with no runs that still points further, or the same page again, is a
+            // server going round in circles.
+            let empty = v["runs"].as_array().is_none_or(Vec::is_empty);
+            if next.is_none() || empty || next == token {
                 return Ok(runs);
             }
+            token = next;
         }
+        Err(MlflowError::Server {
+            uri: self.base.clone(),
+            message: format!(
+                "runs/search still had more pages after {MAX_PAGES} (of up to 1,000 runs each); \
+                 stopped"
+            ),
+        })
     }
 
     /// Upload one file through the server's artifact proxy (`mlflow-artifacts:` runs).

@@ -645,8 +645,18 @@ impl RunStore {
         let mut n = 0;
         for &id in ids {
             let run = self.get(id)?;
+            // Only files inside the store's own artifacts folder: a store edited to list
+            // another path (`/etc/passwd`, `../x`) must not make `delete` remove it.
+            let folder = self.artifact_dir(id).canonicalize().ok();
             for a in run.artifacts.iter().filter(|a| a.owned) {
-                let _ = std::fs::remove_file(&a.path);
+                let inside = std::path::Path::new(&a.path)
+                    .canonicalize()
+                    .ok()
+                    .zip(folder.as_ref())
+                    .is_some_and(|(p, f)| p.starts_with(f));
+                if inside {
+                    let _ = std::fs::remove_file(&a.path);
+                }
             }
             let _ = std::fs::remove_dir_all(self.artifact_dir(id));
             self.conn

@@ -147,3 +147,32 @@ fn reopening_keeps_the_schema_and_the_runs() {
     assert_eq!(v, schema::VERSION);
     assert_eq!(store.get(id).unwrap().use_case, "forecast");
 }
+
+/// A store edited to list a file outside its artifacts folder as the run's own: `delete`
+/// removes the run and its real artifacts, never that file.
+#[test]
+fn delete_removes_only_files_in_the_artifacts_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let victim = elsewhere.path().join("precious.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let store = RunStore::open(home.path()).unwrap();
+    let r = start(&store, "fraud", 5);
+    let id = r.id();
+    let dir = store.artifact_dir(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let own = dir.join("chart.svg");
+    std::fs::write(&own, "<svg/>").unwrap();
+    let mut f = finish(0.9);
+    for path in [&own, &victim] {
+        f.artifacts.push(ArtifactRecord {
+            title: "x".into(),
+            path: path.display().to_string(),
+            owned: true,
+        });
+    }
+    r.done(f).unwrap();
+    assert_eq!(store.delete(&[id]).unwrap(), 1);
+    assert!(!own.exists(), "the run's own artifact is deleted");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+}

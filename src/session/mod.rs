@@ -61,6 +61,7 @@ impl RunsHome {
 pub enum Request {
     /// Give a recorded run's params to the panel of its use case, and show that panel.
     OpenRun(Box<crate::runs::RunRecord>),
-    /// Show the panel with this id (the Start page's "Try it on the sample").
-    ShowPanel(&'static str),
+    /// Show the panel with this id and run its use case on the sample (the Start page's "Try
+    /// it on the sample").
+    TrySample(&'static str),
 }

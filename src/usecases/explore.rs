@@ -139,6 +139,10 @@ impl TimeBin {
     }
 }
 
+/// Bins of a histogram, or cells along each axis of a heat map or density: checked by `plot`,
+/// read by the chart builder's slider.
+pub const BINS: super::Bound<usize> = super::Bound::new("bins", 2, 200);
+
 /// A chart a user builds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -153,7 +157,7 @@ pub struct PlotSpec {
     pub time: TimeBin,
     /// A filter expression (`compute::expr`); empty: every row.
     pub filter: String,
-    /// Bins of a histogram or of each heat map axis.
+    /// Bins of a histogram or of each heat map axis (`BINS`).
     pub bins: usize,
     /// Small multiples: one chart per value of this column.
     pub facet: Option<String>,
@@ -517,6 +521,7 @@ pub fn plot(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot>
     if spec.x.trim().is_empty() {
         bail!("{file}: choose a column for x");
     }
+    BINS.check(spec.bins)?;
     match &spec.facet {
         Some(f) => faceted(file, df, spec, f),
         None => one(file, df, spec),
@@ -649,7 +654,7 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
             if spec.mark == PlotMark::Scatter && count > SCATTER_MAX {
                 notes.push(format!(
                     "{count} points: drawn as a density of {b}x{b} cells",
-                    b = spec.bins.clamp(10, 200)
+                    b = spec.bins
                 ));
                 // One group (no colour) is moved, not copied: millions of points.
                 let points: Vec<(f64, f64)> = if all_points.len() == 1 {
@@ -666,7 +671,7 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
                     &spec.x,
                     &y,
                     &points,
-                    spec.bins.clamp(10, 200),
+                    spec.bins,
                     &title_of(&format!("{y} against {}", spec.x)),
                     dated,
                 )?
@@ -817,7 +822,7 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
         PlotMark::Histogram => {
             let (xs, _) = numbers(file, &df, &spec.x)?;
             let values: Vec<f64> = xs.into_iter().flatten().collect();
-            let h = histogram::histogram(&values, spec.bins.clamp(1, 1000), &NoProgress)
+            let h = histogram::histogram(&values, spec.bins, &NoProgress)
                 .map_err(|e| anyhow::anyhow!("{file}: column '{}': {e}", spec.x))?;
             let data = DataFrame::new_infer_height(vec![
                 Column::new(
@@ -883,7 +888,7 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
                 &spec.x,
                 &y,
                 &points,
-                spec.bins.clamp(2, 200),
+                spec.bins,
                 &title_of(&format!("Rows by {} and {y}", spec.x)),
                 dated,
             )?

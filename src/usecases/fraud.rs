@@ -502,7 +502,7 @@ pub fn count_rules(data: &Dataset, r: &RuleSet, money_col: &str) -> Result<RuleC
 
 /// Read a model saved as JSON (`--model-out`, the panel's Save JSON).
 pub fn read_model(path: &Path) -> Result<Tree> {
-    let text = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let text = crate::data::read_regular(path)?;
     parse_model(&path.display().to_string(), &text)
 }
 

@@ -18,6 +18,7 @@ pub mod fraud;
 pub mod images;
 pub mod pitching;
 pub mod record;
+pub mod registry;
 pub mod sentiment;
 pub mod spatial;
 pub mod stock;
@@ -86,6 +87,23 @@ pub fn non_empty(name: &'static str, value: &str) -> Result<String, ParamError> 
     } else {
         Ok(v.to_owned())
     }
+}
+
+/// Column roles that must name different columns (longitude and latitude, store and SKU): the
+/// first repeated one is an error naming both roles.
+pub fn distinct_columns(roles: &[(&'static str, &str)]) -> Result<(), ParamError> {
+    for (k, (name, column)) in roles.iter().enumerate() {
+        if let Some((other, _)) = roles[..k].iter().find(|(_, c)| c.trim() == column.trim()) {
+            return Err(ParamError::Invalid {
+                name,
+                why: format!(
+                    "'{}' is also the {other}; each role needs its own column",
+                    column.trim()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -110,6 +110,26 @@ pub fn parse_day(text: &str) -> Option<i32> {
     i32::try_from((date - epoch).num_days()).ok()
 }
 
+/// The offset from UTC, in milliseconds, of a time zone named as UTC or as a fixed offset
+/// (`+05:30`, `-08:00`); None for a named zone (`America/New_York`), whose offset depends on
+/// the date.
+fn utc_offset_ms(tz: &str) -> Option<i64> {
+    if matches!(
+        tz,
+        "UTC" | "Etc/UTC" | "Z" | "GMT" | "Etc/GMT" | "UCT" | "Etc/UCT" | "Universal" | "Zulu"
+    ) {
+        return Some(0);
+    }
+    let (sign, rest) = match tz.as_bytes().first()? {
+        b'+' => (1, &tz[1..]),
+        b'-' => (-1, &tz[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..=14).contains(&h) && (0..60).contains(&m)).then_some(sign * (h * 60 + m) * 60_000)
+}
+
 /// The column's values as day numbers (None where empty); an error naming the column when
 /// any value is not a date.
 pub fn day_numbers(file: &str, df: &DataFrame, col: &str) -> Result<Vec<Option<i32>>> {
@@ -120,6 +140,35 @@ pub fn day_numbers(file: &str, df: &DataFrame, col: &str) -> Result<Vec<Option<i
             .i32()
             .map_err(|e| anyhow::anyhow!("{file}: column '{col}': {e}"))?
             .iter()
+            .collect());
+    }
+    if let DataType::Datetime(unit, tz) = c.dtype() {
+        // Times (Spark's TimestampType arrives with its session's time zone): the date on the
+        // wall clock of that zone. UTC and fixed offsets are known without a zone database.
+        let offset_ms = match tz {
+            None => 0,
+            Some(tz) => utc_offset_ms(tz.as_str()).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{file}: column '{col}' holds times in the {tz} time zone; send dates \
+                     (Spark: to_date) or times in UTC"
+                )
+            })?,
+        };
+        let per_ms = match unit {
+            TimeUnit::Milliseconds => 1,
+            TimeUnit::Microseconds => 1_000,
+            TimeUnit::Nanoseconds => 1_000_000,
+        };
+        let phys = c.to_physical_repr();
+        return Ok(phys
+            .i64()
+            .map_err(|e| anyhow::anyhow!("{file}: column '{col}': {e}"))?
+            .iter()
+            .map(|v| {
+                v.and_then(|v| {
+                    i32::try_from((v.div_euclid(per_ms) + offset_ms).div_euclid(86_400_000)).ok()
+                })
+            })
             .collect());
     }
     if c.dtype().is_primitive_numeric() {
@@ -233,4 +282,37 @@ fn natural_key(key: &[String]) -> Vec<(Option<i64>, &str)> {
     key.iter()
         .map(|k| (k.parse::<i64>().ok(), k.as_str()))
         .collect()
+}
+
+#[cfg(test)]
+mod zoned_tests {
+    use super::*;
+
+    /// Spark's timestamps arrive time-zone-aware: UTC and fixed offsets give the wall-clock
+    /// date, a named zone a clear refusal.
+    #[test]
+    fn zoned_times_give_their_wall_clock_dates() {
+        // 2021-06-01 22:30 UTC, as milliseconds.
+        let ms = 1_622_586_600_000i64;
+        let day = |tz: Option<TimeZone>| {
+            let s = Int64Chunked::new("date".into(), [ms])
+                .into_datetime(TimeUnit::Milliseconds, tz)
+                .into_series();
+            let df = DataFrame::new_infer_height(vec![s.into_column()]).unwrap();
+            day_numbers("t", &df, "date").map(|d| d[0])
+        };
+        let june_1 = 18_779;
+        assert_eq!(day(None).unwrap(), Some(june_1));
+        assert_eq!(day(Some(TimeZone::UTC)).unwrap(), Some(june_1));
+        // SAFETY (test): a valid fixed offset.
+        let plus = unsafe { TimeZone::new_unchecked("+05:30") };
+        assert_eq!(day(Some(plus)).unwrap(), Some(june_1 + 1));
+        // SAFETY (test): a real zone name.
+        let named = unsafe { TimeZone::new_unchecked("America/New_York") };
+        let e = day(Some(named)).unwrap_err().to_string();
+        assert!(
+            e.contains("holds times in the America/New_York time zone"),
+            "{e}"
+        );
+    }
 }

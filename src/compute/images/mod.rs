@@ -67,6 +67,12 @@ pub struct ImageModel {
     pub settings: TrainSettings,
 }
 
+/// The largest models a file may describe (far beyond what `images train` makes).
+const MAX_BLOCKS: usize = 8;
+const MAX_WIDTH: usize = 1024;
+const MAX_SIDE: usize = 4096;
+const MAX_CLASSES: usize = 100_000;
+
 /// The model file: a first line naming the format, one line of JSON (the header), then every
 /// tensor's values as little-endian f32 in the header's order.
 const MAGIC: &str = "playbook image model";
@@ -149,7 +155,12 @@ impl ImageModel {
             path: path.display().to_string(),
             why,
         };
-        let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+        let bytes = crate::data::read_regular(path).map_err(|e| ModelFileError::Bad {
+            path: path.display().to_string(),
+            why: e
+                .to_string()
+                .replacen(&format!("{}: ", path.display()), "", 1),
+        })?;
         let not_model = || {
             bad(
                 "not a Playbook image model (save one with `playbook images train --model-out`)"
@@ -175,6 +186,23 @@ impl ImageModel {
                 "model format version {} is newer than this Playbook reads (1)",
                 header.version
             )));
+        }
+        // The header's sizes are checked before anything is sized from them: a crafted header
+        // (200,000,000 blocks) would otherwise list billions of tensors.
+        let (arch, shape) = (&header.settings.arch, header.shape);
+        let limits = [
+            ("conv blocks", arch.blocks, 1, MAX_BLOCKS),
+            ("width", arch.width, 1, MAX_WIDTH),
+            ("image size", shape.size, 1, MAX_SIDE),
+            ("channels", shape.channels, 1, 3),
+            ("classes", shape.classes, 1, MAX_CLASSES),
+        ];
+        for (what, value, lo, hi) in limits {
+            if !(lo..=hi).contains(&value) {
+                return Err(bad(format!(
+                    "damaged model: {what} {value} is outside {lo} to {hi}"
+                )));
+            }
         }
         let expected = header.settings.arch.tensors(header.shape);
         if header.tensors != expected || header.classes.len() != header.shape.classes {

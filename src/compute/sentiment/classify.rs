@@ -333,7 +333,7 @@ pub fn train(
             fitted: Fitted::Vader,
         }));
     }
-    let (_, grid) = model.grid();
+    let (param, grid) = model.grid();
     let folds = folds.clamp(2, 10);
     let n = texts.len();
     let fold_of: Vec<usize> = {
@@ -364,6 +364,17 @@ pub fn train(
                 if progress.cancelled() {
                     return Err("cancelled".into());
                 }
+                // Say which fit runs, so a slow one shows what it is doing.
+                let finished = done.load(std::sync::atomic::Ordering::Relaxed);
+                progress.report(
+                    finished as f32 / steps,
+                    &format!(
+                        "{}: {finished}/{} fits, fold {} at {param} {value}",
+                        model.name(),
+                        grid.len() * folds,
+                        fold + 1
+                    ),
+                );
                 let fitted = fit(model, &x_train, &y_train, value)?;
                 let predicted = predict(&fitted, &x_held, &held_texts);
                 correct.push(

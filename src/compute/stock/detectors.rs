@@ -319,10 +319,10 @@ fn analyse(index: usize, s: &Series, t: &Thresholds) -> Option<(SeriesFindings, 
         let reason = format!(
             "{} zero-sales days; sale chance {} a day; run chance {}{}",
             r.days,
-            short(1.0 - (r.log_q / r.days.max(1) as f64).exp()),
-            short(q),
+            crate::format::chance(1.0 - (r.log_q / r.days.max(1) as f64).exp()),
+            crate::format::chance(q),
             if t.zero_scope == ZeroScope::History {
-                format!(", in this history {}", short(p))
+                format!(", in this history {}", crate::format::chance(p))
             } else {
                 String::new()
             }
@@ -366,7 +366,7 @@ fn analyse(index: usize, s: &Series, t: &Thresholds) -> Option<(SeriesFindings, 
                     part.days,
                     short(lo),
                     short(hi),
-                    short(p)
+                    crate::format::chance(p)
                 ),
             ));
         }

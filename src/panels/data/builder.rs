@@ -359,7 +359,10 @@ pub(super) fn builder(
             });
         }
         if matches!(spec.mark, PlotMark::Histogram | PlotMark::Heat) {
-            ui.add(egui::Slider::new(&mut spec.bins, 2..=200).text("Bins"));
+            ui.add(
+                egui::Slider::new(&mut spec.bins, crate::usecases::explore::BINS.range())
+                    .text("Bins"),
+            );
         }
     });
     ui.horizontal(|ui| {

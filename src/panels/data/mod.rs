@@ -101,16 +101,6 @@ impl Panel for DataPanel {
         "data"
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "A first look at a table: its rows (sort by any column), each column's type and empty cells, summary statistics (count, mean, spread, quantiles), a histogram of a numeric column and the most common values of a text column, and a chart builder: line, scatter, bar, histogram or heat map of any columns, coloured by a column, per day, week or month, over the rows a filter keeps. Numbers are computed with polars; the statistics match pandas' describe() on the same files.",
-        )
-    }
-
-    fn title(&self) -> &'static str {
-        "Data"
-    }
-
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
         let errors = [
             self.summary.poll(),

@@ -149,23 +149,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
             .on_hover_text("Compute DTW distances")
             .clicked()
         {
-            p.next_run += 1;
-            let run = p.next_run;
-            let checked = take_inputs(p, ctx).and_then(|i| {
-                usecase::check_match(&i.params)
-                    .map(|v| (i, v))
-                    .map_err(|e| format!("DTW: {e}"))
-            });
-            match checked {
-                Ok((inputs, valid)) => p.run.request(
-                    ctx.jobs,
-                    run,
-                    format!("dtw:run:{run}"),
-                    "DTW distances".into(),
-                    move |job| Ok(Arc::new(runs::compute(run, inputs, valid, job)?)),
-                ),
-                Err(e) => ctx.notices.error(e),
-            }
+            start_match(p, ctx);
         }
         if p.run.is_pending() {
             ui.spinner();
@@ -177,6 +161,27 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     };
     ui.separator();
     egui::ScrollArea::vertical().show(ui, |ui| results_ui(p, ui, ctx, &r));
+}
+
+/// Match the pattern against every series, as a job (the Run button, and "Try it").
+pub(super) fn start_match(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
+    p.next_run += 1;
+    let run = p.next_run;
+    let checked = take_inputs(p, ctx).and_then(|i| {
+        usecase::check_match(&i.params)
+            .map(|v| (i, v))
+            .map_err(|e| format!("DTW: {e}"))
+    });
+    match checked {
+        Ok((inputs, valid)) => p.run.request(
+            ctx.jobs,
+            run,
+            format!("dtw:run:{run}"),
+            "DTW distances".into(),
+            move |job| Ok(Arc::new(runs::compute(run, inputs, valid, job)?)),
+        ),
+        Err(e) => ctx.notices.error(e),
+    }
 }
 
 fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult) {

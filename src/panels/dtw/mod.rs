@@ -120,6 +120,7 @@ pub struct DtwPanel {
     matrix_warned: u64,
     classify: Slot<u64, classify::ClassifyRun>,
     audio_result: Slot<u64, audio::AudioRun>,
+    sample_run: super::SampleRun,
 }
 
 impl Panel for DtwPanel {
@@ -127,17 +128,26 @@ impl Panel for DtwPanel {
         "dtw"
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "Dynamic time warping measures how alike two series are when one may run a little ahead of or behind the other (the stretch factor says how far). Match a pattern against every series (a histogram of distances, the closest ones drawn over the pattern with their warping path), sweep the stretch factor, classify series by their nearest neighbour (1-NN), or compare audio clips. Distances equal dtaidistance's to 1e-9; GunPoint's error rates match the UCR archive's published ones.",
-        )
+    fn datasets(&self) -> Vec<&str> {
+        vec![
+            self.saved.series_dataset.as_str(),
+            self.saved.curve_dataset.as_str(),
+        ]
     }
 
-    fn title(&self) -> &'static str {
-        "DTW"
+    fn try_sample(&mut self) {
+        self.saved = Saved::default();
+        self.sample_run.arm();
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let tables = [
+            self.saved.series_dataset.as_str(),
+            self.saved.curve_dataset.as_str(),
+        ];
+        if self.sample_run.ready(ctx, &tables) {
+            matching::start_match(self, ctx);
+        }
         let errors = [
             self.run.poll(),
             self.path.poll(),
@@ -199,10 +209,6 @@ impl Panel for DtwPanel {
     }
 
     persist_saved!();
-
-    fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID_MATCH, usecase::ID_MATRIX]
-    }
 
     fn open_run(
         &mut self,

@@ -107,7 +107,7 @@ pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
     });
 }
 
-fn start(p: &mut ForecastPanel, ctx: &mut PanelCtx<'_>, data: Arc<Dataset>) {
+pub(super) fn start(p: &mut ForecastPanel, ctx: &mut PanelCtx<'_>, data: Arc<Dataset>) {
     let params = p.saved.params();
     let valid = match usecase::check(&params) {
         Ok(v) => v,

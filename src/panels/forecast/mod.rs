@@ -15,7 +15,7 @@ use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::compute::forecast::Mode;
 use crate::jobs::Slot;
-use crate::usecases::forecast::{self as usecase, ForecastParams};
+use crate::usecases::forecast::ForecastParams;
 use run::{RunResult, ViewKey};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +96,7 @@ pub struct ForecastPanel {
     sort: Sort,
     /// Row order of the accuracy table for (run, sort).
     order: Option<(u64, Sort, Vec<usize>)>,
+    sample_run: super::SampleRun,
 }
 
 impl Panel for ForecastPanel {
@@ -103,17 +104,22 @@ impl Panel for ForecastPanel {
         "forecast"
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "One model per group of a long table (a store and item): a trend that can bend, weekly and yearly seasonality, and an interval from simulated futures, like Prophet. The last days are held out and scored (sMAPE, MASE, coverage) next to the seasonal naive forecast that repeats last week, so you can see whether the model earns its keep. Checked against Prophet on the same series.",
-        )
+    fn datasets(&self) -> Vec<&str> {
+        vec![self.saved.dataset.as_str()]
     }
 
-    fn title(&self) -> &'static str {
-        "Forecast"
+    fn try_sample(&mut self) {
+        self.saved = Saved {
+            view: self.saved.view,
+            ..Saved::default()
+        };
+        self.sample_run.arm();
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
+            controls::start(self, ctx, d.remove(0));
+        }
         let last = self.run.latest().map(|r| r.run);
         for e in [self.run.poll(), self.charts.poll()].into_iter().flatten() {
             ctx.notices.error(e.to_string());
@@ -167,10 +173,6 @@ impl Panel for ForecastPanel {
     }
 
     persist_saved!();
-
-    fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID]
-    }
 
     fn open_run(
         &mut self,

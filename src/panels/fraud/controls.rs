@@ -245,7 +245,7 @@ fn features_ui(p: &mut FraudPanel, ui: &mut egui::Ui, numeric: &[String]) {
     });
 }
 
-fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
+pub(super) fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
     let params = p.saved.params.clone();
     let valid = match usecase::check(&params) {
         Ok(v) => v,

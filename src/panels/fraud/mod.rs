@@ -81,6 +81,7 @@ pub struct FraudPanel {
     next_load: u64,
     /// The Runs view: this use case's runs in the run store.
     history: super::runs::RunsBrowser,
+    sample_run: super::SampleRun,
 }
 
 impl Panel for FraudPanel {
@@ -88,17 +89,22 @@ impl Panel for FraudPanel {
         "fraud"
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "Transactions are labelled by rules (the book's rule, or yours) or by a 0/1 column, then a decision tree learns to flag them. The confusion matrix compares the labels with the tree on held-out transactions (click a cell to list them); the PR and ROC curves show the trade-off between catching fraud and false alarms; the tree reads as rules or SQL. Scores and curves agree with scikit-learn's on the same data.",
-        )
+    fn datasets(&self) -> Vec<&str> {
+        vec![self.saved.dataset.as_str()]
     }
 
-    fn title(&self) -> &'static str {
-        "Fraud"
+    fn try_sample(&mut self) {
+        self.saved = FraudChoices {
+            view: self.saved.view,
+            ..FraudChoices::default()
+        };
+        self.sample_run.arm();
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
+            controls::start(self, ctx, d.remove(0));
+        }
         let errors = [
             self.run.poll(),
             self.counts.poll(),
@@ -156,10 +162,6 @@ impl Panel for FraudPanel {
     }
 
     persist_saved!();
-
-    fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID]
-    }
 
     fn open_run(&mut self, run: &RunRecord, ctx: &mut PanelCtx<'_>) -> Result<(), String> {
         let params: FraudParams = run.params_as()?;

@@ -105,6 +105,7 @@ pub struct PitchingPanel {
     pitcher: Slot<(u64, i64), Arc<PitcherView>>,
     /// The first season run starts by itself when the panel is first shown.
     auto_started: bool,
+    sample_run: super::SampleRun,
     live: live::Live,
 }
 
@@ -222,17 +223,23 @@ impl Panel for PitchingPanel {
         "pitching"
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "Each pitch's spin is compared with what the pitcher's own earlier outings predict at its speed, and with a league regression (speed per pitch type, release point, extension); pitches well above both, or a sustained rise within an outing, are flagged, each with its reason. The League view shows the 2021 grip-aid crackdown; Live watches a folder for new pitch files. Recall and precision of flagged outings were measured on generated seasons with planted sticky outings (BENCHMARKS.md).",
-        )
+    fn datasets(&self) -> Vec<&str> {
+        vec![self.saved.dataset.as_str()]
     }
 
-    fn title(&self) -> &'static str {
-        "Pitching"
+    fn try_sample(&mut self) {
+        self.saved = Saved {
+            view: self.saved.view,
+            ..Saved::default()
+        };
+        self.auto_started = true;
+        self.sample_run.arm();
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
+            self.start(ctx, d.remove(0), true);
+        }
         let last = self.run.latest().map(|r| r.run);
         for e in [self.run.poll(), self.pitcher.poll()].into_iter().flatten() {
             ctx.notices.error(format!("Pitching: {e}"));
@@ -274,10 +281,6 @@ impl Panel for PitchingPanel {
     }
 
     persist_saved!();
-
-    fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID]
-    }
 
     fn open_run(
         &mut self,

@@ -163,6 +163,7 @@ pub struct SentimentPanel {
     /// A window chosen in the alert list: (asset, start, end).
     window: Option<(usize, i64, i64)>,
     auto_started: bool,
+    sample_run: super::SampleRun,
 }
 
 impl SentimentPanel {
@@ -262,17 +263,24 @@ impl Panel for SentimentPanel {
         "sentiment"
     }
 
-    fn title(&self) -> &'static str {
-        "Sentiment"
+    fn datasets(&self) -> Vec<&str> {
+        vec![self.saved.tweets.as_str(), self.saved.prices.as_str()]
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "Every tweet is scored with VADER, a lexicon-and-rules model (a port equal to Python's vaderSentiment 3.3.2 on 10,200 sentences): compound ≥ 0.05 is positive, ≤ −0.05 negative, else neutral. Tweets are summed per asset in windows (−1/0/+1 each) and set against the window's log return and realised volatility. The regression of return on summed sentiment and tweet count uses Newey-West errors because windows are autocorrelated (equal to statsmodels' OLS to 1e-8); the lead/lag chart correlates one series with the other shifted by k windows (k > 0: the first moves first), the band is ±1.96/√n; the Granger F test asks whether past sentiment helps predict returns, which is precedence, not causation. The Classifiers view compares VADER with classifiers trained on 4,200 human-rated tweets, against scikit-learn on the same split (BENCHMARKS.md).",
-        )
+    fn try_sample(&mut self) {
+        self.saved = Saved {
+            view: self.saved.view,
+            ..Saved::default()
+        };
+        self.auto_started = true;
+        self.sample_run.arm();
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        let tables = [self.saved.tweets.as_str(), self.saved.prices.as_str()];
+        if self.sample_run.ready(ctx, &tables) {
+            self.start(ctx, true);
+        }
         let last = self.run.latest().map(|r| r.run);
         for e in [self.run.poll(), self.compare.poll()].into_iter().flatten() {
             ctx.notices.error(format!("Sentiment: {e}"));
@@ -324,10 +332,6 @@ impl Panel for SentimentPanel {
     }
 
     persist_saved!();
-
-    fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID, classifiers::ID]
-    }
 
     fn open_run(
         &mut self,

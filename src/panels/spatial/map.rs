@@ -92,15 +92,6 @@ fn http_options() -> HttpOptions {
     }
 }
 
-fn bbox_of(points: impl Iterator<Item = [f64; 2]>) -> Option<[f64; 4]> {
-    points.fold(None, |b: Option<[f64; 4]>, [x, y]| {
-        Some(match b {
-            None => [x, y, x, y],
-            Some(b) => [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)],
-        })
-    })
-}
-
 /// Web Mercator y of a latitude, in turns (0..1 over the world).
 fn mercator_y(lat: f64) -> f64 {
     let r = lat.clamp(-85.0, 85.0).to_radians();
@@ -208,7 +199,11 @@ pub fn show(
     let size = vec2(ui.available_width(), height);
     let target = match zoom {
         Some(Zoom::Polygons) => Some(bbox),
-        Some(Zoom::Points) => bbox_of(r.drawn_points.iter().copied()),
+        // The maps' one framing rule: the bulk of the points, not pickups at 0, 0.
+        Some(Zoom::Points) => {
+            let pts: Vec<(f64, f64)> = r.drawn_points.iter().map(|&[x, y]| (x, y)).collect();
+            crate::chart::map_frame(&[], &pts).map(|f| f.bbox)
+        }
         Some(Zoom::At { centre, zoom }) => {
             if let Some([lon, lat]) = centre {
                 view.memory.center_at(lon_lat(lon, lat));
@@ -225,6 +220,7 @@ pub fn show(
     }
     view.drawn = true;
     if layers.tiles && view.tiles.is_none() {
+        crate::tls::install();
         view.tiles = Some(HttpTiles::with_options(
             OpenStreetMap,
             http_options(),

@@ -13,7 +13,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx, choice_combo, save};
-use crate::chart::{Chart, ChartData, MapShape};
+use crate::chart::Chart;
 use crate::compute::spatial::join;
 use crate::jobs::Slot;
 use crate::usecases::spatial::layers;
@@ -110,11 +110,15 @@ pub struct SpatialPanel {
     map_chart: Option<MapChart>,
     /// The first join (of the chosen samples) starts by itself when the panel is first shown.
     auto_started: bool,
+    sample_run: super::SampleRun,
 }
 
 impl SpatialPanel {
     fn controls(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         let names = ctx.catalog.names();
+        let tried = self
+            .sample_run
+            .ready(ctx, &[&self.saved.points, &self.saved.polygons]);
         let s = &mut self.saved;
         let points = ctx.catalog.by_name(&s.points);
         let polys = ctx.catalog.by_name(&s.polygons);
@@ -175,7 +179,7 @@ impl SpatialPanel {
             // The first time the panel is shown it joins its samples by itself (not recorded),
             // so the map shows what the panel does before anything is pressed.
             let first = !self.auto_started && ready;
-            if (clicked || first)
+            if (clicked || first || tried)
                 && let (Some(pts), Some(pol)) = (points, polys)
             {
                 self.auto_started = true;
@@ -191,7 +195,7 @@ impl SpatialPanel {
                             valid,
                             world: ctx.catalog.by_name("naturalearth_countries.geojson"),
                             home: ctx.runs.clone(),
-                            record: clicked,
+                            record: clicked || tried,
                         };
                         self.join.request(
                             ctx.jobs,
@@ -419,74 +423,28 @@ fn classed_legend(ui: &mut egui::Ui, title: &str, counts: &[u64], shape: &str) {
     });
 }
 
-/// The map as a chart for PNG/SVG export: the choropleth, hexagons, outlines and points.
+/// The map as a chart for PNG/SVG export: the layers on screen, through the one map builder.
 fn map_chart(r: &JoinResult, layers: &Layers, colours: Option<&layers::PointColours>) -> Chart {
-    let counts = &r.assignment.counts;
-    let classes = layers::Classes::of(counts.iter().copied().max().unwrap_or(0));
-    let mut legend = Vec::new();
-    if layers.choropleth {
-        legend.extend(classes.legend(counts).into_iter().map(|(label, color, n)| {
-            (
-                format!("{label} points ({})", crate::format::count_of(n, "polygon")),
-                color,
-            )
-        }));
-    }
-    let mut shapes = Vec::new();
-    for p in &r.set.parts {
-        let fill = layers
-            .choropleth
-            .then(|| classes.color(counts[p.feature as usize]));
-        let ring = layers::simplify(&p.rings[0], 0.0002);
-        shapes.push(MapShape {
-            ring: ring.iter().map(|q| (q[0], q[1])).collect(),
-            fill,
-        });
-    }
-    if layers.hexagons {
-        let cell_counts: Vec<u64> = r.cells.iter().map(|c| c.count).collect();
-        let cell_classes = layers::Classes::of(cell_counts.iter().copied().max().unwrap_or(0));
-        legend.extend(
-            cell_classes
-                .legend(&cell_counts)
-                .into_iter()
-                .map(|(label, color, n)| {
-                    (
-                        format!("{label} points ({})", crate::format::count_of(n, "H3 cell")),
-                        color,
-                    )
-                }),
-        );
-        for c in &r.cells {
-            shapes.push(MapShape {
-                ring: c.boundary.iter().map(|q| (q[0], q[1])).collect(),
-                fill: Some(cell_classes.color(c.count)),
-            });
-        }
-    }
-    let (points, point_colours) = if layers.points {
-        if let Some(c) = colours {
-            legend.extend(c.legend.iter().cloned());
-        }
-        (
+    let (points, point_colours, point_legend) = match (layers.points, colours) {
+        (false, _) => Default::default(),
+        (true, c) => (
             r.drawn_points.iter().map(|q| (q[0], q[1])).collect(),
-            colours.map(|c| c.colours.clone()).unwrap_or_default(),
-        )
-    } else {
-        (Vec::new(), Vec::new())
+            c.map(|c| c.colours.clone()).unwrap_or_default(),
+            c.map(|c| c.legend.clone()).unwrap_or_default(),
+        ),
     };
-    Chart::new(
-        format!("{} joined to {}", r.points_name, r.polygons_name),
-        "longitude",
-        "latitude",
-        ChartData::Map {
-            shapes,
-            points,
-            point_colours,
-            legend,
-        },
-    )
-    .with_source(format!("{} and {}", r.points_name, r.polygons_name))
+    layers::map_chart(layers::MapLayers {
+        title: format!("{} joined to {}", r.points_name, r.polygons_name),
+        source: format!("{} and {}", r.points_name, r.polygons_name),
+        set: &r.set,
+        counts: &r.assignment.counts,
+        choropleth: layers.choropleth,
+        cells: layers.hexagons.then_some(r.cells.as_slice()),
+        points,
+        point_colours,
+        point_legend,
+        nouns: ("points", "polygon"),
+    })
 }
 
 impl Panel for SpatialPanel {
@@ -494,14 +452,14 @@ impl Panel for SpatialPanel {
         "spatial"
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "Each point (a pickup) is placed in the polygon (a borough) that contains it, exactly or through H3 hexagonal cells, which are faster and nearly as right (the agreement is shown). The map colours polygons and cells by how many points fell in them. Counts match GeoPandas' spatial join; H3 cells match h3-py.",
-        )
+    fn datasets(&self) -> Vec<&str> {
+        vec![self.saved.points.as_str(), self.saved.polygons.as_str()]
     }
 
-    fn title(&self) -> &'static str {
-        "Spatial"
+    fn try_sample(&mut self) {
+        self.saved = Saved::default();
+        self.auto_started = true;
+        self.sample_run.arm();
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
@@ -637,10 +595,6 @@ impl Panel for SpatialPanel {
             self.restored_view = Some(at);
             self.zoom = Some(at);
         }
-    }
-
-    fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID_JOIN]
     }
 
     fn open_run(

@@ -43,7 +43,8 @@ fn field(ui: &mut egui::Ui, label: &str, widget: impl egui::Widget, hover: &str)
 fn probability(value: &mut f64, bound: Bound<f64>) -> egui::Slider<'_> {
     egui::Slider::new(value, bound.range())
         .logarithmic(true)
-        .custom_formatter(|v, _| crate::format::short(v))
+        .custom_formatter(|v, _| crate::format::chance(v))
+        .custom_parser(crate::format::parse_chance)
 }
 
 fn days(value: &mut usize, bound: Bound<usize>) -> egui::DragValue<'_> {

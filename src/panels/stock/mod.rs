@@ -114,6 +114,7 @@ pub struct StockPanel {
     order: Option<(u64, OrderKey, Arc<Vec<usize>>)>,
     /// The charts of an alert, for (run, alert).
     charts: Slot<(u64, usize), Arc<[Chart; 2]>>,
+    sample_run: super::SampleRun,
 }
 
 /// What the alert table's row order depends on.
@@ -208,17 +209,19 @@ impl Panel for StockPanel {
         "stock"
     }
 
-    fn about(&self) -> Option<&'static str> {
-        Some(
-            "Four detectors look at each store and SKU day by day: days without sales that are unlikely given how often it sells (zero sales), such runs while the system still reports stock (phantom inventory), stock below its safety level, and sales far below the forecast with stock on hand (on-shelf availability). Each alert estimates the units and revenue lost. Recall and precision were measured on generated inventory with planted problems (BENCHMARKS.md).",
-        )
+    fn datasets(&self) -> Vec<&str> {
+        vec![self.saved.dataset.as_str()]
     }
 
-    fn title(&self) -> &'static str {
-        "Stock"
+    fn try_sample(&mut self) {
+        self.saved = Saved::default();
+        self.sample_run.arm();
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
+        if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
+            self.start(ctx, d.remove(0));
+        }
         let last = self.run.latest().map(|r| r.run);
         for e in [self.run.poll(), self.preview.poll(), self.charts.poll()]
             .into_iter()
@@ -271,10 +274,6 @@ impl Panel for StockPanel {
     }
 
     persist_saved!();
-
-    fn use_cases(&self) -> &'static [&'static str] {
-        &[usecase::ID]
-    }
 
     fn open_run(
         &mut self,

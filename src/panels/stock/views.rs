@@ -245,7 +245,7 @@ pub(super) fn alerts_ui(
                         let s = out.series_of(a);
                         row.set_selected(p.selected == Some(i));
                         let cells = [
-                            a.kind.name().to_owned(),
+                            a.kind.title().to_owned(),
                             s.store.clone(),
                             s.sku.clone(),
                             crate::format::date(f64::from(a.start)),

@@ -158,6 +158,7 @@ pub fn read_file(path: &Path) -> Result<Pitches> {
     let frame = if lower.ends_with(".csv") {
         crate::data::load_path(path)?.frame
     } else {
+        crate::data::regular_file(path)?;
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{name}: cannot read as UTF-8 text"))?;
         crate::data::json_rows(&name, &text)?
@@ -317,7 +318,8 @@ impl Folder {
 
 /// The flag rows of one file, as CSV bytes (with the header when `header`).
 fn flag_csv(pitches: &[Pitch], scores: &[Score], names: &Pitches, header: bool) -> Result<Vec<u8>> {
-    let mut df = tables::flag_rows(pitches, scores, |id| names.name(id))?;
+    let mut df =
+        crate::export::spreadsheet_safe(&tables::flag_rows(pitches, scores, |id| names.name(id))?)?;
     let mut buf = Vec::new();
     CsvWriter::new(&mut buf)
         .include_header(header)
@@ -336,6 +338,33 @@ fn append(out: &Path, bytes: &[u8]) -> Result<u64> {
         .and_then(|()| f.sync_data())
         .with_context(|| format!("{}: cannot write", out.display()))?;
     Ok(f.metadata()?.len())
+}
+
+/// Whether the watcher may append to `out`, given the folder's checkpoint. A file the checkpoint
+/// does not account for is left alone (it may be a table the user keeps): with no checkpoint
+/// only a new or empty file is used, and a file shorter than the checkpoint says was changed
+/// by someone else (appending would write rows without a header).
+fn check_output(out: &Path, dir: &Path, checkpoint: &Checkpoint) -> Result<()> {
+    let held = std::fs::metadata(out).map_or(0, |m| m.len());
+    let fresh = checkpoint.files.is_empty() && checkpoint.out_len == 0;
+    if fresh && held > 0 {
+        bail!(
+            "{}: already holds {held} bytes, and {} has no checkpoint of writing it; name a new \
+             file (the watcher neither empties nor appends to a file it did not write)",
+            out.display(),
+            dir.display()
+        );
+    }
+    if held < checkpoint.out_len {
+        bail!(
+            "{}: holds {held} bytes but the checkpoint in {} says {} were written; the file was \
+             changed or replaced: name a new file, or delete the checkpoint to start over",
+            out.display(),
+            checkpoint_path(dir).display(),
+            checkpoint.out_len
+        );
+    }
+    Ok(())
 }
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {
@@ -363,6 +392,7 @@ pub fn watch(
         None => Checkpoint::default(),
     };
     if let Some(out) = &opts.out {
+        check_output(out, &opts.dir, &checkpoint)?;
         // Cut off rows appended after the last checkpoint: their file is read again.
         if let Ok(meta) = std::fs::metadata(out)
             && meta.len() > checkpoint.out_len

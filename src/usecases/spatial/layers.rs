@@ -434,3 +434,156 @@ mod colour_tests {
         assert!(err.contains("t.csv") && err.contains("nope"), "{err}");
     }
 }
+
+/// What a joined map shows, for its one chart builder (the Spatial panel's Save and the demo).
+pub struct MapLayers<'a> {
+    pub title: String,
+    pub source: String,
+    pub set: &'a PolygonSet,
+    /// Points per feature of `set`.
+    pub counts: &'a [u64],
+    /// Fill the polygons by their counts.
+    pub choropleth: bool,
+    /// H3 cells drawn over them, by their counts.
+    pub cells: Option<&'a [HexCell]>,
+    pub points: Vec<(f64, f64)>,
+    /// Each point's colour (empty: one colour), and their legend.
+    pub point_colours: Vec<[u8; 3]>,
+    pub point_legend: Vec<(String, [u8; 3])>,
+    /// What a point and a polygon are called in the legend ("pickups", "borough").
+    pub nouns: (&'a str, &'a str),
+}
+
+/// The map as a chart: classed fills with their legend, H3 cells, outlines and points. Its
+/// extent is `chart::map_frame`'s, on export as on screen.
+pub fn map_chart(m: MapLayers<'_>) -> crate::chart::Chart {
+    use crate::chart::{Chart, ChartData, MapShape};
+    let (point_noun, polygon_noun) = m.nouns;
+    let counts = m.counts;
+    let classes = Classes::of(counts.iter().copied().max().unwrap_or(0));
+    let mut legend = Vec::new();
+    if m.choropleth {
+        legend.extend(classes.legend(counts).into_iter().map(|(label, color, n)| {
+            (
+                format!(
+                    "{label} {point_noun} ({})",
+                    crate::format::count_of(n, polygon_noun)
+                ),
+                color,
+            )
+        }));
+    }
+    let mut shapes: Vec<MapShape> = m
+        .set
+        .parts
+        .iter()
+        .map(|p| MapShape {
+            ring: simplify(&p.rings[0], 0.0002)
+                .iter()
+                .map(|q| (q[0], q[1]))
+                .collect(),
+            fill: m
+                .choropleth
+                .then(|| classes.color(counts.get(p.feature as usize).copied().unwrap_or(0))),
+        })
+        .collect();
+    if let Some(cells) = m.cells {
+        let cell_counts: Vec<u64> = cells.iter().map(|c| c.count).collect();
+        let cell_classes = Classes::of(cell_counts.iter().copied().max().unwrap_or(0));
+        legend.extend(
+            cell_classes
+                .legend(&cell_counts)
+                .into_iter()
+                .map(|(label, color, n)| {
+                    (
+                        format!(
+                            "{label} {point_noun} ({})",
+                            crate::format::count_of(n, "H3 cell")
+                        ),
+                        color,
+                    )
+                }),
+        );
+        shapes.extend(cells.iter().map(|c| MapShape {
+            ring: c.boundary.iter().map(|q| (q[0], q[1])).collect(),
+            fill: Some(cell_classes.color(c.count)),
+        }));
+    }
+    legend.extend(m.point_legend);
+    Chart::new(
+        m.title,
+        "longitude",
+        "latitude",
+        ChartData::Map {
+            shapes,
+            points: m.points,
+            point_colours: m.point_colours,
+            legend,
+        },
+    )
+    .with_source(m.source)
+}
+
+#[cfg(test)]
+mod map_chart_tests {
+    use super::*;
+    use crate::compute::NoProgress;
+    use crate::usecases::spatial::{JoinParams, check, join};
+
+    /// The bundled taxi sample has pickups at (0, 0), as real NYC data does: its map frames
+    /// New York, and the exported legend says how many points it left out.
+    #[test]
+    fn the_taxi_map_frames_new_york_and_says_what_it_left_out() {
+        let taxi = crate::data::sample::load("taxi_pickups.csv").unwrap();
+        let boroughs = crate::data::sample::load("nyc_boroughs.geojson").unwrap();
+        let valid = check(&JoinParams::default()).unwrap();
+        let out = join(&valid, &taxi, &boroughs, &NoProgress).unwrap();
+        let points: Vec<(f64, f64)> = out
+            .points
+            .lon
+            .iter()
+            .zip(&out.points.lat)
+            .map(|(&x, &y)| (x, y))
+            .collect();
+        let at_zero = points.iter().filter(|p| **p == (0.0, 0.0)).count();
+        assert!(at_zero > 0, "the sample has pickups at 0, 0");
+        let cells = crate::compute::spatial::join::hexbin(
+            &out.points,
+            crate::compute::spatial::join::resolution(7).unwrap(),
+            &NoProgress,
+        )
+        .unwrap();
+        let chart = map_chart(MapLayers {
+            title: "taxi".into(),
+            source: "test".into(),
+            set: &out.set,
+            counts: &out.assignment.counts,
+            choropleth: true,
+            cells: Some(&cells),
+            points: points.clone(),
+            point_colours: Vec::new(),
+            point_legend: Vec::new(),
+            nouns: ("pickups", "borough"),
+        });
+        let crate::chart::ChartData::Map { shapes, points, .. } = &chart.data else {
+            panic!("a map");
+        };
+        let frame = crate::chart::map_frame(shapes, points).unwrap();
+        let [x0, y0, x1, y1] = frame.bbox;
+        assert!(
+            x0 > -74.5 && x1 < -73.5 && y0 > 40.3 && y1 < 41.1,
+            "{:?}",
+            frame.bbox
+        );
+        assert!(frame.left_out_points >= at_zero, "{frame:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let svg = dir.path().join("map.svg");
+        crate::export::write_chart(&chart, &svg).unwrap();
+        let text = std::fs::read_to_string(&svg).unwrap();
+        let note = format!(
+            "{} far from the rest (e.g. at 0, 0) not shown",
+            crate::format::count_of(frame.left_out_points, "point")
+        );
+        assert!(text.contains(&note), "the legend says {note}");
+    }
+}

@@ -48,6 +48,16 @@ impl Default for PointColumns {
     }
 }
 
+impl PointColumns {
+    /// Longitude and latitude name two different columns.
+    pub fn distinct(&self) -> Result<(), ParamError> {
+        super::distinct_columns(&[
+            ("longitude column", &self.lon_col),
+            ("latitude column", &self.lat_col),
+        ])
+    }
+}
+
 /// What a user chooses for a join.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -85,6 +95,7 @@ impl ValidJoinParams {
 pub fn check(p: &JoinParams) -> Result<ValidJoinParams, ParamError> {
     non_empty("longitude column", &p.points.lon_col)?;
     non_empty("latitude column", &p.points.lat_col)?;
+    p.points.distinct()?;
     RESOLUTION.check(p.resolution)?;
     Ok(ValidJoinParams(p.clone()))
 }
@@ -218,6 +229,7 @@ pub struct HexbinOutput {
 pub fn hexbin(p: &HexbinParams, points: &Dataset, progress: &dyn Progress) -> Result<HexbinOutput> {
     non_empty("longitude column", &p.points.lon_col)?;
     non_empty("latitude column", &p.points.lat_col)?;
+    p.points.distinct()?;
     let res = join::resolution(RESOLUTION.check(p.resolution)?)?;
     let pts = join::points(points, &p.points.lon_col, &p.points.lat_col)?;
     let cells = join::hexbin(&pts, res, progress)?;

@@ -56,6 +56,14 @@ pub fn check(p: &StockParams) -> Result<ValidStockParams, ParamError> {
     non_empty("on-hand column", &c.on_hand)?;
     non_empty("units sold column", &c.sold)?;
     non_empty("units received column", &c.received)?;
+    super::distinct_columns(&[
+        ("date column", &c.date),
+        ("store column", &c.store),
+        ("SKU column", &c.sku),
+        ("on-hand column", &c.on_hand),
+        ("units sold column", &c.sold),
+        ("units received column", &c.received),
+    ])?;
     let t = &p.thresholds;
     ZERO_SALES.check(t.zero_sales)?;
     PHANTOM_MIN_DAYS.check(t.phantom_min_days)?;

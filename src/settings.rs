@@ -1,5 +1,6 @@
 //! What Playbook remembers across restarts (eframe persistence): theme, recent files, the files
-//! that were open, the chosen panel and dataset, and each panel's own choices.
+//! that were open, the chosen panel and dataset, and each panel's own choices. Plain data with no
+//! window types, so the settings fuzz target builds without the window.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ pub const MAX_RECENT: usize = 10;
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
-    pub theme: egui::ThemePreference,
+    pub theme: ThemeChoice,
     pub recent: Vec<PathBuf>,
     pub open_files: Vec<PathBuf>,
     /// `Panel::id` of the panel on screen.
@@ -25,6 +26,16 @@ pub struct Settings {
     pub hide_sidebar: bool,
     /// Each dataset's changes (column types, computed columns), by file path or sample name.
     pub recipes: BTreeMap<String, crate::data::recipe::Recipe>,
+}
+
+/// The theme the user chose. Written as egui's `ThemePreference` is, so settings saved before
+/// this type existed read back the same.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ThemeChoice {
+    Dark,
+    Light,
+    #[default]
+    System,
 }
 
 impl Settings {
