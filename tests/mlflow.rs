@@ -62,6 +62,8 @@ fn start() -> Result<Server, String> {
         .map_err(|e| format!("cannot run setsid sh: {e}"))?;
     let uri = format!("http://127.0.0.1:{port}");
     let health = format!("{uri}/health");
+    // The test's own HTTP client uses the app's TLS stack, which is installed, not built in.
+    playbook::tls::install();
     let began = Instant::now();
     while began.elapsed() < Duration::from_secs(120) {
         if reqwest::blocking::get(&health).is_ok_and(|r| r.status().is_success()) {

@@ -242,7 +242,9 @@ impl Folder {
     fn ready(&mut self, wait: Duration) -> Result<Vec<PathBuf>> {
         let mut closed: HashSet<String> = HashSet::new();
         if let Some(rx) = &self.events {
-            let mut note = |e: notify::Event| {
+            // Whether the event changes what the folder holds; notes files written and closed
+            // or renamed into place.
+            let mut note = |e: notify::Event| -> bool {
                 use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind, RenameMode};
                 let complete = matches!(
                     e.kind,
@@ -255,9 +257,27 @@ impl Folder {
                         closed.insert(crate::data::file_name(p));
                     }
                 }
+                // Reading the folder below makes the system report that it was opened and
+                // read: such events must not wake the scan again, or an idle watcher scans in
+                // a loop (85% of a core, most of it in the kernel, before this wait).
+                !matches!(e.kind, EventKind::Access(_))
             };
-            if let Ok(Ok(e)) = rx.recv_timeout(wait) {
-                note(e);
+            let deadline = Instant::now() + wait;
+            loop {
+                let left = deadline.saturating_duration_since(Instant::now());
+                match rx.recv_timeout(left) {
+                    Ok(Ok(e)) => {
+                        if note(e) {
+                            break;
+                        }
+                    }
+                    Ok(Err(_)) => {}
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        std::thread::sleep(left);
+                        break;
+                    }
+                }
             }
             while let Ok(r) = rx.try_recv() {
                 if let Ok(e) = r {
