@@ -50,6 +50,10 @@ pub struct JobStatus {
 /// Given to the job's work: report progress and check for cancellation.
 pub struct JobCtx {
     shared: Arc<Shared>,
+    /// Wakes the UI when the progress changes (at most ten times a second), so that the app
+    /// needs no timer of its own while a job waits.
+    repaint: Repaint,
+    last_wake: Mutex<Option<Instant>>,
 }
 
 impl JobCtx {
@@ -66,9 +70,23 @@ impl Progress for JobCtx {
             .progress
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        p.0 = fraction.clamp(0.0, 1.0);
+        let fraction = fraction.clamp(0.0, 1.0);
+        let changed = p.0 != fraction || p.1 != message;
+        p.0 = fraction;
         if p.1 != message {
             p.1 = message.to_owned();
+        }
+        drop(p);
+        if changed {
+            let mut last = self
+                .last_wake
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) {
+                *last = Some(Instant::now());
+                drop(last);
+                (self.repaint)();
+            }
         }
     }
 
@@ -145,6 +163,8 @@ impl JobRunner {
         let (tx, rx) = mpsc::sync_channel(1);
         let ctx = JobCtx {
             shared: shared.clone(),
+            repaint: self.repaint.clone(),
+            last_wake: Mutex::new(None),
         };
         let active = self.active.clone();
         let repaint = self.repaint.clone();

@@ -62,12 +62,14 @@ const CATEGORIES: [(&str, [u8; 3]); 17] = [
 ];
 
 /// The colour of series `k`, named `name`, of a chart: a known category's own colour
-/// (`CATEGORIES`), else the palette's `k`-th. Screen and export both ask this, so a pitcher's
-/// four-seamer is red in every chart of every pitcher.
+/// (`CATEGORIES`, by the name's first word: "FF", "FF band", "FF (5-pitch mean)"), else the
+/// palette's `k`-th. Screen and export both ask this, so a pitcher's four-seamer is red in every
+/// chart of every pitcher.
 pub fn series_colour(name: &str, k: usize) -> [u8; 3] {
+    let first = name.split([' ', '(']).next().unwrap_or(name);
     CATEGORIES
         .iter()
-        .find(|(n, _)| *n == name)
+        .find(|(n, _)| *n == first)
         .map_or(LINES[k % LINES.len()], |(_, c)| *c)
 }
 
@@ -90,4 +92,16 @@ pub fn ramp(t: f64) -> [u8; 3] {
     let f = t - i as f64;
     let c = |k: usize| (STOPS[i][k] + f * (STOPS[i + 1][k] - STOPS[i][k])).round() as u8;
     [c(0), c(1), c(2)]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_category_keeps_its_colour_in_every_series_named_after_it() {
+        let ff = super::series_colour("FF", 3);
+        assert_eq!(super::series_colour("FF (5-pitch mean)", 0), ff);
+        assert_eq!(super::series_colour("FF band", 5), ff);
+        assert_ne!(super::series_colour("FFX", 0), ff);
+        assert_eq!(super::series_colour("sales", 1), super::LINES[1]);
+    }
 }

@@ -179,14 +179,19 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         let jobs = app.jobs.active();
         for job in &jobs {
+            let moving = app.job_moving(job.id);
             ui.horizontal(|ui| {
                 ui.label(&job.name);
                 let bar = egui::ProgressBar::new(job.fraction)
                     .desired_width(180.0)
                     .text(job.message.clone())
-                    .animate(job.fraction == 0.0);
+                    .animate(job.fraction == 0.0 && moving);
                 ui.add(bar);
-                ui.label(format!("{:.1} s", job.elapsed.as_secs_f32()));
+                // A job that has reported nothing for a while (a watcher waiting for files) is
+                // not redrawn by a timer, so it shows no clock that would stand still.
+                if moving {
+                    ui.label(format!("{:.1} s", job.elapsed.as_secs_f32()));
+                }
                 if ui
                     .button("Cancel")
                     .on_hover_text(format!("Cancel {}", job.name))

@@ -62,8 +62,9 @@ pub struct PlaybookApp {
     /// The in-app Save window, for the same reason.
     save_dialog: browser::SaveDialog,
     applied_theme: Option<ThemeChoice>,
-    /// The running jobs' progress at the last frame: repaint often only while it moves.
-    last_progress: Vec<(u64, u32, String)>,
+    /// Each running job's last progress (fraction bits, message) and when it changed: the app
+    /// repaints often, and animates a job's bar, only while it moves.
+    progress_seen: std::collections::HashMap<u64, ((u32, String), std::time::Instant)>,
     /// Brings a window restored off the screen back onto it.
     placement: window::Placement,
     /// Workspaces being read, and datasets of an opened one that moved or changed.
@@ -99,7 +100,7 @@ impl PlaybookApp {
             browser: browser::Browser::default(),
             save_dialog: browser::SaveDialog::default(),
             applied_theme: None,
-            last_progress: Vec::new(),
+            progress_seen: std::collections::HashMap::new(),
             placement: window::Placement::default(),
             workspaces: workspaces::Workspaces::default(),
             settings,
@@ -183,6 +184,14 @@ impl PlaybookApp {
         if let Err(e) = self.picks.request(&self.jobs, Self::open_request()) {
             self.notices.error(e.to_string());
         }
+    }
+
+    /// Whether job `id` reported new progress in the last two seconds (a job that waits, such as
+    /// a live watcher with nothing new, does not).
+    pub fn job_moving(&self, id: u64) -> bool {
+        self.progress_seen
+            .get(&id)
+            .is_some_and(|(_, at)| at.elapsed() < Duration::from_secs(2))
     }
 
     /// True when no job is running: nothing is loading, computing or saving.
@@ -275,20 +284,25 @@ impl PlaybookApp {
             p.logic(&mut pctx);
         }
         self.handle_requests();
-        let progress: Vec<(u64, u32, String)> = self
-            .jobs
-            .active()
-            .into_iter()
-            .map(|j| (j.id, j.fraction.to_bits(), j.message))
-            .collect();
-        if !progress.is_empty() {
-            // Keep progress bars moving while jobs report progress; a job that waits (a live
-            // watcher with nothing new) only needs its elapsed seconds redrawn, once a second.
-            // At ten frames a second an idle watcher kept the app at 140% of a core.
-            let moving = progress != self.last_progress;
-            ctx.request_repaint_after(Duration::from_millis(if moving { 100 } else { 1000 }));
+        // Keep progress bars moving while jobs report progress; a job that waits (a live
+        // watcher with nothing new) only needs its elapsed seconds redrawn, once a second, and
+        // no animated bar (which repaints every frame: an idle watcher kept the app at 94% of
+        // a core, all of it drawing).
+        let now = std::time::Instant::now();
+        let active = self.jobs.active();
+        self.progress_seen
+            .retain(|id, _| active.iter().any(|j| j.id == *id));
+        for j in &active {
+            let key = (j.fraction.to_bits(), j.message.clone());
+            if self.progress_seen.get(&j.id).is_none_or(|(k, _)| *k != key) {
+                self.progress_seen.insert(j.id, (key, now));
+            }
         }
-        self.last_progress = progress;
+        // A job's progress wakes the UI itself (`JobCtx::report`); while one moves, frames keep
+        // coming for its animation. A waiting job draws nothing until it reports again.
+        if active.iter().any(|j| self.job_moving(j.id)) {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
     }
 
     /// The panels and, apart from them, the context they are given.
