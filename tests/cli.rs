@@ -510,3 +510,34 @@ fn pipes_as_inputs_are_refused_not_waited_on() {
         "{unreadable:?}"
     );
 }
+
+/// One column as both x and y plots (its plotted data names the second "wind (y)"), for every
+/// mark that tabulates x and y.
+#[test]
+fn one_column_as_x_and_y_plots() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = sample("seattle-weather.csv");
+    for mark in ["line", "bar", "scatter"] {
+        let out = dir.path().join(format!("{mark}.csv"));
+        let o = playbook(&[
+            "data",
+            "plot",
+            "--input",
+            input.to_str().unwrap(),
+            "--x",
+            "wind",
+            "--y",
+            "wind",
+            "--mark",
+            mark,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{mark}: {err}");
+        let header = std::fs::read_to_string(&out).unwrap();
+        let header = header.lines().next().unwrap().to_owned();
+        assert!(header.starts_with("wind,"), "{mark}: {header}");
+        assert!(header.contains("(y)"), "{mark}: {header}");
+    }
+}

@@ -139,6 +139,30 @@ impl TimeBin {
     }
 }
 
+/// The plotted data as a table, its columns named after the columns they show; a name shown
+/// twice (the same column as x and y) gets its role after it, "wind (y)", instead of failing as
+/// a duplicate.
+fn plotted_table(columns: Vec<Column>) -> PolarsResult<DataFrame> {
+    let roles = ["x", "y", "colour"];
+    let mut seen: Vec<String> = Vec::new();
+    let named = columns
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let name = c.name().to_string();
+            let c = if seen.contains(&name) {
+                let role = roles.get(k).copied().unwrap_or("again");
+                c.with_name(format!("{name} ({role})").into())
+            } else {
+                c
+            };
+            seen.push(c.name().to_string());
+            c
+        })
+        .collect();
+    DataFrame::new_infer_height(named)
+}
+
 /// Bins of a histogram, or cells along each axis of a heat map or density: checked by `plot`,
 /// read by the chart builder's slider.
 pub const BINS: super::Bound<usize> = super::Bound::new("bins", 2, 200);
@@ -733,7 +757,7 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
                 if let Some(c) = &spec.color {
                     cols.push(Column::new(c.as_str().into(), table.2));
                 }
-                (chart, DataFrame::new_infer_height(cols)?)
+                (chart, plotted_table(cols)?)
             }
         }
         PlotMark::Bar => {
@@ -807,7 +831,7 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
                     bars.iter().map(|b| b.1).collect(),
                 )
             };
-            let data = DataFrame::new_infer_height(vec![
+            let data = plotted_table(vec![
                 Column::new(
                     spec.x.as_str().into(),
                     bars.iter().map(|b| b.0.clone()).collect::<Vec<_>>(),
