@@ -655,6 +655,28 @@ impl Ranged for TickedX {
 }
 
 /// A chart of categories (bars, boxes) with its mesh drawn: one segment per label, named.
+/// A value axis plotters can lay out: finite, increasing, and a span that is itself finite.
+/// Values from -1e308 to 1e308 span infinity, and plotters' tick search then never ended (a bar
+/// or box chart of them hung the export); such a range is cut to ±1e307, non-finite ends to the
+/// other end's neighbourhood.
+fn drawable_range(lo: f64, hi: f64) -> (f64, f64) {
+    const LIMIT: f64 = 1e307;
+    let clamp = |v: f64, fallback: f64| {
+        if v.is_nan() {
+            fallback
+        } else {
+            v.clamp(-LIMIT, LIMIT)
+        }
+    };
+    let (lo, hi) = (clamp(lo, 0.0), clamp(hi, 1.0));
+    if hi > lo {
+        (lo, hi)
+    } else {
+        let pad = lo.abs().max(1.0) * 0.05;
+        (lo.min(hi) - pad, lo.max(hi) + pad)
+    }
+}
+
 fn category_chart<'a, DB: DrawingBackend + 'a>(
     root: &'a DrawingArea<DB, Shift>,
     chart: &'a Chart,
@@ -668,6 +690,7 @@ fn category_chart<'a, DB: DrawingBackend + 'a>(
     let colors = ChartColors::LIGHT;
     let rgb = |c: [u8; 3]| RGBColor(c[0], c[1], c[2]);
     let n = labels.len().max(1);
+    let (ymin, ymax) = drawable_range(ymin, ymax);
     let mut c = ChartBuilder::on(root)
         .caption(&chart.title, (FONT, 26))
         .margin(20)
@@ -984,6 +1007,30 @@ fn axis_number(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    /// Bars of -1e308 and 1e308 span an infinite range: the export draws them (cut to the
+    /// axis) instead of searching for ticks forever.
+    #[test]
+    fn bars_spanning_the_whole_float_range_are_drawn() {
+        let chart = Chart::new(
+            "huge",
+            "g",
+            "v",
+            crate::chart::ChartData::Bars {
+                labels: vec!["a".into(), "b".into(), "c".into()],
+                values: vec![-1e308, 1e308, 5.0],
+            },
+        );
+        assert!(png(&chart, (400, 300)).is_ok_and(|b| !b.is_empty()));
+        assert!(svg(&chart, (400, 300)).is_ok_and(|s| s.contains("<svg")));
+        assert_eq!(
+            drawable_range(f64::NEG_INFINITY, f64::INFINITY),
+            (-1e307, 1e307)
+        );
+        let (lo, hi) = drawable_range(1e308, 1e308);
+        assert!(lo < hi && hi.is_finite(), "{lo} {hi}");
+    }
+
     use super::*;
 
     #[test]
