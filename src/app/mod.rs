@@ -284,10 +284,9 @@ impl PlaybookApp {
             p.logic(&mut pctx);
         }
         self.handle_requests();
-        // Keep progress bars moving while jobs report progress; a job that waits (a live
-        // watcher with nothing new) only needs its elapsed seconds redrawn, once a second, and
-        // no animated bar (which repaints every frame: an idle watcher kept the app at 94% of
-        // a core, all of it drawing).
+        // Note when each job's progress last changed: a job that waits (a live watcher with
+        // nothing new) gets no repaint timer and no animated bar (which repaints every frame:
+        // an idle watcher kept the app at 94% of a core, all of it drawing).
         let now = std::time::Instant::now();
         let active = self.jobs.active();
         self.progress_seen

@@ -51,7 +51,7 @@ impl<'a> Output<'a> {
 
 /// The path made absolute and, where the file or its folder exists, free of links and `..`,
 /// so that two spellings of one file compare equal.
-fn resolved(path: &Path) -> PathBuf {
+pub(super) fn resolved(path: &Path) -> PathBuf {
     if let Ok(p) = path.canonicalize() {
         return p;
     }

@@ -321,13 +321,7 @@ pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
             {
                 bail!("--seconds {s}: not a number of seconds (0 or more)");
             }
-            let (out_dir, watched) = (
-                std::path::absolute(&out)?
-                    .parent()
-                    .and_then(|d| d.canonicalize().ok()),
-                dir.canonicalize().ok(),
-            );
-            if out_dir.is_some() && out_dir == watched {
+            if outputs::resolved(&out).parent() == Some(outputs::resolved(&dir).as_path()) {
                 bail!(
                     "--out {}: is inside the watched folder {}, where it would be read back as \
                      pitches; write it elsewhere",

@@ -215,11 +215,6 @@ pub fn get(id: &str) -> Option<&'static UseCase> {
     ALL.iter().find(|u| u.id == id)
 }
 
-/// The use case whose runs are recorded under `run_name` (a run store's use-case column).
-pub fn recording(run_name: &str) -> Option<&'static UseCase> {
-    ALL.iter().find(|u| u.runs.contains(&run_name))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
