@@ -260,15 +260,27 @@ pub fn of_runs(store: &crate::runs::RunStore, ids: &[i64]) -> anyhow::Result<Rep
 
 const RUNS_INTRO: &str = "Each run's parameters, metrics, inputs (with the fingerprints that identify the exact files) and charts, from Playbook's run store.";
 
-/// A parameter or metric value as one short line.
+/// A parameter or metric value as one short line, in words (the Runs panel's cells).
 fn flat(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(n) => n
-            .as_f64()
-            .map_or_else(|| n.to_string(), crate::format::short),
-        other => other.to_string(),
-    }
+    crate::runs::cell_text(Some(v))
+}
+
+/// A saved choice's key for a reader: `plot.agg` → "plot › agg", `hop_ms` → "hop (ms)".
+fn key_words(key: &str) -> String {
+    key.split('.')
+        .map(|part| {
+            let (stem, unit) = match part.rsplit_once('_') {
+                Some((stem, unit @ ("ms" | "px" | "pct" | "km" | "m" | "s"))) => (stem, Some(unit)),
+                _ => (part, None),
+            };
+            let words = stem.replace('_', " ");
+            match unit {
+                Some(u) => format!("{words} ({u})"),
+                None => words,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" › ")
 }
 
 /// One run's section.
@@ -422,28 +434,37 @@ pub fn of_workspace(
             ),
         ],
     }];
+    let mut datasets: Vec<(String, String)> = ws
+        .datasets
+        .iter()
+        .map(|d| {
+            let now = match crate::workspace::standing(d) {
+                Standing::Same => "as saved".to_owned(),
+                Standing::Missing => "not found now".to_owned(),
+                Standing::Changed(why) => format!("changed since: {why}"),
+            };
+            (
+                d.name.clone(),
+                format!(
+                    "{}; {}; fingerprint {}; {now}",
+                    d.path.as_deref().unwrap_or("bundled sample"),
+                    crate::format::bytes(d.size),
+                    d.hash
+                ),
+            )
+        })
+        .collect();
+    if datasets.is_empty() {
+        datasets.push((
+            "none".into(),
+            "no table was loaded when the workspace was saved; its panels read Playbook's \
+             bundled samples"
+                .into(),
+        ));
+    }
     items.push(Item::Facts {
         title: "Datasets".into(),
-        rows: ws
-            .datasets
-            .iter()
-            .map(|d| {
-                let now = match crate::workspace::standing(d) {
-                    Standing::Same => "as saved".to_owned(),
-                    Standing::Missing => "not found now".to_owned(),
-                    Standing::Changed(why) => format!("changed since: {why}"),
-                };
-                (
-                    d.name.clone(),
-                    format!(
-                        "{}; {} bytes; fingerprint {}; {now}",
-                        d.path.as_deref().unwrap_or("bundled sample"),
-                        d.size,
-                        d.hash
-                    ),
-                )
-            })
-            .collect(),
+        rows: datasets,
     });
     for (panel, choices) in &ws.panels {
         let Some(obj) = choices.as_object().filter(|o| !o.is_empty()) else {
@@ -464,14 +485,15 @@ pub fn of_workspace(
                     inner
                         .iter()
                         .filter(|(_, v2)| said(v2))
-                        .map(|(k2, v2)| (format!("{k}.{k2}"), flat(v2))),
+                        .map(|(k2, v2)| (key_words(&format!("{k}.{k2}")), flat(v2))),
                 ),
-                _ if said(v) => rows.push((k.clone(), flat(v))),
+                _ if said(v) => rows.push((key_words(k), flat(v))),
                 _ => {}
             }
         }
+        let title = crate::usecases::registry::get(panel).map_or(panel.as_str(), |u| u.title);
         items.push(Item::Facts {
-            title: format!("Panel {panel}"),
+            title: format!("Panel {title}"),
             rows,
         });
     }

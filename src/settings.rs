@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+/// How much larger everything is drawn while presenting.
+pub const PRESENTING_ZOOM: f32 = 1.4;
+
 /// How many recent files the Recent menu keeps.
 pub const MAX_RECENT: usize = 10;
 
@@ -24,6 +27,8 @@ pub struct Settings {
     pub panels: BTreeMap<String, serde_json::Value>,
     /// The sidebar (panels and datasets) is folded away, for small windows and demos.
     pub hide_sidebar: bool,
+    /// Everything drawn larger (text, legends, axes) for a room reading a projector.
+    pub presenting: bool,
     /// Each dataset's changes (column types, computed columns), by file path or sample name.
     pub recipes: BTreeMap<String, crate::data::recipe::Recipe>,
 }

@@ -835,9 +835,17 @@ fn the_status_bar_cancels_a_running_job() {
 }
 
 #[test]
-fn the_theme_follows_the_top_bar() {
+fn the_theme_and_presenting_follow_the_view_menu() {
     let mut h = harness(Settings::default());
-    h.get_by_label("Light").click();
+    // Opens the View menu when a click closed it, then picks the item.
+    fn view_item(h: &mut Harness<'static, PlaybookApp>, item: &str) {
+        if h.query_by_label(item).is_none() {
+            h.get_by_label("View").click();
+            settle(h);
+        }
+        h.get_by_label(item).click();
+    }
+    view_item(&mut h, "Light");
     h.step();
     h.step();
     assert_eq!(
@@ -845,10 +853,19 @@ fn the_theme_follows_the_top_bar() {
         playbook::settings::ThemeChoice::Light
     );
     assert_eq!(h.ctx.theme(), egui::Theme::Light);
-    h.get_by_label("Dark").click();
+    view_item(&mut h, "Dark");
     h.step();
     h.step();
     assert_eq!(h.ctx.theme(), egui::Theme::Dark);
+    // Presenting draws everything larger, and back.
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
+    view_item(&mut h, "Presenting");
+    settle(&mut h);
+    assert!(h.state().settings.presenting);
+    assert_eq!(h.ctx.zoom_factor(), playbook::settings::PRESENTING_ZOOM);
+    view_item(&mut h, "Presenting");
+    settle(&mut h);
+    assert_eq!(h.ctx.zoom_factor(), 1.0);
 }
 
 #[test]

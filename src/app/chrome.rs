@@ -91,12 +91,19 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
             if let Some(path) = chosen {
                 app.open_path(path);
             }
-            ui.separator();
-            ui.label("Theme");
-            let theme = &mut app.settings.theme;
-            ui.selectable_value(theme, crate::settings::ThemeChoice::Dark, "Dark");
-            ui.selectable_value(theme, crate::settings::ThemeChoice::Light, "Light");
-            ui.selectable_value(theme, crate::settings::ThemeChoice::System, "System");
+            // How the window looks, in one menu so the bar fits on one line at 640 px.
+            ui.menu_button("View", |ui| {
+                ui.checkbox(&mut app.settings.presenting, "Presenting")
+                    .on_hover_text(
+                        "Everything larger (text, legends, axes) for a room reading a projector",
+                    );
+                ui.separator();
+                ui.label("Theme");
+                let theme = &mut app.settings.theme;
+                ui.selectable_value(theme, crate::settings::ThemeChoice::Dark, "Dark");
+                ui.selectable_value(theme, crate::settings::ThemeChoice::Light, "Light");
+                ui.selectable_value(theme, crate::settings::ThemeChoice::System, "System");
+            });
         });
     });
 }

@@ -62,6 +62,8 @@ pub struct PlaybookApp {
     /// The in-app Save window, for the same reason.
     save_dialog: browser::SaveDialog,
     applied_theme: Option<ThemeChoice>,
+    /// The Presenting setting last applied to egui's zoom.
+    applied_presenting: Option<bool>,
     /// Each running job's last progress (fraction bits, message) and when it changed: the app
     /// repaints often, and animates a job's bar, only while it moves.
     progress_seen: std::collections::HashMap<u64, ((u32, String), std::time::Instant)>,
@@ -100,6 +102,7 @@ impl PlaybookApp {
             browser: browser::Browser::default(),
             save_dialog: browser::SaveDialog::default(),
             applied_theme: None,
+            applied_presenting: None,
             progress_seen: std::collections::HashMap::new(),
             placement: window::Placement::default(),
             workspaces: workspaces::Workspaces::default(),
@@ -208,6 +211,14 @@ impl PlaybookApp {
                 ThemeChoice::System => egui::ThemePreference::System,
             });
             self.applied_theme = Some(self.settings.theme);
+        }
+        if self.applied_presenting != Some(self.settings.presenting) {
+            ctx.set_zoom_factor(if self.settings.presenting {
+                crate::settings::PRESENTING_ZOOM
+            } else {
+                1.0
+            });
+            self.applied_presenting = Some(self.settings.presenting);
         }
         // Escape stops the newest job (as its Cancel button in the status bar does), unless a
         // window of the app's is open: there it closes the window (egui's own handling).

@@ -256,7 +256,14 @@ fn heatmap(
     let (lo, hi) = crate::chart::value_range(values);
     let font = egui::FontId::proportional(11.0);
     let text = ui.visuals().text_color();
-    let label_w = rows.iter().map(|r| r.len()).max().unwrap_or(1).clamp(3, 14) as f32 * 6.5 + 6.0;
+    let label_w = rows
+        .iter()
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(1)
+        .clamp(3, 18) as f32
+        * 6.5
+        + 6.0;
     let (rect, response) = ui.allocate_exact_size(
         egui::vec2(ui.available_width().max(120.0), height),
         egui::Sense::hover(),
@@ -264,10 +271,11 @@ fn heatmap(
     let painter = ui.painter_at(rect);
     let grid = egui::Rect::from_min_max(
         rect.min + egui::vec2(label_w, 4.0),
-        rect.max - egui::vec2(4.0, 34.0),
+        rect.max - egui::vec2(4.0, 50.0),
     );
     let (nr, nc) = (rows.len().max(1), columns.len().max(1));
     let cell = egui::vec2(grid.width() / nc as f32, grid.height() / nr as f32);
+    let show_values = cell.x >= 30.0 && cell.y >= 14.0;
     for (k, &v) in values.iter().enumerate() {
         if !v.is_finite() {
             continue;
@@ -275,7 +283,25 @@ fn heatmap(
         let (r, c) = (k / nc, k % nc);
         let min = grid.min + egui::vec2(c as f32 * cell.x, r as f32 * cell.y);
         let fill = rgb(theme::ramp(crate::chart::ramp_position(v, lo, hi)));
-        painter.rect_filled(egui::Rect::from_min_size(min, cell), 0.0, fill);
+        let cell_rect = egui::Rect::from_min_size(min, cell);
+        painter.rect_filled(cell_rect, 0.0, fill);
+        // A small grid (a confusion matrix) carries its numbers, dark on light cells.
+        if show_values {
+            let [r8, g8, b8] = theme::ramp(crate::chart::ramp_position(v, lo, hi));
+            let light =
+                0.299 * f32::from(r8) + 0.587 * f32::from(g8) + 0.114 * f32::from(b8) > 150.0;
+            painter.text(
+                cell_rect.center(),
+                egui::Align2::CENTER_CENTER,
+                crate::format::short(v),
+                font.clone(),
+                if light {
+                    egui::Color32::from_gray(20)
+                } else {
+                    egui::Color32::from_gray(240)
+                },
+            );
+        }
     }
     // Row labels, thinned to what fits.
     let every_row = ((12.0 / cell.y).ceil() as usize).max(1);
@@ -288,10 +314,12 @@ fn heatmap(
             text,
         );
     }
-    let every_col = ((80.0 / cell.x).ceil() as usize).max(1);
+    // Column labels as wide as the longest needs, so short ones (classes 0–9) all show.
+    let label_px = columns.iter().map(|c| c.chars().count()).max().unwrap_or(1) as f32 * 6.5 + 14.0;
+    let every_col = ((label_px / cell.x).ceil() as usize).max(1);
     for (c, name) in columns.iter().enumerate().step_by(every_col) {
         // A label that would run past the right edge is left out.
-        if grid.min.x + (c as f32 + 0.5) * cell.x + 36.0 > rect.max.x {
+        if grid.min.x + (c as f32 + 0.5) * cell.x + label_px / 2.0 > rect.max.x {
             continue;
         }
         painter.text(
@@ -302,15 +330,22 @@ fn heatmap(
             text,
         );
     }
+    // The column axis's title, under its labels; the value's colour scale below it.
+    painter.text(
+        egui::pos2(grid.center().x, grid.max.y + 17.0),
+        egui::Align2::CENTER_TOP,
+        &chart.x_label,
+        font.clone(),
+        text,
+    );
     let legend = format!(
-        "{} ({}): {} … {}",
+        "{}: {} … {}",
         chart.y_label,
-        chart.x_label,
         crate::format::short(lo),
         crate::format::short(hi)
     );
     let swatch = egui::Rect::from_min_size(
-        egui::pos2(grid.min.x, grid.max.y + 19.0),
+        egui::pos2(grid.min.x, grid.max.y + 35.0),
         egui::vec2(60.0, 10.0),
     );
     for i in 0..12 {

@@ -297,16 +297,24 @@ impl RunsBrowser {
         } else {
             Vec::new()
         };
+        // Runs of several cases share no metric: each shows how it came out in plain words.
+        let result = !one_case;
         let id_salt = self.fixed_use_case.unwrap_or("all");
         // Wide tables scroll sideways instead of widening the panel (and the charts below), with
         // a bar of its own under the rows rather than one floating over the last row.
         ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
         egui::ScrollArea::horizontal()
             .id_salt(("runs_table_scroll", id_salt))
-            .show(ui, |ui| self.table(ui, shown, &metrics, id_salt));
+            .show(ui, |ui| self.table(ui, shown, (&metrics, result), id_salt));
     }
 
-    fn table(&mut self, ui: &mut egui::Ui, shown: &[RunRecord], metrics: &[String], id_salt: &str) {
+    fn table(
+        &mut self,
+        ui: &mut egui::Ui,
+        shown: &[RunRecord],
+        (metrics, result): (&[String], bool),
+        id_salt: &str,
+    ) {
         // Cells keep their text on one line; the table scrolls sideways instead.
         ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
         TableBuilder::new(ui)
@@ -314,7 +322,10 @@ impl RunsBrowser {
             .striped(true)
             .max_scroll_height(280.0)
             .columns(Column::auto().at_least(40.0), 6)
-            .columns(Column::auto().at_least(70.0), metrics.len())
+            .columns(
+                Column::auto().at_least(70.0),
+                metrics.len() + usize::from(result),
+            )
             .header(22.0, |mut h| {
                 h.col(|ui| self.header(ui, "run", SortBy::Id));
                 h.col(|ui| self.header(ui, "use case", SortBy::UseCase));
@@ -326,6 +337,11 @@ impl RunsBrowser {
                 h.col(|ui| {
                     ui.strong("datasets");
                 });
+                if result {
+                    h.col(|ui| {
+                        ui.strong("result");
+                    });
+                }
                 for m in metrics {
                     h.col(|ui| self.header(ui, m, SortBy::Metric(m.clone())));
                 }
@@ -364,6 +380,11 @@ impl RunsBrowser {
                     row.col(|ui| {
                         ui.label(r.dataset_names());
                     });
+                    if result {
+                        row.col(|ui| {
+                            ui.label(result_text(r));
+                        });
+                    }
                     for m in metrics {
                         row.col(|ui| {
                             ui.label(runs::cell_text(r.metrics.get(m)));
@@ -500,6 +521,23 @@ impl RunsBrowser {
 }
 
 /// One run: where it came from, its inputs and what it wrote or kept.
+/// How a run came out, in its use case's plain words: "test PR-AUC 0.998, predicted fraud 812".
+pub fn result_text(r: &RunRecord) -> String {
+    let Some(case) = crate::usecases::registry::of_run(&r.use_case) else {
+        return String::new();
+    };
+    case.results
+        .iter()
+        .filter_map(|(key, words)| {
+            let v = r.metrics.get(*key)?;
+            let text = runs::cell_text(Some(v));
+            (!text.is_empty()).then(|| format!("{words} {text}"))
+        })
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn details_ui(ui: &mut egui::Ui, r: &RunRecord) {
     ui.strong(format!(
         "Run {}: {} from {}, Playbook {}",

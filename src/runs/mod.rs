@@ -707,7 +707,18 @@ pub fn cell_text(v: Option<&serde_json::Value>) -> String {
             Some(x) if n.is_f64() => crate::format::short(x),
             _ => n.to_string(),
         },
-        Some(other) => other.to_string(),
+        // Nested parameters in words ("k 3, method median"), not as JSON.
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|v| cell_text(Some(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(serde_json::Value::Object(fields)) => fields
+            .iter()
+            .map(|(k, v)| format!("{} {}", k.replace('_', " "), cell_text(Some(v))))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(serde_json::Value::Bool(b)) => if *b { "yes" } else { "no" }.to_owned(),
     }
 }
 

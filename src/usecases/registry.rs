@@ -26,6 +26,10 @@ pub struct UseCase {
     pub reopens: &'static [&'static str],
     /// The bundled sample tables "Try it on the sample" runs it on.
     pub samples: &'static [&'static str],
+    /// The recorded metrics that say how a run of it came out, in plain words (metric, words):
+    /// the Runs list's "result" column when runs of several cases are listed shows those a run
+    /// has.
+    pub results: &'static [(&'static str, &'static str)],
 }
 
 /// Every use case, in the Start page's and the demo's order: the analyses first, the general
@@ -48,6 +52,10 @@ pub const ALL: &[UseCase] = &[
         runs: &[super::pitching::ID],
         reopens: &[super::pitching::ID],
         samples: &["pitches_2021_06.parquet"],
+        results: &[
+            ("flagged_outings", "flagged outings"),
+            ("pitches", "pitches"),
+        ],
     },
     UseCase {
         id: "sentiment",
@@ -76,6 +84,11 @@ pub const ALL: &[UseCase] = &[
             "crypto_prices.parquet",
             "tweets_labelled.csv",
         ],
+        results: &[
+            ("lr_accuracy", "logistic regression accuracy"),
+            ("alerts", "alerts"),
+            ("tweets", "tweets"),
+        ],
     },
     UseCase {
         id: "stock",
@@ -94,6 +107,7 @@ pub const ALL: &[UseCase] = &[
         runs: &[super::stock::ID],
         reopens: &[super::stock::ID],
         samples: &["inventory_sample.parquet"],
+        results: &[("alerts", "alerts"), ("lost_revenue", "lost revenue")],
     },
     UseCase {
         id: "forecast",
@@ -111,6 +125,7 @@ pub const ALL: &[UseCase] = &[
         runs: &[super::forecast::ID],
         reopens: &[super::forecast::ID],
         samples: &["store_sales_small.csv"],
+        results: &[("smape", "sMAPE"), ("series", "series")],
     },
     UseCase {
         id: "fraud",
@@ -129,6 +144,10 @@ pub const ALL: &[UseCase] = &[
         runs: &[super::fraud::ID],
         reopens: &[super::fraud::ID],
         samples: &["transactions_100k.parquet"],
+        results: &[
+            ("pr_auc_test", "test PR-AUC"),
+            ("predicted_fraud", "predicted fraud"),
+        ],
     },
     UseCase {
         id: "dtw",
@@ -154,6 +173,11 @@ pub const ALL: &[UseCase] = &[
         ],
         reopens: &[super::dtw::ID_MATCH, super::dtw::ID_MATRIX],
         samples: &["weekly_sales.csv", "capacity.csv"],
+        results: &[
+            ("error_rate", "error rate"),
+            ("median_distance", "median distance"),
+            ("series", "series"),
+        ],
     },
     UseCase {
         id: "spatial",
@@ -169,6 +193,7 @@ pub const ALL: &[UseCase] = &[
         runs: &[super::spatial::ID_JOIN, super::spatial::ID_HEXBIN],
         reopens: &[super::spatial::ID_JOIN],
         samples: &["taxi_pickups.csv", "nyc_boroughs.geojson"],
+        results: &[("matched", "points matched"), ("cells", "cells")],
     },
     UseCase {
         id: "images",
@@ -189,6 +214,7 @@ pub const ALL: &[UseCase] = &[
         runs: &[super::images::ID],
         reopens: &[super::images::ID],
         samples: &["digits"],
+        results: &[("val_accuracy", "validation accuracy")],
     },
     UseCase {
         id: "data",
@@ -207,8 +233,14 @@ pub const ALL: &[UseCase] = &[
         runs: &[],
         reopens: &[],
         samples: &[],
+        results: &[],
     },
 ];
+
+/// The use case whose runs are recorded under this run-store name.
+pub fn of_run(name: &str) -> Option<&'static UseCase> {
+    ALL.iter().find(|u| u.runs.contains(&name))
+}
 
 /// The use case with this id.
 pub fn get(id: &str) -> Option<&'static UseCase> {

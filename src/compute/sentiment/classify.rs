@@ -1,16 +1,15 @@
-//! Trained sentiment classifiers on TF-IDF features: multinomial logistic regression through
-//! linfa (`linfa-logistic`), and a linear SVM (one class against the rest) and multinomial naive
-//! Bayes written here (see `LinearSvm` and `NaiveBayes` for why); VADER is scored beside them with the same split and metrics. The
-//! regularisation of each model is chosen by k-fold cross-validation on the training part.
+//! Trained sentiment classifiers on TF-IDF features: multinomial logistic regression (linfa-logistic's
+//! objective and solver on sparse rows, `logistic.rs`), a linear SVM (one class against the rest) and
+//! multinomial naive Bayes written here (see `LinearSvm` and `NaiveBayes` for why); VADER is scored
+//! beside them with the same split and metrics. The regularisation of each model is chosen by k-fold
+//! cross-validation on the training part.
 
-use linfa::prelude::*;
-use linfa_logistic::{MultiFittedLogisticRegression, MultiLogisticRegression};
-use ndarray::Array1;
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
 
 use super::features::{FeatureParams, Sparse, Tfidf, dot};
+use super::logistic::{Logistic, Solver};
 use super::{Class, vader};
 use crate::compute::{Cancelled, Progress, check};
 
@@ -131,7 +130,7 @@ pub struct Trained {
 
 enum Fitted {
     Vader,
-    Logistic(MultiFittedLogisticRegression<f64, usize>),
+    Logistic(Logistic),
     Svm(LinearSvm),
     NaiveBayes(NaiveBayes),
 }
@@ -148,18 +147,23 @@ fn best_of(scores: [f64; 3]) -> Class {
     class_of(best)
 }
 
-fn fit(model: Model, x: &Sparse, y: &[Class], value: f64) -> Result<Fitted, String> {
+/// Fits `model` with regularisation `value`; `previous` (the same model fitted on the same rows
+/// with the grid's previous value) is where an iterative solver starts.
+fn fit(
+    model: Model,
+    x: &Sparse,
+    y: &[Class],
+    value: f64,
+    previous: Option<&Fitted>,
+) -> Result<Fitted, String> {
     let fitted = match model {
         Model::Vader => Fitted::Vader,
         Model::Logistic => {
-            let targets: Array1<usize> = y.iter().map(|c| c.index()).collect();
-            let data = Dataset::new(x.dense(), targets);
-            let fitted = MultiLogisticRegression::default()
-                .alpha(value)
-                .max_iterations(150)
-                .fit(&data)
-                .map_err(|e| format!("logistic regression: {e}"))?;
-            Fitted::Logistic(fitted)
+            let start = match previous {
+                Some(Fitted::Logistic(model)) => Some(model),
+                _ => None,
+            };
+            Fitted::Logistic(Logistic::fit(x, y, value, Solver::default(), start)?)
         }
         Model::NaiveBayes => Fitted::NaiveBayes(NaiveBayes::fit(x, y, value)),
         Model::Svm => Fitted::Svm(LinearSvm::fit(x, y, value)),
@@ -173,11 +177,7 @@ fn predict(fitted: &Fitted, x: &Sparse, texts: &[&str]) -> Vec<Class> {
             .iter()
             .map(|t| Class::of_compound(vader().polarity(t).compound))
             .collect(),
-        Fitted::Logistic(model) => model
-            .predict(&x.dense())
-            .iter()
-            .map(|&k| class_of(k))
-            .collect(),
+        Fitted::Logistic(model) => model.scores(x).into_iter().map(best_of).collect(),
         Fitted::NaiveBayes(model) => model.predict(x),
         Fitted::Svm(model) => model.predict(x),
     }
@@ -359,8 +359,12 @@ pub fn train(
             let tfidf = Tfidf::fit(&train_texts, features);
             let (x_train, x_held) = (tfidf.transform(&train_texts), tfidf.transform(&held_texts));
             let (y_train, y_held) = (rows(classes, &train), rows(classes, &held));
-            let mut correct = Vec::with_capacity(grid.len());
-            for &value in grid {
+            let mut correct = vec![0; grid.len()];
+            // From the strongest penalty down (the grids are in ascending order), each fit
+            // starting from the previous one's weights: the path warm start that makes the
+            // weakly penalised fits converge in fewer steps.
+            let mut previous = None;
+            for (at, &value) in grid.iter().enumerate().rev() {
                 if progress.cancelled() {
                     return Err("cancelled".into());
                 }
@@ -375,15 +379,14 @@ pub fn train(
                         fold + 1
                     ),
                 );
-                let fitted = fit(model, &x_train, &y_train, value)?;
+                let fitted = fit(model, &x_train, &y_train, value, previous.as_ref())?;
                 let predicted = predict(&fitted, &x_held, &held_texts);
-                correct.push(
-                    predicted
-                        .iter()
-                        .zip(&y_held)
-                        .filter(|(p, t)| p == t)
-                        .count(),
-                );
+                correct[at] = predicted
+                    .iter()
+                    .zip(&y_held)
+                    .filter(|(p, t)| p == t)
+                    .count();
+                previous = Some(fitted);
                 let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 progress.report(
                     k as f32 / steps,
@@ -416,7 +419,7 @@ pub fn train(
         &format!("{}: fitting with {chosen}", model.name()),
     );
     let tfidf = Tfidf::fit(texts, features);
-    let fitted = match fit(model, &tfidf.transform(texts), classes, chosen) {
+    let fitted = match fit(model, &tfidf.transform(texts), classes, chosen, None) {
         Ok(fitted) => fitted,
         Err(e) => return Ok(Err(e)),
     };

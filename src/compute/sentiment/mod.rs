@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod features;
 pub mod lags;
+pub mod logistic;
 pub mod ols;
 pub mod vader;
 pub mod windows;

@@ -52,17 +52,22 @@ fn node_ui(ui: &mut egui::Ui, tree: &Tree, i: usize, label: String) {
     let Some(n) = tree.nodes.get(i) else {
         return;
     };
+    // Plain words on the node; the precise term (Gini impurity) one hover away.
     let text = format!(
-        "{label}: {} rows, {:.1}% fraud, gini {:.3}",
-        n.samples,
-        100.0 * n.probability(),
+        "{label}: {} rows, {:.1}% fraud",
+        crate::format::whole(n.samples),
+        100.0 * n.probability()
+    );
+    let impurity = format!(
+        "Gini impurity {:.3}: the chance that two rows drawn from this node have different \
+         labels (0: all one label, 0.5: half and half)",
         n.gini()
     );
     match &n.split {
         None => {
             ui.horizontal(|ui| {
                 mix_bar(ui, n.probability());
-                ui.label(format!("{text} (leaf)"));
+                ui.label(format!("{text} (leaf)")).on_hover_text(&impurity);
             });
         }
         Some(s) => {
@@ -74,7 +79,7 @@ fn node_ui(ui: &mut egui::Ui, tree: &Tree, i: usize, label: String) {
             )
             .show_header(ui, |ui| {
                 mix_bar(ui, n.probability());
-                ui.label(text);
+                ui.label(text).on_hover_text(&impurity);
             })
             .body(|ui| {
                 node_ui(ui, tree, s.left, rule(tree, s.feature, s.threshold, true));

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use egui_extras::{Column, TableBuilder};
-use polars::prelude::{DataFrame, IdxCa, IdxSize, NamedFrom};
+use polars::prelude::{AnyValue, DataFrame, IdxCa, IdxSize, NamedFrom};
 
 use super::run::RunResult;
 use super::{Cell, FraudPanel, RunSummary};
@@ -39,7 +39,11 @@ pub fn listing(data: &Dataset, rows: &[u32], extra: &[(&str, Vec<String>)]) -> R
         .map(|i| {
             let mut row: Vec<String> = extra.iter().map(|(_, v)| v[i].clone()).collect();
             for c in cols {
+                // Numbers as the data table shows them (1175200.37, not 1.1752e6).
                 row.push(match c.get(i) {
+                    Ok(v @ (AnyValue::Float64(_) | AnyValue::Float32(_))) => {
+                        crate::format::cell(&v)
+                    }
                     Ok(v) => v.str_value().to_string(),
                     Err(_) => String::new(),
                 });
@@ -133,7 +137,7 @@ pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
         t.depth(),
         t.nodes.len(),
         r.out.effective.max_bins,
-        o.train.rows,
+        crate::format::whole(o.train.rows),
         r.data.name,
         if r.out.effective.balance { " (balanced)" } else { "" },
         r.out.label_text,
@@ -141,7 +145,21 @@ pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
         o.test.pr_auc,
         o.test.roc_auc,
         crate::panels::recorded_as(r.run_id)
-    ));
+    ))
+    .on_hover_text(
+        "PR-AUC: the area under the precision–recall curve (1: every fraud ranked above every \
+         legitimate row). ROC-AUC: the chance a random fraud scores above a random legitimate row.",
+    );
+    // Rule-made labels are learnable from the very columns the tree sees: say so where the
+    // near-perfect score is shown, before an audience reads it as leakage or as skill.
+    if !r.out.label_text.starts_with("column ") {
+        ui.label(
+            "The labels here come from rules over the same columns the tree splits on, so the \
+             tree can learn the rules back: a score near 1 says it found them, not that it \
+             catches fraud the rules miss. Train on a label column (PaySim's isFraud) to \
+             measure that.",
+        );
+    }
     if !r.out.cv.is_empty() {
         let cells: Vec<String> = r
             .out

@@ -161,10 +161,12 @@ pub(super) fn training(p: &mut ImagesPanel, ui: &mut egui::Ui, ctx: &mut PanelCt
     let Some(live) = p.live.clone() else { return };
     let epochs = live.epochs();
     ui.separator();
+    // The epoch running now, as the status bar counts it (the chart shows those finished).
+    let total = p.saved.params.epochs;
     ui.strong(format!(
-        "Training: epoch {} of {}",
-        epochs.len(),
-        p.saved.params.epochs
+        "Training: epoch {} of {total} ({} finished)",
+        (epochs.len() + 1).min(total),
+        epochs.len()
     ));
     if epochs.is_empty() {
         ui.label("Reading the images and starting the first epoch…");

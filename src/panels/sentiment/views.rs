@@ -239,14 +239,21 @@ fn regression_table(ui: &mut egui::Ui, a: &usecase::AssetAnalysis) {
     egui::Grid::new(format!("sentiment-ols-{}", a.name))
         .striped(true)
         .show(ui, |ui| {
-            for h in ["term", "estimate", "std. error", "z / t", "p"] {
+            // In return percentage points, the unit the scatter's title and axis use.
+            for h in [
+                "term",
+                "estimate (return %)",
+                "std. error (%)",
+                "z / t",
+                "p",
+            ] {
                 ui.strong(h);
             }
             ui.end_row();
             for c in &fit.coefficients {
                 ui.label(&c.name);
-                ui.label(significant(c.estimate, 4));
-                ui.label(significant(c.std_error, 3));
+                ui.label(significant(c.estimate * 100.0, 3));
+                ui.label(significant(c.std_error * 100.0, 3));
                 ui.label(format!("{:.2}", c.t));
                 ui.label(p_value(c.p));
                 ui.end_row();

@@ -182,7 +182,7 @@ impl MatrixOutput {
             .iter()
             .map(|b| match b {
                 [one] => self.ids[*one].clone(),
-                _ => format!("{} +{}", self.ids[b[0]], b.len() - 1),
+                _ => format!("{} and {} more", self.ids[b[0]], b.len() - 1),
             })
             .collect();
         let mut values = Vec::with_capacity(blocks.len() * blocks.len());
@@ -206,7 +206,9 @@ impl MatrixOutput {
             }
         }
         let blocked = if per > 1 {
-            format!(" (blocks of {per})")
+            format!(
+                " (each cell the mean of blocks of {per} neighbouring series, named by the first)"
+            )
         } else {
             String::new()
         };
