@@ -61,9 +61,10 @@ pub struct BoxStats {
 }
 
 impl BoxStats {
-    /// The box of `values` (NaN left out); `None` when none are left.
+    /// The box of `values` (NaN and infinities left out: a box cannot be drawn to infinity);
+    /// `None` when none are left.
     pub fn of(values: &[f64]) -> Option<Self> {
-        let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
         if v.is_empty() {
             return None;
         }

@@ -672,6 +672,38 @@ fn a_failed_write_names_the_destination_not_the_temp_file() {
     assert!(!err.contains(".playbook-"), "{err}");
 }
 
+/// A box plot of a column holding infinities draws the finite values and says what it left
+/// out (it spun at full CPU before).
+#[test]
+fn box_plots_leave_out_infinities() {
+    let (dir, path) = temp_file("box.csv", b"g,v\na,1\na,inf\na,3\nb,-inf\nb,2\nb,5\n");
+    for ext in ["png", "svg"] {
+        let out = dir.path().join(format!("b.{ext}"));
+        let o = playbook(&[
+            "data",
+            "plot",
+            "--input",
+            path.to_str().unwrap(),
+            "--x",
+            "g",
+            "--y",
+            "v",
+            "--mark",
+            "box",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let said =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{said}");
+        assert!(std::fs::metadata(&out).unwrap().len() > 0);
+        assert!(
+            said.contains("2 infinite value(s) of 'v' left out"),
+            "{said}"
+        );
+    }
+}
+
 /// Lines whose values span more than f64 can hold (1e308 and -1e308) still export.
 #[test]
 fn lines_with_huge_values_export() {

@@ -465,6 +465,39 @@ fn the_watcher_keeps_files_it_did_not_write() {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// A second watcher on a folder another is writing from is refused: two would ingest every
+/// file twice and write every pitch twice.
+#[test]
+fn a_second_watcher_on_the_same_folder_is_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("incoming");
+    std::fs::create_dir(&dir).unwrap();
+    let first = watcher(&dir, &work.path().join("a.csv"), Some("30"));
+    // Wait for the first to hold the folder.
+    let lock = dir.join(".playbook").join("watch.lock");
+    let started = std::time::Instant::now();
+    while !lock.exists() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let o = watcher(&dir, &work.path().join("b.csv"), Some("5"))
+        .wait_with_output()
+        .unwrap();
+    let mut first = first;
+    let _ = first.kill();
+    let _ = first.wait();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("another watcher is already writing"),
+        "{err}"
+    );
+    // Once the first is gone, the folder is free again.
+    let o = watcher(&dir, &work.path().join("a.csv"), Some("0.2"))
+        .wait_with_output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 /// An idle watcher sleeps: its own reads of the folder must not wake it again (it spun at 85%
 /// of a core, mostly in the kernel). Measured as the process's CPU time over a few seconds of
 /// an empty folder; a sleeping watcher uses well under 1%, a spinning one close to 100%.

@@ -19,6 +19,9 @@ pub enum JoinKind {
     Left,
 }
 
+/// The most memory a join's result may take (estimated from its row count before it is made).
+pub const MAX_JOIN_BYTES: u64 = 4 << 30;
+
 /// A join's table and what did not match.
 pub struct Joined {
     pub frame: DataFrame,
@@ -80,6 +83,27 @@ pub fn join(
             index.entry(k.as_str()).or_default().push(j as IdxSize);
         }
     }
+    // The result's size, counted before anything is made: a many-to-many join (a table with
+    // itself on a column of five values) can ask for more memory than the machine has.
+    let rows: u64 = lk
+        .iter()
+        .map(|k| match k.as_deref().and_then(|k| index.get(k)) {
+            Some(matches) => matches.len() as u64,
+            None => u64::from(kind == JoinKind::Left),
+        })
+        .sum();
+    let per_row = |df: &DataFrame| df.estimated_size() as u64 / df.height().max(1) as u64;
+    let bytes = rows.saturating_mul(per_row(left) + per_row(right) + 16);
+    if bytes > MAX_JOIN_BYTES {
+        bail!(
+            "joining {left_name} and {right_name} on {} would make {} rows (about {}): more than \
+             Playbook joins in memory ({}). Join on more key columns, or filter the tables first.",
+            left_cols.join(", "),
+            crate::format::whole(rows.min(usize::MAX as u64) as usize),
+            crate::format::bytes(bytes),
+            crate::format::bytes(MAX_JOIN_BYTES)
+        );
+    }
     let mut used = vec![false; right.height()];
     let (mut li, mut ri): (Vec<IdxSize>, Vec<Option<IdxSize>>) = (Vec::new(), Vec::new());
     let mut left_unmatched = 0;
@@ -131,6 +155,25 @@ pub fn join(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table joined with itself on a column of two values: every row meets every other of its
+    /// value, n²/2 rows. Refused, with the count, before any is made.
+    #[test]
+    fn a_join_too_big_for_memory_is_refused_before_it_is_made() {
+        let n = 200_000;
+        let df = DataFrame::new_infer_height(vec![
+            Column::new("type".into(), (0..n).map(|i| i % 2).collect::<Vec<i64>>()),
+            Column::new("amount".into(), vec![1.0f64; n as usize]),
+        ])
+        .unwrap();
+        let on = [("type".to_owned(), "type".to_owned())];
+        let err = join(("tx", &df), ("tx", &df), &on, JoinKind::Inner)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("would make 20,000,000,000 rows"), "{err}");
+        assert!(err.contains("on type"), "{err}");
+    }
 
     fn pitches() -> DataFrame {
         DataFrame::new_infer_height(vec![

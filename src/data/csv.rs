@@ -38,6 +38,43 @@ pub(super) fn sniff_separator(bytes: &[u8], default: u8) -> u8 {
     best.0
 }
 
+/// The column polars' error names when it inferred whole numbers and met one beyond 64 bits
+/// ("could not parse `9223372036854775808` as dtype `i64` at column 'v'").
+fn too_big_for_i64(err: &PolarsError) -> Option<String> {
+    let text = err.to_string();
+    let value = text.split('`').nth(1)?;
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    if !text.contains("as dtype `i64`")
+        || digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let column = text.split("at column '").nth(1)?.split('\'').next()?;
+    Some(column.to_owned())
+}
+
+/// Reads with `read(overrides)`; when a column inferred as whole numbers holds one beyond 64
+/// bits (an id of 20 digits, a 400-digit number), reads it again with that column as text
+/// (lossless, as pandas keeps such numbers as objects) instead of refusing the whole file.
+fn read_widening(
+    mut read: impl FnMut(Option<SchemaRef>) -> PolarsResult<DataFrame>,
+) -> PolarsResult<DataFrame> {
+    let mut overrides = Schema::default();
+    loop {
+        let schema = (!overrides.is_empty()).then(|| Arc::new(overrides.clone()));
+        match read(schema) {
+            Err(e) => match too_big_for_i64(&e) {
+                Some(col) if overrides.len() < 10_000 && !overrides.contains(&col) => {
+                    overrides.with_column(col.into(), DataType::String);
+                }
+                _ => return Err(e),
+            },
+            ok => return ok,
+        }
+    }
+}
+
 fn options(separator: u8) -> CsvReadOptions {
     CsvReadOptions::default()
         .with_has_header(true)
@@ -75,9 +112,12 @@ pub(super) fn read_path(
 pub(super) fn read_bytes(path: &Path, bytes: &[u8], separator: u8) -> DataResult<DataFrame> {
     let separator = sniff_separator(bytes, separator);
     parse(path, bytes, || {
-        options(separator)
-            .into_reader_with_file_handle(Cursor::new(bytes))
-            .finish()
+        read_widening(|overrides| {
+            options(separator)
+                .with_schema_overwrite(overrides)
+                .into_reader_with_file_handle(Cursor::new(bytes))
+                .finish()
+        })
     })
 }
 
@@ -128,9 +168,12 @@ pub(super) fn read_sliced(
         }
         let part = &bytes[start..end];
         let parsed = parse(path, part, || match &frame {
-            None => options(separator)
-                .into_reader_with_file_handle(Cursor::new(part))
-                .finish(),
+            None => read_widening(|overrides| {
+                options(separator)
+                    .with_schema_overwrite(overrides)
+                    .into_reader_with_file_handle(Cursor::new(part))
+                    .finish()
+            }),
             Some(first) => options(separator)
                 .with_has_header(false)
                 .with_schema(Some(first.schema().clone()))
@@ -185,6 +228,23 @@ mod tests {
     use super::*;
     use crate::compute::NoProgress;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Whole numbers beyond 64 bits make their column text (lossless), not a refused file.
+    #[test]
+    fn numbers_beyond_64_bits_are_read_as_text() {
+        let big = "9223372036854775808";
+        let huge = "1".repeat(400);
+        let csv = format!("id,v,w\n1,5,{huge}\n2,{big},7\n");
+        let df = read_bytes(Path::new("big.csv"), csv.as_bytes(), b',').unwrap();
+        assert_eq!(df.column("id").unwrap().dtype(), &DataType::Int64);
+        let v = df.column("v").unwrap();
+        assert_eq!(v.dtype(), &DataType::String);
+        assert_eq!(v.str().unwrap().get(1), Some(big));
+        assert_eq!(
+            df.column("w").unwrap().str().unwrap().get(0),
+            Some(huge.as_str())
+        );
+    }
 
     fn sample_csv(rows: usize) -> String {
         let mut s = String::from("id,kind,amount,day\n");

@@ -559,7 +559,7 @@ pub fn push(
         let outcome = store
             .get(id)
             .map_err(|e| e.to_string())
-            .and_then(|run| push_one(&client, &experiment_id, &run));
+            .and_then(|run| push_one(store, &client, &experiment_id, &run));
         if let Ok(p) = &outcome {
             // Marked pushed only once MLflow has all of it.
             store.add_link(id, p.link())?;
@@ -570,7 +570,12 @@ pub fn push(
     Ok(results)
 }
 
-fn push_one(client: &Client, experiment_id: &str, run: &RunRecord) -> Result<Pushed, String> {
+fn push_one(
+    store: &RunStore,
+    client: &Client,
+    experiment_id: &str,
+    run: &RunRecord,
+) -> Result<Pushed, String> {
     let err = |e: MlflowError| e.to_string();
     match run.origin {
         Origin::Mlflow => return Err("it came from MLflow (pulled); not pushed back".into()),
@@ -676,7 +681,7 @@ fn push_one(client: &Client, experiment_id: &str, run: &RunRecord) -> Result<Pus
     for chunk in metrics.chunks(MAX_METRICS) {
         batch(json!({"run_id": rid, "metrics": chunk}))?;
     }
-    let (artifacts, note) = push_artifacts(client, run, &artifact_uri);
+    let (artifacts, note) = push_artifacts(store, client, run, &artifact_uri);
     batch(json!({"run_id": rid, "tags": [tag(COMPLETE_TAG, "complete")]}))?;
     client
         .post(
@@ -693,7 +698,12 @@ fn push_one(client: &Client, experiment_id: &str, run: &RunRecord) -> Result<Pus
 
 /// Upload the run's files that still exist, and its record as `playbook-run.json`. Returns how
 /// many went and a note on what did not.
-fn push_artifacts(client: &Client, run: &RunRecord, artifact_uri: &str) -> (usize, Option<String>) {
+fn push_artifacts(
+    store: &RunStore,
+    client: &Client,
+    run: &RunRecord,
+    artifact_uri: &str,
+) -> (usize, Option<String>) {
     if !artifact_uri.starts_with("mlflow-artifacts:") {
         return (
             0,
@@ -715,8 +725,20 @@ fn push_artifacts(client: &Client, run: &RunRecord, artifact_uri: &str) -> (usiz
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "artifact".into());
         let rel = format!("{}/{name}", artifact_folder(path));
-        match std::fs::File::open(path) {
-            Ok(f) if path.is_file() => uploads.push((rel, f.into())),
+        // Only the run's own files, as it left them (a tampered store names others).
+        let real = match store.trusted_artifact(run, a) {
+            Ok(real) => real,
+            Err(_) if !path.exists() => {
+                missing += 1;
+                continue;
+            }
+            Err(why) => {
+                problems.push(why);
+                continue;
+            }
+        };
+        match std::fs::File::open(&real) {
+            Ok(f) if real.is_file() => uploads.push((rel, f.into())),
             Ok(_) => missing += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => missing += 1,
             Err(e) => problems.push(format!("{rel}: {}: {e}", path.display())),

@@ -367,6 +367,37 @@ impl RunStore {
         self.home.join(ARTIFACT_DIR).join(id.to_string())
     }
 
+    /// The file behind one of a run's artifacts, when the store may hand it on (to an MLflow
+    /// server): a kept file only inside the run's own artifacts folder; a file the run wrote
+    /// only while it is as the run left it (modified between the run's start and a minute after
+    /// its end). A store edited to list `/etc/passwd` or `~/.ssh/id_rsa` gets neither past this.
+    pub fn trusted_artifact(&self, run: &RunRecord, a: &ArtifactRecord) -> Result<PathBuf, String> {
+        let path = Path::new(&a.path);
+        let real = path
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", a.path))?;
+        if a.owned {
+            let folder = self.artifact_dir(run.id).canonicalize().ok();
+            return match folder {
+                Some(f) if real.starts_with(&f) => Ok(real),
+                _ => Err(format!("{}: outside the run's artifacts folder", a.path)),
+            };
+        }
+        let started = chrono::DateTime::parse_from_rfc3339(&run.started)
+            .map(|t| t.timestamp() as f64)
+            .map_err(|_| format!("{}: the run has no start time", a.path))?;
+        let end = started + run.seconds.unwrap_or(0.0).max(0.0) + 60.0;
+        let modified = std::fs::metadata(&real)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs_f64());
+        match modified {
+            Some(m) if real.is_file() && m >= started - 1.0 && m <= end => Ok(real),
+            _ => Err(format!("{}: not as the run wrote it", a.path)),
+        }
+    }
+
     fn sql(&self) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
         |source| StoreError::Sql {
             path: self.path.clone(),

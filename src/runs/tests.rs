@@ -148,6 +148,63 @@ fn reopening_keeps_the_schema_and_the_runs() {
     assert_eq!(store.get(id).unwrap().use_case, "forecast");
 }
 
+/// What `runs push` may send: the run's kept files inside its folder and the files it wrote as
+/// it left them; not a file outside the folder listed as kept, not an older file listed as
+/// written by the run (a tampered store naming `/etc/passwd`), not one changed since.
+#[test]
+fn only_the_runs_own_files_are_trusted_for_upload() {
+    let home = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let old = elsewhere.path().join("secret.txt");
+    std::fs::write(&old, "private").unwrap();
+    // Written an hour before the run.
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(hour_ago)
+        .unwrap();
+    let store = RunStore::open(home.path()).unwrap();
+    let r = start(&store, "fraud", 5);
+    let id = r.id();
+    let dir = store.artifact_dir(id);
+    std::fs::create_dir_all(&dir).unwrap();
+    let kept = dir.join("chart.svg");
+    std::fs::write(&kept, "<svg/>").unwrap();
+    let written = elsewhere.path().join("forecast.csv");
+    std::fs::write(&written, "a\n1\n").unwrap();
+    let mut f = finish(0.9);
+    let artifact = |path: &std::path::Path, owned| ArtifactRecord {
+        title: "x".into(),
+        path: path.display().to_string(),
+        owned,
+    };
+    f.artifacts = vec![
+        artifact(&kept, true),
+        artifact(&written, false),
+        artifact(&old, true),
+        artifact(&old, false),
+    ];
+    r.done(f).unwrap();
+    let run = store.get(id).unwrap();
+    let trusted: Vec<bool> = run
+        .artifacts
+        .iter()
+        .map(|a| store.trusted_artifact(&run, a).is_ok())
+        .collect();
+    assert_eq!(trusted, [true, true, false, false]);
+    // A written file changed long after the run is no longer the run's.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&written)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert!(store.trusted_artifact(&run, &run.artifacts[1]).is_err());
+}
+
 /// A store edited to list a file outside its artifacts folder as the run's own: `delete`
 /// removes the run and its real artifacts, never that file.
 #[test]

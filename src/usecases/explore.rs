@@ -878,6 +878,19 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
                 groups.truncate(MAX_BARS);
             }
             groups.sort_by(|a, b| a.0.cmp(&b.0));
+            // `numbers` leaves infinities out (a box cannot reach them): say how many.
+            let infinite = schema::column(file, &df, &y)?
+                .cast(&DataType::Float64)?
+                .f64()?
+                .iter()
+                .filter(|v| v.is_some_and(f64::is_infinite))
+                .count();
+            if infinite > 0 {
+                notes.push(format!(
+                    "{} infinite value(s) of '{y}' left out of the boxes",
+                    crate::format::whole(infinite)
+                ));
+            }
             let (mut labels, mut boxes) = (Vec::new(), Vec::new());
             for (k, rows) in groups {
                 let values: Vec<f64> = rows.iter().filter_map(|&i| ys[i]).collect();

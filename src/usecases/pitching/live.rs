@@ -132,6 +132,31 @@ fn load_checkpoint(dir: &Path) -> Result<Checkpoint> {
     }
 }
 
+/// An exclusive lock on the folder's state, held while the returned file is open.
+fn lock_folder(dir: &Path) -> Result<std::fs::File> {
+    let state = dir.join(STATE_DIR);
+    std::fs::create_dir_all(&state)
+        .with_context(|| format!("{}: cannot create", state.display()))?;
+    let path = state.join("watch.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("{}: cannot open", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "{}: another watcher is already writing this folder's output; stop it first \
+             (two would write every pitch twice)",
+            dir.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(anyhow!("{}: cannot lock: {e}", path.display()))
+        }
+    }
+}
+
 fn save_checkpoint(dir: &Path, c: &Checkpoint) -> Result<()> {
     let path = checkpoint_path(dir);
     std::fs::create_dir_all(dir.join(STATE_DIR))
@@ -407,6 +432,13 @@ pub fn watch(
     if !opts.dir.is_dir() {
         bail!("{}: not a folder", opts.dir.display());
     }
+    // One writer per folder: a second watcher with an output would ingest every file again and
+    // write every pitch twice. The lock lives as long as this watch (the OS drops it with the
+    // process, so a killed watcher leaves none behind).
+    let _lock = match &opts.out {
+        Some(_) => Some(lock_folder(&opts.dir)?),
+        None => None,
+    };
     let mut checkpoint = match &opts.out {
         Some(_) => load_checkpoint(&opts.dir)?,
         None => Checkpoint::default(),
