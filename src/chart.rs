@@ -109,7 +109,7 @@ pub fn line_colour(lines: &[Line], k: usize) -> [u8; 3] {
     lines
         .get(k)
         .map_or(crate::theme::LINES[k % crate::theme::LINES.len()], |l| {
-            crate::theme::series_colour(&l.name, k)
+            l.colour(k)
         })
 }
 
@@ -220,6 +220,9 @@ pub struct Line {
     pub name: String,
     pub points: Vec<(f64, f64)>,
     pub mark: Mark,
+    /// The palette slot it keeps whatever else is drawn (a filter that removes MSFT leaves
+    /// IBM its colour); `None`: its position among the chart's lines.
+    pub slot: Option<usize>,
 }
 
 /// A shaded range between a lower and an upper value at each x (an uncertainty interval),
@@ -238,7 +241,13 @@ impl Line {
             name: name.into(),
             points,
             mark: Mark::Line,
+            slot: None,
         }
+    }
+
+    /// Its colour as line `k` of a chart: its category's own, else its slot's in the palette.
+    pub fn colour(&self, k: usize) -> [u8; 3] {
+        crate::theme::series_colour(&self.name, self.slot.unwrap_or(k))
     }
 
     /// Observations drawn as dots.

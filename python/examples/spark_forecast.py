@@ -17,14 +17,15 @@ import pyarrow as pa
 
 import playbook
 
-# What playbook.forecast returns for group columns store and item (group keys come back as text).
+# The schema this example promises Spark: store and item as text. playbook.forecast gives group
+# keys back in their input type (integers here); forecast_group casts to this schema.
 SCHEMA = (
     "store string, item string, date date, yhat double, yhat_lower double, "
     "yhat_upper double, actual double"
 )
 
 
-# The same as an Arrow schema: Playbook returns large strings, Spark reads plain ones.
+# The same as an Arrow schema (Spark reads plain strings, not large ones).
 ARROW_SCHEMA = pa.schema(
     [
         ("store", pa.string()),

@@ -69,6 +69,14 @@ def test_forecast_takes_the_types_spark_sends(samples):
     for v in variants:
         got = playbook.forecast(v, group_cols=["store", "item"], horizon=14)
         assert_tables_match(got, base, ["store", "item", "date"], 1e-12)
+        # Integer group keys come back as integers of their type, not text (Spark's
+        # applyInArrow checks the schema it was promised).
+        want_type = v.schema.field("store").type
+        if pa.types.is_integer(want_type):
+            assert got.schema.field("store").type == want_type, got.schema
+        else:
+            assert not pa.types.is_integer(got.schema.field("store").type), got.schema
+    assert base.schema.field("item").type == pa.int64(), base.schema
 
 
 def test_dtw_distances_equal_the_command_line(cli, samples, tmp_path):

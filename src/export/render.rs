@@ -560,7 +560,7 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Res
             c.draw_series(segments.iter().map(|s| PathElement::new(s.to_vec(), guide)))
                 .map_err(e)?;
             for (k, line) in lines.iter().enumerate() {
-                let palette = crate::theme::series_colour(&line.name, k);
+                let palette = line.colour(k);
                 let dot = match line.mark {
                     Mark::Line => None,
                     Mark::Dots => Some((crate::theme::DOTS, 2, true)),
@@ -795,7 +795,7 @@ fn legend_column<DB: DrawingBackend>(
         Ok(())
     };
     for (k, line) in lines.iter().enumerate() {
-        let palette = rgb(crate::theme::series_colour(&line.name, k));
+        let palette = rgb(line.colour(k));
         let dots = rgb(crate::theme::DOTS);
         match line.mark {
             Mark::Line => row(

@@ -123,7 +123,7 @@ fn legend_row(ui: &mut egui::Ui, chart: &Chart, dots: Color32, ring: Color32) {
     };
     let mut entries: Vec<(Swatch, &str)> = Vec::new();
     for (k, line) in lines.iter().enumerate() {
-        let color = rgb(theme::series_colour(&line.name, k));
+        let color = rgb(line.colour(k));
         entries.push(match line.mark {
             Mark::Line => (Swatch::Line(color), line.name.as_str()),
             Mark::Dots => (Swatch::Dot(dots), line.name.as_str()),
@@ -692,7 +692,7 @@ fn show(
                 }
                 for (k, line) in lines.iter().enumerate() {
                     let pts: Vec<[f64; 2]> = line.points.iter().map(|&(x, y)| [x, y]).collect();
-                    let color = rgb(theme::series_colour(&line.name, k));
+                    let color = rgb(line.colour(k));
                     // Alerts ring the points they flag, in the strong text colour, which no
                     // series uses.
                     let dot = match line.mark {

@@ -601,6 +601,18 @@ fn faceted(file: &str, df: &DataFrame, spec: &PlotSpec, facet: &str) -> anyhow::
 /// One chart of `df`'s rows that the spec's filter keeps.
 fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
     let total = df.height();
+    // Each colour group's palette slot among all the table's groups, so a filter that removes
+    // one group leaves the others their colours.
+    let slots: HashMap<String, usize> = match spec.color.as_deref() {
+        Some(color) if !spec.filter.trim().is_empty() => {
+            most_common(file, df, color, MAX_COLORS, &mut Vec::new())?
+                .into_iter()
+                .enumerate()
+                .map(|(k, (name, _))| (name, k))
+                .collect()
+        }
+        _ => HashMap::new(),
+    };
     let df = filtered(file, df, &spec.filter)?;
     let mut notes = Vec::new();
     let title_of = |what: &str| {
@@ -718,11 +730,14 @@ fn one(file: &str, df: &DataFrame, spec: &PlotSpec) -> anyhow::Result<Plot> {
                         table.1.push(y);
                         table.2.push(name.clone());
                     }
-                    lines.push(if spec.mark == PlotMark::Line {
+                    let slot = slots.get(&name).copied();
+                    let mut line = if spec.mark == PlotMark::Line {
                         Line::new(name, points)
                     } else {
                         Line::scatter(name, points)
-                    });
+                    };
+                    line.slot = slot;
+                    lines.push(line);
                 }
                 if drawn > 0 {
                     notes.push(format!(
@@ -1035,6 +1050,36 @@ mod tests {
         )))
         .unwrap()
         .frame
+    }
+
+    /// A filter that removes a symbol leaves every other symbol its colour.
+    #[test]
+    fn series_keep_their_colours_when_a_filter_removes_one() {
+        let spec = PlotSpec {
+            x: "date".into(),
+            y: Some("price".into()),
+            color: Some("symbol".into()),
+            ..PlotSpec::default()
+        };
+        let colours = |spec: &PlotSpec| -> Vec<(String, [u8; 3])> {
+            let p = plot("stocks.csv", &stocks(), spec).unwrap();
+            let crate::chart::ChartData::Lines { lines, .. } = &p.chart.data else {
+                panic!("a lines chart");
+            };
+            (0..lines.len())
+                .map(|k| (lines[k].name.clone(), crate::chart::line_colour(lines, k)))
+                .collect()
+        };
+        let all = colours(&spec);
+        let filtered = colours(&PlotSpec {
+            filter: "symbol != \"AMZN\"".into(),
+            ..spec
+        });
+        assert_eq!(filtered.len(), 4);
+        for (name, colour) in &filtered {
+            let before = all.iter().find(|(n, _)| n == name).unwrap();
+            assert_eq!(&before.1, colour, "{name} changed colour");
+        }
     }
 
     #[test]

@@ -96,6 +96,18 @@ pub struct Batch {
     /// Groups that could not be forecast, with the reason.
     pub failed: Vec<(Vec<String>, String)>,
     pub seconds: f64,
+    /// The group columns' types in the input: the output tables give the keys back in them
+    /// (an integer `store` stays an integer), where the text converts back.
+    pub key_types: Vec<DataType>,
+}
+
+/// A group key column, in its input type when the text converts back to it.
+fn key_column(name: &str, values: Vec<&str>, dtype: Option<&DataType>) -> Column {
+    let text = Column::new(name.into(), values);
+    match dtype {
+        Some(t) if *t != DataType::String => text.strict_cast(t).unwrap_or(text),
+        _ => text,
+    }
 }
 
 impl Batch {
@@ -140,7 +152,7 @@ impl Batch {
                     .iter()
                     .flat_map(|g| std::iter::repeat_n(g.key[i].as_str(), g.days.len()))
                     .collect();
-                Column::new(name.as_str().into(), v)
+                key_column(name, v, self.key_types.get(i))
             })
             .collect();
         let flat = |f: fn(&GroupForecast) -> &Vec<f64>| -> Vec<f64> {
@@ -164,7 +176,7 @@ impl Batch {
             .enumerate()
             .map(|(i, name)| {
                 let v: Vec<&str> = gs.iter().map(|g| g.key[i].as_str()).collect();
-                Column::new(name.as_str().into(), v)
+                key_column(name, v, self.key_types.get(i))
             })
             .collect();
         for model in Model::ALL {

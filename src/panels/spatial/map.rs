@@ -327,8 +327,9 @@ fn under_pointer(
     let feature = r.index.locate(lon, lat);
     if let Some(f) = feature {
         lines.push(format!(
-            "{}: {} points",
-            r.set.names[f as usize], r.assignment.counts[f as usize]
+            "{}: {}",
+            r.set.names[f as usize],
+            crate::format::count_of(r.assignment.counts[f as usize] as usize, "point")
         ));
     }
     if layers.hexagons
@@ -337,7 +338,13 @@ fn under_pointer(
     {
         let cell = ll.to_cell(res);
         if let Some(c) = r.cell_at.get(&cell).map(|&i| &r.cells[i]) {
-            lines.push(format!("cell {}: {} points", c.cell, c.count));
+            // In words: the cell's id means nothing to a room (its size says what it is).
+            let across_m = 2.0 * res.edge_length_km() * 1000.0;
+            lines.push(format!(
+                "this hexagon (about {} m across): {}",
+                crate::format::significant(across_m, 2),
+                crate::format::count_of(c.count as usize, "point")
+            ));
         }
     }
     (feature, (!lines.is_empty()).then(|| lines.join("\n")))

@@ -16,6 +16,7 @@ use crate::compute::forecast::series::group_series;
 use crate::compute::forecast::{Mode, Params};
 use crate::data::Dataset;
 use crate::runs::Curve;
+use polars::prelude::DataType;
 
 pub const ID: &str = "forecast";
 
@@ -130,7 +131,16 @@ pub fn run(
             );
         }
     }
-    let batch = batch::run(&series, &v.spec, progress)?;
+    let mut batch = batch::run(&series, &v.spec, progress)?;
+    batch.key_types = p
+        .group
+        .iter()
+        .map(|g| {
+            data.frame
+                .column(g)
+                .map_or(DataType::String, |c| c.dtype().clone())
+        })
+        .collect();
     if batch.groups.is_empty() {
         let why = batch
             .failed
