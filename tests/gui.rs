@@ -590,6 +590,12 @@ fn every_panel_in_a_small_window() {
 }
 
 #[test]
+fn every_panel_in_a_tiny_window() {
+    // A projector's 640 x 400 corner, or a window squeezed beside notes.
+    every_panel_at(640.0, 400.0);
+}
+
+#[test]
 fn every_panel_in_a_large_window() {
     every_panel_at(1440.0, 900.0);
 }
@@ -607,6 +613,23 @@ fn the_sidebar_folds_away_and_comes_back() {
     h.get_by_label("Sidebar").click();
     settle(&mut h);
     h.get_by_label("Datasets");
+}
+
+/// A window narrower than 700 points starts with the sidebar folded (the panel gets the whole
+/// width); the Sidebar button shows it for now, without changing the saved choice.
+#[test]
+fn a_narrow_window_starts_with_the_sidebar_folded() {
+    let home = crate::process_dir();
+    let mut h = harness_with(Settings::default(), &home, egui::vec2(640.0, 400.0));
+    assert!(h.query_by_label("Datasets").is_none());
+    snapshot_allowing(&mut h, "start_640x400", 0);
+    h.get_by_label("Sidebar").click();
+    settle(&mut h);
+    h.get_by_label("Datasets");
+    assert!(
+        !h.state().settings_to_save().hide_sidebar,
+        "the saved choice is unchanged"
+    );
 }
 
 #[test]

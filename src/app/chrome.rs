@@ -13,17 +13,20 @@ fn rgb(c: [u8; 3]) -> Color32 {
 pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
-            let hidden = app.settings.hide_sidebar;
+            let narrow = is_narrow(ui.ctx());
+            let hidden = app.sidebar_hidden(narrow);
             if ui
                 .selectable_label(!hidden, "Sidebar")
-                .on_hover_text(if hidden {
-                    "Show the panels and datasets"
-                } else {
-                    "Fold the panels and datasets away (more room for the panel)"
+                .on_hover_text(match (hidden, narrow) {
+                    (true, true) => {
+                        "The window is narrow, so the panels and datasets are folded away: show them"
+                    }
+                    (true, false) => "Show the panels and datasets",
+                    (false, _) => "Fold the panels and datasets away (more room for the panel)",
                 })
                 .clicked()
             {
-                app.settings.hide_sidebar = !hidden;
+                app.toggle_sidebar(narrow);
             }
             ui.heading("Playbook");
             ui.separator();
@@ -108,8 +111,16 @@ pub(super) fn top_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
     });
 }
 
+/// Below this width (in points) the sidebar starts folded: a 640-pixel window gives the panel
+/// the whole width.
+const NARROW: f32 = 700.0;
+
+fn is_narrow(ctx: &egui::Context) -> bool {
+    ctx.content_rect().width() < NARROW
+}
+
 pub(super) fn sidebar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
-    if app.settings.hide_sidebar {
+    if app.sidebar_hidden(is_narrow(ui.ctx())) {
         return;
     }
     egui::Panel::left("sidebar")

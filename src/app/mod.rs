@@ -64,6 +64,8 @@ pub struct PlaybookApp {
     applied_theme: Option<ThemeChoice>,
     /// The Presenting setting last applied to egui's zoom.
     applied_presenting: Option<bool>,
+    /// The sidebar was asked for while the window is narrow (where it starts folded; not saved).
+    sidebar_while_narrow: bool,
     /// Each running job's last progress (fraction bits, message) and when it changed: the app
     /// repaints often, and animates a job's bar, only while it moves.
     progress_seen: std::collections::HashMap<u64, ((u32, String), std::time::Instant)>,
@@ -103,6 +105,7 @@ impl PlaybookApp {
             save_dialog: browser::SaveDialog::default(),
             applied_theme: None,
             applied_presenting: None,
+            sidebar_while_narrow: false,
             progress_seen: std::collections::HashMap::new(),
             placement: window::Placement::default(),
             workspaces: workspaces::Workspaces::default(),
@@ -195,6 +198,25 @@ impl PlaybookApp {
         self.progress_seen
             .get(&id)
             .is_some_and(|(_, at)| at.elapsed() < Duration::from_secs(2))
+    }
+
+    /// Whether the sidebar is folded away: the saved choice, except in a narrow window, where
+    /// it is folded until asked for.
+    pub fn sidebar_hidden(&self, narrow: bool) -> bool {
+        if narrow {
+            !self.sidebar_while_narrow
+        } else {
+            self.settings.hide_sidebar
+        }
+    }
+
+    /// The Sidebar button: in a narrow window, for now; else the saved choice.
+    pub fn toggle_sidebar(&mut self, narrow: bool) {
+        if narrow {
+            self.sidebar_while_narrow = !self.sidebar_while_narrow;
+        } else {
+            self.settings.hide_sidebar = !self.settings.hide_sidebar;
+        }
     }
 
     /// True when no job is running: nothing is loading, computing or saving.

@@ -481,6 +481,52 @@ impl Panel for SpatialPanel {
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         self.controls(ui, ctx);
+        // The results scroll under the controls, as every panel's do: in a small window the
+        // map is reached by scrolling, not cut off.
+        egui::ScrollArea::vertical()
+            .id_salt("spatial_body")
+            .show(ui, |ui| self.results_ui(ui, ctx));
+    }
+
+    fn save(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(&self.saved).unwrap_or_default();
+        // A restored view not drawn yet is still the view.
+        if let Some(Zoom::At { centre, zoom }) = self.restored_view.or_else(|| self.map.view()) {
+            v["map"] = serde_json::json!({ "centre": centre, "zoom": zoom });
+        }
+        v
+    }
+
+    fn restore(&mut self, saved: &serde_json::Value) {
+        if let Ok(s) = serde_json::from_value(saved.clone()) {
+            self.saved = s;
+        }
+        let map = &saved["map"];
+        if let Some(zoom) = map["zoom"].as_f64() {
+            let centre = serde_json::from_value(map["centre"].clone()).unwrap_or(None);
+            let at = Zoom::At { centre, zoom };
+            self.restored_view = Some(at);
+            self.zoom = Some(at);
+        }
+    }
+
+    fn open_run(
+        &mut self,
+        run: &crate::runs::RunRecord,
+        ctx: &mut PanelCtx<'_>,
+    ) -> Result<(), String> {
+        let params: JoinParams = run.params_as()?;
+        let points = super::runs::reopen_input(run, "points", ctx)?;
+        let polygons = super::runs::reopen_input(run, "polygons", ctx)?;
+        self.saved.points = points;
+        self.saved.polygons = polygons;
+        self.saved.set_params(params);
+        Ok(())
+    }
+}
+
+impl SpatialPanel {
+    fn results_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         let Some(r) = self.join.latest().cloned() else {
             ui.separator();
             ui.label("Choose the points and the polygons, then Join.");
@@ -552,8 +598,9 @@ impl Panel for SpatialPanel {
         if zoom.is_some() && zoom == self.restored_view {
             self.restored_view = None;
         }
+        // As tall as a small window allows (60% of it), up to 460 points.
+        let h = (ui.ctx().content_rect().height() * 0.6).clamp(220.0, 460.0);
         ui.columns(2, |cols| {
-            let h = 460.0;
             let hover = map::show(
                 &mut cols[0],
                 &mut self.map,
@@ -567,47 +614,12 @@ impl Panel for SpatialPanel {
             }));
             egui::ScrollArea::vertical()
                 .id_salt("spatial_side")
+                .max_height(h)
                 .show(&mut cols[1], |ui| {
                     self.layers_ui(ui, &r, colours.as_deref());
                     ui.separator();
                     self.counts_ui(ui, ctx, &r);
                 });
         });
-    }
-
-    fn save(&self) -> serde_json::Value {
-        let mut v = serde_json::to_value(&self.saved).unwrap_or_default();
-        // A restored view not drawn yet is still the view.
-        if let Some(Zoom::At { centre, zoom }) = self.restored_view.or_else(|| self.map.view()) {
-            v["map"] = serde_json::json!({ "centre": centre, "zoom": zoom });
-        }
-        v
-    }
-
-    fn restore(&mut self, saved: &serde_json::Value) {
-        if let Ok(s) = serde_json::from_value(saved.clone()) {
-            self.saved = s;
-        }
-        let map = &saved["map"];
-        if let Some(zoom) = map["zoom"].as_f64() {
-            let centre = serde_json::from_value(map["centre"].clone()).unwrap_or(None);
-            let at = Zoom::At { centre, zoom };
-            self.restored_view = Some(at);
-            self.zoom = Some(at);
-        }
-    }
-
-    fn open_run(
-        &mut self,
-        run: &crate::runs::RunRecord,
-        ctx: &mut PanelCtx<'_>,
-    ) -> Result<(), String> {
-        let params: JoinParams = run.params_as()?;
-        let points = super::runs::reopen_input(run, "points", ctx)?;
-        let polygons = super::runs::reopen_input(run, "polygons", ctx)?;
-        self.saved.points = points;
-        self.saved.polygons = polygons;
-        self.saved.set_params(params);
-        Ok(())
     }
 }
