@@ -16,6 +16,38 @@ pub fn short(v: f64) -> String {
     }
 }
 
+/// A confidence (1 − the chance of what was seen if nothing were wrong) for people: "99.9%",
+/// "over 99.99%", "certain" for an observed fact.
+pub fn confidence(c: f64) -> String {
+    if !c.is_finite() {
+        "—".to_owned()
+    } else if c >= 1.0 {
+        "certain".to_owned()
+    } else if c > 0.9999 {
+        "over 99.99%".to_owned()
+    } else if c >= 0.995 {
+        format!("{:.2}%", c * 100.0)
+    } else {
+        format!("{:.1}%", c * 100.0)
+    }
+}
+
+/// A number for a reader: whole with separators from 100 up ("5,176"), three significant digits
+/// below ("0.0123"); never exponent notation between 1e-6 and 1e15.
+pub fn readable(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".to_owned();
+    }
+    if (v.abs() >= 100.0 || v == v.trunc()) && v.abs() < 1e15 {
+        let whole = thousands(&format!("{:.0}", v.abs()));
+        return if v < 0.0 { format!("-{whole}") } else { whole };
+    }
+    if v == 0.0 || v.abs() >= 1e-6 {
+        return significant(v, 3);
+    }
+    format!("{v:.2e}")
+}
+
 /// A probability for people: "12%" or "2.5%", "1 in 4,500", "under 1 in a billion" (never
 /// exponent notation: "run chance 1.6015e-47" read as nothing to a room).
 pub fn chance(p: f64) -> String {
@@ -356,6 +388,19 @@ pub fn one_line(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn confidences_and_readable_numbers() {
+        assert_eq!(super::confidence(1.0), "certain");
+        assert_eq!(super::confidence(0.999_999), "over 99.99%");
+        assert_eq!(super::confidence(0.9971), "99.71%");
+        assert_eq!(super::confidence(0.8), "80.0%");
+        assert_eq!(super::readable(5176.122), "5,176");
+        assert_eq!(super::readable(-1_234_567.8), "-1,234,568");
+        assert_eq!(super::readable(0.012345), "0.0123");
+        assert_eq!(super::readable(42.5), "42.5");
+        assert_eq!(super::readable(35.0), "35");
+    }
+
     #[test]
     fn millions_read_with_separators_not_exponents() {
         assert_eq!(super::short(1_135_500.25), "1,135,500.2");

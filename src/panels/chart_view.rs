@@ -293,7 +293,7 @@ fn heatmap(
             painter.text(
                 cell_rect.center(),
                 egui::Align2::CENTER_CENTER,
-                crate::format::short(v),
+                crate::format::readable(v),
                 font.clone(),
                 if light {
                     egui::Color32::from_gray(20)
@@ -341,8 +341,8 @@ fn heatmap(
     let legend = format!(
         "{}: {} … {}",
         chart.y_label,
-        crate::format::short(lo),
-        crate::format::short(hi)
+        crate::format::readable(lo),
+        crate::format::readable(hi)
     );
     let swatch = egui::Rect::from_min_size(
         egui::pos2(grid.min.x, grid.max.y + 35.0),
@@ -375,7 +375,7 @@ fn heatmap(
         let row = rows.get(r).cloned().unwrap_or_default();
         let col = columns.get(c).cloned().unwrap_or_default();
         let what = if v.is_finite() {
-            crate::format::short(v)
+            crate::format::readable(v)
         } else {
             "none".to_owned()
         };

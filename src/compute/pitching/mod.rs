@@ -156,10 +156,65 @@ fn whole(v: f64) -> Option<i64> {
     (v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
 }
 
+/// Every Statcast column the reader uses, required or not.
+const USED: [&str; 19] = [
+    "game_pk",
+    "game_date",
+    "pitcher",
+    "pitch_type",
+    "release_speed",
+    "release_spin_rate",
+    "pitch_number",
+    "at_bat_number",
+    "inning",
+    "batter",
+    "spin_axis",
+    "release_pos_x",
+    "release_pos_z",
+    "release_extension",
+    "pfx_x",
+    "pfx_z",
+    "plate_x",
+    "plate_z",
+    "player_name",
+];
+
+/// The table with flattened JSON names found under their Statcast names: a feed that nests a
+/// pitch's measurements (`pitch.release_spin_rate`, `details.events`) reads like a Savant
+/// export. A name is taken from the one column whose last part it is; two candidates are left
+/// alone (and the column reported missing, not guessed).
+fn unnested(df: &DataFrame) -> std::borrow::Cow<'_, DataFrame> {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let mut renames = Vec::new();
+    for want in USED.iter().chain(&["events", "description"]) {
+        if names.iter().any(|n| n == want) {
+            continue;
+        }
+        let suffix = format!(".{want}");
+        let mut found = names.iter().filter(|n| n.ends_with(&suffix));
+        if let (Some(one), None) = (found.next(), found.next()) {
+            renames.push((one.clone(), *want));
+        }
+    }
+    if renames.is_empty() {
+        return std::borrow::Cow::Borrowed(df);
+    }
+    let mut out = df.clone();
+    for (from, to) in renames {
+        let _ = out.rename(&from, to.into());
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Read a Statcast-layout table. Every required column must be there (one error names all that
 /// are missing); the optional ones are used when present. Rows without a game, pitcher, pitch
 /// type or speed are counted in `skipped`, not fatal. The pitches come back in game order.
 pub fn from_frame(file: &str, df: &DataFrame) -> Result<Pitches> {
+    let df = &unnested(df);
     let missing: Vec<&str> = REQUIRED
         .iter()
         .copied()

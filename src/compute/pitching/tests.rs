@@ -334,3 +334,34 @@ fn a_flagged_outing_stays_out_of_later_baselines() {
     assert_eq!(b.outings, 4, "the sticky game is not in the window");
     assert!((next.expected - 2300.0).abs() < 1e-6, "{}", next.expected);
 }
+
+/// A feed that nests each pitch's measurements (as the book's API returns JSON) reads like a
+/// Savant export: flattened names found under their Statcast names.
+#[test]
+fn a_nested_json_feed_reads_like_a_savant_export() {
+    let text = r#"[
+ {"game_pk": 7, "game_date": "2021-06-01", "pitcher": {"id": 42, "name": "Thistledown, Abe"},
+  "pitch": {"pitch_type": "FF", "release_speed": 95.5, "release_spin_rate": 2450,
+            "pitch_number": 1, "plate_x": 0.1},
+  "details": {"events": "strikeout"}},
+ {"game_pk": 7, "game_date": "2021-06-01", "pitcher": {"id": 42, "name": "Thistledown, Abe"},
+  "pitch": {"pitch_type": "SL", "release_speed": 86.0, "release_spin_rate": 2600,
+            "pitch_number": 2, "plate_x": -0.3}}
+]"#;
+    let df = crate::data::json_rows("feed.json", text).unwrap();
+    // "pitcher.id" is not "pitcher": the id column must be named for what it is.
+    let err = super::from_frame("feed.json", &df).unwrap_err().to_string();
+    assert!(err.contains("missing column 'pitcher'"), "{err}");
+    let text = text.replace(
+        r#""pitcher": {"id": 42, "name": "Thistledown, Abe"}"#,
+        r#""pitcher": 42, "who": {"player_name": "Thistledown, Abe"}"#,
+    );
+    let df = crate::data::json_rows("feed.json", &text).unwrap();
+    let p = super::from_frame("feed.json", &df).unwrap();
+    assert_eq!(p.pitches.len(), 2);
+    assert_eq!(p.pitches[0].spin, 2450.0);
+    assert_eq!(&*p.pitches[1].pitch_type, "SL");
+    assert_eq!(p.pitches[1].plate_x, -0.3);
+    assert_eq!(p.pitches[0].event.as_deref(), Some("strikeout"));
+    assert_eq!(p.name(42), "Thistledown, Abe");
+}

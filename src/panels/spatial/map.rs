@@ -339,10 +339,14 @@ fn under_pointer(
         let cell = ll.to_cell(res);
         if let Some(c) = r.cell_at.get(&cell).map(|&i| &r.cells[i]) {
             // In words: the cell's id means nothing to a room (its size says what it is).
-            let across_m = 2.0 * res.edge_length_km() * 1000.0;
+            let across_km = 2.0 * res.edge_length_km();
+            let across = if across_km >= 1.0 {
+                format!("{across_km:.1} km")
+            } else {
+                format!("{:.0} m", (across_km * 100.0).round() * 10.0)
+            };
             lines.push(format!(
-                "this hexagon (about {} m across): {}",
-                crate::format::significant(across_m, 2),
+                "this hexagon (about {across} across): {}",
                 crate::format::count_of(c.count as usize, "point")
             ));
         }

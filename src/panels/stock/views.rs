@@ -252,7 +252,7 @@ pub(super) fn alerts_ui(
                             a.days().to_string(),
                             short(a.lost_units.round()),
                             a.lost_revenue.map_or("—".into(), |v| short(v.round())),
-                            format!("{:.4}", a.confidence),
+                            crate::format::confidence(a.confidence),
                         ];
                         for c in cells {
                             row.col(|ui| {
@@ -303,8 +303,9 @@ fn alert_detail(
         crate::format::date(f64::from(a.start)),
         crate::format::date(f64::from(a.end))
     ));
-    ui.label(&a.detail);
-    ui.weak(a.kind.formula());
+    // The reason in words; the formula behind it one hover away.
+    ui.label(&a.detail)
+        .on_hover_text(format!("How this is computed: {}", a.kind.formula()));
     let key = (r.run, i);
     let r2 = Arc::clone(r);
     p.charts.request(
