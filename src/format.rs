@@ -48,6 +48,15 @@ pub fn readable(v: f64) -> String {
     format!("{v:.2e}")
 }
 
+/// A share as a percentage with one decimal ("99.9%"); "—" when undefined (no rows to share).
+pub fn percent(share: f64) -> String {
+    if share.is_finite() {
+        format!("{:.1}%", share * 100.0)
+    } else {
+        "—".to_owned()
+    }
+}
+
 /// A probability for people: "12%" or "2.5%", "1 in 4,500", "under 1 in a billion" (never
 /// exponent notation: "run chance 1.6015e-47" read as nothing to a room).
 pub fn chance(p: f64) -> String {

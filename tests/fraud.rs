@@ -168,6 +168,72 @@ fn balanced_training_and_cross_validation() {
     assert_eq!(chosen["pr_auc_mean"].as_f64().unwrap(), best);
 }
 
+/// The threshold moves the confusion matrix the way it must (lower flags more), is echoed with
+/// precision and recall, reaches the predictions, and is refused outside 0.01..0.99.
+#[test]
+fn the_threshold_moves_the_confusion_matrix() {
+    let dir = tempfile::tempdir().unwrap();
+    let tx = transactions(dir.path(), 30_000);
+    let train = |t: &str| {
+        let out = dir.path().join(format!("rows-{t}.csv"));
+        let v = json(&run(&[
+            "fraud",
+            "train",
+            "--input",
+            tx.to_str().unwrap(),
+            "--label-col",
+            "isFraud",
+            // A shallow tree: leaves of mixed labels, so scores between 0 and 1.
+            "--max-depth",
+            "2",
+            "--threshold",
+            t,
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ]));
+        let flagged = std::fs::read_to_string(&out)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .filter(|l| l.ends_with(",1"))
+            .count();
+        (v, flagged)
+    };
+    let (low, low_flagged) = train("0.1");
+    let (high, high_flagged) = train("0.9");
+    assert_eq!(low["threshold"], 0.1);
+    assert_eq!(high["threshold"], 0.9);
+    let c = |v: &serde_json::Value, k: &str| v["confusion"][k].as_u64().unwrap();
+    // The same model (the threshold does not change training), cut at two places.
+    assert_eq!(low["pr_auc_test"], high["pr_auc_test"]);
+    assert!(c(&low, "tp") >= c(&high, "tp") && c(&low, "fp") >= c(&high, "fp"));
+    assert!(c(&low, "tp") + c(&low, "fp") > c(&high, "tp") + c(&high, "fp"));
+    assert!(
+        low_flagged > high_flagged,
+        "{low_flagged} vs {high_flagged}"
+    );
+    let precision = c(&low, "tp") as f64 / (c(&low, "tp") + c(&low, "fp")) as f64;
+    assert!((low["precision_test"].as_f64().unwrap() - precision).abs() < 1e-12);
+    let recall = c(&low, "tp") as f64 / (c(&low, "tp") + c(&low, "fn")) as f64;
+    assert!((low["recall_test"].as_f64().unwrap() - recall).abs() < 1e-12);
+    let o = run(&[
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+        "--threshold",
+        "1.5",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("threshold must be from 0.01 to 0.99"),
+        "{err}"
+    );
+}
+
 #[test]
 fn bad_inputs_are_clear_errors() {
     let err = |args: &[&str]| {

@@ -39,6 +39,9 @@ pub enum FraudCommand {
         input: PathBuf,
         #[arg(long)]
         out: PathBuf,
+        /// A row scoring above this is predicted fraud (0.01 to 0.99).
+        #[arg(long, default_value_t = 0.5)]
+        threshold: f64,
     },
 }
 
@@ -102,6 +105,10 @@ pub struct TrainArgs {
     /// Per row: set (train/test/unused), label, probability, prediction.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// A row scoring above this is flagged: the confusion matrix, precision and recall, the
+    /// predictions (0.01 to 0.99; lower catches more fraud and flags more legitimate rows).
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f64,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -133,7 +140,12 @@ fn read_rules(path: &Path) -> Result<RuleSet> {
 pub fn run(c: FraudCommand, record: Record) -> Result<()> {
     match c {
         FraudCommand::Train(args) => train_cmd(&args, record),
-        FraudCommand::Predict { model, input, out } => predict_cmd(&model, &input, &out, record),
+        FraudCommand::Predict {
+            model,
+            input,
+            out,
+            threshold,
+        } => predict_cmd(&model, &input, &out, threshold, record),
         FraudCommand::Rules { input, rule, json } => {
             let rules = rule.load()?;
             let ds = super::load(&input)?;
@@ -246,6 +258,7 @@ fn params_of(args: &TrainArgs) -> Result<FraudParams> {
         folds: args.cv.unwrap_or(defaults.folds),
         grid_depths: args.grid_depths.clone(),
         grid_bins: args.grid_bins.clone(),
+        threshold: args.threshold,
         ..defaults
     })
 }
@@ -322,8 +335,15 @@ fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
             o.train.pr_auc, o.test.pr_auc, o.train.roc_auc, o.test.roc_auc
         );
         println!(
-            "test confusion: tp {} fp {} tn {} fn {}; {:.2} s",
-            c.tp, c.fp, c.tn, c.fn_, seconds
+            "test confusion above {}: tp {} fp {} tn {} fn {}; precision {}, recall {}; {:.2} s",
+            out.effective.threshold,
+            c.tp,
+            c.fp,
+            c.tn,
+            c.fn_,
+            crate::format::percent(c.precision()),
+            crate::format::percent(c.recall()),
+            seconds
         );
     }
     Ok(())
@@ -333,17 +353,26 @@ fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
 #[derive(serde::Serialize)]
 struct PredictParams<'a> {
     model: &'a Path,
+    threshold: f64,
 }
 
-fn predict_cmd(model: &Path, input: &Path, out: &Path, record: Record) -> Result<()> {
+fn predict_cmd(
+    model: &Path,
+    input: &Path,
+    out: &Path,
+    threshold: f64,
+    record: Record,
+) -> Result<()> {
+    usecase::THRESHOLD.check(threshold)?;
     outputs::check(&[model, input], &[Output::new("--out", out, Kind::Table)])?;
     let ds = super::load(input)?;
     let mut inputs = vec![of_dataset("transactions", &ds)];
     if let Ok(f) = crate::runs::of_file("model", &data::file_name(model), model) {
         inputs.push(f);
     }
-    let rec = record.start("fraud-predict", &PredictParams { model }, inputs);
-    let result = usecase::score(model, &ds).and_then(|s| {
+    let rec = record.start("fraud-predict", &PredictParams { model, threshold }, inputs);
+    let result = usecase::score(model, &ds).and_then(|mut s| {
+        s.threshold = threshold;
         export::write_table(&s.frame()?, out)?;
         Ok(s)
     });

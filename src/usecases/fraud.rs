@@ -27,6 +27,9 @@ pub const ID: &str = "fraud";
 pub const MAX_DEPTH: Bound<usize> = Bound::new("max depth", 1, 30);
 pub const MAX_BINS: Bound<usize> = Bound::new("max bins", 2, 256);
 pub const FOLDS: Bound<usize> = Bound::new("folds", 2, 10);
+/// A row scoring above the threshold is flagged: lower catches more fraud and flags more
+/// legitimate rows.
+pub const THRESHOLD: Bound<f64> = Bound::new("threshold", 0.01, 0.99);
 /// How many of the least certain test rows the review queue keeps.
 pub const REVIEW: usize = 1000;
 
@@ -61,6 +64,9 @@ pub struct FraudParams {
     pub folds: usize,
     pub grid_depths: Vec<usize>,
     pub grid_bins: Vec<usize>,
+    /// A row scoring above this is flagged: the confusion matrix, the predictions, the review
+    /// queue (rows nearest it first).
+    pub threshold: f64,
 }
 
 impl Default for FraudParams {
@@ -80,6 +86,7 @@ impl Default for FraudParams {
             // The book's grid.
             grid_depths: vec![5, 10, 15],
             grid_bins: vec![10, 20, 30],
+            threshold: 0.5,
         }
     }
 }
@@ -98,6 +105,7 @@ impl ValidFraudParams {
 pub fn check(p: &FraudParams) -> Result<ValidFraudParams, ParamError> {
     MAX_DEPTH.check(p.max_depth)?;
     MAX_BINS.check(p.max_bins)?;
+    THRESHOLD.check(p.threshold)?;
     match p.labels {
         LabelChoice::Rules if p.rules.groups.is_empty() => {
             return Err(ParamError::Invalid {
@@ -161,7 +169,7 @@ pub struct FraudOutput {
     /// Seconds the cross-validation took (0 without it).
     pub cv_seconds: f64,
     pub importance: Chart,
-    /// Test rows nearest probability 0.5 first, at most `REVIEW`.
+    /// Test rows nearest the threshold first, at most `REVIEW`.
     pub review: Vec<ReviewItem>,
 }
 
@@ -203,6 +211,7 @@ pub fn run_on(
         max_bins: p.max_bins,
         balance: p.balance,
         seed: p.seed,
+        threshold: p.threshold,
         ..TrainParams::default()
     };
     let mut cv = Vec::new();
@@ -236,9 +245,9 @@ pub fn run_on(
         .map(|(&row, &probability)| ReviewItem { row, probability })
         .collect();
     review.sort_by(|a, b| {
-        (a.probability - 0.5)
+        (a.probability - p.threshold)
             .abs()
-            .total_cmp(&(b.probability - 0.5).abs())
+            .total_cmp(&(b.probability - p.threshold).abs())
             .then(a.row.cmp(&b.row))
     });
     review.truncate(REVIEW);
@@ -371,7 +380,9 @@ impl FraudOutput {
             Column::new("probability".into(), &p),
             Column::new(
                 "prediction".into(),
-                p.iter().map(|&v| i32::from(v > 0.5)).collect::<Vec<_>>(),
+                p.iter()
+                    .map(|&v| i32::from(v > self.effective.threshold))
+                    .collect::<Vec<_>>(),
             ),
         ])?)
     }
@@ -392,6 +403,9 @@ impl FraudOutput {
             "roc_auc_train": o.train.roc_auc,
             "roc_auc_test": o.test.roc_auc,
             "confusion": o.test.confusion,
+            "threshold": self.effective.threshold,
+            "precision_test": o.test.confusion.precision(),
+            "recall_test": o.test.confusion.recall(),
             "n_train": o.train.rows,
             "n_test": o.test.rows,
             "positives": self.labels.iter().filter(|&&l| l).count(),
@@ -418,6 +432,9 @@ impl Recordable for FraudOutput {
             ("roc_auc_train", o.train.roc_auc),
             ("nodes", o.tree.nodes.len() as f64),
             ("tree_depth", o.tree.depth() as f64),
+            ("threshold", self.effective.threshold),
+            ("precision_test", o.test.confusion.precision()),
+            ("recall_test", o.test.confusion.recall()),
             (
                 "positives",
                 self.labels.iter().filter(|&&l| l).count() as f64,
@@ -538,11 +555,16 @@ fn model_features_named(model: &str, tree: &Tree, data: &Dataset) -> Result<Feat
 pub struct Scored {
     pub tree: Tree,
     pub probabilities: Vec<f64>,
+    /// A row scoring above this is predicted fraud.
+    pub threshold: f64,
 }
 
 impl Scored {
     pub fn predicted_fraud(&self) -> usize {
-        self.probabilities.iter().filter(|&&v| v > 0.5).count()
+        self.probabilities
+            .iter()
+            .filter(|&&v| v > self.threshold)
+            .count()
     }
 
     /// probability,prediction per row.
@@ -552,7 +574,9 @@ impl Scored {
             Column::new("probability".into(), p),
             Column::new(
                 "prediction".into(),
-                p.iter().map(|&v| i32::from(v > 0.5)).collect::<Vec<_>>(),
+                p.iter()
+                    .map(|&v| i32::from(v > self.threshold))
+                    .collect::<Vec<_>>(),
             ),
         ])?)
     }
@@ -563,6 +587,7 @@ impl Recordable for Scored {
         metrics([
             ("rows", self.probabilities.len() as f64),
             ("predicted_fraud", self.predicted_fraud() as f64),
+            ("threshold", self.threshold),
         ])
     }
 }
@@ -579,5 +604,6 @@ pub fn score_with(tree: Tree, name: &str, data: &Dataset) -> Result<Scored> {
     Ok(Scored {
         tree,
         probabilities,
+        threshold: 0.5,
     })
 }

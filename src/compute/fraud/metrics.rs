@@ -191,6 +191,24 @@ impl Confusion {
     pub fn total(&self) -> usize {
         self.tp + self.fp + self.tn + self.fn_
     }
+
+    /// Rows with a score above `threshold` flagged, against their labels.
+    pub fn at(scores: &[f64], labels: &[bool], threshold: f64) -> Self {
+        Self::of(
+            scores.iter().map(|&s| s > threshold),
+            labels.iter().copied(),
+        )
+    }
+
+    /// Of the flagged rows, the share labelled fraud (NaN when none is flagged).
+    pub fn precision(&self) -> f64 {
+        self.tp as f64 / (self.tp + self.fp) as f64
+    }
+
+    /// Of the rows labelled fraud, the share flagged (NaN when none is labelled fraud).
+    pub fn recall(&self) -> f64 {
+        self.tp as f64 / (self.tp + self.fn_) as f64
+    }
 }
 
 #[cfg(test)]
@@ -213,6 +231,19 @@ mod tests {
         let many: Vec<f64> = (0..10_000).map(|_| rng.random::<f64>()).collect();
         let l: Vec<bool> = (0..10_000).map(|_| rng.random_bool(0.5)).collect();
         assert!(super::steps_by_counting(&many, &l).is_none());
+    }
+
+    #[test]
+    fn a_threshold_cuts_scores_into_the_confusion_matrix() {
+        let scores = [0.9, 0.6, 0.4, 0.2, 0.7];
+        let labels = [true, false, true, false, true];
+        let c = Confusion::at(&scores, &labels, 0.5);
+        assert_eq!((c.tp, c.fp, c.tn, c.fn_), (2, 1, 1, 1));
+        assert!((c.precision() - 2.0 / 3.0).abs() < 1e-12);
+        assert!((c.recall() - 2.0 / 3.0).abs() < 1e-12);
+        let c = Confusion::at(&scores, &labels, 0.95);
+        assert!(c.precision().is_nan(), "none flagged");
+        assert_eq!(c.recall(), 0.0);
     }
 
     #[test]

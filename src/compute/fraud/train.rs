@@ -23,6 +23,8 @@ pub struct TrainParams {
     pub balance: bool,
     pub seed: u64,
     pub test_share: f64,
+    /// A row scoring above this is flagged (the confusion matrices).
+    pub threshold: f64,
 }
 
 impl Default for TrainParams {
@@ -33,6 +35,7 @@ impl Default for TrainParams {
             balance: false,
             seed: 42,
             test_share: 0.2,
+            threshold: 0.5,
         }
     }
 }
@@ -97,12 +100,12 @@ fn thin(points: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
     out
 }
 
-pub fn evaluate(scores: &[f64], labels: &[bool]) -> Evaluation {
+pub fn evaluate(scores: &[f64], labels: &[bool], threshold: f64) -> Evaluation {
     Evaluation {
         rows: scores.len(),
         pr_auc: metrics::average_precision(scores, labels),
         roc_auc: metrics::roc_auc(scores, labels),
-        confusion: Confusion::of(scores.iter().map(|&s| s > 0.5), labels.iter().copied()),
+        confusion: Confusion::at(scores, labels, threshold),
         pr_curve: thin(metrics::pr_curve(scores, labels)),
         roc_curve: thin(metrics::roc_curve(scores, labels)),
     }
@@ -202,8 +205,8 @@ pub fn train(
     let train_scores = scores_of(&tree, features, &rows);
     let test_scores = scores_of(&tree, features, &s.test);
     Ok(Outcome {
-        train: evaluate(&train_scores, &labels_of(labels, &rows)),
-        test: evaluate(&test_scores, &labels_of(labels, &s.test)),
+        train: evaluate(&train_scores, &labels_of(labels, &rows), p.threshold),
+        test: evaluate(&test_scores, &labels_of(labels, &s.test), p.threshold),
         tree,
         train_rows: rows,
         test_rows: s.test,

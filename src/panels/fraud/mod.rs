@@ -74,7 +74,8 @@ pub struct FraudPanel {
     curves: Vec<Chart>,
     counts: Slot<(String, String), Arc<RuleCounts>>,
     cell: Option<Cell>,
-    listing: Slot<(u64, Cell), Arc<views::Listing>>,
+    /// The listing of a confusion cell, by run, cell and threshold.
+    listing: Slot<(u64, Cell, u64), Arc<views::Listing>>,
     /// The path typed in the Tree view's "Load model" field.
     model_path: String,
     loaded: Slot<u64, Arc<run::LoadedModel>>,
@@ -155,7 +156,7 @@ impl Panel for FraudPanel {
             match self.saved.view {
                 View::Model => views::model_ui(self, ui, ctx, &r),
                 View::Tree => tree_view::ui(self, ui, ctx, &r),
-                View::Review => views::review_ui(ui, ctx, &r),
+                View::Review => views::review_ui(ui, ctx, &r, self.saved.params.threshold),
                 View::Runs => super::runs::history_ui(&mut self.history, ui, ctx, usecase::ID),
             }
         });

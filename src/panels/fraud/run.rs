@@ -70,7 +70,7 @@ pub fn load_model(path: &std::path::Path, data: &Dataset, p: &FraudParams) -> Re
     let y = usecase::labels_of(data, p)?;
     Ok(LoadedModel {
         path: path.to_owned(),
-        eval: train::evaluate(&scored.probabilities, &y),
+        eval: train::evaluate(&scored.probabilities, &y, p.threshold),
         dataset: data.name.clone(),
         tree: scored.tree,
     })

@@ -10,6 +10,7 @@ use polars::prelude::{AnyValue, DataFrame, IdxCa, IdxSize, NamedFrom};
 use super::run::RunResult;
 use super::{Cell, FraudPanel, RunSummary};
 use crate::chart::Chart;
+use crate::compute::fraud::metrics::Confusion;
 use crate::data::Dataset;
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
@@ -176,18 +177,55 @@ pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
     }
 }
 
-fn cell_rows(r: &RunResult, cell: Cell) -> Vec<u32> {
+fn cell_rows(r: &RunResult, cell: Cell, threshold: f64) -> Vec<u32> {
     let o = &r.out.outcome;
     o.test_rows
         .iter()
         .zip(&o.test_scores)
-        .filter(|&(&row, &p)| (p > 0.5, r.out.labels[row as usize]) == cell)
+        .filter(|&(&row, &p)| (p > threshold, r.out.labels[row as usize]) == cell)
         .map(|(&row, _)| row)
         .collect()
 }
 
+/// The decision threshold, moved live over the trained model's test scores: the confusion
+/// matrix, precision and recall follow without training again (the next Train keeps it).
+fn threshold_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) -> Confusion {
+    let t = &mut p.saved.params.threshold;
+    let o = &r.out.outcome;
+    ui.horizontal_wrapped(|ui| {
+        let moved = ui
+            .add(
+                egui::Slider::new(t, usecase::THRESHOLD.min..=usecase::THRESHOLD.max)
+                    .step_by(0.01)
+                    .text("threshold"),
+            )
+            .on_hover_text(
+                "A transaction scoring above the threshold is flagged. Lower catches more fraud \
+                 and flags more legitimate transactions; higher the reverse.",
+            )
+            .changed();
+        if moved {
+            p.cell = None;
+        }
+    });
+    let labels: Vec<bool> = o
+        .test_rows
+        .iter()
+        .map(|&row| r.out.labels[row as usize])
+        .collect();
+    let c = Confusion::at(&o.test_scores, &labels, *t);
+    ui.label(format!(
+        "At {:.2}: {} of the flagged test transactions are labelled fraud (precision), and {} of \
+         those labelled fraud are flagged (recall).",
+        *t,
+        crate::format::percent(c.precision()),
+        crate::format::percent(c.recall())
+    ));
+    c
+}
+
 fn confusion_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) {
-    let c = r.out.outcome.test.confusion;
+    let c = threshold_ui(p, ui, r);
     let total = c.total().max(1) as f64;
     // Name where the labels came from: the rules, or a label column (label_text says which).
     let source = if r.out.label_text.starts_with("column ") {
@@ -199,7 +237,11 @@ fn confusion_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) {
         "Confusion matrix (test set: {source} against the model)"
     ));
     let mut cell_button = |ui: &mut egui::Ui, cell: Cell, n: usize, what: &str| {
-        let text = format!("{n} ({:.2}%)\n{what}", 100.0 * n as f64 / total);
+        let text = format!(
+            "{} ({:.2}%)\n{what}",
+            crate::format::whole(n),
+            100.0 * n as f64 / total
+        );
         if ui
             .selectable_label(p.cell == Some(cell), text)
             .on_hover_text("List these transactions")
@@ -240,15 +282,16 @@ pub(super) fn model_ui(
 ) {
     confusion_ui(p, ui, r);
     if let Some(cell) = p.cell {
-        let key = (r.run, cell);
+        let threshold = p.saved.params.threshold;
+        let key = (r.run, cell, threshold.to_bits());
         let job_r = Arc::clone(r);
         p.listing.request(
             ctx.jobs,
             key,
-            format!("fraud:list:{}:{cell:?}", r.run),
+            format!("fraud:list:{}:{cell:?}:{threshold}", r.run),
             "List transactions".into(),
             move |_| {
-                let rows = cell_rows(&job_r, cell);
+                let rows = cell_rows(&job_r, cell, threshold);
                 let shown = &rows[..rows.len().min(LIST)];
                 let mut l = listing(&job_r.data, shown, &[])?;
                 l.total = rows.len();
@@ -292,7 +335,19 @@ pub(super) fn model_ui(
     show_chart(ui, "fraud_importance", imp, 200.0);
 }
 
-pub(super) fn review_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
+pub(super) fn review_ui(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    r: &Arc<RunResult>,
+    threshold: f64,
+) {
+    let trained = r.out.effective.threshold;
+    if (threshold - trained).abs() > 1e-9 {
+        ui.weak(format!(
+            "Ranked by nearness to the threshold this model was trained with ({trained:.2}); \
+             Train again to rank at {threshold:.2}."
+        ));
+    }
     ui.horizontal(|ui| {
         // A tree whose leaves are pure is sure of everything: say so rather than list 0s and 1s
         // as "least sure".
