@@ -310,6 +310,8 @@ pub struct Chart {
     /// Where the numbers came from ("crypto_tweets.parquet, crypto_prices.parquet"), printed
     /// at the foot of an exported image.
     pub source: Option<String>,
+    /// A unit of x as long as a unit of y (a pitch's location over the plate) on screen.
+    pub equal_scale: bool,
 }
 
 /// Which lines of a `Lines` chart are read on a right-hand axis, and its name.
@@ -365,7 +367,14 @@ impl Chart {
             spans: Vec::new(),
             secondary: None,
             source: None,
+            equal_scale: false,
         }
+    }
+
+    /// The same chart drawn with x and y to one scale on screen.
+    pub fn equal_scale(mut self) -> Self {
+        self.equal_scale = true;
+        self
     }
 
     /// The same chart with a note of its data's source.

@@ -587,19 +587,20 @@ fn pitching_demo(out: &Path) -> Result<Section> {
     if let Some(o) = s.flagged_outings().last() {
         let (pitches, scores) = s.of_pitcher(o.pitcher);
         let name = s.pitches.name(o.pitcher);
-        let [spin, speed, movement, release] =
+        let [spin, speed, movement, release, location, _] =
             charts::pitcher_charts(&name, &pitches, &scores, s.rule.z);
         chart(&spin, "pitching-pitcher-spin.png")?;
         chart(&speed, "pitching-pitcher-velocity.png")?;
         chart(&movement, "pitching-pitcher-movement.png")?;
         chart(&release, "pitching-pitcher-release.png")?;
+        chart(&location, "pitching-pitcher-location.png")?;
         let (game_p, game_s): (Vec<_>, Vec<_>) = pitches
             .iter()
             .zip(&scores)
             .filter(|(p, _)| p.game_pk == o.game_pk)
             .map(|(p, s)| (*p, *s))
             .unzip();
-        let [live_spin, _, strikeouts] = charts::live_charts(&name, &game_p, &game_s, s.rule.z);
+        let [live_spin, _, strikeouts, _] = charts::live_charts(&name, &game_p, &game_s, s.rule.z);
         chart(&live_spin, "pitching-outing-spin.png")?;
         chart(&strikeouts, "pitching-outing-strikeouts.png")?;
     }

@@ -41,7 +41,7 @@ pub const LINES: [[u8; 3]; 6] = [
 /// Categories that keep one colour in every chart, on screen and exported, whatever else the
 /// chart shows: pitch types as Baseball Savant draws them (the colours its users know), and
 /// the sentiment classes.
-const CATEGORIES: [(&str, [u8; 3]); 17] = [
+const CATEGORIES: [(&str, [u8; 3]); 18] = [
     ("FF", [210, 45, 73]),
     ("SI", [254, 157, 0]),
     ("FC", [147, 63, 44]),
@@ -59,6 +59,8 @@ const CATEGORIES: [(&str, [u8; 3]); 17] = [
     ("positive", [84, 162, 75]),
     ("negative", [228, 87, 86]),
     ("neutral", [150, 150, 150]),
+    // A guide, not a series: the strike zone's outline.
+    ("strike", [150, 150, 150]),
 ];
 
 /// The colour of series `k`, named `name`, of a chart: a known category's own colour

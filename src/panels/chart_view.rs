@@ -643,6 +643,11 @@ fn show(
                 plot.x_grid_spacer(nice_spacer(72.0, chart.x_whole))
                     .x_axis_formatter(|mark, _| crate::format::tick(mark.value, mark.step_size))
             };
+            let plot = if chart.equal_scale {
+                plot.data_aspect(1.0)
+            } else {
+                plot
+            };
             let plot = match secondary {
                 Some((map, s)) => plot.custom_y_axes(vec![
                     egui_plot::AxisHints::new_y()

@@ -41,7 +41,7 @@ pub struct Live {
     /// The outing shown; None follows the latest pitch.
     chosen: Option<OutingKey>,
     /// Charts of (outing, pitches seen, band) so they are rebuilt only when a pitch arrives.
-    charts: Option<(OutingKey, usize, u64, Arc<[Chart; 3]>)>,
+    charts: Option<(OutingKey, usize, u64, Arc<[Chart; 4]>)>,
     replays: u32,
 }
 
@@ -397,10 +397,12 @@ pub(super) fn ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
     if let Some(k) = alerts(ui, &p.live) {
         p.live.chosen = Some(k);
     }
-    for (chart, stem) in charts
-        .iter()
-        .zip(["live-spin", "live-velocity", "live-strikeouts"])
-    {
+    for (chart, stem) in charts.iter().zip([
+        "live-spin",
+        "live-velocity",
+        "live-strikeouts",
+        "live-location",
+    ]) {
         save::chart_block(ui, ctx, stem, chart, stem, CHART_HEIGHT);
         ui.add_space(6.0);
     }

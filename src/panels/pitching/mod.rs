@@ -91,7 +91,7 @@ pub struct RunResult {
 
 /// One pitcher's charts and flagged outings.
 pub struct PitcherView {
-    pub charts: [Chart; 4],
+    pub charts: [Chart; 6],
     /// Indices into the run's outings, flagged ones, newest first.
     pub flagged: Vec<usize>,
     pub outings: usize,

@@ -342,6 +342,8 @@ pub(super) fn pitcher_ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Pan
         "pitcher-velocity",
         "pitcher-movement",
         "pitcher-release",
+        "pitcher-location",
+        "pitcher-spin-axis",
     ]) {
         save::chart_block(ui, ctx, stem, chart, stem, CHART_HEIGHT);
         ui.add_space(6.0);

@@ -55,9 +55,10 @@ pub fn league_chart(rows: &[WeekRow], metric: LeagueMetric) -> Chart {
 }
 
 /// The pitcher's spin and speed by outing (one line per pitch type, spin with his baseline
-/// band ±`band` robust SDs, the flag threshold), his movement and his release point.
+/// band ±`band` robust SDs, the flag threshold), his movement, his release point, where his
+/// pitches crossed the plate and his spin axis.
 /// `pitches` and `scores` are his, in game order.
-pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score], band: f64) -> [Chart; 4] {
+pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score], band: f64) -> [Chart; 6] {
     let rows = outing::by_outing_and_type(pitches, scores, band);
     let mut spin: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     let mut speed: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
@@ -136,13 +137,71 @@ pub fn pitcher_charts(name: &str, pitches: &[&Pitch], scores: &[&Score], band: f
         scatter(&|p| (p.release_x, p.release_z)),
         Vec::new(),
     );
-    [spin_chart, speed_chart, movement, release]
+    let flags: Vec<bool> = scores.iter().map(|s| s.flagged).collect();
+    let location = location_chart(&format!("{name}: pitch location"), pitches, &flags);
+    let mut axis = scatter(&|p| (p.spin_axis, p.spin));
+    axis.retain(|l| !l.points.is_empty());
+    let spin_axis = Chart::lines(
+        format!("{name}: spin axis against spin rate"),
+        "spin axis (degrees: 180 pure backspin, 90 and 270 sidespin)",
+        "spin (rpm)",
+        axis,
+        Vec::new(),
+    );
+    [
+        spin_chart,
+        speed_chart,
+        movement,
+        release,
+        location,
+        spin_axis,
+    ]
+}
+
+/// The rulebook strike zone as Statcast draws it (catcher's view, feet): 17 inches of plate
+/// plus a ball's width each side, 1.5 to 3.5 feet up (an average batter's knees to letters).
+const ZONE: [(f64, f64); 5] = [
+    (-0.83, 1.5),
+    (0.83, 1.5),
+    (0.83, 3.5),
+    (-0.83, 3.5),
+    (-0.83, 1.5),
+];
+
+/// Where pitches crossed the plate, from the catcher's view (plate_x: left is the third-base
+/// side), coloured by pitch type, the strike zone drawn and flagged pitches ringed.
+pub fn location_chart(title: &str, pitches: &[&Pitch], flagged: &[bool]) -> Chart {
+    let mut by: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
+    let mut rings = Vec::new();
+    for (i, p) in pitches.iter().enumerate() {
+        if p.plate_x.is_finite() && p.plate_z.is_finite() {
+            by.entry(&p.pitch_type)
+                .or_default()
+                .push((p.plate_x, p.plate_z));
+            if flagged.get(i).copied().unwrap_or(false) {
+                rings.push((p.plate_x, p.plate_z));
+            }
+        }
+    }
+    let mut lines: Vec<Line> = vec![Line::new("strike zone", ZONE.to_vec())];
+    lines.extend(by.into_iter().map(|(t, p)| Line::scatter(t, p)));
+    if !rings.is_empty() {
+        lines.push(Line::alert("flagged pitches (ringed)", rings));
+    }
+    Chart::lines(
+        title,
+        "plate_x (ft, catcher's view)",
+        "plate_z (ft above the ground)",
+        lines,
+        Vec::new(),
+    )
+    .equal_scale()
 }
 
 /// One live outing: each pitch's spin (x = pitch of the outing) against the pitcher's band for
 /// its type (±`band` robust SDs), flagged pitches apart; then the speed trend (fatigue) and the
 /// strikeout rate by time through the order.
-pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score], band: f64) -> [Chart; 3] {
+pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score], band: f64) -> [Chart; 4] {
     let mut dots: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     let mut bands: BTreeMap<&str, Vec<(f64, f64, f64)>> = BTreeMap::new();
     let mut flagged = Vec::new();
@@ -200,7 +259,9 @@ pub fn live_charts(title: &str, pitches: &[&Pitch], scores: &[&Score], band: f64
     );
     let tto = outing::through_order(pitches);
     let k = strikeout_chart(title, &tto);
-    [spin, fatigue, k]
+    let flags: Vec<bool> = scores.iter().map(|s| s.flagged).collect();
+    let location = location_chart(&format!("{title}: pitch location"), pitches, &flags);
+    [spin, fatigue, k, location]
 }
 
 fn strikeout_chart(title: &str, tto: &[ThroughOrder]) -> Chart {
@@ -237,4 +298,65 @@ fn rolling(points: &[(f64, f64)], k: usize) -> Vec<(f64, f64)> {
             (x, w.iter().map(|p| p.1).sum::<f64>() / w.len() as f64)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn at(kind: &str, x: f64, z: f64) -> Pitch {
+        Pitch {
+            game_pk: 1,
+            day: 0,
+            pitcher: 7,
+            pitch_type: Arc::from(kind),
+            speed: 95.0,
+            spin: 2400.0,
+            pitch_number: 1,
+            at_bat: Some(1),
+            inning: Some(1),
+            batter: None,
+            spin_axis: 200.0,
+            release_x: -2.0,
+            release_z: 5.8,
+            extension: 6.3,
+            pfx_x: 0.5,
+            pfx_z: 1.2,
+            plate_x: x,
+            plate_z: z,
+            event: None,
+            description: None,
+        }
+    }
+
+    /// The strike zone first, a scatter per pitch type, flagged pitches ringed, pitches without
+    /// a location left out, and one scale for both axes.
+    #[test]
+    fn the_location_chart_draws_the_zone_types_and_flags() {
+        let pitches = [
+            at("FF", 0.1, 2.5),
+            at("SL", -1.2, 1.0),
+            at("FF", f64::NAN, 2.0),
+            at("FF", 0.5, 3.0),
+        ];
+        let refs: Vec<&Pitch> = pitches.iter().collect();
+        let c = location_chart("x", &refs, &[false, true, true, false]);
+        assert!(c.equal_scale);
+        let ChartData::Lines { lines, .. } = &c.data else {
+            panic!("lines");
+        };
+        let names: Vec<&str> = lines.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["strike zone", "FF", "SL", "flagged pitches (ringed)"]
+        );
+        assert_eq!(lines[0].points.len(), 5, "a closed rectangle");
+        assert_eq!(lines[1].points, [(0.1, 2.5), (0.5, 3.0)]);
+        assert_eq!(
+            lines[3].points,
+            [(-1.2, 1.0)],
+            "the flagged pitch without a location is left out"
+        );
+    }
 }
