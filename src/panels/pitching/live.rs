@@ -397,15 +397,23 @@ pub(super) fn ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
     if let Some(k) = alerts(ui, &p.live) {
         p.live.chosen = Some(k);
     }
-    for (chart, stem) in charts.iter().zip([
+    let stems = [
         "live-spin",
         "live-velocity",
         "live-strikeouts",
         "live-location",
-    ]) {
+    ];
+    for (chart, stem) in charts.iter().zip(stems).take(2) {
         save::chart_block(ui, ctx, stem, chart, stem, CHART_HEIGHT);
         ui.add_space(6.0);
     }
+    // Strikeouts beside the pitch locations (one scale for both axes: about square in half
+    // the width).
+    ui.columns(2, |cols| {
+        for (col, k) in cols.iter_mut().zip([2, 3]) {
+            save::chart_block(col, ctx, stems[k], &charts[k], stems[k], CHART_HEIGHT);
+        }
+    });
     if !p.live.quarantined.is_empty() {
         ui.strong("Quarantined files");
         for (file, reason) in &p.live.quarantined {

@@ -337,15 +337,26 @@ pub(super) fn pitcher_ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Pan
     if !v.flagged.is_empty() {
         outings_table(ui, "pitching-pitcher-outings", &r, &v.flagged);
     }
-    for (chart, stem) in v.charts.iter().zip([
+    let stems = [
         "pitcher-spin",
         "pitcher-velocity",
         "pitcher-movement",
         "pitcher-release",
         "pitcher-location",
         "pitcher-spin-axis",
-    ]) {
+    ];
+    // Spin and velocity across the page; the scatters in pairs, so the location chart (one
+    // scale for both axes) is about as wide as it is tall.
+    for (chart, stem) in v.charts.iter().zip(stems).take(2) {
         save::chart_block(ui, ctx, stem, chart, stem, CHART_HEIGHT);
+        ui.add_space(6.0);
+    }
+    for pair in [[2, 3], [4, 5]] {
+        ui.columns(2, |cols| {
+            for (col, k) in cols.iter_mut().zip(pair) {
+                save::chart_block(col, ctx, stems[k], &v.charts[k], stems[k], CHART_HEIGHT);
+            }
+        });
         ui.add_space(6.0);
     }
 }
