@@ -11,6 +11,7 @@ recipe. Prints medians of --runs runs and the ratios; the numbers go in BENCHMAR
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import subprocess
@@ -81,6 +82,7 @@ def prophet_group(pdf):
         "store": str(pdf["store"].iloc[0]), "item": str(pdf["item"].iloc[0]),
         "date": fc["ds"].dt.date, "yhat": fc["yhat"], "yhat_lower": fc["yhat_lower"],
         "yhat_upper": fc["yhat_upper"], "actual": float("nan"),
+        "training_date": datetime.date.today(),
     })
 
 

@@ -53,7 +53,8 @@ fn forecasts_every_store_item_with_a_scored_holdout() {
             "yhat",
             "yhat_lower",
             "yhat_upper",
-            "actual"
+            "actual",
+            "training_date"
         ]
     );
     assert_eq!(table.rows(), 6 * 90);

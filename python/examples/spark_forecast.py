@@ -21,7 +21,7 @@ import playbook
 # keys back in their input type (integers here); forecast_group casts to this schema.
 SCHEMA = (
     "store string, item string, date date, yhat double, yhat_lower double, "
-    "yhat_upper double, actual double"
+    "yhat_upper double, actual double, training_date date"
 )
 
 
@@ -35,6 +35,7 @@ ARROW_SCHEMA = pa.schema(
         ("yhat_lower", pa.float64()),
         ("yhat_upper", pa.float64()),
         ("actual", pa.float64()),
+        ("training_date", pa.date32()),
     ]
 )
 

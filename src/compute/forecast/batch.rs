@@ -99,6 +99,16 @@ pub struct Batch {
     /// The group columns' types in the input: the output tables give the keys back in them
     /// (an integer `store` stays an integer), where the text converts back.
     pub key_types: Vec<DataType>,
+    /// The day the models were fitted (days since 1970, UTC): the forecast table's
+    /// `training_date`, so runs appended to one table stay apart (as the book keeps them).
+    pub trained_day: i32,
+}
+
+/// Today (UTC) in days since 1970.
+fn today() -> i32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i32)
 }
 
 /// A group key column, in its input type when the text converts back to it.
@@ -141,7 +151,8 @@ impl Batch {
         self.groups.iter().map(|g| g.missing).sum()
     }
 
-    /// The forecast table: group columns, date, yhat, yhat_lower, yhat_upper, actual.
+    /// The forecast table, one row per group and day: the group columns, date, yhat with its
+    /// interval, the actual value where held out, and the training date.
     pub fn forecast_frame(&self, group_cols: &[String]) -> PolarsResult<DataFrame> {
         let gs = &self.groups;
         let mut columns: Vec<Column> = group_cols
@@ -159,12 +170,17 @@ impl Batch {
             gs.iter().flat_map(|g| f(g).iter().copied()).collect()
         };
         let days: Vec<i32> = gs.iter().flat_map(|g| g.days.iter().copied()).collect();
+        let days_len = days.len();
         columns.push(Column::new("date".into(), days).cast(&DataType::Date)?);
         columns.push(Column::new("yhat".into(), flat(|g| &g.main.yhat)));
         columns.push(Column::new("yhat_lower".into(), flat(|g| &g.main.lower)));
         columns.push(Column::new("yhat_upper".into(), flat(|g| &g.main.upper)));
         let actual: Vec<Option<f64>> = gs.iter().flat_map(|g| g.actual.clone()).collect();
         columns.push(Column::new("actual".into(), actual));
+        columns.push(
+            Column::new("training_date".into(), vec![self.trained_day; days_len])
+                .cast(&DataType::Date)?,
+        );
         DataFrame::new_infer_height(columns)
     }
 
@@ -292,7 +308,10 @@ pub fn run(series: &[Series], spec: &Spec, progress: &dyn Progress) -> Result<Ba
         })
         .collect();
     check(progress)?;
-    let mut batch = Batch::default();
+    let mut batch = Batch {
+        trained_day: today(),
+        ..Batch::default()
+    };
     for (s, r) in series.iter().zip(results) {
         match r {
             Some(Ok(g)) => batch.groups.push(g),
