@@ -200,10 +200,14 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
             let moving = app.job_moving(job.id);
             ui.horizontal(|ui| {
                 ui.label(&job.name);
+                // A job with no fraction yet turns a spinner beside its bar: egui's animated bar
+                // draws its spinner over the bar's text ("2Ø3 files").
+                if job.fraction == 0.0 && moving {
+                    ui.spinner();
+                }
                 let bar = egui::ProgressBar::new(job.fraction)
                     .desired_width(180.0)
-                    .text(job.message.clone())
-                    .animate(job.fraction == 0.0 && moving);
+                    .text(job.message.clone());
                 ui.add(bar);
                 // A job that has reported nothing for a while (a watcher waiting for files) is
                 // not redrawn by a timer, so it shows no clock that would stand still.

@@ -192,12 +192,15 @@ impl PlaybookApp {
         }
     }
 
-    /// Whether job `id` reported new progress in the last two seconds (a job that waits, such as
-    /// a live watcher with nothing new, does not).
+    /// Whether job `id` is moving: it reported new progress in the last two seconds, or it has
+    /// reported nothing yet (a computation that gives no progress, a sort, is busy the whole
+    /// time). A job that reported and then went quiet (a live watcher with nothing new) waits.
     pub fn job_moving(&self, id: u64) -> bool {
         self.progress_seen
             .get(&id)
-            .is_some_and(|(_, at)| at.elapsed() < Duration::from_secs(2))
+            .is_some_and(|((bits, message), at)| {
+                (*bits == 0 && message.is_empty()) || at.elapsed() < Duration::from_secs(2)
+            })
     }
 
     /// Whether the sidebar is folded away: the saved choice, except in a narrow window, where

@@ -8,6 +8,7 @@ use egui_extras::{Column, TableBuilder};
 use polars::prelude::AnyValue;
 
 use super::DataPanel;
+use crate::compute::Progress as _;
 use crate::compute::sort::sort_order;
 use crate::data::Dataset;
 use crate::panels::{PanelCtx, save};
@@ -43,7 +44,13 @@ pub(super) fn preview(
             key.clone(),
             format!("sort:{id}:{c}:{desc}"),
             format!("Sort {} by {c}", data.name),
-            move |_| Ok(sort_order(d.frame.column(&c)?, desc)),
+            move |job| {
+                job.report(
+                    0.0,
+                    &format!("sorting {} rows", crate::format::whole(d.frame.height())),
+                );
+                Ok(sort_order(d.frame.column(&c)?, desc))
+            },
         );
     }
     let order = key.as_ref().and_then(|k| panel.order.get(k));
