@@ -34,6 +34,8 @@ struct Shared {
     name: String,
     started: Instant,
     progress: Mutex<(f32, String)>,
+    /// The job said it waits (a watcher with nothing new) rather than computes.
+    waiting: AtomicBool,
     cancel: AtomicBool,
 }
 
@@ -45,6 +47,9 @@ pub struct JobStatus {
     pub fraction: f32,
     pub message: String,
     pub elapsed: Duration,
+    /// It waits for something outside (`JobCtx::waiting`): no clock, no animation, no
+    /// repaints; a job that computes is busy whether or not it reports.
+    pub waiting: bool,
 }
 
 /// Given to the job's work: report progress and check for cancellation.
@@ -63,8 +68,29 @@ impl JobCtx {
     }
 }
 
+impl JobCtx {
+    /// Say the job now waits for something outside it (a folder's next file), with `message`
+    /// on its bar: the app then draws no clock or animation for it and keeps no timer. The next
+    /// `report` makes it busy again.
+    pub fn waiting(&self, message: &str) {
+        self.shared.waiting.store(true, Ordering::Relaxed);
+        self.update(0.0, message);
+    }
+}
+
 impl Progress for JobCtx {
     fn report(&self, fraction: f32, message: &str) {
+        self.shared.waiting.store(false, Ordering::Relaxed);
+        self.update(fraction, message);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.shared.cancel.load(Ordering::Relaxed)
+    }
+}
+
+impl JobCtx {
+    fn update(&self, fraction: f32, message: &str) {
         let mut p = self
             .shared
             .progress
@@ -88,10 +114,6 @@ impl Progress for JobCtx {
                 (self.repaint)();
             }
         }
-    }
-
-    fn cancelled(&self) -> bool {
-        self.shared.cancel.load(Ordering::Relaxed)
     }
 }
 
@@ -155,6 +177,7 @@ impl JobRunner {
                 name: name.clone(),
                 started: Instant::now(),
                 progress: Mutex::new((0.0, String::new())),
+                waiting: AtomicBool::new(false),
                 cancel: AtomicBool::new(false),
             });
             active.push(shared.clone());
@@ -216,6 +239,7 @@ impl JobRunner {
                     fraction: p.0,
                     message: p.1.clone(),
                     elapsed: s.started.elapsed(),
+                    waiting: s.waiting.load(Ordering::Relaxed),
                 }
             })
             .collect()

@@ -248,3 +248,41 @@ fn cancelling_a_stream_stops_a_job_blocked_on_a_full_channel() {
     assert_eq!(stream.poll(), Some(Err(JobError::Cancelled)));
     wait_until("the job thread leaves", || jobs.active().is_empty());
 }
+
+/// A job that says it waits shows as waiting (no clock, no timer in the app); its next report
+/// makes it busy again; a job that never reports is busy.
+#[test]
+fn a_job_says_when_it_waits() {
+    let jobs = JobRunner::default();
+    let step = Arc::new(AtomicUsize::new(0));
+    let s = step.clone();
+    let h = jobs
+        .spawn("w", "watch", move |ctx| {
+            ctx.waiting("3 files read");
+            while s.load(Ordering::SeqCst) == 0 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            ctx.report(0.5, "reading a file");
+            while s.load(Ordering::SeqCst) == 1 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Ok(())
+        })
+        .unwrap();
+    let status = |jobs: &JobRunner| jobs.active().into_iter().next().unwrap();
+    wait_until("waiting", || status(&jobs).waiting);
+    assert_eq!(status(&jobs).message, "3 files read");
+    step.store(1, Ordering::SeqCst);
+    wait_until("busy again", || !status(&jobs).waiting);
+    assert_eq!(status(&jobs).message, "reading a file");
+    step.store(2, Ordering::SeqCst);
+    assert_eq!(h.wait(), Ok(()));
+    let quiet = jobs
+        .spawn("q", "sort", |_| {
+            std::thread::sleep(Duration::from_millis(200));
+            Ok(())
+        })
+        .unwrap();
+    assert!(!status(&jobs).waiting, "a job that never reports is busy");
+    assert_eq!(quiet.wait(), Ok(()));
+}

@@ -197,7 +197,7 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
     egui::Panel::bottom("status_bar").show(ui, |ui| {
         let jobs = app.jobs.active();
         for job in &jobs {
-            let moving = app.job_moving(job.id);
+            let moving = !job.waiting;
             ui.horizontal(|ui| {
                 ui.label(&job.name);
                 // A job with no fraction yet turns a spinner beside its bar: egui's animated bar

@@ -66,9 +66,6 @@ pub struct PlaybookApp {
     applied_presenting: Option<bool>,
     /// The sidebar was asked for while the window is narrow (where it starts folded; not saved).
     sidebar_while_narrow: bool,
-    /// Each running job's last progress (fraction bits, message) and when it changed: the app
-    /// repaints often, and animates a job's bar, only while it moves.
-    progress_seen: std::collections::HashMap<u64, ((u32, String), std::time::Instant)>,
     /// Brings a window restored off the screen back onto it.
     placement: window::Placement,
     /// Workspaces being read, and datasets of an opened one that moved or changed.
@@ -106,7 +103,6 @@ impl PlaybookApp {
             applied_theme: None,
             applied_presenting: None,
             sidebar_while_narrow: false,
-            progress_seen: std::collections::HashMap::new(),
             placement: window::Placement::default(),
             workspaces: workspaces::Workspaces::default(),
             settings,
@@ -190,17 +186,6 @@ impl PlaybookApp {
         if let Err(e) = self.picks.request(&self.jobs, Self::open_request()) {
             self.notices.error(e.to_string());
         }
-    }
-
-    /// Whether job `id` is moving: it reported new progress in the last two seconds, or it has
-    /// reported nothing yet (a computation that gives no progress, a sort, is busy the whole
-    /// time). A job that reported and then went quiet (a live watcher with nothing new) waits.
-    pub fn job_moving(&self, id: u64) -> bool {
-        self.progress_seen
-            .get(&id)
-            .is_some_and(|((bits, message), at)| {
-                (*bits == 0 && message.is_empty()) || at.elapsed() < Duration::from_secs(2)
-            })
     }
 
     /// Whether the sidebar is folded away: the saved choice, except in a narrow window, where
@@ -320,22 +305,10 @@ impl PlaybookApp {
             p.logic(&mut pctx);
         }
         self.handle_requests();
-        // Note when each job's progress last changed: a job that waits (a live watcher with
-        // nothing new) gets no repaint timer and no animated bar (which repaints every frame:
-        // an idle watcher kept the app at 94% of a core, all of it drawing).
-        let now = std::time::Instant::now();
-        let active = self.jobs.active();
-        self.progress_seen
-            .retain(|id, _| active.iter().any(|j| j.id == *id));
-        for j in &active {
-            let key = (j.fraction.to_bits(), j.message.clone());
-            if self.progress_seen.get(&j.id).is_none_or(|(k, _)| *k != key) {
-                self.progress_seen.insert(j.id, (key, now));
-            }
-        }
-        // A job's progress wakes the UI itself (`JobCtx::report`); while one moves, frames keep
-        // coming for its animation. A waiting job draws nothing until it reports again.
-        if active.iter().any(|j| self.job_moving(j.id)) {
+        // A busy job keeps frames coming for its clock and spinner; a waiting one (a live
+        // watcher with nothing new, `JobCtx::waiting`) draws nothing until it reports again
+        // (an idle watcher once kept the app at 94% of a core, all of it drawing).
+        if self.jobs.active().iter().any(|j| !j.waiting) {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
     }

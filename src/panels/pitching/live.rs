@@ -168,6 +168,7 @@ fn watch(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>, folder: PathBuf, before:
                 h.pitches.retain(|x| x.day < day);
             }
             let mut files = 0usize;
+            job.waiting("waiting for files");
             live::watch(
                 &opts,
                 &rule,
@@ -176,7 +177,8 @@ fn watch(p: &mut PitchingPanel, ctx: &mut PanelCtx<'_>, folder: PathBuf, before:
                 &mut |e| {
                     if matches!(e, LiveEvent::Scored { .. } | LiveEvent::Quarantined { .. }) {
                         files += 1;
-                        job.report(0.0, &format!("{files} files read"));
+                        // Between files the watcher waits: no clock, no timer in the app.
+                        job.waiting(&format!("{files} files read"));
                     }
                     tx.send(e).map_err(anyhow::Error::from)
                 },
