@@ -498,6 +498,37 @@ fn a_second_watcher_on_the_same_folder_is_refused() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// A file written again under a name already read is said, not silently ignored (and not
+/// read twice: its pitches were scored once).
+#[test]
+fn a_file_rewritten_after_it_was_read_is_reported() {
+    let work = tempfile::tempdir().unwrap();
+    let files = pitch_files(work.path(), 1);
+    let dir = work.path().join("incoming");
+    std::fs::create_dir(&dir).unwrap();
+    let out = work.path().join("flags.csv");
+    let w = watcher(&dir, &out, Some("6"));
+    land(&dir, &files[..3], Duration::from_millis(5));
+    let started = Instant::now();
+    while rows(&out).len() < 3 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The first file again, with the second's pitch in it.
+    land(
+        &dir,
+        &[(files[0].0.clone(), files[1].1.clone())],
+        Duration::ZERO,
+    );
+    let o = w.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("{}: written again after it was read", files[0].0)),
+        "{err}"
+    );
+    assert_eq!(rows(&out).len(), 3, "nothing read twice");
+}
+
 /// An idle watcher sleeps: its own reads of the folder must not wake it again (it spun at 85%
 /// of a core, mostly in the kernel). Measured as the process's CPU time over a few seconds of
 /// an empty folder; a sleeping watcher uses well under 1%, a spinning one close to 100%.

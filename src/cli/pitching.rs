@@ -377,6 +377,10 @@ pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
                         LiveEvent::Quarantined { file, reason } => {
                             eprintln!("{file}: quarantined: {reason}");
                         }
+                        LiveEvent::Rewritten { file } => eprintln!(
+                            "{file}: written again after it was read; its new content is not \
+                             read (write new pitches under a new name)"
+                        ),
                     }
                     Ok(())
                 },

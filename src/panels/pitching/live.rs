@@ -69,6 +69,10 @@ impl Live {
                             .error(format!("Live: {file} quarantined: {reason}"));
                         self.quarantined.push((file, reason));
                     }
+                    LiveEvent::Rewritten { file } => ctx.notices.error(format!(
+                        "Live: {file} was written again after it was read; its new content \
+                         is not read (write new pitches under a new name)"
+                    )),
                 }
             }
             match s.poll() {

@@ -89,6 +89,9 @@ pub enum LiveEvent {
     },
     /// A bad file, moved to `quarantine/` (or left where it was when it could not be moved).
     Quarantined { file: String, reason: String },
+    /// A file already read was written again under its name. Its new content is not read (a
+    /// pitch is scored once); new pitches belong in a new file. Said once per rewrite.
+    Rewritten { file: String },
 }
 
 /// What a watch did, when it stops.
@@ -226,8 +229,11 @@ struct Folder {
     dir: PathBuf,
     settle: Duration,
     seen: HashMap<String, Seen>,
-    /// Done (ingested or quarantined): never read again.
-    done: HashSet<String>,
+    /// Done (ingested or quarantined): never read again. With the size and time it had when
+    /// read, where known, so that a rewrite under the same name is noticed and said.
+    done: HashMap<String, Option<(u64, SystemTime)>>,
+    /// Done files found changed since they were read, not yet reported.
+    rewritten: Vec<String>,
     /// Not parseable yet but young: the (size, time) that failed.
     failed: HashMap<String, (u64, SystemTime)>,
     events: Option<Receiver<notify::Result<notify::Event>>>,
@@ -236,11 +242,22 @@ struct Folder {
 
 impl Folder {
     fn new(dir: &Path, settle: Duration, use_notify: bool, done: HashSet<String>) -> Self {
+        // Files read before a restart: as they are now (a rewrite from here on is noticed).
+        let done = done
+            .into_iter()
+            .map(|name| {
+                let meta = std::fs::metadata(dir.join(&name))
+                    .ok()
+                    .map(|m| (m.len(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+                (name, meta)
+            })
+            .collect();
         let mut folder = Self {
             dir: dir.to_owned(),
             settle,
             seen: HashMap::new(),
             done,
+            rewritten: Vec::new(),
             failed: HashMap::new(),
             events: None,
             _watcher: None,
@@ -319,7 +336,20 @@ impl Folder {
         let mut present = HashSet::new();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !is_candidate(&name) || self.done.contains(&name) {
+            if !is_candidate(&name) {
+                continue;
+            }
+            if let Some(was) = self.done.get_mut(&name) {
+                if let (Some(old), Ok(meta)) = (*was, entry.metadata()) {
+                    let now = (
+                        meta.len(),
+                        meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                    );
+                    if meta.is_file() && now != old {
+                        *was = Some(now);
+                        self.rewritten.push(name);
+                    }
+                }
                 continue;
             }
             let Ok(meta) = entry.metadata() else { continue };
@@ -493,7 +523,11 @@ pub fn watch(
     let mut summary = WatchSummary::default();
     let mut latencies = Vec::new();
     while !stop() {
-        for path in folder.ready(opts.poll)? {
+        let ready = folder.ready(opts.poll)?;
+        for file in std::mem::take(&mut folder.rewritten) {
+            emit(LiveEvent::Rewritten { file })?;
+        }
+        for path in ready {
             if stop() {
                 break;
             }
@@ -517,7 +551,7 @@ pub fn watch(
                     if let Err(moved) = quarantine(&opts.dir, &path, &reason) {
                         tracing::warn!("{moved:#}");
                     }
-                    folder.done.insert(name.clone());
+                    folder.done.insert(name.clone(), None);
                     summary.quarantined += 1;
                     emit(LiveEvent::Quarantined { file: name, reason })?;
                     continue;
@@ -536,7 +570,9 @@ pub fn watch(
                 .duration_since(modified)
                 .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
             latencies.push(latency_ms);
-            folder.done.insert(name.clone());
+            folder
+                .done
+                .insert(name.clone(), Some((meta.len(), modified)));
             summary.files += 1;
             summary.pitches += pitches.pitches.len();
             summary.flagged += scores.iter().filter(|s| s.flagged).count();
