@@ -156,18 +156,10 @@ fn whole(v: f64) -> Option<i64> {
     (v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
 }
 
-/// Every Statcast column the reader uses, required or not.
-const USED: [&str; 19] = [
-    "game_pk",
-    "game_date",
-    "pitcher",
-    "pitch_type",
-    "release_speed",
-    "release_spin_rate",
-    "pitch_number",
-    "at_bat_number",
-    "inning",
-    "batter",
+/// Optional counts and ids of a pitch table.
+const COUNTS: [&str; 3] = ["at_bat_number", "inning", "batter"];
+/// Optional measurements of a pitch table (NaN where missing).
+const MEASURES: [&str; 8] = [
     "spin_axis",
     "release_pos_x",
     "release_pos_z",
@@ -176,8 +168,9 @@ const USED: [&str; 19] = [
     "pfx_z",
     "plate_x",
     "plate_z",
-    "player_name",
 ];
+/// Optional text of a pitch table.
+const TEXT: [&str; 3] = ["player_name", "events", "description"];
 
 /// The table with flattened JSON names found under their Statcast names: a feed that nests a
 /// pitch's measurements (`pitch.release_spin_rate`, `details.events`) reads like a Savant
@@ -190,7 +183,7 @@ fn unnested(df: &DataFrame) -> std::borrow::Cow<'_, DataFrame> {
         .map(|c| c.to_string())
         .collect();
     let mut renames = Vec::new();
-    for want in USED.iter().chain(&["events", "description"]) {
+    for want in REQUIRED.iter().chain(&COUNTS).chain(&MEASURES).chain(&TEXT) {
         if names.iter().any(|n| n == want) {
             continue;
         }
@@ -236,24 +229,12 @@ pub fn from_frame(file: &str, df: &DataFrame) -> Result<Pitches> {
     let spin = schema::numeric_rows(file, df, "release_spin_rate")?;
     let number = schema::numeric_rows(file, df, "pitch_number")?;
     let types = text_column(file, df, "pitch_type")?;
-    let at_bat = optional_numbers(file, df, "at_bat_number")?;
-    let inning = optional_numbers(file, df, "inning")?;
-    let batter = optional_numbers(file, df, "batter")?;
-    let [axis, rx, rz, ext, px, pz, lx, lz] = [
-        "spin_axis",
-        "release_pos_x",
-        "release_pos_z",
-        "release_extension",
-        "pfx_x",
-        "pfx_z",
-        "plate_x",
-        "plate_z",
-    ]
-    .map(|c| optional_numbers(file, df, c));
+    let [at_bat, inning, batter] = COUNTS.map(|c| optional_numbers(file, df, c));
+    let (at_bat, inning, batter) = (at_bat?, inning?, batter?);
+    let [axis, rx, rz, ext, px, pz, lx, lz] = MEASURES.map(|c| optional_numbers(file, df, c));
     let (axis, rx, rz, ext, px, pz, lx, lz) = (axis?, rx?, rz?, ext?, px?, pz?, lx?, lz?);
-    let names = text_column(file, df, "player_name")?;
-    let events = text_column(file, df, "events")?;
-    let descriptions = text_column(file, df, "description")?;
+    let [names, events, descriptions] = TEXT.map(|c| text_column(file, df, c));
+    let (names, events, descriptions) = (names?, events?, descriptions?);
     let mut interner = Interner::default();
     let mut out = Pitches::default();
     for i in 0..df.height() {

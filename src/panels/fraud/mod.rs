@@ -74,6 +74,8 @@ pub struct FraudPanel {
     curves: Vec<Chart>,
     counts: Slot<(String, String), Arc<RuleCounts>>,
     cell: Option<Cell>,
+    /// The test confusion at the slider's threshold, by (run, threshold bits).
+    confusion: Option<((u64, u64), crate::compute::fraud::metrics::Confusion)>,
     /// The listing of a confusion cell, by run, cell and threshold.
     listing: Slot<(u64, Cell, u64), Arc<views::Listing>>,
     /// The path typed in the Tree view's "Load model" field.

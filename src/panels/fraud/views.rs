@@ -208,12 +208,21 @@ fn threshold_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) -> Confusi
             p.cell = None;
         }
     });
-    let labels: Vec<bool> = o
-        .test_rows
-        .iter()
-        .map(|&row| r.out.labels[row as usize])
-        .collect();
-    let c = Confusion::at(&o.test_scores, &labels, *t);
+    // Made once per run and threshold, not every frame (a PaySim-sized test set is 1.27M rows).
+    let key = (r.run, t.to_bits());
+    let c = match p.confusion {
+        Some((k, c)) if k == key => c,
+        _ => {
+            let labels: Vec<bool> = o
+                .test_rows
+                .iter()
+                .map(|&row| r.out.labels[row as usize])
+                .collect();
+            let c = Confusion::at(&o.test_scores, &labels, *t);
+            p.confusion = Some((key, c));
+            c
+        }
+    };
     ui.label(format!(
         "At {:.2}: {} of the flagged test transactions are labelled fraud (precision), and {} of \
          those labelled fraud are flagged (recall).",
