@@ -306,7 +306,7 @@ impl From<Cancelled> for LoadError {
 
 /// scikit-learn's handwritten digits, embedded (`sample-data/digits.csv`: 64 pixel values
 /// 0..=16 then the label per line; UCI, CC BY 4.0).
-pub const DIGITS_CSV: &str = include_str!("../../sample-data/digits.csv");
+pub const DIGITS_CSV: &str = include_str!("../../../sample-data/digits.csv");
 
 /// Digits as a class-per-folder PNG set: `<digit>/<line>.png`, 8×8 grey, 0..=16 scaled to
 /// 0..=255.

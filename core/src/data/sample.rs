@@ -5,60 +5,63 @@
 pub const SAMPLES: &[(&str, &[u8])] = &[
     (
         "seattle-weather.csv",
-        include_bytes!("../../sample-data/seattle-weather.csv"),
+        include_bytes!("../../../sample-data/seattle-weather.csv"),
     ),
-    ("stocks.csv", include_bytes!("../../sample-data/stocks.csv")),
+    (
+        "stocks.csv",
+        include_bytes!("../../../sample-data/stocks.csv"),
+    ),
     (
         "airline.csv",
-        include_bytes!("../../sample-data/airline.csv"),
+        include_bytes!("../../../sample-data/airline.csv"),
     ),
     (
         "weekly_sales.csv",
-        include_bytes!("../../sample-data/weekly_sales.csv"),
+        include_bytes!("../../../sample-data/weekly_sales.csv"),
     ),
     (
         "capacity.csv",
-        include_bytes!("../../sample-data/capacity.csv"),
+        include_bytes!("../../../sample-data/capacity.csv"),
     ),
     (
         "store_sales_small.csv",
-        include_bytes!("../../sample-data/store_sales_small.csv"),
+        include_bytes!("../../../sample-data/store_sales_small.csv"),
     ),
     (
         "transactions_100k.parquet",
-        include_bytes!("../../sample-data/transactions_100k.parquet"),
+        include_bytes!("../../../sample-data/transactions_100k.parquet"),
     ),
     (
         "inventory_sample.parquet",
-        include_bytes!("../../sample-data/inventory_sample.parquet"),
+        include_bytes!("../../../sample-data/inventory_sample.parquet"),
     ),
     (
         "pitches_2021_06.parquet",
-        include_bytes!("../../sample-data/pitches_2021_06.parquet"),
+        include_bytes!("../../../sample-data/pitches_2021_06.parquet"),
     ),
     (
         "nyc_boroughs.geojson",
-        include_bytes!("../../sample-data/nyc_boroughs.geojson"),
+        include_bytes!("../../../sample-data/nyc_boroughs.geojson"),
     ),
     (
         "taxi_pickups.csv",
-        include_bytes!("../../sample-data/taxi_pickups.csv"),
+        include_bytes!("../../../sample-data/taxi_pickups.csv"),
     ),
     (
         "crypto_tweets.parquet",
-        include_bytes!("../../sample-data/crypto_tweets.parquet"),
+        include_bytes!("../../../sample-data/crypto_tweets.parquet"),
     ),
     (
         "crypto_prices.parquet",
-        include_bytes!("../../sample-data/crypto_prices.parquet"),
+        include_bytes!("../../../sample-data/crypto_prices.parquet"),
     ),
     (
         "tweets_labelled.csv",
-        include_bytes!("../../sample-data/tweets_labelled.csv"),
+        include_bytes!("../../../sample-data/tweets_labelled.csv"),
     ),
     (
         "naturalearth_countries.geojson",
-        include_bytes!("../../sample-data/naturalearth_countries.geojson"),
+        include_bytes!("../../../sample-data/naturalearth_countries.geojson"),
     ),
 ];
 
@@ -72,28 +75,28 @@ pub fn load_all() -> super::DataResult<Vec<super::Dataset>> {
 }
 
 /// The UCR GunPoint train and test series (`.ts` text), for the DTW panel's classification.
-pub const GUNPOINT_TRAIN: &str = include_str!("../../sample-data/GunPoint_TRAIN.ts");
-pub const GUNPOINT_TEST: &str = include_str!("../../sample-data/GunPoint_TEST.ts");
+pub const GUNPOINT_TRAIN: &str = include_str!("../../../sample-data/GunPoint_TRAIN.ts");
+pub const GUNPOINT_TEST: &str = include_str!("../../../sample-data/GunPoint_TEST.ts");
 
 /// The DTW audio demo's clips (made by `playbook gen clips`).
 pub const CLIPS: &[(&str, &[u8])] = &[
     (
         "melody.wav",
-        include_bytes!("../../sample-data/clips/melody.wav"),
+        include_bytes!("../../../sample-data/clips/melody.wav"),
     ),
     (
         "melody-slow.wav",
-        include_bytes!("../../sample-data/clips/melody-slow.wav"),
+        include_bytes!("../../../sample-data/clips/melody-slow.wav"),
     ),
     (
         "other.wav",
-        include_bytes!("../../sample-data/clips/other.wav"),
+        include_bytes!("../../../sample-data/clips/other.wav"),
     ),
 ];
 
 /// Daily sales of 2 stores x 5 items (`playbook gen store-sales --stores 2 --items 5`), for the
 /// forecast demo.
-pub const STORE_SALES_SMALL: &[u8] = include_bytes!("../../sample-data/store_sales_small.csv");
+pub const STORE_SALES_SMALL: &[u8] = include_bytes!("../../../sample-data/store_sales_small.csv");
 
 /// The bundled samples made by Playbook's own seeded generators (`playbook gen`), not taken
 /// from the world: no real player, store, customer or trader is in them. Every screen that

@@ -19,8 +19,8 @@ const C_INCR: f64 = 0.733;
 /// Factor applied to a negated word.
 const N_SCALAR: f64 = -0.74;
 
-const LEXICON: &str = include_str!("../../../assets/vader/vader_lexicon.txt");
-const EMOJI_LEXICON: &str = include_str!("../../../assets/vader/emoji_utf8_lexicon.txt");
+const LEXICON: &str = include_str!("../../../../assets/vader/vader_lexicon.txt");
+const EMOJI_LEXICON: &str = include_str!("../../../../assets/vader/emoji_utf8_lexicon.txt");
 
 /// VADER's four numbers for one text: proportions of negative, neutral and positive weight
 /// (rounded to 3 places) and the normalised compound score in -1..=1 (rounded to 4), as the

@@ -22,7 +22,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::generators::normal;
 
-const CORPUS: &[u8] = include_bytes!("../../sample-data/tweets_labelled.csv");
+const CORPUS: &[u8] = include_bytes!("../../../sample-data/tweets_labelled.csv");
 const MINUTE_MS: i64 = 60_000;
 /// 2024-03-01 00:00 UTC.
 const START_MS: i64 = 19_783 * 86_400_000;

@@ -1046,7 +1046,7 @@ mod tests {
     fn stocks() -> DataFrame {
         crate::data::load_path(std::path::Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/sample-data/stocks.csv"
+            "/../sample-data/stocks.csv"
         )))
         .unwrap()
         .frame
