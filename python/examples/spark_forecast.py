@@ -40,12 +40,11 @@ ARROW_SCHEMA = pa.schema(
 )
 
 
-def forecast_group(table: pa.Table, horizon: int, holdout, interval: float) -> pa.Table:
-    """One store-item's rows in, its forecast out (runs on the executors)."""
+def forecast_group(table: pa.Table, horizon, holdout, interval) -> pa.Table:
+    """One store-item's rows in, its forecast out (runs on the executors). None: the use
+    case's default, as in `playbook.forecast`."""
     out = playbook.forecast(
         table,
-        date_col="date",
-        value_col="sales",
         group_cols=["store", "item"],
         horizon=horizon,
         holdout=holdout,
@@ -54,8 +53,9 @@ def forecast_group(table: pa.Table, horizon: int, holdout, interval: float) -> p
     return out.cast(ARROW_SCHEMA)
 
 
-def forecast_all(df, horizon=90, holdout=None, interval=0.95):
-    """A Spark DataFrame (date, store, item, sales) to every series' forecast."""
+def forecast_all(df, horizon=None, holdout=None, interval=None):
+    """A Spark DataFrame (date, store, item, sales) to every series' forecast; a setting left
+    at None is the use case's default (`playbook forecast --help`)."""
     # The executors import this module to run forecast_group: ship it to them.
     df.sparkSession.sparkContext.addPyFile(__file__)
     return df.groupBy("store", "item").applyInArrow(
@@ -85,7 +85,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("input", help="CSV or Parquet with date, store, item, sales")
     ap.add_argument("out", help="Parquet folder for the forecasts")
-    ap.add_argument("--horizon", type=int, default=90)
+    ap.add_argument("--horizon", type=int, default=None, help="default: the use case's")
     ap.add_argument("--holdout", type=int, default=None)
     ap.add_argument("--master", default="local[2]")
     a = ap.parse_args()

@@ -134,38 +134,43 @@ fn to_pyarrow(py: Python<'_>, mut frame: DataFrame) -> PyResult<Py<PyAny>> {
 }
 
 /// One model per group (the command line's `playbook forecast --out` table): the group
-/// columns, date, model, forecast, lower, upper (and the actual value where held out).
+/// columns, date, model, forecast, lower, upper (and the actual value where held out). An
+/// argument left at None takes the use case's default, as the command line does (`playbook
+/// forecast --help` lists them).
 #[pyfunction]
-#[pyo3(signature = (table, date_col = "date", value_col = "sales", group_cols = Vec::new(), horizon = 90, holdout = None, interval = 0.95, mode = "multiplicative"))]
+#[pyo3(signature = (table, date_col = None, value_col = None, group_cols = Vec::new(), horizon = None, holdout = None, interval = None, mode = None))]
 #[allow(clippy::too_many_arguments)]
 fn forecast(
     py: Python<'_>,
     table: AnyRecordBatch,
-    date_col: &str,
-    value_col: &str,
+    date_col: Option<String>,
+    value_col: Option<String>,
     group_cols: Vec<String>,
-    horizon: usize,
+    horizon: Option<usize>,
     holdout: Option<usize>,
-    interval: f64,
-    mode: &str,
+    interval: Option<f64>,
+    mode: Option<&str>,
 ) -> PyResult<Py<PyAny>> {
+    use playbook_core::compute::forecast::Mode;
     use usecases::forecast::{self as uc, ForecastParams};
+    let d = ForecastParams::default();
     let mode = match mode {
-        "multiplicative" => playbook_core::compute::forecast::Mode::Multiplicative,
-        "additive" => playbook_core::compute::forecast::Mode::Additive,
-        other => {
+        None => d.mode,
+        Some("multiplicative") => Mode::Multiplicative,
+        Some("additive") => Mode::Additive,
+        Some(other) => {
             return Err(PlaybookError::new_err(format!(
                 "mode '{other}': expected multiplicative or additive"
             )));
         }
     };
     let params = ForecastParams {
-        date_col: date_col.to_owned(),
-        value_col: value_col.to_owned(),
+        date_col: date_col.unwrap_or(d.date_col),
+        value_col: value_col.unwrap_or(d.value_col),
         group: group_cols.clone(),
-        horizon,
+        horizon: horizon.unwrap_or(d.horizon),
         holdout,
-        interval,
+        interval: interval.unwrap_or(d.interval),
         mode,
     };
     let valid = uc::check(&params).map_err(py_err)?;
@@ -180,14 +185,15 @@ fn forecast(
 }
 
 /// DTW distance from the pattern series (by id) to every series of a wide table (an id column,
-/// then one column per step): id, distance, zscore, as `playbook dtw distances` writes.
+/// then one column per step): id, distance, zscore, as `playbook dtw distances` writes. The
+/// window left at None is the use case's default band (`playbook dtw distances --help`).
 #[pyfunction]
-#[pyo3(signature = (table, pattern, window = 0.05, znorm = false, id_col = None))]
+#[pyo3(signature = (table, pattern, window = None, znorm = false, id_col = None))]
 fn dtw_distances(
     py: Python<'_>,
     table: AnyRecordBatch,
     pattern: &str,
-    window: f64,
+    window: Option<f64>,
     znorm: bool,
     id_col: Option<String>,
 ) -> PyResult<Py<PyAny>> {
@@ -200,7 +206,7 @@ fn dtw_distances(
             znorm,
         },
         band: Band {
-            stretch: window,
+            stretch: window.unwrap_or(Band::default().stretch),
             cells: None,
         },
     };
@@ -216,25 +222,29 @@ fn dtw_distances(
 }
 
 /// Each point joined to the polygon containing it (`playbook spatial join --out`): the points'
-/// columns and the polygon's name (null outside every polygon).
+/// columns and the polygon's name (null outside every polygon). An argument left at None takes
+/// the use case's default, as the command line does (`playbook spatial join --help`); the name
+/// column defaults to the first text column.
 #[pyfunction]
-#[pyo3(signature = (points, polygons_geojson, lon_col = "pickup_longitude", lat_col = "pickup_latitude", name_col = None, method = "exact", resolution = 7))]
+#[pyo3(signature = (points, polygons_geojson, lon_col = None, lat_col = None, name_col = None, method = None, resolution = None))]
 #[allow(clippy::too_many_arguments)]
 fn spatial_join(
     py: Python<'_>,
     points: AnyRecordBatch,
     polygons_geojson: &str,
-    lon_col: &str,
-    lat_col: &str,
+    lon_col: Option<String>,
+    lat_col: Option<String>,
     name_col: Option<String>,
-    method: &str,
-    resolution: u8,
+    method: Option<&str>,
+    resolution: Option<u8>,
 ) -> PyResult<Py<PyAny>> {
     use usecases::spatial::{self as uc, JoinParams, Method, PointColumns};
+    let d = JoinParams::default();
     let method = match method {
-        "exact" => Method::Exact,
-        "h3" => Method::H3,
-        other => {
+        None => d.method,
+        Some("exact") => Method::Exact,
+        Some("h3") => Method::H3,
+        Some(other) => {
             return Err(PlaybookError::new_err(format!(
                 "method '{other}': expected exact or h3"
             )));
@@ -242,13 +252,13 @@ fn spatial_join(
     };
     let params = JoinParams {
         points: PointColumns {
-            lon_col: lon_col.to_owned(),
-            lat_col: lat_col.to_owned(),
+            lon_col: lon_col.unwrap_or(d.points.lon_col),
+            lat_col: lat_col.unwrap_or(d.points.lat_col),
         },
         wkt_col: None,
         name_col,
         method,
-        resolution,
+        resolution: resolution.unwrap_or(d.resolution),
     };
     let valid = uc::check(&params).map_err(py_err)?;
     let ds = dataset_of("points", points, false).map_err(py_err)?;

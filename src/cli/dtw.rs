@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 
+use super::Record;
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::dtw::Window;
 use crate::data::{self, Dataset};
@@ -63,7 +63,7 @@ pub enum DtwCommand {
         #[arg(
             long,
             value_delimiter = ',',
-            default_value = "0,0.01,0.025,0.05,0.1,0.25,0.5"
+            default_value = super::listed(&SweepParams::default().stretches)
         )]
         windows: Vec<f64>,
         #[arg(long)]
@@ -79,7 +79,7 @@ pub enum DtwCommand {
         #[command(flatten)]
         window: WindowArgs,
         /// Envelope resolution: one RMS point per this many milliseconds.
-        #[arg(long, default_value_t = 10.0, allow_negative_numbers = true)]
+        #[arg(long, default_value_t = AudioParams::default().hop_ms, allow_negative_numbers = true)]
         hop_ms: f64,
         /// Z-normalise the envelopes (ignore loudness).
         #[arg(long)]
@@ -188,11 +188,28 @@ fn inputs_of(ds: &Dataset, curve: Option<&Dataset>) -> Vec<crate::runs::InputFin
 #[derive(Args, Debug, Clone)]
 pub struct WindowArgs {
     /// Band as a fraction of the series length: 0 = lock-step (Euclidean), 1 = full window.
-    #[arg(long, default_value_t = 0.05, conflicts_with = "window_cells")]
+    // The default is each analysis's own: `with_case_defaults` sets it for classify and audio.
+    #[arg(long, default_value_t = Band::default().stretch, conflicts_with = "window_cells")]
     pub window: f64,
     /// Band as a number of cells off the diagonal, instead of --window.
     #[arg(long)]
     pub window_cells: Option<usize>,
+}
+
+/// The `dtw` command with each subcommand's `--window` defaulting to its analysis's own band
+/// (`WindowArgs` is shared, so its attribute carries only `Band`'s default).
+pub fn with_case_defaults(dtw: clap::Command) -> clap::Command {
+    let stretch = |b: Band| b.stretch.to_string();
+    dtw.mut_subcommand("classify", |c| {
+        c.mut_arg("window", |a| {
+            a.default_value(stretch(ClassifyParams::default().band))
+        })
+    })
+    .mut_subcommand("audio", |c| {
+        c.mut_arg("window", |a| {
+            a.default_value(stretch(AudioParams::default().band))
+        })
+    })
 }
 
 impl WindowArgs {
@@ -219,7 +236,7 @@ pub struct ClassifyArgs {
     #[arg(long)]
     pub test: PathBuf,
     /// The label column of table inputs.
-    #[arg(long, default_value = "label")]
+    #[arg(long, default_value_t = ClassifyParams::default().label_col)]
     pub label_col: String,
     #[command(flatten)]
     pub window: WindowArgs,
@@ -257,13 +274,16 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
                 band: window.band(),
             };
             let valid = usecase::check_match(&params)?;
-            let rec = record.start(usecase::ID_MATCH, &params, inputs_of(&ds, curve.as_ref()));
-            let result =
-                usecase::run_match(&valid, &ds, curve.as_ref(), &NoProgress).and_then(|m| {
+            let m = record.run(
+                usecase::ID_MATCH,
+                &params,
+                inputs_of(&ds, curve.as_ref()),
+                || usecase::run_match(&valid, &ds, curve.as_ref(), &NoProgress),
+                |m| {
                     export::write_table(&m.table()?, &out)?;
-                    Ok(m)
-                });
-            let m = finish(rec, result, vec![written("distances", &out)])?;
+                    Ok(vec![written("distances", &out)])
+                },
+            )?;
             if json {
                 print_json(m.distances.len(), None, m.median, m.cells, m.seconds)?;
             } else {
@@ -303,13 +323,16 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
                 series,
                 stretches: windows,
             })?;
-            let rec = record.start(usecase::ID_SWEEP, &params, inputs_of(&ds, curve.as_ref()));
-            let result =
-                usecase::run_sweep(&params, &ds, curve.as_ref(), &NoProgress).and_then(|s| {
+            let s = record.run(
+                usecase::ID_SWEEP,
+                &params,
+                inputs_of(&ds, curve.as_ref()),
+                || usecase::run_sweep(&params, &ds, curve.as_ref(), &NoProgress),
+                |s| {
                     export::write_table(&crate::compute::dtw::sweep_table(&s.rows)?, &out)?;
-                    Ok(s)
-                });
-            let s = finish(rec, result, vec![written("sweep", &out)])?;
+                    Ok(vec![written("sweep", &out)])
+                },
+            )?;
             for r in &s.rows {
                 println!(
                     "window {:<6} median {}",
@@ -363,22 +386,26 @@ fn matrix(
         znorm: input.znorm,
         band: window.band(),
     };
-    let rec = record.start(usecase::ID_MATRIX, &params, vec![of_dataset("series", &ds)]);
-    let result = usecase::run_matrix(&params, &ds, &NoProgress).and_then(|m| {
-        let table = if square {
-            m.square_table()?
-        } else {
-            m.long_table()?
-        };
-        export::write_table(&table, out)?;
-        if let Some(c) = chart {
-            export::write_chart(&m.chart, c)?;
-        }
-        Ok(m)
-    });
-    let mut artifacts = vec![written("distances", out)];
-    artifacts.extend(chart.map(|c| written("heat map", c)));
-    let m = finish(rec, result, artifacts)?;
+    let m = record.run(
+        usecase::ID_MATRIX,
+        &params,
+        vec![of_dataset("series", &ds)],
+        || usecase::run_matrix(&params, &ds, &NoProgress),
+        |m| {
+            let table = if square {
+                m.square_table()?
+            } else {
+                m.long_table()?
+            };
+            export::write_table(&table, out)?;
+            let mut artifacts = vec![written("distances", out)];
+            if let Some(c) = chart {
+                export::write_chart(&m.chart, c)?;
+                artifacts.push(written("heat map", c));
+            }
+            Ok(artifacts)
+        },
+    )?;
     if json {
         let pairs = Some(m.condensed.len());
         print_json(m.ids.len(), pairs, m.median, m.cells, m.seconds)?;
@@ -423,18 +450,20 @@ fn audio(
         .iter()
         .filter_map(|p| of_file("clip", &data::file_name(p), p).ok())
         .collect();
-    let rec = record.start(usecase::ID_AUDIO, &params, inputs);
-    let result = usecase::compare_clips(&params, &clips, &NoProgress).and_then(|o| {
-        if let Some(out) = out {
-            export::write_table(&o.table()?, out)?;
-        }
-        Ok(o)
-    });
-    let artifacts = out
-        .map(|o| written("distance matrix", o))
-        .into_iter()
-        .collect();
-    let o = finish(rec, result, artifacts)?;
+    let o = record.run(
+        usecase::ID_AUDIO,
+        &params,
+        inputs,
+        || usecase::compare_clips(&params, &clips, &NoProgress),
+        |o| {
+            let mut artifacts = Vec::new();
+            if let Some(out) = out {
+                export::write_table(&o.table()?, out)?;
+                artifacts.push(written("distance matrix", out));
+            }
+            Ok(artifacts)
+        },
+    )?;
     for (c, e) in o.clips.iter().zip(&o.envelopes) {
         println!(
             "{}: {:.2} s, {} Hz, {} channel(s); envelope of {} points (RMS of {} samples)",
@@ -487,16 +516,21 @@ fn classify(args: &ClassifyArgs, record: Record) -> Result<()> {
         .iter()
         .filter_map(|(role, p)| of_file(role, &data::file_name(p), p).ok())
         .collect();
-    let rec = record.start(usecase::ID_CLASSIFY, &params, inputs);
-    let result = usecase::classify(&params, train, test, &NoProgress).and_then(|o| {
-        if let Some(out) = &args.out {
-            export::write_table(&o.predictions_table()?, out)
-                .with_context(|| "writing predictions")?;
-        }
-        Ok(o)
-    });
-    let artifacts = args.out.iter().map(|o| written("predictions", o)).collect();
-    let o = finish(rec, result, artifacts)?;
+    let o = record.run(
+        usecase::ID_CLASSIFY,
+        &params,
+        inputs,
+        || usecase::classify(&params, train, test, &NoProgress),
+        |o| {
+            let mut artifacts = Vec::new();
+            if let Some(out) = &args.out {
+                export::write_table(&o.predictions_table()?, out)
+                    .with_context(|| "writing predictions")?;
+                artifacts.push(written("predictions", out));
+            }
+            Ok(artifacts)
+        },
+    )?;
     let error_rate = o.error_rate();
     if args.json {
         let (fraction, given_cells) = match window {

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use clap::{Args, ValueEnum};
+use clap::Args;
 
+use super::Record;
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::forecast::Mode;
 use crate::compute::forecast::batch::Model;
@@ -16,10 +16,8 @@ use crate::runs::of_dataset;
 use crate::usecases::forecast::{self as usecase, ForecastParams};
 use crate::usecases::record::written;
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum ModeArg {
-    Multiplicative,
-    Additive,
+flag_enum! {
+    ModeArg mirrors Mode { Multiplicative, Additive }
 }
 
 #[derive(Args, Debug)]
@@ -27,20 +25,20 @@ pub struct ForecastArgs {
     /// Long table (.csv or .parquet): a date column, a value column, optional group columns.
     #[arg(long)]
     pub input: PathBuf,
-    #[arg(long, default_value = "date")]
+    #[arg(long, default_value_t = ForecastParams::default().date_col)]
     pub date_col: String,
-    #[arg(long, default_value = "sales")]
+    #[arg(long, default_value_t = ForecastParams::default().value_col)]
     pub value_col: String,
     /// Group columns, comma-separated: one model per combination.
     #[arg(long, value_delimiter = ',')]
     pub group: Vec<String>,
     /// Steps to forecast past the end of each series (without --holdout): days for daily data,
     /// months for monthly data.
-    #[arg(long, default_value_t = 90)]
+    #[arg(long, default_value_t = ForecastParams::default().horizon as i64)]
     pub horizon: i64,
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = ForecastParams::default().interval)]
     pub interval: f64,
-    #[arg(long, value_enum, default_value = "multiplicative")]
+    #[arg(long, value_enum, default_value_t = ForecastParams::default().mode.into())]
     pub mode: ModeArg,
     /// Hide the last H steps of each series (days; months for monthly data), forecast them and
     /// score the forecast.
@@ -75,24 +73,25 @@ pub fn run(args: &ForecastArgs, record: Record) -> Result<()> {
         horizon: usize::try_from(args.horizon)?,
         holdout: args.holdout.map(usize::try_from).transpose()?,
         interval: args.interval,
-        mode: match args.mode {
-            ModeArg::Multiplicative => Mode::Multiplicative,
-            ModeArg::Additive => Mode::Additive,
-        },
+        mode: args.mode.into(),
     };
     let valid = usecase::check(&params)?;
     let ds = super::load(&args.input)?;
-    let rec = record.start(usecase::ID, &params, vec![of_dataset("table", &ds)]);
-    let mut artifacts = vec![written("forecast", &args.out)];
-    let result = usecase::run(&valid, &ds, &NoProgress).and_then(|out| {
-        export::write_table(&out.batch.forecast_frame(&args.group)?, &args.out)?;
-        if let Some(path) = &args.accuracy_out {
-            export::write_table(&out.batch.accuracy_frame(&args.group)?, path)?;
-            artifacts.push(written("accuracy per series", path));
-        }
-        Ok(out)
-    });
-    let out = finish(rec, result, artifacts)?;
+    let out = record.run(
+        usecase::ID,
+        &params,
+        vec![of_dataset("table", &ds)],
+        || usecase::run(&valid, &ds, &NoProgress),
+        |out| {
+            export::write_table(&out.batch.forecast_frame(&args.group)?, &args.out)?;
+            let mut artifacts = vec![written("forecast", &args.out)];
+            if let Some(path) = &args.accuracy_out {
+                export::write_table(&out.batch.accuracy_frame(&args.group)?, path)?;
+                artifacts.push(written("accuracy per series", path));
+            }
+            Ok(artifacts)
+        },
+    )?;
     let result = &out.batch;
     let failed = out.failed();
     let main = result.mean(Model::Playbook);

@@ -40,7 +40,7 @@ pub enum FraudCommand {
         #[arg(long)]
         out: PathBuf,
         /// A row scoring above this is predicted fraud (0.01 to 0.99).
-        #[arg(long, default_value_t = 0.5)]
+        #[arg(long, default_value_t = FraudParams::default().threshold)]
         threshold: f64,
     },
 }
@@ -59,10 +59,10 @@ pub struct TrainArgs {
     /// Label by the rules in this file (one AND-group per line, lines ORed).
     #[arg(long)]
     pub rule_file: Option<PathBuf>,
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = FraudParams::default().max_depth)]
     pub max_depth: usize,
     /// Numeric features are cut into at most this many bins (Spark's maxBins).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = FraudParams::default().max_bins)]
     pub max_bins: usize,
     /// Undersample the majority class of the training rows.
     #[arg(long)]
@@ -74,7 +74,7 @@ pub struct TrainArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "5,10,15",
+        default_value = super::listed(&FraudParams::default().grid_depths),
         requires = "cv"
     )]
     pub grid_depths: Vec<usize>,
@@ -82,11 +82,11 @@ pub struct TrainArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "10,20,30",
+        default_value = super::listed(&FraudParams::default().grid_bins),
         requires = "cv"
     )]
     pub grid_bins: Vec<usize>,
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = FraudParams::default().seed)]
     pub seed: u64,
     /// Extra numeric columns to use as features.
     #[arg(long, value_delimiter = ',')]
@@ -107,7 +107,7 @@ pub struct TrainArgs {
     pub out: Option<PathBuf>,
     /// A row scoring above this is flagged: the confusion matrix, precision and recall, the
     /// predictions (0.01 to 0.99; lower catches more fraud and flags more legitimate rows).
-    #[arg(long, default_value_t = 0.5)]
+    #[arg(long, default_value_t = FraudParams::default().threshold)]
     pub threshold: f64,
 }
 
@@ -117,7 +117,7 @@ pub struct RuleArgs {
     #[arg(long)]
     pub rule_file: Option<PathBuf>,
     /// The money column summed for flagged rows (left out if the table has none).
-    #[arg(long, default_value = "amount")]
+    #[arg(long, default_value_t = FraudParams::default().money_col)]
     pub money_col: String,
 }
 
@@ -370,13 +370,20 @@ fn predict_cmd(
     if let Ok(f) = crate::runs::of_file("model", &data::file_name(model), model) {
         inputs.push(f);
     }
-    let rec = record.start("fraud-predict", &PredictParams { model, threshold }, inputs);
-    let result = usecase::score(model, &ds).and_then(|mut s| {
-        s.threshold = threshold;
-        export::write_table(&s.frame()?, out)?;
-        Ok(s)
-    });
-    let s = finish(rec, result, vec![written("scored rows", out)])?;
+    let s = record.run(
+        "fraud-predict",
+        &PredictParams { model, threshold },
+        inputs,
+        || {
+            let mut s = usecase::score(model, &ds)?;
+            s.threshold = threshold;
+            Ok(s)
+        },
+        |s| {
+            export::write_table(&s.frame()?, out)?;
+            Ok(vec![written("scored rows", out)])
+        },
+    )?;
     println!(
         "{} rows scored, {} predicted fraud",
         s.probabilities.len(),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
 use super::outputs::{self, Kind, Output};
 use super::{Record, finish};
@@ -15,11 +15,12 @@ use crate::data::images as folder;
 use crate::runs::{ArtifactRecord, of_folder};
 use crate::usecases::images::{self as usecase, ImagesParams};
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum OptimArg {
-    Adam,
-    /// SGD with momentum 0.9.
-    Sgd,
+flag_enum! {
+    OptimArg mirrors Optim {
+        Adam,
+        /// SGD with momentum 0.9.
+        Sgd,
+    }
 }
 
 /// The training run's folder and settings; every default is the use case's own.
@@ -52,7 +53,7 @@ pub struct TrainArgs {
     pub width: usize,
     #[arg(long, default_value_t = ImagesParams::default().dropout)]
     pub dropout: f32,
-    #[arg(long, value_enum, default_value = "adam")]
+    #[arg(long, value_enum, default_value_t = ImagesParams::default().optim.into())]
     pub optimizer: OptimArg,
     /// Mirror training images left-right at random (not for digits or text).
     #[arg(long)]
@@ -78,10 +79,7 @@ impl TrainArgs {
             blocks: self.blocks,
             width: self.width,
             dropout: self.dropout,
-            optim: match self.optimizer {
-                OptimArg::Adam => Optim::Adam,
-                OptimArg::Sgd => Optim::Sgd,
-            },
+            optim: self.optimizer.into(),
             flip: self.flip,
             shift: self.shift,
             brightness: self.brightness,

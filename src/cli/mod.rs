@@ -12,6 +12,54 @@ use crate::compute::{NoProgress, histogram, stats};
 use crate::data::{self, generators, schema};
 use crate::export;
 
+/// A flag's value list mirroring a use case's enum, which cannot derive clap's `ValueEnum` (core
+/// has no clap): the variants once, both conversions, and `Display` as the flag's value, so a
+/// flag's default is the use case's own (`default_value_t = Params::default().mode.into()`).
+macro_rules! flag_enum {
+    ($(#[$meta:meta])* $name:ident mirrors $core:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl From<$core> for $name {
+            fn from(value: $core) -> Self {
+                match value {
+                    $($core::$variant => Self::$variant),+
+                }
+            }
+        }
+
+        impl From<$name> for $core {
+            fn from(value: $name) -> Self {
+                match value {
+                    $($name::$variant => Self::$variant),+
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match clap::ValueEnum::to_possible_value(self) {
+                    Some(v) => f.write_str(v.get_name()),
+                    None => Ok(()),
+                }
+            }
+        }
+    };
+}
+
+/// A list default as its flag takes it, comma-separated (`default_values_t` would show it
+/// space-separated, which a comma-delimited flag does not read).
+fn listed<T: std::fmt::Display>(values: &[T]) -> String {
+    values
+        .iter()
+        .map(T::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 mod dtw;
 mod forecast;
 mod fraud;
@@ -55,7 +103,7 @@ impl Cli {
                 });
             }
         }
-        cmd
+        cmd.mut_subcommand("dtw", dtw::with_case_defaults)
     }
 
     /// Parse the process's arguments (clap's errors for usage, help and version).
@@ -93,6 +141,29 @@ impl Record {
             eprintln!("warning: {w}");
         }
         r
+    }
+}
+
+impl Record {
+    /// The middle of every analysis command, after it checked its params and outputs and loaded
+    /// its inputs: start the record, `run`, `write` the outputs (the files it returns become the
+    /// run's artifacts), finish the record and say the run's id. A failure of either step is the
+    /// run's failure, recorded as such.
+    pub(crate) fn run<T: Recordable>(
+        self,
+        use_case: &str,
+        params: &impl serde::Serialize,
+        inputs: Vec<InputFingerprint>,
+        run: impl FnOnce() -> Result<T>,
+        write: impl FnOnce(&T) -> Result<Vec<ArtifactRecord>>,
+    ) -> Result<T> {
+        let rec = self.start(use_case, params, inputs);
+        let mut artifacts = Vec::new();
+        let result = run().and_then(|out| {
+            artifacts = write(&out)?;
+            Ok(out)
+        });
+        finish(rec, result, artifacts)
     }
 }
 

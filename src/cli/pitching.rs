@@ -10,8 +10,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 
+use super::Record;
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::pitching::{self, Rule};
 use crate::export;
@@ -117,7 +117,7 @@ pub enum PitchingCommand {
         pitcher: Option<i64>,
         #[arg(long)]
         dir: PathBuf,
-        #[arg(long, default_value_t = 500)]
+        #[arg(long, default_value_t = live::REPLAY_MS)]
         interval_ms: u64,
         /// Pitches per file.
         #[arg(long, default_value_t = 1)]
@@ -139,7 +139,7 @@ pub enum PitchingCommand {
         #[arg(long)]
         out: PathBuf,
         /// Scan interval of the polling fallback.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = WatchOptions::new("").poll.as_millis() as u64)]
         poll_ms: u64,
         /// Poll only (no system file notifications).
         #[arg(long)]
@@ -171,13 +171,13 @@ fn flags(
     let hist = history.map(|h| super::load(h)).transpose()?;
     let mut fingerprints = vec![of_dataset("pitches", &ds)];
     fingerprints.extend(hist.as_ref().map(|h| of_dataset("history", h)));
-    let rec = record.start(usecase::ID, params, fingerprints);
-    let mut artifacts = Vec::new();
-    let result = usecase::run(&valid, &ds, hist.as_ref(), &NoProgress).and_then(|out| {
-        artifacts = write(&out)?;
-        Ok(out)
-    });
-    finish(rec, result, artifacts)
+    record.run(
+        usecase::ID,
+        params,
+        fingerprints,
+        || usecase::run(&valid, &ds, hist.as_ref(), &NoProgress),
+        write,
+    )
 }
 
 pub fn run(command: PitchingCommand, record: Record) -> Result<()> {

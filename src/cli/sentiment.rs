@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Subcommand, ValueEnum};
 
+use super::Record;
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::sentiment::classify::Model;
 use crate::export;
@@ -33,7 +33,7 @@ pub enum SentimentCommand {
         /// Texts (.csv, .parquet, .jsonl/.ndjson or .json).
         #[arg(long)]
         input: PathBuf,
-        #[arg(long, default_value = "text")]
+        #[arg(long, default_value_t = SentimentParams::default().columns.text)]
         text_col: String,
         #[arg(long)]
         out: PathBuf,
@@ -73,7 +73,7 @@ pub enum SentimentCommand {
         #[arg(long)]
         prices: PathBuf,
         /// Window length: 15m, 1h, 1d or minutes.
-        #[arg(long, default_value = "15m")]
+        #[arg(long, default_value_t = format!("{}m", SentimentParams::default().window_minutes))]
         window: String,
         #[arg(long, default_value_t = SentimentParams::default().max_lag)]
         max_lag: usize,
@@ -169,16 +169,20 @@ pub fn run(command: SentimentCommand, record: Record) -> Result<()> {
                 .collect();
             outputs::check(&[&input], &outs)?;
             let ds = super::load(&input)?;
-            let rec = record.start(classifiers::ID, &params, vec![of_dataset("labelled", &ds)]);
-            let mut artifacts = Vec::new();
-            let result = classifiers::compare(&params, &ds, &NoProgress).and_then(|c| {
-                if let Some(path) = &out {
-                    export::write_table(&tables::comparison(&c)?, path)?;
-                    artifacts.push(written("classifier comparison", path));
-                }
-                Ok(c)
-            });
-            let comparison = finish(rec, result, artifacts)?;
+            let comparison = record.run(
+                classifiers::ID,
+                &params,
+                vec![of_dataset("labelled", &ds)],
+                || classifiers::compare(&params, &ds, &NoProgress),
+                |c| {
+                    let mut artifacts = Vec::new();
+                    if let Some(path) = &out {
+                        export::write_table(&tables::comparison(c)?, path)?;
+                        artifacts.push(written("classifier comparison", path));
+                    }
+                    Ok(artifacts)
+                },
+            )?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&comparison)?);
             } else {
@@ -236,25 +240,24 @@ pub fn run(command: SentimentCommand, record: Record) -> Result<()> {
             outputs::check(&[&tweets, &prices], &outs)?;
             let tweets_ds = super::load(&tweets)?;
             let prices_ds = super::load(&prices)?;
-            let rec = record.start(
+            let result = record.run(
                 usecase::ID,
                 &params,
                 vec![
                     of_dataset("tweets", &tweets_ds),
                     of_dataset("prices", &prices_ds),
                 ],
-            );
-            let mut artifacts = Vec::new();
-            let result = usecase::run(&valid, &tweets_ds, &prices_ds, &NoProgress).and_then(|o| {
-                export::write_table(&tables::windows(&o)?, &out)?;
-                artifacts.push(written("windows", &out));
-                if let Some(path) = &alerts_out {
-                    export::write_table(&tables::alerts(&o)?, path)?;
-                    artifacts.push(written("alerts", path));
-                }
-                Ok(o)
-            });
-            let result = finish(rec, result, artifacts)?;
+                || usecase::run(&valid, &tweets_ds, &prices_ds, &NoProgress),
+                |o| {
+                    export::write_table(&tables::windows(o)?, &out)?;
+                    let mut artifacts = vec![written("windows", &out)];
+                    if let Some(path) = &alerts_out {
+                        export::write_table(&tables::alerts(o)?, path)?;
+                        artifacts.push(written("alerts", path));
+                    }
+                    Ok(artifacts)
+                },
+            )?;
             if json {
                 let assets: Vec<serde_json::Value> = result
                     .assets

@@ -4,20 +4,18 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
+use super::Record;
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::export;
 use crate::runs::of_dataset;
 use crate::usecases::record::written;
-use crate::usecases::spatial::{self as usecase, HexbinParams, JoinParams, PointColumns};
+use crate::usecases::spatial::{self as usecase, HexbinParams, JoinParams, Method, PointColumns};
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum Method {
-    Exact,
-    H3,
+flag_enum! {
+    MethodArg mirrors Method { Exact, H3 }
 }
 
 #[derive(Args, Debug)]
@@ -25,9 +23,9 @@ pub struct PointArgs {
     /// Points: a CSV or Parquet table.
     #[arg(long)]
     pub points: PathBuf,
-    #[arg(long, default_value = "pickup_longitude")]
+    #[arg(long, default_value_t = PointColumns::default().lon_col)]
     pub lon_col: String,
-    #[arg(long, default_value = "pickup_latitude")]
+    #[arg(long, default_value_t = PointColumns::default().lat_col)]
     pub lat_col: String,
 }
 
@@ -45,9 +43,9 @@ pub enum SpatialCommand {
         /// The polygons' name column (default: the first text column).
         #[arg(long)]
         name_col: Option<String>,
-        #[arg(long, value_enum, default_value = "exact")]
-        method: Method,
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, value_enum, default_value_t = JoinParams::default().method.into())]
+        method: MethodArg,
+        #[arg(long, default_value_t = JoinParams::default().resolution)]
         resolution: u8,
         #[arg(long)]
         json: bool,
@@ -62,7 +60,7 @@ pub enum SpatialCommand {
     Hexbin {
         #[command(flatten)]
         points: PointArgs,
-        #[arg(long, default_value_t = 7)]
+        #[arg(long, default_value_t = HexbinParams::default().resolution)]
         resolution: u8,
         #[arg(long)]
         out: PathBuf,
@@ -95,10 +93,7 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 points: points.columns(),
                 wkt_col,
                 name_col,
-                method: match method {
-                    Method::Exact => usecase::Method::Exact,
-                    Method::H3 => usecase::Method::H3,
-                },
+                method: method.into(),
                 resolution,
             };
             let valid = usecase::check(&params)?;
@@ -109,24 +104,24 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
             outputs::check(&[&points.points, &poly_path], &outs)?;
             let ds = super::load(&points.points)?;
             let pd = super::load(&poly_path)?;
-            let rec = record.start(
+            let j = record.run(
                 usecase::ID_JOIN,
                 &params,
                 vec![of_dataset("points", &ds), of_dataset("polygons", &pd)],
-            );
-            let mut artifacts = Vec::new();
-            let result = usecase::join(&valid, &ds, &pd, &NoProgress).and_then(|j| {
-                if let Some(path) = &out {
-                    export::write_table(&j.joined_frame(&ds)?, path)?;
-                    artifacts.push(written("joined points", path));
-                }
-                if let Some(path) = &counts_out {
-                    export::write_table(&j.counts_frame()?, path)?;
-                    artifacts.push(written("counts per polygon", path));
-                }
-                Ok(j)
-            });
-            let j = finish(rec, result, artifacts)?;
+                || usecase::join(&valid, &ds, &pd, &NoProgress),
+                |j| {
+                    let mut artifacts = Vec::new();
+                    if let Some(path) = &out {
+                        export::write_table(&j.joined_frame(&ds)?, path)?;
+                        artifacts.push(written("joined points", path));
+                    }
+                    if let Some(path) = &counts_out {
+                        export::write_table(&j.counts_frame()?, path)?;
+                        artifacts.push(written("counts per polygon", path));
+                    }
+                    Ok(artifacts)
+                },
+            )?;
             for w in &j.warnings {
                 eprintln!("warning: {w}");
             }
@@ -145,7 +140,7 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                     "unmatched": p.len() - a.matched,
                     "skipped_rows": p.skipped(),
                     "method": format!("{method:?}").to_lowercase(),
-                    "resolution": (method == Method::H3).then_some(resolution),
+                    "resolution": (method == MethodArg::H3).then_some(resolution),
                     "polygons": set.names.len(),
                     "vertices": set.vertices(),
                     "seconds": seconds,
@@ -195,12 +190,16 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 &[Output::new("--out", &out, Kind::Table)],
             )?;
             let ds = super::load(&points.points)?;
-            let rec = record.start(usecase::ID_HEXBIN, &params, vec![of_dataset("points", &ds)]);
-            let result = usecase::hexbin(&params, &ds, &NoProgress).and_then(|h| {
-                export::write_table(&h.frame()?, &out)?;
-                Ok(h)
-            });
-            let h = finish(rec, result, vec![written("cells", &out)])?;
+            let h = record.run(
+                usecase::ID_HEXBIN,
+                &params,
+                vec![of_dataset("points", &ds)],
+                || usecase::hexbin(&params, &ds, &NoProgress),
+                |h| {
+                    export::write_table(&h.frame()?, &out)?;
+                    Ok(vec![written("cells", &out)])
+                },
+            )?;
             println!(
                 "{} points in {} cells at resolution {resolution}",
                 h.points.len(),

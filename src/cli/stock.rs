@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 
+use super::Record;
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
 use crate::compute::NoProgress;
 use crate::compute::stock::{Columns, Thresholds, ZeroScope};
 use crate::export;
@@ -15,12 +15,13 @@ use crate::runs::of_dataset;
 use crate::usecases::record::written;
 use crate::usecases::stock::{self as usecase, StockOutput, StockParams, tables};
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum ScopeArg {
-    /// The threshold applies to the chance of a run this long anywhere in the history.
-    History,
-    /// The book's figure: the chance of the run alone.
-    PerRun,
+flag_enum! {
+    ScopeArg mirrors ZeroScope {
+        /// The threshold applies to the chance of a run this long anywhere in the history.
+        History,
+        /// The book's figure: the chance of the run alone.
+        PerRun,
+    }
 }
 
 /// The input table, its columns and the detectors' thresholds.
@@ -52,7 +53,7 @@ pub struct StockArgs {
     /// Alert when the chance of a zero-sales run falls below this.
     #[arg(long, default_value_t = Thresholds::default().zero_sales)]
     pub zero_sales_threshold: f64,
-    #[arg(long, value_enum, default_value = "history")]
+    #[arg(long, value_enum, default_value_t = Thresholds::default().zero_scope.into())]
     pub zero_sales_scope: ScopeArg,
     /// Shortest zero-sales run with stock reported that is a phantom alert.
     #[arg(long, default_value_t = Thresholds::default().phantom_min_days)]
@@ -125,10 +126,7 @@ impl StockArgs {
             },
             thresholds: Thresholds {
                 zero_sales: self.zero_sales_threshold,
-                zero_scope: match self.zero_sales_scope {
-                    ScopeArg::History => ZeroScope::History,
-                    ScopeArg::PerRun => ZeroScope::PerRun,
-                },
+                zero_scope: self.zero_sales_scope.into(),
                 phantom_min_days: self.phantom_min_days,
                 service_level: self.service_level,
                 lead_time_days: self.lead_time_days,
@@ -153,13 +151,13 @@ fn detect(
     let valid = usecase::check(&params)?;
     outputs::check(&[&args.input], outs)?;
     let ds = super::load(&args.input)?;
-    let rec = record.start(usecase::ID, &params, vec![of_dataset("inventory", &ds)]);
-    let mut artifacts = Vec::new();
-    let result = usecase::run(&valid, &ds, &NoProgress).and_then(|out| {
-        artifacts = write(&out)?;
-        Ok(out)
-    });
-    finish(rec, result, artifacts)
+    record.run(
+        usecase::ID,
+        &params,
+        vec![of_dataset("inventory", &ds)],
+        || usecase::run(&valid, &ds, &NoProgress),
+        write,
+    )
 }
 
 fn quality_line(out: &StockOutput) -> String {

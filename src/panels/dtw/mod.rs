@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Panel, PanelCtx};
 use crate::jobs::Slot;
-use crate::usecases::dtw::{self as usecase, Layout, MatchParams, PatternChoice};
+use crate::usecases::dtw::{
+    self as usecase, AudioParams, ClassifyParams, Layout, MatchParams, PatternChoice,
+};
 use runs::RunResult;
 
 /// Where the pattern comes from.
@@ -68,6 +70,12 @@ pub struct Saved {
 
 impl Default for Saved {
     fn default() -> Self {
+        // The analyses' defaults, written once in their params' `Default`.
+        let (matching, classify, audio) = (
+            MatchParams::default(),
+            ClassifyParams::default(),
+            AudioParams::default(),
+        );
         Self {
             view: View::Match,
             series_dataset: "weekly_sales.csv".into(),
@@ -76,18 +84,18 @@ impl Default for Saved {
             pattern_id: String::new(),
             curve_dataset: "capacity.csv".into(),
             typed: "1, 2, 4, 8, 4, 2, 1".into(),
-            window: 0.05,
+            window: matching.band.stretch,
             znorm: false,
             top_n: 8,
             z_threshold: 2.0,
-            classify_window: 0.0,
+            classify_window: classify.band.stretch,
             classify_tables: false,
             train_dataset: String::new(),
             test_dataset: String::new(),
-            label_col: "label".into(),
+            label_col: classify.label_col,
             audio_files: Vec::new(),
-            audio_window: 0.1,
-            hop_ms: 10.0,
+            audio_window: audio.band.stretch,
+            hop_ms: audio.hop_ms,
         }
     }
 }

@@ -46,15 +46,17 @@ pub struct Saved {
 
 impl Default for Saved {
     fn default() -> Self {
+        // The use case's defaults, written once in `ForecastParams::default`.
+        let p = ForecastParams::default();
         Self {
             dataset: "store_sales_small.csv".into(),
-            date_col: "date".into(),
-            value_col: "sales".into(),
-            group: vec!["store".into(), "item".into()],
-            horizon: 90,
-            holdout: true,
-            interval: 0.95,
-            mode: Mode::Multiplicative,
+            date_col: p.date_col,
+            value_col: p.value_col,
+            group: p.group,
+            horizon: p.horizon,
+            holdout: p.holdout.is_some(),
+            interval: p.interval,
+            mode: p.mode,
             view: View::Series,
             full_history: false,
         }

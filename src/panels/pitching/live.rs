@@ -18,8 +18,6 @@ use crate::panels::{PanelCtx, save};
 use crate::usecases::pitching::charts;
 use crate::usecases::pitching::live::{self, LiveEvent, WatchOptions};
 
-/// Time between replayed pitches by default, ms (a real game has about 23 s).
-pub const REPLAY_MS: u64 = 300;
 const CHART_HEIGHT: f32 = 240.0;
 
 /// An outing seen live: pitcher and game.

@@ -61,7 +61,7 @@ impl Default for Saved {
             search: String::new(),
             pitcher: None,
             folder: String::new(),
-            replay_ms: live::REPLAY_MS,
+            replay_ms: crate::usecases::pitching::live::REPLAY_MS,
         }
     }
 }

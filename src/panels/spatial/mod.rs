@@ -49,15 +49,17 @@ pub struct Saved {
 
 impl Default for Saved {
     fn default() -> Self {
+        // The use case's defaults, written once in `JoinParams::default`.
+        let p = JoinParams::default();
         Self {
             points: "taxi_pickups.csv".into(),
-            lon_col: "pickup_longitude".into(),
-            lat_col: "pickup_latitude".into(),
+            lon_col: p.points.lon_col,
+            lat_col: p.points.lat_col,
             polygons: "nyc_boroughs.geojson".into(),
-            name_col: "BoroName".into(),
-            wkt_col: String::new(),
-            method: Method::Exact,
-            resolution: 7,
+            name_col: p.name_col.unwrap_or_default(),
+            wkt_col: p.wkt_col.unwrap_or_default(),
+            method: p.method,
+            resolution: p.resolution,
             layers: Layers::default(),
             point_colour: String::new(),
         }

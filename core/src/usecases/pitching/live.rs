@@ -41,6 +41,10 @@ pub const QUARANTINE: &str = "quarantine";
 const STATE_DIR: &str = ".playbook";
 const CHECKPOINT: &str = "checkpoint.json";
 
+/// Time between replayed pitches by default, ms (a real game has about 23 s): the panel's
+/// Replay and `pitching replay`.
+pub const REPLAY_MS: u64 = 300;
+
 /// Where and how to watch.
 #[derive(Clone, Debug)]
 pub struct WatchOptions {
