@@ -187,7 +187,12 @@ fn dtw_demo(out: &Path) -> Result<Section> {
         series: params.series.clone(),
         ..SweepParams::default()
     };
-    let s = usecase::run_sweep(&sweep, &sales, Some(&capacity), &NoProgress)?;
+    let s = usecase::run_sweep(
+        &usecase::check_sweep(&sweep)?,
+        &sales,
+        Some(&capacity),
+        &NoProgress,
+    )?;
     export::write_chart(&s.chart(), &out.join("dtw-sweep.png"))?;
     add("stretch sweep", "dtw-sweep.png");
     let all_pairs = usecase::MatrixParams {
@@ -198,7 +203,7 @@ fn dtw_demo(out: &Path) -> Result<Section> {
         },
         ..Default::default()
     };
-    let pairs = usecase::run_matrix(&all_pairs, &sales, &NoProgress)?;
+    let pairs = usecase::run_matrix(&usecase::check_matrix(&all_pairs)?, &sales, &NoProgress)?;
     export::write_chart(&pairs.chart, &out.join("dtw-all-pairs.png"))?;
     add(
         "every two products (z-normalised, stretch 0.1), clustered: alike sales curves sit together",
@@ -216,7 +221,7 @@ fn dtw_demo(out: &Path) -> Result<Section> {
             },
             ..ClassifyParams::default()
         };
-        let o = usecase::classify(&p, train, test, &NoProgress)?;
+        let o = usecase::classify(&usecase::check_classify(&p)?, train, test, &NoProgress)?;
         lines.push_str(&format!("{w},{}\n", o.error_rate()));
         errors.push(o.error_rate());
     }
@@ -495,7 +500,7 @@ fn sentiment_demo(out: &Path) -> Result<Section> {
         models: vec![crate::compute::sentiment::classify::Model::Vader],
         ..ClassifierParams::default()
     };
-    let comparison = classifiers::compare(&params, &labelled, &NoProgress)?;
+    let comparison = classifiers::compare(&classifiers::check(&params)?, &labelled, &NoProgress)?;
     let mut tables_made = vec![
         (
             tables::regression(&s)?,

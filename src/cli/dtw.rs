@@ -8,11 +8,12 @@ use clap::{Args, Subcommand};
 
 use super::Record;
 use super::outputs::{self, Kind, Output};
-use crate::compute::NoProgress;
 use crate::compute::dtw::Window;
 use crate::data::{self, Dataset};
 use crate::export;
 use crate::runs::{of_dataset, of_file};
+use crate::usecases::Analysis;
+use crate::usecases::analysis::{DtwAudio, DtwClassify, DtwMatch, DtwMatrix, DtwSweep};
 use crate::usecases::dtw::{
     self as usecase, AudioParams, Band, ClassifyParams, Layout, MatchParams, MatrixParams,
     PatternChoice, SeriesParams, SweepParams,
@@ -273,12 +274,12 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
                 series,
                 band: window.band(),
             };
-            let valid = usecase::check_match(&params)?;
-            let m = record.run(
-                usecase::ID_MATCH,
+            let valid = DtwMatch::check(&params)?;
+            let m = record.analyse::<DtwMatch>(
                 &params,
+                &valid,
+                (&ds, curve.as_ref()),
                 inputs_of(&ds, curve.as_ref()),
-                || usecase::run_match(&valid, &ds, curve.as_ref(), &NoProgress),
                 |m| {
                     export::write_table(&m.table()?, &out)?;
                     Ok(vec![written("distances", &out)])
@@ -319,15 +320,16 @@ pub fn run(command: DtwCommand, record: Record) -> Result<()> {
         } => {
             outputs::check(&input.files(), &[Output::new("--out", &out, Kind::Table)])?;
             let (series, ds, curve) = input.load()?;
-            let params = usecase::check_sweep(&SweepParams {
+            let params = SweepParams {
                 series,
                 stretches: windows,
-            })?;
-            let s = record.run(
-                usecase::ID_SWEEP,
+            };
+            let valid = DtwSweep::check(&params)?;
+            let s = record.analyse::<DtwSweep>(
                 &params,
+                &valid,
+                (&ds, curve.as_ref()),
                 inputs_of(&ds, curve.as_ref()),
-                || usecase::run_sweep(&params, &ds, curve.as_ref(), &NoProgress),
                 |s| {
                     export::write_table(&crate::compute::dtw::sweep_table(&s.rows)?, &out)?;
                     Ok(vec![written("sweep", &out)])
@@ -386,11 +388,12 @@ fn matrix(
         znorm: input.znorm,
         band: window.band(),
     };
-    let m = record.run(
-        usecase::ID_MATRIX,
+    let valid = DtwMatrix::check(&params)?;
+    let m = record.analyse::<DtwMatrix>(
         &params,
+        &valid,
+        &ds,
         vec![of_dataset("series", &ds)],
-        || usecase::run_matrix(&params, &ds, &NoProgress),
         |m| {
             let table = if square {
                 m.square_table()?
@@ -434,8 +437,7 @@ fn audio(
         hop_ms,
         znorm,
     };
-    params.band.check()?;
-    usecase::HOP_MS.check(hop_ms)?;
+    let valid = DtwAudio::check(&params)?;
     let outs: Vec<Output> = out
         .map(|o| Output::new("--out", o, Kind::Table))
         .into_iter()
@@ -450,20 +452,14 @@ fn audio(
         .iter()
         .filter_map(|p| of_file("clip", &data::file_name(p), p).ok())
         .collect();
-    let o = record.run(
-        usecase::ID_AUDIO,
-        &params,
-        inputs,
-        || usecase::compare_clips(&params, &clips, &NoProgress),
-        |o| {
-            let mut artifacts = Vec::new();
-            if let Some(out) = out {
-                export::write_table(&o.table()?, out)?;
-                artifacts.push(written("distance matrix", out));
-            }
-            Ok(artifacts)
-        },
-    )?;
+    let o = record.analyse::<DtwAudio>(&params, &valid, &clips, inputs, |o| {
+        let mut artifacts = Vec::new();
+        if let Some(out) = out {
+            export::write_table(&o.table()?, out)?;
+            artifacts.push(written("distance matrix", out));
+        }
+        Ok(artifacts)
+    })?;
     for (c, e) in o.clips.iter().zip(&o.envelopes) {
         println!(
             "{}: {:.2} s, {} Hz, {} channel(s); envelope of {} points (RMS of {} samples)",
@@ -503,6 +499,7 @@ fn classify(args: &ClassifyArgs, record: Record) -> Result<()> {
         znorm: args.znorm,
         label_col: args.label_col.clone(),
     };
+    let valid = DtwClassify::check(&params)?;
     let window = args.window.get()?;
     let outs: Vec<Output> = args
         .out
@@ -516,21 +513,15 @@ fn classify(args: &ClassifyArgs, record: Record) -> Result<()> {
         .iter()
         .filter_map(|(role, p)| of_file(role, &data::file_name(p), p).ok())
         .collect();
-    let o = record.run(
-        usecase::ID_CLASSIFY,
-        &params,
-        inputs,
-        || usecase::classify(&params, train, test, &NoProgress),
-        |o| {
-            let mut artifacts = Vec::new();
-            if let Some(out) = &args.out {
-                export::write_table(&o.predictions_table()?, out)
-                    .with_context(|| "writing predictions")?;
-                artifacts.push(written("predictions", out));
-            }
-            Ok(artifacts)
-        },
-    )?;
+    let o = record.analyse::<DtwClassify>(&params, &valid, (train, test), inputs, |o| {
+        let mut artifacts = Vec::new();
+        if let Some(out) = &args.out {
+            export::write_table(&o.predictions_table()?, out)
+                .with_context(|| "writing predictions")?;
+            artifacts.push(written("predictions", out));
+        }
+        Ok(artifacts)
+    })?;
     let error_rate = o.error_rate();
     if args.json {
         let (fraction, given_cells) = match window {

@@ -8,11 +8,11 @@ use clap::Args;
 
 use super::Record;
 use super::outputs::{self, Kind, Output};
-use crate::compute::NoProgress;
 use crate::compute::forecast::Mode;
 use crate::compute::forecast::batch::Model;
 use crate::export;
 use crate::runs::of_dataset;
+use crate::usecases::analysis::Forecast;
 use crate::usecases::forecast::{self as usecase, ForecastParams};
 use crate::usecases::record::written;
 
@@ -77,11 +77,11 @@ pub fn run(args: &ForecastArgs, record: Record) -> Result<()> {
     };
     let valid = usecase::check(&params)?;
     let ds = super::load(&args.input)?;
-    let out = record.run(
-        usecase::ID,
+    let out = record.analyse::<Forecast>(
         &params,
+        &valid,
+        &ds,
         vec![of_dataset("table", &ds)],
-        || usecase::run(&valid, &ds, &NoProgress),
         |out| {
             export::write_table(&out.batch.forecast_frame(&args.group)?, &args.out)?;
             let mut artifacts = vec![written("forecast", &args.out)];

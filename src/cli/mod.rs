@@ -73,7 +73,7 @@ mod stock;
 pub use dtw::{DtwCommand, WindowArgs};
 
 use crate::runs::{ArtifactRecord, InputFingerprint, Origin};
-use crate::usecases::{Recordable, Recording};
+use crate::usecases::{Analysis, Recordable, Recording};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -164,6 +164,27 @@ impl Record {
             Ok(out)
         });
         finish(rec, result, artifacts)
+    }
+}
+
+impl Record {
+    /// `run` for an analysis of the use-case contract: its run-store name and its `run` come
+    /// from the type, so a command cannot record under another's name or run unchecked params.
+    pub(crate) fn analyse<A: Analysis>(
+        self,
+        params: &A::Params,
+        valid: &A::Valid,
+        inputs: A::Inputs<'_>,
+        fingerprints: Vec<InputFingerprint>,
+        write: impl FnOnce(&A::Output) -> Result<Vec<ArtifactRecord>>,
+    ) -> Result<A::Output> {
+        self.run(
+            A::ID,
+            params,
+            fingerprints,
+            || A::run(valid, inputs, &NoProgress),
+            write,
+        )
     }
 }
 

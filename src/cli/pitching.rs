@@ -12,10 +12,10 @@ use clap::{Args, Subcommand};
 
 use super::Record;
 use super::outputs::{self, Kind, Output};
-use crate::compute::NoProgress;
 use crate::compute::pitching::{self, Rule};
 use crate::export;
 use crate::runs::of_dataset;
+use crate::usecases::analysis::PitchingFlags;
 use crate::usecases::pitching::live::{self, LiveEvent, WatchOptions};
 use crate::usecases::pitching::{self as usecase, PitchingOutput, PitchingParams, tables};
 use crate::usecases::record::written;
@@ -171,13 +171,7 @@ fn flags(
     let hist = history.map(|h| super::load(h)).transpose()?;
     let mut fingerprints = vec![of_dataset("pitches", &ds)];
     fingerprints.extend(hist.as_ref().map(|h| of_dataset("history", h)));
-    record.run(
-        usecase::ID,
-        params,
-        fingerprints,
-        || usecase::run(&valid, &ds, hist.as_ref(), &NoProgress),
-        write,
-    )
+    record.analyse::<PitchingFlags>(params, &valid, (&ds, hist.as_ref()), fingerprints, write)
 }
 
 pub fn run(command: PitchingCommand, record: Record) -> Result<()> {

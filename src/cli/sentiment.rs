@@ -9,12 +9,13 @@ use clap::{Subcommand, ValueEnum};
 
 use super::Record;
 use super::outputs::{self, Kind, Output};
-use crate::compute::NoProgress;
 use crate::compute::sentiment::classify::Model;
 use crate::export;
 use crate::runs::of_dataset;
+use crate::usecases::Analysis;
+use crate::usecases::analysis::{SentimentClassifiers, SentimentWindows};
 use crate::usecases::record::written;
-use crate::usecases::sentiment::classifiers::{self, ClassifierParams};
+use crate::usecases::sentiment::classifiers::ClassifierParams;
 use crate::usecases::sentiment::{self as usecase, Columns, SentimentParams, tables};
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -154,7 +155,7 @@ pub fn run(command: SentimentCommand, record: Record) -> Result<()> {
                 ModelArg::Nb => vec![Model::NaiveBayes],
                 ModelArg::All => Model::ALL.to_vec(),
             };
-            let params = classifiers::check(&ClassifierParams {
+            let params = ClassifierParams {
                 text_col,
                 label_col,
                 models,
@@ -162,18 +163,19 @@ pub fn run(command: SentimentCommand, record: Record) -> Result<()> {
                 test_share,
                 folds,
                 ..Default::default()
-            })?;
+            };
+            let valid = SentimentClassifiers::check(&params)?;
             let outs: Vec<Output> = out
                 .iter()
                 .map(|p| Output::new("--out", p, Kind::Table))
                 .collect();
             outputs::check(&[&input], &outs)?;
             let ds = super::load(&input)?;
-            let comparison = record.run(
-                classifiers::ID,
+            let comparison = record.analyse::<SentimentClassifiers>(
                 &params,
+                &valid,
+                &ds,
                 vec![of_dataset("labelled", &ds)],
-                || classifiers::compare(&params, &ds, &NoProgress),
                 |c| {
                     let mut artifacts = Vec::new();
                     if let Some(path) = &out {
@@ -240,14 +242,14 @@ pub fn run(command: SentimentCommand, record: Record) -> Result<()> {
             outputs::check(&[&tweets, &prices], &outs)?;
             let tweets_ds = super::load(&tweets)?;
             let prices_ds = super::load(&prices)?;
-            let result = record.run(
-                usecase::ID,
+            let result = record.analyse::<SentimentWindows>(
                 &params,
+                &valid,
+                (&tweets_ds, &prices_ds),
                 vec![
                     of_dataset("tweets", &tweets_ds),
                     of_dataset("prices", &prices_ds),
                 ],
-                || usecase::run(&valid, &tweets_ds, &prices_ds, &NoProgress),
                 |o| {
                     export::write_table(&tables::windows(o)?, &out)?;
                     let mut artifacts = vec![written("windows", &out)];

@@ -8,9 +8,10 @@ use clap::{Args, Subcommand};
 
 use super::Record;
 use super::outputs::{self, Kind, Output};
-use crate::compute::NoProgress;
 use crate::export;
 use crate::runs::of_dataset;
+use crate::usecases::Analysis;
+use crate::usecases::analysis::{Hexbin, SpatialJoin};
 use crate::usecases::record::written;
 use crate::usecases::spatial::{self as usecase, HexbinParams, JoinParams, Method, PointColumns};
 
@@ -104,11 +105,11 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
             outputs::check(&[&points.points, &poly_path], &outs)?;
             let ds = super::load(&points.points)?;
             let pd = super::load(&poly_path)?;
-            let j = record.run(
-                usecase::ID_JOIN,
+            let j = record.analyse::<SpatialJoin>(
                 &params,
+                &valid,
+                (&ds, &pd),
                 vec![of_dataset("points", &ds), of_dataset("polygons", &pd)],
-                || usecase::join(&valid, &ds, &pd, &NoProgress),
                 |j| {
                     let mut artifacts = Vec::new();
                     if let Some(path) = &out {
@@ -185,16 +186,17 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 points: points.columns(),
                 resolution,
             };
+            let valid = Hexbin::check(&params)?;
             outputs::check(
                 &[&points.points],
                 &[Output::new("--out", &out, Kind::Table)],
             )?;
             let ds = super::load(&points.points)?;
-            let h = record.run(
-                usecase::ID_HEXBIN,
+            let h = record.analyse::<Hexbin>(
                 &params,
+                &valid,
+                &ds,
                 vec![of_dataset("points", &ds)],
-                || usecase::hexbin(&params, &ds, &NoProgress),
                 |h| {
                     export::write_table(&h.frame()?, &out)?;
                     Ok(vec![written("cells", &out)])

@@ -8,10 +8,10 @@ use clap::{Args, Subcommand};
 
 use super::Record;
 use super::outputs::{self, Kind, Output};
-use crate::compute::NoProgress;
 use crate::compute::stock::{Columns, Thresholds, ZeroScope};
 use crate::export;
 use crate::runs::of_dataset;
+use crate::usecases::analysis::StockAlerts;
 use crate::usecases::record::written;
 use crate::usecases::stock::{self as usecase, StockOutput, StockParams, tables};
 
@@ -151,11 +151,11 @@ fn detect(
     let valid = usecase::check(&params)?;
     outputs::check(&[&args.input], outs)?;
     let ds = super::load(&args.input)?;
-    record.run(
-        usecase::ID,
+    record.analyse::<StockAlerts>(
         &params,
+        &valid,
+        &ds,
         vec![of_dataset("inventory", &ds)],
-        || usecase::run(&valid, &ds, &NoProgress),
         write,
     )
 }

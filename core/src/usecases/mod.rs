@@ -11,6 +11,7 @@
 //!
 //! `record` wraps any run in a run-store record. Nothing here imports egui or the panels.
 
+pub mod analysis;
 pub mod dtw;
 pub mod explore;
 pub mod forecast;
@@ -26,6 +27,7 @@ pub mod stock;
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
+pub use analysis::Analysis;
 pub use record::{Recordable, Recording};
 
 /// A parameter a run cannot accept, named, with what it accepts.

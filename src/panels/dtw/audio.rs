@@ -68,7 +68,7 @@ fn compare(
         usecase::ID_AUDIO,
         &params,
         inputs,
-        || usecase::compare_clips(&params, &clips, job),
+        || usecase::compare_clips(&usecase::check_audio(&params)?, &clips, job),
     )?;
     Ok(r.output)
 }

@@ -97,7 +97,7 @@ fn run(
         usecase::ID_CLASSIFY,
         &params,
         inputs,
-        || usecase::classify(&params, train, test, job),
+        || usecase::classify(&usecase::check_classify(&params)?, train, test, job),
     )?;
     Ok(r.output)
 }

@@ -372,7 +372,7 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
                             inputs.fingerprints(),
                             || {
                                 usecase::run_sweep(
-                                    &params,
+                                    &usecase::check_sweep(&params)?,
                                     &inputs.series,
                                     inputs.curve.as_deref(),
                                     job,

@@ -113,10 +113,13 @@ fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
         return;
     };
     let params = params(p);
-    if let Err(e) = usecase::check_matrix(&params) {
-        ctx.notices.error(format!("DTW: {e}"));
-        return;
-    }
+    let valid = match usecase::check_matrix(&params) {
+        Ok(v) => v,
+        Err(e) => {
+            ctx.notices.error(format!("DTW: {e}"));
+            return;
+        }
+    };
     p.next_run += 1;
     let run = p.next_run;
     let home = ctx.runs.clone();
@@ -133,7 +136,7 @@ fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
                 usecase::ID_MATRIX,
                 &params,
                 vec![of_dataset("series", &series)],
-                || usecase::run_matrix(&params, &series, job),
+                || usecase::run_matrix(&valid, &series, job),
             )?;
             Ok(Arc::new(MatrixRun {
                 run,

@@ -222,8 +222,8 @@ impl SentimentPanel {
         let Some(data) = ctx.catalog.by_name(&self.saved.labelled) else {
             return;
         };
-        let params = match classifiers::check(&self.saved.classifier) {
-            Ok(p) => p,
+        let valid = match classifiers::check(&self.saved.classifier) {
+            Ok(v) => v,
             Err(e) => {
                 ctx.notices.error(format!("Sentiment: {e}"));
                 return;
@@ -242,9 +242,9 @@ impl SentimentPanel {
                     home.as_result(),
                     Origin::App,
                     classifiers::ID,
-                    &params,
+                    valid.params(),
                     vec![of_dataset("labelled", &data)],
-                    || classifiers::compare(&params, &data, job),
+                    || classifiers::compare(&valid, &data, job),
                 )?;
                 let chart = charts::classifier_bars(&r.output);
                 Ok(Arc::new(CompareResult {

@@ -33,8 +33,24 @@ pub struct MatrixParams {
     pub band: Band,
 }
 
-pub fn check_matrix(p: &MatrixParams) -> Result<Window, ParamError> {
-    p.band.check()
+/// All-pairs params that passed `check_matrix`: only these can be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidMatrixParams {
+    params: MatrixParams,
+    window: Window,
+}
+
+impl ValidMatrixParams {
+    pub fn params(&self) -> &MatrixParams {
+        &self.params
+    }
+}
+
+pub fn check_matrix(p: &MatrixParams) -> Result<ValidMatrixParams, ParamError> {
+    Ok(ValidMatrixParams {
+        params: p.clone(),
+        window: p.band.check()?,
+    })
 }
 
 /// The distances between every two series.
@@ -56,11 +72,12 @@ pub struct MatrixOutput {
 }
 
 pub fn run_matrix(
-    p: &MatrixParams,
+    valid: &ValidMatrixParams,
     table: &Dataset,
     progress: &dyn Progress,
 ) -> Result<MatrixOutput> {
-    let window = check_matrix(p)?.validate()?;
+    let p = valid.params();
+    let window = valid.window.validate()?;
     let mut named = read_series(table, &p.layout, p.id_col.as_deref())?;
     let n = named.series.len();
     if n < 2 {

@@ -24,7 +24,8 @@ use crate::data::{Dataset, sample};
 use crate::runs::Curve;
 
 pub use matrix::{
-    HEAT_CELLS, ID_MATRIX, MAX_SERIES, MatrixOutput, MatrixParams, check_matrix, run_matrix,
+    HEAT_CELLS, ID_MATRIX, MAX_SERIES, MatrixOutput, MatrixParams, ValidMatrixParams, check_matrix,
+    run_matrix,
 };
 
 pub const ID_MATCH: &str = "dtw-match";
@@ -410,7 +411,17 @@ impl Default for SweepParams {
     }
 }
 
-pub fn check_sweep(p: &SweepParams) -> Result<SweepParams, ParamError> {
+/// Sweep params that passed `check_sweep`: only these can be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidSweepParams(SweepParams);
+
+impl ValidSweepParams {
+    pub fn params(&self) -> &SweepParams {
+        &self.0
+    }
+}
+
+pub fn check_sweep(p: &SweepParams) -> Result<ValidSweepParams, ParamError> {
     if p.stretches.is_empty() {
         return Err(ParamError::Invalid {
             name: "stretch factors",
@@ -420,7 +431,7 @@ pub fn check_sweep(p: &SweepParams) -> Result<SweepParams, ParamError> {
     for &w in &p.stretches {
         STRETCH.check(w)?;
     }
-    Ok(p.clone())
+    Ok(ValidSweepParams(p.clone()))
 }
 
 /// Median, mean, min and max distance per stretch factor.
@@ -431,12 +442,12 @@ pub struct SweepOutput {
 }
 
 pub fn run_sweep(
-    p: &SweepParams,
+    valid: &ValidSweepParams,
     table: &Dataset,
     curve: Option<&Dataset>,
     progress: &dyn Progress,
 ) -> Result<SweepOutput> {
-    let p = check_sweep(p)?;
+    let p = valid.params();
     let prep = prepare(&p.series, table, curve)?;
     let rows = dtw::sweep(&prep.pattern, &prep.named.series, &p.stretches, progress)?;
     Ok(SweepOutput {
@@ -554,13 +565,34 @@ pub struct ClassifyOutput {
     pub seconds: f64,
 }
 
+/// Classification params that passed `check_classify`: only these can be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidClassifyParams {
+    params: ClassifyParams,
+    window: Window,
+}
+
+impl ValidClassifyParams {
+    pub fn params(&self) -> &ClassifyParams {
+        &self.params
+    }
+}
+
+pub fn check_classify(p: &ClassifyParams) -> Result<ValidClassifyParams, ParamError> {
+    Ok(ValidClassifyParams {
+        params: p.clone(),
+        window: p.band.check()?,
+    })
+}
+
 pub fn classify(
-    p: &ClassifyParams,
+    valid: &ValidClassifyParams,
     mut train: LabelledSeries,
     mut test: LabelledSeries,
     progress: &dyn Progress,
 ) -> Result<ClassifyOutput> {
-    let window = p.band.check()?.validate()?;
+    let p = valid.params();
+    let window = valid.window.validate()?;
     if train.series.is_empty() || test.series.is_empty() {
         bail!("classification needs at least one training and one test series");
     }
@@ -705,13 +737,36 @@ pub fn sample_clips() -> Result<Vec<Clip>> {
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Audio params that passed `check_audio`: only these can be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidAudioParams {
+    params: AudioParams,
+    window: Window,
+    hop_ms: f64,
+}
+
+impl ValidAudioParams {
+    pub fn params(&self) -> &AudioParams {
+        &self.params
+    }
+}
+
+pub fn check_audio(p: &AudioParams) -> Result<ValidAudioParams, ParamError> {
+    Ok(ValidAudioParams {
+        params: p.clone(),
+        window: p.band.check()?,
+        hop_ms: HOP_MS.check(p.hop_ms)?,
+    })
+}
+
 pub fn compare_clips(
-    p: &AudioParams,
+    valid: &ValidAudioParams,
     clips: &[Clip],
     progress: &dyn Progress,
 ) -> Result<AudioOutput> {
-    let window = p.band.check()?.validate()?;
-    let hop_ms = HOP_MS.check(p.hop_ms)?;
+    let p = valid.params();
+    let window = valid.window.validate()?;
+    let hop_ms = valid.hop_ms;
     if clips.len() < 2 {
         bail!("compare at least two clips");
     }

@@ -49,7 +49,17 @@ impl Default for ClassifierParams {
     }
 }
 
-pub fn check(p: &ClassifierParams) -> Result<ClassifierParams, ParamError> {
+/// Classifier params that passed `check`: only these can be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidClassifierParams(ClassifierParams);
+
+impl ValidClassifierParams {
+    pub fn params(&self) -> &ClassifierParams {
+        &self.0
+    }
+}
+
+pub fn check(p: &ClassifierParams) -> Result<ValidClassifierParams, ParamError> {
     non_empty("text column", &p.text_col)?;
     non_empty("label column", &p.label_col)?;
     TEST_SHARE.check(p.test_share)?;
@@ -60,7 +70,7 @@ pub fn check(p: &ClassifierParams) -> Result<ClassifierParams, ParamError> {
             why: "choose at least one".into(),
         });
     }
-    Ok(p.clone())
+    Ok(ValidClassifierParams(p.clone()))
 }
 
 /// The corpus: texts with their classes.
@@ -174,7 +184,12 @@ impl Comparison {
     }
 }
 
-pub fn compare(p: &ClassifierParams, ds: &Dataset, progress: &dyn Progress) -> Result<Comparison> {
+pub fn compare(
+    valid: &ValidClassifierParams,
+    ds: &Dataset,
+    progress: &dyn Progress,
+) -> Result<Comparison> {
+    let p = valid.params();
     let labelled = read_labelled(&ds.name, &ds.frame, &p.text_col, &p.label_col)?;
     let (train_rows, test_rows) = split(labelled.texts.len(), p.test_share, p.seed);
     let pick_texts = |rows: &[usize]| -> Vec<&str> {

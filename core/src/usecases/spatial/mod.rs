@@ -226,11 +226,31 @@ pub struct HexbinOutput {
     pub cells: Vec<HexCell>,
 }
 
-pub fn hexbin(p: &HexbinParams, points: &Dataset, progress: &dyn Progress) -> Result<HexbinOutput> {
+/// Hexbin params that passed `check_hexbin`: only these can be run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidHexbinParams(HexbinParams);
+
+impl ValidHexbinParams {
+    pub fn params(&self) -> &HexbinParams {
+        &self.0
+    }
+}
+
+pub fn check_hexbin(p: &HexbinParams) -> Result<ValidHexbinParams, ParamError> {
     non_empty("longitude column", &p.points.lon_col)?;
     non_empty("latitude column", &p.points.lat_col)?;
     p.points.distinct()?;
-    let res = join::resolution(RESOLUTION.check(p.resolution)?)?;
+    RESOLUTION.check(p.resolution)?;
+    Ok(ValidHexbinParams(p.clone()))
+}
+
+pub fn hexbin(
+    valid: &ValidHexbinParams,
+    points: &Dataset,
+    progress: &dyn Progress,
+) -> Result<HexbinOutput> {
+    let p = valid.params();
+    let res = join::resolution(p.resolution)?;
     let pts = join::points(points, &p.points.lon_col, &p.points.lat_col)?;
     let cells = join::hexbin(&pts, res, progress)?;
     Ok(HexbinOutput { points: pts, cells })
