@@ -389,3 +389,69 @@ fn a_ring_that_crosses_itself_is_a_warning_naming_the_feature() {
     let o = join("nyc_boroughs.geojson", &[]);
     assert!(!String::from_utf8_lossy(&o.stderr).contains("crosses itself"));
 }
+
+/// `--keep-cols` appends polygon attributes to every joined point and to the counts, as
+/// GeoPandas' sjoin keeps the right frame's columns; a missing one names the file and column.
+#[test]
+fn kept_polygon_columns_follow_each_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let taxi = sample("taxi_pickups.csv");
+    let boroughs = sample("nyc_boroughs.geojson");
+    let joined = dir.path().join("joined.csv");
+    let counts = dir.path().join("counts.csv");
+    let o = run(&[
+        "spatial",
+        "join",
+        "--points",
+        taxi.to_str().unwrap(),
+        "--polygons",
+        boroughs.to_str().unwrap(),
+        "--name-col",
+        "BoroName",
+        "--keep-cols",
+        "BoroCode,BoroName",
+        "--out",
+        joined.to_str().unwrap(),
+        "--counts-out",
+        counts.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let j = playbook::data::load_path(&joined).unwrap().frame;
+    assert_eq!(j.height(), 20_000);
+    let polygon = j.column("polygon").unwrap().str().unwrap().clone();
+    let kept = j.column("BoroName").unwrap().str().unwrap().clone();
+    let code = j.column("BoroCode").unwrap().i64().unwrap().clone();
+    let mut matched = 0;
+    for k in 0..j.height() {
+        // The kept name is the joined polygon's; outside every polygon both are empty.
+        assert_eq!(polygon.get(k), kept.get(k), "row {k}");
+        assert_eq!(polygon.get(k).is_some(), code.get(k).is_some(), "row {k}");
+        matched += usize::from(polygon.get(k).is_some());
+        if polygon.get(k) == Some("Manhattan") {
+            assert_eq!(code.get(k), Some(1), "row {k}");
+        }
+    }
+    assert!(matched > 17_000, "{matched}");
+    let c = std::fs::read_to_string(&counts).unwrap();
+    assert!(c.starts_with("name,BoroCode,BoroName,count\n"), "{c}");
+    assert!(c.contains("Manhattan,1,Manhattan,"), "{c}");
+
+    let o = run(&[
+        "spatial",
+        "join",
+        "--points",
+        taxi.to_str().unwrap(),
+        "--polygons",
+        boroughs.to_str().unwrap(),
+        "--keep-cols",
+        "zone",
+        "--out",
+        joined.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("nyc_boroughs.geojson") && err.contains("zone"),
+        "{err}"
+    );
+}

@@ -224,9 +224,10 @@ fn dtw_distances(
 /// Each point joined to the polygon containing it (`playbook spatial join --out`): the points'
 /// columns and the polygon's name (null outside every polygon). An argument left at None takes
 /// the use case's default, as the command line does (`playbook spatial join --help`); the name
-/// column defaults to the first text column.
+/// column defaults to the first text column. `keep_cols` appends those polygon attributes too
+/// (`--keep-cols`).
 #[pyfunction]
-#[pyo3(signature = (points, polygons_geojson, lon_col = None, lat_col = None, name_col = None, method = None, resolution = None))]
+#[pyo3(signature = (points, polygons_geojson, lon_col = None, lat_col = None, name_col = None, method = None, resolution = None, keep_cols = Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn spatial_join(
     py: Python<'_>,
@@ -237,6 +238,7 @@ fn spatial_join(
     name_col: Option<String>,
     method: Option<&str>,
     resolution: Option<u8>,
+    keep_cols: Vec<String>,
 ) -> PyResult<Py<PyAny>> {
     use usecases::spatial::{self as uc, JoinParams, Method, PointColumns};
     let d = JoinParams::default();
@@ -259,6 +261,7 @@ fn spatial_join(
         name_col,
         method,
         resolution: resolution.unwrap_or(d.resolution),
+        keep_cols,
     };
     let valid = uc::check(&params).map_err(py_err)?;
     let ds = dataset_of("points", points, false).map_err(py_err)?;

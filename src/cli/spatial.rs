@@ -48,12 +48,16 @@ pub enum SpatialCommand {
         method: MethodArg,
         #[arg(long, default_value_t = JoinParams::default().resolution)]
         resolution: u8,
+        /// Polygon columns to append to each point and to the counts, comma-separated (e.g.
+        /// zone,borough); a name the points already have gets `_polygon`.
+        #[arg(long, value_delimiter = ',')]
+        keep_cols: Vec<String>,
         #[arg(long)]
         json: bool,
-        /// The point rows plus the polygon's name (empty when no match).
+        /// The point rows plus the polygon's name (empty when no match) and the kept columns.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// name,count per polygon.
+        /// name, the kept columns, count: one row per polygon.
         #[arg(long)]
         counts_out: Option<PathBuf>,
     },
@@ -86,6 +90,7 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
             name_col,
             method,
             resolution,
+            keep_cols,
             json,
             out,
             counts_out,
@@ -96,6 +101,7 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 name_col,
                 method: method.into(),
                 resolution,
+                keep_cols,
             };
             let valid = usecase::check(&params)?;
             let outs: Vec<Output> = [("--out", &out), ("--counts-out", &counts_out)]

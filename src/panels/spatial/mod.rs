@@ -78,6 +78,7 @@ impl Saved {
             name_col: Some(self.name_col.clone()).filter(|c| !c.is_empty()),
             method: self.method,
             resolution: self.resolution,
+            ..JoinParams::default()
         }
     }
 

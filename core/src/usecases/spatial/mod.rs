@@ -5,7 +5,7 @@
 pub mod layers;
 
 use anyhow::Result;
-use polars::prelude::{Column, DataFrame, PolarsResult};
+use polars::prelude::{Column, DataFrame, IdxCa, IdxSize, NewChunkedArray, PolarsResult};
 use serde::{Deserialize, Serialize};
 
 use super::record::{Recordable, metrics};
@@ -14,7 +14,7 @@ use crate::compute::Progress;
 use crate::compute::spatial::join::{self, Assignment, HexCell, Points};
 use crate::compute::spatial::pip::PolygonIndex;
 use crate::compute::spatial::polygons::{self, PolygonSet};
-use crate::data::Dataset;
+use crate::data::{Dataset, schema};
 
 pub const ID_JOIN: &str = "spatial-join";
 pub const ID_HEXBIN: &str = "spatial-hexbin";
@@ -69,6 +69,9 @@ pub struct JoinParams {
     pub name_col: Option<String>,
     pub method: Method,
     pub resolution: u8,
+    /// Polygon attributes appended to each joined point (and to the counts per polygon), as
+    /// GeoPandas' `sjoin` keeps the right frame's columns: a taxi zone's zone and borough.
+    pub keep_cols: Vec<String>,
 }
 
 impl Default for JoinParams {
@@ -79,6 +82,7 @@ impl Default for JoinParams {
             name_col: Some("BoroName".into()),
             method: Method::Exact,
             resolution: 7,
+            keep_cols: Vec::new(),
         }
     }
 }
@@ -97,7 +101,24 @@ pub fn check(p: &JoinParams) -> Result<ValidJoinParams, ParamError> {
     non_empty("latitude column", &p.points.lat_col)?;
     p.points.distinct()?;
     RESOLUTION.check(p.resolution)?;
-    Ok(ValidJoinParams(p.clone()))
+    let mut keep = p.keep_cols.clone();
+    for c in &mut keep {
+        *c = non_empty("kept polygon column", c)?;
+    }
+    if let Some(twice) = keep
+        .iter()
+        .enumerate()
+        .find_map(|(k, c)| keep[..k].contains(c).then_some(c))
+    {
+        return Err(ParamError::Invalid {
+            name: "kept polygon columns",
+            why: format!("'{twice}' is listed twice"),
+        });
+    }
+    Ok(ValidJoinParams(JoinParams {
+        keep_cols: keep,
+        ..p.clone()
+    }))
 }
 
 /// A join's result.
@@ -115,6 +136,8 @@ pub struct JoinOutput {
     /// What is wrong with the polygons that did not stop the join (projected coordinates,
     /// rings that cross themselves), one line each.
     pub warnings: Vec<String>,
+    /// The kept polygon attributes (`keep_cols`), one value per polygon.
+    pub kept: Vec<Column>,
 }
 
 /// Read the polygons and the points, join them, and for H3 measure the agreement.
@@ -127,6 +150,12 @@ pub fn join(
     let p = &v.0;
     let res = join::resolution(p.resolution)?;
     let set = polygons::from_dataset(polygons, p.wkt_col.as_deref(), p.name_col.as_deref())?;
+    // Polygon k is the polygon table's row k.
+    let kept = p
+        .keep_cols
+        .iter()
+        .map(|c| schema::column(&polygons.name, &polygons.frame, c).cloned())
+        .collect::<Result<Vec<_>, _>>()?;
     let warnings = polygons::problems(&set, &polygons.name);
     let pts = join::points(points, &p.points.lon_col, &p.points.lat_col)?;
     let started = std::time::Instant::now();
@@ -154,27 +183,38 @@ pub fn join(
         agreement,
         seconds,
         warnings,
+        kept,
     })
 }
 
 impl JoinOutput {
-    /// name,count per polygon.
+    /// name, the kept polygon attributes, count: one row per polygon.
     pub fn counts_frame(&self) -> PolarsResult<DataFrame> {
-        DataFrame::new_infer_height(vec![
-            Column::new("name".into(), self.set.names.clone()),
-            Column::new("count".into(), self.assignment.counts.clone()),
-        ])
+        let mut columns = vec![Column::new("name".into(), self.set.names.clone())];
+        columns.extend(self.kept.iter().cloned());
+        columns.push(Column::new("count".into(), self.assignment.counts.clone()));
+        DataFrame::new_infer_height(unique_names(columns))
     }
 
-    /// The point table's rows plus the name of the polygon each fell in (empty: none).
+    /// The point table's rows plus the name of the polygon each fell in (empty: none) and the
+    /// kept polygon attributes (null outside every polygon). A kept column whose name the point
+    /// table already has is suffixed `_polygon`.
     pub fn joined_frame(&self, points: &Dataset) -> PolarsResult<DataFrame> {
-        let mut names: Vec<Option<&str>> = vec![None; points.frame.height()];
+        let mut feature: Vec<Option<IdxSize>> = vec![None; points.frame.height()];
         for (k, f) in self.assignment.feature.iter().enumerate() {
-            names[self.points.rows[k] as usize] = f.map(|f| self.set.names[f as usize].as_str());
+            feature[self.points.rows[k] as usize] = f.map(|f| f as IdxSize);
         }
-        let mut df = points.frame.clone();
-        df.with_column(Column::new("polygon".into(), names))?;
-        Ok(df)
+        let names: Vec<Option<&str>> = feature
+            .iter()
+            .map(|f| f.map(|f| self.set.names[f as usize].as_str()))
+            .collect();
+        let mut columns = points.frame.columns().to_vec();
+        columns.push(Column::new("polygon".into(), names));
+        let rows = IdxCa::from_iter_options("rows".into(), feature.into_iter());
+        for c in &self.kept {
+            columns.push(c.take(&rows)?);
+        }
+        DataFrame::new_infer_height(unique_names(columns))
     }
 
     pub fn method_text(&self) -> String {
@@ -183,6 +223,22 @@ impl JoinOutput {
             Method::H3 => format!("H3 at resolution {}", self.resolution),
         }
     }
+}
+
+/// Columns under the names they are written with: a name already taken gets `_polygon`
+/// (again, until it is free), so a kept attribute never replaces a point column.
+fn unique_names(mut columns: Vec<Column>) -> Vec<Column> {
+    let mut seen = std::collections::HashSet::new();
+    for c in &mut columns {
+        let mut name = c.name().to_string();
+        while !seen.insert(name.clone()) {
+            name.push_str("_polygon");
+        }
+        if name != c.name().as_str() {
+            c.rename(name.into());
+        }
+    }
+    columns
 }
 
 impl Recordable for JoinOutput {
@@ -282,5 +338,34 @@ impl Recordable for HexbinOutput {
             ("cells", self.cells.len() as f64),
             ("skipped_rows", self.points.skipped() as f64),
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_column_never_replaces_a_point_column() {
+        let cols = vec![
+            Column::new("zone".into(), [1i64]),
+            Column::new("polygon".into(), ["a"]),
+            Column::new("zone".into(), [2i64]),
+            Column::new("zone_polygon".into(), [3i64]),
+        ];
+        let names: Vec<String> = unique_names(cols)
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            ["zone", "polygon", "zone_polygon", "zone_polygon_polygon"]
+        );
+        let p = JoinParams {
+            keep_cols: vec!["zone".into(), " zone ".into()],
+            ..JoinParams::default()
+        };
+        let e = check(&p).unwrap_err().to_string();
+        assert!(e.contains("'zone' is listed twice"), "{e}");
     }
 }
