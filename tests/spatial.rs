@@ -302,10 +302,59 @@ fn shapefiles_and_wkt_tables_are_polygons_too() {
             "{name}: {got} vs {want}"
         );
     }
-    let projected = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/shp/boroughs_2263.shp"
-    );
+    // The same outlines in New York State Plane feet (EPSG:2263), as GeoPandas wrote them: the
+    // shapefile's .prj, the GeoJSON's crs member, and that GeoJSON without it but with --crs,
+    // are brought back to WGS 84 and give the same counts as the WGS 84 shapefile.
+    let projected = |file: &str, extra: &[&str]| {
+        let mut args = vec![
+            "spatial",
+            "join",
+            "--points",
+            points,
+            "--lon-col",
+            "lon",
+            "--lat-col",
+            "lat",
+            "--polygons",
+            file,
+            "--name-col",
+            "BoroName",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        let e = String::from_utf8_lossy(&o.stderr).to_string();
+        (json(&o), e)
+    };
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let shp_2263 = format!("{dir}/tests/fixtures/shp/boroughs_2263.shp");
+    let geojson_2263 = format!("{dir}/tests/fixtures/shp/boroughs_2263.geojson");
+    let text = std::fs::read_to_string(&geojson_2263).unwrap();
+    let mut silent: serde_json::Value = serde_json::from_str(&text).unwrap();
+    silent.as_object_mut().unwrap().remove("crs");
+    let (_d, silent) = temp_file("boroughs_feet.geojson", silent.to_string().as_bytes());
+    for (file, extra, says) in [
+        (
+            shp_2263.as_str(),
+            &[][..],
+            "NAD_1983_StatePlane_New_York_Long_Island_FIPS_3104_Feet",
+        ),
+        (geojson_2263.as_str(), &[][..], "EPSG:2263"),
+        (
+            silent.to_str().unwrap(),
+            &["--crs", "EPSG:2263"][..],
+            "EPSG:2263",
+        ),
+    ] {
+        let (p, e) = projected(file, extra);
+        assert_eq!(p["counts"], v["counts"], "{file}");
+        assert_eq!(p["matched"], v["matched"], "{file}");
+        assert!(
+            e.contains(&format!("coordinates reprojected from {says}")),
+            "{file}: {e}"
+        );
+    }
+    // Without its system the feet are not longitudes: an error that says how to name it.
     let o = run(&[
         "spatial",
         "join",
@@ -316,14 +365,42 @@ fn shapefiles_and_wkt_tables_are_polygons_too() {
         "--lat-col",
         "lat",
         "--polygons",
-        projected,
+        silent.to_str().unwrap(),
+        "--json",
     ]);
     assert!(!o.status.success());
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(
-        e.contains("unsupported coordinate system 'NAD_1983_StatePlane_New_York_Long_Island_FIPS_3104_Feet'"),
+        e.contains("projected coordinate system") && e.contains("--crs"),
         "{e}"
     );
+    // A file that says its own system refuses a second one; an unknown code is named.
+    for (file, code, want) in [
+        (
+            geojson_2263.as_str(),
+            "EPSG:2263",
+            "declares its own coordinate system",
+        ),
+        (silent.to_str().unwrap(), "EPSG:27700", "EPSG:27700"),
+    ] {
+        let o = run(&[
+            "spatial",
+            "join",
+            "--points",
+            points,
+            "--lon-col",
+            "lon",
+            "--lat-col",
+            "lat",
+            "--polygons",
+            file,
+            "--crs",
+            code,
+        ]);
+        assert!(!o.status.success());
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(e.contains(want), "{e}");
+    }
     // A table whose WKT column is found without --wkt-col (like the book's taxi zones).
     let (_d, zones) = temp_file(
         "zones.wkt.csv",

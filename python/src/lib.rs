@@ -225,9 +225,9 @@ fn dtw_distances(
 /// columns and the polygon's name (null outside every polygon). An argument left at None takes
 /// the use case's default, as the command line does (`playbook spatial join --help`); the name
 /// column defaults to the first text column. `keep_cols` appends those polygon attributes too
-/// (`--keep-cols`).
+/// (`--keep-cols`); `crs` names the polygons' EPSG code when the GeoJSON does not (`--crs`).
 #[pyfunction]
-#[pyo3(signature = (points, polygons_geojson, lon_col = None, lat_col = None, name_col = None, method = None, resolution = None, keep_cols = Vec::new()))]
+#[pyo3(signature = (points, polygons_geojson, lon_col = None, lat_col = None, name_col = None, method = None, resolution = None, keep_cols = Vec::new(), crs = None))]
 #[allow(clippy::too_many_arguments)]
 fn spatial_join(
     py: Python<'_>,
@@ -239,6 +239,7 @@ fn spatial_join(
     method: Option<&str>,
     resolution: Option<u8>,
     keep_cols: Vec<String>,
+    crs: Option<String>,
 ) -> PyResult<Py<PyAny>> {
     use usecases::spatial::{self as uc, JoinParams, Method, PointColumns};
     let d = JoinParams::default();
@@ -262,6 +263,7 @@ fn spatial_join(
         method,
         resolution: resolution.unwrap_or(d.resolution),
         keep_cols,
+        polygons_crs: crs,
     };
     let valid = uc::check(&params).map_err(py_err)?;
     let ds = dataset_of("points", points, false).map_err(py_err)?;

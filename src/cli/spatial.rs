@@ -52,6 +52,10 @@ pub enum SpatialCommand {
         /// zone,borough); a name the points already have gets `_polygon`.
         #[arg(long, value_delimiter = ',')]
         keep_cols: Vec<String>,
+        /// The polygons' coordinate system as an EPSG code (2263, 3857, a UTM zone), for a file
+        /// that does not say its own; a shapefile's .prj is read without it.
+        #[arg(long)]
+        crs: Option<String>,
         #[arg(long)]
         json: bool,
         /// The point rows plus the polygon's name (empty when no match) and the kept columns.
@@ -91,6 +95,7 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
             method,
             resolution,
             keep_cols,
+            crs,
             json,
             out,
             counts_out,
@@ -102,6 +107,7 @@ pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
                 method: method.into(),
                 resolution,
                 keep_cols,
+                polygons_crs: crs,
             };
             let valid = usecase::check(&params)?;
             let outs: Vec<Output> = [("--out", &out), ("--counts-out", &counts_out)]

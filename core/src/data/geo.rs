@@ -7,14 +7,17 @@ use geojson::{GeoJson, Geometry, Value};
 use polars::prelude::*;
 use serde_json::Map;
 
+use super::crs::{self, Crs};
 use super::error::{DataError, DataResult};
 
 pub(super) type Properties = Option<Map<String, serde_json::Value>>;
 
+/// The table, the geometries, and a note when a legacy `crs` member named a projected system
+/// they were brought back to WGS 84 from.
 pub(super) fn read_bytes(
     path: &Path,
     bytes: &[u8],
-) -> DataResult<(DataFrame, Vec<Option<Geometry>>)> {
+) -> DataResult<(DataFrame, Vec<Option<Geometry>>, Option<String>)> {
     let err = |detail: String| DataError::GeoJson {
         path: path.to_owned(),
         detail,
@@ -24,12 +27,15 @@ pub(super) fn read_bytes(
         offset: e.valid_up_to(),
     })?;
     let parsed: GeoJson = text.parse().map_err(|e| err(format!("{e}")))?;
+    let mut system = None;
     let features: Vec<(Properties, Option<Geometry>)> = match parsed {
-        GeoJson::FeatureCollection(fc) => fc
-            .features
-            .into_iter()
-            .map(|f| (f.properties, f.geometry))
-            .collect(),
+        GeoJson::FeatureCollection(fc) => {
+            system = named_system(fc.foreign_members.as_ref()).map_err(&err)?;
+            fc.features
+                .into_iter()
+                .map(|f| (f.properties, f.geometry))
+                .collect()
+        }
         GeoJson::Feature(f) => vec![(f.properties, f.geometry)],
         GeoJson::Geometry(g) => vec![(None, Some(g))],
     };
@@ -42,7 +48,30 @@ pub(super) fn read_bytes(
         }
     }
     let frame = properties_frame(&features).map_err(|e| err(e.to_string()))?;
-    Ok((frame, features.into_iter().map(|(_, g)| g).collect()))
+    let mut geometries: Vec<Option<Geometry>> = features.into_iter().map(|(_, g)| g).collect();
+    let note = match system {
+        Some(c) => {
+            c.reproject(&mut geometries).map_err(&err)?;
+            Some(crs::note(&super::file_name(path), &c))
+        }
+        None => None,
+    };
+    Ok((frame, geometries, note))
+}
+
+/// The projected system a FeatureCollection's legacy `crs` member names
+/// (`{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2263"}}`); None for none,
+/// or for WGS 84 / CRS84.
+fn named_system(members: Option<&Map<String, serde_json::Value>>) -> Result<Option<Crs>, String> {
+    let name = members
+        .and_then(|m| m.get("crs"))
+        .and_then(|c| c.get("properties"))
+        .and_then(|p| p.get("name"))
+        .and_then(serde_json::Value::as_str);
+    match name {
+        Some(n) => crs::from_code(n).map_err(|e| format!("its crs member: {e}")),
+        None => Ok(None),
+    }
 }
 
 /// Point, line and polygon geometries (single and multi) are supported; collections are not.

@@ -3,6 +3,7 @@
 //! blocking code; the app runs it as a job, the CLI calls it directly.
 
 pub mod audio;
+pub mod crs;
 pub mod crypto;
 mod csv;
 mod error;
@@ -151,15 +152,19 @@ pub const OPEN_EXTENSIONS: &[&str] = &[
     "csv", "tsv", "txt", "parquet", "pq", "geojson", "json", "jsonl", "ndjson", "shp",
 ];
 
+/// What a reader returns: the table, its geometries (GeoJSON and shapefiles), and a note when
+/// it brought them back to WGS 84 from a projected system.
+type Read = (
+    DataFrame,
+    Option<Vec<Option<geojson::Geometry>>>,
+    Option<String>,
+);
+
 /// GeoJSON, or for a `.json` file (not `.geojson`) whose content is not GeoJSON but rows of
 /// objects, those rows. When neither reads, the GeoJSON error stands.
-fn geo_or_rows(
-    path: &Path,
-    name: &str,
-    bytes: &[u8],
-) -> DataResult<(DataFrame, Option<Vec<Option<geojson::Geometry>>>)> {
+fn geo_or_rows(path: &Path, name: &str, bytes: &[u8]) -> DataResult<Read> {
     let geo_error = match geo::read_bytes(path, bytes) {
-        Ok((frame, geoms)) => return Ok((frame, Some(geoms))),
+        Ok((frame, geoms, note)) => return Ok((frame, Some(geoms), note)),
         Err(e) => e,
     };
     let plain_json = path
@@ -167,16 +172,18 @@ fn geo_or_rows(
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     match std::str::from_utf8(bytes) {
-        Ok(text) if plain_json => json_rows(name, text)
-            .map(|f| (f, None))
-            .map_err(|rows_error| {
-                // Report the reading the file was meant for.
-                if text.contains("\"Feature") || text.contains("\"coordinates\"") {
-                    geo_error
-                } else {
-                    rows_error
-                }
-            }),
+        Ok(text) if plain_json => {
+            json_rows(name, text)
+                .map(|f| (f, None, None))
+                .map_err(|rows_error| {
+                    // Report the reading the file was meant for.
+                    if text.contains("\"Feature") || text.contains("\"coordinates\"") {
+                        geo_error
+                    } else {
+                        rows_error
+                    }
+                })
+        }
         _ => Err(geo_error),
     }
 }
@@ -208,23 +215,24 @@ pub fn load_path_with(path: &Path, progress: &dyn crate::compute::Progress) -> D
             });
         }
     }
-    let (frame, geometries) = match format {
-        Format::Csv { separator } => (csv::read_path(path, separator, progress)?, None),
-        Format::Parquet => (parquet::read_path(path)?, None),
+    let (frame, geometries, reprojected) = match format {
+        Format::Csv { separator } => (csv::read_path(path, separator, progress)?, None, None),
+        Format::Parquet => (parquet::read_path(path)?, None, None),
         Format::GeoJson => {
             let bytes = std::fs::read(path).map_err(|e| DataError::io(path, e))?;
             geo_or_rows(path, &file_name(path), &bytes)?
         }
         Format::JsonRows => {
             let text = std::fs::read_to_string(path).map_err(|e| DataError::io(path, e))?;
-            (json_rows(&file_name(path), &text)?, None)
+            (json_rows(&file_name(path), &text)?, None, None)
         }
         Format::Shapefile => {
-            let (frame, geoms) = shp::read_path(path)?;
-            (frame, Some(geoms))
+            let (frame, geoms, note) = shp::read_path(path)?;
+            (frame, Some(geoms), note)
         }
     };
-    let (frame, notes) = typed(&file_name(path), format, frame)?;
+    let (frame, mut notes) = typed(&file_name(path), format, frame)?;
+    notes.extend(reprojected);
     Ok(Dataset {
         name: file_name(path),
         origin: Origin::File(path.to_owned()),
@@ -254,14 +262,14 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
         }
         _ => bytes,
     };
-    let (frame, geometries) = match format {
-        Format::Csv { separator } => (csv::read_bytes(path, bytes, separator)?, None),
-        Format::Parquet => (parquet::read_bytes(path, bytes)?, None),
+    let (frame, geometries, reprojected) = match format {
+        Format::Csv { separator } => (csv::read_bytes(path, bytes, separator)?, None, None),
+        Format::Parquet => (parquet::read_bytes(path, bytes)?, None, None),
         Format::GeoJson => geo_or_rows(path, name, bytes)?,
         Format::JsonRows => {
             let text = std::str::from_utf8(bytes)
                 .map_err(|_| DataError::Other(format!("{name}: not UTF-8 text")))?;
-            (json_rows(name, text)?, None)
+            (json_rows(name, text)?, None, None)
         }
         Format::Shapefile => {
             return Err(DataError::Other(format!(
@@ -269,7 +277,8 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> DataResult<Dataset> {
             )));
         }
     };
-    let (frame, notes) = typed(name, format, frame)?;
+    let (frame, mut notes) = typed(name, format, frame)?;
+    notes.extend(reprojected);
     Ok(Dataset {
         name: name.to_owned(),
         origin: Origin::Sample,

@@ -1,7 +1,8 @@
 //! ESRI Shapefile reading (.shp + .shx + .dbf, with the `shapefile` crate): the records become
 //! a table of properties plus a `geometry_type` column, the shapes GeoJSON geometries beside
-//! it, as for GeoJSON. Coordinates must be WGS84 longitude/latitude: a .prj naming another
-//! coordinate system is an error that names it.
+//! it, as for GeoJSON. A .prj naming a projected system (State Plane feet, UTM, Web Mercator)
+//! has the shapes brought back to WGS 84 longitude/latitude (`crs`); one Playbook cannot
+//! reproject is an error that names it.
 
 use std::path::Path;
 
@@ -10,31 +11,25 @@ use polars::prelude::*;
 use shapefile::dbase::FieldValue;
 use shapefile::{PolygonRing, Shape};
 
+use super::crs::{self, Crs};
 use super::error::{DataError, DataResult};
 
-/// The name in a WKT coordinate system (`PROJCS["NAD83 / New York Long Island",...`).
-fn crs_name(prj: &str) -> String {
-    prj.split('"').nth(1).unwrap_or(prj).to_owned()
-}
-
-/// Accept geographic WGS84 (or a missing .prj); refuse projected or other datums.
-fn check_prj(path: &Path) -> DataResult<()> {
+/// The projected system the .prj beside `path` describes (None: geographic WGS 84 or NAD83, or
+/// no .prj, read as WGS 84).
+fn system_of(path: &Path) -> DataResult<Option<Crs>> {
     let prj = path.with_extension("prj");
-    let Ok(text) = std::fs::read_to_string(&prj) else {
-        return Ok(());
+    let Ok(meta) = std::fs::metadata(&prj) else {
+        return Ok(None);
     };
-    let t = text.to_ascii_uppercase();
-    let wgs84 = t.contains("WGS_1984") || t.contains("WGS 84") || t.contains("WGS84");
-    if t.trim_start().starts_with("GEOGCS") && wgs84 {
-        return Ok(());
+    if meta.len() > crs::MAX_WKT as u64 {
+        return Err(DataError::Other(format!(
+            "{}: {} bytes is not a coordinate system (a .prj is under 1 KB)",
+            prj.display(),
+            meta.len()
+        )));
     }
-    Err(DataError::Other(format!(
-        "{}: unsupported coordinate system '{}' (from {}); Playbook reads WGS84 longitude/latitude \
-         (EPSG:4326): reproject the file first",
-        path.display(),
-        crs_name(&text),
-        prj.display()
-    )))
+    let text = std::fs::read_to_string(&prj).map_err(|e| DataError::io(&prj, e))?;
+    crs::from_wkt(&text).map_err(|e| DataError::Other(format!("{}: {e}", prj.display())))
 }
 
 fn position(x: f64, y: f64) -> Vec<f64> {
@@ -89,8 +84,11 @@ fn json(v: FieldValue) -> serde_json::Value {
     }
 }
 
-pub(super) fn read_path(path: &Path) -> DataResult<(DataFrame, Vec<Option<Geometry>>)> {
-    check_prj(path)?;
+/// The table, the shapes, and a note when they were reprojected.
+pub(super) fn read_path(
+    path: &Path,
+) -> DataResult<(DataFrame, Vec<Option<Geometry>>, Option<String>)> {
+    let system = system_of(path)?;
     let err = |e: shapefile::Error| DataError::Other(format!("{}: {e}", path.display()));
     let mut reader = shapefile::Reader::from_path(path).map_err(err)?;
     let mut features = Vec::new();
@@ -108,5 +106,14 @@ pub(super) fn read_path(path: &Path) -> DataResult<(DataFrame, Vec<Option<Geomet
     }
     let frame = super::geo::properties_frame(&features)
         .map_err(|e| DataError::Other(format!("{}: {e}", path.display())))?;
-    Ok((frame, features.into_iter().map(|(_, g)| g).collect()))
+    let mut geometries: Vec<Option<Geometry>> = features.into_iter().map(|(_, g)| g).collect();
+    let note = match system {
+        Some(c) => {
+            c.reproject(&mut geometries)
+                .map_err(|e| DataError::Other(format!("{}: {e}", path.display())))?;
+            Some(crs::note(&super::file_name(path), &c))
+        }
+        None => None,
+    };
+    Ok((frame, geometries, note))
 }

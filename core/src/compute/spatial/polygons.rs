@@ -62,8 +62,9 @@ fn part(feature: u32, rings: Vec<Vec<[f64; 2]>>, what: &str) -> Result<Part> {
             if x.abs() > 180.0 || y.abs() > 90.0 {
                 bail!(
                     "{what}: ring {k} has the point ({x}, {y}), outside longitude -180..180 and \
-                     latitude -90..90; the file seems to be in a projected coordinate system: \
-                     reproject it to WGS84 (EPSG:4326)"
+                     latitude -90..90; the file seems to be in a projected coordinate system \
+                     that it does not name: give its EPSG code (--crs EPSG:2263, say), or open \
+                     it as a shapefile with its .prj"
                 );
             }
             bbox = [

@@ -72,6 +72,9 @@ pub struct JoinParams {
     /// Polygon attributes appended to each joined point (and to the counts per polygon), as
     /// GeoPandas' `sjoin` keeps the right frame's columns: a taxi zone's zone and borough.
     pub keep_cols: Vec<String>,
+    /// The polygons' coordinate system as an EPSG code, for a file that does not say its own
+    /// (a shapefile's .prj or a GeoJSON `crs` member is read without it).
+    pub polygons_crs: Option<String>,
 }
 
 impl Default for JoinParams {
@@ -83,6 +86,7 @@ impl Default for JoinParams {
             method: Method::Exact,
             resolution: 7,
             keep_cols: Vec::new(),
+            polygons_crs: None,
         }
     }
 }
@@ -115,8 +119,23 @@ pub fn check(p: &JoinParams) -> Result<ValidJoinParams, ParamError> {
             why: format!("'{twice}' is listed twice"),
         });
     }
+    let polygons_crs = p
+        .polygons_crs
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            crate::data::crs::from_code(c)
+                .map(|_| c.to_owned())
+                .map_err(|why| ParamError::Invalid {
+                    name: "polygons' coordinate system",
+                    why,
+                })
+        })
+        .transpose()?;
     Ok(ValidJoinParams(JoinParams {
         keep_cols: keep,
+        polygons_crs,
         ..p.clone()
     }))
 }
@@ -149,6 +168,17 @@ pub fn join(
 ) -> Result<JoinOutput> {
     let p = &v.0;
     let res = join::resolution(p.resolution)?;
+    let reprojected = match &p.polygons_crs {
+        Some(code) => crate::data::crs::reprojected(polygons, code).map_err(anyhow::Error::msg)?,
+        None => None,
+    };
+    let polygons = reprojected.as_ref().unwrap_or(polygons);
+    // Say what `--crs` did, as a reader says what a .prj did.
+    let mut said: Vec<String> = reprojected
+        .as_ref()
+        .and_then(|r| r.notes.last().cloned())
+        .into_iter()
+        .collect();
     let set = polygons::from_dataset(polygons, p.wkt_col.as_deref(), p.name_col.as_deref())?;
     // Polygon k is the polygon table's row k.
     let kept = p
@@ -156,7 +186,8 @@ pub fn join(
         .iter()
         .map(|c| schema::column(&polygons.name, &polygons.frame, c).cloned())
         .collect::<Result<Vec<_>, _>>()?;
-    let warnings = polygons::problems(&set, &polygons.name);
+    said.extend(polygons::problems(&set, &polygons.name));
+    let warnings = said;
     let pts = join::points(points, &p.points.lon_col, &p.points.lat_col)?;
     let started = std::time::Instant::now();
     let index = PolygonIndex::new(&set);
