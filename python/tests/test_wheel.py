@@ -2,6 +2,7 @@
 1e-9, spatial joins exactly, DTW distances to 1e-12, fraud scores exactly; bad input raises
 PlaybookError with the command line's message; RAYON_NUM_THREADS is respected."""
 
+import json
 import math
 import os
 import subprocess
@@ -100,6 +101,28 @@ def test_spatial_join_equals_the_command_line(cli, samples, tmp_path, method):
                                 method=method)
     assert got["polygon"].to_pylist() == want
     assert sum(p is not None for p in want) > 15000  # most pickups fall in a borough
+
+
+def test_spatial_join_keeps_columns_and_reads_a_named_system(cli, samples, tmp_path):
+    """keep_cols and crs, as --keep-cols and --crs: the State Plane outlines (EPSG:2263, their
+    crs member taken out) named by crs give the WGS 84 join's rows and kept columns."""
+    pts, polys = samples / "taxi_pickups.csv", samples / "nyc_boroughs.geojson"
+    out = tmp_path / "j.parquet"
+    cli("spatial", "join", "--points", pts, "--polygons", polys, "--name-col", "BoroName",
+        "--keep-cols", "BoroCode,BoroName", "--out", out)
+    want = pq.read_table(out)
+    got = playbook.spatial_join(pacsv.read_csv(pts), polys.read_text(), name_col="BoroName",
+                                keep_cols=["BoroCode", "BoroName"])
+    for c in ["polygon", "BoroCode", "BoroName"]:
+        assert got[c].to_pylist() == want[c].to_pylist(), c
+    feet = json.loads((samples.parent / "tests/fixtures/shp/boroughs_2263.geojson").read_text())
+    feet.pop("crs")
+    named = playbook.spatial_join(pacsv.read_csv(pts), json.dumps(feet), name_col="BoroName",
+                                  crs="EPSG:2263")
+    assert named.num_rows == want.num_rows
+    assert sum(p is not None for p in named["polygon"].to_pylist()) > 15000
+    with pytest.raises(playbook.PlaybookError, match="EPSG:27700"):
+        playbook.spatial_join(pacsv.read_csv(pts), json.dumps(feet), crs="EPSG:27700")
 
 
 def test_fraud_predict_equals_the_command_line(cli, samples, tmp_path):
