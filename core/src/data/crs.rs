@@ -152,7 +152,7 @@ pub fn from_code(code: &str) -> Result<Option<Crs>, String> {
         .unwrap_or(c)
         .trim_start_matches("EPSG")
         .trim();
-    if c.eq_ignore_ascii_case("CRS84") || c.ends_with("CRS84") {
+    if c.to_ascii_uppercase().ends_with("CRS84") {
         return Ok(None);
     }
     let Ok(n) = digits.parse::<u32>() else {
@@ -213,28 +213,25 @@ pub fn from_wkt(text: &str) -> Result<Option<Crs>, String> {
     }
 }
 
+/// A WKT name compared without case, spaces or underscores (`Lambert_Conformal_Conic` and
+/// `Lambert Conformal Conic` alike).
+fn key(name: &str) -> String {
+    name.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 /// Datums read as WGS 84: WGS 84 itself and NAD83 / GRS 80 (a metre apart).
 fn check_datum(geog: &Node, name: &str) -> Result<(), String> {
     let datum = geog
         .child("DATUM")
         .and_then(|d| d.text(0))
         .unwrap_or_default();
-    let key: String = datum
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let ok = [
-        "WGS1984",
-        "WGS84",
-        "NORTHAMERICAN1983",
-        "NAD83",
-        "DNORTHAMERICAN1983",
-    ]
-    .iter()
-    .any(|d| key.ends_with(d) || key == *d)
-        || key.contains("WGS1984")
-        || key.contains("NORTHAMERICAN1983");
+    let key = key(datum);
+    let ok = ["wgs1984", "wgs84", "northamerican1983", "nad83"]
+        .iter()
+        .any(|d| key.contains(d));
     if ok {
         Ok(())
     } else {
@@ -251,12 +248,6 @@ fn projstring(root: &Node, geog: &Node, name: &str) -> Result<String, String> {
         .child("PROJECTION")
         .and_then(|p| p.text(0))
         .ok_or_else(|| format!("'{name}': no PROJECTION"))?;
-    let key = |s: &str| -> String {
-        s.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase()
-    };
     let param = |wanted: &[&str]| -> Option<f64> {
         root.children("PARAMETER").find_map(|p| {
             let k = key(p.text(0)?);
