@@ -228,13 +228,18 @@ pub(super) fn status_bar(app: &mut PlaybookApp, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let older = app.notices.errors().len().saturating_sub(1);
             if let Some(err) = app.notices.last_error() {
-                if app.notices.is_warning(err) {
-                    ui.label(
-                        RichText::new(format!("Note: {err}")).color(ui.visuals().warn_fg_color),
-                    );
+                let text = if app.notices.is_warning(err) {
+                    RichText::new(format!("Note: {err}")).color(ui.visuals().warn_fg_color)
                 } else {
-                    ui.label(RichText::new(format!("Error: {err}")).color(rgb(theme::ERROR)));
-                }
+                    RichText::new(format!("Error: {err}")).color(rgb(theme::ERROR))
+                };
+                // A long message is cut with "…" (whole on hover) so that Dismiss and the
+                // earlier ones stay on screen in a narrow window.
+                let buttons = if older > 0 { 160.0 } else { 80.0 };
+                let width = (ui.available_width() - buttons).max(80.0);
+                ui.allocate_ui(egui::vec2(width, ui.available_height()), |ui| {
+                    ui.add(egui::Label::new(text).truncate());
+                });
                 dismiss = ui.small_button("Dismiss").clicked();
                 if older > 0 {
                     ui.menu_button(format!("{older} more"), |ui| {
