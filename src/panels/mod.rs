@@ -27,6 +27,7 @@ pub mod glossary;
 pub mod images;
 pub mod mlflow;
 pub mod pitching;
+pub mod run_slot;
 pub mod runs;
 pub mod save;
 pub mod sentiment;

@@ -24,6 +24,9 @@ use crate::data::ucr::LabelledSeries;
 pub trait Analysis {
     /// Its name in the run store (a registry entry lists it in `runs`).
     const ID: &'static str;
+    /// What it is called where a person reads it: a job in the jobs list, the start of its
+    /// errors in the status bar.
+    const NAME: &'static str;
     /// What a user edits: serde with defaults, stored with each run. Its `Default` is the one
     /// place the analysis's defaults are written.
     type Params: Serialize + DeserializeOwned + Default + Clone;
@@ -50,6 +53,7 @@ pub struct StockAlerts;
 
 impl Analysis for StockAlerts {
     const ID: &'static str = stock::ID;
+    const NAME: &'static str = "Stock alerts";
     type Params = stock::StockParams;
     type Valid = stock::ValidStockParams;
     type Inputs<'a> = &'a Dataset;
@@ -69,6 +73,7 @@ pub struct Forecast;
 
 impl Analysis for Forecast {
     const ID: &'static str = forecast::ID;
+    const NAME: &'static str = "Forecast";
     type Params = forecast::ForecastParams;
     type Valid = forecast::ValidForecastParams;
     type Inputs<'a> = &'a Dataset;
@@ -88,6 +93,7 @@ pub struct FraudTree;
 
 impl Analysis for FraudTree {
     const ID: &'static str = fraud::ID;
+    const NAME: &'static str = "Fraud decision tree";
     type Params = fraud::FraudParams;
     type Valid = fraud::ValidFraudParams;
     type Inputs<'a> = &'a Dataset;
@@ -107,6 +113,7 @@ pub struct PitchingFlags;
 
 impl Analysis for PitchingFlags {
     const ID: &'static str = pitching::ID;
+    const NAME: &'static str = "Pitching flags";
     type Params = pitching::PitchingParams;
     type Valid = pitching::ValidPitchingParams;
     /// The pitches, and earlier pitches for the baselines.
@@ -131,6 +138,7 @@ pub struct SentimentWindows;
 
 impl Analysis for SentimentWindows {
     const ID: &'static str = sentiment::ID;
+    const NAME: &'static str = "Sentiment against prices";
     type Params = sentiment::SentimentParams;
     type Valid = sentiment::ValidSentimentParams;
     /// Tweets, then prices.
@@ -155,6 +163,7 @@ pub struct SentimentClassifiers;
 
 impl Analysis for SentimentClassifiers {
     const ID: &'static str = sentiment::classifiers::ID;
+    const NAME: &'static str = "Sentiment classifiers";
     type Params = sentiment::classifiers::ClassifierParams;
     type Valid = sentiment::classifiers::ValidClassifierParams;
     type Inputs<'a> = &'a Dataset;
@@ -174,6 +183,7 @@ pub struct SpatialJoin;
 
 impl Analysis for SpatialJoin {
     const ID: &'static str = spatial::ID_JOIN;
+    const NAME: &'static str = "Spatial join";
     type Params = spatial::JoinParams;
     type Valid = spatial::ValidJoinParams;
     /// Points, then polygons.
@@ -198,6 +208,7 @@ pub struct Hexbin;
 
 impl Analysis for Hexbin {
     const ID: &'static str = spatial::ID_HEXBIN;
+    const NAME: &'static str = "Hexagon bins";
     type Params = spatial::HexbinParams;
     type Valid = spatial::ValidHexbinParams;
     type Inputs<'a> = &'a Dataset;
@@ -217,6 +228,7 @@ pub struct DtwMatch;
 
 impl Analysis for DtwMatch {
     const ID: &'static str = dtw::ID_MATCH;
+    const NAME: &'static str = "DTW distances";
     type Params = dtw::MatchParams;
     type Valid = dtw::ValidMatchParams;
     /// The series, and a table holding the pattern when it is not one of them.
@@ -241,6 +253,7 @@ pub struct DtwSweep;
 
 impl Analysis for DtwSweep {
     const ID: &'static str = dtw::ID_SWEEP;
+    const NAME: &'static str = "DTW stretch sweep";
     type Params = dtw::SweepParams;
     type Valid = dtw::ValidSweepParams;
     /// The series, and a table holding the pattern when it is not one of them.
@@ -265,6 +278,7 @@ pub struct DtwMatrix;
 
 impl Analysis for DtwMatrix {
     const ID: &'static str = dtw::ID_MATRIX;
+    const NAME: &'static str = "DTW all pairs";
     type Params = dtw::MatrixParams;
     type Valid = dtw::ValidMatrixParams;
     type Inputs<'a> = &'a Dataset;
@@ -284,6 +298,7 @@ pub struct DtwClassify;
 
 impl Analysis for DtwClassify {
     const ID: &'static str = dtw::ID_CLASSIFY;
+    const NAME: &'static str = "DTW 1-NN classification";
     type Params = dtw::ClassifyParams;
     type Valid = dtw::ValidClassifyParams;
     /// Training series, then test series.
@@ -308,6 +323,7 @@ pub struct DtwAudio;
 
 impl Analysis for DtwAudio {
     const ID: &'static str = dtw::ID_AUDIO;
+    const NAME: &'static str = "DTW audio comparison";
     type Params = dtw::AudioParams;
     type Valid = dtw::ValidAudioParams;
     type Inputs<'a> = &'a [Clip];
@@ -335,6 +351,7 @@ pub struct ImagesTraining;
 
 impl Analysis for ImagesTraining {
     const ID: &'static str = images::ID;
+    const NAME: &'static str = "Image classifier training";
     type Params = images::ImagesParams;
     type Valid = images::ValidImagesParams;
     type Inputs<'a> = ImagesInputs<'a>;
@@ -382,6 +399,11 @@ mod tests {
         assert!(
             registry::of_run(A::ID).is_some(),
             "{} is in no registry entry's runs",
+            A::ID
+        );
+        assert!(
+            !A::NAME.is_empty() && A::NAME.len() <= 40,
+            "{}: a name a jobs list can show",
             A::ID
         );
     }

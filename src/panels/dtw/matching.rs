@@ -2,17 +2,17 @@
 //! distances (histogram with the median), the closest and furthest series, one series drawn
 //! over the pattern with its warping path, the outliers by z-score, and the run history.
 
-use std::sync::Arc;
-
 use egui_extras::TableBuilder;
 use polars::prelude::{Column, DataFrame};
 
-use super::runs::{self, RunInputs, RunResult};
+use super::runs::{MatchInputs, MatchResult, MatchRun};
 use super::{DtwPanel, PatternSource};
 use crate::compute::dtw;
 use crate::format::short;
 use crate::panels::chart_view::show_chart;
+use crate::panels::run_slot::RunInputs;
 use crate::panels::{PanelCtx, save};
+use crate::usecases::analysis::{Analysis, DtwMatch, DtwSweep};
 use crate::usecases::dtw::{
     self as usecase, Band, Layout, MatchParams, PatternChoice, SeriesParams,
 };
@@ -118,7 +118,7 @@ pub(super) fn params(p: &DtwPanel) -> MatchParams {
 }
 
 /// The chosen inputs, taken from the catalog now (the job gets its own handles).
-fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>) -> Result<RunInputs, String> {
+fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>) -> Result<MatchInputs, String> {
     let find = |name: &str| {
         ctx.catalog
             .by_name(name)
@@ -129,11 +129,10 @@ fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>) -> Result<RunInputs, String> {
         PatternChoice::Curve(name) => Some(find(name)?),
         _ => None,
     };
-    Ok(RunInputs {
+    Ok(MatchInputs {
         series: find(&p.saved.series_dataset)?,
         curve,
         params,
-        home: ctx.runs.clone(),
     })
 }
 
@@ -165,26 +164,29 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
 
 /// Match the pattern against every series, as a job (the Run button, and "Try it").
 pub(super) fn start_match(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
-    p.next_run += 1;
-    let run = p.next_run;
-    let checked = take_inputs(p, ctx).and_then(|i| {
-        usecase::check_match(&i.params)
-            .map(|v| (i, v))
-            .map_err(|e| format!("DTW: {e}"))
-    });
-    match checked {
-        Ok((inputs, valid)) => p.run.request(
-            ctx.jobs,
-            run,
-            format!("dtw:run:{run}"),
-            "DTW distances".into(),
-            move |job| Ok(Arc::new(runs::compute(run, inputs, valid, job)?)),
-        ),
-        Err(e) => ctx.notices.error(e),
-    }
+    let inputs = match take_inputs(p, ctx) {
+        Ok(i) => i,
+        Err(e) => {
+            ctx.notices.error(e);
+            return;
+        }
+    };
+    let fingerprints = RunInputs::recorded(inputs.fingerprints());
+    let MatchInputs {
+        series,
+        curve,
+        params,
+    } = inputs;
+    p.run.start::<DtwMatch>(
+        ctx,
+        params.clone(),
+        fingerprints,
+        move |valid, job| DtwMatch::run(valid, (&series, curve.as_deref()), job),
+        |out| Ok(MatchResult { params, out }),
+    );
 }
 
-fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult) {
+fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &MatchRun) {
     crate::panels::stale_note(
         ui,
         (&r.dataset, &r.params),
@@ -228,7 +230,7 @@ fn results_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &R
 fn ranked_list<'a>(
     p: &mut DtwPanel,
     ui: &mut egui::Ui,
-    r: &RunResult,
+    r: &MatchRun,
     title: &str,
     items: impl Iterator<Item = &'a usize>,
 ) {
@@ -242,7 +244,7 @@ fn ranked_list<'a>(
 }
 
 /// The selected series over the pattern, with the warping path between them.
-fn detail_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult, h: f32) {
+fn detail_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &MatchRun, h: f32) {
     let Some(k) = p.selected.filter(|&k| k < r.series.len()) else {
         ui.label("Click a series in the lists below to draw it over the pattern.");
         return;
@@ -271,7 +273,7 @@ fn detail_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Ru
     show_chart(ui, "dtw_detail", &chart, h);
 }
 
-fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &RunResult) {
+fn outliers_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &MatchRun) {
     let rows: Vec<usize> = r
         .order
         .iter()
@@ -352,42 +354,7 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
             .on_hover_text(format!("Median distance at stretch factors {list}"))
             .clicked()
         {
-            p.next_run += 1;
-            match take_inputs(p, ctx) {
-                Ok(inputs) => p.sweep.request(
-                    ctx.jobs,
-                    p.next_run,
-                    format!("dtw:sweep:{}", p.next_run),
-                    "DTW stretch sweep".into(),
-                    move |job| {
-                        let params = usecase::SweepParams {
-                            series: inputs.params.series.clone(),
-                            stretches: usecase::SWEEP.to_vec(),
-                        };
-                        let r = crate::usecases::record::recorded(
-                            inputs.home.as_result(),
-                            crate::runs::Origin::App,
-                            usecase::ID_SWEEP,
-                            &params,
-                            inputs.fingerprints(),
-                            || {
-                                usecase::run_sweep(
-                                    &usecase::check_sweep(&params)?,
-                                    &inputs.series,
-                                    inputs.curve.as_deref(),
-                                    job,
-                                )
-                            },
-                        )?;
-                        Ok(super::SweepRun {
-                            dataset: inputs.series.name.clone(),
-                            series: params.series,
-                            out: r.output,
-                        })
-                    },
-                ),
-                Err(e) => ctx.notices.error(e),
-            }
+            start_sweep(p, ctx);
         }
         if p.sweep.is_pending() {
             ui.spinner();
@@ -429,4 +396,35 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
                 ui.end_row();
             }
         });
+}
+
+/// The median distance at each of the sweep's stretch factors, as a job.
+fn start_sweep(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
+    let inputs = match take_inputs(p, ctx) {
+        Ok(i) => i,
+        Err(e) => {
+            ctx.notices.error(e);
+            return;
+        }
+    };
+    let fingerprints = RunInputs::recorded(inputs.fingerprints());
+    let params = usecase::SweepParams {
+        series: inputs.params.series.clone(),
+        stretches: usecase::SWEEP.to_vec(),
+    };
+    let series = params.series.clone();
+    let dataset = inputs.series.name.clone();
+    p.sweep.start::<DtwSweep>(
+        ctx,
+        params,
+        fingerprints,
+        move |valid, job| DtwSweep::run(valid, (&inputs.series, inputs.curve.as_deref()), job),
+        |out| {
+            Ok(super::SweepResult {
+                dataset,
+                series,
+                out,
+            })
+        },
+    );
 }

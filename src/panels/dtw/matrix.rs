@@ -2,24 +2,20 @@
 //! heat map ordered by hierarchical clustering (alike series sit together), with the table of
 //! pairs to save.
 
-use std::sync::Arc;
-
 use super::DtwPanel;
 use super::matching::table_ui;
 use crate::format::short;
 use crate::panels::chart_view::show_chart;
+use crate::panels::run_slot::RunInputs;
 use crate::panels::{PanelCtx, save};
-use crate::runs::{Origin, of_dataset};
+use crate::runs::of_dataset;
+use crate::usecases::analysis::{Analysis, DtwMatrix};
 use crate::usecases::dtw::{self as usecase, Band, MatrixOutput, MatrixParams};
-use crate::usecases::record::recorded;
 
-/// A finished all-pairs run.
-pub struct MatrixRun {
-    pub run: u64,
+/// What an all-pairs run shows.
+pub struct MatrixResult {
     /// What the run was asked (to mark its results stale once the choices change).
     pub params: MatrixParams,
-    pub run_id: Option<i64>,
-    pub warning: Option<String>,
     pub out: MatrixOutput,
 }
 
@@ -113,38 +109,12 @@ fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
         return;
     };
     let params = params(p);
-    let valid = match usecase::check_matrix(&params) {
-        Ok(v) => v,
-        Err(e) => {
-            ctx.notices.error(format!("DTW: {e}"));
-            return;
-        }
-    };
-    p.next_run += 1;
-    let run = p.next_run;
-    let home = ctx.runs.clone();
-    let asked = params.clone();
-    p.matrix.request(
-        ctx.jobs,
-        run,
-        format!("dtw:matrix:{run}"),
-        "DTW all pairs".into(),
-        move |job| {
-            let r = recorded(
-                home.as_result(),
-                Origin::App,
-                usecase::ID_MATRIX,
-                &params,
-                vec![of_dataset("series", &series)],
-                || usecase::run_matrix(&valid, &series, job),
-            )?;
-            Ok(Arc::new(MatrixRun {
-                run,
-                params: asked,
-                run_id: r.run_id,
-                warning: r.warning,
-                out: r.output,
-            }))
-        },
+    let inputs = RunInputs::recorded(vec![of_dataset("series", &series)]);
+    p.matrix.start::<DtwMatrix>(
+        ctx,
+        params.clone(),
+        inputs,
+        move |valid, job| DtwMatrix::run(valid, &series, job),
+        |out| Ok(MatrixResult { params, out }),
     );
 }

@@ -8,16 +8,15 @@ mod matching;
 mod matrix;
 mod runs;
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 
+use super::run_slot::RunSlot;
 use super::{Panel, PanelCtx};
 use crate::jobs::Slot;
 use crate::usecases::dtw::{
     self as usecase, AudioParams, ClassifyParams, Layout, MatchParams, PatternChoice,
 };
-use runs::RunResult;
+use runs::MatchResult;
 
 /// Where the pattern comes from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,8 +99,8 @@ impl Default for Saved {
     }
 }
 
-/// A finished sweep and what it was asked.
-pub struct SweepRun {
+/// What a sweep shows, and what it was asked.
+pub struct SweepResult {
     pub dataset: String,
     pub series: usecase::SeriesParams,
     pub out: usecase::SweepOutput,
@@ -114,18 +113,14 @@ type WarpingPath = (f64, Vec<(usize, usize)>);
 pub struct DtwPanel {
     pub saved: Saved,
     next_run: u64,
-    run: Slot<u64, Arc<RunResult>>,
+    run: RunSlot<MatchResult>,
     /// The Match view's run history: this use case's runs in the run store.
     history: super::runs::RunsBrowser,
-    /// The last run whose store warning (if any) was shown.
-    warned: u64,
     /// Index (into the latest run) of the series shown over the pattern.
     selected: Option<usize>,
     path: Slot<(u64, usize), WarpingPath>,
-    sweep: Slot<u64, SweepRun>,
-    matrix: Slot<u64, Arc<matrix::MatrixRun>>,
-    /// The last all-pairs run whose store warning (if any) was shown.
-    matrix_warned: u64,
+    sweep: RunSlot<SweepResult>,
+    matrix: RunSlot<matrix::MatrixResult>,
     classify: Slot<u64, classify::ClassifyRun>,
     audio_result: Slot<u64, audio::AudioRun>,
     sample_run: super::SampleRun,
@@ -156,11 +151,11 @@ impl Panel for DtwPanel {
         if self.sample_run.ready(ctx, &tables) {
             matching::start_match(self, ctx);
         }
+        let new_run = self.run.poll(ctx);
+        self.matrix.poll(ctx);
+        self.sweep.poll(ctx);
         let errors = [
-            self.run.poll(),
             self.path.poll(),
-            self.sweep.poll(),
-            self.matrix.poll(),
             self.classify.poll(),
             self.audio_result.poll(),
         ];
@@ -169,23 +164,10 @@ impl Panel for DtwPanel {
         }
         audio::logic(self, ctx);
         self.history.logic(ctx);
-        // A new run: select its closest series, say if it was not recorded.
-        if let Some(r) = self.run.latest()
-            && self.warned != r.run
-        {
-            self.warned = r.run;
+        // A new run: select its closest series.
+        if new_run && let Some(r) = self.run.latest() {
             self.selected = r.order.first().copied();
             self.history.refresh();
-            if let Some(w) = &r.warning {
-                ctx.notices.error(w.clone());
-            }
-        }
-        if let Some(m) = self.matrix.latest()
-            && let Some(w) = &m.warning
-            && self.matrix_warned != m.run
-        {
-            self.matrix_warned = m.run;
-            ctx.notices.error(w.clone());
         }
     }
 

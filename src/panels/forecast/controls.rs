@@ -6,10 +6,13 @@ use std::sync::Arc;
 use polars::prelude::DataType;
 
 use super::ForecastPanel;
-use super::run::{self, RunInputs};
+use super::run::ForecastResult;
 use crate::compute::forecast::Mode;
 use crate::data::{Dataset, schema};
+use crate::panels::run_slot::RunInputs;
 use crate::panels::{PanelCtx, choice_combo};
+use crate::runs::of_dataset;
+use crate::usecases::analysis::{Analysis, Forecast};
 use crate::usecases::forecast as usecase;
 
 /// Sensible columns for a dataset the current choices do not fit: the first date-like column,
@@ -109,26 +112,21 @@ pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
 
 pub(super) fn start(p: &mut ForecastPanel, ctx: &mut PanelCtx<'_>, data: Arc<Dataset>) {
     let params = p.saved.params();
-    let valid = match usecase::check(&params) {
-        Ok(v) => v,
-        Err(e) => {
-            ctx.notices.error(format!("Forecast: {e}"));
-            return;
-        }
-    };
-    p.next_run += 1;
-    let inputs = RunInputs {
-        run: p.next_run,
-        data,
-        params,
-        valid,
-        home: ctx.runs.clone(),
-    };
-    p.run.request(
-        ctx.jobs,
-        p.next_run,
-        format!("forecast:run:{}", p.next_run),
-        "Forecast".into(),
-        move |job| Ok(Arc::new(run::compute(inputs, job)?)),
+    let inputs = RunInputs::recorded(vec![of_dataset("table", &data)]);
+    p.run.start::<Forecast>(
+        ctx,
+        params.clone(),
+        inputs,
+        {
+            let data = Arc::clone(&data);
+            move |valid, job| Forecast::run(valid, &data, job)
+        },
+        move |out| {
+            Ok(ForecastResult {
+                out,
+                dataset: data.name.clone(),
+                params,
+            })
+        },
     );
 }

@@ -11,12 +11,13 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::run_slot::RunSlot;
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::compute::forecast::Mode;
 use crate::jobs::Slot;
 use crate::usecases::forecast::ForecastParams;
-use run::{RunResult, ViewKey};
+use run::{ForecastResult, ViewKey};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
@@ -88,8 +89,7 @@ impl Saved {
 #[derive(Default)]
 pub struct ForecastPanel {
     pub saved: Saved,
-    next_run: u64,
-    run: Slot<u64, Arc<RunResult>>,
+    run: RunSlot<ForecastResult>,
     /// The group shown in the Series and Across views (index into the run's groups).
     selected: usize,
     /// The group column that varies in the Across view.
@@ -122,16 +122,12 @@ impl Panel for ForecastPanel {
         if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
             controls::start(self, ctx, d.remove(0));
         }
-        let last = self.run.latest().map(|r| r.run);
-        for e in [self.run.poll(), self.charts.poll()].into_iter().flatten() {
-            ctx.notices.error(e.to_string());
-        }
-        if self.run.latest().map(|r| r.run) != last {
+        if self.run.poll(ctx) {
             self.selected = 0;
             self.vary = 0;
-            if let Some(w) = self.run.latest().and_then(|r| r.warning.clone()) {
-                ctx.notices.error(w);
-            }
+        }
+        if let Some(e) = self.charts.poll() {
+            ctx.notices.error(format!("Forecast: {e}"));
         }
     }
 

@@ -1,39 +1,17 @@
-//! One forecast run of the panel: its inputs (taken from the catalog before the job starts)
-//! and the job, which splits the table into series and runs `compute::forecast::batch`.
+//! A forecast run of the panel: what it shows, and the charts of its views (built in jobs).
 
-use std::sync::Arc;
+use crate::panels::run_slot::Finished;
+use crate::usecases::forecast::{ForecastOutput, ForecastParams};
 
-use anyhow::Result;
-
-use crate::compute::Progress;
-use crate::data::Dataset;
-use crate::runs::{Origin, of_dataset};
-use crate::session::RunsHome;
-use crate::usecases::forecast::{
-    self as usecase, ForecastOutput, ForecastParams, ValidForecastParams,
-};
-use crate::usecases::record::recorded;
-
-/// Everything a run needs, owned, so the job never touches the UI's state.
-pub struct RunInputs {
-    pub run: u64,
-    pub data: Arc<Dataset>,
-    pub params: ForecastParams,
-    pub valid: ValidForecastParams,
-    pub home: RunsHome,
-}
-
-pub struct RunResult {
-    pub run: u64,
-    pub run_id: Option<i64>,
-    pub warning: Option<String>,
+/// What a run of the panel shows: the output, and what the run was given, to mark the results
+/// once the choices change.
+pub struct ForecastResult {
     pub out: ForecastOutput,
-    /// What the run was given, to mark the results once the choices change.
     pub dataset: String,
     pub params: ForecastParams,
 }
 
-impl std::ops::Deref for RunResult {
+impl std::ops::Deref for ForecastResult {
     type Target = ForecastOutput;
 
     fn deref(&self) -> &ForecastOutput {
@@ -41,24 +19,8 @@ impl std::ops::Deref for RunResult {
     }
 }
 
-pub fn compute(inputs: RunInputs, progress: &dyn Progress) -> Result<RunResult> {
-    let r = recorded(
-        inputs.home.as_result(),
-        Origin::App,
-        usecase::ID,
-        &inputs.params,
-        vec![of_dataset("table", &inputs.data)],
-        || usecase::run(&inputs.valid, &inputs.data, progress),
-    )?;
-    Ok(RunResult {
-        run: inputs.run,
-        run_id: r.run_id,
-        warning: r.warning,
-        out: r.output,
-        dataset: inputs.data.name.clone(),
-        params: inputs.params,
-    })
-}
+/// A finished run of the panel.
+pub type ForecastRun = Finished<ForecastResult>;
 
 /// What a chart job draws.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,14 +41,14 @@ pub struct ViewKey {
 }
 
 /// Build the charts of a view (in a job: a total sums every group's fit), noting the table.
-pub fn charts(r: &RunResult, key: &ViewKey) -> Vec<crate::chart::Chart> {
+pub fn charts(r: &ForecastRun, key: &ViewKey) -> Vec<crate::chart::Chart> {
     view_charts(r, key)
         .into_iter()
         .map(|c| c.with_source(r.dataset.clone()))
         .collect()
 }
 
-fn view_charts(r: &RunResult, key: &ViewKey) -> Vec<crate::chart::Chart> {
+fn view_charts(r: &ForecastRun, key: &ViewKey) -> Vec<crate::chart::Chart> {
     use crate::usecases::forecast::charts::*;
     let b = &r.batch;
     match key.kind {

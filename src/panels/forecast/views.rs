@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::run::{RunResult, ViewKey, ViewKind, charts};
+use super::run::{ForecastRun, ViewKey, ViewKind, charts};
 use super::{ForecastPanel, Sort, View};
 use crate::chart::Chart;
 use crate::compute::forecast::batch::{Model, Scores};
@@ -22,7 +22,7 @@ fn scores_text(s: Option<Scores>) -> String {
 }
 
 /// One line on the run, the failures and data repairs, and the forecast table's Save buttons.
-pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
+pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<ForecastRun>) {
     let b = &r.batch;
     ui.horizontal_wrapped(|ui| {
         ui.label(format!(
@@ -72,7 +72,7 @@ fn view_charts(
     p: &mut ForecastPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<ForecastRun>,
     kind: ViewKind,
 ) -> Option<Arc<Vec<Chart>>> {
     let key = ViewKey {
@@ -103,7 +103,7 @@ fn chart_block(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, id: &st
     show_chart(ui, id, chart, h);
 }
 
-fn group_picker(p: &mut ForecastPanel, ui: &mut egui::Ui, r: &RunResult) {
+fn group_picker(p: &mut ForecastPanel, ui: &mut egui::Ui, r: &ForecastRun) {
     let gs = &r.batch.groups;
     if gs.is_empty() || r.group.is_empty() {
         return;
@@ -134,7 +134,7 @@ pub(super) fn series_ui(
     p: &mut ForecastPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<ForecastRun>,
 ) {
     group_picker(p, ui, r);
     let Some(cs) = view_charts(p, ui, ctx, r, ViewKind::Group(p.selected)) else {
@@ -161,7 +161,7 @@ pub(super) fn across_ui(
     p: &mut ForecastPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<ForecastRun>,
 ) {
     group_picker(p, ui, r);
     ui.horizontal(|ui| {
@@ -183,7 +183,7 @@ pub(super) fn total_ui(
     p: &mut ForecastPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<ForecastRun>,
 ) {
     if let Some(cs) = view_charts(p, ui, ctx, r, ViewKind::Total)
         && let Some(c) = cs.first()
@@ -193,13 +193,13 @@ pub(super) fn total_ui(
 }
 
 /// One accuracy table cell's value: group key text or a score.
-fn score_of(r: &RunResult, g: usize, col: usize) -> f64 {
+fn score_of(r: &ForecastRun, g: usize, col: usize) -> f64 {
     let models = Model::ALL;
     let s = r.batch.groups[g].forecast(models[col / 3]).scores;
     s.map_or(f64::NAN, |s| [s.smape, s.mase, s.coverage][col % 3])
 }
 
-fn row_order(p: &mut ForecastPanel, r: &RunResult) -> Vec<usize> {
+fn row_order(p: &mut ForecastPanel, r: &ForecastRun) -> Vec<usize> {
     if let Some((run, sort, order)) = &p.order
         && *run == r.run
         && *sort == p.sort
@@ -221,7 +221,7 @@ pub(super) fn accuracy_ui(
     p: &mut ForecastPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<ForecastRun>,
 ) {
     ui.horizontal(|ui| {
         ui.strong("Accuracy per series");

@@ -4,9 +4,12 @@
 use std::sync::Arc;
 
 use super::FraudPanel;
-use super::run::{self, RunInputs};
+use super::run::FraudResult;
 use crate::compute::fraud::rules::{Condition, Group, Op, RuleSet};
 use crate::panels::PanelCtx;
+use crate::panels::run_slot::RunInputs;
+use crate::runs::of_dataset;
+use crate::usecases::analysis::{Analysis, FraudTree};
 use crate::usecases::fraud::{self as usecase, LabelChoice};
 
 /// Give an unlabelled combo box an accessible name (screen readers, GUI tests).
@@ -247,26 +250,23 @@ fn features_ui(p: &mut FraudPanel, ui: &mut egui::Ui, numeric: &[String]) {
 
 pub(super) fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
     let params = p.saved.params.clone();
-    let valid = match usecase::check(&params) {
-        Ok(v) => v,
-        Err(e) => {
-            ctx.notices.error(format!("Fraud: {e}"));
-            return;
-        }
-    };
-    p.next_run += 1;
-    let inputs = RunInputs {
-        run: p.next_run,
-        data,
-        params,
-        valid,
-        home: ctx.runs.clone(),
-    };
-    p.run.request(
-        ctx.jobs,
-        p.next_run,
-        format!("fraud:train:{}", p.next_run),
-        "Train decision tree".into(),
-        move |job| Ok(Arc::new(run::compute(inputs, job)?)),
+    let inputs = RunInputs::recorded(vec![of_dataset("transactions", &data)]);
+    p.run.start::<FraudTree>(
+        ctx,
+        params.clone(),
+        inputs,
+        {
+            let data = Arc::clone(&data);
+            move |valid, job| FraudTree::run(valid, &data, job)
+        },
+        move |out| {
+            let review_listing = super::views::review_listing(&data, &out.review, &out.labels)?;
+            Ok(FraudResult {
+                params,
+                data,
+                out,
+                review_listing,
+            })
+        },
     );
 }

@@ -13,12 +13,13 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::run_slot::RunSlot;
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::jobs::Slot;
 use crate::runs::RunRecord;
 use crate::usecases::fraud::{self as usecase, FraudParams, RuleCounts};
-use run::RunResult;
+use run::FraudResult;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
@@ -67,8 +68,7 @@ type Cell = (bool, bool);
 #[derive(Default)]
 pub struct FraudPanel {
     pub saved: FraudChoices,
-    next_run: u64,
-    run: Slot<u64, Arc<RunResult>>,
+    run: RunSlot<FraudResult>,
     runs: Vec<RunSummary>,
     /// PR and ROC charts of the latest run (with the other balance setting's test curve).
     curves: Vec<Chart>,
@@ -108,26 +108,17 @@ impl Panel for FraudPanel {
         if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
             controls::start(self, ctx, d.remove(0));
         }
-        let errors = [
-            self.run.poll(),
-            self.counts.poll(),
-            self.listing.poll(),
-            self.loaded.poll(),
-        ];
+        let new_run = self.run.poll(ctx);
+        let errors = [self.counts.poll(), self.listing.poll(), self.loaded.poll()];
         for e in errors.into_iter().flatten() {
             ctx.notices.error(e.to_string());
         }
         self.history.logic(ctx);
-        if let Some(r) = self.run.latest().cloned()
-            && self.runs.last().is_none_or(|s| s.run != r.run)
-        {
+        if new_run && let Some(r) = self.run.latest().cloned() {
             self.runs.push(views::summary(&r));
             self.curves = views::curve_charts(&r, &self.runs);
             self.cell = None;
             self.history.refresh();
-            if let Some(w) = &r.warning {
-                ctx.notices.error(w.clone());
-            }
         }
     }
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::FraudPanel;
-use super::run::{self, RunResult};
+use super::run::{self, FraudRun};
 use crate::compute::fraud::explain;
 use crate::compute::fraud::tree::Tree;
 use crate::panels::{PanelCtx, save};
@@ -141,12 +141,7 @@ fn load_ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     }
 }
 
-pub(super) fn ui(
-    p: &mut FraudPanel,
-    ui: &mut egui::Ui,
-    ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
-) {
+pub(super) fn ui(p: &mut FraudPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<FraudRun>) {
     load_ui(p, ui, ctx);
     ui.separator();
     let tree = &r.out.outcome.tree;

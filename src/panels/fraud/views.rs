@@ -7,7 +7,7 @@ use anyhow::Result;
 use egui_extras::{Column, TableBuilder};
 use polars::prelude::{AnyValue, DataFrame, IdxCa, IdxSize, NamedFrom};
 
-use super::run::RunResult;
+use super::run::FraudRun;
 use super::{Cell, FraudPanel, RunSummary};
 use crate::chart::Chart;
 use crate::compute::fraud::metrics::Confusion;
@@ -85,7 +85,7 @@ fn listing_table(ui: &mut egui::Ui, id: &str, l: &Listing) {
     });
 }
 
-pub fn summary(r: &RunResult) -> RunSummary {
+pub fn summary(r: &FraudRun) -> RunSummary {
     let o = &r.out.outcome;
     RunSummary {
         run: r.run,
@@ -102,7 +102,7 @@ pub fn summary(r: &RunResult) -> RunSummary {
 
 /// The PR and ROC charts of a run, beside the latest run with the other balance setting on the
 /// same data and labels (only like with like is overlaid).
-pub fn curve_charts(r: &RunResult, runs: &[RunSummary]) -> Vec<Chart> {
+pub fn curve_charts(r: &FraudRun, runs: &[RunSummary]) -> Vec<Chart> {
     let tag = |b: bool| if b { "balanced" } else { "unbalanced" };
     let other = runs
         .iter()
@@ -129,7 +129,7 @@ pub fn curve_charts(r: &RunResult, runs: &[RunSummary]) -> Vec<Chart> {
         .collect()
 }
 
-pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
+pub(super) fn headline(ui: &mut egui::Ui, r: &FraudRun) {
     let o = &r.out.outcome;
     let t = &o.tree;
     ui.label(format!(
@@ -177,7 +177,7 @@ pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
     }
 }
 
-fn cell_rows(r: &RunResult, cell: Cell, threshold: f64) -> Vec<u32> {
+fn cell_rows(r: &FraudRun, cell: Cell, threshold: f64) -> Vec<u32> {
     let o = &r.out.outcome;
     o.test_rows
         .iter()
@@ -189,7 +189,7 @@ fn cell_rows(r: &RunResult, cell: Cell, threshold: f64) -> Vec<u32> {
 
 /// The decision threshold, moved live over the trained model's test scores: the confusion
 /// matrix, precision and recall follow without training again (the next Train keeps it).
-fn threshold_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) -> Confusion {
+fn threshold_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &FraudRun) -> Confusion {
     let t = &mut p.saved.params.threshold;
     let o = &r.out.outcome;
     ui.horizontal_wrapped(|ui| {
@@ -233,7 +233,7 @@ fn threshold_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) -> Confusi
     c
 }
 
-fn confusion_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &RunResult) {
+fn confusion_ui(p: &mut FraudPanel, ui: &mut egui::Ui, r: &FraudRun) {
     let c = threshold_ui(p, ui, r);
     let total = c.total().max(1) as f64;
     // Name where the labels came from: the rules, or a label column (label_text says which).
@@ -287,7 +287,7 @@ pub(super) fn model_ui(
     p: &mut FraudPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<FraudRun>,
 ) {
     confusion_ui(p, ui, r);
     if let Some(cell) = p.cell {
@@ -347,7 +347,7 @@ pub(super) fn model_ui(
 pub(super) fn review_ui(
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<FraudRun>,
     threshold: f64,
 ) {
     let trained = r.out.effective.threshold;

@@ -14,14 +14,15 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::run_slot::{Finished, RunInputs, RunSlot};
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::compute::pitching::Rule;
 use crate::jobs::Slot;
-use crate::runs::{Origin, of_dataset};
+use crate::runs::of_dataset;
+use crate::usecases::analysis::{Analysis, PitchingFlags};
 use crate::usecases::pitching::charts::{self, LeagueMetric};
-use crate::usecases::pitching::{self as usecase, PitchingOutput, PitchingParams};
-use crate::usecases::record::recorded_if;
+use crate::usecases::pitching::{PitchingOutput, PitchingParams};
 
 /// The sample the panel opens with (one month of a generated 2021 season).
 pub const SAMPLE: &str = "pitches_2021_06.parquet";
@@ -75,11 +76,8 @@ pub struct PitcherRow {
     pub flagged_outings: usize,
 }
 
-/// A finished season run, with what its views need worked out in the job.
-pub struct RunResult {
-    pub run: u64,
-    pub run_id: Option<i64>,
-    pub warning: Option<String>,
+/// What a season run shows, worked out in the job.
+pub struct PitchingResult {
     pub out: PitchingOutput,
     /// League spin and Bauer units.
     pub league: [Chart; 2],
@@ -88,6 +86,9 @@ pub struct RunResult {
     /// The flagged outings (indices into `out.outings`), newest first.
     pub flagged: Vec<usize>,
 }
+
+/// A finished season run of the panel.
+pub type PitchingRun = Finished<PitchingResult>;
 
 /// One pitcher's charts and flagged outings.
 pub struct PitcherView {
@@ -100,8 +101,7 @@ pub struct PitcherView {
 #[derive(Default)]
 pub struct PitchingPanel {
     pub saved: Saved,
-    next_run: u64,
-    run: Slot<u64, Arc<RunResult>>,
+    run: RunSlot<PitchingResult>,
     pitcher: Slot<(u64, i64), Arc<PitcherView>>,
     /// The first season run starts by itself when the panel is first shown.
     auto_started: bool,
@@ -114,36 +114,18 @@ impl PitchingPanel {
         let params = PitchingParams {
             rule: self.saved.rule.clone(),
         };
-        let valid = match usecase::check(&params) {
-            Ok(v) => v,
-            Err(e) => {
-                ctx.notices.error(format!("Pitching: {e}"));
-                return;
-            }
-        };
-        self.next_run += 1;
-        let run = self.next_run;
         // The automatic first run (the sample, on opening) is not recorded; a button press is.
-        let home = record.then(|| ctx.runs.clone());
-        self.run.request(
-            ctx.jobs,
-            run,
-            format!("pitching:run:{run}"),
-            "Pitching flags".into(),
-            move |job| {
-                let r = recorded_if(
-                    home.as_ref().map(|h| h.as_result()),
-                    Origin::App,
-                    usecase::ID,
-                    &params,
-                    vec![of_dataset("pitches", &data)],
-                    || usecase::run(&valid, &data, None, job),
-                )?;
-                let (out, run_id, warning) = (r.output, r.run_id, r.warning);
-                Ok(Arc::new(RunResult {
-                    run,
-                    run_id,
-                    warning,
+        let inputs = RunInputs {
+            fingerprints: vec![of_dataset("pitches", &data)],
+            record,
+        };
+        self.run.start::<PitchingFlags>(
+            ctx,
+            params,
+            inputs,
+            move |valid, job| PitchingFlags::run(valid, (&data, None), job),
+            |out| {
+                Ok(PitchingResult {
                     league: [
                         charts::league_chart(&out.league, LeagueMetric::Spin)
                             .with_source(out.name.clone()),
@@ -153,7 +135,7 @@ impl PitchingPanel {
                     pitchers: pitcher_rows(&out),
                     flagged: flagged_outings(&out, None),
                     out,
-                }))
+                })
             },
         );
     }
@@ -240,14 +222,9 @@ impl Panel for PitchingPanel {
         if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
             self.start(ctx, d.remove(0), true);
         }
-        let last = self.run.latest().map(|r| r.run);
-        for e in [self.run.poll(), self.pitcher.poll()].into_iter().flatten() {
+        self.run.poll(ctx);
+        if let Some(e) = self.pitcher.poll() {
             ctx.notices.error(format!("Pitching: {e}"));
-        }
-        if self.run.latest().map(|r| r.run) != last
-            && let Some(w) = self.run.latest().and_then(|r| r.warning.clone())
-        {
-            ctx.notices.error(w);
         }
         self.live.logic(ctx);
         self.request_pitcher(ctx);

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{PitchingPanel, RunResult};
+use super::{PitchingPanel, PitchingRun};
 use crate::format::{date, short};
 use crate::panels::{PanelCtx, choice_combo, recorded_as, save};
 use crate::usecases::pitching::charts::LeagueMetric;
@@ -103,7 +103,7 @@ pub(super) fn controls(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Panel
         });
 }
 
-fn headline(ui: &mut egui::Ui, r: &RunResult, saved: &super::Saved) {
+fn headline(ui: &mut egui::Ui, r: &PitchingRun, saved: &super::Saved) {
     ui.label(format!("{}.{}", r.out.summary(), recorded_as(r.run_id)));
     // Results of other inputs than the ones chosen now are marked, not passed off as current.
     crate::panels::stale_note(
@@ -203,7 +203,7 @@ fn waiting(p: &PitchingPanel, ui: &mut egui::Ui) {
 
 /// The outings at `rows` (indices into the run's outings): date, pitcher, flagged pitches,
 /// types, strongest z and its reason. Returns the pitcher clicked.
-fn outings_table(ui: &mut egui::Ui, id: &str, r: &RunResult, rows: &[usize]) -> Option<i64> {
+fn outings_table(ui: &mut egui::Ui, id: &str, r: &PitchingRun, rows: &[usize]) -> Option<i64> {
     let mut clicked = None;
     ui.push_id(id, |ui| {
         // Cells stay on one line (a wrapped name would run into the next row); the reason is

@@ -12,14 +12,14 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::run_slot::{Finished, RunInputs, RunSlot};
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::compute::sentiment::Class;
-use crate::jobs::Slot;
-use crate::runs::{Origin, of_dataset};
-use crate::usecases::record::{recorded, recorded_if};
+use crate::runs::of_dataset;
+use crate::usecases::analysis::{Analysis, SentimentClassifiers, SentimentWindows};
 use crate::usecases::sentiment::classifiers::{self, ClassifierParams, Comparison};
-use crate::usecases::sentiment::{self as usecase, SentimentOutput, SentimentParams, charts};
+use crate::usecases::sentiment::{SentimentOutput, SentimentParams, charts};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum View {
@@ -65,11 +65,8 @@ impl Default for Saved {
     }
 }
 
-/// A finished run with its charts made once in the job.
-pub struct RunResult {
-    pub run: u64,
-    pub run_id: Option<i64>,
-    pub warning: Option<String>,
+/// What a run shows, its charts made once in the job.
+pub struct SentimentResult {
     pub out: SentimentOutput,
     /// Per asset: price with mean sentiment, class mix, scatter with the fit, lead/lag.
     pub charts: Vec<[Chart; 4]>,
@@ -131,9 +128,11 @@ impl TweetFilter {
     }
 }
 
+/// A finished run of the panel.
+pub type SentimentRun = Finished<SentimentResult>;
+
+/// What a comparison of the classifiers shows.
 pub struct CompareResult {
-    pub run_id: Option<i64>,
-    pub warning: Option<String>,
     pub comparison: Comparison,
     pub chart: Chart,
 }
@@ -154,10 +153,8 @@ struct TweetKey {
 #[derive(Default)]
 pub struct SentimentPanel {
     pub saved: Saved,
-    next_run: u64,
-    run: Slot<u64, Arc<RunResult>>,
-    next_compare: u64,
-    compare: Slot<u64, Arc<CompareResult>>,
+    run: RunSlot<SentimentResult>,
+    compare: RunSlot<CompareResult>,
     /// The tweet table's row order.
     rows: Option<(TweetKey, Arc<Vec<usize>>)>,
     /// A window chosen in the alert list: (asset, start, end).
@@ -174,46 +171,27 @@ impl SentimentPanel {
         ) else {
             return;
         };
-        let params = self.saved.params.clone();
-        let valid = match usecase::check_params(&params) {
-            Ok(v) => v,
-            Err(e) => {
-                ctx.notices.error(format!("Sentiment: {e}"));
-                return;
-            }
-        };
-        self.next_run += 1;
-        let run = self.next_run;
         // The automatic first run (the sample, on opening) is not recorded; Analyse is.
-        let home = record.then(|| ctx.runs.clone());
-        self.run.request(
-            ctx.jobs,
-            run,
-            format!("sentiment:run:{run}"),
-            "Sentiment against prices".into(),
-            move |job| {
-                let r = recorded_if(
-                    home.as_ref().map(|h| h.as_result()),
-                    Origin::App,
-                    usecase::ID,
-                    &params,
-                    vec![of_dataset("tweets", &tweets), of_dataset("prices", &prices)],
-                    || usecase::run(&valid, &tweets, &prices, job),
-                )?;
-                let out = r.output;
+        let inputs = RunInputs {
+            fingerprints: vec![of_dataset("tweets", &tweets), of_dataset("prices", &prices)],
+            record,
+        };
+        self.run.start::<SentimentWindows>(
+            ctx,
+            self.saved.params.clone(),
+            inputs,
+            move |valid, job| SentimentWindows::run(valid, (&tweets, &prices), job),
+            |out| {
                 let charts = out
                     .assets
                     .iter()
                     .map(|a| charts::asset_charts(&out, a))
                     .collect();
-                Ok(Arc::new(RunResult {
-                    run,
-                    run_id: r.run_id,
-                    warning: r.warning,
+                Ok(SentimentResult {
                     filter: TweetFilter::of(&out),
                     out,
                     charts,
-                }))
+                })
             },
         );
     }
@@ -222,37 +200,17 @@ impl SentimentPanel {
         let Some(data) = ctx.catalog.by_name(&self.saved.labelled) else {
             return;
         };
-        let valid = match classifiers::check(&self.saved.classifier) {
-            Ok(v) => v,
-            Err(e) => {
-                ctx.notices.error(format!("Sentiment: {e}"));
-                return;
-            }
-        };
-        self.next_compare += 1;
-        let key = self.next_compare;
-        let home = ctx.runs.clone();
-        self.compare.request(
-            ctx.jobs,
-            key,
-            format!("sentiment:classifiers:{key}"),
-            "Sentiment classifiers".into(),
-            move |job| {
-                let r = recorded(
-                    home.as_result(),
-                    Origin::App,
-                    classifiers::ID,
-                    valid.params(),
-                    vec![of_dataset("labelled", &data)],
-                    || classifiers::compare(&valid, &data, job),
-                )?;
-                let chart = charts::classifier_bars(&r.output);
-                Ok(Arc::new(CompareResult {
-                    run_id: r.run_id,
-                    warning: r.warning,
-                    comparison: r.output,
-                    chart,
-                }))
+        let inputs = RunInputs::recorded(vec![of_dataset("labelled", &data)]);
+        self.compare.start::<SentimentClassifiers>(
+            ctx,
+            self.saved.classifier.clone(),
+            inputs,
+            move |valid, job| SentimentClassifiers::run(valid, &data, job),
+            |comparison| {
+                Ok(CompareResult {
+                    chart: charts::classifier_bars(&comparison),
+                    comparison,
+                })
             },
         );
     }
@@ -281,17 +239,11 @@ impl Panel for SentimentPanel {
         if self.sample_run.ready(ctx, &tables) {
             self.start(ctx, true);
         }
-        let last = self.run.latest().map(|r| r.run);
-        for e in [self.run.poll(), self.compare.poll()].into_iter().flatten() {
-            ctx.notices.error(format!("Sentiment: {e}"));
-        }
-        if self.run.latest().map(|r| r.run) != last {
+        if self.run.poll(ctx) {
             self.rows = None;
             self.window = None;
-            if let Some(w) = self.run.latest().and_then(|r| r.warning.clone()) {
-                ctx.notices.error(w);
-            }
         }
+        self.compare.poll(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{RunResult, SentimentPanel, TweetKey, View};
+use super::{SentimentPanel, SentimentRun, TweetKey, View};
 use crate::compute::sentiment::Class;
 use crate::compute::sentiment::classify::Model;
 use crate::format::{p_value, significant};
@@ -109,7 +109,7 @@ pub(super) fn waiting(ui: &mut egui::Ui, pending: bool) {
     }
 }
 
-fn asset_picker(p: &mut SentimentPanel, ui: &mut egui::Ui, r: &RunResult) {
+fn asset_picker(p: &mut SentimentPanel, ui: &mut egui::Ui, r: &SentimentRun) {
     if p.saved.asset >= r.out.assets.len() {
         p.saved.asset = 0;
     }
@@ -121,7 +121,7 @@ fn asset_picker(p: &mut SentimentPanel, ui: &mut egui::Ui, r: &RunResult) {
     });
 }
 
-fn stale_note(p: &SentimentPanel, ui: &mut egui::Ui, r: &RunResult) {
+fn stale_note(p: &SentimentPanel, ui: &mut egui::Ui, r: &SentimentRun) {
     let out = &r.out;
     crate::panels::stale_note(
         ui,
@@ -141,7 +141,7 @@ pub(super) fn overview_ui(
     p: &mut SentimentPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<SentimentRun>,
 ) {
     let out = &r.out;
     let [neg, neu, pos] = out.class_counts();
@@ -266,7 +266,7 @@ fn class_name(c: Option<Class>) -> &'static str {
 }
 
 /// Rows of the tweet table for `key`.
-fn tweet_rows(r: &RunResult, key: &TweetKey) -> Vec<usize> {
+fn tweet_rows(r: &SentimentRun, key: &TweetKey) -> Vec<usize> {
     let f = &r.filter;
     let needle = key.contains.to_lowercase();
     let n = f.compound.len().min(f.asset.len()).min(f.time.len());
@@ -297,7 +297,7 @@ pub(super) fn tweets_ui(
     p: &mut SentimentPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<SentimentRun>,
 ) {
     stale_note(p, ui, r);
     asset_picker(p, ui, r);
@@ -405,7 +405,7 @@ pub(super) fn alerts_ui(
     p: &mut SentimentPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<SentimentRun>,
 ) {
     stale_note(p, ui, r);
     let out = &r.out;
@@ -532,9 +532,6 @@ pub(super) fn classifiers_ui(p: &mut SentimentPanel, ui: &mut egui::Ui, ctx: &mu
         );
         return;
     };
-    if let Some(w) = &c.warning {
-        ui.weak(w);
-    }
     let cmp = &c.comparison;
     let [neg, neu, pos] = cmp.class_counts;
     ui.label(format!(

@@ -12,12 +12,13 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::run_slot::{Finished, RunInputs, RunSlot};
 use super::{Panel, PanelCtx};
 use crate::chart::Chart;
 use crate::compute::stock::{self, Columns, Kind, Series, Thresholds};
 use crate::jobs::Slot;
-use crate::runs::{Origin, of_dataset};
-use crate::usecases::record::recorded;
+use crate::runs::of_dataset;
+use crate::usecases::analysis::{Analysis, StockAlerts};
 use crate::usecases::stock::{self as usecase, StockOutput, StockParams};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,12 +83,9 @@ impl Saved {
     }
 }
 
-/// A finished run of the panel, with what its views show worked out once in the job (not on
-/// every frame: at 100,000 series these passes are not free).
-pub struct RunResult {
-    pub run: u64,
-    pub run_id: Option<i64>,
-    pub warning: Option<String>,
+/// What a run of the panel shows, worked out once in the job (not on every frame: at 100,000
+/// series these passes are not free).
+pub struct StockResult {
     pub out: StockOutput,
     /// Heat map, alerts by kind, stores by loss.
     pub charts: [Chart; 3],
@@ -98,14 +96,16 @@ pub struct RunResult {
     pub uncovered: usize,
 }
 
+/// A finished run of the panel.
+pub type StockRun = Finished<StockResult>;
+
 /// Alerts by kind for a setting of the thresholds, over the last run's series.
 type Counts = [usize; 4];
 
 #[derive(Default)]
 pub struct StockPanel {
     pub saved: Saved,
-    next_run: u64,
-    run: Slot<u64, Arc<RunResult>>,
+    run: RunSlot<StockResult>,
     /// Live counts for the thresholds being edited (key: the thresholds and the run).
     preview: Slot<(u64, Thresholds), Arc<Counts>>,
     /// The alert whose charts are shown (index into the run's alerts).
@@ -129,43 +129,21 @@ struct OrderKey {
 
 impl StockPanel {
     fn start(&mut self, ctx: &mut PanelCtx<'_>, data: Arc<crate::data::Dataset>) {
-        let params = self.saved.params();
-        let valid = match usecase::check(&params) {
-            Ok(v) => v,
-            Err(e) => {
-                ctx.notices.error(format!("Stock: {e}"));
-                return;
-            }
-        };
-        self.next_run += 1;
-        let run = self.next_run;
-        let home = ctx.runs.clone();
-        self.run.request(
-            ctx.jobs,
-            run,
-            format!("stock:run:{run}"),
-            "Stock alerts".into(),
-            move |job| {
-                let r = recorded(
-                    home.as_result(),
-                    Origin::App,
-                    usecase::ID,
-                    &params,
-                    vec![of_dataset("inventory", &data)],
-                    || usecase::run(&valid, &data, job),
-                )?;
-                let out = r.output;
-                Ok(Arc::new(RunResult {
-                    run,
-                    run_id: r.run_id,
-                    warning: r.warning,
+        let inputs = RunInputs::recorded(vec![of_dataset("inventory", &data)]);
+        self.run.start::<StockAlerts>(
+            ctx,
+            self.saved.params(),
+            inputs,
+            move |valid, job| StockAlerts::run(valid, &data, job),
+            |out| {
+                Ok(StockResult {
                     charts: usecase::charts::summary_charts(&out),
                     counts: out.counts(),
                     lost_units: out.lost_units(),
                     lost_revenue: out.lost_revenue(),
                     uncovered: out.uncovered(),
                     out,
-                }))
+                })
             },
         );
     }
@@ -222,19 +200,15 @@ impl Panel for StockPanel {
         if let Some(mut d) = self.sample_run.take(ctx, &[&self.saved.dataset]) {
             self.start(ctx, d.remove(0));
         }
-        let last = self.run.latest().map(|r| r.run);
-        for e in [self.run.poll(), self.preview.poll(), self.charts.poll()]
+        if self.run.poll(ctx) {
+            self.selected = None;
+            self.order = None;
+        }
+        for e in [self.preview.poll(), self.charts.poll()]
             .into_iter()
             .flatten()
         {
             ctx.notices.error(format!("Stock: {e}"));
-        }
-        if self.run.latest().map(|r| r.run) != last {
-            self.selected = None;
-            self.order = None;
-            if let Some(w) = self.run.latest().and_then(|r| r.warning.clone()) {
-                ctx.notices.error(w);
-            }
         }
         self.request_preview(ctx);
     }

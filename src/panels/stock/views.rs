@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{OrderKey, RunResult, SortBy, StockPanel};
+use super::{OrderKey, SortBy, StockPanel, StockRun};
 use crate::compute::stock::{Alert, Kind};
 use crate::format::short;
 use crate::panels::{PanelCtx, recorded_as, save};
@@ -14,7 +14,7 @@ use crate::usecases::stock::{charts, tables};
 /// Chart height in the summary and under the alert table.
 const CHART_HEIGHT: f32 = 240.0;
 
-pub(super) fn headline(ui: &mut egui::Ui, r: &RunResult) {
+pub(super) fn headline(ui: &mut egui::Ui, r: &StockRun) {
     let out = &r.out;
     let revenue = r
         .lost_revenue
@@ -80,7 +80,7 @@ fn chart_block(
     save::chart_block(ui, ctx, id, chart, stem, CHART_HEIGHT);
 }
 
-pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<RunResult>) {
+pub(super) fn summary_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<StockRun>) {
     for (chart, stem) in r
         .charts
         .iter()
@@ -155,7 +155,7 @@ pub(super) fn alerts_ui(
     p: &mut StockPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<StockRun>,
 ) {
     let out = &r.out;
     ui.horizontal_wrapped(|ui| {
@@ -287,7 +287,7 @@ fn alert_detail(
     p: &mut StockPanel,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
-    r: &Arc<RunResult>,
+    r: &Arc<StockRun>,
     i: usize,
 ) {
     let Some(a) = r.out.alerts().get(i) else {
