@@ -32,9 +32,9 @@ fn main() -> ExitCode {
                 libc::signal(libc::SIGPIPE, libc::SIG_DFL);
             }
             let record = if cli.no_record {
-                playbook::cli::Record::No
+                playbook::cli::RecordRuns::No
             } else {
-                playbook::cli::Record::Yes
+                playbook::cli::RecordRuns::Yes
             };
             match playbook::cli::run(command, record) {
                 Ok(()) => ExitCode::SUCCESS,

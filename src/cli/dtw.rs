@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 
-use super::Record;
+use super::RecordRuns;
 use super::outputs::{self, Kind, Output};
 use crate::compute::dtw::Window;
 use crate::data::{self, Dataset};
@@ -252,7 +252,7 @@ pub struct ClassifyArgs {
     pub out: Option<PathBuf>,
 }
 
-pub fn run(command: DtwCommand, record: Record) -> Result<()> {
+pub fn run(command: DtwCommand, record: RecordRuns) -> Result<()> {
     match command {
         DtwCommand::Classify(args) => classify(&args, record),
         DtwCommand::Audio {
@@ -376,7 +376,7 @@ fn matrix(
     square: bool,
     chart: Option<&Path>,
     json: bool,
-    record: Record,
+    record: RecordRuns,
 ) -> Result<()> {
     let mut outs = vec![Output::new("--out", out, Kind::Table)];
     outs.extend(chart.map(|c| Output::new("--chart", c, Kind::Chart)));
@@ -430,7 +430,7 @@ fn audio(
     hop_ms: f64,
     znorm: bool,
     out: Option<&Path>,
-    record: Record,
+    record: RecordRuns,
 ) -> Result<()> {
     let params = AudioParams {
         band: window.band(),
@@ -493,7 +493,7 @@ fn audio(
     Ok(())
 }
 
-fn classify(args: &ClassifyArgs, record: Record) -> Result<()> {
+fn classify(args: &ClassifyArgs, record: RecordRuns) -> Result<()> {
     let params = ClassifyParams {
         band: args.window.band(),
         znorm: args.znorm,

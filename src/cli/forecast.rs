@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::Args;
 
-use super::Record;
+use super::RecordRuns;
 use super::outputs::{self, Kind, Output};
 use crate::compute::forecast::Mode;
 use crate::compute::forecast::batch::Model;
@@ -54,7 +54,7 @@ pub struct ForecastArgs {
     pub accuracy_out: Option<PathBuf>,
 }
 
-pub fn run(args: &ForecastArgs, record: Record) -> Result<()> {
+pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
     if args.horizon < 1 || args.holdout.is_some_and(|h| h < 1) {
         bail!("--horizon and --holdout must be at least 1");
     }

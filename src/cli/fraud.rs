@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{ArgGroup, Args, Subcommand};
 
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
+use super::{RecordRuns, finish};
 use crate::compute::NoProgress;
 use crate::compute::fraud::features::FeatureSpec;
 use crate::compute::fraud::rules::RuleSet;
@@ -137,7 +137,7 @@ fn read_rules(path: &Path) -> Result<RuleSet> {
     RuleSet::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e:#}", path.display()))
 }
 
-pub fn run(c: FraudCommand, record: Record) -> Result<()> {
+pub fn run(c: FraudCommand, record: RecordRuns) -> Result<()> {
     match c {
         FraudCommand::Train(args) => train_cmd(&args, record),
         FraudCommand::Predict {
@@ -263,7 +263,7 @@ fn params_of(args: &TrainArgs) -> Result<FraudParams> {
     })
 }
 
-fn train_cmd(args: &TrainArgs, record: Record) -> Result<()> {
+fn train_cmd(args: &TrainArgs, record: RecordRuns) -> Result<()> {
     let outs: Vec<Output> = [
         ("--model-out", &args.model_out, Kind::Text),
         ("--rules-out", &args.rules_out, Kind::Text),
@@ -361,7 +361,7 @@ fn predict_cmd(
     input: &Path,
     out: &Path,
     threshold: f64,
-    record: Record,
+    record: RecordRuns,
 ) -> Result<()> {
     usecase::THRESHOLD.check(threshold)?;
     outputs::check(&[model, input], &[Output::new("--out", out, Kind::Table)])?;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 
 use super::outputs::{self, Kind, Output};
-use super::{Record, finish};
+use super::{RecordRuns, finish};
 use crate::compute::NoProgress;
 use crate::compute::images::ImageModel;
 use crate::compute::images::train::Optim;
@@ -112,7 +112,7 @@ pub enum ImagesCommand {
     },
 }
 
-pub fn run(command: ImagesCommand, record: Record) -> Result<()> {
+pub fn run(command: ImagesCommand, record: RecordRuns) -> Result<()> {
     match command {
         ImagesCommand::Train {
             args,

@@ -73,7 +73,7 @@ mod stock;
 pub use dtw::{DtwCommand, WindowArgs};
 
 use crate::runs::{ArtifactRecord, InputFingerprint, Origin};
-use crate::usecases::{Analysis, Recordable, Recording};
+use crate::usecases::{Analysis, OpenRecord, Recordable};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -116,12 +116,12 @@ impl Cli {
 
 /// Whether analysis commands record their runs in the run store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Record {
+pub enum RecordRuns {
     Yes,
     No,
 }
 
-impl Record {
+impl RecordRuns {
     /// Start recording a run of `use_case`, or not. A store that cannot be used is a warning on
     /// stderr; the analysis still runs.
     pub(crate) fn start(
@@ -129,13 +129,13 @@ impl Record {
         use_case: &str,
         params: &impl serde::Serialize,
         inputs: Vec<InputFingerprint>,
-    ) -> Recording {
+    ) -> OpenRecord {
         let r = match (self, crate::runs::home()) {
-            (Record::No, _) => Recording::off(),
-            (Record::Yes, Ok(home)) => {
-                Recording::start(&home, Origin::Cli, use_case, params, inputs)
+            (RecordRuns::No, _) => OpenRecord::off(),
+            (RecordRuns::Yes, Ok(home)) => {
+                OpenRecord::start(&home, Origin::Cli, use_case, params, inputs)
             }
-            (Record::Yes, Err(e)) => Recording::unavailable(e),
+            (RecordRuns::Yes, Err(e)) => OpenRecord::unavailable(e),
         };
         if let Some(w) = &r.warning {
             eprintln!("warning: {w}");
@@ -144,7 +144,7 @@ impl Record {
     }
 }
 
-impl Record {
+impl RecordRuns {
     /// The middle of every analysis command, after it checked its params and outputs and loaded
     /// its inputs: start the record, `run`, `write` the outputs (the files it returns become the
     /// run's artifacts), finish the record and say the run's id. A failure of either step is the
@@ -167,7 +167,7 @@ impl Record {
     }
 }
 
-impl Record {
+impl RecordRuns {
     /// `run` for an analysis of the use-case contract: its run-store name and its `run` come
     /// from the type, so a command cannot record under another's name or run unchecked params.
     pub(crate) fn analyse<A: Analysis>(
@@ -190,7 +190,7 @@ impl Record {
 
 /// Finish a recording with the work's result; on success say the run's id on stderr.
 pub(crate) fn finish<T: Recordable>(
-    rec: Recording,
+    rec: OpenRecord,
     result: Result<T>,
     artifacts: Vec<ArtifactRecord>,
 ) -> Result<T> {
@@ -437,7 +437,7 @@ fn gen_help() -> String {
 }
 
 /// Run a parsed command. `Ok(())` means exit code 0.
-pub fn run(command: Command, record: Record) -> Result<()> {
+pub fn run(command: Command, record: RecordRuns) -> Result<()> {
     match command {
         Command::Data(DataCommand::Info { file, json }) => info(&file, json),
         Command::Data(DataCommand::Summary { file, json, out }) => {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 
-use super::Record;
+use super::RecordRuns;
 use super::outputs::{self, Kind, Output};
 use crate::compute::pitching::{self, Rule};
 use crate::export;
@@ -160,7 +160,7 @@ fn flags(
     history: Option<&PathBuf>,
     params: &PitchingParams,
     outs: &[Output<'_>],
-    record: Record,
+    record: RecordRuns,
     write: impl FnOnce(&PitchingOutput) -> Result<Vec<crate::runs::ArtifactRecord>>,
 ) -> Result<PitchingOutput> {
     let valid = usecase::check(params)?;
@@ -174,7 +174,7 @@ fn flags(
     record.analyse::<PitchingFlags>(params, &valid, (&ds, hist.as_ref()), fingerprints, write)
 }
 
-pub fn run(command: PitchingCommand, record: Record) -> Result<()> {
+pub fn run(command: PitchingCommand, record: RecordRuns) -> Result<()> {
     match command {
         PitchingCommand::Flags {
             input,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Result, bail};
 use clap::{Subcommand, ValueEnum};
 
-use super::Record;
+use super::RecordRuns;
 use super::outputs::{self, Kind, Output};
 use crate::compute::sentiment::classify::Model;
 use crate::export;
@@ -116,7 +116,7 @@ pub fn parse_window(text: &str) -> Result<u32> {
     Ok(minutes)
 }
 
-pub fn run(command: SentimentCommand, record: Record) -> Result<()> {
+pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
     match command {
         SentimentCommand::Score {
             input,

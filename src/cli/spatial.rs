@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::Record;
+use super::RecordRuns;
 use super::outputs::{self, Kind, Output};
 use crate::export;
 use crate::runs::of_dataset;
@@ -85,7 +85,7 @@ impl PointArgs {
     }
 }
 
-pub fn run(c: SpatialCommand, record: Record) -> Result<()> {
+pub fn run(c: SpatialCommand, record: RecordRuns) -> Result<()> {
     match c {
         SpatialCommand::Join {
             points,

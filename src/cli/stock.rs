@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 
-use super::Record;
+use super::RecordRuns;
 use super::outputs::{self, Kind, Output};
 use crate::compute::stock::{Columns, Thresholds, ZeroScope};
 use crate::export;
@@ -144,7 +144,7 @@ impl StockArgs {
 fn detect(
     args: &StockArgs,
     outs: &[Output<'_>],
-    record: Record,
+    record: RecordRuns,
     write: impl FnOnce(&StockOutput) -> Result<Vec<crate::runs::ArtifactRecord>>,
 ) -> Result<StockOutput> {
     let params = args.params();
@@ -176,7 +176,7 @@ fn quality_line(out: &StockOutput) -> String {
     )
 }
 
-pub fn run(command: StockCommand, record: Record) -> Result<()> {
+pub fn run(command: StockCommand, record: RecordRuns) -> Result<()> {
     match command {
         StockCommand::Alerts {
             args,

@@ -1,5 +1,5 @@
 //! The use-case contract as a type: every analysis a use case offers implements [`Analysis`]
-//! once, so the faces (a CLI command through `Record::analyse`, a panel's job, the demo, the
+//! once, so the faces (a CLI command through `RecordRuns::analyse`, a panel's job, the demo, the
 //! wheel) can be written against the contract instead of against each case's free functions.
 //! The free functions (`check`, `run`, …) stay the implementation; this trait names them
 //! alike, and the types say that only checked params can be run.

@@ -28,7 +28,7 @@ use std::fmt::Display;
 use std::ops::RangeInclusive;
 
 pub use analysis::Analysis;
-pub use record::{Recordable, Recording};
+pub use record::{OpenRecord, Recordable};
 
 /// A parameter a run cannot accept, named, with what it accepts.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

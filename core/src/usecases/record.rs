@@ -1,5 +1,5 @@
 //! Every run recorded in the run store, the same way from the app, the CLI and the demo: a
-//! `Recording` is started with the use case, its params and inputs before the work, and finished
+//! `OpenRecord` is started with the use case, its params and inputs before the work, and finished
 //! with the work's result. A store that cannot be opened never stops the analysis: the recording
 //! is then off and says why (`warning`).
 
@@ -60,7 +60,7 @@ fn keep_charts(
 }
 
 /// A run being recorded (or not, when recording is off or the store is unusable).
-pub struct Recording {
+pub struct OpenRecord {
     recorder: Option<RunRecorder>,
     /// Why the run is not recorded, when the store could not be used.
     pub warning: Option<String>,
@@ -77,7 +77,7 @@ pub fn metrics<'a>(
         .collect()
 }
 
-impl Recording {
+impl OpenRecord {
     /// Not recorded (`--no-record`).
     pub fn off() -> Self {
         Self {
@@ -166,7 +166,7 @@ pub fn written(title: &str, path: &std::path::Path) -> ArtifactRecord {
 }
 
 /// A use case's output with what became of its record (for app jobs).
-pub struct Recorded<T> {
+pub struct RecordedOutput<T> {
     pub output: T,
     /// The run's id in the store, when it was recorded.
     pub run_id: Option<i64>,
@@ -183,10 +183,10 @@ pub fn recorded<T: Recordable>(
     params: &impl Serialize,
     inputs: Vec<InputFingerprint>,
     work: impl FnOnce() -> anyhow::Result<T>,
-) -> anyhow::Result<Recorded<T>> {
+) -> anyhow::Result<RecordedOutput<T>> {
     let rec = match home {
-        Ok(home) => Recording::start(home, origin, use_case, params, inputs),
-        Err(why) => Recording::unavailable(why),
+        Ok(home) => OpenRecord::start(home, origin, use_case, params, inputs),
+        Err(why) => OpenRecord::unavailable(why),
     };
     let run_id = rec.id();
     let mut warning = rec.warning.clone();
@@ -194,7 +194,7 @@ pub fn recorded<T: Recordable>(
     if let Some(w) = rec.finish(&result, Vec::new()) {
         warning = Some(w);
     }
-    result.map(|output| Recorded {
+    result.map(|output| RecordedOutput {
         output,
         run_id,
         warning,
@@ -210,10 +210,10 @@ pub fn recorded_if<T: Recordable>(
     params: &impl Serialize,
     inputs: Vec<InputFingerprint>,
     work: impl FnOnce() -> anyhow::Result<T>,
-) -> anyhow::Result<Recorded<T>> {
+) -> anyhow::Result<RecordedOutput<T>> {
     match home {
         Some(home) => recorded(home, origin, use_case, params, inputs, work),
-        None => work().map(|output| Recorded {
+        None => work().map(|output| RecordedOutput {
             output,
             run_id: None,
             warning: None,

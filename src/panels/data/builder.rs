@@ -227,7 +227,7 @@ pub type BuiltKey = (DatasetId, String);
 /// the first date column against the first number (or the first two numbers).
 /// The chart of `data` (by name), made from the last chart (fitted to its columns) the first
 /// time.
-fn spec_for<'a>(saved: &'a mut super::Saved, data: &Dataset) -> &'a mut PlotSpec {
+fn spec_for<'a>(saved: &'a mut super::DataChoices, data: &Dataset) -> &'a mut PlotSpec {
     if !saved.plots.contains_key(&data.name) {
         let mut spec = saved.plot.clone();
         fit_to(&mut spec, data);

@@ -18,7 +18,7 @@ use crate::jobs::Slot;
 use crate::session::DatasetId;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum View {
+pub enum DataView {
     #[default]
     Preview,
     Schema,
@@ -33,8 +33,8 @@ pub enum View {
 /// The choices the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
-    pub view: View,
+pub struct DataChoices {
+    pub view: DataView,
     pub bins: usize,
     pub hist_column: Option<String>,
     pub top_column: Option<String>,
@@ -55,10 +55,10 @@ pub struct Saved {
     pub join_kind: crate::compute::join::JoinKind,
 }
 
-impl Default for Saved {
+impl Default for DataChoices {
     fn default() -> Self {
         Self {
-            view: View::Preview,
+            view: DataView::Preview,
             bins: 30,
             hist_column: None,
             top_column: None,
@@ -79,7 +79,7 @@ type ColumnKey = (DatasetId, String, usize);
 
 #[derive(Default)]
 pub struct DataPanel {
-    pub saved: Saved,
+    pub saved: DataChoices,
     summary: Slot<DatasetId, Vec<ColumnSummary>>,
     hist: Slot<ColumnKey, Chart>,
     top: Slot<ColumnKey, Chart>,
@@ -122,9 +122,9 @@ impl Panel for DataPanel {
         if let Some(preview) = ctx.catalog.preview() {
             ui.separator();
             match self.saved.view {
-                View::Preview => table::peek_rows(ui, preview),
-                View::Schema => views::schema(ui, &preview.peek.data),
-                View::Summary | View::Charts | View::Chart | View::Join => {
+                DataView::Preview => table::peek_rows(ui, preview),
+                DataView::Schema => views::schema(ui, &preview.peek.data),
+                DataView::Summary | DataView::Charts | DataView::Chart | DataView::Join => {
                     ui.label(format!(
                         "The statistics and charts wait for the whole file ({:.0}% read).",
                         100.0 * preview.progress.0
@@ -147,7 +147,7 @@ impl Panel for DataPanel {
             Some(b) => {
                 let brushed = builder::brushed(self, ui, ctx, &b, &data);
                 match self.saved.view {
-                    View::Preview | View::Summary | View::Charts => match brushed {
+                    DataView::Preview | DataView::Summary | DataView::Charts => match brushed {
                         Some(view) => view,
                         None => return,
                     },
@@ -157,12 +157,12 @@ impl Panel for DataPanel {
             None => (id, data),
         };
         match self.saved.view {
-            View::Preview => table::preview(self, ui, ctx, id, &data),
-            View::Schema => views::schema_editor(self, ui, ctx, id, &data),
-            View::Summary => views::summary(self, ui, ctx, id, &data),
-            View::Charts => views::charts(self, ui, ctx, id, &data),
-            View::Chart => builder::builder(self, ui, ctx, id, &data),
-            View::Join => views::join(self, ui, ctx, &data),
+            DataView::Preview => table::preview(self, ui, ctx, id, &data),
+            DataView::Schema => views::schema_editor(self, ui, ctx, id, &data),
+            DataView::Summary => views::summary(self, ui, ctx, id, &data),
+            DataView::Charts => views::charts(self, ui, ctx, id, &data),
+            DataView::Chart => builder::builder(self, ui, ctx, id, &data),
+            DataView::Join => views::join(self, ui, ctx, &data),
         }
     }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{DataPanel, View};
+use super::{DataPanel, DataView};
 use crate::chart::Chart;
 use crate::compute::{histogram, stats, top_values};
 use crate::data::recipe::Step;
@@ -62,14 +62,14 @@ pub(super) fn header(panel: &mut DataPanel, ui: &mut egui::Ui, ctx: &mut PanelCt
     });
 }
 
-fn view_tabs(ui: &mut egui::Ui, v: &mut View) {
-    ui.selectable_value(v, View::Preview, "Preview");
-    ui.selectable_value(v, View::Schema, "Schema");
-    ui.selectable_value(v, View::Summary, "Summary");
-    ui.selectable_value(v, View::Charts, "Charts");
-    ui.selectable_value(v, View::Join, "Join")
+fn view_tabs(ui: &mut egui::Ui, v: &mut DataView) {
+    ui.selectable_value(v, DataView::Preview, "Preview");
+    ui.selectable_value(v, DataView::Schema, "Schema");
+    ui.selectable_value(v, DataView::Summary, "Summary");
+    ui.selectable_value(v, DataView::Charts, "Charts");
+    ui.selectable_value(v, DataView::Join, "Join")
         .on_hover_text("Join another dataset to this one on key columns");
-    ui.selectable_value(v, View::Chart, "Chart builder")
+    ui.selectable_value(v, DataView::Chart, "Chart builder")
         .on_hover_text("Plot columns against each other: line, scatter, bar, histogram, heat map; colour by a column; filter rows");
 }
 

@@ -31,7 +31,7 @@ pub enum PatternSource {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum View {
+pub enum DtwView {
     #[default]
     Match,
     Sweep,
@@ -44,8 +44,8 @@ pub enum View {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
-    pub view: View,
+pub struct DtwChoices {
+    pub view: DtwView,
     pub series_dataset: String,
     pub layout: Layout,
     pub source: PatternSource,
@@ -67,7 +67,7 @@ pub struct Saved {
     pub hop_ms: f64,
 }
 
-impl Default for Saved {
+impl Default for DtwChoices {
     fn default() -> Self {
         // The analyses' defaults, written once in their params' `Default`.
         let (matching, classify, audio) = (
@@ -76,7 +76,7 @@ impl Default for Saved {
             AudioParams::default(),
         );
         Self {
-            view: View::Match,
+            view: DtwView::Match,
             series_dataset: "weekly_sales.csv".into(),
             layout: Layout::Wide,
             source: PatternSource::Curve,
@@ -111,7 +111,7 @@ type WarpingPath = (f64, Vec<(usize, usize)>);
 
 #[derive(Default)]
 pub struct DtwPanel {
-    pub saved: Saved,
+    pub saved: DtwChoices,
     next_run: u64,
     run: RunSlot<MatchResult>,
     /// The Match view's run history: this use case's runs in the run store.
@@ -139,7 +139,7 @@ impl Panel for DtwPanel {
     }
 
     fn try_sample(&mut self) {
-        self.saved = Saved::default();
+        self.saved = DtwChoices::default();
         self.sample_run.arm();
     }
 
@@ -174,25 +174,25 @@ impl Panel for DtwPanel {
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         ui.horizontal(|ui| {
             let v = &mut self.saved.view;
-            ui.selectable_value(v, View::Match, "Match a pattern");
-            ui.selectable_value(v, View::Sweep, "Stretch sweep");
-            ui.selectable_value(v, View::Matrix, "All pairs");
-            ui.selectable_value(v, View::Classify, "Classify");
-            ui.selectable_value(v, View::Audio, "Audio");
+            ui.selectable_value(v, DtwView::Match, "Match a pattern");
+            ui.selectable_value(v, DtwView::Sweep, "Stretch sweep");
+            ui.selectable_value(v, DtwView::Matrix, "All pairs");
+            ui.selectable_value(v, DtwView::Classify, "Classify");
+            ui.selectable_value(v, DtwView::Audio, "Audio");
         });
         ui.separator();
         match self.saved.view {
-            View::Match => matching::ui(self, ui, ctx),
-            View::Sweep => {
+            DtwView::Match => matching::ui(self, ui, ctx),
+            DtwView::Sweep => {
                 egui::ScrollArea::vertical().show(ui, |ui| matching::sweep_ui(self, ui, ctx));
             }
-            View::Matrix => {
+            DtwView::Matrix => {
                 egui::ScrollArea::vertical().show(ui, |ui| matrix::ui(self, ui, ctx));
             }
-            View::Classify => {
+            DtwView::Classify => {
                 egui::ScrollArea::vertical().show(ui, |ui| classify::ui(self, ui, ctx));
             }
-            View::Audio => {
+            DtwView::Audio => {
                 egui::ScrollArea::vertical().show(ui, |ui| audio::ui(self, ui, ctx));
             }
         }
@@ -211,7 +211,7 @@ impl Panel for DtwPanel {
             self.saved.layout = p.layout;
             self.saved.znorm = p.znorm;
             self.saved.window = p.band.stretch;
-            self.saved.view = View::Matrix;
+            self.saved.view = DtwView::Matrix;
             return Ok(());
         }
         let p: MatchParams = run.params_as()?;
@@ -233,7 +233,7 @@ impl Panel for DtwPanel {
         self.saved.layout = p.series.layout;
         self.saved.znorm = p.series.znorm;
         self.saved.window = p.band.stretch;
-        self.saved.view = View::Match;
+        self.saved.view = DtwView::Match;
         Ok(())
     }
 }

@@ -20,7 +20,7 @@ use crate::usecases::forecast::ForecastParams;
 use run::{ForecastResult, ViewKey};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum View {
+pub enum ForecastView {
     #[default]
     Series,
     Across,
@@ -31,7 +31,7 @@ pub enum View {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
+pub struct ForecastChoices {
     pub dataset: String,
     pub date_col: String,
     pub value_col: String,
@@ -41,11 +41,11 @@ pub struct Saved {
     pub holdout: bool,
     pub interval: f64,
     pub mode: Mode,
-    pub view: View,
+    pub view: ForecastView,
     pub full_history: bool,
 }
 
-impl Default for Saved {
+impl Default for ForecastChoices {
     fn default() -> Self {
         // The use case's defaults, written once in `ForecastParams::default`.
         let p = ForecastParams::default();
@@ -58,7 +58,7 @@ impl Default for Saved {
             holdout: p.holdout.is_some(),
             interval: p.interval,
             mode: p.mode,
-            view: View::Series,
+            view: ForecastView::Series,
             full_history: false,
         }
     }
@@ -71,7 +71,7 @@ struct Sort {
     descending: bool,
 }
 
-impl Saved {
+impl ForecastChoices {
     /// The use case's params from the panel's choices.
     pub fn params(&self) -> ForecastParams {
         ForecastParams {
@@ -88,7 +88,7 @@ impl Saved {
 
 #[derive(Default)]
 pub struct ForecastPanel {
-    pub saved: Saved,
+    pub saved: ForecastChoices,
     run: RunSlot<ForecastResult>,
     /// The group shown in the Series and Across views (index into the run's groups).
     selected: usize,
@@ -111,9 +111,9 @@ impl Panel for ForecastPanel {
     }
 
     fn try_sample(&mut self) {
-        self.saved = Saved {
+        self.saved = ForecastChoices {
             view: self.saved.view,
-            ..Saved::default()
+            ..ForecastChoices::default()
         };
         self.sample_run.arm();
     }
@@ -151,22 +151,22 @@ impl Panel for ForecastPanel {
         );
         ui.horizontal(|ui| {
             let v = &mut self.saved.view;
-            ui.selectable_value(v, View::Series, "Series");
+            ui.selectable_value(v, ForecastView::Series, "Series");
             if !r.group.is_empty() {
-                ui.selectable_value(v, View::Across, "Across groups");
+                ui.selectable_value(v, ForecastView::Across, "Across groups");
             }
-            ui.selectable_value(v, View::Total, "Total");
-            ui.selectable_value(v, View::Accuracy, "Accuracy");
+            ui.selectable_value(v, ForecastView::Total, "Total");
+            ui.selectable_value(v, ForecastView::Accuracy, "Accuracy");
             ui.separator();
             ui.checkbox(&mut self.saved.full_history, "Full history")
                 .on_hover_text("Show all the history, not only the last year");
         });
         ui.separator();
         egui::ScrollArea::vertical().show(ui, |ui| match self.saved.view {
-            View::Series => views::series_ui(self, ui, ctx, &r),
-            View::Across if !r.group.is_empty() => views::across_ui(self, ui, ctx, &r),
-            View::Across | View::Total => views::total_ui(self, ui, ctx, &r),
-            View::Accuracy => views::accuracy_ui(self, ui, ctx, &r),
+            ForecastView::Series => views::series_ui(self, ui, ctx, &r),
+            ForecastView::Across if !r.group.is_empty() => views::across_ui(self, ui, ctx, &r),
+            ForecastView::Across | ForecastView::Total => views::total_ui(self, ui, ctx, &r),
+            ForecastView::Accuracy => views::accuracy_ui(self, ui, ctx, &r),
         });
     }
 

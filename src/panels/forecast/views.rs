@@ -6,7 +6,7 @@ use std::sync::Arc;
 use egui_extras::{Column, TableBuilder};
 
 use super::run::{ForecastRun, ViewKey, ViewKind, charts};
-use super::{ForecastPanel, Sort, View};
+use super::{ForecastPanel, ForecastView, Sort};
 use crate::chart::Chart;
 use crate::compute::forecast::batch::{Model, Scores};
 use crate::panels::chart_view::show_chart;
@@ -330,6 +330,6 @@ pub(super) fn accuracy_ui(
     }
     if let Some(g) = clicked_row {
         p.selected = g;
-        p.saved.view = View::Series;
+        p.saved.view = ForecastView::Series;
     }
 }

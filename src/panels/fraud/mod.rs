@@ -22,7 +22,7 @@ use crate::usecases::fraud::{self as usecase, FraudParams, RuleCounts};
 use run::FraudResult;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum View {
+pub enum FraudView {
     #[default]
     Model,
     Tree,
@@ -36,7 +36,7 @@ pub enum View {
 pub struct FraudChoices {
     pub dataset: String,
     pub params: FraudParams,
-    pub view: View,
+    pub view: FraudView,
 }
 
 impl Default for FraudChoices {
@@ -44,7 +44,7 @@ impl Default for FraudChoices {
         Self {
             dataset: "transactions_100k.parquet".into(),
             params: FraudParams::default(),
-            view: View::Model,
+            view: FraudView::Model,
         }
     }
 }
@@ -140,17 +140,17 @@ impl Panel for FraudPanel {
             );
             ui.horizontal(|ui| {
                 let v = &mut self.saved.view;
-                ui.selectable_value(v, View::Model, "Model");
-                ui.selectable_value(v, View::Tree, "Tree");
-                ui.selectable_value(v, View::Review, "Review queue");
-                ui.selectable_value(v, View::Runs, "Runs");
+                ui.selectable_value(v, FraudView::Model, "Model");
+                ui.selectable_value(v, FraudView::Tree, "Tree");
+                ui.selectable_value(v, FraudView::Review, "Review queue");
+                ui.selectable_value(v, FraudView::Runs, "Runs");
             });
             ui.separator();
             match self.saved.view {
-                View::Model => views::model_ui(self, ui, ctx, &r),
-                View::Tree => tree_view::ui(self, ui, ctx, &r),
-                View::Review => views::review_ui(ui, ctx, &r, self.saved.params.threshold),
-                View::Runs => super::runs::history_ui(&mut self.history, ui, ctx, usecase::ID),
+                FraudView::Model => views::model_ui(self, ui, ctx, &r),
+                FraudView::Tree => tree_view::ui(self, ui, ctx, &r),
+                FraudView::Review => views::review_ui(ui, ctx, &r, self.saved.params.threshold),
+                FraudView::Runs => super::runs::history_ui(&mut self.history, ui, ctx, usecase::ID),
             }
         });
     }
@@ -161,7 +161,7 @@ impl Panel for FraudPanel {
         let params: FraudParams = run.params_as()?;
         self.saved.dataset = super::runs::reopen_input(run, "transactions", ctx)?;
         self.saved.params = params;
-        self.saved.view = View::Model;
+        self.saved.view = FraudView::Model;
         Ok(())
     }
 }

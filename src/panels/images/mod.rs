@@ -27,7 +27,7 @@ use crate::usecases::record::recorded;
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
+pub struct ImagesChoices {
     /// A folder with one subfolder per class; empty for the bundled digits.
     pub folder: String,
     pub params: ImagesParams,
@@ -37,7 +37,7 @@ pub struct Saved {
     pub predict: String,
 }
 
-impl Default for Saved {
+impl Default for ImagesChoices {
     fn default() -> Self {
         Self {
             folder: String::new(),
@@ -99,7 +99,7 @@ pub struct TrainRun {
 
 #[derive(Default)]
 pub struct ImagesPanel {
-    pub saved: Saved,
+    pub saved: ImagesChoices,
     scan: Slot<String, Arc<FolderView>>,
     run: Slot<u64, Arc<TrainRun>>,
     live: Option<Arc<Live>>,
@@ -487,7 +487,7 @@ impl Panel for ImagesPanel {
     }
 
     fn try_sample(&mut self) {
-        self.saved = Saved::default();
+        self.saved = ImagesChoices::default();
         self.sample_run.arm();
     }
 

@@ -28,7 +28,7 @@ use crate::usecases::pitching::{PitchingOutput, PitchingParams};
 pub const SAMPLE: &str = "pitches_2021_06.parquet";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum View {
+pub enum PitchingView {
     #[default]
     League,
     Pitcher,
@@ -38,10 +38,10 @@ pub enum View {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
+pub struct PitchingChoices {
     pub dataset: String,
     pub rule: Rule,
-    pub view: View,
+    pub view: PitchingView,
     pub metric: LeagueMetric,
     /// The pitcher search text and the chosen pitcher's id.
     pub search: String,
@@ -52,12 +52,12 @@ pub struct Saved {
     pub replay_ms: u64,
 }
 
-impl Default for Saved {
+impl Default for PitchingChoices {
     fn default() -> Self {
         Self {
             dataset: SAMPLE.into(),
             rule: Rule::default(),
-            view: View::League,
+            view: PitchingView::League,
             metric: LeagueMetric::Spin,
             search: String::new(),
             pitcher: None,
@@ -100,7 +100,7 @@ pub struct PitcherView {
 
 #[derive(Default)]
 pub struct PitchingPanel {
-    pub saved: Saved,
+    pub saved: PitchingChoices,
     run: RunSlot<PitchingResult>,
     pitcher: Slot<(u64, i64), Arc<PitcherView>>,
     /// The first season run starts by itself when the panel is first shown.
@@ -210,9 +210,9 @@ impl Panel for PitchingPanel {
     }
 
     fn try_sample(&mut self) {
-        self.saved = Saved {
+        self.saved = PitchingChoices {
             view: self.saved.view,
-            ..Saved::default()
+            ..PitchingChoices::default()
         };
         self.auto_started = true;
         self.sample_run.arm();
@@ -243,17 +243,17 @@ impl Panel for PitchingPanel {
         ui.separator();
         ui.horizontal(|ui| {
             let v = &mut self.saved.view;
-            ui.selectable_value(v, View::League, "League");
-            ui.selectable_value(v, View::Pitcher, "Pitcher");
-            ui.selectable_value(v, View::Live, "Live game");
+            ui.selectable_value(v, PitchingView::League, "League");
+            ui.selectable_value(v, PitchingView::Pitcher, "Pitcher");
+            ui.selectable_value(v, PitchingView::Live, "Live game");
         });
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("pitching-view")
             .show(ui, |ui| match self.saved.view {
-                View::League => views::league_ui(self, ui, ctx),
-                View::Pitcher => views::pitcher_ui(self, ui, ctx),
-                View::Live => live::ui(self, ui, ctx),
+                PitchingView::League => views::league_ui(self, ui, ctx),
+                PitchingView::Pitcher => views::pitcher_ui(self, ui, ctx),
+                PitchingView::Live => live::ui(self, ui, ctx),
             });
     }
 

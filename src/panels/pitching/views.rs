@@ -103,7 +103,7 @@ pub(super) fn controls(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Panel
         });
 }
 
-fn headline(ui: &mut egui::Ui, r: &PitchingRun, saved: &super::Saved) {
+fn headline(ui: &mut egui::Ui, r: &PitchingRun, saved: &super::PitchingChoices) {
     ui.label(format!("{}.{}", r.out.summary(), recorded_as(r.run_id)));
     // Results of other inputs than the ones chosen now are marked, not passed off as current.
     crate::panels::stale_note(
@@ -185,7 +185,7 @@ pub(super) fn league_ui(p: &mut PitchingPanel, ui: &mut egui::Ui, ctx: &mut Pane
     });
     if let Some(id) = outings_table(ui, "pitching-league-outings", &r, flagged) {
         p.saved.pitcher = Some(id);
-        p.saved.view = super::View::Pitcher;
+        p.saved.view = super::PitchingView::Pitcher;
     }
 }
 

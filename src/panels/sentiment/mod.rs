@@ -22,7 +22,7 @@ use crate::usecases::sentiment::classifiers::{self, ClassifierParams, Comparison
 use crate::usecases::sentiment::{SentimentOutput, SentimentParams, charts};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum View {
+pub enum SentimentView {
     #[default]
     Overview,
     Tweets,
@@ -33,13 +33,13 @@ pub enum View {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
+pub struct SentimentChoices {
     pub tweets: String,
     pub prices: String,
     pub labelled: String,
     pub params: SentimentParams,
     pub classifier: ClassifierParams,
-    pub view: View,
+    pub view: SentimentView,
     /// The asset shown (index into the run's assets).
     pub asset: usize,
     /// Tweet table filters.
@@ -48,7 +48,7 @@ pub struct Saved {
     pub most_negative_first: bool,
 }
 
-impl Default for Saved {
+impl Default for SentimentChoices {
     fn default() -> Self {
         Self {
             tweets: "crypto_tweets.parquet".into(),
@@ -56,7 +56,7 @@ impl Default for Saved {
             labelled: "tweets_labelled.csv".into(),
             params: SentimentParams::default(),
             classifier: ClassifierParams::default(),
-            view: View::Overview,
+            view: SentimentView::Overview,
             asset: 0,
             class: None,
             contains: String::new(),
@@ -152,7 +152,7 @@ struct TweetKey {
 
 #[derive(Default)]
 pub struct SentimentPanel {
-    pub saved: Saved,
+    pub saved: SentimentChoices,
     run: RunSlot<SentimentResult>,
     compare: RunSlot<CompareResult>,
     /// The tweet table's row order.
@@ -226,9 +226,9 @@ impl Panel for SentimentPanel {
     }
 
     fn try_sample(&mut self) {
-        self.saved = Saved {
+        self.saved = SentimentChoices {
             view: self.saved.view,
-            ..Saved::default()
+            ..SentimentChoices::default()
         };
         self.auto_started = true;
         self.sample_run.arm();
@@ -259,24 +259,24 @@ impl Panel for SentimentPanel {
         ui.separator();
         ui.horizontal_wrapped(|ui| {
             let v = &mut self.saved.view;
-            ui.selectable_value(v, View::Overview, "Overview");
-            ui.selectable_value(v, View::Tweets, "Tweets");
-            ui.selectable_value(v, View::Alerts, "Alerts");
-            ui.selectable_value(v, View::Classifiers, "Classifiers");
+            ui.selectable_value(v, SentimentView::Overview, "Overview");
+            ui.selectable_value(v, SentimentView::Tweets, "Tweets");
+            ui.selectable_value(v, SentimentView::Alerts, "Alerts");
+            ui.selectable_value(v, SentimentView::Classifiers, "Classifiers");
         });
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("sentiment-view")
             .show(ui, |ui| match self.saved.view {
-                View::Classifiers => views::classifiers_ui(self, ui, ctx),
+                SentimentView::Classifiers => views::classifiers_ui(self, ui, ctx),
                 view => {
                     let Some(r) = self.run.latest().cloned() else {
                         views::waiting(ui, self.run.is_pending());
                         return;
                     };
                     match view {
-                        View::Tweets => views::tweets_ui(self, ui, ctx, &r),
-                        View::Alerts => views::alerts_ui(self, ui, ctx, &r),
+                        SentimentView::Tweets => views::tweets_ui(self, ui, ctx, &r),
+                        SentimentView::Alerts => views::alerts_ui(self, ui, ctx, &r),
                         _ => views::overview_ui(self, ui, ctx, &r),
                     }
                 }
@@ -293,14 +293,14 @@ impl Panel for SentimentPanel {
         if run.use_case == classifiers::ID {
             self.saved.classifier = run.params_as()?;
             self.saved.labelled = super::runs::reopen_input(run, "labelled", ctx)?;
-            self.saved.view = View::Classifiers;
+            self.saved.view = SentimentView::Classifiers;
             return Ok(());
         }
         let p: SentimentParams = run.params_as()?;
         self.saved.tweets = super::runs::reopen_input(run, "tweets", ctx)?;
         self.saved.prices = super::runs::reopen_input(run, "prices", ctx)?;
         self.saved.params = p;
-        self.saved.view = View::Overview;
+        self.saved.view = SentimentView::Overview;
         Ok(())
     }
 }

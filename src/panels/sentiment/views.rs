@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{SentimentPanel, SentimentRun, TweetKey, View};
+use super::{SentimentPanel, SentimentRun, SentimentView, TweetKey};
 use crate::compute::sentiment::Class;
 use crate::compute::sentiment::classify::Model;
 use crate::format::{p_value, significant};
@@ -477,7 +477,7 @@ pub(super) fn alerts_ui(
     if let Some((asset, from, to)) = clicked {
         p.window = Some((asset, from, to));
         p.saved.asset = asset;
-        p.saved.view = View::Tweets;
+        p.saved.view = SentimentView::Tweets;
         p.saved.most_negative_first = true;
     }
 }

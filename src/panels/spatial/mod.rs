@@ -32,7 +32,7 @@ type MapChart = (
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
+pub struct SpatialChoices {
     pub points: String,
     pub lon_col: String,
     pub lat_col: String,
@@ -47,7 +47,7 @@ pub struct Saved {
     pub point_colour: String,
 }
 
-impl Default for Saved {
+impl Default for SpatialChoices {
     fn default() -> Self {
         // The use case's defaults, written once in `JoinParams::default`.
         let p = JoinParams::default();
@@ -66,7 +66,7 @@ impl Default for Saved {
     }
 }
 
-impl Saved {
+impl SpatialChoices {
     /// The use case's params from the panel's choices.
     pub fn params(&self) -> JoinParams {
         JoinParams {
@@ -94,7 +94,7 @@ impl Saved {
 
 #[derive(Default)]
 pub struct SpatialPanel {
-    pub saved: Saved,
+    pub saved: SpatialChoices,
     next_run: u64,
     /// The last run whose store warning (if any) was shown.
     warned: u64,
@@ -460,7 +460,7 @@ impl Panel for SpatialPanel {
     }
 
     fn try_sample(&mut self) {
-        self.saved = Saved::default();
+        self.saved = SpatialChoices::default();
         self.auto_started = true;
         self.sample_run.arm();
     }

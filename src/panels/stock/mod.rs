@@ -22,7 +22,7 @@ use crate::usecases::analysis::{Analysis, StockAlerts};
 use crate::usecases::stock::{self as usecase, StockOutput, StockParams};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum View {
+pub enum StockView {
     #[default]
     Summary,
     Alerts,
@@ -45,11 +45,11 @@ pub enum SortBy {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Saved {
+pub struct StockChoices {
     pub dataset: String,
     pub columns: Columns,
     pub thresholds: Thresholds,
-    pub view: View,
+    pub view: StockView,
     /// Alert table filters: a kind (None: all), text in the store and SKU names.
     pub kind: Option<Kind>,
     pub store: String,
@@ -58,13 +58,13 @@ pub struct Saved {
     pub descending: bool,
 }
 
-impl Default for Saved {
+impl Default for StockChoices {
     fn default() -> Self {
         Self {
             dataset: "inventory_sample.parquet".into(),
             columns: Columns::default(),
             thresholds: Thresholds::default(),
-            view: View::Summary,
+            view: StockView::Summary,
             kind: None,
             store: String::new(),
             sku: String::new(),
@@ -74,7 +74,7 @@ impl Default for Saved {
     }
 }
 
-impl Saved {
+impl StockChoices {
     pub fn params(&self) -> StockParams {
         StockParams {
             columns: self.columns.clone(),
@@ -104,7 +104,7 @@ type Counts = [usize; 4];
 
 #[derive(Default)]
 pub struct StockPanel {
-    pub saved: Saved,
+    pub saved: StockChoices,
     run: RunSlot<StockResult>,
     /// Live counts for the thresholds being edited (key: the thresholds and the run).
     preview: Slot<(u64, Thresholds), Arc<Counts>>,
@@ -192,7 +192,7 @@ impl Panel for StockPanel {
     }
 
     fn try_sample(&mut self) {
-        self.saved = Saved::default();
+        self.saved = StockChoices::default();
         self.sample_run.arm();
     }
 
@@ -235,15 +235,15 @@ impl Panel for StockPanel {
         );
         ui.horizontal(|ui| {
             let v = &mut self.saved.view;
-            ui.selectable_value(v, View::Summary, "Summary");
-            ui.selectable_value(v, View::Alerts, "Alerts");
+            ui.selectable_value(v, StockView::Summary, "Summary");
+            ui.selectable_value(v, StockView::Alerts, "Alerts");
         });
         ui.separator();
         egui::ScrollArea::vertical()
             .id_salt("stock-view")
             .show(ui, |ui| match self.saved.view {
-                View::Summary => views::summary_ui(ui, ctx, &r),
-                View::Alerts => views::alerts_ui(self, ui, ctx, &r),
+                StockView::Summary => views::summary_ui(ui, ctx, &r),
+                StockView::Alerts => views::alerts_ui(self, ui, ctx, &r),
             });
     }
 

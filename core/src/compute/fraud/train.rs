@@ -41,13 +41,13 @@ impl Default for TrainParams {
 }
 
 /// Row indices of the two sides of the split, each in table order.
-pub struct Split {
+pub struct TrainTestSplit {
     pub train: Vec<u32>,
     pub test: Vec<u32>,
 }
 
 /// A seeded split: `test_share` of the rows, chosen at random, are held out.
-pub fn split(n: usize, test_share: f64, seed: u64) -> Split {
+pub fn split(n: usize, test_share: f64, seed: u64) -> TrainTestSplit {
     let mut rows: Vec<u32> = (0..n as u32).collect();
     rows.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
     let n_test = ((n as f64) * test_share.clamp(0.0, 1.0)).round() as usize;
@@ -55,7 +55,7 @@ pub fn split(n: usize, test_share: f64, seed: u64) -> Split {
     let mut train = rows[n_test..].to_vec();
     test.sort_unstable();
     train.sort_unstable();
-    Split { train, test }
+    TrainTestSplit { train, test }
 }
 
 /// Every minority row and as many majority rows, drawn at random (seeded).
@@ -172,7 +172,7 @@ fn grow_on(
     tree::grow(&binned, &binner, &features.columns, rows, &params, progress)
 }
 
-/// Split, (balance,) bin, grow and evaluate.
+/// TrainTestSplit, (balance,) bin, grow and evaluate.
 pub fn train(
     features: &Features,
     spec: &FeatureSpec,

@@ -17,7 +17,7 @@ use crate::compute::{Cancelled, Progress, check};
 
 /// How a node divides its rows: `value <= threshold` goes left.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Split {
+pub struct NodeSplit {
     pub feature: usize,
     pub threshold: f64,
     /// Decrease of Gini impurity times samples.
@@ -31,7 +31,7 @@ pub struct Node {
     pub samples: usize,
     pub positives: usize,
     pub depth: usize,
-    pub split: Option<Split>,
+    pub split: Option<NodeSplit>,
 }
 
 impl Node {
@@ -426,7 +426,7 @@ pub fn grow(
             depth: depth + 1,
             split: None,
         });
-        nodes[t.node].split = Some(Split {
+        nodes[t.node].split = Some(NodeSplit {
             feature,
             threshold,
             gain,

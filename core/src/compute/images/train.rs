@@ -90,14 +90,14 @@ pub enum Stop {
 
 /// Which images train and which validate.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Split {
+pub struct TrainValSplit {
     pub train: Vec<usize>,
     pub val: Vec<usize>,
 }
 
 /// A stratified split: in each class, a seeded shuffle and `fraction` of it (rounded, at least
 /// one when the class has two or more) to validation.
-pub fn split(labels: &[usize], classes: usize, fraction: f64, seed: u64) -> Split {
+pub fn split(labels: &[usize], classes: usize, fraction: f64, seed: u64) -> TrainValSplit {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_5b17);
     let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes];
     for (i, &l) in labels.iter().enumerate() {
@@ -117,7 +117,7 @@ pub fn split(labels: &[usize], classes: usize, fraction: f64, seed: u64) -> Spli
     }
     train.sort_unstable();
     val.sort_unstable();
-    Split { train, val }
+    TrainValSplit { train, val }
 }
 
 /// What training gives: the best model, its history and where it stopped.
@@ -127,7 +127,7 @@ pub struct Trained {
     /// From 1; 0 when no epoch finished.
     pub best_epoch: usize,
     pub stop: Stop,
-    pub split: Split,
+    pub split: TrainValSplit,
     pub seconds: f64,
 }
 
