@@ -151,7 +151,9 @@ fn data_demo(out: &Path) -> Result<Section> {
 /// The DTW chapter on the samples: weekly sales against the capacity curve (distances, the
 /// closest product with its warping path, a stretch sweep) and 1-NN classification of GunPoint.
 fn dtw_demo(out: &Path) -> Result<Section> {
-    use crate::usecases::dtw::{self as usecase, Band, ClassifyParams, MatchParams, SweepParams};
+    use crate::usecases::dtw::{
+        self as usecase, ClassifyParams, MatchParams, SweepParams, WarpingBand,
+    };
     let mut made = Vec::new();
     let mut add = |title: &str, file: &str| {
         made.push(Artifact {
@@ -197,7 +199,7 @@ fn dtw_demo(out: &Path) -> Result<Section> {
     add("stretch sweep", "dtw-sweep.png");
     let all_pairs = usecase::MatrixParams {
         znorm: true,
-        band: Band {
+        band: WarpingBand {
             stretch: 0.1,
             cells: None,
         },
@@ -215,7 +217,7 @@ fn dtw_demo(out: &Path) -> Result<Section> {
     for w in [0.0, 1.0] {
         let (train, test) = usecase::gunpoint()?;
         let p = ClassifyParams {
-            band: Band {
+            band: WarpingBand {
                 stretch: w,
                 cells: None,
             },

@@ -197,7 +197,7 @@ fn dtw_distances(
     znorm: bool,
     id_col: Option<String>,
 ) -> PyResult<Py<PyAny>> {
-    use usecases::dtw::{self as uc, Band, Layout, MatchParams, PatternChoice, SeriesParams};
+    use usecases::dtw::{self as uc, WarpingBand, Layout, MatchParams, PatternChoice, SeriesParams};
     let params = MatchParams {
         series: SeriesParams {
             layout: Layout::Wide,
@@ -205,8 +205,8 @@ fn dtw_distances(
             pattern: PatternChoice::Series(pattern.to_owned()),
             znorm,
         },
-        band: Band {
-            stretch: window.unwrap_or(Band::default().stretch),
+        band: WarpingBand {
+            stretch: window.unwrap_or(WarpingBand::default().stretch),
             cells: None,
         },
     };

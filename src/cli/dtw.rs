@@ -15,8 +15,8 @@ use crate::runs::{of_dataset, of_file};
 use crate::usecases::Analysis;
 use crate::usecases::analysis::{DtwAudio, DtwClassify, DtwMatch, DtwMatrix, DtwSweep};
 use crate::usecases::dtw::{
-    self as usecase, AudioParams, Band, ClassifyParams, Layout, MatchParams, MatrixParams,
-    PatternChoice, SeriesParams, SweepParams,
+    self as usecase, AudioParams, ClassifyParams, Layout, MatchParams, MatrixParams, PatternChoice,
+    SeriesParams, SweepParams, WarpingBand,
 };
 use crate::usecases::record::written;
 
@@ -190,7 +190,7 @@ fn inputs_of(ds: &Dataset, curve: Option<&Dataset>) -> Vec<crate::runs::InputFin
 pub struct WindowArgs {
     /// Band as a fraction of the series length: 0 = lock-step (Euclidean), 1 = full window.
     // The default is each analysis's own: `with_case_defaults` sets it for classify and audio.
-    #[arg(long, default_value_t = Band::default().stretch, conflicts_with = "window_cells")]
+    #[arg(long, default_value_t = WarpingBand::default().stretch, conflicts_with = "window_cells")]
     pub window: f64,
     /// Band as a number of cells off the diagonal, instead of --window.
     #[arg(long)]
@@ -198,9 +198,9 @@ pub struct WindowArgs {
 }
 
 /// The `dtw` command with each subcommand's `--window` defaulting to its analysis's own band
-/// (`WindowArgs` is shared, so its attribute carries only `Band`'s default).
+/// (`WindowArgs` is shared, so its attribute carries only `WarpingBand`'s default).
 pub fn with_case_defaults(dtw: clap::Command) -> clap::Command {
-    let stretch = |b: Band| b.stretch.to_string();
+    let stretch = |b: WarpingBand| b.stretch.to_string();
     dtw.mut_subcommand("classify", |c| {
         c.mut_arg("window", |a| {
             a.default_value(stretch(ClassifyParams::default().band))
@@ -219,8 +219,8 @@ impl WindowArgs {
     }
 
     /// The band as the use cases take it.
-    pub fn band(&self) -> Band {
-        Band {
+    pub fn band(&self) -> WarpingBand {
+        WarpingBand {
             stretch: self.window,
             cells: self.window_cells,
         }

@@ -72,7 +72,7 @@ mod spatial;
 mod stock;
 pub use dtw::{DtwCommand, WindowArgs};
 
-use crate::runs::{ArtifactRecord, InputFingerprint, Origin};
+use crate::runs::{ArtifactRecord, InputFingerprint, RunOrigin};
 use crate::usecases::{Analysis, OpenRecord, Recordable};
 
 #[derive(Parser, Debug)]
@@ -133,7 +133,7 @@ impl RecordRuns {
         let r = match (self, crate::runs::home()) {
             (RecordRuns::No, _) => OpenRecord::off(),
             (RecordRuns::Yes, Ok(home)) => {
-                OpenRecord::start(&home, Origin::Cli, use_case, params, inputs)
+                OpenRecord::start(&home, RunOrigin::Cli, use_case, params, inputs)
             }
             (RecordRuns::Yes, Err(e)) => OpenRecord::unavailable(e),
         };

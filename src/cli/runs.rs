@@ -271,7 +271,9 @@ pub fn run(c: RunsCommand) -> Result<()> {
                     .list(&RunFilter::default())?
                     .iter()
                     .rev()
-                    .filter(|r| r.status != RunStatus::Running && r.origin != runs::Origin::Mlflow)
+                    .filter(|r| {
+                        r.status != RunStatus::Running && r.origin != runs::RunOrigin::Mlflow
+                    })
                     .map(|r| r.id)
                     .collect()
             } else {

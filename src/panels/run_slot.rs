@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::compute::Progress;
 use crate::jobs::Slot;
-use crate::runs::{InputFingerprint, Origin};
+use crate::runs::{InputFingerprint, RunOrigin};
 use crate::session::PanelCtx;
 use crate::usecases::analysis::Analysis;
 use crate::usecases::record::recorded_if;
@@ -106,7 +106,7 @@ impl<R: Send + Sync + 'static> RunSlot<R> {
             move |job| {
                 let r = recorded_if(
                     home.as_ref().map(|h| h.as_result()),
-                    Origin::App,
+                    RunOrigin::App,
                     A::ID,
                     &params,
                     inputs.fingerprints,

@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::{Map, Value, json};
 
 use super::{
-    Curve, Imported, InputFingerprint, MlflowLink, Origin, RunRecord, RunStatus, RunStore,
+    Curve, Imported, InputFingerprint, MlflowLink, RunOrigin, RunRecord, RunStatus, RunStore,
     StoreError,
 };
 use crate::compute::Progress;
@@ -578,7 +578,7 @@ fn push_one(
 ) -> Result<Pushed, String> {
     let err = |e: MlflowError| e.to_string();
     match run.origin {
-        Origin::Mlflow => return Err("it came from MLflow (pulled); not pushed back".into()),
+        RunOrigin::Mlflow => return Err("it came from MLflow (pulled); not pushed back".into()),
         _ if run.status == RunStatus::Running => {
             return Err("still running; push it once it has finished".into());
         }

@@ -115,14 +115,14 @@ pub struct ArtifactRecord {
 /// Where a run was started from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Origin {
+pub enum RunOrigin {
     App,
     Cli,
     /// Pulled from an MLflow tracking server (`playbook runs pull`).
     Mlflow,
 }
 
-impl Origin {
+impl RunOrigin {
     fn as_str(self) -> &'static str {
         match self {
             Self::App => "app",
@@ -188,7 +188,7 @@ pub struct RunRecord {
     /// Seconds from start to end; `None` while running.
     pub seconds: Option<f64>,
     pub app_version: String,
-    pub origin: Origin,
+    pub origin: RunOrigin,
     pub inputs: Vec<InputFingerprint>,
     pub artifacts: Vec<ArtifactRecord>,
     pub curves: Vec<Curve>,
@@ -253,7 +253,7 @@ pub struct RunStart {
     pub use_case: String,
     pub params: serde_json::Value,
     pub inputs: Vec<InputFingerprint>,
-    pub origin: Origin,
+    pub origin: RunOrigin,
 }
 
 /// A finished run made elsewhere, to add to the store as it was (`RunStore::import`).
@@ -531,7 +531,7 @@ impl RunStore {
             started: rfc3339(started),
             seconds: row.get(7)?,
             app_version: row.get(8)?,
-            origin: Origin::parse(&origin),
+            origin: RunOrigin::parse(&origin),
             inputs: serde_json::from_value(json(10)?).unwrap_or_default(),
             artifacts: serde_json::from_value(json(11)?).unwrap_or_default(),
             curves: serde_json::from_value(json(12)?).unwrap_or_default(),

@@ -6,7 +6,7 @@ fn start(store: &RunStore, use_case: &str, depth: i64) -> RunRecorder {
             use_case: use_case.into(),
             params: serde_json::json!({"max_depth": depth, "seed": 42}),
             inputs: vec![of_bytes("transactions", "tx.csv", b"a,b\n1,2\n")],
-            origin: Origin::Cli,
+            origin: RunOrigin::Cli,
         })
         .unwrap()
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::chart::Chart;
 use crate::compute::Cancelled;
 use crate::runs::{
-    ArtifactRecord, Curve, InputFingerprint, Origin, RunFinish, RunRecorder, RunStart, RunStore,
+    ArtifactRecord, Curve, InputFingerprint, RunFinish, RunOrigin, RunRecorder, RunStart, RunStore,
 };
 
 /// What the run store keeps of a use case's output.
@@ -89,7 +89,7 @@ impl OpenRecord {
     /// Record the start of a run in the store in `home` (see `runs::home`).
     pub fn start(
         home: &Path,
-        origin: Origin,
+        origin: RunOrigin,
         use_case: &str,
         params: &impl Serialize,
         inputs: Vec<InputFingerprint>,
@@ -178,7 +178,7 @@ pub struct RecordedOutput<T> {
 /// A failing or cancelled `work` is recorded as such and its error returned.
 pub fn recorded<T: Recordable>(
     home: Result<&Path, &str>,
-    origin: Origin,
+    origin: RunOrigin,
     use_case: &str,
     params: &impl Serialize,
     inputs: Vec<InputFingerprint>,
@@ -205,7 +205,7 @@ pub fn recorded<T: Recordable>(
 /// (a panel's automatic first run on its sample, which is not worth a record).
 pub fn recorded_if<T: Recordable>(
     home: Option<Result<&Path, &str>>,
-    origin: Origin,
+    origin: RunOrigin,
     use_case: &str,
     params: &impl Serialize,
     inputs: Vec<InputFingerprint>,

@@ -36,7 +36,7 @@ impl std::ops::Deref for AudioRun {
 /// The params the panel's choices give.
 fn params_of(p: &DtwPanel) -> AudioParams {
     AudioParams {
-        band: usecase::Band {
+        band: usecase::WarpingBand {
             stretch: p.saved.audio_window,
             cells: None,
         },
@@ -64,7 +64,7 @@ fn compare(
     }
     let r = crate::usecases::record::recorded(
         home.as_result(),
-        crate::runs::Origin::App,
+        crate::runs::RunOrigin::App,
         usecase::ID_AUDIO,
         &params,
         inputs,

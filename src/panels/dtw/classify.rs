@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::DtwPanel;
 use crate::data::{Dataset, sample, series};
 use crate::panels::{PanelCtx, save};
-use crate::runs::{Origin, of_bytes, of_dataset};
-use crate::usecases::dtw::{self as usecase, Band, ClassifyParams};
+use crate::runs::{RunOrigin, of_bytes, of_dataset};
+use crate::usecases::dtw::{self as usecase, ClassifyParams, WarpingBand};
 use crate::usecases::record::recorded;
 
 /// What a classification run found (the use case's output).
@@ -53,7 +53,7 @@ fn inputs_text(p: &DtwPanel) -> String {
 /// The params the panel's choices give.
 fn params_of(p: &DtwPanel) -> ClassifyParams {
     ClassifyParams {
-        band: Band {
+        band: WarpingBand {
             stretch: p.saved.classify_window,
             cells: None,
         },
@@ -93,7 +93,7 @@ fn run(
     };
     let r = recorded(
         home.as_result(),
-        Origin::App,
+        RunOrigin::App,
         usecase::ID_CLASSIFY,
         &params,
         inputs,

@@ -14,7 +14,7 @@ use crate::panels::run_slot::RunInputs;
 use crate::panels::{PanelCtx, save};
 use crate::usecases::analysis::{Analysis, DtwMatch, DtwSweep};
 use crate::usecases::dtw::{
-    self as usecase, Band, Layout, MatchParams, PatternChoice, SeriesParams,
+    self as usecase, Layout, MatchParams, PatternChoice, SeriesParams, WarpingBand,
 };
 
 pub(super) fn dataset_picker(
@@ -110,7 +110,7 @@ pub(super) fn params(p: &DtwPanel) -> MatchParams {
             },
             znorm: s.znorm,
         },
-        band: Band {
+        band: WarpingBand {
             stretch: s.window,
             cells: None,
         },

@@ -10,7 +10,7 @@ use crate::panels::run_slot::RunInputs;
 use crate::panels::{PanelCtx, save};
 use crate::runs::of_dataset;
 use crate::usecases::analysis::{Analysis, DtwMatrix};
-use crate::usecases::dtw::{self as usecase, Band, MatrixOutput, MatrixParams};
+use crate::usecases::dtw::{self as usecase, MatrixOutput, MatrixParams, WarpingBand};
 
 /// What an all-pairs run shows.
 pub struct MatrixResult {
@@ -24,7 +24,7 @@ fn params(p: &DtwPanel) -> MatrixParams {
         layout: p.saved.layout.clone(),
         id_col: None,
         znorm: p.saved.znorm,
-        band: Band {
+        band: WarpingBand {
             stretch: p.saved.window,
             cells: None,
         },

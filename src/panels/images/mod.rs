@@ -19,7 +19,7 @@ use crate::compute::images::ImageModel;
 use crate::compute::images::train::Epoch;
 use crate::data::images::{self as folder, Folder};
 use crate::jobs::Slot;
-use crate::runs::{Origin, of_folder};
+use crate::runs::{RunOrigin, of_folder};
 use crate::session::{PickKind, PickRequest};
 use crate::usecases::images::{self as usecase, ImagesOutput, ImagesParams};
 use crate::usecases::record::recorded;
@@ -272,7 +272,7 @@ impl ImagesPanel {
                 };
                 let r = recorded(
                     runs.as_result(),
-                    Origin::App,
+                    RunOrigin::App,
                     usecase::ID,
                     &params,
                     vec![of_folder("images", &dir, &files)],

@@ -446,9 +446,9 @@ pub(super) fn alerts_ui(
                     let a = alerts[row.index()];
                     let w = &out.assets[a.asset].windows[a.window];
                     let value = match a.rule {
-                        usecase::Rule::PriceMove => format!("{:+.2}%", a.value),
-                        usecase::Rule::TweetVolume => format!("{:.1}× median", a.value),
-                        usecase::Rule::SentimentSwing => format!("{:+.2}", a.value),
+                        usecase::BrokenRule::PriceMove => format!("{:+.2}%", a.value),
+                        usecase::BrokenRule::TweetVolume => format!("{:.1}× median", a.value),
+                        usecase::BrokenRule::SentimentSwing => format!("{:+.2}", a.value),
                     };
                     let window = Some((a.asset, w.start, w.start + length));
                     row.col(|ui| {

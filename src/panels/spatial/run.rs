@@ -10,7 +10,7 @@ use crate::compute::spatial::join::{self, Assignment, HexCell, Points};
 use crate::compute::spatial::pip::PolygonIndex;
 use crate::compute::spatial::polygons::{self, PolygonSet};
 use crate::data::Dataset;
-use crate::runs::{Origin, of_dataset};
+use crate::runs::{RunOrigin, of_dataset};
 use crate::session::RunsHome;
 use crate::usecases::record::recorded_if;
 use crate::usecases::spatial::layers::{self, Triangles};
@@ -74,7 +74,7 @@ pub struct JoinResult {
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
     let r = recorded_if(
         i.record.then(|| i.home.as_result()),
-        Origin::App,
+        RunOrigin::App,
         usecase::ID_JOIN,
         &i.params,
         vec![

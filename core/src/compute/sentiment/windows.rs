@@ -27,7 +27,7 @@ pub struct Tweet {
 
 /// One window of one asset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Window {
+pub struct TimeWindow {
     pub asset: usize,
     /// Start, in milliseconds since 1970 UTC.
     pub start: i64,
@@ -46,7 +46,7 @@ pub struct Window {
     pub volume: f64,
 }
 
-impl Window {
+impl TimeWindow {
     /// Mean −1/0/+1 score (NaN without tweets).
     pub fn mean_sentiment(&self) -> f64 {
         if self.tweets == 0 {
@@ -59,7 +59,7 @@ impl Window {
 
 /// Windows of `length` milliseconds for each asset, over the span of that asset's prices
 /// (prices sorted by time). Returns one vector per asset.
-pub fn windows(prices: &[Vec<Price>], tweets: &[Tweet], length: i64) -> Vec<Vec<Window>> {
+pub fn windows(prices: &[Vec<Price>], tweets: &[Tweet], length: i64) -> Vec<Vec<TimeWindow>> {
     let length = length.max(1);
     prices
         .iter()
@@ -70,8 +70,8 @@ pub fn windows(prices: &[Vec<Price>], tweets: &[Tweet], length: i64) -> Vec<Vec<
             };
             let origin = first.at.div_euclid(length) * length;
             let count = ((last.at - origin).div_euclid(length) + 1) as usize;
-            let mut out: Vec<Window> = (0..count)
-                .map(|k| Window {
+            let mut out: Vec<TimeWindow> = (0..count)
+                .map(|k| TimeWindow {
                     asset,
                     start: origin + k as i64 * length,
                     tweets: 0,

@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use polars::prelude::{Column, DataFrame, PolarsResult};
 use serde::{Deserialize, Serialize};
 
-use super::{Band, Layout, read_series};
+use super::{Layout, WarpingBand, read_series};
 use crate::chart::Chart;
 use crate::compute::dtw::{self, Window};
 use crate::compute::{Progress, stats};
@@ -30,7 +30,7 @@ pub struct MatrixParams {
     pub id_col: Option<String>,
     /// Z-normalise every series first.
     pub znorm: bool,
-    pub band: Band,
+    pub band: WarpingBand,
 }
 
 /// All-pairs params that passed `check_matrix`: only these can be run.

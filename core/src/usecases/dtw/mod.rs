@@ -92,12 +92,12 @@ impl Default for SeriesParams {
 /// A band: a share of the length (`stretch`), or a number of cells when `cells` is set.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Band {
+pub struct WarpingBand {
     pub stretch: f64,
     pub cells: Option<usize>,
 }
 
-impl Default for Band {
+impl Default for WarpingBand {
     fn default() -> Self {
         Self {
             stretch: 0.05,
@@ -106,7 +106,7 @@ impl Default for Band {
     }
 }
 
-impl Band {
+impl WarpingBand {
     pub fn check(&self) -> Result<Window, ParamError> {
         match self.cells {
             Some(c) => Ok(Window::Cells(c)),
@@ -221,7 +221,7 @@ pub fn read_series(table: &Dataset, layout: &Layout, id_col: Option<&str>) -> Re
 #[serde(default)]
 pub struct MatchParams {
     pub series: SeriesParams,
-    pub band: Band,
+    pub band: WarpingBand,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -504,7 +504,7 @@ impl Recordable for SweepOutput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ClassifyParams {
-    pub band: Band,
+    pub band: WarpingBand,
     pub znorm: bool,
     /// The label column of table inputs.
     pub label_col: String,
@@ -513,7 +513,7 @@ pub struct ClassifyParams {
 impl Default for ClassifyParams {
     fn default() -> Self {
         Self {
-            band: Band {
+            band: WarpingBand {
                 stretch: 0.0,
                 cells: None,
             },
@@ -689,7 +689,7 @@ impl Recordable for ClassifyOutput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AudioParams {
-    pub band: Band,
+    pub band: WarpingBand,
     pub hop_ms: f64,
     /// Z-normalise the envelopes (ignore loudness).
     pub znorm: bool,
@@ -698,7 +698,7 @@ pub struct AudioParams {
 impl Default for AudioParams {
     fn default() -> Self {
         Self {
-            band: Band {
+            band: WarpingBand {
                 stretch: 0.1,
                 cells: None,
             },
@@ -851,7 +851,7 @@ mod tests {
 
     #[test]
     fn bands_are_checked_once() {
-        let b = Band {
+        let b = WarpingBand {
             stretch: 1.5,
             cells: None,
         };
@@ -861,7 +861,7 @@ mod tests {
                 .to_string()
                 .contains("stretch factor")
         );
-        let b = Band {
+        let b = WarpingBand {
             stretch: 9.0,
             cells: Some(3),
         };

@@ -6,7 +6,7 @@ use super::AssetAnalysis;
 use super::classifiers::Comparison;
 use crate::chart::{Band, Chart, Line};
 use crate::compute::sentiment::Class;
-use crate::compute::sentiment::windows::Window;
+use crate::compute::sentiment::windows::TimeWindow;
 
 const DAY_MS: f64 = 86_400_000.0;
 
@@ -16,7 +16,7 @@ fn day(ms: i64) -> f64 {
 
 /// Windows merged into buckets of `per` windows, so a month of 15-minute windows draws as
 /// hours or days rather than 3,000 jagged points.
-fn buckets(windows: &[Window], per: usize) -> Vec<(f64, [usize; 3], f64, usize)> {
+fn buckets(windows: &[TimeWindow], per: usize) -> Vec<(f64, [usize; 3], f64, usize)> {
     windows
         .chunks(per.max(1))
         .map(|c| {
@@ -38,7 +38,7 @@ fn buckets(windows: &[Window], per: usize) -> Vec<(f64, [usize; 3], f64, usize)>
 }
 
 /// How many windows make a bucket: about 120 points over the span.
-fn bucket_size(windows: &[Window]) -> usize {
+fn bucket_size(windows: &[TimeWindow]) -> usize {
     windows.len().div_ceil(120).max(1)
 }
 
@@ -108,7 +108,7 @@ pub fn class_mix(a: &AssetAnalysis) -> Chart {
     .dated()
 }
 
-fn window_minutes(windows: &[Window]) -> u32 {
+fn window_minutes(windows: &[TimeWindow]) -> u32 {
     match windows {
         [a, b, ..] => ((b.start - a.start) / 60_000) as u32,
         _ => 15,

@@ -22,7 +22,7 @@ use super::record::{Recordable, metrics};
 use super::{Bound, ParamError, non_empty};
 use crate::compute::sentiment::lags::{CrossCorrelation, cross_correlation};
 use crate::compute::sentiment::ols::{Covariance, Granger, OlsFit, granger, ols};
-use crate::compute::sentiment::windows::{Price, Tweet, Window, windows};
+use crate::compute::sentiment::windows::{Price, TimeWindow, Tweet, windows};
 use crate::compute::sentiment::{Class, Polarity, vader};
 use crate::compute::{Progress, check};
 use crate::data::Dataset;
@@ -309,18 +309,18 @@ pub fn read_tweets(file: &str, df: &DataFrame, c: &Columns, assets: &[String]) -
 
 /// Which rule a window broke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Rule {
+pub enum BrokenRule {
     PriceMove,
     TweetVolume,
     SentimentSwing,
 }
 
-impl Rule {
+impl BrokenRule {
     pub fn name(self) -> &'static str {
         match self {
-            Rule::PriceMove => "price move",
-            Rule::TweetVolume => "tweet volume",
-            Rule::SentimentSwing => "sentiment swing",
+            BrokenRule::PriceMove => "price move",
+            BrokenRule::TweetVolume => "tweet volume",
+            BrokenRule::SentimentSwing => "sentiment swing",
         }
     }
 }
@@ -330,7 +330,7 @@ pub struct Alert {
     pub asset: usize,
     /// Index into the asset's windows.
     pub window: usize,
-    pub rule: Rule,
+    pub rule: BrokenRule,
     /// What the rule measured (percent, multiple of the median, or the swing).
     pub value: f64,
 }
@@ -349,7 +349,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-pub fn alerts(asset: usize, windows: &[Window], rules: &AlertRules) -> Vec<Alert> {
+pub fn alerts(asset: usize, windows: &[TimeWindow], rules: &AlertRules) -> Vec<Alert> {
     let typical = median(windows.iter().map(|w| w.tweets as f64).collect()).max(1.0);
     let mut out = Vec::new();
     for (k, w) in windows.iter().enumerate() {
@@ -358,7 +358,7 @@ pub fn alerts(asset: usize, windows: &[Window], rules: &AlertRules) -> Vec<Alert
             out.push(Alert {
                 asset,
                 window: k,
-                rule: Rule::PriceMove,
+                rule: BrokenRule::PriceMove,
                 value: pct,
             });
         }
@@ -367,7 +367,7 @@ pub fn alerts(asset: usize, windows: &[Window], rules: &AlertRules) -> Vec<Alert
             out.push(Alert {
                 asset,
                 window: k,
-                rule: Rule::TweetVolume,
+                rule: BrokenRule::TweetVolume,
                 value: multiple,
             });
         }
@@ -377,7 +377,7 @@ pub fn alerts(asset: usize, windows: &[Window], rules: &AlertRules) -> Vec<Alert
                 out.push(Alert {
                     asset,
                     window: k,
-                    rule: Rule::SentimentSwing,
+                    rule: BrokenRule::SentimentSwing,
                     value: swing,
                 });
             }
@@ -390,7 +390,7 @@ pub fn alerts(asset: usize, windows: &[Window], rules: &AlertRules) -> Vec<Alert
 #[derive(Clone, Debug)]
 pub struct AssetAnalysis {
     pub name: String,
-    pub windows: Vec<Window>,
+    pub windows: Vec<TimeWindow>,
     /// Return on summed sentiment and tweet count (windows with a return).
     pub regression: Result<OlsFit, String>,
     /// Tweet count with realised volatility (k > 0: tweets first).
@@ -403,8 +403,8 @@ pub struct AssetAnalysis {
 }
 
 /// The regression's rows: windows with a return, as (return, summed sentiment, tweets).
-pub fn regression_rows(windows: &[Window]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
-    let kept: Vec<&Window> = windows
+pub fn regression_rows(windows: &[TimeWindow]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let kept: Vec<&TimeWindow> = windows
         .iter()
         .filter(|w| w.log_return.is_finite())
         .collect();
@@ -418,7 +418,7 @@ pub fn regression_rows(windows: &[Window]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
 pub fn analyse(
     name: &str,
     asset: usize,
-    windows: Vec<Window>,
+    windows: Vec<TimeWindow>,
     p: &SentimentParams,
 ) -> AssetAnalysis {
     let (returns, sentiment, tweets) = regression_rows(&windows);
@@ -434,7 +434,7 @@ pub fn analyse(
     );
     let count: Vec<f64> = windows.iter().map(|w| w.tweets as f64).collect();
     let volatility: Vec<f64> = windows.iter().map(|w| w.volatility).collect();
-    let mean: Vec<f64> = windows.iter().map(Window::mean_sentiment).collect();
+    let mean: Vec<f64> = windows.iter().map(TimeWindow::mean_sentiment).collect();
     let ret: Vec<f64> = windows.iter().map(|w| w.log_return).collect();
     let granger = granger(&returns, &sentiment, p.granger_lags);
     AssetAnalysis {

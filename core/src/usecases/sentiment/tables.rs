@@ -13,17 +13,21 @@ fn strings(values: impl Iterator<Item = String>) -> Vec<String> {
 
 /// Every window of every asset.
 pub fn windows(out: &SentimentOutput) -> PolarsResult<DataFrame> {
-    let all: Vec<(&AssetAnalysis, &crate::compute::sentiment::windows::Window)> = out
+    let all: Vec<(
+        &AssetAnalysis,
+        &crate::compute::sentiment::windows::TimeWindow,
+    )> = out
         .assets
         .iter()
         .flat_map(|a| a.windows.iter().map(move |w| (a, w)))
         .collect();
     // NaN (no tweets, no price, the first window's return) is written as an empty cell.
-    let f = |g: &dyn Fn(&crate::compute::sentiment::windows::Window) -> f64| -> Vec<Option<f64>> {
-        all.iter()
-            .map(|(_, w)| Some(g(w)).filter(|v| v.is_finite()))
-            .collect()
-    };
+    let f =
+        |g: &dyn Fn(&crate::compute::sentiment::windows::TimeWindow) -> f64| -> Vec<Option<f64>> {
+            all.iter()
+                .map(|(_, w)| Some(g(w)).filter(|v| v.is_finite()))
+                .collect()
+        };
     df!(
         "asset" => strings(all.iter().map(|(a, _)| a.name.clone())),
         "window_start" => strings(all.iter().map(|(_, w)| crate::format::time_ms(w.start))),
