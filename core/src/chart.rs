@@ -275,7 +275,7 @@ impl Line {
     }
 
     /// A series drawn against its index (0, 1, 2, ...).
-    pub fn indexed(name: impl Into<String>, values: &[f64]) -> Self {
+    pub(crate) fn indexed(name: impl Into<String>, values: &[f64]) -> Self {
         Self::new(
             name,
             values
@@ -329,7 +329,7 @@ pub struct AxisMap {
 }
 
 impl AxisMap {
-    pub fn to_primary(self, v: f64) -> f64 {
+    pub(crate) fn to_primary(self, v: f64) -> f64 {
         self.offset + self.scale * v
     }
 
@@ -384,7 +384,7 @@ impl Chart {
     }
 
     /// The same chart with lines `lines` read on a right-hand axis named `label`.
-    pub fn with_secondary(mut self, label: impl Into<String>, lines: Vec<usize>) -> Self {
+    pub(crate) fn with_secondary(mut self, label: impl Into<String>, lines: Vec<usize>) -> Self {
         self.secondary = Some(Secondary {
             label: label.into(),
             lines,
@@ -526,13 +526,13 @@ impl Chart {
     }
 
     /// The same chart with a labelled vertical line at `x`.
-    pub fn with_marker(mut self, label: impl Into<String>, x: f64) -> Self {
+    pub(crate) fn with_marker(mut self, label: impl Into<String>, x: f64) -> Self {
         self.markers.push((label.into(), x));
         self
     }
 
     /// The same chart with a shaded interval.
-    pub fn with_band(mut self, band: Band) -> Self {
+    pub(crate) fn with_band(mut self, band: Band) -> Self {
         self.bands.push(band);
         self
     }
@@ -544,13 +544,13 @@ impl Chart {
     }
 
     /// Tick the x axis at whole numbers only (see `x_whole`).
-    pub fn whole_x(mut self) -> Self {
+    pub(crate) fn whole_x(mut self) -> Self {
         self.x_whole = true;
         self
     }
 
     /// The chart's numbers as a table, for CSV/Parquet export.
-    pub fn to_frame(&self) -> PolarsResult<DataFrame> {
+    pub(crate) fn to_frame(&self) -> PolarsResult<DataFrame> {
         match &self.data {
             ChartData::Histogram(h) => {
                 let n = h.counts.len();

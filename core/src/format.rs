@@ -224,7 +224,7 @@ pub fn bounded(text: &str, max: usize) -> String {
 
 /// How wide a cell of a plain-text table may be before it is cut with "…" (a 10 MB header line
 /// is one column name).
-pub const CELL_MAX: usize = 60;
+pub(crate) const CELL_MAX: usize = 60;
 
 /// `text` in a plain-text table column `width` characters wide: cut to `CELL_MAX` characters
 /// with "…", then padded with spaces on the right (`left_aligned`) or the left. Written by hand
@@ -261,7 +261,7 @@ pub fn column_width<'a>(cells: impl IntoIterator<Item = &'a str>, min: usize) ->
 }
 
 /// Up to `max` names joined by ", ", then "and N more".
-pub fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> String {
+pub(crate) fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> String {
     let names: Vec<&str> = names.into_iter().collect();
     let shown: Vec<String> = names.iter().take(max).map(|n| bounded(n, 40)).collect();
     let mut out = shown.join(", ");

@@ -67,7 +67,7 @@ const CATEGORIES: [(&str, [u8; 3]); 18] = [
 /// (`CATEGORIES`, by the name's first word: "FF", "FF band", "FF (5-pitch mean)"), else the
 /// palette's `k`-th. Screen and export both ask this, so a pitcher's four-seamer is red in every
 /// chart of every pitcher.
-pub fn series_colour(name: &str, k: usize) -> [u8; 3] {
+pub(crate) fn series_colour(name: &str, k: usize) -> [u8; 3] {
     let first = name.split([' ', '(']).next().unwrap_or(name);
     CATEGORIES
         .iter()
@@ -78,7 +78,7 @@ pub fn series_colour(name: &str, k: usize) -> [u8; 3] {
 /// Warping-path segments and other thin guides.
 pub const GUIDE: [u8; 3] = [150, 150, 150];
 /// Observations drawn as dots (a forecast's actuals).
-pub const DOTS: [u8; 3] = [45, 45, 45];
+pub(crate) const DOTS: [u8; 3] = [45, 45, 45];
 
 /// A sequential colour ramp (viridis stops), `t` in 0..=1.
 pub fn ramp(t: f64) -> [u8; 3] {

@@ -20,7 +20,7 @@ pub enum JoinKind {
 }
 
 /// The most memory a join's result may take (estimated from its row count before it is made).
-pub const MAX_JOIN_BYTES: u64 = 4 << 30;
+pub(crate) const MAX_JOIN_BYTES: u64 = 4 << 30;
 
 /// A join's table and what did not match.
 pub struct Joined {

@@ -38,7 +38,7 @@ impl Progress for NoProgress {
 
 /// Another job's cancel button without its progress bar: for parts that run side by side,
 /// whose own reports would make the bar jump; the caller reports for them.
-pub struct Unreported<'a>(pub &'a dyn Progress);
+pub(crate) struct Unreported<'a>(pub &'a dyn Progress);
 
 impl Progress for Unreported<'_> {
     fn report(&self, _fraction: f32, _message: &str) {}

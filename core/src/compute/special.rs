@@ -4,7 +4,7 @@
 //! against SciPy values in the tests below.
 
 /// ln Γ(x) for x > 0 (Lanczos, g = 607/128, 15 terms; relative error about 1e-15).
-pub fn ln_gamma(x: f64) -> f64 {
+pub(crate) fn ln_gamma(x: f64) -> f64 {
     const COF: [f64; 14] = [
         57.156_235_665_862_92,
         -59.597_960_355_475_49,
@@ -81,7 +81,7 @@ fn beta_fraction(a: f64, b: f64, x: f64) -> f64 {
 }
 
 /// The regularised incomplete beta function I_x(a, b).
-pub fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+pub(crate) fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
@@ -97,7 +97,7 @@ pub fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
 }
 
 /// The regularised upper incomplete gamma function Q(a, x).
-pub fn upper_gamma(a: f64, x: f64) -> f64 {
+pub(crate) fn upper_gamma(a: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
@@ -145,7 +145,7 @@ pub fn upper_gamma(a: f64, x: f64) -> f64 {
 }
 
 /// P(|T| > |t|) for Student's t with `df` degrees of freedom.
-pub fn student_t_two_sided(t: f64, df: f64) -> f64 {
+pub(crate) fn student_t_two_sided(t: f64, df: f64) -> f64 {
     if !t.is_finite() {
         return if t.is_nan() { f64::NAN } else { 0.0 };
     }
@@ -153,7 +153,7 @@ pub fn student_t_two_sided(t: f64, df: f64) -> f64 {
 }
 
 /// P(|Z| > |z|) for a standard normal Z (= erfc(|z|/√2) = Q(1/2, z²/2)).
-pub fn normal_two_sided(z: f64) -> f64 {
+pub(crate) fn normal_two_sided(z: f64) -> f64 {
     if !z.is_finite() {
         return if z.is_nan() { f64::NAN } else { 0.0 };
     }
@@ -161,7 +161,7 @@ pub fn normal_two_sided(z: f64) -> f64 {
 }
 
 /// P(F > f) for the F distribution with (d1, d2) degrees of freedom.
-pub fn f_upper_tail(f: f64, d1: f64, d2: f64) -> f64 {
+pub(crate) fn f_upper_tail(f: f64, d1: f64, d2: f64) -> f64 {
     if f.is_nan() {
         return f64::NAN;
     }

@@ -170,7 +170,7 @@ pub fn zscores(values: &[f64]) -> Vec<f64> {
 }
 
 /// numpy's default ("linear") quantile of finite values, by selection; NaN when empty.
-pub fn quantile(values: &mut [f64], q: f64) -> f64 {
+pub(crate) fn quantile(values: &mut [f64], q: f64) -> f64 {
     if values.is_empty() {
         return f64::NAN;
     }

@@ -35,7 +35,7 @@ impl Clip {
 
     /// The waveform for drawing: (seconds, min) and (seconds, max) of each of about `buckets`
     /// stretches of samples, so a line through them fills the wave's outline.
-    pub fn waveform(&self, buckets: usize) -> Vec<(f64, f64)> {
+    pub(crate) fn waveform(&self, buckets: usize) -> Vec<(f64, f64)> {
         let per = (self.samples.len() / buckets.max(1)).max(1);
         let rate = f64::from(self.sample_rate.max(1));
         self.samples
@@ -146,7 +146,7 @@ pub fn wav_bytes(samples: &[f32], sample_rate: u32) -> Result<Vec<u8>, hound::Er
 
 /// A sequence of tones, each (frequency Hz, loudness 0..1, seconds), with short fades so the
 /// envelope shows each note. The same melody at another tempo stretches in time only.
-pub fn tone_sequence(notes: &[(f32, f32, f32)], sample_rate: u32) -> Vec<f32> {
+pub(crate) fn tone_sequence(notes: &[(f32, f32, f32)], sample_rate: u32) -> Vec<f32> {
     let mut out = Vec::new();
     for &(freq, loud, secs) in notes {
         let n = (secs * sample_rate as f32) as usize;

@@ -15,7 +15,7 @@ use geojson::{Geometry, Value};
 use proj4rs::proj::Proj;
 
 /// Longest `.prj` read (real ones are under 1 KB).
-pub const MAX_WKT: usize = 64 * 1024;
+pub(crate) const MAX_WKT: usize = 64 * 1024;
 /// Deepest WKT nesting read (real ones nest 4 deep).
 const MAX_DEPTH: usize = 16;
 
@@ -44,7 +44,7 @@ impl Crs {
 
     /// A projected point as WGS 84 (longitude, latitude) in degrees; None when it lies outside
     /// what the projection can invert.
-    pub fn to_wgs84(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+    pub(crate) fn to_wgs84(&self, x: f64, y: f64) -> Option<(f64, f64)> {
         let mut p = (x, y, 0.0);
         proj4rs::transform::transform(&self.proj, &self.wgs84, &mut p).ok()?;
         let (lon, lat) = (p.0.to_degrees(), p.1.to_degrees());
@@ -53,7 +53,7 @@ impl Crs {
 
     /// Every position of `geometries` brought back to WGS 84, in place. The first position
     /// that cannot be is an error naming its feature.
-    pub fn reproject(&self, geometries: &mut [Option<Geometry>]) -> Result<(), String> {
+    pub(crate) fn reproject(&self, geometries: &mut [Option<Geometry>]) -> Result<(), String> {
         for (i, g) in geometries.iter_mut().enumerate() {
             if let Some(g) = g {
                 self.reproject_value(&mut g.value).map_err(|(x, y)| {
@@ -104,7 +104,7 @@ pub fn note(file: &str, crs: &Crs) -> String {
 }
 
 /// Whether a dataset's reader already reprojected it (its notes say so).
-pub fn was_reprojected(notes: &[String]) -> bool {
+pub(crate) fn was_reprojected(notes: &[String]) -> bool {
     notes.iter().any(|n| n.contains(REPROJECTED))
 }
 
@@ -144,7 +144,7 @@ pub fn reprojected(data: &super::Dataset, code: &str) -> Result<Option<super::Da
 
 /// The system an EPSG code names (`EPSG:2263`, `epsg:32618` or `2263`): None for WGS 84
 /// longitude/latitude (4326, CRS84), which needs nothing.
-pub fn from_code(code: &str) -> Result<Option<Crs>, String> {
+pub(crate) fn from_code(code: &str) -> Result<Option<Crs>, String> {
     let c = code.trim();
     let digits = c
         .rsplit([':', '/'])
@@ -181,7 +181,7 @@ pub fn from_code(code: &str) -> Result<Option<Crs>, String> {
 }
 
 /// The system a `.prj` (WKT 1) describes: None for geographic WGS 84 (or NAD83, GRS 80).
-pub fn from_wkt(text: &str) -> Result<Option<Crs>, String> {
+pub(crate) fn from_wkt(text: &str) -> Result<Option<Crs>, String> {
     if text.len() > MAX_WKT {
         return Err(format!(
             "the coordinate system text is {} bytes long",

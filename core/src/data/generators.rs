@@ -49,10 +49,10 @@ pub enum Make {
 }
 
 /// Generated tables, each with the name that goes into its file name.
-pub type NamedTables = Vec<(&'static str, DataFrame)>;
+pub(crate) type NamedTables = Vec<(&'static str, DataFrame)>;
 
 /// A generated file: its name and its bytes.
-pub type NamedFile = (String, Vec<u8>);
+pub(crate) type NamedFile = (String, Vec<u8>);
 
 /// The DTW audio demo's WAV clips (8 kHz mono): a melody, the same melody 1.5x slower, and a
 /// different one.
@@ -182,7 +182,7 @@ pub const MAX_ROWS: crate::usecases::Bound<usize> =
     crate::usecases::Bound::new("rows", 1, 100_000_000);
 
 /// The rows of a stores × items × days grid, or an error when it passes `MAX_ROWS`.
-pub fn grid_rows(parts: &[(&str, usize)]) -> PolarsResult<usize> {
+pub(crate) fn grid_rows(parts: &[(&str, usize)]) -> PolarsResult<usize> {
     let n = parts
         .iter()
         .try_fold(1usize, |acc, (_, k)| acc.checked_mul(*k))

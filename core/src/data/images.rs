@@ -67,7 +67,7 @@ impl ImageSet {
     }
 
     /// Values per image.
-    pub fn image_len(&self) -> usize {
+    pub(crate) fn image_len(&self) -> usize {
         self.channels * self.size * self.size
     }
 

@@ -27,7 +27,7 @@ use rand_chacha::ChaCha8Rng;
 use super::generators::{GenParams, normal};
 
 /// 2025-01-01 as days since 1970-01-01.
-pub const FIRST_DAY: i32 = 20_089;
+pub(crate) const FIRST_DAY: i32 = 20_089;
 
 /// Weekly factor by day of week (0 = Monday).
 const WEEKLY: [f64; 7] = [0.85, 0.9, 0.95, 1.0, 1.1, 1.25, 1.0];
@@ -92,16 +92,16 @@ fn log_uniform(rng: &mut ChaCha8Rng, lo: f64, hi: f64) -> f64 {
     (lo.ln() + (hi.ln() - lo.ln()) * rng.random::<f64>()).exp()
 }
 
-pub fn store_name(s: usize) -> String {
+pub(crate) fn store_name(s: usize) -> String {
     format!("S{:03}", s + 1)
 }
 
-pub fn sku_name(k: usize) -> String {
+pub(crate) fn sku_name(k: usize) -> String {
     format!("SKU{:04}", k + 1)
 }
 
 /// The inventory table and its truth, for the generators' registry.
-pub fn with_truth(p: &GenParams) -> PolarsResult<(DataFrame, DataFrame)> {
+pub(crate) fn with_truth(p: &GenParams) -> PolarsResult<(DataFrame, DataFrame)> {
     let inv = inventory(p)?;
     Ok((inv.table, inv.truth))
 }

@@ -126,7 +126,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn from_path(path: &Path) -> DataResult<Self> {
+    pub(crate) fn from_path(path: &Path) -> DataResult<Self> {
         let ext = path
             .extension()
             .and_then(|e| e.to_str())
@@ -335,7 +335,7 @@ fn unescape_header(mut frame: DataFrame) -> DataFrame {
 /// Header names a CSV repeats or leaves empty: polars reads the later copies of a name as
 /// `<name>_duplicated_<n>` (and an empty name as ``), which a user choosing a column by name would
 /// not expect.
-pub fn header_notes(file: &str, frame: &DataFrame) -> Vec<String> {
+pub(crate) fn header_notes(file: &str, frame: &DataFrame) -> Vec<String> {
     let names: Vec<&str> = frame
         .get_column_names()
         .iter()
@@ -394,7 +394,7 @@ pub fn regular_file(path: &Path) -> DataResult<std::fs::Metadata> {
 }
 
 /// A whole user file, once `regular_file` says it is one.
-pub fn read_regular(path: &Path) -> DataResult<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path) -> DataResult<Vec<u8>> {
     regular_file(path)?;
     std::fs::read(path).map_err(|e| DataError::io(path, e))
 }

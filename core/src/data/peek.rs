@@ -13,7 +13,7 @@ pub const PEEK_FROM: u64 = 16 << 20;
 /// Bytes of a CSV a peek parses at most (whole lines).
 const PEEK_BYTES: usize = 4 << 20;
 /// Rows a peek keeps.
-pub const PEEK_ROWS: usize = 1_000;
+pub(crate) const PEEK_ROWS: usize = 1_000;
 
 /// The first rows of a file and what is known of its size.
 pub struct Peek {

@@ -26,7 +26,7 @@ use rand_chacha::ChaCha8Rng;
 use super::generators::{GenParams, normal};
 
 /// Games in a full season (30 teams × 162 / 2).
-pub const SEASON_GAMES: usize = 2430;
+pub(crate) const SEASON_GAMES: usize = 2430;
 const TEAMS: usize = 30;
 const STARTERS: usize = 5;
 const RELIEVERS: usize = 8;
@@ -195,7 +195,7 @@ struct Rows {
 }
 
 /// A day number (days since 1970-01-01) of a calendar date.
-pub fn day_of(year: i32, month: u32, day: u32) -> i32 {
+pub(crate) fn day_of(year: i32, month: u32, day: u32) -> i32 {
     chrono::NaiveDate::from_ymd_opt(year, month, day)
         .and_then(|d| chrono::NaiveDate::from_ymd_opt(1970, 1, 1).map(|e| (d - e).num_days()))
         .and_then(|n| i32::try_from(n).ok())
@@ -534,7 +534,7 @@ fn game_days(season: i32, games: usize) -> Vec<i32> {
 }
 
 /// A season (`--season`, default 2021) of `--games` games (default 2,430) and its truth table.
-pub fn with_truth(p: &GenParams) -> PolarsResult<(DataFrame, DataFrame)> {
+pub(crate) fn with_truth(p: &GenParams) -> PolarsResult<(DataFrame, DataFrame)> {
     let season = p.season.unwrap_or(2021);
     let games = p.games.unwrap_or(SEASON_GAMES);
     if !(1..=100_000).contains(&games) {

@@ -94,10 +94,6 @@ pub const CLIPS: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// Daily sales of 2 stores x 5 items (`playbook gen store-sales --stores 2 --items 5`), for the
-/// forecast demo.
-pub const STORE_SALES_SMALL: &[u8] = include_bytes!("../../../sample-data/store_sales_small.csv");
-
 /// The bundled samples made by Playbook's own seeded generators (`playbook gen`), not taken
 /// from the world: no real player, store, customer or trader is in them. Every screen that
 /// shows one says so (the app's line under a panel's About note).
@@ -114,7 +110,7 @@ pub const GENERATED: &[&str] = &[
 ];
 
 /// The bytes of the embedded sample called `name` (a table, a GunPoint file or a clip).
-pub fn bytes_of(name: &str) -> Option<&'static [u8]> {
+pub(crate) fn bytes_of(name: &str) -> Option<&'static [u8]> {
     match name {
         "GunPoint_TRAIN.ts" => return Some(GUNPOINT_TRAIN.as_bytes()),
         "GunPoint_TEST.ts" => return Some(GUNPOINT_TEST.as_bytes()),

@@ -47,7 +47,7 @@ pub fn numeric_values(file: &str, df: &DataFrame, name: &str) -> DataResult<Vec<
 
 /// Why a column that should hold numbers does not, saying what it holds: no rows (a file with
 /// only its header), nothing but empty cells, or text, with an example value.
-pub fn not_numeric(file: &str, col: &Column) -> DataError {
+pub(crate) fn not_numeric(file: &str, col: &Column) -> DataError {
     let name = col.name();
     if col.is_empty() {
         return DataError::Other(format!(
@@ -124,7 +124,7 @@ pub fn categorical_columns(df: &DataFrame) -> Vec<String> {
 /// One text timestamp as milliseconds since 1970 UTC: ISO 8601 with a space or `T`, with or
 /// without seconds, fractions and an offset (`Z`, `+02:00`), a bare date, or Twitter's
 /// `Wed Oct 10 20:19:24 +0000 2018`. Times without an offset are read as UTC.
-pub fn parse_timestamp(text: &str) -> Option<i64> {
+pub(crate) fn parse_timestamp(text: &str) -> Option<i64> {
     let t = text.trim();
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(t) {
         return Some(d.timestamp_millis());

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::generators::NamedFile;
 
 /// The shapes, in class order.
-pub const SHAPES: [&str; 8] = [
+pub(crate) const SHAPES: [&str; 8] = [
     "circle", "square", "triangle", "cross", "ring", "diamond", "bar", "star",
 ];
 
@@ -34,7 +34,7 @@ fn inside(shape: &str, x: f32, y: f32) -> bool {
 
 /// `per_class` PNGs of `size`×`size` pixels for each of the first `classes` shapes:
 /// `<shape>/<n>.png`.
-pub fn shape_pngs(
+pub(crate) fn shape_pngs(
     classes: usize,
     per_class: usize,
     size: usize,

@@ -10,13 +10,13 @@ use rand_chacha::ChaCha8Rng;
 use super::generators::{GenParams, normal};
 
 /// 2013-01-01 and 2017-12-31 as days since 1970-01-01.
-pub const FIRST_DAY: i32 = 15_706;
-pub const LAST_DAY: i32 = 17_531;
+pub(crate) const FIRST_DAY: i32 = 15_706;
+pub(crate) const LAST_DAY: i32 = 17_531;
 
 /// Weekly factor by day of week (0 = Monday).
 const WEEKLY: [f64; 7] = [0.80, 0.92, 0.94, 1.00, 1.07, 1.13, 1.16];
 
-pub fn store_sales(p: &GenParams) -> PolarsResult<DataFrame> {
+pub(crate) fn store_sales(p: &GenParams) -> PolarsResult<DataFrame> {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let (stores, items) = (p.stores.unwrap_or(10), p.items.unwrap_or(50));
     let days = (LAST_DAY - FIRST_DAY + 1) as usize;

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use super::generators::{GenParams, normal};
 
 /// PaySim's transaction types and their shares of rows.
-pub const TYPES: [(&str, f64); 5] = [
+pub(crate) const TYPES: [(&str, f64); 5] = [
     ("CASH_IN", 0.220),
     ("CASH_OUT", 0.352),
     ("DEBIT", 0.0065),

@@ -63,7 +63,7 @@ impl ColumnType {
 }
 
 /// Date forms tried on text, in this order: ISO, US, European, written months.
-pub const DATE_FORMATS: [&str; 12] = [
+pub(crate) const DATE_FORMATS: [&str; 12] = [
     "%Y-%m-%d",
     "%Y/%m/%d",
     "%m/%d/%Y",
@@ -79,7 +79,7 @@ pub const DATE_FORMATS: [&str; 12] = [
 ];
 
 /// Date and time forms tried on text.
-pub const DATETIME_FORMATS: [&str; 10] = [
+pub(crate) const DATETIME_FORMATS: [&str; 10] = [
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S%.fZ",
@@ -109,7 +109,7 @@ fn parse_datetime(text: &str, format: &str) -> Option<i64> {
 
 /// The format most of `sample` parses with (more than half of it), dates first, then date-times. A tie goes to the earlier format: day-first and
 /// month-first both fitting (every day 12 or less) reads month first, as US files do.
-pub fn guess_format(sample: &[&str], datetime: bool) -> Option<&'static str> {
+pub(crate) fn guess_format(sample: &[&str], datetime: bool) -> Option<&'static str> {
     if sample.is_empty() {
         return None;
     }
@@ -142,7 +142,7 @@ pub fn guess_format(sample: &[&str], datetime: bool) -> Option<&'static str> {
 }
 
 /// A column converted, and what did not convert.
-pub struct Converted {
+pub(crate) struct Converted {
     pub column: Column,
     /// Rows with a value before that have none after.
     pub failed: usize,
@@ -169,7 +169,7 @@ fn sample_of(values: &[Option<String>]) -> Vec<&str> {
 
 /// Convert `col` to `to`; `format` is the date or time format (guessed when none). Rows that
 /// do not convert become empty and are counted.
-pub fn convert(
+pub(crate) fn convert(
     file: &str,
     col: &Column,
     to: ColumnType,

@@ -15,7 +15,7 @@ pub fn capacity(t: usize, weeks: usize) -> f64 {
     (12.0 + 20.0 * bump(16.0, 5.0) + 14.0 * bump(38.0, 4.0)).round()
 }
 
-pub fn capacity_table(weeks: usize, _seed: u64) -> PolarsResult<DataFrame> {
+pub(crate) fn capacity_table(weeks: usize, _seed: u64) -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![
         Column::new("week".into(), (0..weeks as i64).collect::<Vec<_>>()),
         Column::new(

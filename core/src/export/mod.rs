@@ -79,7 +79,7 @@ pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
 /// A text cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `+`, `-`, `@`, or a
 /// leading tab or carriage return), made inert with a leading `'` as OWASP advises; numbers
 /// written as text (`-5`, `+1.5e3`) are left as they are.
-pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn inert(text: &str) -> std::borrow::Cow<'_, str> {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
     if risky && text.trim().parse::<f64>().is_err() {
         std::borrow::Cow::Owned(format!("'{text}"))
@@ -90,7 +90,7 @@ pub fn inert(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// `df` with every text cell and column name `inert`: what CSV exports write, since a CSV is
 /// opened in a spreadsheet.
-pub fn spreadsheet_safe(df: &DataFrame) -> PolarsResult<DataFrame> {
+pub(crate) fn spreadsheet_safe(df: &DataFrame) -> PolarsResult<DataFrame> {
     let columns = df
         .columns()
         .iter()

@@ -23,7 +23,7 @@ use crate::compute::Progress;
 /// The experiment runs go to when none is named.
 pub const DEFAULT_EXPERIMENT: &str = "Playbook";
 /// The tag holding the Playbook run's unique token.
-pub const UID_TAG: &str = "playbook.run_uid";
+pub(crate) const UID_TAG: &str = "playbook.run_uid";
 /// The tag a push writes last: a run without it is a broken push.
 const COMPLETE_TAG: &str = "playbook.push";
 /// MLflow's limits per `runs/log-batch` request.
@@ -172,7 +172,7 @@ fn cut(s: String, max: usize) -> String {
 
 /// Params as MLflow's flat text: nested objects joined with dots, text as it is, anything else
 /// as JSON.
-pub fn flat_params(params: &Value) -> Vec<(String, String)> {
+pub(crate) fn flat_params(params: &Value) -> Vec<(String, String)> {
     fn walk(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
         match v {
             Value::Object(m) if !m.is_empty() => {
@@ -200,7 +200,7 @@ pub fn flat_params(params: &Value) -> Vec<(String, String)> {
 
 /// Flat MLflow params back as an object, dotted keys nested again, values read as JSON where
 /// they are JSON (numbers, booleans, lists) and as text otherwise.
-pub fn nest_params(flat: &[(String, String)], nest: bool) -> Value {
+pub(crate) fn nest_params(flat: &[(String, String)], nest: bool) -> Value {
     /// Put `value` at `path`; gives it back when a shorter key already holds a value there.
     fn insert(map: &mut Map<String, Value>, path: &[&str], value: Value) -> Result<(), Value> {
         match path {
@@ -239,7 +239,7 @@ pub fn nest_params(flat: &[(String, String)], nest: bool) -> Value {
 /// A curve as metric steps: `"curve/<chart>/<y label>"` at each point. Where x is a whole
 /// number that grows (epochs, steps) it is the step; otherwise the step is the point's index
 /// and x goes in its own metric beside it.
-pub fn curve_metrics(c: &Curve, timestamp: i64) -> Vec<Value> {
+pub(crate) fn curve_metrics(c: &Curve, timestamp: i64) -> Vec<Value> {
     let whole_steps = c
         .points
         .iter()

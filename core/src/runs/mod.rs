@@ -29,7 +29,7 @@ const LOCK_DIR: &str = "run-locks";
 /// Where saved charts and tables of runs are kept.
 const ARTIFACT_DIR: &str = "artifacts";
 /// The message of a run whose process ended before it finished.
-pub const INTERRUPTED: &str = "interrupted: the process ended before the run finished";
+pub(crate) const INTERRUPTED: &str = "interrupted: the process ended before the run finished";
 
 /// Why the store could not be used. The analysis itself still runs.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +59,7 @@ pub enum StoreError {
     NoSuchRun(i64),
 }
 
-pub type StoreResult<T> = Result<T, StoreError>;
+pub(crate) type StoreResult<T> = Result<T, StoreError>;
 
 /// Where a run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -305,7 +305,7 @@ fn now_seconds() -> f64 {
 }
 
 /// Seconds since 1970 as RFC 3339 in UTC (to the second).
-pub fn rfc3339(seconds: f64) -> String {
+pub(crate) fn rfc3339(seconds: f64) -> String {
     chrono::DateTime::from_timestamp(seconds as i64, 0)
         .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
@@ -363,7 +363,7 @@ impl RunStore {
     }
 
     /// The folder where runs keep saved charts and tables.
-    pub fn artifact_dir(&self, id: i64) -> PathBuf {
+    pub(crate) fn artifact_dir(&self, id: i64) -> PathBuf {
         self.home.join(ARTIFACT_DIR).join(id.to_string())
     }
 
@@ -703,7 +703,7 @@ impl RunStore {
 }
 
 /// The parameters that differ between runs (top-level keys of their params objects), sorted.
-pub fn differing_params(runs: &[RunRecord]) -> Vec<String> {
+pub(crate) fn differing_params(runs: &[RunRecord]) -> Vec<String> {
     let mut keys: Vec<String> = runs
         .iter()
         .filter_map(|r| r.params.as_object())

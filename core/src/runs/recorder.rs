@@ -74,7 +74,7 @@ impl RunRecorder {
     }
 
     /// The folder for charts and tables this run keeps beside the store (created on demand).
-    pub fn artifact_dir(&self) -> PathBuf {
+    pub(crate) fn artifact_dir(&self) -> PathBuf {
         self.home
             .join(super::ARTIFACT_DIR)
             .join(self.id.to_string())

@@ -54,7 +54,7 @@ const MIGRATIONS: &[&str] = &[V1, V2];
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Bring the store at `path` up to `VERSION`, one migration per transaction.
-pub fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> StoreResult<()> {
     let sql = |source| StoreError::Sql {
         path: path.to_owned(),
         source,

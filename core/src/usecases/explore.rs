@@ -201,7 +201,7 @@ impl PlotSpec {
 }
 
 /// Small multiples at most: the most common values of the facet column.
-pub const MAX_FACETS: usize = 12;
+pub(crate) const MAX_FACETS: usize = 12;
 
 impl Default for PlotSpec {
     fn default() -> Self {
@@ -221,13 +221,13 @@ impl Default for PlotSpec {
 }
 
 /// A line keeps at most this many x buckets (each its lowest and highest value).
-pub const LINE_BUCKETS: usize = 2_000;
+pub(crate) const LINE_BUCKETS: usize = 2_000;
 /// More scatter points than this become a density heat map.
-pub const SCATTER_MAX: usize = 100_000;
+pub(crate) const SCATTER_MAX: usize = 100_000;
 /// Colours (lines, dot sets) at most; the rest are left out with a note.
-pub const MAX_COLORS: usize = 20;
+pub(crate) const MAX_COLORS: usize = 20;
 /// Bars at most: the largest, with a note.
-pub const MAX_BARS: usize = 60;
+pub(crate) const MAX_BARS: usize = 60;
 
 /// A built chart, the numbers drawn, and how many rows it used.
 pub struct Plot {
@@ -328,7 +328,7 @@ fn most_common(
 
 /// Points sorted by x, then at most `LINE_BUCKETS` buckets of x each kept as its lowest and
 /// highest point (in x order), so the drawn line has every peak and trough a pixel can show.
-pub fn min_max_downsample(mut points: Vec<(f64, f64)>, buckets: usize) -> Vec<(f64, f64)> {
+pub(crate) fn min_max_downsample(mut points: Vec<(f64, f64)>, buckets: usize) -> Vec<(f64, f64)> {
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     if points.len() <= 2 * buckets || buckets == 0 {
         return points;

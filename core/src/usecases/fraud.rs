@@ -31,7 +31,7 @@ pub const FOLDS: Bound<usize> = Bound::new("folds", 2, 10);
 /// legitimate rows.
 pub const THRESHOLD: Bound<f64> = Bound::new("threshold", 0.01, 0.99);
 /// How many of the least certain test rows the review queue keeps.
-pub const REVIEW: usize = 1000;
+pub(crate) const REVIEW: usize = 1000;
 
 /// Where the labels come from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,7 +175,7 @@ pub struct FraudOutput {
 
 /// The best cross-validated setting: the highest mean PR-AUC, NaN never best; on a tie the
 /// first (the shallowest, fewest bins).
-pub fn best_cv(rows: &[CvRow]) -> Option<&CvRow> {
+pub(crate) fn best_cv(rows: &[CvRow]) -> Option<&CvRow> {
     rows.iter()
         .filter(|r| r.pr_auc_mean.is_finite())
         .fold(None, |best: Option<&CvRow>, r| match best {
@@ -518,7 +518,7 @@ pub fn count_rules(data: &Dataset, r: &RuleSet, money_col: &str) -> Result<RuleC
 }
 
 /// Read a model saved as JSON (`--model-out`, the panel's Save JSON).
-pub fn read_model(path: &Path) -> Result<Tree> {
+pub(crate) fn read_model(path: &Path) -> Result<Tree> {
     let text = crate::data::read_regular(path)?;
     parse_model(&path.display().to_string(), &text)
 }
@@ -530,11 +530,6 @@ pub fn parse_model(name: &str, json: &[u8]) -> Result<Tree> {
     tree.validate()
         .map_err(|why| anyhow::anyhow!("{name}: not a usable model: {why}"))?;
     Ok(tree)
-}
-
-/// The model's features built from `data`, checked against the ones it was trained on.
-pub fn model_features(model: &Path, tree: &Tree, data: &Dataset) -> Result<Features> {
-    model_features_named(&model.display().to_string(), tree, data)
 }
 
 fn model_features_named(model: &str, tree: &Tree, data: &Dataset) -> Result<Features> {

@@ -24,7 +24,7 @@ pub const EPOCHS: Bound<usize> = Bound::new("epochs", 1, 500);
 pub const BATCH: Bound<usize> = Bound::new("batch size", 1, 1024);
 pub const LR: Bound<f64> = Bound::new("learning rate", 1e-6, 1.0);
 pub const PATIENCE: Bound<usize> = Bound::new("patience", 1, 100);
-pub const VAL_FRACTION: Bound<f64> = Bound::new("validation fraction", 0.05, 0.5);
+pub(crate) const VAL_FRACTION: Bound<f64> = Bound::new("validation fraction", 0.05, 0.5);
 pub const BLOCKS: Bound<usize> = Bound::new("conv blocks", 1, 4);
 pub const WIDTH: Bound<usize> = Bound::new("width", 4, 128);
 pub const DROPOUT: Bound<f32> = Bound::new("dropout", 0.0, 0.9);
@@ -253,7 +253,7 @@ pub struct ClassProbability {
 }
 
 /// Predictions, and the files that could not be read with why.
-pub type Predicted = (Vec<Prediction>, Vec<(PathBuf, String)>);
+pub(crate) type Predicted = (Vec<Prediction>, Vec<(PathBuf, String)>);
 
 /// The `top` most likely classes of each image in `files`; unreadable files with why.
 pub fn predict(

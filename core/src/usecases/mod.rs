@@ -79,7 +79,7 @@ impl<T: PartialOrd + Copy + Display> Bound<T> {
 }
 
 /// A parameter that must be non-empty text (a column name).
-pub fn non_empty(name: &'static str, value: &str) -> Result<String, ParamError> {
+pub(crate) fn non_empty(name: &'static str, value: &str) -> Result<String, ParamError> {
     let v = value.trim();
     if v.is_empty() {
         Err(ParamError::Invalid {
@@ -93,7 +93,7 @@ pub fn non_empty(name: &'static str, value: &str) -> Result<String, ParamError> 
 
 /// Column roles that must name different columns (longitude and latitude, store and SKU): the
 /// first repeated one is an error naming both roles.
-pub fn distinct_columns(roles: &[(&'static str, &str)]) -> Result<(), ParamError> {
+pub(crate) fn distinct_columns(roles: &[(&'static str, &str)]) -> Result<(), ParamError> {
     for (k, (name, column)) in roles.iter().enumerate() {
         if let Some((other, _)) = roles[..k].iter().find(|(_, c)| c.trim() == column.trim()) {
             return Err(ParamError::Invalid {

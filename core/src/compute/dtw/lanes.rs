@@ -61,7 +61,7 @@ impl Isa {
 /// The squared DTW distances from `a` to the `LANES` series interleaved in `b` (all of length
 /// `b.len()`, cell `w` of the band), on the widest instruction set the processor runs. `a` and
 /// `b` are not empty and hold no NaN.
-pub fn distances_sq(a: &[f64], b: &[Lane], w: usize) -> Lane {
+pub(crate) fn distances_sq(a: &[f64], b: &[Lane], w: usize) -> Lane {
     distances_sq_on(Isa::best(), a, b, w)
 }
 

@@ -97,7 +97,7 @@ const YEAR: f64 = 365.25;
 
 impl Fit {
     /// Whether the fit has weekly and yearly terms (they turn off for coarse or short data).
-    pub fn seasonalities(&self) -> (bool, bool) {
+    pub(crate) fn seasonalities(&self) -> (bool, bool) {
         (self.params.weekly_order > 0, self.params.yearly_order > 0)
     }
 
@@ -107,7 +107,7 @@ impl Fit {
 
     /// A component on the fitted scale as an effect on the values: a percentage for
     /// multiplicative models (seasonality scales the trend), value units for additive ones.
-    pub fn effect(&self, component: f64) -> f64 {
+    pub(crate) fn effect(&self, component: f64) -> f64 {
         match self.params.mode {
             Mode::Additive => component,
             Mode::Multiplicative => 100.0 * component.exp_m1(),
@@ -115,7 +115,7 @@ impl Fit {
     }
 
     /// The trend on the values' scale.
-    pub fn trend_value(&self, trend: f64) -> f64 {
+    pub(crate) fn trend_value(&self, trend: f64) -> f64 {
         self.untransform(trend)
     }
 

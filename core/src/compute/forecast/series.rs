@@ -61,7 +61,7 @@ impl Series {
 
     /// Where the last `holdout` steps begin: the last `holdout` observations for monthly data,
     /// the observations in the last `holdout` days otherwise.
-    pub fn holdout_start(&self, holdout: usize) -> usize {
+    pub(crate) fn holdout_start(&self, holdout: usize) -> usize {
         if self.monthly() {
             return self.days.len().saturating_sub(holdout);
         }
@@ -72,7 +72,7 @@ impl Series {
 
     /// The `horizon` dates after the last one, one step apart: calendar months for monthly
     /// data, otherwise the median gap in days.
-    pub fn future_days(&self, horizon: usize) -> Vec<i32> {
+    pub(crate) fn future_days(&self, horizon: usize) -> Vec<i32> {
         let step = self.step();
         let last = self.days.last().copied().unwrap_or(0);
         let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1);
@@ -96,7 +96,7 @@ pub fn weekday(day: i32) -> usize {
 
 /// A date written as YYYY-MM-DD, YYYY/MM/DD or YYYY-MM (the first of the month), as days since
 /// 1970-01-01.
-pub fn parse_day(text: &str) -> Option<i32> {
+pub(crate) fn parse_day(text: &str) -> Option<i32> {
     let t = text.trim();
     let t = t
         .get(..10)
@@ -132,7 +132,7 @@ fn utc_offset_ms(tz: &str) -> Option<i64> {
 
 /// The column's values as day numbers (None where empty); an error naming the column when
 /// any value is not a date.
-pub fn day_numbers(file: &str, df: &DataFrame, col: &str) -> Result<Vec<Option<i32>>> {
+pub(crate) fn day_numbers(file: &str, df: &DataFrame, col: &str) -> Result<Vec<Option<i32>>> {
     let c = schema::column(file, df, col)?;
     if c.dtype() == &DataType::Date {
         let phys = c.to_physical_repr();
@@ -209,7 +209,7 @@ pub fn day_numbers(file: &str, df: &DataFrame, col: &str) -> Result<Vec<Option<i
 type ByDay = BTreeMap<i32, (f64, usize)>;
 
 /// Split `df` into one series per combination of the `group` columns.
-pub fn group_series(
+pub(crate) fn group_series(
     file: &str,
     df: &DataFrame,
     date_col: &str,

@@ -14,7 +14,7 @@ use super::features::Features;
 const SAMPLE: usize = 200_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Binner {
+pub(crate) struct Binner {
     /// Per feature: the split candidates, increasing.
     pub thresholds: Vec<Vec<f64>>,
 }

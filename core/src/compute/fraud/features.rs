@@ -122,7 +122,7 @@ pub fn build(
 
 /// A 0/1 label column as booleans: integers, floats or booleans; any other value (or an empty
 /// cell) is an error naming how many rows and an example.
-pub fn labels_from_column(file: &str, df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+pub(crate) fn labels_from_column(file: &str, df: &DataFrame, name: &str) -> Result<Vec<bool>> {
     let col = schema::column(file, df, name)?;
     if col.dtype() == &DataType::Boolean {
         let b = col.bool()?;

@@ -59,7 +59,7 @@ pub fn split(n: usize, test_share: f64, seed: u64) -> TrainTestSplit {
 }
 
 /// Every minority row and as many majority rows, drawn at random (seeded).
-pub fn undersample(rows: &[u32], labels: &[bool], seed: u64) -> Vec<u32> {
+pub(crate) fn undersample(rows: &[u32], labels: &[bool], seed: u64) -> Vec<u32> {
     let (mut pos, mut neg): (Vec<u32>, Vec<u32>) = rows.iter().partition(|&&r| labels[r as usize]);
     let (few, many) = if pos.len() <= neg.len() {
         (&mut pos, &mut neg)

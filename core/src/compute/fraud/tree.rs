@@ -63,7 +63,7 @@ pub struct Tree {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TreeParams {
+pub(crate) struct TreeParams {
     pub max_depth: usize,
     pub min_samples_leaf: usize,
 }
@@ -91,7 +91,7 @@ impl Tree {
     }
 
     /// Each feature's share of the total impurity decrease (Gini importance), summing to 1.
-    pub fn importances(&self) -> Vec<f64> {
+    pub(crate) fn importances(&self) -> Vec<f64> {
         let mut imp = vec![0.0; self.feature_names.len()];
         for s in self.nodes.iter().filter_map(|n| n.split.as_ref()) {
             if let Some(v) = imp.get_mut(s.feature) {
@@ -142,7 +142,7 @@ impl Tree {
 }
 
 /// Binned training data: row-major bins (one byte per feature), labels, and the bins' layout.
-pub struct Binned {
+pub(crate) struct Binned {
     pub codes: Vec<u8>,
     pub features: usize,
     pub labels: Vec<bool>,
@@ -331,7 +331,7 @@ fn refine(
 
 /// Grow a tree on `rows` (indices into `b`), reordering them in place. `values` are the raw
 /// feature columns the bins were made from.
-pub fn grow(
+pub(crate) fn grow(
     b: &Binned,
     binner: &Binner,
     values: &[Vec<f64>],

@@ -23,7 +23,7 @@ pub struct Normalise {
 }
 
 impl Normalise {
-    pub fn from_images(set: &ImageSet, idx: &[usize]) -> Self {
+    pub(crate) fn from_images(set: &ImageSet, idx: &[usize]) -> Self {
         let plane = set.size * set.size;
         let mut mean = Vec::with_capacity(set.channels);
         let mut std = Vec::with_capacity(set.channels);
@@ -268,7 +268,7 @@ impl ImageModel {
 }
 
 /// The `k` most likely classes of one image: (class index, probability), most likely first.
-pub fn top_k(probabilities: &[f32], k: usize) -> Vec<(usize, f32)> {
+pub(crate) fn top_k(probabilities: &[f32], k: usize) -> Vec<(usize, f32)> {
     let mut ranked: Vec<(usize, f32)> = probabilities.iter().copied().enumerate().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(k);

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 /// Every tensor of a model by name, with its shape and values (a checkpoint in memory).
-pub type Weights = Vec<(String, Vec<usize>, Vec<f32>)>;
+pub(crate) type Weights = Vec<(String, Vec<usize>, Vec<f32>)>;
 
 /// The architecture a user picks.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,12 +43,12 @@ pub struct Shape {
 
 impl Arch {
     /// Side of the feature map after the blocks (each 2×2 pool halves it, rounding down).
-    pub fn final_side(&self, size: usize) -> usize {
+    pub(crate) fn final_side(&self, size: usize) -> usize {
         (0..self.blocks).fold(size, |s, _| s / 2)
     }
 
     /// (name, shape) of every tensor the model holds, in a fixed order.
-    pub fn tensors(&self, shape: Shape) -> Vec<(String, Vec<usize>)> {
+    pub(crate) fn tensors(&self, shape: Shape) -> Vec<(String, Vec<usize>)> {
         let mut out = Vec::new();
         let mut cin = shape.channels;
         for b in 0..self.blocks {
@@ -114,7 +114,7 @@ impl Cnn {
     }
 
     /// A network from saved values, checked against the architecture's shapes.
-    pub fn from_values(arch: Arch, shape: Shape, values: Weights) -> Result<Self> {
+    pub(crate) fn from_values(arch: Arch, shape: Shape, values: Weights) -> Result<Self> {
         let expected = arch.tensors(shape);
         if values.len() != expected.len() {
             candle_core::bail!("{} tensors, expected {}", values.len(), expected.len());
@@ -141,7 +141,7 @@ impl Cnn {
     /// own, thrown away: training runs half of each batch through it on the other core. The
     /// model's running statistics then come from the first half alone, whatever the number
     /// of threads, so one seed still gives one model.
-    pub fn replica(&self) -> Result<Self> {
+    pub(crate) fn replica(&self) -> Result<Self> {
         let vars = self
             .vars
             .iter()
@@ -164,7 +164,7 @@ impl Cnn {
     }
 
     /// The tensors the optimiser moves (not the batch-norm running statistics).
-    pub fn trainable(&self) -> Vec<Var> {
+    pub(crate) fn trainable(&self) -> Vec<Var> {
         self.vars
             .iter()
             .filter(|(n, _)| !n.ends_with("running_mean") && !n.ends_with("running_var"))
@@ -174,7 +174,12 @@ impl Cnn {
 
     /// Logits for a batch (N × C × H × W). In training, batch norm uses the batch's statistics
     /// and updates its running ones, and `dropout` (a 0/1 mask scaled, or None) applies.
-    pub fn forward(&self, x: &Tensor, train: bool, dropout: Option<&Tensor>) -> Result<Tensor> {
+    pub(crate) fn forward(
+        &self,
+        x: &Tensor,
+        train: bool,
+        dropout: Option<&Tensor>,
+    ) -> Result<Tensor> {
         let mut x = x.clone();
         for (conv, bn) in &self.convs {
             x = bn.forward_t(&conv.forward(&x)?, train)?.relu()?;
@@ -190,7 +195,7 @@ impl Cnn {
     }
 
     /// A dropout mask for a batch of `n` rows: each feature kept with 1 - p, scaled by 1/(1-p).
-    pub fn dropout_mask(&self, n: usize, rng: &mut ChaCha8Rng) -> Result<Option<Tensor>> {
+    pub(crate) fn dropout_mask(&self, n: usize, rng: &mut ChaCha8Rng) -> Result<Option<Tensor>> {
         let p = self.arch.dropout;
         if p <= 0.0 {
             return Ok(None);

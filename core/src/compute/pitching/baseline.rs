@@ -33,7 +33,7 @@ use super::{Pitch, median};
 
 /// The smallest robust spread used (rpm): a pitcher whose spin barely varies is not flagged for
 /// a 20 rpm wobble.
-pub const MIN_SCALE_RPM: f64 = 15.0;
+pub(crate) const MIN_SCALE_RPM: f64 = 15.0;
 
 /// The flag rule's settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -360,11 +360,11 @@ impl Scorer {
 }
 
 /// Pitches of the type the recent part of the window needs (at least `RECENT_OUTINGS` outings).
-pub const RECENT_PITCHES: usize = 30;
+pub(crate) const RECENT_PITCHES: usize = 30;
 /// Pitches an outing needs to count in the pitch-to-pitch spread.
-pub const WITHIN_PITCHES: usize = 6;
+pub(crate) const WITHIN_PITCHES: usize = 6;
 /// Outings the centre is taken over at least.
-pub const RECENT_OUTINGS: usize = 3;
+pub(crate) const RECENT_OUTINGS: usize = 3;
 
 /// The baseline over the window's pitches:
 /// - Bauer units: the median over the whole window;
@@ -511,7 +511,7 @@ fn robust_sd(v: &mut [f64]) -> f64 {
 }
 
 /// Median and 1.4826 × MAD (at least `MIN_SCALE_RPM`) of `v`, reordered in place.
-pub fn robust(v: &mut [f64]) -> (f64, f64) {
+pub(crate) fn robust(v: &mut [f64]) -> (f64, f64) {
     let Some(m) = median(v) else {
         return (f64::NAN, f64::NAN);
     };

@@ -23,7 +23,7 @@ pub struct WeekRow {
 }
 
 /// The Monday of `day`'s week.
-pub fn week_of(day: i32) -> i32 {
+pub(crate) fn week_of(day: i32) -> i32 {
     day - weekday(day) as i32
 }
 

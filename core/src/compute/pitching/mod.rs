@@ -22,7 +22,7 @@ pub use model::SpinModel;
 use crate::data::schema;
 
 /// The columns a pitch table must have.
-pub const REQUIRED: [&str; 7] = [
+pub(crate) const REQUIRED: [&str; 7] = [
     "game_pk",
     "game_date",
     "pitcher",
@@ -63,7 +63,7 @@ pub struct Pitch {
 
 impl Pitch {
     /// The pitch's place in time: day, game, at-bat, pitch of the at-bat.
-    pub fn order_key(&self) -> (i32, i64, i32, i32) {
+    pub(crate) fn order_key(&self) -> (i32, i64, i32, i32) {
         (
             self.day,
             self.game_pk,

@@ -15,10 +15,10 @@ use ndarray::{Array1, Array2};
 use super::Pitch;
 
 /// Pitches a type needs for its own intercept and slope.
-pub const MIN_TYPE_PITCHES: usize = 200;
+pub(crate) const MIN_TYPE_PITCHES: usize = 200;
 /// Pitches the fit uses at most (an even spread of the table): a few hundred thousand pin
 /// down 17 coefficients.
-pub const MAX_FIT_PITCHES: usize = 250_000;
+pub(crate) const MAX_FIT_PITCHES: usize = 250_000;
 /// Speed is centred at 90 mph so that intercepts read as spin at 90 mph.
 const SPEED_CENTRE: f64 = 90.0;
 const SHARED: usize = 3;

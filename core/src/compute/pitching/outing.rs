@@ -27,7 +27,11 @@ pub struct OutingFlags {
 }
 
 /// Every outing, in game order, from pitches and their scores (same order, same length).
-pub fn outing_flags(pitches: &[Pitch], scores: &[Score], min_flagged: usize) -> Vec<OutingFlags> {
+pub(crate) fn outing_flags(
+    pitches: &[Pitch],
+    scores: &[Score],
+    min_flagged: usize,
+) -> Vec<OutingFlags> {
     let mut by: BTreeMap<(i32, i64, i64), OutingFlags> = BTreeMap::new();
     for (p, s) in pitches.iter().zip(scores) {
         let o = by
@@ -70,7 +74,7 @@ pub fn outing_flags(pitches: &[Pitch], scores: &[Score], min_flagged: usize) -> 
 
 /// One pitch type in one outing, for the pitcher's spin and speed by outing.
 #[derive(Clone, Debug, PartialEq)]
-pub struct OutingType {
+pub(crate) struct OutingType {
     pub game_pk: i64,
     pub day: i32,
     pub pitch_type: Arc<str>,
@@ -91,7 +95,11 @@ type Acc = (Vec<f64>, Vec<f64>, usize, Option<super::Baseline>);
 
 /// The pitcher's outings per pitch type, in game order. `band` is the band's half-width in
 /// robust SDs.
-pub fn by_outing_and_type(pitches: &[&Pitch], scores: &[&Score], band: f64) -> Vec<OutingType> {
+pub(crate) fn by_outing_and_type(
+    pitches: &[&Pitch],
+    scores: &[&Score],
+    band: f64,
+) -> Vec<OutingType> {
     let mut by: BTreeMap<(i32, i64, Arc<str>), Acc> = BTreeMap::new();
     for (p, s) in pitches.iter().zip(scores) {
         let e = by
@@ -140,7 +148,7 @@ pub fn by_outing_and_type(pitches: &[&Pitch], scores: &[&Score], band: f64) -> V
 
 /// Strikeouts in one time through the order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ThroughOrder {
+pub(crate) struct ThroughOrder {
     /// 1 for the first nine batters faced, 2 for the next nine, ...
     pub time: usize,
     /// Plate appearances that ended in it.
@@ -150,7 +158,7 @@ pub struct ThroughOrder {
 
 /// Strikeout counts by time through the order for one outing's pitches (in order). A plate
 /// appearance is a distinct at-bat number; it ends on a pitch with an event.
-pub fn through_order(pitches: &[&Pitch]) -> Vec<ThroughOrder> {
+pub(crate) fn through_order(pitches: &[&Pitch]) -> Vec<ThroughOrder> {
     let mut out: Vec<ThroughOrder> = Vec::new();
     let mut at_bats: Vec<i32> = Vec::new();
     for p in pitches {

@@ -24,7 +24,6 @@ pub enum Model {
 
 impl Model {
     pub const ALL: [Model; 4] = [Model::Vader, Model::Logistic, Model::Svm, Model::NaiveBayes];
-    pub const TRAINED: [Model; 3] = [Model::Logistic, Model::Svm, Model::NaiveBayes];
 
     pub fn name(self) -> &'static str {
         match self {

@@ -29,7 +29,7 @@ impl Default for FeatureParams {
 
 /// A fitted vectorizer: term -> column and each column's idf, per block.
 #[derive(Debug, Clone)]
-pub struct Tfidf {
+pub(crate) struct Tfidf {
     words: Block,
     chars: Block,
 }
@@ -147,7 +147,7 @@ impl Tfidf {
         }
     }
 
-    pub fn n_features(&self) -> usize {
+    pub(crate) fn n_features(&self) -> usize {
         self.words.len() + self.chars.len()
     }
 

@@ -31,7 +31,7 @@ impl CrossCorrelation {
 
 /// Pearson correlation of paired values, skipping pairs with a missing value; NaN when fewer
 /// than three pairs or a side is constant.
-pub fn pearson(pairs: impl Iterator<Item = (f64, f64)>) -> (f64, usize) {
+pub(crate) fn pearson(pairs: impl Iterator<Item = (f64, f64)>) -> (f64, usize) {
     let kept: Vec<(f64, f64)> = pairs
         .filter(|(a, b)| a.is_finite() && b.is_finite())
         .collect();
@@ -53,7 +53,7 @@ pub fn pearson(pairs: impl Iterator<Item = (f64, f64)>) -> (f64, usize) {
     (sxy / (sxx * syy).sqrt(), n)
 }
 
-pub fn cross_correlation(x: &[f64], y: &[f64], max_lag: usize) -> CrossCorrelation {
+pub(crate) fn cross_correlation(x: &[f64], y: &[f64], max_lag: usize) -> CrossCorrelation {
     let n = x.len().min(y.len());
     let max_lag = max_lag.min(n.saturating_sub(3)) as i64;
     let lags = (-max_lag..=max_lag)

@@ -48,7 +48,7 @@ pub struct TimeWindow {
 
 impl TimeWindow {
     /// Mean −1/0/+1 score (NaN without tweets).
-    pub fn mean_sentiment(&self) -> f64 {
+    pub(crate) fn mean_sentiment(&self) -> f64 {
         if self.tweets == 0 {
             f64::NAN
         } else {

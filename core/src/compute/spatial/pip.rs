@@ -85,7 +85,8 @@ impl PartIndex {
 }
 
 /// PNPOLY over every edge of every ring: the reference the index is tested against.
-pub fn contains_brute_force(p: &Part, x: f64, y: f64) -> bool {
+#[cfg(test)]
+pub(crate) fn contains_brute_force(p: &Part, x: f64, y: f64) -> bool {
     let mut inside = false;
     for r in &p.rings {
         for w in r.windows(2) {

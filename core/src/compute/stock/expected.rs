@@ -6,7 +6,7 @@ use super::Series;
 use crate::compute::forecast::{self, Mode, Params};
 
 /// Clean days a series needs before the forecast engine is used.
-pub const FORECAST_MIN_DAYS: usize = 56;
+pub(crate) const FORECAST_MIN_DAYS: usize = 56;
 
 /// Where a series' expected sales came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub struct Expected {
 
 /// Each weekday's mean sales over the clean days (shrunk toward the overall mean with 7
 /// pseudo-days, so a weekday seen twice does not decide alone).
-pub fn weekday_baseline(s: &Series, clean: &[bool]) -> Vec<f64> {
+pub(crate) fn weekday_baseline(s: &Series, clean: &[bool]) -> Vec<f64> {
     let mut sum = [0.0; 7];
     let mut count = [0.0; 7];
     for (i, &c) in clean.iter().enumerate() {

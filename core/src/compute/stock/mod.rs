@@ -216,7 +216,7 @@ pub struct Detection {
 }
 
 /// Days with figures a series needs before it is judged.
-pub const MIN_DAYS: usize = 28;
+pub(crate) const MIN_DAYS: usize = 28;
 
 /// Run every detector over every series, in parallel.
 pub fn detect(

@@ -2,7 +2,7 @@
 //! UI as they are computed: the Poisson lower tail and quantiles, and the normal quantile.
 
 /// ln P(X <= k) for X ~ Poisson(mean), summed in log space (no overflow for large means).
-pub fn poisson_log_cdf(k: f64, mean: f64) -> f64 {
+pub(crate) fn poisson_log_cdf(k: f64, mean: f64) -> f64 {
     if mean <= 0.0 {
         return 0.0;
     }
@@ -25,12 +25,12 @@ pub fn poisson_log_cdf(k: f64, mean: f64) -> f64 {
 }
 
 /// P(X <= k) for X ~ Poisson(mean).
-pub fn poisson_cdf(k: f64, mean: f64) -> f64 {
+pub(crate) fn poisson_cdf(k: f64, mean: f64) -> f64 {
     poisson_log_cdf(k, mean).exp()
 }
 
 /// The smallest k with P(X <= k) >= q, for X ~ Poisson(mean).
-pub fn poisson_quantile(q: f64, mean: f64) -> f64 {
+pub(crate) fn poisson_quantile(q: f64, mean: f64) -> f64 {
     if mean <= 0.0 {
         return 0.0;
     }
@@ -43,7 +43,7 @@ pub fn poisson_quantile(q: f64, mean: f64) -> f64 {
 }
 
 /// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9).
-pub fn normal_quantile(p: f64) -> f64 {
+pub(crate) fn normal_quantile(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969_683_028_665_376e1,
         2.209_460_984_245_205e2,

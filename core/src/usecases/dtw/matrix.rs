@@ -118,7 +118,7 @@ pub fn run_matrix(
 
 /// The leaves of the average-linkage dendrogram, left to right. Distances that are not finite
 /// (a series with NaN) count as twice the largest finite one, so those series cluster last.
-pub fn leaf_order(condensed: &[f64], n: usize) -> Vec<usize> {
+pub(crate) fn leaf_order(condensed: &[f64], n: usize) -> Vec<usize> {
     if n < 2 {
         return (0..n).collect();
     }

@@ -29,7 +29,7 @@ pub use matrix::{
 };
 
 pub const ID_MATCH: &str = "dtw-match";
-pub const ID_SWEEP: &str = "dtw-sweep";
+pub(crate) const ID_SWEEP: &str = "dtw-sweep";
 pub const ID_CLASSIFY: &str = "dtw-classify";
 pub const ID_AUDIO: &str = "dtw-audio";
 
@@ -124,7 +124,7 @@ pub fn band_text(window: Window, cells: usize) -> String {
 }
 
 /// Numbers typed by a user: separated by commas, semicolons, spaces or new lines.
-pub fn parse_typed(text: &str) -> Result<Vec<f64>> {
+pub(crate) fn parse_typed(text: &str) -> Result<Vec<f64>> {
     let values = text
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|t| !t.is_empty())
@@ -183,7 +183,11 @@ pub fn prepare(p: &SeriesParams, table: &Dataset, curve: Option<&Dataset>) -> Re
 
 /// The series of `table` in `layout` (the wide layout's id column defaults to the first),
 /// refusing an empty table, an empty series and empty or repeated ids.
-pub fn read_series(table: &Dataset, layout: &Layout, id_col: Option<&str>) -> Result<NamedSeries> {
+pub(crate) fn read_series(
+    table: &Dataset,
+    layout: &Layout,
+    id_col: Option<&str>,
+) -> Result<NamedSeries> {
     if table.rows() == 0 {
         bail!("{}: the table has no series", table.name);
     }

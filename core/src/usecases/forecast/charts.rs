@@ -9,7 +9,7 @@ use crate::compute::forecast::batch::{Batch, GroupForecast};
 use crate::compute::forecast::{Mode, components};
 
 /// Days of history shown before the forecast unless the full history is asked for.
-pub const RECENT_DAYS: i32 = 365;
+pub(crate) const RECENT_DAYS: i32 = 365;
 
 /// "store 1, item 7", or the value column's name when there are no groups.
 pub fn group_title(cols: &[String], key: &[String], value_col: &str) -> String {

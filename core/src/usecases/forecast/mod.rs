@@ -22,7 +22,7 @@ pub const ID: &str = "forecast";
 
 /// Steps forecast past the end (days for daily data, months for monthly data).
 pub const HORIZON: Bound<usize> = Bound::new("horizon", 1, 3650);
-pub const HOLDOUT: Bound<usize> = Bound::new("holdout", 1, 3650);
+pub(crate) const HOLDOUT: Bound<usize> = Bound::new("holdout", 1, 3650);
 pub const INTERVAL: Bound<f64> = Bound::new("interval", 0.5, 0.99);
 
 /// What a user chooses for a forecast run.

@@ -170,7 +170,7 @@ const ZONE: [(f64, f64); 5] = [
 
 /// Where pitches crossed the plate, from the catcher's view (plate_x: left is the third-base
 /// side), coloured by pitch type, the strike zone drawn and flagged pitches ringed.
-pub fn location_chart(title: &str, pitches: &[&Pitch], flagged: &[bool]) -> Chart {
+pub(crate) fn location_chart(title: &str, pitches: &[&Pitch], flagged: &[bool]) -> Chart {
     let mut by: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
     let mut rings = Vec::new();
     for (i, p) in pitches.iter().enumerate() {

@@ -35,9 +35,9 @@ use super::tables;
 use crate::compute::pitching::{self, Pitch, Pitches, Rule, Score, Scorer, SpinModel};
 
 /// How long after its last change a file that does not parse may still be growing.
-pub const GRACE: Duration = Duration::from_secs(5);
+pub(crate) const GRACE: Duration = Duration::from_secs(5);
 /// The folder for bad files.
-pub const QUARANTINE: &str = "quarantine";
+pub(crate) const QUARANTINE: &str = "quarantine";
 const STATE_DIR: &str = ".playbook";
 const CHECKPOINT: &str = "checkpoint.json";
 
@@ -175,7 +175,7 @@ fn save_checkpoint(dir: &Path, c: &Checkpoint) -> Result<()> {
 }
 
 /// Whether the watcher reads `name` at all.
-pub fn is_candidate(name: &str) -> bool {
+pub(crate) fn is_candidate(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     !name.starts_with('.')
         && [".json", ".ndjson", ".jsonl", ".csv"]
@@ -184,7 +184,7 @@ pub fn is_candidate(name: &str) -> bool {
 }
 
 /// Read one pitch file (JSON or CSV) into pitches. Errors name the file and what is wrong.
-pub fn read_file(path: &Path) -> Result<Pitches> {
+pub(crate) fn read_file(path: &Path) -> Result<Pitches> {
     let name = crate::data::file_name(path);
     let lower = name.to_ascii_lowercase();
     let frame = if lower.ends_with(".csv") {

@@ -132,7 +132,7 @@ impl PitchingOutput {
 
 /// The spin model for a run: fitted on the history and the pitches together (league physics,
 /// which a few odd outings barely move), or None when too few pitches have release points.
-pub fn fit_model(history: Option<&Pitches>, pitches: &Pitches) -> Option<Arc<SpinModel>> {
+pub(crate) fn fit_model(history: Option<&Pitches>, pitches: &Pitches) -> Option<Arc<SpinModel>> {
     let earlier = history.map(|h| h.pitches.as_slice()).unwrap_or_default();
     SpinModel::fit(earlier.iter().chain(&pitches.pitches))
         .ok()
@@ -142,7 +142,7 @@ pub fn fit_model(history: Option<&Pitches>, pitches: &Pitches) -> Option<Arc<Spi
 /// Score `pitches` (in game order) against `history` and their own earlier games. Pitchers are
 /// independent, so each pitcher's pitches go through a `Scorer` of his own, in parallel; the
 /// scores are the ones one `Scorer` fed every pitch in order would give (the live watcher's).
-pub fn score_all(
+pub(crate) fn score_all(
     rule: &Rule,
     model: Option<&Arc<SpinModel>>,
     history: Option<&Pitches>,

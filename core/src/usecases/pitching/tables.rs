@@ -15,7 +15,7 @@ pub fn flags_frame(out: &PitchingOutput) -> PolarsResult<DataFrame> {
 }
 
 /// The flag table of any pitches and their scores (the live watcher appends these rows).
-pub fn flag_rows(
+pub(crate) fn flag_rows(
     pitches: &[Pitch],
     scores: &[Score],
     name: impl Fn(i64) -> String,

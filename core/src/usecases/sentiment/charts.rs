@@ -43,7 +43,7 @@ fn bucket_size(windows: &[TimeWindow]) -> usize {
 }
 
 /// The price per window, with the mean VADER compound score per bucket on a right-hand axis.
-pub fn price_sentiment(a: &AssetAnalysis) -> Chart {
+pub(crate) fn price_sentiment(a: &AssetAnalysis) -> Chart {
     let price = a
         .windows
         .iter()
@@ -78,7 +78,7 @@ pub fn price_sentiment(a: &AssetAnalysis) -> Chart {
 }
 
 /// Tweets per class over time.
-pub fn class_mix(a: &AssetAnalysis) -> Chart {
+pub(crate) fn class_mix(a: &AssetAnalysis) -> Chart {
     let per = bucket_size(&a.windows);
     let buckets = buckets(&a.windows, per);
     let lines = Class::ALL

@@ -17,7 +17,7 @@ use crate::usecases::{Bound, ParamError, non_empty};
 
 pub const ID: &str = "sentiment-classifiers";
 
-pub const TEST_SHARE: Bound<f64> = Bound::new("test share", 0.05, 0.5);
+pub(crate) const TEST_SHARE: Bound<f64> = Bound::new("test share", 0.05, 0.5);
 pub const FOLDS: Bound<usize> = Bound::new("cross-validation folds", 2, 10);
 
 /// What a user chooses for a comparison.
@@ -82,7 +82,7 @@ pub struct Labelled {
 }
 
 /// The class a rating stands for (the rule for the 4,200 rated tweets).
-pub fn class_of_rating(rating: f64) -> Class {
+pub(crate) fn class_of_rating(rating: f64) -> Class {
     if rating > 0.5 {
         Class::Positive
     } else if rating < -0.5 {
@@ -172,16 +172,6 @@ pub struct Comparison {
     pub class_counts: [usize; 3],
     pub skipped: usize,
     pub seed: u64,
-}
-
-impl Comparison {
-    /// The trained model with the best test accuracy.
-    pub fn best_trained(&self) -> Option<&ModelResult> {
-        self.rows
-            .iter()
-            .filter(|r| r.model != Model::Vader)
-            .max_by(|a, b| a.test.accuracy.total_cmp(&b.test.accuracy))
-    }
 }
 
 pub fn compare(

@@ -145,7 +145,7 @@ pub fn check_params(p: &SentimentParams) -> Result<ValidSentimentParams, ParamEr
 }
 
 /// VADER's scores for every text (in parallel), empty texts scored as neutral zeros.
-pub fn score_texts(texts: &[Option<&str>]) -> Vec<Polarity> {
+pub(crate) fn score_texts(texts: &[Option<&str>]) -> Vec<Polarity> {
     texts
         .par_iter()
         .map(|t| t.map(|t| vader().polarity(t)).unwrap_or_default())
@@ -190,7 +190,7 @@ pub struct Prices {
     pub skipped: usize,
 }
 
-pub fn read_prices(file: &str, df: &DataFrame, c: &Columns) -> Result<Prices> {
+pub(crate) fn read_prices(file: &str, df: &DataFrame, c: &Columns) -> Result<Prices> {
     let times = timestamps_ms(file, df, &c.price_time)?;
     let price = crate::data::schema::numeric_rows(file, df, &c.price)?;
     let volume = if c.volume.is_empty() || df.column(&c.volume).is_err() {
@@ -245,7 +245,12 @@ pub struct Tweets {
     pub unmatched: usize,
 }
 
-pub fn read_tweets(file: &str, df: &DataFrame, c: &Columns, assets: &[String]) -> Result<Tweets> {
+pub(crate) fn read_tweets(
+    file: &str,
+    df: &DataFrame,
+    c: &Columns,
+    assets: &[String],
+) -> Result<Tweets> {
     let times = timestamps_ms(file, df, &c.tweet_time)?;
     let frame = scored_frame(file, df, &c.text)?;
     let compound: Vec<f64> = frame
@@ -403,7 +408,7 @@ pub struct AssetAnalysis {
 }
 
 /// The regression's rows: windows with a return, as (return, summed sentiment, tweets).
-pub fn regression_rows(windows: &[TimeWindow]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+pub(crate) fn regression_rows(windows: &[TimeWindow]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let kept: Vec<&TimeWindow> = windows
         .iter()
         .filter(|w| w.log_return.is_finite())

@@ -119,7 +119,7 @@ pub fn scale(count: u64, max: u64) -> f64 {
 }
 
 /// Douglas-Peucker simplification of a closed ring to within `tol` degrees.
-pub fn simplify(ring: &[[f64; 2]], tol: f64) -> Vec<[f64; 2]> {
+pub(crate) fn simplify(ring: &[[f64; 2]], tol: f64) -> Vec<[f64; 2]> {
     if ring.len() < 5 {
         return ring.to_vec();
     }

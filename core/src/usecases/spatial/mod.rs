@@ -17,7 +17,7 @@ use crate::compute::spatial::polygons::{self, PolygonSet};
 use crate::data::{Dataset, schema};
 
 pub const ID_JOIN: &str = "spatial-join";
-pub const ID_HEXBIN: &str = "spatial-hexbin";
+pub(crate) const ID_HEXBIN: &str = "spatial-hexbin";
 
 pub const RESOLUTION: Bound<u8> = Bound::new("H3 resolution", 0, 15);
 
@@ -247,13 +247,6 @@ impl JoinOutput {
         }
         DataFrame::new_infer_height(unique_names(columns))
     }
-
-    pub fn method_text(&self) -> String {
-        match self.method {
-            Method::Exact => "exact".to_owned(),
-            Method::H3 => format!("H3 at resolution {}", self.resolution),
-        }
-    }
 }
 
 /// Columns under the names they are written with: a name already taken gets `_polygon`
@@ -323,7 +316,7 @@ impl ValidHexbinParams {
     }
 }
 
-pub fn check_hexbin(p: &HexbinParams) -> Result<ValidHexbinParams, ParamError> {
+pub(crate) fn check_hexbin(p: &HexbinParams) -> Result<ValidHexbinParams, ParamError> {
     non_empty("longitude column", &p.points.lon_col)?;
     non_empty("latitude column", &p.points.lat_col)?;
     p.points.distinct()?;

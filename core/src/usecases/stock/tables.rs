@@ -134,7 +134,7 @@ pub fn episodes_frame(out: &StockOutput) -> PolarsResult<DataFrame> {
 }
 
 /// Monday of the week of `day` (days since 1970-01-01, a Thursday).
-pub fn week_of(day: i32) -> i32 {
+pub(crate) fn week_of(day: i32) -> i32 {
     day - crate::compute::forecast::series::weekday(day) as i32
 }
 
