@@ -25,7 +25,7 @@ pub struct Artifact {
 
 /// What one use case's demo made: its files, and one sentence of what its numbers show
 /// (worked out from them, so it changes when the data does).
-pub struct Section {
+pub(crate) struct Section {
     pub artifacts: Vec<Artifact>,
     pub finding: String,
 }

@@ -12,12 +12,12 @@ use polars::prelude::DataFrame;
 use crate::chart::Chart;
 
 /// Rows of a table shown before it is cut.
-pub const TABLE_ROWS: usize = 50;
+pub(crate) const TABLE_ROWS: usize = 50;
 /// Images larger than this are linked, not embedded.
 const EMBED_MAX: u64 = 8 << 20;
 
 /// One part of a section.
-pub enum Item {
+pub(crate) enum Item {
     /// A chart, drawn as inline SVG.
     Chart(Box<Chart>),
     /// A PNG embedded in the file (its bytes), with a title.
@@ -37,13 +37,13 @@ pub enum Item {
     Finding(String),
 }
 
-pub struct Section {
+pub(crate) struct Section {
     pub title: String,
     pub about: Option<String>,
     pub items: Vec<Item>,
 }
 
-pub struct Report {
+pub(crate) struct Report {
     pub title: String,
     pub intro: String,
     pub sections: Vec<Section>,
@@ -233,7 +233,7 @@ impl Report {
 
 /// A report of recorded runs: for each, its facts, parameters, metrics, inputs with their
 /// fingerprints, its curves as charts, and its saved charts and tables.
-pub fn of_runs(store: &crate::runs::RunStore, ids: &[i64]) -> anyhow::Result<Report> {
+pub(crate) fn of_runs(store: &crate::runs::RunStore, ids: &[i64]) -> anyhow::Result<Report> {
     if ids.is_empty() {
         anyhow::bail!("name at least one run id (playbook runs list shows them)");
     }
@@ -380,7 +380,7 @@ fn run_section(r: &crate::runs::RunRecord) -> Section {
 /// The runs a workspace's report covers: the ones it shows (ticked in its Runs panel); when it
 /// shows none, the latest finished run of each use case made on exactly its datasets (every
 /// input's fingerprint among the workspace's). Also notes on runs it names that are not here.
-pub fn workspace_runs(
+pub(crate) fn workspace_runs(
     runs: &[crate::runs::RunRecord],
     ws: &crate::workspace::Workspace,
 ) -> (Vec<crate::runs::RunRecord>, Vec<String>) {
@@ -415,7 +415,7 @@ pub fn workspace_runs(
 
 /// A report of a workspace: its datasets with their fingerprints and how each stands now, each
 /// panel's saved choices, and the runs it covers (`workspace_runs`) with their charts.
-pub fn of_workspace(
+pub(crate) fn of_workspace(
     store: &crate::runs::RunStore,
     path: &Path,
     ws: &crate::workspace::Workspace,

@@ -18,9 +18,9 @@ use crate::data::recipe::Recipe;
 use crate::runs::fingerprint::{InputFingerprint, of_file};
 
 /// The format name written in every workspace file.
-pub const FORMAT: &str = "playbook-workspace";
+pub(crate) const FORMAT: &str = "playbook-workspace";
 /// The version this build writes; it opens this one and every older one.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 /// The file extension.
 pub const EXTENSION: &str = "playbook";
 /// Pack workspace asks before embedding more data than this.
@@ -271,7 +271,7 @@ impl Workspace {
         Ok(ws)
     }
 
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
@@ -328,7 +328,7 @@ pub enum Standing {
 }
 
 /// Compare a saved dataset with the file at its path now.
-pub fn standing(saved: &InputFingerprint) -> Standing {
+pub(crate) fn standing(saved: &InputFingerprint) -> Standing {
     let Some(path) = saved.path.as_deref().map(Path::new) else {
         return Standing::Same;
     };
@@ -348,7 +348,7 @@ pub fn standing(saved: &InputFingerprint) -> Standing {
 }
 
 /// `candidate` holds the same data as `saved` (a file located elsewhere).
-pub fn same_content(saved: &InputFingerprint, candidate: &Path) -> bool {
+pub(crate) fn same_content(saved: &InputFingerprint, candidate: &Path) -> bool {
     of_file("dataset", &saved.name, candidate)
         .is_ok_and(|now| now.hash == saved.hash && now.size == saved.size)
 }

@@ -10,14 +10,14 @@ use crate::session::{PickKind, PickRequest};
 
 /// One row of a listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Item {
+pub(crate) struct Item {
     pub name: String,
     pub is_dir: bool,
 }
 
 /// What a listing shows besides folders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Show {
+pub(crate) enum Show {
     /// Files with one of these extensions (lower case).
     Files(&'static [&'static str]),
     /// Every file (to save).
@@ -235,7 +235,7 @@ impl Browser {
 }
 
 /// What the Save window decided this frame.
-pub enum SaveChoice {
+pub(crate) enum SaveChoice {
     /// Write here.
     Save(PathBuf),
     Cancel,
@@ -244,7 +244,7 @@ pub enum SaveChoice {
 /// The in-app Save window: a folder (typed, or walked with Up and the listing), a file name
 /// (offered by the panel; the extension is added when left out), and a confirmation before
 /// replacing a file.
-pub struct SaveDialog {
+pub(crate) struct SaveDialog {
     dir: PathBuf,
     typed: String,
     name: String,

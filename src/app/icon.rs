@@ -43,7 +43,7 @@ fn shade(p: [f32; 2]) -> Option<[u8; 3]> {
 }
 
 /// The icon as `size` × `size` RGBA pixels (each pixel sampled at its centre).
-pub fn icon(size: u32) -> egui::IconData {
+pub(crate) fn icon(size: u32) -> egui::IconData {
     let scale = 256.0 / size as f32;
     let mut rgba = Vec::with_capacity((size * size * 4) as usize);
     for y in 0..size {

@@ -169,7 +169,7 @@ impl PlaybookApp {
     }
 
     /// What the Open dialog (and Browse…) chooses: the files Playbook opens.
-    pub fn open_request() -> crate::session::PickRequest {
+    pub(crate) fn open_request() -> crate::session::PickRequest {
         crate::session::PickRequest::new(
             OPEN_PICK,
             "Choose files to open",
@@ -182,7 +182,7 @@ impl PlaybookApp {
     }
 
     /// Show the Open dialog (the system's in a job, or the in-app browser).
-    pub fn open_dialog(&mut self) {
+    pub(crate) fn open_dialog(&mut self) {
         if let Err(e) = self.picks.request(&self.jobs, Self::open_request()) {
             self.notices.error(e.to_string());
         }
@@ -190,7 +190,7 @@ impl PlaybookApp {
 
     /// Whether the sidebar is folded away: the saved choice, except in a narrow window, where
     /// it is folded until asked for.
-    pub fn sidebar_hidden(&self, narrow: bool) -> bool {
+    pub(crate) fn sidebar_hidden(&self, narrow: bool) -> bool {
         if narrow {
             !self.sidebar_while_narrow
         } else {
@@ -199,7 +199,7 @@ impl PlaybookApp {
     }
 
     /// The Sidebar button: in a narrow window, for now; else the saved choice.
-    pub fn toggle_sidebar(&mut self, narrow: bool) {
+    pub(crate) fn toggle_sidebar(&mut self, narrow: bool) {
         if narrow {
             self.sidebar_while_narrow = !self.sidebar_while_narrow;
         } else {

@@ -8,9 +8,9 @@
 use egui::{Pos2, Rect, Vec2, ViewportBuilder, ViewportCommand};
 
 /// The smallest window every panel is laid out for.
-pub const MIN_SIZE: Vec2 = Vec2::new(640.0, 400.0);
+pub(crate) const MIN_SIZE: Vec2 = Vec2::new(640.0, 400.0);
 /// The first window, before any size was saved.
-pub const DEFAULT_SIZE: Vec2 = Vec2::new(1280.0, 800.0);
+pub(crate) const DEFAULT_SIZE: Vec2 = Vec2::new(1280.0, 800.0);
 /// No desktop reaches this far; a saved position beyond it is corrupt.
 const FARTHEST: f32 = 32_768.0;
 /// How much of the window must show on the screen, in points, for it to stay where it is.
@@ -19,7 +19,7 @@ const GRIP: Vec2 = Vec2::new(120.0, 40.0);
 /// The restored viewport made usable before the window is created: the size at least
 /// [`MIN_SIZE`] (eframe has already kept it within the largest monitor), and a position that
 /// is not a number or lies past [`FARTHEST`] dropped, so the window manager places the window.
-pub fn restore(mut builder: ViewportBuilder) -> ViewportBuilder {
+pub(crate) fn restore(mut builder: ViewportBuilder) -> ViewportBuilder {
     let size = builder.inner_size.unwrap_or(DEFAULT_SIZE);
     builder.inner_size = Some(at_least_min(size));
     if let Some(pos) = builder.position
@@ -49,7 +49,7 @@ fn at_least_min(size: Vec2) -> Vec2 {
 /// Where a window at `outer` should go on a screen of `screen` points: `None` when at least
 /// [`GRIP`] of it shows (it stays), else a place that shows it whole, or centred when it is
 /// larger than the screen.
-pub fn onto_screen(outer: Rect, screen: Vec2) -> Option<Pos2> {
+pub(crate) fn onto_screen(outer: Rect, screen: Vec2) -> Option<Pos2> {
     let visible = outer.intersect(Rect::from_min_size(Pos2::ZERO, screen));
     if visible.width() >= GRIP.x.min(outer.width())
         && visible.height() >= GRIP.y.min(outer.height())
@@ -66,7 +66,7 @@ pub fn onto_screen(outer: Rect, screen: Vec2) -> Option<Pos2> {
 /// Checks the window's place once it is known, for the first few frames only: the user may
 /// later move the window wherever they like.
 #[derive(Default)]
-pub struct Placement {
+pub(crate) struct Placement {
     frames: u32,
 }
 

@@ -161,7 +161,7 @@ impl PlaybookApp {
 
     /// Save workspace…: the system Save dialog (or the in-app one), then the file written in a
     /// job.
-    pub fn save_workspace(&mut self) {
+    pub(crate) fn save_workspace(&mut self) {
         self.workspaces.saving = Some((self.screen_state(), false));
         let payload = Payload::Later(Box::new(self.workspace_maker()));
         if let Err(e) = self
@@ -238,7 +238,7 @@ impl PlaybookApp {
     }
 
     /// Pack the workspace into `path` (tests, scripted runs, Save and quit of a packed one).
-    pub fn pack_workspace_to(&mut self, path: PathBuf) {
+    pub(crate) fn pack_workspace_to(&mut self, path: PathBuf) {
         self.workspaces.saving = Some((self.screen_state(), true));
         let payload = self.pack_payload();
         if let Err(e) = self.exports.write_to(&self.jobs, payload, path) {
@@ -263,7 +263,7 @@ impl PlaybookApp {
     }
 
     /// Open workspace…: choose a `.playbook` file.
-    pub fn open_workspace_dialog(&mut self) {
+    pub(crate) fn open_workspace_dialog(&mut self) {
         let request = PickRequest::new(
             OPEN_WORKSPACE,
             "Open a workspace",
@@ -279,7 +279,7 @@ impl PlaybookApp {
     }
 
     /// Read the workspace at `path` and check its datasets, in a job; applied when done.
-    pub fn open_workspace(&mut self, path: PathBuf) {
+    pub(crate) fn open_workspace(&mut self, path: PathBuf) {
         let file = path.clone();
         let home = self.unpack_home();
         let job = self.jobs.spawn(

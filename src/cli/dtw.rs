@@ -199,7 +199,7 @@ pub struct WindowArgs {
 
 /// The `dtw` command with each subcommand's `--window` defaulting to its analysis's own band
 /// (`WindowArgs` is shared, so its attribute carries only `WarpingBand`'s default).
-pub fn with_case_defaults(dtw: clap::Command) -> clap::Command {
+pub(crate) fn with_case_defaults(dtw: clap::Command) -> clap::Command {
     let stretch = |b: WarpingBand| b.stretch.to_string();
     dtw.mut_subcommand("classify", |c| {
         c.mut_arg("window", |a| {

@@ -93,7 +93,7 @@ impl Cli {
     /// The command line as clap reads it, with each use case's command described by its entry in
     /// `usecases::registry` (its title and one sentence), so `--help` says what the Start page
     /// says.
-    pub fn command_with_help() -> clap::Command {
+    pub(crate) fn command_with_help() -> clap::Command {
         use clap::CommandFactory;
         let mut cmd = Cli::command();
         for case in crate::usecases::registry::ALL {
@@ -342,7 +342,7 @@ pub struct PlotArgs {
 
 impl PlotArgs {
     /// The chart the flags describe, or which flag is wrong.
-    pub fn spec(&self) -> Result<crate::usecases::explore::PlotSpec> {
+    pub(crate) fn spec(&self) -> Result<crate::usecases::explore::PlotSpec> {
         use crate::usecases::explore::{Agg, PlotMark, PlotSpec, TimeBin};
         fn pick<T: Copy>(
             flag: &str,
@@ -669,7 +669,7 @@ pub fn hist(file: &Path, column: &str, bins: usize, out: &Path) -> Result<()> {
 }
 
 /// Where a generator's truth table goes: `<stem>_truth.csv` beside its output.
-pub fn truth_path(out: &std::path::Path) -> PathBuf {
+pub(crate) fn truth_path(out: &std::path::Path) -> PathBuf {
     sibling_path(out, "truth")
 }
 

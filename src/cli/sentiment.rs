@@ -98,7 +98,7 @@ pub enum SentimentCommand {
 }
 
 /// "15m", "1h", "2d" or a bare number of minutes.
-pub fn parse_window(text: &str) -> Result<u32> {
+pub(crate) fn parse_window(text: &str) -> Result<u32> {
     let t = text.trim().to_ascii_lowercase();
     let (number, unit) = match t.find(|c: char| !c.is_ascii_digit()) {
         Some(i) => t.split_at(i),

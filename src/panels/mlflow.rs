@@ -13,7 +13,7 @@ use crate::runs::{RunRecord, RunStore};
 /// What is remembered between sessions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct MlflowSaved {
+pub(crate) struct MlflowSaved {
     pub uri: String,
     pub experiment: String,
 }
@@ -42,7 +42,7 @@ struct Outcome {
 }
 
 #[derive(Default)]
-pub struct MlflowForm {
+pub(crate) struct MlflowForm {
     pub open: bool,
     pub saved: MlflowSaved,
     generation: u64,

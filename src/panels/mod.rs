@@ -39,7 +39,7 @@ use crate::runs::RunRecord;
 pub use crate::session::PanelCtx;
 use crate::usecases::registry;
 
-pub trait Panel {
+pub(crate) trait Panel {
     /// Stable id, used in settings; a use case's panel has its use case's id.
     fn id(&self) -> &'static str;
     /// Name in the sidebar: a use case's title from the registry.
@@ -90,12 +90,12 @@ pub trait Panel {
 /// loaded: each panel keeps one, arms it in `try_sample` and takes it in `logic`, where it starts
 /// its run exactly as its Run button does.
 #[derive(Debug, Default)]
-pub struct SampleRun {
+pub(crate) struct SampleRun {
     armed: bool,
 }
 
 impl SampleRun {
-    pub fn arm(&mut self) {
+    pub(crate) fn arm(&mut self) {
         self.armed = true;
     }
 
@@ -118,13 +118,18 @@ impl SampleRun {
 
     /// Whether a run is asked for and its tables are all open: for panels whose start reads
     /// the tables itself.
-    pub fn ready(&mut self, ctx: &PanelCtx<'_>, names: &[&str]) -> bool {
+    pub(crate) fn ready(&mut self, ctx: &PanelCtx<'_>, names: &[&str]) -> bool {
         self.take(ctx, names).is_some()
     }
 }
 
 /// A labelled drop-down choosing one of `choices` (a dataset, a column).
-pub fn choice_combo(ui: &mut egui::Ui, label: &str, choices: &[String], choice: &mut String) {
+pub(crate) fn choice_combo(
+    ui: &mut egui::Ui,
+    label: &str,
+    choices: &[String],
+    choice: &mut String,
+) {
     egui::ComboBox::from_label(label)
         .selected_text(choice.clone())
         .show_ui(ui, |ui| {
@@ -138,7 +143,7 @@ pub fn choice_combo(ui: &mut egui::Ui, label: &str, choices: &[String], choice: 
 /// (`widget_width` points for the widget). egui wraps single widgets by itself, but a composite
 /// one (a slider with its value box) is laid out in a nested row it cannot move, so it ran off
 /// the right edge at 800 × 500 and widened everything below it.
-pub fn wrap_unless_fits(ui: &mut egui::Ui, label: &str, widget_width: f32) {
+pub(crate) fn wrap_unless_fits(ui: &mut egui::Ui, label: &str, widget_width: f32) {
     let text = egui::WidgetText::from(label).into_galley(
         ui,
         Some(egui::TextWrapMode::Extend),
@@ -153,7 +158,7 @@ pub fn wrap_unless_fits(ui: &mut egui::Ui, label: &str, widget_width: f32) {
 }
 
 /// The width a slider with its value box takes in a row.
-pub fn slider_width(ui: &egui::Ui) -> f32 {
+pub(crate) fn slider_width(ui: &egui::Ui) -> f32 {
     ui.spacing().slider_width + ui.spacing().interact_size.x * 1.5 + ui.spacing().item_spacing.x
 }
 
@@ -179,12 +184,12 @@ pub fn stale_note<P: PartialEq>(
 }
 
 /// " Recorded as run 12." after a result's headline, or nothing when the run was not recorded.
-pub fn recorded_as(run_id: Option<i64>) -> String {
+pub(crate) fn recorded_as(run_id: Option<i64>) -> String {
     run_id.map_or_else(String::new, |id| format!(" Recorded as run {id}."))
 }
 
 /// Every panel, in sidebar order. A new use case adds one line here.
-pub fn all_panels() -> Vec<Box<dyn Panel>> {
+pub(crate) fn all_panels() -> Vec<Box<dyn Panel>> {
     vec![
         Box::<start::StartPanel>::default(),
         Box::<data::DataPanel>::default(),

@@ -16,7 +16,7 @@ use crate::usecases::record::recorded_if;
 
 /// A finished run: the panel's own result `R` (the analysis's output and what its views show,
 /// worked out once in the job) with the run's number in the panel and in the run store.
-pub struct Finished<R> {
+pub(crate) struct Finished<R> {
     /// The panel's count of runs when this one started (keys the views' derived slots).
     pub run: u64,
     /// Its id in the run store, when it was recorded.
@@ -35,7 +35,7 @@ impl<R> std::ops::Deref for Finished<R> {
 }
 
 /// What a run reads (fingerprinted in the run store) and whether it is recorded at all.
-pub struct RunInputs {
+pub(crate) struct RunInputs {
     pub fingerprints: Vec<InputFingerprint>,
     /// False for the automatic first run on the sample, which is not worth a record.
     pub record: bool,
@@ -52,7 +52,7 @@ impl RunInputs {
 }
 
 /// The latest run of one analysis in a panel, and the one on its way.
-pub struct RunSlot<R> {
+pub(crate) struct RunSlot<R> {
     started: u64,
     slot: Slot<u64, Arc<Finished<R>>>,
     /// The name errors and the job go by: the analysis's, from the contract.

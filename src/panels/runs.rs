@@ -38,7 +38,7 @@ enum SortBy {
 }
 
 /// The run browser: a filtered, sortable list of runs with compare, open and delete.
-pub struct RunsBrowser {
+pub(crate) struct RunsBrowser {
     /// A browser inside a use case's panel shows only that use case.
     fixed_use_case: Option<&'static str>,
     use_case: String,
@@ -97,7 +97,7 @@ impl RunsBrowser {
     }
 
     /// Read the store again on the next frame.
-    pub fn refresh(&mut self) {
+    pub(crate) fn refresh(&mut self) {
         self.loaded_at = None;
     }
 
@@ -522,7 +522,7 @@ impl RunsBrowser {
 
 /// One run: where it came from, its inputs and what it wrote or kept.
 /// How a run came out, in its use case's plain words: "test PR-AUC 0.998, predicted fraud 812".
-pub fn result_text(r: &RunRecord) -> String {
+pub(crate) fn result_text(r: &RunRecord) -> String {
     let Some(case) = crate::usecases::registry::of_run(&r.use_case) else {
         return String::new();
     };
@@ -655,7 +655,7 @@ fn compare_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chosen: &[RunRecord]) {
 
 /// What sets the runs apart: the datasets and every parameter that differs, as (name, one cell
 /// per run). Empty when the runs are like with like.
-pub fn differences(chosen: &[RunRecord]) -> Vec<(String, Vec<String>)> {
+pub(crate) fn differences(chosen: &[RunRecord]) -> Vec<(String, Vec<String>)> {
     runs::compare(chosen)
         .rows
         .into_iter()
@@ -667,7 +667,7 @@ pub fn differences(chosen: &[RunRecord]) -> Vec<(String, Vec<String>)> {
 /// One chart per curve kind the runs share, with a line per run. When the runs differ in their
 /// data or parameters (other labels, another depth), each line's name says how, so that curves
 /// of unlike runs are not read as comparable.
-pub fn overlay_charts(chosen: &[RunRecord]) -> Vec<Chart> {
+pub(crate) fn overlay_charts(chosen: &[RunRecord]) -> Vec<Chart> {
     let differ = differences(chosen);
     let name_of = |k: usize, id: i64| -> String {
         let mut parts: Vec<String> = differ
@@ -726,7 +726,7 @@ impl Default for RunsBrowser {
 }
 
 /// A use case panel's "Runs" view: the browser, showing only `use_case`'s runs.
-pub fn history_ui(
+pub(crate) fn history_ui(
     browser: &mut RunsBrowser,
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
@@ -739,7 +739,11 @@ pub fn history_ui(
 /// The dataset a run used in `role`, opened in the catalog if it is not: returns its name as
 /// the panels know it. A file that has changed since the run is said so (the run's numbers
 /// came from other data); one that has gone is an error.
-pub fn reopen_input(run: &RunRecord, role: &str, ctx: &mut PanelCtx<'_>) -> Result<String, String> {
+pub(crate) fn reopen_input(
+    run: &RunRecord,
+    role: &str,
+    ctx: &mut PanelCtx<'_>,
+) -> Result<String, String> {
     let input = run
         .inputs
         .iter()
@@ -779,7 +783,7 @@ pub fn reopen_input(run: &RunRecord, role: &str, ctx: &mut PanelCtx<'_>) -> Resu
 
 /// The Runs panel: the browser over every use case.
 #[derive(Default)]
-pub struct RunsPanel {
+pub(crate) struct RunsPanel {
     browser: RunsBrowser,
 }
 

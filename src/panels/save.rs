@@ -14,19 +14,24 @@ fn save(ctx: &mut PanelCtx<'_>, payload: Payload, stem: &str, kind: SaveAs) {
 }
 
 /// "Save PNG", "Save SVG", "Save CSV" (the chart's numbers) for `chart`.
-pub fn chart_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
+pub(crate) fn chart_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
     image_buttons(ui, ctx, chart, stem);
     chart_button(ui, ctx, chart, stem, "Save CSV", SaveAs::Csv);
 }
 
 /// "Save PNG", "Save SVG" for `chart` (its numbers saved some other way).
-pub fn image_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
+pub(crate) fn image_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, stem: &str) {
     chart_button(ui, ctx, chart, stem, "Save PNG", SaveAs::Png);
     chart_button(ui, ctx, chart, stem, "Save SVG", SaveAs::Svg);
 }
 
 /// "Save PNG", "Save SVG" for small multiples: one image of them all, in a grid.
-pub fn grid_buttons(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, charts: &[Chart], stem: &str) {
+pub(crate) fn grid_buttons(
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    charts: &[Chart],
+    stem: &str,
+) {
     for (label, kind) in [("Save PNG", SaveAs::Png), ("Save SVG", SaveAs::Svg)] {
         if ui
             .button(label)
@@ -53,7 +58,7 @@ fn chart_button(
 }
 
 /// "Save CSV", "Save Parquet" for a table; `table` builds it only when a button is clicked.
-pub fn table_buttons(
+pub(crate) fn table_buttons(
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
     what: &str,
@@ -75,7 +80,7 @@ pub fn table_buttons(
 }
 
 /// One "Save ..." button for a copy of `file` (a model Playbook keeps in the run store).
-pub fn file_button(
+pub(crate) fn file_button(
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
     label: &str,
@@ -95,7 +100,7 @@ pub fn file_button(
 }
 
 /// One "Save ..." button for text made on click (a model as JSON, rules as SQL).
-pub fn text_button(
+pub(crate) fn text_button(
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
     label: &str,
@@ -109,7 +114,7 @@ pub fn text_button(
 }
 
 /// A chart's title with its Save buttons, then the chart, `height` points tall.
-pub fn chart_block(
+pub(crate) fn chart_block(
     ui: &mut egui::Ui,
     ctx: &mut PanelCtx<'_>,
     id: &str,

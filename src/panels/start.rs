@@ -55,7 +55,7 @@ impl Sketch {
 }
 
 #[derive(Default)]
-pub struct StartPanel;
+pub(crate) struct StartPanel;
 
 fn c([r, g, b]: [u8; 3]) -> Color32 {
     Color32::from_rgb(r, g, b)

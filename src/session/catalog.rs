@@ -22,7 +22,7 @@ pub struct Entry {
 
 /// Where a dataset's recipe is remembered: its file's path, or `sample:NAME`, or `made:NAME`
 /// for a dataset made in the app.
-pub fn recipe_key(ds: &Dataset) -> String {
+pub(crate) fn recipe_key(ds: &Dataset) -> String {
     match &ds.origin {
         Origin::File(p) => p.display().to_string(),
         Origin::Sample => format!("sample:{}", ds.name),
@@ -112,14 +112,14 @@ impl Catalog {
         self.selected.and_then(|id| self.get(id))
     }
 
-    pub fn select(&mut self, id: DatasetId) {
+    pub(crate) fn select(&mut self, id: DatasetId) {
         if self.get(id).is_some() {
             self.selected = Some(id);
         }
     }
 
     /// Select the dataset called `name` now or as soon as it is loaded.
-    pub fn select_by_name(&mut self, name: &str) {
+    pub(crate) fn select_by_name(&mut self, name: &str) {
         match self.entries.iter().find(|e| e.data.name == name) {
             Some(e) => self.selected = Some(e.id),
             None => self.want = Some(name.to_owned()),
@@ -140,7 +140,7 @@ impl Catalog {
     }
 
     /// What is loading: each file's name and its progress (0 to 1).
-    pub fn loading(&self) -> Vec<(String, f32)> {
+    pub(crate) fn loading(&self) -> Vec<(String, f32)> {
         self.loads
             .iter()
             .map(|l| {
@@ -225,7 +225,7 @@ impl Catalog {
     }
 
     /// Undo every change to dataset `id`: read its file (or sample) again, as it is.
-    pub fn reset(&mut self, jobs: &JobRunner, id: DatasetId) -> Result<(), JobError> {
+    pub(crate) fn reset(&mut self, jobs: &JobRunner, id: DatasetId) -> Result<(), JobError> {
         let Some(e) = self.get(id) else {
             return Ok(());
         };
@@ -253,7 +253,7 @@ impl Catalog {
 
     /// Make a table in a job (the rows a filter keeps, a join) and add it as a dataset named
     /// `name`, selected when it arrives; its notes (what did not match) go to the status bar.
-    pub fn add_made(
+    pub(crate) fn add_made(
         &mut self,
         jobs: &JobRunner,
         name: &str,
@@ -285,12 +285,12 @@ impl Catalog {
     }
 
     /// The recipes saved last time, made again as the files load.
-    pub fn set_recipes(&mut self, recipes: BTreeMap<String, Recipe>) {
+    pub(crate) fn set_recipes(&mut self, recipes: BTreeMap<String, Recipe>) {
         self.recipes = recipes;
     }
 
     /// A change to dataset `id` is being made.
-    pub fn is_changing(&self, id: DatasetId) -> bool {
+    pub(crate) fn is_changing(&self, id: DatasetId) -> bool {
         self.changes.iter().any(|(i, _)| *i == id)
     }
 
@@ -328,7 +328,7 @@ impl Catalog {
 
     /// Start loading a file as a job; `select` it when it arrives (a file the user just opened)
     /// or not (a file reopened from the last session, which keeps its selection).
-    pub fn load_file(
+    pub(crate) fn load_file(
         &mut self,
         jobs: &JobRunner,
         path: &Path,
@@ -372,16 +372,16 @@ impl Catalog {
     /// failed to open is not one).
     /// What the readers changed in the files loaded since the last call (repeated header
     /// names), for the status bar.
-    pub fn take_notes(&mut self) -> Vec<String> {
+    pub(crate) fn take_notes(&mut self) -> Vec<String> {
         std::mem::take(&mut self.notes)
     }
 
-    pub fn take_opened(&mut self) -> Vec<PathBuf> {
+    pub(crate) fn take_opened(&mut self) -> Vec<PathBuf> {
         std::mem::take(&mut self.opened)
     }
 
     /// Start loading the embedded samples as a job.
-    pub fn load_samples(&mut self, jobs: &JobRunner) {
+    pub(crate) fn load_samples(&mut self, jobs: &JobRunner) {
         let recipes = self.recipes.clone();
         if let Ok(h) = jobs.spawn("load:samples", "Load sample data", move |_| {
             Ok(with_recipes(data::sample::load_all()?, &recipes))

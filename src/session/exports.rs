@@ -65,11 +65,11 @@ pub enum Payload {
 }
 
 /// Fills a `Payload::Stream`'s file.
-pub type FillStream = dyn FnOnce(&mut StreamTarget<'_>) -> anyhow::Result<()> + Send;
+pub(crate) type FillStream = dyn FnOnce(&mut StreamTarget<'_>) -> anyhow::Result<()> + Send;
 
 /// Where a `Payload::Stream` writes: the save's temporary file, renamed over the target when
 /// the whole stream is in.
-pub type StreamTarget<'a> = std::io::BufWriter<&'a mut std::fs::File>;
+pub(crate) type StreamTarget<'a> = std::io::BufWriter<&'a mut std::fs::File>;
 
 /// A save waiting for a path: what to write, and the file name offered.
 pub struct SaveRequest {
@@ -88,7 +88,7 @@ enum Outcome {
 
 /// Nobody cancels a dialog within a third of a second: an instant empty answer means there is
 /// no system dialog.
-pub const NO_DIALOG_WITHIN: std::time::Duration = std::time::Duration::from_millis(300);
+pub(crate) const NO_DIALOG_WITHIN: std::time::Duration = std::time::Duration::from_millis(300);
 
 #[derive(Default)]
 pub struct Exports {
@@ -188,7 +188,7 @@ impl Exports {
     }
 
     /// Write `payload` to `path` in a job (the in-app dialog's answer).
-    pub fn write_to(
+    pub(crate) fn write_to(
         &mut self,
         jobs: &JobRunner,
         payload: Payload,
@@ -233,9 +233,5 @@ impl Exports {
             self.awaiting = Some(*r);
         }
         done
-    }
-
-    pub fn is_busy(&self) -> bool {
-        !self.pending.is_empty() || self.awaiting.is_some()
     }
 }

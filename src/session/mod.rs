@@ -35,7 +35,7 @@ pub struct RunsHome(pub Result<PathBuf, String>);
 
 impl RunsHome {
     /// `PLAYBOOK_HOME` or the platform's data folder.
-    pub fn default_home() -> Self {
+    pub(crate) fn default_home() -> Self {
         Self(crate::runs::home().map_err(|e| e.to_string()))
     }
 
@@ -48,7 +48,7 @@ impl RunsHome {
     }
 
     /// The home as `usecases::record::recorded` takes it.
-    pub fn as_result(&self) -> Result<&Path, &str> {
+    pub(crate) fn as_result(&self) -> Result<&Path, &str> {
         match &self.0 {
             Ok(p) => Ok(p.as_path()),
             Err(e) => Err(e.as_str()),

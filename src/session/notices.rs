@@ -40,7 +40,7 @@ impl Notices {
     }
 
     /// Whether `message` (one of `errors`) is a warning.
-    pub fn is_warning(&self, message: &str) -> bool {
+    pub(crate) fn is_warning(&self, message: &str) -> bool {
         self.warnings.iter().any(|w| w == message)
     }
 
@@ -59,13 +59,13 @@ impl Notices {
     }
 
     /// Dismiss the newest error (the older ones stay).
-    pub fn dismiss_error(&mut self) {
+    pub(crate) fn dismiss_error(&mut self) {
         if let Some(e) = self.errors.pop() {
             self.warnings.retain(|w| *w != e);
         }
     }
 
-    pub fn dismiss_all(&mut self) {
+    pub(crate) fn dismiss_all(&mut self) {
         self.errors.clear();
         self.warnings.clear();
     }

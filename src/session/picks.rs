@@ -99,7 +99,7 @@ impl Picks {
     }
 
     /// Show the in-app browser for `request` (the Browse… button), without the system dialog.
-    pub fn browse(&mut self, request: PickRequest) {
+    pub(crate) fn browse(&mut self, request: PickRequest) {
         self.awaiting = Some(request);
     }
 
@@ -150,7 +150,7 @@ impl Picks {
     }
 
     /// A pick for `key` is open: its dialog is showing or its answer not yet taken.
-    pub fn is_open(&self, key: &str) -> bool {
+    pub(crate) fn is_open(&self, key: &str) -> bool {
         self.pending.iter().any(|(r, ..)| r.key == key)
             || self.awaiting.as_ref().is_some_and(|r| r.key == key)
             || self.ready.iter().any(|(k, _)| k == key)

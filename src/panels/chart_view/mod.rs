@@ -125,20 +125,20 @@ fn outline_color() -> Color32 {
 }
 
 /// Draw `chart` filling the available width, `height` points tall.
-pub fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
+pub(crate) fn show_chart(ui: &mut egui::Ui, id: &str, chart: &Chart, height: f32) {
     show(ui, id, chart, height, false);
 }
 
 /// A drag across a chart's x axis under way: where it started and where the pointer is, in x.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct BrushDrag {
+pub(crate) struct BrushDrag {
     start: Option<f64>,
     now: Option<f64>,
 }
 
 /// What a drag on a brushable chart decided.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum BrushEvent {
+pub(crate) enum BrushEvent {
     /// The x range dragged across.
     Set(f64, f64),
     /// A double click: no range.
@@ -148,7 +148,7 @@ pub enum BrushEvent {
 /// A lines chart on which dragging across x selects a range (shaded while dragging); a double
 /// click clears it. Scrolling still zooms and the right button still box-zooms; dragging does
 /// not pan. Other kinds of chart are shown as `show_chart` shows them.
-pub fn show_chart_brush(
+pub(crate) fn show_chart_brush(
     ui: &mut egui::Ui,
     id: &str,
     chart: &Chart,

@@ -18,7 +18,7 @@ use crate::usecases::explore::{self, Agg, Condition, Plot, PlotMark, PlotSpec, T
 /// A range of x brushed on the builder's chart (dragged across it): until cleared, the Preview,
 /// Summary and Charts views show only the rows in it. Tableau's action filter, on one dataset.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Brush {
+pub(crate) struct Brush {
     pub dataset: DatasetId,
     pub column: String,
     pub lo: f64,
@@ -220,8 +220,8 @@ fn conditions(
 }
 
 /// A built chart, or why there is none (a filter's error), for (dataset, spec as JSON).
-pub type Built = Result<Arc<Plot>, String>;
-pub type BuiltKey = (DatasetId, String);
+pub(crate) type Built = Result<Arc<Plot>, String>;
+pub(crate) type BuiltKey = (DatasetId, String);
 
 /// The spec's columns exist in `data`; if not (another dataset), start from a sensible chart:
 /// the first date column against the first number (or the first two numbers).

@@ -18,7 +18,7 @@ use crate::jobs::Slot;
 use crate::session::DatasetId;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DataView {
+pub(crate) enum DataView {
     #[default]
     Preview,
     Schema,
@@ -33,7 +33,7 @@ pub enum DataView {
 /// The choices the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DataChoices {
+pub(crate) struct DataChoices {
     pub view: DataView,
     pub bins: usize,
     pub hist_column: Option<String>,
@@ -78,7 +78,7 @@ impl Default for DataChoices {
 type ColumnKey = (DatasetId, String, usize);
 
 #[derive(Default)]
-pub struct DataPanel {
+pub(crate) struct DataPanel {
     pub saved: DataChoices,
     summary: Slot<DatasetId, Vec<ColumnSummary>>,
     hist: Slot<ColumnKey, Chart>,

@@ -19,7 +19,7 @@ use crate::usecases::dtw::{self as usecase, AudioParams};
 const CLIPS_PICK: &str = "dtw:audio-clips";
 
 /// A finished comparison and what it was asked.
-pub struct AudioRun {
+pub(crate) struct AudioRun {
     pub files: Vec<PathBuf>,
     pub params: AudioParams,
     pub out: Outcome,

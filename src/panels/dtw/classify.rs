@@ -14,7 +14,7 @@ use crate::usecases::record::recorded;
 pub use crate::usecases::dtw::ClassifyOutput as Outcome;
 
 /// Which labelled series to classify.
-pub enum Source {
+pub(crate) enum Source {
     /// The UCR GunPoint train and test files bundled with Playbook.
     GunPoint,
     /// Two tables from the catalog with a label column and one column per time step.
@@ -26,7 +26,7 @@ pub enum Source {
 }
 
 /// A finished classification and what it was asked.
-pub struct ClassifyRun {
+pub(crate) struct ClassifyRun {
     /// "GunPoint" or the two tables' names.
     pub what: String,
     pub params: ClassifyParams,

@@ -13,7 +13,7 @@ use crate::usecases::analysis::{Analysis, DtwMatrix};
 use crate::usecases::dtw::{self as usecase, MatrixOutput, MatrixParams, WarpingBand};
 
 /// What an all-pairs run shows.
-pub struct MatrixResult {
+pub(crate) struct MatrixResult {
     /// What the run was asked (to mark its results stale once the choices change).
     pub params: MatrixParams,
     pub out: MatrixOutput,

@@ -20,7 +20,7 @@ use runs::MatchResult;
 
 /// Where the pattern comes from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PatternSource {
+pub(crate) enum PatternSource {
     /// One of the table's series, by id.
     Series,
     /// The last numeric column of another dataset (e.g. capacity.csv).
@@ -31,7 +31,7 @@ pub enum PatternSource {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DtwView {
+pub(crate) enum DtwView {
     #[default]
     Match,
     Sweep,
@@ -44,7 +44,7 @@ pub enum DtwView {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DtwChoices {
+pub(crate) struct DtwChoices {
     pub view: DtwView,
     pub series_dataset: String,
     pub layout: Layout,
@@ -100,7 +100,7 @@ impl Default for DtwChoices {
 }
 
 /// What a sweep shows, and what it was asked.
-pub struct SweepResult {
+pub(crate) struct SweepResult {
     pub dataset: String,
     pub series: usecase::SeriesParams,
     pub out: usecase::SweepOutput,
@@ -110,7 +110,7 @@ pub struct SweepResult {
 type WarpingPath = (f64, Vec<(usize, usize)>);
 
 #[derive(Default)]
-pub struct DtwPanel {
+pub(crate) struct DtwPanel {
     pub saved: DtwChoices,
     next_run: u64,
     run: RunSlot<MatchResult>,

@@ -9,7 +9,7 @@ use crate::runs::{InputFingerprint, of_dataset};
 use crate::usecases::dtw::{MatchOutput, MatchParams};
 
 /// The chosen inputs of a match run, taken from the catalog before the job starts.
-pub struct MatchInputs {
+pub(crate) struct MatchInputs {
     pub series: Arc<Dataset>,
     /// The dataset of a curve pattern.
     pub curve: Option<Arc<Dataset>>,
@@ -27,7 +27,7 @@ impl MatchInputs {
 }
 
 /// What a match run shows.
-pub struct MatchResult {
+pub(crate) struct MatchResult {
     /// What the run was asked (to mark its results stale once the choices change).
     pub params: MatchParams,
     pub out: MatchOutput,
@@ -42,4 +42,4 @@ impl std::ops::Deref for MatchResult {
 }
 
 /// A finished match run of the panel.
-pub type MatchRun = Finished<MatchResult>;
+pub(crate) type MatchRun = Finished<MatchResult>;

@@ -20,7 +20,7 @@ use crate::usecases::forecast::ForecastParams;
 use run::{ForecastResult, ViewKey};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ForecastView {
+pub(crate) enum ForecastView {
     #[default]
     Series,
     Across,
@@ -31,7 +31,7 @@ pub enum ForecastView {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ForecastChoices {
+pub(crate) struct ForecastChoices {
     pub dataset: String,
     pub date_col: String,
     pub value_col: String,
@@ -87,7 +87,7 @@ impl ForecastChoices {
 }
 
 #[derive(Default)]
-pub struct ForecastPanel {
+pub(crate) struct ForecastPanel {
     pub saved: ForecastChoices,
     run: RunSlot<ForecastResult>,
     /// The group shown in the Series and Across views (index into the run's groups).

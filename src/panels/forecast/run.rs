@@ -5,7 +5,7 @@ use crate::usecases::forecast::{ForecastOutput, ForecastParams};
 
 /// What a run of the panel shows: the output, and what the run was given, to mark the results
 /// once the choices change.
-pub struct ForecastResult {
+pub(crate) struct ForecastResult {
     pub out: ForecastOutput,
     pub dataset: String,
     pub params: ForecastParams,
@@ -20,11 +20,11 @@ impl std::ops::Deref for ForecastResult {
 }
 
 /// A finished run of the panel.
-pub type ForecastRun = Finished<ForecastResult>;
+pub(crate) type ForecastRun = Finished<ForecastResult>;
 
 /// What a chart job draws.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ViewKind {
+pub(crate) enum ViewKind {
     /// One group: forecast, then its components.
     Group(usize),
     /// The group against the groups that differ only in this group column.
@@ -34,7 +34,7 @@ pub enum ViewKind {
 
 /// The key of a set of charts: run, view, and whether the full history is shown.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ViewKey {
+pub(crate) struct ViewKey {
     pub run: u64,
     pub kind: ViewKind,
     pub full: bool,

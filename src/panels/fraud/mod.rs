@@ -22,7 +22,7 @@ use crate::usecases::fraud::{self as usecase, FraudParams, RuleCounts};
 use run::FraudResult;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FraudView {
+pub(crate) enum FraudView {
     #[default]
     Model,
     Tree,
@@ -33,7 +33,7 @@ pub enum FraudView {
 /// The panel's choices: the dataset, the use case's params, the view.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct FraudChoices {
+pub(crate) struct FraudChoices {
     pub dataset: String,
     pub params: FraudParams,
     pub view: FraudView,
@@ -50,7 +50,7 @@ impl Default for FraudChoices {
 }
 
 /// What the PR/ROC overlay keeps of a finished run of this session.
-pub struct RunSummary {
+pub(crate) struct RunSummary {
     pub run: u64,
     pub run_id: Option<i64>,
     pub dataset: String,
@@ -66,7 +66,7 @@ pub struct RunSummary {
 type Cell = (bool, bool);
 
 #[derive(Default)]
-pub struct FraudPanel {
+pub(crate) struct FraudPanel {
     pub saved: FraudChoices,
     run: RunSlot<FraudResult>,
     runs: Vec<RunSummary>,

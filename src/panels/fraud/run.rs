@@ -11,7 +11,7 @@ use crate::panels::run_slot::Finished;
 use crate::usecases::fraud::{self as usecase, FraudOutput, FraudParams};
 
 /// What a training run of the panel shows.
-pub struct FraudResult {
+pub(crate) struct FraudResult {
     /// The params the run was given, to mark the results once the choices change.
     pub params: FraudParams,
     pub data: Arc<Dataset>,
@@ -20,17 +20,21 @@ pub struct FraudResult {
 }
 
 /// A finished training run of the panel.
-pub type FraudRun = Finished<FraudResult>;
+pub(crate) type FraudRun = Finished<FraudResult>;
 
 /// A model read from a JSON file and scored on a dataset with the panel's current labels.
-pub struct LoadedModel {
+pub(crate) struct LoadedModel {
     pub path: std::path::PathBuf,
     pub tree: crate::compute::fraud::tree::Tree,
     pub dataset: String,
     pub eval: train::Evaluation,
 }
 
-pub fn load_model(path: &std::path::Path, data: &Dataset, p: &FraudParams) -> Result<LoadedModel> {
+pub(crate) fn load_model(
+    path: &std::path::Path,
+    data: &Dataset,
+    p: &FraudParams,
+) -> Result<LoadedModel> {
     let scored = usecase::score(path, data)?;
     let y = usecase::labels_of(data, p)?;
     Ok(LoadedModel {

@@ -17,7 +17,7 @@ use crate::panels::{PanelCtx, save};
 use crate::usecases::fraud::{self as usecase, ReviewItem};
 
 /// Some rows of a table as text, for listing transactions.
-pub struct Listing {
+pub(crate) struct Listing {
     pub heads: Vec<String>,
     pub rows: Vec<Vec<String>>,
     /// Rows in the cell (the listing shows at most `LIST` of them).
@@ -102,7 +102,7 @@ pub fn summary(r: &FraudRun) -> RunSummary {
 
 /// The PR and ROC charts of a run, beside the latest run with the other balance setting on the
 /// same data and labels (only like with like is overlaid).
-pub fn curve_charts(r: &FraudRun, runs: &[RunSummary]) -> Vec<Chart> {
+pub(crate) fn curve_charts(r: &FraudRun, runs: &[RunSummary]) -> Vec<Chart> {
     let tag = |b: bool| if b { "balanced" } else { "unbalanced" };
     let other = runs
         .iter()
@@ -401,7 +401,11 @@ pub(super) fn review_ui(
 }
 
 /// The first rows of the review queue as text (at most `LIST`), made in the run's job.
-pub fn review_listing(data: &Dataset, review: &[ReviewItem], labels: &[bool]) -> Result<Listing> {
+pub(crate) fn review_listing(
+    data: &Dataset,
+    review: &[ReviewItem],
+    labels: &[bool],
+) -> Result<Listing> {
     let shown = &review[..review.len().min(LIST)];
     let rows: Vec<u32> = shown.iter().map(|x| x.row).collect();
     let extra = [

@@ -27,7 +27,7 @@ use crate::usecases::record::recorded;
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ImagesChoices {
+pub(crate) struct ImagesChoices {
     /// A folder with one subfolder per class; empty for the bundled digits.
     pub folder: String,
     pub params: ImagesParams,
@@ -59,7 +59,7 @@ const THUMBS: usize = 8;
 const THUMB: usize = 40;
 
 /// A scanned folder with a few images of each class, decoded for display.
-pub struct FolderView {
+pub(crate) struct FolderView {
     pub folder: Folder,
     /// Per class: (file name, thumbnail).
     pub thumbs: Vec<Vec<(String, egui::ColorImage)>>,
@@ -83,7 +83,7 @@ impl Live {
 }
 
 /// A finished run and what its views show.
-pub struct TrainRun {
+pub(crate) struct TrainRun {
     pub run: u64,
     pub run_id: Option<i64>,
     pub warning: Option<String>,
@@ -98,7 +98,7 @@ pub struct TrainRun {
 }
 
 #[derive(Default)]
-pub struct ImagesPanel {
+pub(crate) struct ImagesPanel {
     pub saved: ImagesChoices,
     scan: Slot<String, Arc<FolderView>>,
     run: Slot<u64, Arc<TrainRun>>,
@@ -117,7 +117,7 @@ pub struct ImagesPanel {
 }
 
 /// Predictions for the images asked for, each with its thumbnail.
-pub struct Predictions {
+pub(crate) struct Predictions {
     /// Which model: "the last run" or the file's name.
     pub model: String,
     pub rows: Vec<(usecase::Prediction, egui::ColorImage)>,
@@ -177,7 +177,12 @@ impl Progress for WithStop<'_> {
 
 /// Grey or colour pixels in 0..=1 (channel-major) as an egui image of `side` pixels, scaled up
 /// by nearest neighbour (small images stay crisp).
-pub fn color_image(pixels: &[f32], channels: usize, size: usize, side: usize) -> egui::ColorImage {
+pub(crate) fn color_image(
+    pixels: &[f32],
+    channels: usize,
+    size: usize,
+    side: usize,
+) -> egui::ColorImage {
     let mut rgba = Vec::with_capacity(side * side * 4);
     let plane = size * size;
     for y in 0..side {

@@ -204,7 +204,12 @@ pub(super) fn results(
         "{:.1}% validation accuracy",
         out.evaluation.accuracy * 100.0
     ));
-    ui.label(format!("{} — {}", r.folder_label, out.summary()));
+    ui.label(format!(
+        "{} — {}.{}",
+        r.folder_label,
+        out.summary(),
+        crate::panels::recorded_as(r.run_id)
+    ));
     if out.trained.stop == Stop::Cancelled {
         ui.label("Stopped before the last epoch: the model is the best epoch so far.");
     }

@@ -25,10 +25,10 @@ use crate::usecases::pitching::charts::{self, LeagueMetric};
 use crate::usecases::pitching::{PitchingOutput, PitchingParams};
 
 /// The sample the panel opens with (one month of a generated 2021 season).
-pub const SAMPLE: &str = "pitches_2021_06.parquet";
+pub(crate) const SAMPLE: &str = "pitches_2021_06.parquet";
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PitchingView {
+pub(crate) enum PitchingView {
     #[default]
     League,
     Pitcher,
@@ -38,7 +38,7 @@ pub enum PitchingView {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct PitchingChoices {
+pub(crate) struct PitchingChoices {
     pub dataset: String,
     pub rule: Rule,
     pub view: PitchingView,
@@ -69,7 +69,7 @@ impl Default for PitchingChoices {
 
 /// A pitcher in the search list.
 #[derive(Clone, Debug)]
-pub struct PitcherRow {
+pub(crate) struct PitcherRow {
     pub id: i64,
     pub name: String,
     pub pitches: usize,
@@ -77,7 +77,7 @@ pub struct PitcherRow {
 }
 
 /// What a season run shows, worked out in the job.
-pub struct PitchingResult {
+pub(crate) struct PitchingResult {
     pub out: PitchingOutput,
     /// League spin and Bauer units.
     pub league: [Chart; 2],
@@ -88,10 +88,10 @@ pub struct PitchingResult {
 }
 
 /// A finished season run of the panel.
-pub type PitchingRun = Finished<PitchingResult>;
+pub(crate) type PitchingRun = Finished<PitchingResult>;
 
 /// One pitcher's charts and flagged outings.
-pub struct PitcherView {
+pub(crate) struct PitcherView {
     pub charts: [Chart; 6],
     /// Indices into the run's outings, flagged ones, newest first.
     pub flagged: Vec<usize>,
@@ -99,7 +99,7 @@ pub struct PitcherView {
 }
 
 #[derive(Default)]
-pub struct PitchingPanel {
+pub(crate) struct PitchingPanel {
     pub saved: PitchingChoices,
     run: RunSlot<PitchingResult>,
     pitcher: Slot<(u64, i64), Arc<PitcherView>>,

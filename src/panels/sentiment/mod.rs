@@ -22,7 +22,7 @@ use crate::usecases::sentiment::classifiers::{self, ClassifierParams, Comparison
 use crate::usecases::sentiment::{SentimentOutput, SentimentParams, charts};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SentimentView {
+pub(crate) enum SentimentView {
     #[default]
     Overview,
     Tweets,
@@ -33,7 +33,7 @@ pub enum SentimentView {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SentimentChoices {
+pub(crate) struct SentimentChoices {
     pub tweets: String,
     pub prices: String,
     pub labelled: String,
@@ -66,7 +66,7 @@ impl Default for SentimentChoices {
 }
 
 /// What a run shows, its charts made once in the job.
-pub struct SentimentResult {
+pub(crate) struct SentimentResult {
     pub out: SentimentOutput,
     /// Per asset: price with mean sentiment, class mix, scatter with the fit, lead/lag.
     pub charts: Vec<[Chart; 4]>,
@@ -77,7 +77,7 @@ pub struct SentimentResult {
 /// The scored tweets' columns the tweet table filters and sorts by, one entry per row of
 /// `SentimentOutput::tweets`: made in the run job, so typing in the filter only scans them.
 #[derive(Default)]
-pub struct TweetFilter {
+pub(crate) struct TweetFilter {
     pub compound: Vec<f64>,
     /// Asset index, −1 for every asset, −2 for a tweet left out.
     pub asset: Vec<i64>,
@@ -129,10 +129,10 @@ impl TweetFilter {
 }
 
 /// A finished run of the panel.
-pub type SentimentRun = Finished<SentimentResult>;
+pub(crate) type SentimentRun = Finished<SentimentResult>;
 
 /// What a comparison of the classifiers shows.
-pub struct CompareResult {
+pub(crate) struct CompareResult {
     pub comparison: Comparison,
     pub chart: Chart,
 }
@@ -151,7 +151,7 @@ struct TweetKey {
 }
 
 #[derive(Default)]
-pub struct SentimentPanel {
+pub(crate) struct SentimentPanel {
     pub saved: SentimentChoices,
     run: RunSlot<SentimentResult>,
     compare: RunSlot<CompareResult>,

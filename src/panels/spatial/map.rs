@@ -54,7 +54,7 @@ pub enum Zoom {
 
 /// The map's own state: where it looks, and the tile layer once tiles were turned on.
 #[derive(Default)]
-pub struct MapView {
+pub(crate) struct MapView {
     memory: MapMemory,
     tiles: Option<HttpTiles>,
     /// Drawn at least once: its view is the user's (else walkers' default, not worth keeping).

@@ -32,7 +32,7 @@ type MapChart = (
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SpatialChoices {
+pub(crate) struct SpatialChoices {
     pub points: String,
     pub lon_col: String,
     pub lat_col: String,
@@ -93,7 +93,7 @@ impl SpatialChoices {
 }
 
 #[derive(Default)]
-pub struct SpatialPanel {
+pub(crate) struct SpatialPanel {
     pub saved: SpatialChoices,
     next_run: u64,
     /// The last run whose store warning (if any) was shown.

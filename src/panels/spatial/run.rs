@@ -18,11 +18,11 @@ use crate::usecases::spatial::{self as usecase, JoinParams, Method, ValidJoinPar
 
 /// Points drawn at most; more are sampled evenly (all 20,000 sample pickups hid the
 /// choropleth under Manhattan).
-pub const MAX_DRAWN_POINTS: usize = 5_000;
+pub(crate) const MAX_DRAWN_POINTS: usize = 5_000;
 /// Outline simplification for the screen, in degrees (about 20 m).
 const TOLERANCE: f64 = 0.0002;
 
-pub struct JoinInputs {
+pub(crate) struct JoinInputs {
     /// The panel's number for this join.
     pub run: u64,
     pub points: Arc<Dataset>,
@@ -36,7 +36,7 @@ pub struct JoinInputs {
     pub record: bool,
 }
 
-pub struct JoinResult {
+pub(crate) struct JoinResult {
     /// The panel's number for this join.
     pub run: u64,
     /// The points table, for colouring the drawn points by one of its columns.

@@ -22,7 +22,7 @@ use crate::usecases::analysis::{Analysis, StockAlerts};
 use crate::usecases::stock::{self as usecase, StockOutput, StockParams};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StockView {
+pub(crate) enum StockView {
     #[default]
     Summary,
     Alerts,
@@ -30,7 +30,7 @@ pub enum StockView {
 
 /// The alert table's columns, for sorting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SortBy {
+pub(crate) enum SortBy {
     Kind,
     Store,
     Sku,
@@ -45,7 +45,7 @@ pub enum SortBy {
 /// What the panel remembers across restarts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
-pub struct StockChoices {
+pub(crate) struct StockChoices {
     pub dataset: String,
     pub columns: Columns,
     pub thresholds: Thresholds,
@@ -85,7 +85,7 @@ impl StockChoices {
 
 /// What a run of the panel shows, worked out once in the job (not on every frame: at 100,000
 /// series these passes are not free).
-pub struct StockResult {
+pub(crate) struct StockResult {
     pub out: StockOutput,
     /// Heat map, alerts by kind, stores by loss.
     pub charts: [Chart; 3],
@@ -97,13 +97,13 @@ pub struct StockResult {
 }
 
 /// A finished run of the panel.
-pub type StockRun = Finished<StockResult>;
+pub(crate) type StockRun = Finished<StockResult>;
 
 /// Alerts by kind for a setting of the thresholds, over the last run's series.
 type Counts = [usize; 4];
 
 #[derive(Default)]
-pub struct StockPanel {
+pub(crate) struct StockPanel {
     pub saved: StockChoices,
     run: RunSlot<StockResult>,
     /// Live counts for the thresholds being edited (key: the thresholds and the run).
