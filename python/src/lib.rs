@@ -197,7 +197,9 @@ fn dtw_distances(
     znorm: bool,
     id_col: Option<String>,
 ) -> PyResult<Py<PyAny>> {
-    use usecases::dtw::{self as uc, WarpingBand, Layout, MatchParams, PatternChoice, SeriesParams};
+    use usecases::dtw::{
+        self as uc, Layout, MatchParams, PatternChoice, SeriesParams, WarpingBand,
+    };
     let params = MatchParams {
         series: SeriesParams {
             layout: Layout::Wide,

@@ -72,14 +72,46 @@ impl<R> Default for RunSlot<R> {
 impl<R: Send + Sync + 'static> RunSlot<R> {
     /// Check `params` (`A::check`; an error goes to the status bar and nothing starts), then
     /// start a job that runs `run` on the checked params, recorded as `A` with `inputs`, and
-    /// turns the output into the panel's result with `result` (an error there fails the job). A run still on its way is
-    /// cancelled. False when the params were refused.
+    /// turns the output into the panel's result with `result` (an error there fails the job).
+    /// A run still on its way is cancelled. False when the params were refused.
     pub fn start<A>(
         &mut self,
         ctx: &mut PanelCtx<'_>,
         params: A::Params,
         inputs: RunInputs,
         run: impl FnOnce(&A::Valid, &dyn Progress) -> Result<A::Output> + Send + 'static,
+        result: impl FnOnce(A::Output) -> Result<R> + Send + 'static,
+    ) -> bool
+    where
+        A: Analysis,
+        A::Params: Send + 'static,
+        A::Valid: Send + 'static,
+    {
+        let RunInputs {
+            fingerprints,
+            record,
+        } = inputs;
+        self.start_reading::<A, ()>(
+            ctx,
+            params,
+            record,
+            move |_| Ok(((), fingerprints)),
+            move |valid, (), job| run(valid, job),
+            result,
+        )
+    }
+
+    /// `start` for a run whose inputs are read in the job (files, a folder: reading and
+    /// fingerprinting them is not for the UI thread): `read` returns them with their
+    /// fingerprints, then the run is recorded and `run` gets them. A failure to read fails the
+    /// job before anything is recorded.
+    pub fn start_reading<A, I>(
+        &mut self,
+        ctx: &mut PanelCtx<'_>,
+        params: A::Params,
+        record: bool,
+        read: impl FnOnce(&dyn Progress) -> Result<(I, Vec<InputFingerprint>)> + Send + 'static,
+        run: impl FnOnce(&A::Valid, I, &dyn Progress) -> Result<A::Output> + Send + 'static,
         result: impl FnOnce(A::Output) -> Result<R> + Send + 'static,
     ) -> bool
     where
@@ -97,20 +129,21 @@ impl<R: Send + Sync + 'static> RunSlot<R> {
         };
         self.started += 1;
         let number = self.started;
-        let home = inputs.record.then(|| ctx.runs.clone());
+        let home = record.then(|| ctx.runs.clone());
         self.slot.request(
             ctx.jobs,
             number,
             format!("{}:run:{number}", A::ID),
             A::NAME.into(),
             move |job| {
+                let (inputs, fingerprints) = read(job)?;
                 let r = recorded_if(
                     home.as_ref().map(|h| h.as_result()),
                     RunOrigin::App,
                     A::ID,
                     &params,
-                    inputs.fingerprints,
-                    || run(&valid, job),
+                    fingerprints,
+                    || run(&valid, inputs, job),
                 )?;
                 Ok(Arc::new(Finished {
                     run: number,

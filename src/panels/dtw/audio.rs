@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use super::DtwPanel;
 use crate::chart::{Chart, Line};
-use crate::compute::Progress;
 use crate::data::{audio, sample};
 use crate::format::short;
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
+use crate::runs::InputFingerprint;
 use crate::session::{PickKind, PickRequest};
+use crate::usecases::analysis::{Analysis, DtwAudio};
 pub use crate::usecases::dtw::AudioOutput as Outcome;
 use crate::usecases::dtw::{self as usecase, AudioParams};
 
@@ -45,32 +46,20 @@ fn params_of(p: &DtwPanel) -> AudioParams {
     }
 }
 
-fn compare(
-    files: Vec<PathBuf>,
-    params: AudioParams,
-    home: crate::session::RunsHome,
-    job: &dyn Progress,
-) -> anyhow::Result<Outcome> {
+/// The bundled clips and the chosen files, with their fingerprints (read in the job).
+fn read(files: &[PathBuf]) -> anyhow::Result<(Vec<audio::Clip>, Vec<InputFingerprint>)> {
     let mut clips = usecase::sample_clips()?;
     let mut inputs: Vec<_> = sample::CLIPS
         .iter()
         .map(|(name, bytes)| crate::runs::of_bytes("clip", name, bytes))
         .collect();
-    for f in &files {
+    for f in files {
         clips.push(audio::read_wav(f)?);
         if let Ok(fp) = crate::runs::of_file("clip", &crate::data::file_name(f), f) {
             inputs.push(fp);
         }
     }
-    let r = crate::usecases::record::recorded(
-        home.as_result(),
-        crate::runs::RunOrigin::App,
-        usecase::ID_AUDIO,
-        &params,
-        inputs,
-        || usecase::compare_clips(&usecase::check_audio(&params)?, &clips, job),
-    )?;
-    Ok(r.output)
+    Ok((clips, inputs))
 }
 
 /// Collect clips chosen in the dialog.
@@ -129,18 +118,15 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         ui.checkbox(&mut p.saved.znorm, "Z-normalise");
         if ui.button("Compare clips").clicked() {
             let files = p.saved.audio_files.clone();
+            let chosen = files.clone();
             let params = params_of(p);
-            let home = ctx.runs.clone();
-            p.next_run += 1;
-            p.audio_result.request(
-                ctx.jobs,
-                p.next_run,
-                format!("dtw:audio:{}", p.next_run),
-                "DTW audio comparison".into(),
-                move |job| {
-                    let out = compare(files.clone(), params.clone(), home, job)?;
-                    Ok(AudioRun { files, params, out })
-                },
+            p.audio_result.start_reading::<DtwAudio, _>(
+                ctx,
+                params.clone(),
+                true,
+                move |_| read(&chosen),
+                |valid, clips, job| DtwAudio::run(valid, &clips, job),
+                move |out| Ok(AudioRun { files, params, out }),
             );
         }
         if p.audio_result.is_pending() {
@@ -162,6 +148,12 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         (&now, &params_of(p)),
         "Compare clips",
     );
+    if let Some(id) = o.run_id {
+        ui.label(format!(
+            "{} clips compared. Recorded as run {id}.",
+            o.clips.len()
+        ));
+    }
     for c in &o.clips {
         ui.weak(format!(
             "{}: {:.2} s at {} Hz, {} channel(s) -> envelope of one RMS point per {} samples ({} ms)",

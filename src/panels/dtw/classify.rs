@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use super::DtwPanel;
+use crate::data::ucr::LabelledSeries;
 use crate::data::{Dataset, sample, series};
 use crate::panels::{PanelCtx, save};
-use crate::runs::{RunOrigin, of_bytes, of_dataset};
+use crate::runs::{InputFingerprint, of_bytes, of_dataset};
+use crate::usecases::analysis::{Analysis, DtwClassify};
 use crate::usecases::dtw::{self as usecase, ClassifyParams, WarpingBand};
-use crate::usecases::record::recorded;
 
 /// What a classification run found (the use case's output).
 pub use crate::usecases::dtw::ClassifyOutput as Outcome;
@@ -25,7 +26,7 @@ pub(crate) enum Source {
     },
 }
 
-/// A finished classification and what it was asked.
+/// What a classification shows, and what it was asked.
 pub(crate) struct ClassifyRun {
     /// "GunPoint" or the two tables' names.
     pub what: String,
@@ -62,15 +63,12 @@ fn params_of(p: &DtwPanel) -> ClassifyParams {
     }
 }
 
-fn run(
+/// The labelled train and test series of `source`, with their fingerprints (read in the job).
+fn read(
     source: Source,
-    params: ClassifyParams,
-    home: crate::session::RunsHome,
-    job: &dyn crate::compute::Progress,
-) -> anyhow::Result<Outcome> {
-    let (train, test, inputs) = match &source {
+) -> anyhow::Result<((LabelledSeries, LabelledSeries), Vec<InputFingerprint>)> {
+    Ok(match &source {
         Source::GunPoint => {
-            let (train, test) = usecase::gunpoint()?;
             let inputs = vec![
                 of_bytes(
                     "train",
@@ -79,27 +77,20 @@ fn run(
                 ),
                 of_bytes("test", "GunPoint_TEST.ts", sample::GUNPOINT_TEST.as_bytes()),
             ];
-            (train, test, inputs)
+            (usecase::gunpoint()?, inputs)
         }
         Source::Tables {
             train,
             test,
             label_col,
         } => (
-            series::labelled(&train.name, &train.frame, label_col)?,
-            series::labelled(&test.name, &test.frame, label_col)?,
+            (
+                series::labelled(&train.name, &train.frame, label_col)?,
+                series::labelled(&test.name, &test.frame, label_col)?,
+            ),
             vec![of_dataset("train", train), of_dataset("test", test)],
         ),
-    };
-    let r = recorded(
-        home.as_result(),
-        RunOrigin::App,
-        usecase::ID_CLASSIFY,
-        &params,
-        inputs,
-        || usecase::classify(&usecase::check_classify(&params)?, train, test, job),
-    )?;
-    Ok(r.output)
+    })
 }
 
 pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
@@ -124,7 +115,6 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
         if ui.button("Run classification").clicked() {
             let params = params_of(p);
             let what = inputs_text(p);
-            let home = ctx.runs.clone();
             let source = if p.saved.classify_tables {
                 let find = |name: &str| ctx.catalog.by_name(name);
                 match (find(&p.saved.train_dataset), find(&p.saved.test_dataset)) {
@@ -140,16 +130,13 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
             };
             match source {
                 Some(source) => {
-                    p.next_run += 1;
-                    p.classify.request(
-                        ctx.jobs,
-                        p.next_run,
-                        format!("dtw:classify:{}", p.next_run),
-                        "DTW 1-NN classification".into(),
-                        move |job| {
-                            let out = run(source, params.clone(), home, job)?;
-                            Ok(ClassifyRun { what, params, out })
-                        },
+                    p.classify.start_reading::<DtwClassify, _>(
+                        ctx,
+                        params.clone(),
+                        true,
+                        move |_| read(source),
+                        |valid, inputs, job| DtwClassify::run(valid, inputs, job),
+                        move |out| Ok(ClassifyRun { what, params, out }),
                     );
                 }
                 None => ctx
@@ -180,9 +167,10 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
     ))
     .on_hover_text(crate::panels::glossary::ONE_NN);
     ui.label(format!(
-        "{}, {} training series",
+        "{}, {} training series.{}",
         usecase::band_text(o.window, o.cells),
-        o.n_train
+        o.n_train,
+        crate::panels::recorded_as(o.run_id)
     ));
     ui.strong("Confusion matrix (rows: actual class, columns: predicted)");
     egui::Grid::new("dtw_confusion")

@@ -117,8 +117,19 @@ pub(super) fn params(p: &DtwPanel) -> MatchParams {
     }
 }
 
-/// The chosen inputs, taken from the catalog now (the job gets its own handles).
-fn take_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>) -> Result<MatchInputs, String> {
+/// The chosen inputs, taken from the catalog now (the job gets its own handles); a table that
+/// is not open goes to the status bar.
+fn take_inputs(p: &DtwPanel, ctx: &mut PanelCtx<'_>) -> Option<MatchInputs> {
+    match chosen_inputs(p, ctx) {
+        Ok(inputs) => Some(inputs),
+        Err(e) => {
+            ctx.notices.error(e);
+            None
+        }
+    }
+}
+
+fn chosen_inputs(p: &DtwPanel, ctx: &PanelCtx<'_>) -> Result<MatchInputs, String> {
     let find = |name: &str| {
         ctx.catalog
             .by_name(name)
@@ -164,12 +175,8 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
 
 /// Match the pattern against every series, as a job (the Run button, and "Try it").
 pub(super) fn start_match(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
-    let inputs = match take_inputs(p, ctx) {
-        Ok(i) => i,
-        Err(e) => {
-            ctx.notices.error(e);
-            return;
-        }
+    let Some(inputs) = take_inputs(p, ctx) else {
+        return;
     };
     let fingerprints = RunInputs::recorded(inputs.fingerprints());
     let MatchInputs {
@@ -400,12 +407,8 @@ pub(super) fn sweep_ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'
 
 /// The median distance at each of the sweep's stretch factors, as a job.
 fn start_sweep(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
-    let inputs = match take_inputs(p, ctx) {
-        Ok(i) => i,
-        Err(e) => {
-            ctx.notices.error(e);
-            return;
-        }
+    let Some(inputs) = take_inputs(p, ctx) else {
+        return;
     };
     let fingerprints = RunInputs::recorded(inputs.fingerprints());
     let params = usecase::SweepParams {

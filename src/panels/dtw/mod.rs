@@ -112,7 +112,6 @@ type WarpingPath = (f64, Vec<(usize, usize)>);
 #[derive(Default)]
 pub(crate) struct DtwPanel {
     pub saved: DtwChoices,
-    next_run: u64,
     run: RunSlot<MatchResult>,
     /// The Match view's run history: this use case's runs in the run store.
     history: super::runs::RunsBrowser,
@@ -121,8 +120,8 @@ pub(crate) struct DtwPanel {
     path: Slot<(u64, usize), WarpingPath>,
     sweep: RunSlot<SweepResult>,
     matrix: RunSlot<matrix::MatrixResult>,
-    classify: Slot<u64, classify::ClassifyRun>,
-    audio_result: Slot<u64, audio::AudioRun>,
+    classify: RunSlot<classify::ClassifyRun>,
+    audio_result: RunSlot<audio::AudioRun>,
     sample_run: super::SampleRun,
 }
 
@@ -154,13 +153,10 @@ impl Panel for DtwPanel {
         let new_run = self.run.poll(ctx);
         self.matrix.poll(ctx);
         self.sweep.poll(ctx);
-        let errors = [
-            self.path.poll(),
-            self.classify.poll(),
-            self.audio_result.poll(),
-        ];
-        for e in errors.into_iter().flatten() {
-            ctx.notices.error(e.to_string());
+        self.classify.poll(ctx);
+        self.audio_result.poll(ctx);
+        if let Some(e) = self.path.poll() {
+            ctx.notices.error(format!("DTW: {e}"));
         }
         audio::logic(self, ctx);
         self.history.logic(ctx);

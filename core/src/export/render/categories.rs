@@ -5,7 +5,7 @@ use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordusize};
 use plotters::prelude::*;
 
-use super::{FONT, rgb};
+use super::{axes, framed, rgb};
 use crate::chart::{BoxStats, Chart};
 use crate::theme::ChartColors;
 
@@ -136,30 +136,19 @@ fn category_chart<'a, DB: DrawingBackend + 'a>(
     String,
 > {
     let e = |err: DrawingAreaErrorKind<DB::ErrorType>| err.to_string();
-    let colors = ChartColors::LIGHT;
     let n = labels.len().max(1);
     let (ymin, ymax) = drawable_range(ymin, ymax);
-    let mut c = ChartBuilder::on(root)
-        .caption(&chart.title, (FONT, 26))
-        .margin(20)
-        .x_label_area_size(60)
-        .y_label_area_size(80)
+    let mut c = framed(root, chart, 60)
         // plotters' integer ranges are inclusive: 0..n-1 gives n segments (a range
         // of one point would divide by zero, so one bar keeps an empty neighbour).
         .build_cartesian_2d((0..(n - 1).max(1)).into_segmented(), ymin..ymax)
         .map_err(e)?;
-    c.configure_mesh()
-        .x_desc(&chart.x_label)
-        .y_desc(&chart.y_label)
+    axes(&mut c.configure_mesh(), chart, true)
         .x_labels(n)
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),
             _ => String::new(),
         })
-        .label_style((FONT, 16))
-        .axis_desc_style((FONT, 18))
-        .bold_line_style(rgb(colors.grid))
-        .light_line_style(rgb(colors.background))
         .y_label_formatter(&|v| crate::format::short(*v))
         .disable_x_mesh()
         .draw()

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{FONT, axis_number, legend, rgb, span_scale};
+use super::{axes, axis_number, framed, legend, rgb, span_scale};
 use crate::chart::Chart;
 use crate::compute::histogram::Histogram;
 use crate::theme::ChartColors;
@@ -21,20 +21,10 @@ pub(super) fn draw<DB: DrawingBackend>(
     // back: plotters cannot tick -1e308..1e308.
     let k = span_scale(x0, x1);
     let ymax = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64 * 1.05;
-    let mut c = ChartBuilder::on(root)
-        .caption(&chart.title, (FONT, 26))
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
+    let mut c = framed(root, chart, 50)
         .build_cartesian_2d(x0 / k..x1 / k, 0f64..ymax)
         .map_err(e)?;
-    c.configure_mesh()
-        .x_desc(&chart.x_label)
-        .y_desc(&chart.y_label)
-        .label_style((FONT, 16))
-        .axis_desc_style((FONT, 18))
-        .bold_line_style(rgb(colors.grid))
-        .light_line_style(rgb(colors.background))
+    axes(&mut c.configure_mesh(), chart, true)
         .x_label_formatter(&|v| axis_number(v * k))
         // Counts: whole ticks only (a tall bar of 1 would otherwise tick 0.1, 0.2 ...).
         .y_labels(((ymax.floor() as usize) + 1).clamp(2, 10))

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::{FONT, axis_number, rgb, span_scale};
+use super::{FONT, axes, axis_number, framed, rgb, span_scale};
 use crate::chart::{Chart, ChartData, Mark};
 use crate::theme::ChartColors;
 
@@ -56,11 +56,7 @@ pub(super) fn draw<DB: DrawingBackend>(
         x1 - x0,
         crate::format::date(x0).get(..4) == crate::format::date(x1).get(..4),
     );
-    let mut c = ChartBuilder::on(&plot_area)
-        .caption(&chart.title, (FONT, 26))
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
+    let mut c = framed(&plot_area, chart, 50)
         .right_y_label_area_size(if secondary.is_some() { 80 } else { 0 })
         .build_cartesian_2d(x_axis, (y0 - pad)..(y1 + pad))
         .map_err(e)?
@@ -72,13 +68,7 @@ pub(super) fn draw<DB: DrawingBackend>(
                 map.to_secondary(y0 - pad)..map.to_secondary(y1 + pad)
             }),
         );
-    c.configure_mesh()
-        .x_desc(&chart.x_label)
-        .y_desc(&chart.y_label)
-        .label_style((FONT, 16))
-        .axis_desc_style((FONT, 18))
-        .bold_line_style(rgb(colors.grid))
-        .light_line_style(rgb(colors.background))
+    axes(&mut c.configure_mesh(), chart, true)
         .x_label_formatter(&|v| {
             if chart.x_dates {
                 crate::format::date_tick(*v, span, one_year)

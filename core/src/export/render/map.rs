@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{FONT, rgb};
+use super::{FONT, axes, framed, rgb};
 use crate::chart::{Chart, MapShape};
 use crate::theme::ChartColors;
 
@@ -86,19 +86,10 @@ pub(super) fn draw<DB: DrawingBackend>(
         .map(|(k, &p)| (p, point_colours.get(k).copied().unwrap_or(colors.accent)))
         .filter(|&((x, y), _)| x >= x0 && x <= x1 && y >= y0 && y <= y1)
         .collect();
-    let mut c = ChartBuilder::on(root)
-        .caption(&chart.title, (FONT, 26))
-        .margin(20)
-        .x_label_area_size(50)
-        .y_label_area_size(80)
+    let mut c = framed(root, chart, 50)
         .build_cartesian_2d(x0..x1.max(x0 + 1e-9), y0..y1.max(y0 + 1e-9))
         .map_err(e)?;
-    c.configure_mesh()
-        .x_desc(&chart.x_label)
-        .y_desc(&chart.y_label)
-        .label_style((FONT, 16))
-        .axis_desc_style((FONT, 18))
-        .disable_mesh()
+    axes(&mut c.configure_mesh(), chart, false)
         .draw()
         .map_err(e)?;
     // Shapes wholly outside the frame (a cell around points at 0,0) are not drawn.

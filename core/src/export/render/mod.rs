@@ -6,6 +6,7 @@
 use std::sync::Once;
 
 use plotters::coord::Shift;
+use plotters::chart::MeshStyle;
 use plotters::prelude::*;
 
 use crate::chart::{Chart, ChartData};
@@ -131,6 +132,42 @@ where
         .border_style(border)
         .draw()
         .map_err(|err| err.to_string())
+}
+
+/// A chart's frame on `root`: its title above the plot, `x_area` pixels below it for the x
+/// labels and 80 to its left for the y labels.
+fn framed<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    chart: &Chart,
+    x_area: u32,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(root);
+    builder
+        .caption(&chart.title, (FONT, 26))
+        .margin(20)
+        .x_label_area_size(x_area)
+        .y_label_area_size(80);
+    builder
+}
+
+/// The axes every chart kind shares: named as the chart says, in the same type sizes, with the
+/// grid in the chart colours (`grid`) or none (maps).
+fn axes<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    chart: &Chart,
+    grid: bool,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    let colors = ChartColors::LIGHT;
+    mesh.x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 18));
+    if grid {
+        mesh.bold_line_style(rgb(colors.grid))
+            .light_line_style(rgb(colors.background))
+    } else {
+        mesh.disable_mesh()
+    }
 }
 
 /// The colour of an RGB triple.
