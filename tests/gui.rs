@@ -1304,6 +1304,12 @@ fn the_start_page_runs_each_use_case_on_its_sample() {
     for (k, case) in registry::ALL.iter().enumerate() {
         h.state_mut().select_panel("start");
         settle(&mut h);
+        // Scrolled to first: a card below the window's fold is there but not clickable.
+        h.query_all_by_label("Try it on the sample")
+            .nth(k)
+            .unwrap()
+            .scroll_to_me();
+        settle(&mut h);
         h.query_all_by_label("Try it on the sample")
             .nth(k)
             .unwrap()

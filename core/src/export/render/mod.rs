@@ -5,8 +5,8 @@
 
 use std::sync::Once;
 
-use plotters::coord::Shift;
 use plotters::chart::MeshStyle;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::chart::{Chart, ChartData};
