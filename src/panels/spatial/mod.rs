@@ -45,6 +45,11 @@ pub(crate) struct SpatialChoices {
     pub layers: Layers,
     /// Colour the points by this column of their table (empty: one colour).
     pub point_colour: String,
+    /// The polygons' coordinate system as an EPSG code, for a file that does not say its own
+    /// (empty: as the file says, else longitude and latitude).
+    pub polygons_crs: String,
+    /// Polygon columns carried onto each joined point.
+    pub keep_cols: Vec<String>,
 }
 
 impl Default for SpatialChoices {
@@ -62,6 +67,8 @@ impl Default for SpatialChoices {
             resolution: p.resolution,
             layers: Layers::default(),
             point_colour: String::new(),
+            polygons_crs: p.polygons_crs.unwrap_or_default(),
+            keep_cols: p.keep_cols,
         }
     }
 }
@@ -78,7 +85,8 @@ impl SpatialChoices {
             name_col: Some(self.name_col.clone()).filter(|c| !c.is_empty()),
             method: self.method,
             resolution: self.resolution,
-            ..JoinParams::default()
+            keep_cols: self.keep_cols.clone(),
+            polygons_crs: Some(self.polygons_crs.trim().to_owned()).filter(|c| !c.is_empty()),
         }
     }
 
@@ -89,6 +97,8 @@ impl SpatialChoices {
         self.name_col = p.name_col.unwrap_or_default();
         self.method = p.method;
         self.resolution = p.resolution;
+        self.keep_cols = p.keep_cols;
+        self.polygons_crs = p.polygons_crs.unwrap_or_default();
     }
 }
 
@@ -162,6 +172,8 @@ impl SpatialPanel {
                     .response
                     .on_hover_text("The column holding each polygon as WKT text");
             }
+            crs_field(ui, &mut s.polygons_crs);
+            keep_menu(ui, &poly_cols, &mut s.keep_cols);
         });
         ui.horizontal_wrapped(|ui| {
             ui.label("Join:");
@@ -344,10 +356,7 @@ impl SpatialPanel {
             ui.strong("Points per polygon");
             let rr = Arc::clone(r);
             save::table_buttons(ui, ctx, "the counts", "spatial-counts", move || {
-                DataFrame::new_infer_height(vec![
-                    Column::new("name".into(), rr.set.names.clone()),
-                    Column::new("count".into(), rr.assignment.counts.clone()),
-                ])
+                rr.out.counts_frame()
             });
         });
         let mut order: Vec<usize> = (0..r.set.names.len()).collect();
@@ -395,14 +404,7 @@ impl SpatialPanel {
                         "the points table is closed".into(),
                     ));
                 };
-                let mut names: Vec<Option<&str>> = vec![None; d.frame.height()];
-                for (k, f) in rr.assignment.feature.iter().enumerate() {
-                    names[rr.points.rows[k] as usize] =
-                        f.map(|f| rr.set.names[f as usize].as_str());
-                }
-                let mut df = d.frame.clone();
-                df.with_column(Column::new("polygon".into(), names))?;
-                Ok(df)
+                rr.out.joined_frame(d)
             });
         });
     }
@@ -624,5 +626,79 @@ impl SpatialPanel {
                     self.counts_ui(ui, ctx, &r);
                 });
         });
+    }
+}
+
+/// The polygons' coordinate system, typed as an EPSG code; empty means as the file says.
+fn crs_field(ui: &mut egui::Ui, crs: &mut String) {
+    crate::panels::wrap_unless_fits(ui, "CRS", 110.0);
+    ui.add(
+        egui::TextEdit::singleline(crs)
+            .hint_text("as the file says")
+            .desired_width(110.0),
+    )
+    .on_hover_text(
+        "The polygons' coordinate system as an EPSG code (EPSG:2263 is New York's State Plane \
+         in feet), for a file that does not say its own. A shapefile's .prj or a GeoJSON crs \
+         member is read without it; empty means longitude and latitude (EPSG:4326).",
+    );
+    ui.label("CRS");
+}
+
+/// Which polygon columns each joined point carries (as GeoPandas' sjoin keeps them).
+fn keep_menu(ui: &mut egui::Ui, columns: &[String], keep: &mut Vec<String>) {
+    let title = if keep.is_empty() {
+        "Keep columns".to_owned()
+    } else {
+        format!("Keep columns ({})", keep.len())
+    };
+    ui.menu_button(title, |ui| {
+        ui.label("Polygon columns added to each joined point:");
+        for c in columns {
+            let mut on = keep.contains(c);
+            if ui.checkbox(&mut on, c).changed() {
+                if on {
+                    keep.push(c.clone());
+                } else {
+                    keep.retain(|k| k != c);
+                }
+            }
+        }
+    })
+    .response
+    .on_hover_text(
+        "Polygon attributes (a zone's borough, say) added to each point in the joined table",
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crs_and_kept_columns_reach_the_join_params_and_come_back() {
+        let choices = SpatialChoices {
+            polygons_crs: " EPSG:2263 ".into(),
+            keep_cols: vec!["BoroCode".into()],
+            ..SpatialChoices::default()
+        };
+        let params = choices.params();
+        assert_eq!(params.polygons_crs.as_deref(), Some("EPSG:2263"));
+        assert_eq!(params.keep_cols, ["BoroCode"]);
+        assert!(usecase::check(&params).is_ok());
+        let mut back = SpatialChoices::default();
+        back.set_params(params);
+        assert_eq!(
+            (back.polygons_crs.as_str(), back.keep_cols.as_slice()),
+            ("EPSG:2263", ["BoroCode".to_owned()].as_slice())
+        );
+        // Empty: as the file says.
+        let plain = SpatialChoices::default().params();
+        assert_eq!(plain.polygons_crs, None);
+        let typo = SpatialChoices {
+            polygons_crs: "EPSG:99999999".into(),
+            ..SpatialChoices::default()
+        };
+        assert!(usecase::check(&typo.params()).is_err());
     }
 }

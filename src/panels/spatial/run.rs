@@ -6,15 +6,14 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::compute::Progress;
-use crate::compute::spatial::join::{self, Assignment, HexCell, Points};
-use crate::compute::spatial::pip::PolygonIndex;
-use crate::compute::spatial::polygons::{self, PolygonSet};
+use crate::compute::spatial::join::{self, HexCell};
+use crate::compute::spatial::polygons;
 use crate::data::Dataset;
 use crate::runs::{RunOrigin, of_dataset};
 use crate::session::RunsHome;
 use crate::usecases::record::recorded_if;
 use crate::usecases::spatial::layers::{self, Triangles};
-use crate::usecases::spatial::{self as usecase, JoinParams, Method, ValidJoinParams};
+use crate::usecases::spatial::{self as usecase, JoinOutput, JoinParams, ValidJoinParams};
 
 /// Points drawn at most; more are sampled evenly (all 20,000 sample pickups hid the
 /// choropleth under Manhattan).
@@ -45,15 +44,8 @@ pub(crate) struct JoinResult {
     pub warning: Option<String>,
     pub points_name: String,
     pub polygons_name: String,
-    pub method: Method,
-    pub resolution: u8,
-    pub set: PolygonSet,
-    pub index: PolygonIndex,
-    pub points: Points,
-    pub assignment: Assignment,
-    /// For an H3 join: the share of points it puts where the exact join does.
-    pub agreement: Option<f64>,
-    pub seconds: f64,
+    /// The join as the use case made it (its polygons, points, assignment, kept columns).
+    pub out: JoinOutput,
     pub cells: Vec<HexCell>,
     /// Where each cell sits in `cells`, for the hover read-out.
     pub cell_at: std::collections::HashMap<h3o::CellIndex, usize>,
@@ -67,8 +59,14 @@ pub(crate) struct JoinResult {
     pub drawn_points_m: Vec<[f64; 2]>,
     /// The table row of each drawn point.
     pub drawn_rows: Vec<u32>,
-    /// What is wrong with the polygons that did not stop the join.
-    pub warnings: Vec<String>,
+}
+
+impl std::ops::Deref for JoinResult {
+    type Target = JoinOutput;
+
+    fn deref(&self) -> &JoinOutput {
+        &self.out
+    }
 }
 
 pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
@@ -84,16 +82,13 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         || usecase::join(&i.valid, &i.points, &i.polygons, progress),
     )?;
     let (j, run_id, warning) = (r.output, r.run_id, r.warning);
-    let warnings = j.warnings.clone();
     let res = join::resolution(j.resolution)?;
     let cells = join::hexbin(&j.points, res, progress)?;
     let cell_at = cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
-    let assignment = j.assignment;
-    let set = j.set;
-    let points = j.points;
+    let (assignment, set, points) = (&j.assignment, &j.set, &j.points);
     let classes = layers::Classes::of(assignment.counts.iter().copied().max().unwrap_or(0));
     let fills = layers::fills(
-        &set,
+        set,
         |f| {
             let [r, g, b] = classes.color(assignment.counts[f as usize]);
             [r, g, b, 170]
@@ -101,7 +96,7 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         TOLERANCE,
     );
     let hexes = layers::hexagons(&cells, 200);
-    let outlines = layers::feature_outlines(&set, TOLERANCE);
+    let outlines = layers::feature_outlines(set, TOLERANCE);
     let world = match &i.world {
         Some(w) => polygons::from_dataset(w, None, None)
             .map(|s| layers::outlines(&s, 0.05))
@@ -125,14 +120,6 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         warning,
         points_name: i.points.name.clone(),
         polygons_name: i.polygons.name.clone(),
-        method: j.method,
-        resolution: j.resolution,
-        set,
-        index: j.index,
-        points,
-        assignment,
-        agreement: j.agreement,
-        seconds: j.seconds,
         cells,
         cell_at,
         fills,
@@ -142,6 +129,6 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         drawn_points,
         drawn_points_m,
         drawn_rows,
-        warnings,
+        out: j,
     })
 }
