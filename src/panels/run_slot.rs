@@ -72,7 +72,8 @@ impl<R> Default for RunSlot<R> {
 impl<R: Send + Sync + 'static> RunSlot<R> {
     /// Check `params` (`A::check`; an error goes to the status bar and nothing starts), then
     /// start a job that runs `run` on the checked params, recorded as `A` with `inputs`, and
-    /// turns the output into the panel's result with `result` (an error there fails the job).
+    /// turns the output into the panel's result with `result` (in the job, reporting to its progress;
+    /// an error there fails the job).
     /// A run still on its way is cancelled. False when the params were refused.
     pub fn start<A>(
         &mut self,
@@ -80,7 +81,7 @@ impl<R: Send + Sync + 'static> RunSlot<R> {
         params: A::Params,
         inputs: RunInputs,
         run: impl FnOnce(&A::Valid, &dyn Progress) -> Result<A::Output> + Send + 'static,
-        result: impl FnOnce(A::Output) -> Result<R> + Send + 'static,
+        result: impl FnOnce(A::Output, &dyn Progress) -> Result<R> + Send + 'static,
     ) -> bool
     where
         A: Analysis,
@@ -112,7 +113,7 @@ impl<R: Send + Sync + 'static> RunSlot<R> {
         record: bool,
         read: impl FnOnce(&dyn Progress) -> Result<(I, Vec<InputFingerprint>)> + Send + 'static,
         run: impl FnOnce(&A::Valid, I, &dyn Progress) -> Result<A::Output> + Send + 'static,
-        result: impl FnOnce(A::Output) -> Result<R> + Send + 'static,
+        result: impl FnOnce(A::Output, &dyn Progress) -> Result<R> + Send + 'static,
     ) -> bool
     where
         A: Analysis,
@@ -149,7 +150,7 @@ impl<R: Send + Sync + 'static> RunSlot<R> {
                     run: number,
                     run_id: r.run_id,
                     warning: r.warning,
-                    result: result(r.output)?,
+                    result: result(r.output, job)?,
                 }))
             },
         );
@@ -257,7 +258,7 @@ mod tests {
             bad,
             RunInputs::recorded(Vec::new()),
             |_, _| anyhow::bail!("must not run"),
-            |_| Ok(()),
+            |_, _| Ok(()),
         );
         assert!(!started && !slot.is_pending());
         let errors = parts.notices.errors();
@@ -289,7 +290,7 @@ mod tests {
                 params.clone(),
                 RunInputs::recorded(vec![crate::runs::of_dataset("series", &data)]),
                 move |valid, job| DtwMatrix::run(valid, &data, job),
-                |out| Ok(out.ids.len()),
+                |out, _| Ok(out.ids.len()),
             ));
             assert!(collect(&mut slot, &mut parts), "round {round}");
             let r = slot.latest().expect("a finished run");
@@ -322,7 +323,7 @@ mod tests {
                     anyhow::ensure!(!fail, "the table has no series");
                     DtwMatrix::run(valid, &data, job)
                 },
-                |out| Ok(out.ids.len()),
+                |out, _| Ok(out.ids.len()),
             );
             assert_eq!(collect(&mut slot, &mut parts), !fail);
         }

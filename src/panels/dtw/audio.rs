@@ -126,7 +126,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                 true,
                 move |_| read(&chosen),
                 |valid, clips, job| DtwAudio::run(valid, &clips, job),
-                move |out| Ok(AudioRun { files, params, out }),
+                move |out, _| Ok(AudioRun { files, params, out }),
             );
         }
         if p.audio_result.is_pending() {

@@ -136,7 +136,7 @@ pub(super) fn ui(p: &mut DtwPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
                         true,
                         move |_| read(source),
                         |valid, inputs, job| DtwClassify::run(valid, inputs, job),
-                        move |out| Ok(ClassifyRun { what, params, out }),
+                        move |out, _| Ok(ClassifyRun { what, params, out }),
                     );
                 }
                 None => ctx

@@ -189,7 +189,7 @@ pub(super) fn start_match(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
         params.clone(),
         fingerprints,
         move |valid, job| DtwMatch::run(valid, (&series, curve.as_deref()), job),
-        |out| Ok(MatchResult { params, out }),
+        |out, _| Ok(MatchResult { params, out }),
     );
 }
 
@@ -422,7 +422,7 @@ fn start_sweep(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
         params,
         fingerprints,
         move |valid, job| DtwSweep::run(valid, (&inputs.series, inputs.curve.as_deref()), job),
-        |out| {
+        |out, _| {
             Ok(super::SweepResult {
                 dataset,
                 series,

@@ -115,6 +115,6 @@ fn start(p: &mut DtwPanel, ctx: &mut PanelCtx<'_>) {
         params.clone(),
         inputs,
         move |valid, job| DtwMatrix::run(valid, &series, job),
-        |out| Ok(MatrixResult { params, out }),
+        |out, _| Ok(MatrixResult { params, out }),
     );
 }

@@ -121,7 +121,7 @@ pub(super) fn start(p: &mut ForecastPanel, ctx: &mut PanelCtx<'_>, data: Arc<Dat
             let data = Arc::clone(&data);
             move |valid, job| Forecast::run(valid, &data, job)
         },
-        move |out| {
+        move |out, _| {
             Ok(ForecastResult {
                 out,
                 dataset: data.name.clone(),

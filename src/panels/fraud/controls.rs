@@ -259,7 +259,7 @@ pub(super) fn start(p: &mut FraudPanel, ctx: &mut PanelCtx<'_>, data: Arc<crate:
             let data = Arc::clone(&data);
             move |valid, job| FraudTree::run(valid, &data, job)
         },
-        move |out| {
+        move |out, _| {
             let review_listing = super::views::review_listing(&data, &out.review, &out.labels)?;
             Ok(FraudResult {
                 params,

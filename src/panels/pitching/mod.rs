@@ -124,7 +124,7 @@ impl PitchingPanel {
             params,
             inputs,
             move |valid, job| PitchingFlags::run(valid, (&data, None), job),
-            |out| {
+            |out, _| {
                 Ok(PitchingResult {
                     league: [
                         charts::league_chart(&out.league, LeagueMetric::Spin)

@@ -181,7 +181,7 @@ impl SentimentPanel {
             self.saved.params.clone(),
             inputs,
             move |valid, job| SentimentWindows::run(valid, (&tweets, &prices), job),
-            |out| {
+            |out, _| {
                 let charts = out
                     .assets
                     .iter()
@@ -206,7 +206,7 @@ impl SentimentPanel {
             self.saved.classifier.clone(),
             inputs,
             move |valid, job| SentimentClassifiers::run(valid, &data, job),
-            |comparison| {
+            |comparison, _| {
                 Ok(CompareResult {
                     chart: charts::classifier_bars(&comparison),
                     comparison,

@@ -12,18 +12,21 @@ use std::sync::Arc;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::run_slot::{RunInputs, RunSlot};
 use super::{Panel, PanelCtx, choice_combo, save};
 use crate::chart::Chart;
 use crate::compute::spatial::join;
 use crate::jobs::Slot;
+use crate::runs::of_dataset;
+use crate::usecases::analysis::{Analysis, SpatialJoin};
 use crate::usecases::spatial::layers;
 use crate::usecases::spatial::{self as usecase, JoinParams, Method, PointColumns};
 use map::{Layers, MapView, Zoom};
-use run::{JoinInputs, JoinResult};
+use run::{JoinResult, JoinRun};
 
 /// The map as a chart and what it was made from (the join, the layers, the points' colours).
 type MapChart = (
-    Arc<JoinResult>,
+    Arc<JoinRun>,
     Layers,
     Option<Arc<layers::PointColours>>,
     Arc<Chart>,
@@ -105,10 +108,7 @@ impl SpatialChoices {
 #[derive(Default)]
 pub(crate) struct SpatialPanel {
     pub saved: SpatialChoices,
-    next_run: u64,
-    /// The last run whose store warning (if any) was shown.
-    warned: u64,
-    join: Slot<u64, Arc<JoinResult>>,
+    join: RunSlot<JoinResult>,
     zoom: Option<Zoom>,
     /// A map view restored from a workspace, applied when the map is next drawn (after the
     /// join it waits for, instead of fitting the polygons).
@@ -173,7 +173,6 @@ impl SpatialPanel {
                     .on_hover_text("The column holding each polygon as WKT text");
             }
             crs_field(ui, &mut s.polygons_crs);
-            keep_menu(ui, &poly_cols, &mut s.keep_cols);
         });
         ui.horizontal_wrapped(|ui| {
             ui.label("Join:");
@@ -191,6 +190,7 @@ impl SpatialPanel {
                 .add_enabled(ready, egui::Button::new("Join"))
                 .on_hover_text("Join the points to the polygons as a background job")
                 .clicked();
+            keep_menu(ui, &cols(&polys), &mut s.keep_cols);
             // The first time the panel is shown it joins its samples by itself (not recorded),
             // so the map shows what the panel does before anything is pressed.
             let first = !self.auto_started && ready;
@@ -198,30 +198,21 @@ impl SpatialPanel {
                 && let (Some(pts), Some(pol)) = (points, polys)
             {
                 self.auto_started = true;
-                let params = s.params();
-                match usecase::check(&params) {
-                    Ok(valid) => {
-                        self.next_run += 1;
-                        let inputs = JoinInputs {
-                            run: self.next_run,
-                            points: pts,
-                            polygons: pol,
-                            params,
-                            valid,
-                            world: ctx.catalog.by_name("naturalearth_countries.geojson"),
-                            home: ctx.runs.clone(),
-                            record: clicked || tried,
-                        };
-                        self.join.request(
-                            ctx.jobs,
-                            self.next_run,
-                            format!("spatial:join:{}", self.next_run),
-                            "Spatial join".into(),
-                            move |job| Ok(Arc::new(run::compute(inputs, job)?)),
-                        );
-                        self.zoom = Some(self.restored_view.unwrap_or(Zoom::Polygons));
-                    }
-                    Err(e) => ctx.notices.error(format!("Spatial: {e}")),
+                let world = ctx.catalog.by_name("naturalearth_countries.geojson");
+                let inputs = RunInputs {
+                    fingerprints: vec![of_dataset("points", &pts), of_dataset("polygons", &pol)],
+                    record: clicked || tried,
+                };
+                let (points, polygons) = (Arc::clone(&pts), Arc::clone(&pol));
+                let started = self.join.start::<SpatialJoin>(
+                    ctx,
+                    s.params(),
+                    inputs,
+                    move |valid, job| SpatialJoin::run(valid, (&points, &polygons), job),
+                    move |out, job| run::prepare(out, &pts, &pol, world.as_deref(), job),
+                );
+                if started {
+                    self.zoom = Some(self.restored_view.unwrap_or(Zoom::Polygons));
                 }
             }
             if self.join.is_pending() {
@@ -235,7 +226,7 @@ impl SpatialPanel {
     fn point_colours(
         &mut self,
         ctx: &mut PanelCtx<'_>,
-        r: &Arc<JoinResult>,
+        r: &Arc<JoinRun>,
     ) -> Option<Arc<layers::PointColours>> {
         let column = self.saved.point_colour.clone();
         if column.is_empty() {
@@ -351,7 +342,7 @@ impl SpatialPanel {
         });
     }
 
-    fn counts_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<JoinResult>) {
+    fn counts_ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, r: &Arc<JoinRun>) {
         ui.horizontal(|ui| {
             ui.strong("Points per polygon");
             let rr = Arc::clone(r);
@@ -468,19 +459,9 @@ impl Panel for SpatialPanel {
     }
 
     fn logic(&mut self, ctx: &mut PanelCtx<'_>) {
-        for e in [self.join.poll(), self.colours.poll()]
-            .into_iter()
-            .flatten()
-        {
-            ctx.notices.error(e.to_string());
-        }
-        if self.warned < self.next_run
-            && let Some(r) = self.join.get(&self.next_run)
-        {
-            self.warned = self.next_run;
-            if let Some(w) = &r.warning {
-                ctx.notices.error(w.clone());
-            }
+        self.join.poll(ctx);
+        if let Some(e) = self.colours.poll() {
+            ctx.notices.error(format!("Spatial: {e}"));
         }
     }
 

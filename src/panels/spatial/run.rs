@@ -1,5 +1,5 @@
-//! One join of the Spatial panel: the inputs taken from the catalog, and the job that joins,
-//! bins and prepares every map layer, so the UI thread only draws.
+//! One join of the Spatial panel: what it shows, binned and with every map layer prepared in
+//! the join's job, so the UI thread only draws.
 
 use std::sync::Arc;
 
@@ -9,11 +9,9 @@ use crate::compute::Progress;
 use crate::compute::spatial::join::{self, HexCell};
 use crate::compute::spatial::polygons;
 use crate::data::Dataset;
-use crate::runs::{RunOrigin, of_dataset};
-use crate::session::RunsHome;
-use crate::usecases::record::recorded_if;
+use crate::panels::run_slot::Finished;
+use crate::usecases::spatial::JoinOutput;
 use crate::usecases::spatial::layers::{self, Triangles};
-use crate::usecases::spatial::{self as usecase, JoinOutput, JoinParams, ValidJoinParams};
 
 /// Points drawn at most; more are sampled evenly (all 20,000 sample pickups hid the
 /// choropleth under Manhattan).
@@ -21,27 +19,10 @@ pub(crate) const MAX_DRAWN_POINTS: usize = 5_000;
 /// Outline simplification for the screen, in degrees (about 20 m).
 const TOLERANCE: f64 = 0.0002;
 
-pub(crate) struct JoinInputs {
-    /// The panel's number for this join.
-    pub run: u64,
-    pub points: Arc<Dataset>,
-    pub polygons: Arc<Dataset>,
-    pub params: JoinParams,
-    pub valid: ValidJoinParams,
-    /// Countries drawn as a faint world outline under everything.
-    pub world: Option<Arc<Dataset>>,
-    pub home: RunsHome,
-    /// False for the join the panel makes by itself on first show (not worth a run record).
-    pub record: bool,
-}
-
+/// What a join of the panel shows.
 pub(crate) struct JoinResult {
-    /// The panel's number for this join.
-    pub run: u64,
     /// The points table, for colouring the drawn points by one of its columns.
     pub points_data: Arc<Dataset>,
-    pub run_id: Option<i64>,
-    pub warning: Option<String>,
     pub points_name: String,
     pub polygons_name: String,
     /// The join as the use case made it (its polygons, points, assignment, kept columns).
@@ -69,19 +50,18 @@ impl std::ops::Deref for JoinResult {
     }
 }
 
-pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
-    let r = recorded_if(
-        i.record.then(|| i.home.as_result()),
-        RunOrigin::App,
-        usecase::ID_JOIN,
-        &i.params,
-        vec![
-            of_dataset("points", &i.points),
-            of_dataset("polygons", &i.polygons),
-        ],
-        || usecase::join(&i.valid, &i.points, &i.polygons, progress),
-    )?;
-    let (j, run_id, warning) = (r.output, r.run_id, r.warning);
+/// A finished join of the panel.
+pub(crate) type JoinRun = Finished<JoinResult>;
+
+/// Bin the joined points into H3 cells and prepare every map layer from the join `j` (in the
+/// join's job), with the world's outline under it when `world` is open.
+pub(crate) fn prepare(
+    j: JoinOutput,
+    points_data: &Arc<Dataset>,
+    polygons: &Dataset,
+    world: Option<&Dataset>,
+    progress: &dyn Progress,
+) -> Result<JoinResult> {
     let res = join::resolution(j.resolution)?;
     let cells = join::hexbin(&j.points, res, progress)?;
     let cell_at = cells.iter().enumerate().map(|(i, c)| (c.cell, i)).collect();
@@ -97,7 +77,7 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
     );
     let hexes = layers::hexagons(&cells, 200);
     let outlines = layers::feature_outlines(set, TOLERANCE);
-    let world = match &i.world {
+    let world = match world {
         Some(w) => polygons::from_dataset(w, None, None)
             .map(|s| layers::outlines(&s, 0.05))
             .unwrap_or_default(),
@@ -114,12 +94,9 @@ pub fn compute(i: JoinInputs, progress: &dyn Progress) -> Result<JoinResult> {
         .collect();
     let drawn_points_m = drawn_points.iter().copied().map(layers::mercator).collect();
     Ok(JoinResult {
-        run: i.run,
-        points_data: Arc::clone(&i.points),
-        run_id,
-        warning,
-        points_name: i.points.name.clone(),
-        polygons_name: i.polygons.name.clone(),
+        points_data: Arc::clone(points_data),
+        points_name: points_data.name.clone(),
+        polygons_name: polygons.name.clone(),
         cells,
         cell_at,
         fills,

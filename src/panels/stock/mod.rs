@@ -135,7 +135,7 @@ impl StockPanel {
             self.saved.params(),
             inputs,
             move |valid, job| StockAlerts::run(valid, &data, job),
-            |out| {
+            |out, _| {
                 Ok(StockResult {
                     charts: usecase::charts::summary_charts(&out),
                     counts: out.counts(),
