@@ -633,7 +633,12 @@ fn keep_menu(ui: &mut egui::Ui, columns: &[String], keep: &mut Vec<String>) {
     } else {
         format!("Keep columns ({})", keep.len())
     };
-    ui.menu_button(title, |ui| {
+    // Open until a click outside it: several columns are ticked in one go.
+    let menu = egui::containers::menu::MenuButton::new(title).config(
+        egui::containers::menu::MenuConfig::new()
+            .close_behavior(egui::PopupCloseBehavior::CloseOnClickOutside),
+    );
+    let (response, _) = menu.ui(ui, |ui| {
         ui.label("Polygon columns added to each joined point:");
         for c in columns {
             let mut on = keep.contains(c);
@@ -645,9 +650,8 @@ fn keep_menu(ui: &mut egui::Ui, columns: &[String], keep: &mut Vec<String>) {
                 }
             }
         }
-    })
-    .response
-    .on_hover_text(
+    });
+    response.on_hover_text(
         "Polygon attributes (a zone's borough, say) added to each point in the joined table",
     );
 }
