@@ -315,3 +315,110 @@ fn bad_inputs_are_clear_errors() {
         "{e}"
     );
 }
+
+/// An analyst's verdicts from the review queue (a CSV of row and verdict) replace the labels
+/// of their rows before training, and only of those rows; a bad file is one clear error.
+#[test]
+fn review_verdicts_become_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let tx = transactions(dir.path(), 5_000);
+    let labels = |extra: &[&str]| -> Vec<String> {
+        let out = dir.path().join("rows.csv");
+        let mut args = vec![
+            "fraud",
+            "train",
+            "--input",
+            tx.to_str().unwrap(),
+            "--label-col",
+            "isFraud",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = std::fs::read_to_string(&out).unwrap();
+        // row,set,label,probability,prediction
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(2).unwrap().to_owned())
+            .collect()
+    };
+    let before = labels(&[]);
+    let legit: Vec<usize> = (0..before.len())
+        .filter(|&k| before[k] == "0")
+        .take(3)
+        .collect();
+    let fraud = (0..before.len()).find(|&k| before[k] == "1").unwrap();
+    let verdicts = dir.path().join("verdicts.csv");
+    let mut csv = String::from("row,verdict\n");
+    for k in &legit {
+        csv += &format!("{k},fraud\n");
+    }
+    csv += &format!("{fraud},legit\n");
+    std::fs::write(&verdicts, csv).unwrap();
+    let after = labels(&["--labels-from-review", verdicts.to_str().unwrap()]);
+    assert_eq!(before.len(), after.len());
+    for k in 0..before.len() {
+        let want = if legit.contains(&k) {
+            "1"
+        } else if k == fraud {
+            "0"
+        } else {
+            before[k].as_str()
+        };
+        assert_eq!(after[k], want, "row {k}");
+    }
+    // A bad verdict names the file, the line and the column; a row past the table, the table.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "row,verdict\n3,maybe\n").unwrap();
+    let o = run(&[
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+        "--labels-from-review",
+        bad.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success()
+            && err.contains("bad.csv, line 2, column verdict")
+            && err.contains("'maybe'"),
+        "{err}"
+    );
+    std::fs::write(&bad, "row,verdict\n99999999,fraud\n").unwrap();
+    let o = run(&[
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+        "--labels-from-review",
+        bad.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("row 99999999") && err.contains("5000 rows"),
+        "{err}"
+    );
+    std::fs::write(&bad, "row,verdict\n1,fraud\n1,legit\n").unwrap();
+    let o = run(&[
+        "fraud",
+        "train",
+        "--input",
+        tx.to_str().unwrap(),
+        "--label-col",
+        "isFraud",
+        "--labels-from-review",
+        bad.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("row 1 is judged both fraud and not fraud"),
+        "{err}"
+    );
+}

@@ -109,6 +109,10 @@ pub struct TrainArgs {
     /// predictions (0.01 to 0.99; lower catches more fraud and flags more legitimate rows).
     #[arg(long, default_value_t = FraudParams::default().threshold)]
     pub threshold: f64,
+    /// An analyst's verdicts (CSV: row, verdict = fraud or legit), as the app's review queue
+    /// saves them: they replace the labels of their rows before training.
+    #[arg(long, value_name = "CSV")]
+    pub labels_from_review: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -259,6 +263,10 @@ fn params_of(args: &TrainArgs) -> Result<FraudParams> {
         grid_depths: args.grid_depths.clone(),
         grid_bins: args.grid_bins.clone(),
         threshold: args.threshold,
+        verdicts: match &args.labels_from_review {
+            Some(path) => usecase::read_verdicts(path)?,
+            None => Vec::new(),
+        },
         ..defaults
     })
 }
@@ -274,6 +282,7 @@ fn train_cmd(args: &TrainArgs, record: RecordRuns) -> Result<()> {
     .collect();
     let mut inputs = vec![args.input.as_path()];
     inputs.extend(args.rule_file.as_deref());
+    inputs.extend(args.labels_from_review.as_deref());
     outputs::check(&inputs, &outs)?;
     let params = params_of(args)?;
     let valid = usecase::check(&params)?;

@@ -67,7 +67,20 @@ pub struct FraudParams {
     /// A row scoring above this is flagged: the confusion matrix, the predictions, the review
     /// queue (rows nearest it first).
     pub threshold: f64,
+    /// An analyst's verdicts from the review queue: they replace the rule's (or column's)
+    /// label of their rows, so the next training learns from them.
+    pub verdicts: Vec<Verdict>,
 }
+
+/// An analyst's verdict on one row of the table: fraud or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub row: u32,
+    pub fraud: bool,
+}
+
+/// Verdicts a run takes at most (a review queue is read by a person).
+pub const MAX_VERDICTS: usize = 1_000_000;
 
 impl Default for FraudParams {
     fn default() -> Self {
@@ -87,6 +100,7 @@ impl Default for FraudParams {
             grid_depths: vec![5, 10, 15],
             grid_bins: vec![10, 20, 30],
             threshold: 0.5,
+            verdicts: Vec::new(),
         }
     }
 }
@@ -139,15 +153,127 @@ pub fn check(p: &FraudParams) -> Result<ValidFraudParams, ParamError> {
             why: "choose at least one feature".into(),
         });
     }
+    if p.verdicts.len() > MAX_VERDICTS {
+        return Err(ParamError::Invalid {
+            name: "verdicts",
+            why: format!(
+                "{} verdicts; at most {MAX_VERDICTS} are taken",
+                p.verdicts.len()
+            ),
+        });
+    }
+    let mut seen = std::collections::HashMap::new();
+    for v in &p.verdicts {
+        if let Some(before) = seen.insert(v.row, v.fraud)
+            && before != v.fraud
+        {
+            return Err(ParamError::Invalid {
+                name: "verdicts",
+                why: format!("row {} is judged both fraud and not fraud", v.row),
+            });
+        }
+    }
     Ok(ValidFraudParams(p.clone()))
 }
 
 /// The labels of `data` under the chosen source. Rules need no money column.
 pub fn labels_of(data: &Dataset, p: &FraudParams) -> Result<Vec<bool>> {
-    match p.labels {
-        LabelChoice::Rules => Ok(rules::evaluate(&data.name, &data.frame, &p.rules, None)?.labels),
-        LabelChoice::Column => features::labels_from_column(&data.name, &data.frame, &p.label_col),
+    let mut labels = match p.labels {
+        LabelChoice::Rules => rules::evaluate(&data.name, &data.frame, &p.rules, None)?.labels,
+        LabelChoice::Column => features::labels_from_column(&data.name, &data.frame, &p.label_col)?,
+    };
+    // The analyst's verdicts override the source's labels of their rows.
+    for v in &p.verdicts {
+        let Some(label) = labels.get_mut(v.row as usize) else {
+            bail!(
+                "{}: a verdict is for row {}, but the table has {} rows (verdicts from another table?)",
+                data.name,
+                v.row,
+                labels.len()
+            );
+        };
+        *label = v.fraud;
     }
+    Ok(labels)
+}
+
+/// Verdicts read from a CSV with columns `row` (the table's row, from 0, as the review queue
+/// saves it) and `verdict` (`fraud` or `legit`; also 1/0, true/false). At most
+/// `MAX_VERDICTS` rows; a bad value names the file, the line and the column.
+pub fn read_verdicts(path: &Path) -> Result<Vec<Verdict>> {
+    let name = path.display();
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("{name}: cannot read the verdicts"))?;
+    // About 20 bytes a line: a file far bigger than the cap is refused before it is read.
+    if meta.len() > (MAX_VERDICTS as u64) * 64 {
+        bail!(
+            "{name}: {} bytes is too large for a file of verdicts",
+            meta.len()
+        );
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{name}: cannot read the verdicts (is it text?)"))?;
+    let mut lines = text.lines().enumerate();
+    let header: Vec<String> = lines
+        .next()
+        .map(|(_, h)| h.split(',').map(|c| c.trim().to_lowercase()).collect())
+        .unwrap_or_default();
+    let col = |want: &str| {
+        header.iter().position(|c| c == want).with_context(|| {
+            format!("{name}: no column '{want}' (the header needs row and verdict)")
+        })
+    };
+    let (row_at, verdict_at) = (col("row")?, col("verdict")?);
+    let mut out = Vec::new();
+    for (k, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if out.len() >= MAX_VERDICTS {
+            bail!("{name}: more than {MAX_VERDICTS} verdicts");
+        }
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let cell = |at: usize, column: &str| {
+            cells
+                .get(at)
+                .copied()
+                .with_context(|| format!("{name}, line {}: no '{column}' value", k + 1))
+        };
+        let row_text = cell(row_at, "row")?;
+        let row: u32 = row_text.parse().with_context(|| {
+            format!(
+                "{name}, line {}, column row: '{row_text}' is not a row number",
+                k + 1
+            )
+        })?;
+        let fraud = match cell(verdict_at, "verdict")?.to_lowercase().as_str() {
+            "fraud" | "1" | "true" | "yes" => true,
+            "legit" | "not fraud" | "0" | "false" | "no" => false,
+            other => bail!(
+                "{name}, line {}, column verdict: '{other}' is not fraud or legit",
+                k + 1
+            ),
+        };
+        out.push(Verdict { row, fraud });
+    }
+    Ok(out)
+}
+
+/// The verdicts as the table the review queue saves and `read_verdicts` reads: row, verdict.
+pub fn verdicts_frame(verdicts: &[Verdict]) -> polars::prelude::PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "row".into(),
+            verdicts.iter().map(|v| v.row).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "verdict".into(),
+            verdicts
+                .iter()
+                .map(|v| if v.fraud { "fraud" } else { "legit" })
+                .collect::<Vec<_>>(),
+        ),
+    ])
 }
 
 /// A test row nearest the decision boundary, for the review queue.
@@ -251,10 +377,16 @@ pub fn run_on(
             .then(a.row.cmp(&b.row))
     });
     review.truncate(REVIEW);
-    let label_text = match p.labels {
+    let mut label_text = match p.labels {
         LabelChoice::Rules => format!("{} rule groups", p.rules.groups.len()),
         LabelChoice::Column => format!("column {}", p.label_col),
     };
+    if !p.verdicts.is_empty() {
+        label_text += &format!(
+            " with {}",
+            crate::format::count_of(p.verdicts.len(), "verdict")
+        );
+    }
     Ok(FraudOutput {
         label_text,
         labels,
@@ -601,4 +733,38 @@ pub fn score_with(tree: Tree, name: &str, data: &Dataset) -> Result<Scored> {
         probabilities,
         threshold: 0.5,
     })
+}
+
+#[cfg(test)]
+mod verdict_tests {
+    use super::*;
+
+    /// What the review queue saves (`verdicts_frame` as CSV) is what `--labels-from-review`
+    /// reads back.
+    #[test]
+    fn saved_verdicts_read_back_as_they_were() {
+        let verdicts = vec![
+            Verdict {
+                row: 16,
+                fraud: true,
+            },
+            Verdict {
+                row: 3,
+                fraud: false,
+            },
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("verdicts.csv");
+        crate::export::write_table(&verdicts_frame(&verdicts).unwrap(), &path).unwrap();
+        assert_eq!(read_verdicts(&path).unwrap(), verdicts);
+        // Another order of columns, spaces, upper case and 1/0 read too.
+        std::fs::write(&path, "Verdict , ROW\n1, 16\n0 ,3\n\n").unwrap();
+        assert_eq!(read_verdicts(&path).unwrap(), verdicts);
+        std::fs::write(&path, "row\n1\n").unwrap();
+        let e = read_verdicts(&path).unwrap_err().to_string();
+        assert!(e.contains("no column 'verdict'"), "{e}");
+        std::fs::write(&path, "row,verdict\n-1,fraud\n").unwrap();
+        let e = read_verdicts(&path).unwrap_err().to_string();
+        assert!(e.contains("line 2, column row"), "{e}");
+    }
 }

@@ -149,7 +149,10 @@ impl Panel for FraudPanel {
             match self.saved.view {
                 FraudView::Model => views::model_ui(self, ui, ctx, &r),
                 FraudView::Tree => tree_view::ui(self, ui, ctx, &r),
-                FraudView::Review => views::review_ui(ui, ctx, &r, self.saved.params.threshold),
+                FraudView::Review => {
+                    let p = &mut self.saved.params;
+                    views::review_ui(ui, ctx, &r, p.threshold, &mut p.verdicts);
+                }
                 FraudView::Runs => super::runs::history_ui(&mut self.history, ui, ctx, usecase::ID),
             }
         });

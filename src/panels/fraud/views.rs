@@ -14,7 +14,7 @@ use crate::compute::fraud::metrics::Confusion;
 use crate::data::Dataset;
 use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
-use crate::usecases::fraud::{self as usecase, ReviewItem};
+use crate::usecases::fraud::{self as usecase, ReviewItem, Verdict};
 
 /// Some rows of a table as text, for listing transactions.
 pub(crate) struct Listing {
@@ -60,12 +60,26 @@ pub fn listing(data: &Dataset, rows: &[u32], extra: &[(&str, Vec<String>)]) -> R
 }
 
 fn listing_table(ui: &mut egui::Ui, id: &str, l: &Listing) {
+    listing_table_with(ui, id, l, None);
+}
+
+/// A leading column drawn by the caller for row k of a listing: its heading and its cell.
+type LeadColumn<'a> = (&'a str, &'a mut dyn FnMut(&mut egui::Ui, usize));
+
+/// `listing_table` with an optional leading column (the review queue's verdicts).
+fn listing_table_with(ui: &mut egui::Ui, id: &str, l: &Listing, mut lead: Option<LeadColumn<'_>>) {
+    let extra = usize::from(lead.is_some());
     ui.push_id(id, |ui| {
         TableBuilder::new(ui)
             .striped(true)
             .max_scroll_height(260.0)
-            .columns(Column::auto().at_least(60.0), l.heads.len())
+            .columns(Column::auto().at_least(60.0), l.heads.len() + extra)
             .header(20.0, |mut h| {
+                if let Some((head, _)) = &lead {
+                    h.col(|ui| {
+                        ui.strong(*head);
+                    });
+                }
                 for head in &l.heads {
                     h.col(|ui| {
                         ui.strong(head);
@@ -74,7 +88,11 @@ fn listing_table(ui: &mut egui::Ui, id: &str, l: &Listing) {
             })
             .body(|body| {
                 body.rows(18.0, l.rows.len(), |mut row| {
-                    let r = &l.rows[row.index()];
+                    let k = row.index();
+                    if let Some((_, cell)) = &mut lead {
+                        row.col(|ui| cell(ui, k));
+                    }
+                    let r = &l.rows[k];
                     for cell in r {
                         row.col(|ui| {
                             ui.label(cell);
@@ -349,6 +367,7 @@ pub(super) fn review_ui(
     ctx: &mut PanelCtx<'_>,
     r: &Arc<FraudRun>,
     threshold: f64,
+    verdicts: &mut Vec<Verdict>,
 ) {
     let trained = r.out.effective.threshold;
     if (threshold - trained).abs() > 1e-9 {
@@ -397,7 +416,64 @@ pub(super) fn review_ui(
             Ok(df)
         });
     });
-    listing_table(ui, "fraud_review", &r.review_listing);
+    verdicts_ui(ui, ctx, verdicts);
+    let review = &r.out.review;
+    let mut cell = |ui: &mut egui::Ui, k: usize| {
+        if let Some(item) = review.get(k) {
+            verdict_cell(ui, verdicts, item.row);
+        }
+    };
+    listing_table_with(
+        ui,
+        "fraud_review",
+        &r.review_listing,
+        Some(("your verdict", &mut cell)),
+    );
+}
+
+/// How many verdicts the analyst has given, what they do, and their Save and Clear buttons.
+fn verdicts_ui(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, verdicts: &mut Vec<Verdict>) {
+    ui.horizontal_wrapped(|ui| {
+        if verdicts.is_empty() {
+            ui.label(
+                "Mark a transaction fraud or legit: your verdicts replace its label when you \
+                 Train again.",
+            );
+            return;
+        }
+        let fraud = verdicts.iter().filter(|v| v.fraud).count();
+        ui.label(format!(
+            "Your verdicts: {} ({fraud} fraud, {} legit); Train uses them as their rows' labels.",
+            crate::format::count_of(verdicts.len(), "row"),
+            verdicts.len() - fraud
+        ));
+        let saved = verdicts.clone();
+        save::table_buttons(ui, ctx, "your verdicts", "fraud-verdicts", move || {
+            usecase::verdicts_frame(&saved)
+        });
+        if ui
+            .button("Clear verdicts")
+            .on_hover_text("Forget every verdict (the labels go back to the rules' or column's)")
+            .clicked()
+        {
+            verdicts.clear();
+        }
+    });
+}
+
+/// Fraud and legit toggles for one row: clicking the chosen one again takes the verdict back.
+fn verdict_cell(ui: &mut egui::Ui, verdicts: &mut Vec<Verdict>, row: u32) {
+    let now = verdicts.iter().find(|v| v.row == row).map(|v| v.fraud);
+    ui.horizontal(|ui| {
+        for (fraud, text) in [(true, "fraud"), (false, "legit")] {
+            if ui.selectable_label(now == Some(fraud), text).clicked() {
+                verdicts.retain(|v| v.row != row);
+                if now != Some(fraud) {
+                    verdicts.push(Verdict { row, fraud });
+                }
+            }
+        }
+    });
 }
 
 /// The first rows of the review queue as text (at most `LIST`), made in the run's job.
