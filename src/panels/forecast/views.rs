@@ -96,11 +96,7 @@ fn view_charts(
 }
 
 fn chart_block(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, id: &str, h: f32) {
-    ui.horizontal(|ui| {
-        ui.strong(&chart.title);
-        save::chart_buttons(ui, ctx, chart, id);
-    });
-    show_chart(ui, id, chart, h);
+    save::chart_block(ui, ctx, id, chart, id, h);
 }
 
 fn group_picker(p: &mut ForecastPanel, ui: &mut egui::Ui, r: &ForecastRun) {

@@ -12,7 +12,6 @@ use super::{Cell, FraudPanel, RunSummary};
 use crate::chart::Chart;
 use crate::compute::fraud::metrics::Confusion;
 use crate::data::Dataset;
-use crate::panels::chart_view::show_chart;
 use crate::panels::{PanelCtx, save};
 use crate::usecases::fraud::{self as usecase, ReviewItem, Verdict};
 
@@ -344,22 +343,28 @@ pub(super) fn model_ui(
         }
     }
     let charts = &p.curves;
-    ui.columns(charts.len().max(1), |cols| {
-        for (i, (ui, c)) in cols.iter_mut().zip(charts).enumerate() {
+    // Side by side when each gets room for its title and Save buttons; else one under another.
+    if ui.available_width() >= 760.0 {
+        ui.columns(charts.len().max(1), |cols| {
+            for (i, (ui, c)) in cols.iter_mut().zip(charts).enumerate() {
+                let id = format!("fraud-curve-{i}");
+                save::chart_block(ui, ctx, &id, c, &id, 260.0);
+            }
+        });
+    } else {
+        for (i, c) in charts.iter().enumerate() {
             let id = format!("fraud-curve-{i}");
-            ui.horizontal(|ui| {
-                ui.strong(&c.title);
-                save::chart_buttons(ui, ctx, c, &id);
-            });
-            show_chart(ui, &id, c, 260.0);
+            save::chart_block(ui, ctx, &id, c, &id, 240.0);
         }
-    });
-    let imp = &r.out.importance;
-    ui.horizontal(|ui| {
-        ui.strong("Feature importance");
-        save::chart_buttons(ui, ctx, imp, "fraud-importance");
-    });
-    show_chart(ui, "fraud_importance", imp, 200.0);
+    }
+    save::chart_block(
+        ui,
+        ctx,
+        "fraud_importance",
+        &r.out.importance,
+        "fraud-importance",
+        200.0,
+    );
 }
 
 pub(super) fn review_ui(
@@ -376,7 +381,7 @@ pub(super) fn review_ui(
              Train again to rank at {threshold:.2}."
         ));
     }
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         // A tree whose leaves are pure is sure of everything: say so rather than list 0s and 1s
         // as "least sure".
         let uncertain = r
