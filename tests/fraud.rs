@@ -371,54 +371,37 @@ fn review_verdicts_become_labels() {
     }
     // A bad verdict names the file, the line and the column; a row past the table, the table.
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "row,verdict\n3,maybe\n").unwrap();
-    let o = run(&[
-        "fraud",
-        "train",
-        "--input",
-        tx.to_str().unwrap(),
-        "--label-col",
-        "isFraud",
-        "--labels-from-review",
-        bad.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
+    // Training on verdicts `csv`: whether it succeeded, and what it said on stderr.
+    let with_verdicts = |csv: &str| {
+        std::fs::write(&bad, csv).unwrap();
+        let o = run(&[
+            "fraud",
+            "train",
+            "--input",
+            tx.to_str().unwrap(),
+            "--label-col",
+            "isFraud",
+            "--labels-from-review",
+            bad.to_str().unwrap(),
+        ]);
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = with_verdicts("row,verdict\n3,maybe\n");
     assert!(
-        !o.status.success()
-            && err.contains("bad.csv, line 2, column verdict")
-            && err.contains("'maybe'"),
+        !ok && err.contains("bad.csv, line 2, column verdict") && err.contains("'maybe'"),
         "{err}"
     );
-    std::fs::write(&bad, "row,verdict\n99999999,fraud\n").unwrap();
-    let o = run(&[
-        "fraud",
-        "train",
-        "--input",
-        tx.to_str().unwrap(),
-        "--label-col",
-        "isFraud",
-        "--labels-from-review",
-        bad.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let (ok, err) = with_verdicts("row,verdict\n99999999,fraud\n");
     assert!(
-        !o.status.success() && err.contains("row 99999999") && err.contains("5000 rows"),
+        !ok && err.contains("row 99999999") && err.contains("5000 rows"),
         "{err}"
     );
-    std::fs::write(&bad, "row,verdict\n1,fraud\n1,legit\n").unwrap();
-    let o = run(&[
-        "fraud",
-        "train",
-        "--input",
-        tx.to_str().unwrap(),
-        "--label-col",
-        "isFraud",
-        "--labels-from-review",
-        bad.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let (ok, err) = with_verdicts("row,verdict\n1,fraud\n1,legit\n");
     assert!(
-        !o.status.success() && err.contains("row 1 is judged both fraud and not fraud"),
+        !ok && err.contains("row 1 is judged both fraud and not fraud"),
         "{err}"
     );
 }

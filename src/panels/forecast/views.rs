@@ -95,10 +95,6 @@ fn view_charts(
     got
 }
 
-fn chart_block(ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>, chart: &Chart, id: &str, h: f32) {
-    save::chart_block(ui, ctx, id, chart, id, h);
-}
-
 fn group_picker(p: &mut ForecastPanel, ui: &mut egui::Ui, r: &ForecastRun) {
     let gs = &r.batch.groups;
     if gs.is_empty() || r.group.is_empty() {
@@ -139,7 +135,7 @@ pub(super) fn series_ui(
     let Some((main, parts)) = cs.split_first() else {
         return;
     };
-    chart_block(ui, ctx, main, "forecast", 300.0);
+    save::chart_block(ui, ctx, "forecast", main, "forecast", 300.0);
     if parts.is_empty() {
         return;
     }
@@ -171,7 +167,7 @@ pub(super) fn across_ui(
     if let Some(cs) = view_charts(p, ui, ctx, r, kind)
         && let Some(c) = cs.first()
     {
-        chart_block(ui, ctx, c, "forecast-across", 320.0);
+        save::chart_block(ui, ctx, "forecast-across", c, "forecast-across", 320.0);
     }
 }
 
@@ -184,7 +180,7 @@ pub(super) fn total_ui(
     if let Some(cs) = view_charts(p, ui, ctx, r, ViewKind::Total)
         && let Some(c) = cs.first()
     {
-        chart_block(ui, ctx, c, "forecast-total", 320.0);
+        save::chart_block(ui, ctx, "forecast-total", c, "forecast-total", 320.0);
     }
 }
 
