@@ -314,6 +314,11 @@ fn pitching_panel_shows_league_pitcher_and_a_replayed_live_game() {
     h.query_all_by_label_contains(" flagged)")
         .next()
         .expect("a pitcher with a flagged outing")
+        .scroll_to_me();
+    settle(&mut h);
+    h.query_all_by_label_contains(" flagged)")
+        .next()
+        .expect("a pitcher with a flagged outing")
         .click();
     settle(&mut h);
     h.get_by_label_contains("flagged.");

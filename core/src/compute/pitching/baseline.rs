@@ -90,9 +90,11 @@ impl Rule {
              velocity-adjusted baseline for the pitch type and {} above the league regression's \
              expected spin (against his own residuals), or at least {} SDs above while the \
              median of this outing's pitches of the type so far is too, over {} or more \
-             pitches. Baselines use his last {} outings before the game; a pitcher needs {} \
-             earlier outings and {} pitches of the type. An outing is flagged at {} flagged \
-             pitches. Only high spin is flagged.",
+             pitches. Baselines use his last {} outings before the game, leaving out outings \
+             flagged or far above the others; a pitcher needs {} earlier outings and {} pitches \
+             of the type (a season read whole measures his first outings against his next \
+             ones, never below his earlier level). An outing is flagged at {} flagged pitches. \
+             Only high spin is flagged.",
             self.z,
             self.regression_z,
             self.sustained_z,
@@ -180,6 +182,8 @@ pub struct Scorer {
     arms: HashMap<(i64, Arc<str>), Arm>,
     /// Flagged pitches per (pitcher, game): flagged outings stay out of later baselines.
     flagged: HashMap<(i64, i64), usize>,
+    /// Baselines from the outings after a game instead of before (see `look_ahead`).
+    ahead: bool,
 }
 
 impl Scorer {
@@ -189,7 +193,32 @@ impl Scorer {
             model,
             arms: HashMap::new(),
             flagged: HashMap::new(),
+            ahead: false,
         }
+    }
+
+    /// From now on, measure a pitch against the pitcher's next outings instead of his earlier
+    /// ones: for a season already read whole, the outings he threw before he had enough
+    /// history (`score_ahead` scores them; the live watcher cannot, it has no next outings).
+    pub fn look_ahead(&mut self) {
+        self.ahead = true;
+        for arm in self.arms.values_mut() {
+            arm.cached = None;
+            arm.current = None;
+        }
+    }
+
+    /// Score `p` against his next outings (after `look_ahead`; see `baseline` for how his
+    /// earlier pitches still set a floor) without learning from it. None when it cannot be
+    /// scored that way either. Its flags count toward its outing as `score`'s do.
+    pub fn score_ahead(&mut self, p: &Pitch) -> Option<Score> {
+        let mut score = self.score_only(p);
+        score.baseline?;
+        if score.flagged {
+            *self.flagged.entry((p.pitcher, p.game_pk)).or_default() += 1;
+            score.reason.push_str(" (too little history before it)");
+        }
+        Some(score)
     }
 
     pub fn rule(&self) -> &Rule {
@@ -245,28 +274,53 @@ impl Scorer {
         let Some(arm) = self.arms.get_mut(&(p.pitcher, p.pitch_type.clone())) else {
             return (None, 0, 0);
         };
-        let earlier = arm.outings.partition_point(|o| o.key < key);
-        // His latest earlier outings, leaving out the ones flagged (a sticky outing is not
-        // what he normally throws, and would widen his spread).
-        let mut window: Vec<&Outing> = arm.outings[..earlier]
-            .iter()
-            .rev()
-            .filter(|o| {
-                flagged
-                    .get(&(p.pitcher, o.key.1))
-                    .is_none_or(|n| *n < rule.min_flagged)
-            })
-            .take(rule.history_outings)
-            .collect();
+        let unflagged = |o: &&Outing| {
+            flagged
+                .get(&(p.pitcher, o.key.1))
+                .is_none_or(|n| *n < rule.min_flagged)
+        };
+        // His latest earlier outings (or, looking ahead, his next ones), leaving out the ones
+        // flagged (a sticky outing is not what he normally throws, and would widen his
+        // spread); nearest to this game last.
+        let mut window: Vec<&Outing> = if self.ahead {
+            let later = arm.outings.partition_point(|o| o.key <= key);
+            arm.outings[later..]
+                .iter()
+                .filter(unflagged)
+                .take(rule.history_outings)
+                .collect()
+        } else {
+            let earlier = arm.outings.partition_point(|o| o.key < key);
+            arm.outings[..earlier]
+                .iter()
+                .rev()
+                .filter(unflagged)
+                .take(rule.history_outings)
+                .collect()
+        };
         window.reverse();
+        drop_high_outings(&mut window);
         let pitches: usize = window.iter().map(|o| o.obs.len()).sum();
         if let Some((k, b)) = &arm.cached
             && *k == key
         {
             return (*b, window.len(), pitches);
         }
-        let b = (window.len() >= rule.min_outings && pitches >= rule.min_pitches)
+        let mut b = (window.len() >= rule.min_outings && pitches >= rule.min_pitches)
             .then(|| baseline_of(&window, pitches));
+        if self.ahead {
+            // Looking ahead, the pitch is measured against the higher of his next outings'
+            // level and his earlier pitches' (too few for a baseline, enough for a level): a
+            // pitcher whose spin fell after this game, as at the crackdown, is not flagged for
+            // throwing as he did before. Without earlier pitches it is not scored.
+            let earlier = arm.outings.partition_point(|o| o.key < key);
+            let before: Vec<&Obs> = arm.outings[..earlier]
+                .iter()
+                .filter(unflagged)
+                .flat_map(|o| o.obs.iter())
+                .collect();
+            b = b.and_then(|b| raised_to(b, &before));
+        }
         arm.cached = Some((key, b));
         (b, window.len(), pitches)
     }
@@ -338,6 +392,7 @@ impl Scorer {
         // say the rest).
         let reason = if flagged {
             flag_reason(
+                if self.ahead { "next" } else { "earlier" },
                 p,
                 &b,
                 expected,
@@ -366,6 +421,13 @@ pub(crate) const WITHIN_PITCHES: usize = 6;
 /// Outings the centre is taken over at least.
 pub(crate) const RECENT_OUTINGS: usize = 3;
 
+/// The centre and spread `compute_baseline` finds.
+struct Fit {
+    bauer: f64,
+    center: f64,
+    scale: f64,
+}
+
 /// The baseline over the window's pitches:
 /// - Bauer units: the median over the whole window;
 /// - centre: the median residual over the most recent outings (at least `RECENT_OUTINGS`, and
@@ -374,11 +436,7 @@ pub(crate) const RECENT_OUTINGS: usize = 3;
 /// - spread: the robust SD of the residuals around their own outing's median, pooled over the
 ///   window (the pitch-to-pitch spread, which a level shift between outings does not inflate);
 ///   the plain robust SD when too few outings have `WITHIN_PITCHES` or more pitches.
-fn compute_baseline(
-    window: &[&Outing],
-    pitches: usize,
-    value: fn(&Obs, f64) -> f64,
-) -> (f64, f64, f64) {
+fn compute_baseline(window: &[&Outing], pitches: usize, value: fn(&Obs, f64) -> f64) -> Fit {
     let all = || window.iter().flat_map(|o| o.obs.iter());
     let mut ratio: Vec<f64> = Vec::with_capacity(pitches);
     ratio.extend(all().map(|o| o.spin / o.speed));
@@ -402,7 +460,11 @@ fn compute_baseline(
             .filter(|r| r.is_finite()),
     );
     let Some(center) = median(&mut v) else {
-        return (bauer, f64::NAN, f64::NAN);
+        return Fit {
+            bauer,
+            center: f64::NAN,
+            scale: f64::NAN,
+        };
     };
     v.clear();
     let mut within: Vec<f64> = Vec::new();
@@ -422,24 +484,76 @@ fn compute_baseline(
             levels.push(m);
         }
     }
-    let scale = if v.len() >= RECENT_PITCHES && levels.len() >= 3 {
+    if v.len() >= RECENT_PITCHES && levels.len() >= 3 {
         // Outing-to-outing spread from successive differences (a slow drift cancels out).
         let mut steps: Vec<f64> = levels.windows(2).map(|w| w[1] - w[0]).collect();
         let between = robust_sd(&mut steps) / std::f64::consts::SQRT_2;
         let within = robust_sd(&mut v);
-        (within * within + between * between)
-            .sqrt()
-            .max(MIN_SCALE_RPM)
+        Fit {
+            bauer,
+            center,
+            scale: (within * within + between * between)
+                .sqrt()
+                .max(MIN_SCALE_RPM),
+        }
     } else {
         v.clear();
         v.extend(all().map(|o| value(o, bauer)).filter(|r| r.is_finite()));
-        robust(&mut v).1
+        Fit {
+            bauer,
+            center,
+            scale: robust(&mut v).1,
+        }
+    }
+}
+
+/// `b` with its centres raised to the median level of the `before` pitches where those are
+/// higher; None without any.
+fn raised_to(mut b: Baseline, before: &[&Obs]) -> Option<Baseline> {
+    let mut level: Vec<f64> = before.iter().map(|o| o.spin - b.bauer * o.speed).collect();
+    b.center = b.center.max(median(&mut level)?);
+    let mut reg: Vec<f64> = before
+        .iter()
+        .map(|o| o.residual)
+        .filter(|r| r.is_finite())
+        .collect();
+    if let Some(r) = median(&mut reg) {
+        b.reg_center = b.reg_center.max(r);
+    }
+    Some(b)
+}
+
+/// Robust SDs of the outings' levels above their median at which an outing leaves the window.
+const HIGH_OUTING_Z: f64 = 3.5;
+
+/// Leave out of the window the outings whose median velocity-adjusted spin stands far above
+/// the others' (a sticky outing thrown before he could be scored, or one the rule missed): the
+/// baseline does not learn from outings it would itself flag. Needs four outings of
+/// `WITHIN_PITCHES` pitches or more to judge; short outings stay.
+fn drop_high_outings(window: &mut Vec<&Outing>) {
+    let mut ratio: Vec<f64> = window
+        .iter()
+        .flat_map(|o| o.obs.iter())
+        .map(|o| o.spin / o.speed)
+        .collect();
+    let Some(bauer) = median(&mut ratio) else {
+        return;
     };
-    (bauer, center, scale)
+    let level = |o: &Outing| {
+        let mut r: Vec<f64> = o.obs.iter().map(|x| x.spin - bauer * x.speed).collect();
+        median(&mut r).filter(|_| o.obs.len() >= WITHIN_PITCHES)
+    };
+    let mut levels: Vec<f64> = window.iter().filter_map(|o| level(o)).collect();
+    if levels.len() < 4 {
+        return;
+    }
+    let (center, spread) = robust(&mut levels);
+    window.retain(|o| level(o).is_none_or(|l| l < center + HIGH_OUTING_Z * spread));
 }
 
 /// Why a pitch is flagged, in words.
 fn flag_reason(
+    side: &str,
     p: &Pitch,
     b: &Baseline,
     expected: f64,
@@ -454,7 +568,7 @@ fn flag_reason(
     };
     let mut reason = format!(
         "{} {} rpm at {:.1} mph: {z:+.1} SD vs his velocity-adjusted median {} rpm ({} {} in {} \
-         earlier outings); {reg}",
+         {side} outings); {reg}",
         p.pitch_type,
         p.spin.round(),
         p.speed,
@@ -476,24 +590,22 @@ fn baseline_of(window: &[&Outing], pitches: usize) -> Baseline {
     // An allowance for a spread estimated from few pitches: 1 + 2/sqrt(n) (x1.37 at 30
     // pitches, x1.1 at 400), so that a thin history does not make ordinary pitches odd.
     let allowance = 1.0 + 2.0 / (pitches.max(1) as f64).sqrt();
-    let (bauer, center, scale) =
-        compute_baseline(window, pitches, |o, bauer| o.spin - bauer * o.speed);
-    let scale = scale * allowance;
+    let fit = compute_baseline(window, pitches, |o, bauer| o.spin - bauer * o.speed);
     let with_residual = window
         .iter()
         .flat_map(|o| o.obs.iter())
         .filter(|o| o.residual.is_finite())
         .count();
     let (reg_center, reg_scale) = if with_residual >= pitches / 2 && with_residual > 0 {
-        let (_, c, s) = compute_baseline(window, pitches, |o, _| o.residual);
-        (c, s * allowance)
+        let f = compute_baseline(window, pitches, |o, _| o.residual);
+        (f.center, f.scale * allowance)
     } else {
         (f64::NAN, f64::NAN)
     };
     Baseline {
-        bauer,
-        center,
-        scale,
+        bauer: fit.bauer,
+        center: fit.center,
+        scale: fit.scale * allowance,
         reg_center,
         reg_scale,
         outings: window.len(),

@@ -141,7 +141,9 @@ pub(crate) fn fit_model(history: Option<&Pitches>, pitches: &Pitches) -> Option<
 
 /// Score `pitches` (in game order) against `history` and their own earlier games. Pitchers are
 /// independent, so each pitcher's pitches go through a `Scorer` of his own, in parallel; the
-/// scores are the ones one `Scorer` fed every pitch in order would give (the live watcher's).
+/// scores are the ones one `Scorer` fed every pitch in order would give (the live watcher's),
+/// except that the outings thrown before he had enough history are then measured against his
+/// next outings (the watcher has none yet and leaves them unscored).
 pub(crate) fn score_all(
     rule: &Rule,
     model: Option<&Arc<SpinModel>>,
@@ -173,10 +175,19 @@ pub(crate) fn score_all(
                     scorer.learn(&h.pitches[i]);
                 }
             }
-            let out = now
+            let mut out: Vec<(usize, Score)> = now
                 .iter()
                 .map(|&i| (i, scorer.score(&pitches[i])))
                 .collect();
+            // The outings thrown before he had enough history, against his next ones.
+            scorer.look_ahead();
+            for (i, s) in &mut out {
+                if s.baseline.is_none()
+                    && let Some(ahead) = scorer.score_ahead(&pitches[*i])
+                {
+                    *s = ahead;
+                }
+            }
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if n.is_multiple_of(32) {
                 progress.report(0.4 + 0.5 * n as f32 / total as f32, "scoring pitches");
