@@ -86,7 +86,13 @@ fn alerts_and_summary_tables_have_the_documented_columns() {
     );
     let rows = text.lines().count() - 1;
     assert_eq!(v["alerts"].as_u64().unwrap() as usize, rows);
-    let kinds = ["zero_sales", "phantom", "safety_stock", "osa"];
+    let kinds = [
+        "zero_sales",
+        "phantom",
+        "safety_stock",
+        "osa",
+        "out_of_stock",
+    ];
     let counted: u64 = kinds.iter().map(|k| v[k].as_u64().unwrap()).sum();
     assert_eq!(counted as usize, rows);
     for line in text.lines().skip(1) {
@@ -331,4 +337,45 @@ fn a_recorded_stock_run_opens_in_the_stock_panel() {
         h.state().notices.last_error()
     );
     h.get_by_label("Find alerts");
+}
+
+/// The queue: one row per problem, most money first; a state set there is written to the
+/// Playbook home and is there again in a new session on the same home.
+#[test]
+fn queue_states_survive_a_restart() {
+    let home = tempfile::tempdir().unwrap();
+    let session = || {
+        let mut h =
+            crate::gui::harness_with(Settings::default(), home.path(), egui::vec2(1200.0, 760.0));
+        h.get_by_label("Stock").click();
+        settle(&mut h);
+        h.get_by_label("Find alerts").click();
+        settle(&mut h);
+        h.get_by_label("Queue").click();
+        settle(&mut h);
+        h
+    };
+    let mut h = session();
+    h.get_by_label_contains("problems: ");
+    let counts = |h: &egui_kittest::Harness<'_, playbook::app::PlaybookApp>| {
+        h.get_by_label_contains("problems: ")
+            .accesskit_node()
+            .value()
+            .unwrap_or_default()
+    };
+    let before = counts(&h);
+    assert!(before.contains(" 0 acknowledged"), "{before}");
+    snapshot_allowing(&mut h, "stock_queue", 400);
+    // The first row's state: new → acknowledged.
+    h.query_all_by_value("new").next().unwrap().click();
+    settle(&mut h);
+    h.query_all_by_label("acknowledged").last().unwrap().click();
+    settle(&mut h);
+    assert!(counts(&h).contains(" 1 acknowledged"), "{}", counts(&h));
+    let file = home.path().join("stock_triage.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("\"acknowledged\""), "{text}");
+    drop(h);
+    let h = session();
+    assert!(counts(&h).contains(" 1 acknowledged"), "{}", counts(&h));
 }

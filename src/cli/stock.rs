@@ -198,7 +198,7 @@ pub fn run(command: StockCommand, record: RecordRuns) -> Result<()> {
                 }
                 Ok(written_files)
             })?;
-            let [zero, phantom, safety, osa] = result.counts();
+            let [zero, phantom, safety, osa, out_of_stock] = result.counts();
             if json {
                 let q = &result.quality;
                 let v = serde_json::json!({
@@ -212,6 +212,7 @@ pub fn run(command: StockCommand, record: RecordRuns) -> Result<()> {
                     "phantom": phantom,
                     "safety_stock": safety,
                     "osa": osa,
+                    "out_of_stock": out_of_stock,
                     "lost_units": result.lost_units(),
                     "lost_revenue": result.lost_revenue(),
                     "uncovered_safety_stock": result.uncovered(),

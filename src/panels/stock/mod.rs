@@ -19,12 +19,14 @@ use crate::compute::stock::{self, Columns, Kind, Series, Thresholds};
 use crate::jobs::Slot;
 use crate::runs::of_dataset;
 use crate::usecases::analysis::{Analysis, StockAlerts};
+use crate::usecases::stock::triage::{self, Triage};
 use crate::usecases::stock::{self as usecase, StockOutput, StockParams};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum StockView {
     #[default]
     Summary,
+    Queue,
     Alerts,
 }
 
@@ -56,6 +58,8 @@ pub(crate) struct StockChoices {
     pub sku: String,
     pub sort: SortBy,
     pub descending: bool,
+    /// The queue shows resolved problems too.
+    pub show_resolved: bool,
 }
 
 impl Default for StockChoices {
@@ -70,6 +74,7 @@ impl Default for StockChoices {
             sku: String::new(),
             sort: SortBy::LostRevenue,
             descending: true,
+            show_resolved: false,
         }
     }
 }
@@ -94,13 +99,15 @@ pub(crate) struct StockResult {
     pub lost_revenue: Option<f64>,
     /// SKUs whose safety stock does not cover lead-time demand.
     pub uncovered: usize,
+    /// The problems, most money at stake first.
+    pub queue: Vec<triage::Item>,
 }
 
 /// A finished run of the panel.
 pub(crate) type StockRun = Finished<StockResult>;
 
 /// Alerts by kind for a setting of the thresholds, over the last run's series.
-type Counts = [usize; 4];
+type Counts = [usize; stock::KINDS];
 
 #[derive(Default)]
 pub(crate) struct StockPanel {
@@ -115,6 +122,14 @@ pub(crate) struct StockPanel {
     /// The charts of an alert, for (run, alert).
     charts: Slot<(u64, usize), Arc<[Chart; 2]>>,
     sample_run: super::SampleRun,
+    /// The analyst's marks (read once from the Playbook home by `load`), how many edits they
+    /// have had, and the job writing the latest back.
+    pub(super) triage: Option<Triage>,
+    load: Slot<(), Triage>,
+    pub(super) edits: u64,
+    store_job: Slot<u64, ()>,
+    /// The marks file could not be read: edits stay in this session, the file is kept.
+    pub(super) unreadable: bool,
 }
 
 /// What the alert table's row order depends on.
@@ -142,6 +157,7 @@ impl StockPanel {
                     lost_units: out.lost_units(),
                     lost_revenue: out.lost_revenue(),
                     uncovered: out.uncovered(),
+                    queue: triage::queue(&out),
                     out,
                 })
             },
@@ -167,6 +183,61 @@ impl StockPanel {
                 Ok(Arc::new(stock::counts(&d.alerts)))
             },
         );
+    }
+
+    /// Read the marks once; write them back (in a job, atomically) after each edit. A failed
+    /// read leaves the queue unmarked and says why; the file is then not overwritten.
+    fn keep_triage(&mut self, ctx: &mut PanelCtx<'_>) {
+        let path = match &ctx.runs.0 {
+            Ok(home) => Triage::path_in(home),
+            Err(e) => {
+                if self.triage.is_none() {
+                    ctx.notices.error(format!(
+                        "Stock: the queue's marks cannot be kept (no Playbook home: {e})"
+                    ));
+                    self.triage = Some(Triage::default());
+                }
+                return;
+            }
+        };
+        if self.triage.is_none() {
+            let from = path.clone();
+            self.load.request(
+                ctx.jobs,
+                (),
+                "stock:triage-load".into(),
+                "Stock: reading the queue's marks".into(),
+                move |_| Triage::load(&from),
+            );
+            if let Some(e) = self.load.poll() {
+                ctx.notices.error(format!(
+                    "Stock: the queue's marks were not read, and will not be saved over: {e}"
+                ));
+                self.unreadable = true;
+                self.triage = Some(Triage::default());
+            } else {
+                self.triage = self.load.latest().cloned();
+            }
+            return;
+        }
+        if self.unreadable {
+            return;
+        }
+        if let Some(e) = self.store_job.poll() {
+            ctx.notices
+                .error(format!("Stock: the queue's marks were not saved: {e}"));
+        }
+        let done = self.store_job.get(&self.edits).is_some() || self.store_job.failed(&self.edits);
+        if self.edits > 0 && !done {
+            let Some(t) = self.triage.clone() else { return };
+            self.store_job.request(
+                ctx.jobs,
+                self.edits,
+                "stock:triage-save".into(),
+                "Stock: saving the queue's marks".into(),
+                move |_| t.save(&path),
+            );
+        }
     }
 
     /// The counts to show beside the thresholds: the run's own when they are unchanged, else
@@ -211,6 +282,7 @@ impl Panel for StockPanel {
             ctx.notices.error(format!("Stock: {e}"));
         }
         self.request_preview(ctx);
+        self.keep_triage(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_>) {
@@ -236,6 +308,7 @@ impl Panel for StockPanel {
         ui.horizontal(|ui| {
             let v = &mut self.saved.view;
             ui.selectable_value(v, StockView::Summary, "Summary");
+            ui.selectable_value(v, StockView::Queue, "Queue");
             ui.selectable_value(v, StockView::Alerts, "Alerts");
         });
         ui.separator();
@@ -243,6 +316,7 @@ impl Panel for StockPanel {
             .id_salt("stock-view")
             .show(ui, |ui| match self.saved.view {
                 StockView::Summary => views::summary_ui(ui, ctx, &r),
+                StockView::Queue => views::queue_ui(self, ui, ctx, &r),
                 StockView::Alerts => views::alerts_ui(self, ui, ctx, &r),
             });
     }

@@ -9,6 +9,7 @@ use super::{OrderKey, SortBy, StockPanel, StockRun};
 use crate::compute::stock::{Alert, Kind};
 use crate::format::short;
 use crate::panels::{PanelCtx, recorded_as, save};
+use crate::usecases::stock::triage::{self, State, Triage};
 use crate::usecases::stock::{charts, tables};
 
 /// Chart height in the summary and under the alert table.
@@ -149,6 +150,165 @@ fn row_order(out: &crate::usecases::stock::StockOutput, key: &OrderKey) -> Vec<u
         ord.then(x.cmp(&y))
     });
     rows
+}
+
+/// The analyst's queue: one row per problem, most money first, with its state and note.
+pub(super) fn queue_ui(
+    p: &mut StockPanel,
+    ui: &mut egui::Ui,
+    ctx: &mut PanelCtx<'_>,
+    r: &Arc<StockRun>,
+) {
+    let Some(triage) = p.triage.as_mut() else {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Reading the queue's marks…");
+        });
+        return;
+    };
+    let out = &r.out;
+    let open = |t: &Triage, i: &triage::Item| t.mark(&i.key).state != State::Resolved;
+    ui.horizontal_wrapped(|ui| {
+        let kind_text = p.saved.kind.map_or("all kinds", |k| k.title());
+        egui::ComboBox::from_label("Kind")
+            .selected_text(kind_text)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut p.saved.kind, None, "all kinds");
+                for k in Kind::NAMING {
+                    ui.selectable_value(&mut p.saved.kind, Some(k), k.title());
+                }
+            });
+        ui.checkbox(&mut p.saved.show_resolved, "Show resolved");
+    });
+    let rows: Vec<usize> = r
+        .queue
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| p.saved.kind.is_none_or(|k| i.kind == k))
+        .filter(|(_, i)| p.saved.show_resolved || open(triage, i))
+        .map(|(k, _)| k)
+        .collect();
+    ui.horizontal_wrapped(|ui| {
+        let count = |s: State| {
+            r.queue
+                .iter()
+                .filter(|i| triage.mark(&i.key).state == s)
+                .count()
+        };
+        ui.label(format!(
+            "{} problems: {} new, {} acknowledged, {} resolved. Each is one episode, named by \
+             its most specific kind, most lost revenue first; states and notes are kept in the \
+             Playbook home.",
+            r.queue.len(),
+            count(State::New),
+            count(State::Acknowledged),
+            count(State::Resolved)
+        ));
+        if p.unreadable {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                "The marks file could not be read (see the status bar): changes here are not \
+                 saved.",
+            );
+        }
+        let (r2, shown, t2) = (Arc::clone(r), rows.clone(), triage.clone());
+        save::table_buttons(ui, ctx, "the queue shown", "stock-queue", move || {
+            triage::queue_frame(&r2.out, &r2.queue, Some(&shown), &t2)
+        });
+    });
+    let heads = [
+        "state",
+        "kind",
+        "store",
+        "SKU",
+        "start",
+        "days",
+        "lost revenue",
+        "note",
+    ];
+    let mut changed = false;
+    egui::ScrollArea::horizontal()
+        .id_salt("stock-queue-h")
+        .show(ui, |ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+            TableBuilder::new(ui)
+                .id_salt("stock-queue")
+                .striped(true)
+                .max_scroll_height(420.0)
+                .columns(Column::auto().at_least(50.0), heads.len() - 1)
+                .column(Column::remainder().at_least(160.0))
+                .header(22.0, |mut h| {
+                    for name in heads {
+                        h.col(|ui| {
+                            ui.strong(name);
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(24.0, rows.len(), |mut row| {
+                        let item = &r.queue[rows[row.index()]];
+                        let s = &out.series[item.series];
+                        let mut mark = triage.mark(&item.key);
+                        let before = mark.clone();
+                        row.col(|ui| {
+                            egui::ComboBox::from_id_salt(("stock-state", &item.key))
+                                .width(110.0)
+                                .selected_text(mark.state.name())
+                                .show_ui(ui, |ui| {
+                                    for st in State::ALL {
+                                        ui.selectable_value(&mut mark.state, st, st.name());
+                                    }
+                                });
+                        });
+                        row.col(|ui| {
+                            ui.label(item.kind.title()).on_hover_text(format!(
+                                "{}\nFlagged by: {}",
+                                item.detail,
+                                item.kinds
+                                    .iter()
+                                    .map(|k| k.title())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ));
+                        });
+                        let cells = [
+                            s.store.clone(),
+                            s.sku.clone(),
+                            crate::format::date(f64::from(item.start)),
+                            (item.end - item.start + 1).to_string(),
+                            item.lost_revenue.map_or("—".into(), |v| short(v.round())),
+                        ];
+                        for c in cells {
+                            row.col(|ui| {
+                                ui.label(c);
+                            });
+                        }
+                        row.col(|ui| {
+                            ui.add(
+                                egui::TextEdit::singleline(&mut mark.note)
+                                    .id_salt(("stock-note", &item.key))
+                                    .char_limit(triage::MAX_NOTE_CHARS)
+                                    .hint_text("note")
+                                    .desired_width(f32::INFINITY),
+                            );
+                        });
+                        if mark != before {
+                            triage.set(&item.key, mark);
+                            changed = true;
+                        }
+                    });
+                });
+        });
+    if rows.is_empty() {
+        ui.weak(if r.queue.is_empty() {
+            "No problems found."
+        } else {
+            "Nothing open here: every problem shown is resolved (tick Show resolved)."
+        });
+    }
+    if changed {
+        p.edits += 1;
+    }
 }
 
 pub(super) fn alerts_ui(

@@ -314,11 +314,9 @@ fn analyse(index: usize, s: &Series, t: &Thresholds) -> Option<(SeriesFindings, 
     let mut alerts = Vec::new();
     for (r, p) in &unlikely {
         let (r, p) = (r, *p);
-        let lost_units = lost(s, &e, r.start, r.end, |_| true);
         let q = r.log_q.exp();
-        let reason = format!(
-            "{} zero-sales days; sale chance {} a day; run chance {}{}",
-            r.days,
+        let run_chance = format!(
+            "sale chance {} a day; run chance {}{}",
             crate::format::chance(1.0 - (r.log_q / r.days.max(1) as f64).exp()),
             crate::format::chance(q),
             if t.zero_scope == ZeroScope::History {
@@ -327,19 +325,46 @@ fn analyse(index: usize, s: &Series, t: &Thresholds) -> Option<(SeriesFindings, 
                 String::new()
             }
         );
-        alerts.push(alert(
-            s,
-            index,
-            Kind::ZeroSales,
-            (r.start, r.end),
-            lost_units,
-            1.0 - p,
-            reason.clone(),
-        ));
-        // The stretches of the run on which the system reported stock.
-        for part in stocked_parts(s, r, &odds) {
-            let p = run_probability(&part, chances, t.zero_scope);
-            if part.days < t.phantom_min_days || p >= t.zero_sales {
+        // The days the system itself reports empty: a stock-out the store already sees.
+        let empty = |i: usize| known(s, i) && s.on_hand[i] == 0.0;
+        let first = (r.start..=r.end).find(|&i| empty(i));
+        let last = (r.start..=r.end).rev().find(|&i| empty(i));
+        if let (Some(a), Some(b)) = (first, last) {
+            let days = (a..=b).filter(|&i| empty(i)).count();
+            alerts.push(alert(
+                s,
+                index,
+                Kind::OutOfStock,
+                (a, b),
+                lost(s, &e, a, b, empty),
+                1.0,
+                format!(
+                    "0 on hand reported on {days} of {} zero-sales days; {run_chance}",
+                    r.days
+                ),
+            ));
+        }
+        // The stretches of the run on which the system reported stock: phantom stock when long
+        // enough, else zero sales, each when unlikely by itself.
+        let parts = stocked_parts(s, r, &odds);
+        for part in &parts {
+            let p = run_probability(part, chances, t.zero_scope);
+            if p >= t.zero_sales {
+                continue;
+            }
+            if part.days < t.phantom_min_days {
+                alerts.push(alert(
+                    s,
+                    index,
+                    Kind::ZeroSales,
+                    (part.start, part.end),
+                    lost(s, &e, part.start, part.end, |_| true),
+                    1.0 - p,
+                    format!(
+                        "{} zero-sales days while the reported on-hand stayed above 0; {}",
+                        part.days, run_chance
+                    ),
+                ));
                 continue;
             }
             let reported = (part.start..=part.end)
@@ -368,6 +393,18 @@ fn analyse(index: usize, s: &Series, t: &Thresholds) -> Option<(SeriesFindings, 
                     short(hi),
                     crate::format::chance(p)
                 ),
+            ));
+        }
+        // No on-hand figures on the run: zero sales, as the book's detector has it.
+        if first.is_none() && parts.is_empty() {
+            alerts.push(alert(
+                s,
+                index,
+                Kind::ZeroSales,
+                (r.start, r.end),
+                lost(s, &e, r.start, r.end, |_| true),
+                1.0 - p,
+                format!("{} zero-sales days; {run_chance}", r.days),
             ));
         }
     }

@@ -35,10 +35,31 @@ pub enum Kind {
     Phantom,
     SafetyStock,
     Osa,
+    OutOfStock,
 }
 
+/// How many kinds there are (per-kind counts are arrays of this length).
+pub const KINDS: usize = 5;
+
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::ZeroSales, Kind::Phantom, Kind::SafetyStock, Kind::Osa];
+    pub const ALL: [Kind; KINDS] = [
+        Kind::ZeroSales,
+        Kind::Phantom,
+        Kind::SafetyStock,
+        Kind::Osa,
+        Kind::OutOfStock,
+    ];
+
+    /// The kinds from the most specific name of a problem to the least: an episode is named
+    /// by the first of its kinds in this order (phantom stock is also a zero-sales run and
+    /// often below safety stock).
+    pub const NAMING: [Kind; KINDS] = [
+        Kind::Phantom,
+        Kind::Osa,
+        Kind::ZeroSales,
+        Kind::OutOfStock,
+        Kind::SafetyStock,
+    ];
 
     /// Where the kind sits in `ALL` (and in per-kind counts).
     pub fn index(self) -> usize {
@@ -52,6 +73,7 @@ impl Kind {
             Kind::Phantom => "phantom",
             Kind::SafetyStock => "safety_stock",
             Kind::Osa => "osa",
+            Kind::OutOfStock => "out_of_stock",
         }
     }
 
@@ -62,6 +84,7 @@ impl Kind {
             Kind::Phantom => "Phantom inventory",
             Kind::SafetyStock => "Below safety stock",
             Kind::Osa => "On-shelf availability",
+            Kind::OutOfStock => "Reported stock-out",
         }
     }
 
@@ -72,12 +95,20 @@ impl Kind {
     /// How the detector decides, in words and symbols, as the panel shows it.
     pub fn formula(self) -> &'static str {
         match self {
+            Kind::OutOfStock => {
+                "A zero-sales run as unlikely as below on whose days the system itself reports \
+                 0 on hand: a stock-out the store already sees, kept apart from the hidden \
+                 problems. One alert over the reported-empty days of the run; lost sales = \
+                 expected sales on those days."
+            }
             Kind::ZeroSales => {
                 "p(w) = share of in-stock days of weekday w with a sale (shrunk toward the \
                  series' overall share with 7 pseudo-days). A run of k zero-sales days has \
                  probability q = Π (1 − p(w_i)). Over a history with n chances for such a run \
                  (n = Σ p(1 − p), the expected number of zero runs), the chance of one this long \
-                 is 1 − (1 − q)^n. Alert when it is below the threshold (per run: when q is)."
+                 is 1 − (1 − q)^n. Alert when it is below the threshold (per run: when q is), over \
+                 the run's days on which the system reported stock (or no on-hand figure) and \
+                 that are not already a phantom alert."
             }
             Kind::Phantom => {
                 "A zero-sales run as unlikely as above, of at least the minimum days, while the \
@@ -173,8 +204,8 @@ impl Alert {
 }
 
 /// Alerts of each kind, in `Kind::ALL` order.
-pub fn counts(alerts: &[Alert]) -> [usize; 4] {
-    let mut n = [0; 4];
+pub fn counts(alerts: &[Alert]) -> [usize; KINDS] {
+    let mut n = [0; KINDS];
     for a in alerts {
         n[a.kind.index()] += 1;
     }
@@ -192,6 +223,18 @@ pub struct Episode {
     pub lost_units: f64,
     pub lost_revenue: Option<f64>,
     pub confidence: f64,
+    /// Its alerts: indices into the alerts it was merged from.
+    pub alerts: Vec<usize>,
+}
+
+impl Episode {
+    /// The kind that names the problem: the most specific of its kinds (`Kind::NAMING`).
+    pub fn kind(&self) -> Kind {
+        Kind::NAMING
+            .into_iter()
+            .find(|k| self.kinds.contains(k))
+            .unwrap_or(Kind::SafetyStock)
+    }
 }
 
 /// What the detectors found in one series, beside its alerts.
@@ -266,10 +309,11 @@ pub fn detect(
 /// Merge overlapping or touching alerts of each series into episodes (alerts must be grouped by
 /// series, as `detect` returns them).
 pub fn episodes(alerts: &[Alert]) -> Vec<Episode> {
-    let mut sorted: Vec<&Alert> = alerts.iter().collect();
-    sorted.sort_by_key(|a| (a.series, a.start, a.end));
+    let mut sorted: Vec<usize> = (0..alerts.len()).collect();
+    sorted.sort_by_key(|&i| (alerts[i].series, alerts[i].start, alerts[i].end));
     let mut out: Vec<Episode> = Vec::new();
-    for a in sorted {
+    for i in sorted {
+        let a = &alerts[i];
         match out.last_mut() {
             Some(e) if e.series == a.series && a.start <= e.end + 1 => {
                 e.end = e.end.max(a.end);
@@ -283,6 +327,7 @@ pub fn episodes(alerts: &[Alert]) -> Vec<Episode> {
                     (x, y) => x.or(y),
                 };
                 e.confidence = e.confidence.max(a.confidence);
+                e.alerts.push(i);
             }
             _ => out.push(Episode {
                 series: a.series,
@@ -292,6 +337,7 @@ pub fn episodes(alerts: &[Alert]) -> Vec<Episode> {
                 lost_units: a.lost_units,
                 lost_revenue: a.lost_revenue,
                 confidence: a.confidence,
+                alerts: vec![i],
             }),
         }
     }

@@ -50,7 +50,8 @@ fn a_fast_mover_that_stops_selling_with_stock_reported_is_phantom() {
         s.sold[i] = 0.0;
     }
     let f = detect_series(0, &s, &Thresholds::default()).unwrap();
-    assert_eq!(kinds(&f), vec![Kind::ZeroSales, Kind::Phantom, Kind::Osa]);
+    // One problem, named once: the run is phantom stock, not also a zero-sales alert.
+    assert_eq!(kinds(&f), vec![Kind::Phantom, Kind::Osa]);
     let phantom = f.alerts.iter().find(|a| a.kind == Kind::Phantom).unwrap();
     assert_eq!(phantom.start, 20_089 + 120);
     assert_eq!(phantom.end, 20_089 + 149);
@@ -61,7 +62,7 @@ fn a_fast_mover_that_stops_selling_with_stock_reported_is_phantom() {
 }
 
 #[test]
-fn the_same_run_with_the_shelf_reported_empty_is_zero_sales_not_phantom() {
+fn the_same_run_with_the_shelf_reported_empty_is_a_reported_stock_out() {
     let mut s = steady(6.0, 200, 2);
     for i in 120..150 {
         s.sold[i] = 0.0;
@@ -69,10 +70,24 @@ fn the_same_run_with_the_shelf_reported_empty_is_zero_sales_not_phantom() {
     }
     let f = detect_series(0, &s, &Thresholds::default()).unwrap();
     let k = kinds(&f);
+    // The system sees this one: not a hidden problem (no zero-sales, no phantom alert).
+    assert_eq!(k, vec![Kind::SafetyStock, Kind::OutOfStock], "{k:?}");
+    let out = f
+        .alerts
+        .iter()
+        .find(|a| a.kind == Kind::OutOfStock)
+        .unwrap();
+    assert_eq!((out.start, out.end), (20_089 + 120, 20_089 + 149));
+    assert!((120.0..240.0).contains(&out.lost_units), "{out:?}");
     assert!(
-        k.contains(&Kind::ZeroSales) && !k.contains(&Kind::Phantom),
-        "{k:?}"
+        out.detail.starts_with("0 on hand reported on 30 of 30"),
+        "{}",
+        out.detail
     );
+    // One episode, named by the stock-out rather than the safety stock.
+    let d = detect(&[s.clone()], &Thresholds::default(), &NoProgress).unwrap();
+    assert_eq!(d.episodes.len(), 1);
+    assert_eq!(d.episodes[0].kind(), Kind::OutOfStock);
     // OSA needs stock on hand; safety stock fires on the empty days.
     assert!(!k.contains(&Kind::Osa));
     let below = f
@@ -81,6 +96,34 @@ fn the_same_run_with_the_shelf_reported_empty_is_zero_sales_not_phantom() {
         .find(|a| a.kind == Kind::SafetyStock)
         .unwrap();
     assert_eq!((below.start, below.end), (20_089 + 120, 20_089 + 149));
+}
+
+/// A zero-sales run on stocked days: a zero-sales alert, or a phantom one when long enough.
+fn hidden_zero(k: Kind) -> bool {
+    matches!(k, Kind::ZeroSales | Kind::Phantom)
+}
+
+/// A run that starts with stock reported and ends reported empty: the stocked days are phantom
+/// stock, the empty days a reported stock-out; no day is also a zero-sales alert.
+#[test]
+fn a_run_half_stocked_half_empty_splits_into_phantom_and_stock_out() {
+    let mut s = steady(6.0, 200, 8);
+    for i in 120..150 {
+        s.sold[i] = 0.0;
+    }
+    for i in 135..150 {
+        s.on_hand[i] = 0.0;
+    }
+    let f = detect_series(0, &s, &Thresholds::default()).unwrap();
+    let span = |k: Kind| {
+        f.alerts
+            .iter()
+            .find(|a| a.kind == k)
+            .map(|a| (a.start - 20_089, a.end - 20_089))
+    };
+    assert_eq!(span(Kind::Phantom), Some((120, 134)), "{:?}", kinds(&f));
+    assert_eq!(span(Kind::OutOfStock), Some((135, 149)));
+    assert_eq!(span(Kind::ZeroSales), None);
 }
 
 #[test]
@@ -93,7 +136,7 @@ fn slow_movers_long_zero_runs_are_normal() {
         let rate = 0.05 + 0.15 * (seed as f64 / 200.0);
         let s = steady(rate, 365, 100 + seed);
         let f = detect_series(0, &s, &t).unwrap();
-        if f.alerts.iter().any(|a| a.kind == Kind::ZeroSales) {
+        if f.alerts.iter().any(|a| hidden_zero(a.kind)) {
             alerted += 1;
         }
     }
@@ -111,7 +154,7 @@ fn slow_movers_long_zero_runs_are_normal() {
                 .unwrap()
                 .alerts
                 .iter()
-                .any(|a| a.kind == Kind::ZeroSales)
+                .any(|a| hidden_zero(a.kind))
         })
         .count();
     assert!(
@@ -178,10 +221,9 @@ fn overlapping_alerts_merge_into_one_episode() {
     }
     let d = detect(&[s], &Thresholds::default(), &NoProgress).unwrap();
     assert_eq!(d.episodes.len(), 1, "{:?}", d.episodes);
-    assert_eq!(
-        d.episodes[0].kinds,
-        vec![Kind::ZeroSales, Kind::Phantom, Kind::Osa]
-    );
+    assert_eq!(d.episodes[0].kinds, vec![Kind::Phantom, Kind::Osa]);
+    assert_eq!(d.episodes[0].kind(), Kind::Phantom);
+    assert_eq!(d.episodes[0].alerts.len(), 2);
 }
 
 #[test]

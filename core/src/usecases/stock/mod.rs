@@ -2,11 +2,13 @@
 //! and SKU; four detectors (zero sales, phantom inventory, safety stock, on-shelf availability)
 //! give alerts with lost units and revenue, merged into episodes. `tables` turns the result
 //! into the alert, episode, summary and threshold tables; `charts` into the summary heat map,
-//! bars and one alert's charts; `score` measures alerts against a generator's truth table.
+//! bars and one alert's charts; `score` measures alerts against a generator's truth table;
+//! `triage` is the analyst's queue of problems with their states.
 
 pub mod charts;
 pub mod score;
 pub mod tables;
+pub mod triage;
 
 use std::sync::Arc;
 
@@ -95,7 +97,7 @@ impl StockOutput {
     }
 
     /// Alerts of each kind, in `Kind::ALL` order.
-    pub fn counts(&self) -> [usize; 4] {
+    pub fn counts(&self) -> [usize; stock::KINDS] {
         stock::counts(self.alerts())
     }
 
@@ -147,7 +149,7 @@ pub fn run(valid: &ValidStockParams, ds: &Dataset, progress: &dyn Progress) -> R
 
 impl Recordable for StockOutput {
     fn metrics(&self) -> serde_json::Map<String, serde_json::Value> {
-        let [zero, phantom, safety, osa] = self.counts();
+        let [zero, phantom, safety, osa, out_of_stock] = self.counts();
         let q = &self.quality;
         let mut m = metrics([
             ("series", self.series.len() as f64),
@@ -157,6 +159,7 @@ impl Recordable for StockOutput {
             ("phantom", phantom as f64),
             ("safety_stock", safety as f64),
             ("osa", osa as f64),
+            ("out_of_stock", out_of_stock as f64),
             ("lost_units", self.lost_units()),
             ("missing_days", q.missing_days as f64),
             ("duplicate_rows", q.duplicate_rows as f64),

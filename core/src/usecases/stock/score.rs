@@ -1,7 +1,8 @@
 //! Alerts measured against a generator's truth table (`gen inventory` writes it beside the
 //! data): recall of the planted problems through the detectors meant to find them, precision
-//! of the phantom, zero-sales and OSA alerts, and a check that every safety-stock alert lies on
-//! days below the threshold.
+//! of the phantom, zero-sales and OSA alerts against the hidden problems (a stock-out the
+//! system reports is not one: that is the `out_of_stock` kind's), and a check that every
+//! safety-stock alert lies on days below the threshold.
 
 use std::collections::HashMap;
 
@@ -13,6 +14,9 @@ use super::StockOutput;
 use crate::compute::forecast::series::day_numbers;
 use crate::compute::stock::Kind;
 use crate::data::schema;
+
+/// The truth table's kind for a stock-out the system reports.
+const STOCKOUT: &str = "stockout";
 
 /// An alert's kind and days.
 type Span = (Kind, i32, i32);
@@ -48,10 +52,10 @@ pub struct Score {
     pub phantom: Recall,
     /// Planted display problems found through `osa`.
     pub display: Recall,
-    /// Planted late deliveries found through `safety_stock` or `zero_sales`.
+    /// Planted late deliveries found through `safety_stock`, `out_of_stock` or `zero_sales`.
     pub late_delivery: Recall,
     pub by_kind: Vec<Precision>,
-    /// Over phantom, zero-sales and OSA alerts together.
+    /// Over phantom, zero-sales and OSA alerts together, against the hidden problems only.
     pub precision: f64,
     pub safety_alerts: usize,
     /// Safety-stock alerts whose every day has a reported on-hand below the threshold.
@@ -141,16 +145,20 @@ pub fn score(out: &StockOutput, file: &str, truth: &DataFrame) -> Result<Score> 
     let (mut scored, mut correct) = (0, 0);
     let (mut safety_alerts, mut safety_below) = (0, 0);
     for a in out.alerts() {
+        // What the system reports (a stock-out) is no hidden problem for the detectors that
+        // look for them; for the others every known problem counts.
+        let hidden = matches!(a.kind, Kind::Phantom | Kind::ZeroSales | Kind::Osa);
         let hit = problems(a.series)
             .iter()
+            .filter(|t| !hidden || t.kind != STOCKOUT)
             .any(|t| overlaps((a.start, a.end), t));
         let p = &mut by_kind[a.kind.index()];
         p.alerts += 1;
         p.true_alerts += usize::from(hit);
-        if a.kind != Kind::SafetyStock {
+        if hidden {
             scored += 1;
             correct += usize::from(hit);
-        } else {
+        } else if a.kind == Kind::SafetyStock {
             safety_alerts += 1;
             let s = out.series_of(a);
             let threshold = out.detection.safety[a.series]
@@ -169,7 +177,10 @@ pub fn score(out: &StockOutput, file: &str, truth: &DataFrame) -> Result<Score> 
     Ok(Score {
         phantom: recall("phantom", &[Kind::Phantom, Kind::ZeroSales]),
         display: recall("display", &[Kind::Osa]),
-        late_delivery: recall("late_delivery", &[Kind::SafetyStock, Kind::ZeroSales]),
+        late_delivery: recall(
+            "late_delivery",
+            &[Kind::SafetyStock, Kind::OutOfStock, Kind::ZeroSales],
+        ),
         by_kind,
         precision: ratio(correct, scored),
         safety_alerts,

@@ -152,7 +152,7 @@ pub struct Summary {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cell {
     /// Alerts starting that week, by kind (`Kind::ALL` order).
-    pub alerts: [usize; 4],
+    pub alerts: [usize; crate::compute::stock::KINDS],
     /// Lost units and revenue, spread evenly over each alert's days (episodes, so an empty
     /// shelf flagged by three detectors counts once).
     pub lost_units: f64,
