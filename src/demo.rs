@@ -479,7 +479,7 @@ fn sentiment_demo(out: &Path) -> Result<Section> {
     let tweets = data::sample::load("crypto_tweets.parquet")?;
     let prices = data::sample::load("crypto_prices.parquet")?;
     let valid = usecase::check_params(&SentimentParams::default())?;
-    let s = usecase::run(&valid, &tweets, &prices, &NoProgress)?;
+    let s = usecase::run(&valid, &tweets, &prices, None, &NoProgress)?;
     let mut made = Vec::new();
     let mut chart = |c: &Chart, file: &str| -> Result<()> {
         export::write_chart(c, &out.join(file))?;

@@ -121,6 +121,7 @@ mod generated {
             &valid,
             &dataset("tweets", made.tweets),
             &dataset("prices", made.prices),
+            None,
             &NoProgress,
         )
         .unwrap()
@@ -349,6 +350,140 @@ mod cli {
                 .unwrap()
                 .starts_with("model,accuracy,macro_f1")
         );
+    }
+
+    /// A model trained and saved once scores a new file and drives `correlate`; a file that
+    /// is not a model, or whose parts do not fit, is one clear error.
+    #[test]
+    fn a_saved_model_scores_new_text_and_drives_correlate() {
+        let corpus = crate::sample("tweets_labelled.csv");
+        let dir = tempfile::tempdir().unwrap();
+        let model = dir.path().join("lr.json");
+        let v: serde_json::Value = serde_json::from_str(&ok(&run(&[
+            "--no-record",
+            "sentiment",
+            "train",
+            "--input",
+            corpus.to_str().unwrap(),
+            "--model",
+            "lr",
+            "--folds",
+            "2",
+            "--json",
+            "--model-out",
+            model.to_str().unwrap(),
+        ])))
+        .unwrap();
+        let test_rows: Vec<usize> = v["test_rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_u64().unwrap() as usize)
+            .collect();
+        let trained_accuracy = v["rows"][0]["test"]["accuracy"].as_f64().unwrap();
+        // Score the held-out rows alone, as a new file: the saved model gives the accuracy
+        // train measured on them.
+        let all = playbook::data::load_path(&corpus).unwrap().frame;
+        let idx = polars::prelude::IdxCa::from_vec(
+            "i".into(),
+            test_rows
+                .iter()
+                .map(|&i| i as polars::prelude::IdxSize)
+                .collect(),
+        );
+        let held = all.take(&idx).unwrap();
+        let new_file = dir.path().join("held.csv");
+        playbook::export::write_table(&held, &new_file).unwrap();
+        let scored = dir.path().join("scored.csv");
+        ok(&run(&[
+            "sentiment",
+            "score",
+            "--input",
+            new_file.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--out",
+            scored.to_str().unwrap(),
+        ]));
+        let ds = playbook::data::load_path(&scored).unwrap().frame;
+        assert!(ds.column("compound").is_err(), "no VADER columns");
+        let score = ds.column("score").unwrap().f64().unwrap().clone();
+        assert!(
+            score
+                .iter()
+                .all(|s| s.is_some_and(|s| (-1.0..=1.0).contains(&s)))
+        );
+        let class = ds.column("class").unwrap().str().unwrap().clone();
+        let rating = ds
+            .column("rating")
+            .unwrap()
+            .cast(&polars::prelude::DataType::Float64)
+            .unwrap();
+        let truth = |r: f64| {
+            if r > 0.5 {
+                "positive"
+            } else if r < -0.5 {
+                "negative"
+            } else {
+                "neutral"
+            }
+        };
+        let correct = class
+            .iter()
+            .zip(rating.f64().unwrap().iter())
+            .filter(|(c, r)| *c == Some(truth(r.unwrap())))
+            .count();
+        let accuracy = correct as f64 / ds.height() as f64;
+        assert!(
+            (accuracy - trained_accuracy).abs() < 1e-9,
+            "{accuracy} vs {trained_accuracy}"
+        );
+        // The model drives correlate.
+        let windows = dir.path().join("w.csv");
+        let v: serde_json::Value = serde_json::from_str(&ok(&run(&[
+            "--no-record",
+            "sentiment",
+            "correlate",
+            "--tweets",
+            crate::sample("crypto_tweets.parquet").to_str().unwrap(),
+            "--prices",
+            crate::sample("crypto_prices.parquet").to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--json",
+            "--out",
+            windows.to_str().unwrap(),
+        ])))
+        .unwrap();
+        assert_eq!(v["scorer"], "Logistic regression");
+        // Not a model; a model whose weights do not fit its features.
+        let (_d, junk) = crate::temp_file("junk.json", b"{\"a\": 1}");
+        let bad = dir.path().join("bad.json");
+        let text = std::fs::read_to_string(&model).unwrap();
+        std::fs::write(
+            &bad,
+            text.replacen("\"weights\":[[", "\"weights\":[[0.5,", 1),
+        )
+        .unwrap();
+        for (path, want) in [
+            (junk.to_str().unwrap(), "not a Playbook sentiment model"),
+            (bad.to_str().unwrap(), "weights do not match"),
+        ] {
+            let o = run(&[
+                "--no-record",
+                "sentiment",
+                "score",
+                "--input",
+                corpus.to_str().unwrap(),
+                "--model",
+                path,
+                "--out",
+                dir.path().join("x.csv").to_str().unwrap(),
+            ]);
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(!o.status.success() && err.contains(want), "{err}");
+            assert!(err.contains(path), "{err}");
+        }
     }
 
     #[test]

@@ -9,9 +9,9 @@ use clap::{Subcommand, ValueEnum};
 
 use super::RecordRuns;
 use super::outputs::{self, Kind, Output};
-use crate::compute::sentiment::classify::Model;
+use crate::compute::sentiment::classify::{Model, Trained};
 use crate::export;
-use crate::runs::of_dataset;
+use crate::runs::{of_dataset, of_file};
 use crate::usecases::Analysis;
 use crate::usecases::analysis::{SentimentClassifiers, SentimentWindows};
 use crate::usecases::record::written;
@@ -36,6 +36,10 @@ pub enum SentimentCommand {
         input: PathBuf,
         #[arg(long, default_value_t = SentimentParams::default().columns.text)]
         text_col: String,
+        /// A model `sentiment train --model-out` saved (default: VADER): writes `score` (−1 to
+        /// 1) and `class`.
+        #[arg(long)]
+        model: Option<PathBuf>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -64,6 +68,10 @@ pub enum SentimentCommand {
         /// The comparison table (model, accuracy, macro_f1, confusion cells).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Save the trained model (with `--model all`, the best by test macro-F1) for
+        /// `sentiment score --model` and `sentiment correlate --model`.
+        #[arg(long)]
+        model_out: Option<PathBuf>,
     },
     /// Windows per asset, OLS of return on sentiment, lead/lag correlations and alerts.
     Correlate {
@@ -94,6 +102,9 @@ pub enum SentimentCommand {
         /// The alerts (price move, tweet volume, sentiment swing).
         #[arg(long)]
         alerts_out: Option<PathBuf>,
+        /// Score the tweets with a model `sentiment train --model-out` saved (default: VADER).
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
 }
 
@@ -121,12 +132,16 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
         SentimentCommand::Score {
             input,
             text_col,
+            model,
             out,
         } => {
-            outputs::check(&[&input], &[Output::new("--out", &out, Kind::Table)])?;
+            let mut inputs = vec![input.as_path()];
+            inputs.extend(model.as_deref());
+            outputs::check(&inputs, &[Output::new("--out", &out, Kind::Table)])?;
+            let trained = model.as_deref().map(Trained::load).transpose()?;
             let ds = super::load(&input)?;
             let started = std::time::Instant::now();
-            let scored = usecase::scored_frame(&ds.name, &ds.frame, &text_col)?;
+            let scored = usecase::scored_frame(&ds.name, &ds.frame, &text_col, trained.as_ref())?;
             let seconds = started.elapsed().as_secs_f64();
             export::write_table(&scored, &out)?;
             eprintln!(
@@ -147,6 +162,7 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
             folds,
             json,
             out,
+            model_out,
         } => {
             let models = match model {
                 ModelArg::Vader => vec![Model::Vader],
@@ -165,10 +181,15 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
                 ..Default::default()
             };
             let valid = SentimentClassifiers::check(&params)?;
-            let outs: Vec<Output> = out
+            let mut outs: Vec<Output> = out
                 .iter()
                 .map(|p| Output::new("--out", p, Kind::Table))
                 .collect();
+            outs.extend(
+                model_out
+                    .iter()
+                    .map(|p| Output::new("--model-out", p, Kind::Text)),
+            );
             outputs::check(&[&input], &outs)?;
             let ds = super::load(&input)?;
             let comparison = record.analyse::<SentimentClassifiers>(
@@ -181,6 +202,23 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
                     if let Some(path) = &out {
                         export::write_table(&tables::comparison(c)?, path)?;
                         artifacts.push(written("classifier comparison", path));
+                    }
+                    if let Some(path) = &model_out {
+                        let best = c
+                            .rows
+                            .iter()
+                            .filter(|r| r.trained.is_some())
+                            .max_by(|a, b| a.test.macro_f1.total_cmp(&b.test.macro_f1));
+                        if let Some(r) = best.and_then(|r| r.trained.as_ref().map(|t| (r, t))) {
+                            r.1.save(path)?;
+                            eprintln!(
+                                "{} (test macro-F1 {:.3}) saved -> {}",
+                                r.0.model.name(),
+                                r.0.test.macro_f1,
+                                path.display()
+                            );
+                            artifacts.push(written("trained model", path));
+                        }
                     }
                     Ok(artifacts)
                 },
@@ -222,6 +260,7 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
             json,
             out,
             alerts_out,
+            model,
         } => {
             let params = SentimentParams {
                 columns: Columns {
@@ -239,17 +278,28 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
             if let Some(path) = &alerts_out {
                 outs.push(Output::new("--alerts-out", path, Kind::Table));
             }
-            outputs::check(&[&tweets, &prices], &outs)?;
+            let mut inputs = vec![tweets.as_path(), prices.as_path()];
+            inputs.extend(model.as_deref());
+            outputs::check(&inputs, &outs)?;
+            let trained = model.as_deref().map(Trained::load).transpose()?;
             let tweets_ds = super::load(&tweets)?;
             let prices_ds = super::load(&prices)?;
+            let mut fingerprints = vec![
+                of_dataset("tweets", &tweets_ds),
+                of_dataset("prices", &prices_ds),
+            ];
+            if let Some(path) = &model {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                fingerprints.push(
+                    of_file("model", &name, path)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+                );
+            }
             let result = record.analyse::<SentimentWindows>(
                 &params,
                 &valid,
-                (&tweets_ds, &prices_ds),
-                vec![
-                    of_dataset("tweets", &tweets_ds),
-                    of_dataset("prices", &prices_ds),
-                ],
+                (&tweets_ds, &prices_ds, trained.as_ref()),
+                fingerprints,
                 |o| {
                     export::write_table(&tables::windows(o)?, &out)?;
                     let mut artifacts = vec![written("windows", &out)];
@@ -277,6 +327,7 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
                     })
                     .collect();
                 let v = serde_json::json!({
+                    "scorer": result.scorer,
                     "tweets": result.n_tweets,
                     "unmatched_tweets": result.unmatched_tweets,
                     "window_minutes": result.params.window_minutes,
@@ -286,8 +337,8 @@ pub fn run(command: SentimentCommand, record: RecordRuns) -> Result<()> {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 println!(
-                    "{} tweets, {}-minute windows, {:.2} s",
-                    result.n_tweets, result.params.window_minutes, result.seconds
+                    "{} tweets scored by {}, {}-minute windows, {:.2} s",
+                    result.n_tweets, result.scorer, result.params.window_minutes, result.seconds
                 );
                 for a in &result.assets {
                     match &a.regression {

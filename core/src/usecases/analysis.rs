@@ -141,8 +141,12 @@ impl Analysis for SentimentWindows {
     const NAME: &'static str = "Sentiment against prices";
     type Params = sentiment::SentimentParams;
     type Valid = sentiment::ValidSentimentParams;
-    /// Tweets, then prices.
-    type Inputs<'a> = (&'a Dataset, &'a Dataset);
+    /// Tweets, then prices, then the trained model that scores the tweets (None: VADER).
+    type Inputs<'a> = (
+        &'a Dataset,
+        &'a Dataset,
+        Option<&'a crate::compute::sentiment::classify::Trained>,
+    );
     type Output = sentiment::SentimentOutput;
 
     fn check(params: &Self::Params) -> Result<Self::Valid, ParamError> {
@@ -151,10 +155,10 @@ impl Analysis for SentimentWindows {
 
     fn run(
         valid: &Self::Valid,
-        (tweets, prices): Self::Inputs<'_>,
+        (tweets, prices, model): Self::Inputs<'_>,
         progress: &dyn Progress,
     ) -> Result<Self::Output> {
-        sentiment::run(valid, tweets, prices, progress)
+        sentiment::run(valid, tweets, prices, model, progress)
     }
 }
 

@@ -180,7 +180,7 @@ impl SentimentPanel {
             ctx,
             self.saved.params.clone(),
             inputs,
-            move |valid, job| SentimentWindows::run(valid, (&tweets, &prices), job),
+            move |valid, job| SentimentWindows::run(valid, (&tweets, &prices, None), job),
             |out, _| {
                 let charts = out
                     .assets

@@ -216,14 +216,15 @@ pub(super) fn queue_ui(
             triage::queue_frame(&r2.out, &r2.queue, Some(&shown), &t2)
         });
     });
+    // Money next to the kind: the column the queue is ranked by stays in view on a laptop.
     let heads = [
         "state",
         "kind",
+        "lost revenue",
         "store",
         "SKU",
         "start",
         "days",
-        "lost revenue",
         "note",
     ];
     let mut changed = false;
@@ -272,11 +273,11 @@ pub(super) fn queue_ui(
                             ));
                         });
                         let cells = [
+                            item.lost_revenue.map_or("—".into(), |v| short(v.round())),
                             s.store.clone(),
                             s.sku.clone(),
                             crate::format::date(f64::from(item.start)),
                             (item.end - item.start + 1).to_string(),
-                            item.lost_revenue.map_or("—".into(), |v| short(v.round())),
                         ];
                         for c in cells {
                             row.col(|ui| {

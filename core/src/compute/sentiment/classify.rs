@@ -118,6 +118,7 @@ pub fn split(n: usize, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
 }
 
 /// A model fitted on TF-IDF features.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Trained {
     pub model: Model,
     /// The chosen regularisation and the cross-validated accuracy of each value tried.
@@ -127,6 +128,7 @@ pub struct Trained {
     fitted: Fitted,
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 enum Fitted {
     Vader,
     Logistic(Logistic),
@@ -186,6 +188,7 @@ fn predict(fitted: &Fitted, x: &Sparse, texts: &[&str]) -> Vec<Class> {
 /// share of each feature's total weight, and the class frequency as prior. Written here because
 /// linfa-bayes 0.8.1's `MultinomialNb::fit` leaves a `dbg!` that prints every class's whole
 /// feature table to stderr (megabytes per fit), and takes dense rows only.
+#[derive(serde::Serialize, serde::Deserialize)]
 struct NaiveBayes {
     /// Per class, ln P(feature | class).
     log_probability: [Vec<f64>; 3],
@@ -239,6 +242,7 @@ impl NaiveBayes {
 /// al. 2008, with the intercept as a constant feature), on sparse rows. Written here because
 /// linfa-svm's SMO solver builds the full kernel matrix: 35 s for one of the three binary fits
 /// on these 3,360 × 4,000 features, against well under a second here (BENCHMARKS.md).
+#[derive(serde::Serialize, serde::Deserialize)]
 struct LinearSvm {
     /// Per class: the weights, then the intercept.
     weights: [Vec<f64>; 3],
@@ -431,16 +435,158 @@ pub fn train(
     }))
 }
 
+impl std::fmt::Debug for Trained {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trained")
+            .field("model", &self.model)
+            .field("chosen", &self.chosen)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a saved model file starts with, and the version of its layout.
+const MODEL_FORMAT: &str = "playbook-sentiment-model";
+const MODEL_VERSION: u32 = 1;
+/// A model file is refused above this size before it is read (the bundled tweets' models
+/// are a few MB).
+pub const MAX_MODEL_BYTES: u64 = 512 << 20;
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ModelFile<T> {
+    format: String,
+    version: u32,
+    trained: T,
+}
+
 impl Trained {
-    pub fn predict(&self, texts: &[&str]) -> Vec<Class> {
-        let x = match &self.tfidf {
+    fn features(&self, texts: &[&str]) -> Sparse {
+        match &self.tfidf {
             Some(tfidf) => tfidf.transform(texts),
             None => Sparse {
                 rows: vec![Vec::new(); texts.len()],
                 width: 0,
             },
+        }
+    }
+
+    pub fn predict(&self, texts: &[&str]) -> Vec<Class> {
+        predict(&self.fitted, &self.features(texts), texts)
+    }
+
+    /// Each text's class and a score from −1 (negative) to 1 (positive), what VADER's compound
+    /// is to its class: for logistic regression P(positive) − P(negative); for VADER the
+    /// compound; for the SVM and naive Bayes, whose scores are not probabilities, the class
+    /// itself (−1, 0 or 1).
+    pub fn sentiment(&self, texts: &[&str]) -> Vec<(Class, f64)> {
+        let value = |c: Class| match c {
+            Class::Negative => -1.0,
+            Class::Neutral => 0.0,
+            Class::Positive => 1.0,
         };
-        predict(&self.fitted, &x, texts)
+        match &self.fitted {
+            Fitted::Vader => texts
+                .par_iter()
+                .map(|t| {
+                    let compound = vader().polarity(t).compound;
+                    (Class::of_compound(compound), compound)
+                })
+                .collect(),
+            Fitted::Logistic(model) => model
+                .scores(&self.features(texts))
+                .into_iter()
+                .map(|s| {
+                    let top = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                    let e = s.map(|v| (v - top).exp());
+                    let sum: f64 = e.iter().sum();
+                    let p = |c: Class| e[c.index()] / sum;
+                    (best_of(s), p(Class::Positive) - p(Class::Negative))
+                })
+                .collect(),
+            _ => self
+                .predict(texts)
+                .into_iter()
+                .map(|c| (c, value(c)))
+                .collect(),
+        }
+    }
+
+    /// Write the model to `path` (JSON, atomically).
+    pub fn save(&self, path: &std::path::Path) -> anyhow::Result<()> {
+        let file = ModelFile {
+            format: MODEL_FORMAT.to_owned(),
+            version: MODEL_VERSION,
+            trained: self,
+        };
+        crate::export::write_atomic(path, |w| {
+            serde_json::to_writer(&mut *w, &file).map_err(std::io::Error::other)
+        })
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    }
+
+    /// Read a model `save` wrote. A file that is not one, is too large, or whose parts do not
+    /// fit together is refused with the file named, before anything is sized from it.
+    pub fn load(path: &std::path::Path) -> anyhow::Result<Trained> {
+        let shown = path.display();
+        let size = crate::data::regular_file(path)?.len();
+        if size > MAX_MODEL_BYTES {
+            anyhow::bail!(
+                "{shown}: {size} bytes, more than the {} MB a sentiment model may hold",
+                MAX_MODEL_BYTES >> 20
+            );
+        }
+        let bytes = crate::data::read_regular(path)?;
+        let file: ModelFile<Trained> = serde_json::from_slice(&bytes)
+            .map_err(|e| anyhow::anyhow!("{shown}: not a Playbook sentiment model ({e})"))?;
+        if file.format != MODEL_FORMAT {
+            anyhow::bail!("{shown}: not a Playbook sentiment model");
+        }
+        if file.version != MODEL_VERSION {
+            anyhow::bail!(
+                "{shown}: a sentiment model of layout {}, this Playbook reads {MODEL_VERSION}",
+                file.version
+            );
+        }
+        let t = file.trained;
+        if let Some(why) = t.problem() {
+            anyhow::bail!("{shown}: {why}");
+        }
+        Ok(t)
+    }
+
+    /// Why the parts of a model read from a file do not fit together.
+    fn problem(&self) -> Option<String> {
+        let width = self.tfidf.as_ref().map_or(0, Tfidf::n_features);
+        if let Some(why) = self.tfidf.as_ref().and_then(Tfidf::problem) {
+            return Some(why);
+        }
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        let ok = match (&self.fitted, &self.tfidf) {
+            (Fitted::Vader, _) => self.model == Model::Vader,
+            (_, None) => false,
+            (Fitted::Logistic(m), _) => {
+                self.model == Model::Logistic
+                    && m.weights()
+                        .iter()
+                        .all(|w| w.len() == width + 1 && finite(w))
+            }
+            (Fitted::Svm(m), _) => {
+                self.model == Model::Svm
+                    && m.weights.iter().all(|w| w.len() == width + 1 && finite(w))
+            }
+            (Fitted::NaiveBayes(m), _) => {
+                self.model == Model::NaiveBayes
+                    && m.log_probability
+                        .iter()
+                        .all(|w| w.len() == width && w.iter().all(|x| !x.is_nan()))
+                    && m.log_prior.iter().all(|x| !x.is_nan())
+            }
+        };
+        (!ok).then(|| {
+            format!(
+                "its {} weights do not match its {width} features",
+                self.model.name()
+            )
+        })
     }
 }
 
@@ -458,6 +604,81 @@ mod tests {
         // F1: negative 2*1/(2+2)=0.5, neutral 1, positive 2*1/(2+2)=0.5.
         assert!((m.macro_f1 - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(m.confusion[0], [1, 0, 1]);
+    }
+
+    #[test]
+    fn a_saved_model_reads_back_whole_and_a_crafted_one_is_refused() {
+        let texts = [
+            "great happy day love it",
+            "awful sad terrible day",
+            "the bus comes at noon",
+            "love this great phone",
+            "terrible awful service sad",
+            "the meeting is at noon",
+        ];
+        let classes = [
+            Class::Positive,
+            Class::Negative,
+            Class::Neutral,
+            Class::Positive,
+            Class::Negative,
+            Class::Neutral,
+        ];
+        let features = FeatureParams {
+            min_df: 1,
+            ..FeatureParams::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        for model in [Model::Logistic, Model::Svm, Model::NaiveBayes, Model::Vader] {
+            let t = train(
+                model,
+                &texts,
+                &classes,
+                features,
+                2,
+                &crate::compute::NoProgress,
+            )
+            .unwrap()
+            .unwrap();
+            t.save(&path).unwrap();
+            let back = Trained::load(&path).unwrap();
+            assert_eq!(back.model, model);
+            assert_eq!(back.predict(&texts), t.predict(&texts), "{model:?}");
+            // Equal to the last bits of the TF-IDF norm (summed in hash order).
+            for (a, b) in back.sentiment(&texts).iter().zip(t.sentiment(&texts)) {
+                assert!(
+                    a.0 == b.0 && (a.1 - b.1).abs() < 1e-12,
+                    "{model:?}: {a:?} {b:?}"
+                );
+            }
+        }
+        // A term pointing past its block: refused before it can index anything.
+        let t = train(
+            Model::NaiveBayes,
+            &texts,
+            &classes,
+            features,
+            2,
+            &crate::compute::NoProgress,
+        )
+        .unwrap()
+        .unwrap();
+        t.save(&path).unwrap();
+        let mut v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let index = v["trained"]["tfidf"]["words"]["index"]
+            .as_object_mut()
+            .unwrap();
+        let term = index.keys().next().unwrap().clone();
+        index.insert(term, serde_json::json!(1_000_000));
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+        let e = Trained::load(&path).unwrap_err().to_string();
+        assert!(e.contains("points at column 1000000"), "{e}");
+        v["version"] = serde_json::json!(99);
+        std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+        let e = Trained::load(&path).unwrap_err().to_string();
+        assert!(e.contains("layout 99"), "{e}");
     }
 
     #[test]

@@ -28,13 +28,13 @@ impl Default for FeatureParams {
 }
 
 /// A fitted vectorizer: term -> column and each column's idf, per block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Tfidf {
     words: Block,
     chars: Block,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Block {
     index: HashMap<String, usize>,
     idf: Vec<f64>,
@@ -149,6 +149,23 @@ impl Tfidf {
 
     pub(crate) fn n_features(&self) -> usize {
         self.words.len() + self.chars.len()
+    }
+
+    /// Why a vectorizer read from a file cannot be used: a term pointing past its block's
+    /// columns, or an idf that is not a finite positive number.
+    pub(crate) fn problem(&self) -> Option<String> {
+        for (name, b) in [("word", &self.words), ("character", &self.chars)] {
+            if let Some((t, c)) = b.index.iter().find(|(_, c)| **c >= b.idf.len()) {
+                return Some(format!(
+                    "the {name} term '{t}' points at column {c} of {}",
+                    b.idf.len()
+                ));
+            }
+            if b.idf.iter().any(|v| !v.is_finite() || *v <= 0.0) {
+                return Some(format!("a {name} idf is not a finite positive number"));
+            }
+        }
+        None
     }
 
     /// One sparse row per text (word block, then character block), columns ascending.

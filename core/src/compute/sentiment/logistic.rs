@@ -18,7 +18,7 @@ use super::features::{Sparse, dot};
 const CLASSES: usize = 3;
 
 /// A fitted model: per class, the weights of each feature, then the intercept.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Logistic {
     weights: [Vec<f64>; CLASSES],
 }
@@ -181,6 +181,11 @@ impl Logistic {
     }
 
     /// Per row, the three classes' scores (the softmax's inputs).
+    /// The weights per class (each: one per feature, then the intercept).
+    pub(crate) fn weights(&self) -> &[Vec<f64>; CLASSES] {
+        &self.weights
+    }
+
     pub fn scores(&self, x: &Sparse) -> Vec<[f64; CLASSES]> {
         x.rows
             .iter()

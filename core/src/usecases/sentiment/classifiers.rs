@@ -158,6 +158,9 @@ pub struct ModelResult {
     pub chosen: f64,
     pub cv: Vec<(f64, f64)>,
     pub seconds: f64,
+    /// The fitted model, to save (`sentiment train --model-out`) or apply to new text.
+    #[serde(skip)]
+    pub trained: Option<std::sync::Arc<crate::compute::sentiment::classify::Trained>>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -220,6 +223,7 @@ pub fn compare(
             chosen: trained.chosen,
             cv: trained.cv.clone(),
             seconds: started.elapsed().as_secs_f64(),
+            trained: Some(std::sync::Arc::new(trained)),
         });
     }
     Ok(Comparison {

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::record::{Recordable, metrics};
 use super::{Bound, ParamError, non_empty};
+use crate::compute::sentiment::classify::{Model, Trained};
 use crate::compute::sentiment::lags::{CrossCorrelation, cross_correlation};
 use crate::compute::sentiment::ols::{Covariance, Granger, OlsFit, granger, ols};
 use crate::compute::sentiment::windows::{Price, TimeWindow, Tweet, windows};
@@ -152,13 +153,48 @@ pub(crate) fn score_texts(texts: &[Option<&str>]) -> Vec<Polarity> {
         .collect()
 }
 
-/// The input frame with `neg, neu, pos, compound, class` added (what `sentiment score`
-/// writes). Existing columns of those names are replaced.
-pub fn scored_frame(file: &str, df: &DataFrame, text_col: &str) -> Result<DataFrame> {
+/// Whether `model` is a trained classifier (not VADER, which `None` also means).
+fn trained(model: Option<&Trained>) -> Option<&Trained> {
+    model.filter(|m| m.model != Model::Vader)
+}
+
+/// The column `scored_frame` writes each text's score in: VADER's compound, or a trained
+/// model's score.
+fn score_column(model: Option<&Trained>) -> &'static str {
+    if trained(model).is_some() {
+        "score"
+    } else {
+        "compound"
+    }
+}
+
+/// The input frame with `neg, neu, pos, compound, class` added by VADER (what `sentiment
+/// score` writes), or with a trained model, `score` (−1 to 1, see `Trained::sentiment`) and
+/// `class`. Existing columns of those names are replaced.
+pub fn scored_frame(
+    file: &str,
+    df: &DataFrame,
+    text_col: &str,
+    model: Option<&Trained>,
+) -> Result<DataFrame> {
     let text = column(file, df, text_col)?
         .cast(&DataType::String)
         .map_err(|e| anyhow::anyhow!("{file}: column '{text_col}': {e}"))?;
     let texts: Vec<Option<&str>> = text.str()?.iter().collect();
+    if let Some(m) = trained(model) {
+        let plain: Vec<&str> = texts.iter().map(|t| t.unwrap_or("")).collect();
+        let scored = m.sentiment(&plain);
+        let mut out = df.clone();
+        out.with_column(Column::new(
+            "score".into(),
+            scored.iter().map(|s| s.1).collect::<Vec<f64>>(),
+        ))?;
+        out.with_column(Column::new(
+            "class".into(),
+            scored.iter().map(|s| s.0.name()).collect::<Vec<&str>>(),
+        ))?;
+        return Ok(out);
+    }
     let scores = score_texts(&texts);
     let mut out = df.clone();
     let column_of = |name: &str, f: fn(&Polarity) -> f64| {
@@ -250,11 +286,12 @@ pub(crate) fn read_tweets(
     df: &DataFrame,
     c: &Columns,
     assets: &[String],
+    model: Option<&Trained>,
 ) -> Result<Tweets> {
     let times = timestamps_ms(file, df, &c.tweet_time)?;
-    let frame = scored_frame(file, df, &c.text)?;
+    let frame = scored_frame(file, df, &c.text, model)?;
     let compound: Vec<f64> = frame
-        .column("compound")?
+        .column(score_column(model))?
         .f64()?
         .iter()
         .map(|v| v.unwrap_or(0.0))
@@ -512,6 +549,8 @@ pub struct SentimentOutput {
     pub skipped_prices: usize,
     pub params: SentimentParams,
     pub seconds: f64,
+    /// What scored the tweets: "VADER" or a trained model's name.
+    pub scorer: String,
 }
 
 impl SentimentOutput {
@@ -537,6 +576,7 @@ pub fn run(
     valid: &ValidSentimentParams,
     tweets: &Dataset,
     prices: &Dataset,
+    model: Option<&Trained>,
     progress: &dyn Progress,
 ) -> Result<SentimentOutput> {
     let started = std::time::Instant::now();
@@ -544,8 +584,15 @@ pub fn run(
     progress.report(0.05, "reading prices");
     let priced = read_prices(&prices.name, &prices.frame, &p.columns)?;
     check(progress)?;
-    progress.report(0.2, "scoring tweets with VADER");
-    let scored = read_tweets(&tweets.name, &tweets.frame, &p.columns, &priced.assets)?;
+    let scorer = trained(model).map_or("VADER", |m| m.model.name());
+    progress.report(0.2, &format!("scoring tweets with {scorer}"));
+    let scored = read_tweets(
+        &tweets.name,
+        &tweets.frame,
+        &p.columns,
+        &priced.assets,
+        model,
+    )?;
     if scored.points.is_empty() {
         bail!(
             "{}: no tweet has a time and an asset with prices ({})",
@@ -572,6 +619,7 @@ pub fn run(
         assets,
         params: p.clone(),
         seconds: started.elapsed().as_secs_f64(),
+        scorer: scorer.to_owned(),
     })
 }
 
