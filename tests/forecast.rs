@@ -251,3 +251,101 @@ fn a_short_group_fails_alone_and_monthly_holdouts_count_months() {
         "{text}"
     );
 }
+
+/// Rolling-origin cross-validation: a table by model and step with every fold of every series
+/// counted, the model ahead of the seasonal naive baseline, and its flags checked.
+#[test]
+fn cross_validation_scores_every_step_of_every_fold() {
+    let sales = sample("store_sales_small.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fc.csv");
+    let cv = dir.path().join("cv.csv");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "--no-record",
+            "forecast",
+            "--input",
+            sales.to_str().unwrap(),
+            "--group",
+            "store,item",
+            "--horizon",
+            "7",
+            "--json",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let o = run(&args(&[
+        "--cv-horizon",
+        "14",
+        "--cv-folds",
+        "4",
+        "--cv-period",
+        "7",
+        "--cv-out",
+        cv.to_str().unwrap(),
+    ])
+    .iter()
+    .map(String::as_str)
+    .collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["cv"]["series"], 10);
+    assert_eq!(v["cv"]["fits"], 40);
+    let table = playbook::data::load_path(&cv).unwrap().frame;
+    let names: Vec<&str> = table
+        .get_column_names()
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(names, ["model", "step", "n", "smape", "mase", "coverage"]);
+    assert_eq!(table.height(), 2 * 14);
+    let n = table
+        .column("n")
+        .unwrap()
+        .cast(&polars::prelude::DataType::Int64)
+        .unwrap();
+    assert!(
+        n.i64().unwrap().iter().all(|v| v == Some(40)),
+        "10 series x 4 folds"
+    );
+    let mean = |model: &str| {
+        let steps: Vec<&serde_json::Value> = v["cv"]["by_step"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["model"] == model)
+            .collect();
+        steps
+            .iter()
+            .map(|s| s["mase"].as_f64().unwrap())
+            .sum::<f64>()
+            / steps.len() as f64
+    };
+    assert!(
+        mean("playbook") < mean("seasonal naive"),
+        "{} vs {}",
+        mean("playbook"),
+        mean("seasonal naive")
+    );
+    for (extra, want) in [
+        (vec!["--cv-out", "x.csv"], "--cv-out needs --cv-horizon"),
+        (
+            vec!["--cv-horizon", "14", "--cv-folds", "0"],
+            "cross-validation folds",
+        ),
+        (
+            vec!["--cv-horizon", "3000", "--cv-folds", "2"],
+            "no series could be cross-validated",
+        ),
+    ] {
+        let o = run(&args(&extra).iter().map(String::as_str).collect::<Vec<_>>());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !o.status.success() && err.contains(want),
+            "{extra:?}: {err}"
+        );
+    }
+}

@@ -172,6 +172,7 @@ fn forecast(
         holdout,
         interval: interval.unwrap_or(d.interval),
         mode,
+        ..d
     };
     let valid = uc::check(&params).map_err(py_err)?;
     let ds = dataset_of("table", table, true).map_err(py_err)?;

@@ -52,6 +52,19 @@ pub struct ForecastArgs {
     /// Accuracy per group and model (with --holdout): sMAPE, MASE, coverage.
     #[arg(long)]
     pub accuracy_out: Option<PathBuf>,
+    /// Rolling-origin cross-validation: steps forecast from each origin (as Prophet's
+    /// `cross_validation`); scores by step are printed and written with --cv-out.
+    #[arg(long)]
+    pub cv_horizon: Option<i64>,
+    /// Origins per series, the last one --cv-horizon steps before its end.
+    #[arg(long, default_value_t = ForecastParams::default().cv_folds as i64)]
+    pub cv_folds: i64,
+    /// Steps between origins (default: --cv-horizon).
+    #[arg(long)]
+    pub cv_period: Option<i64>,
+    /// The cross-validation by step: model, step, n, smape, mase, coverage.
+    #[arg(long)]
+    pub cv_out: Option<PathBuf>,
 }
 
 pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
@@ -65,6 +78,15 @@ pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
         }
         outs.push(Output::new("--accuracy-out", path, Kind::Table));
     }
+    if let Some(path) = &args.cv_out {
+        if args.cv_horizon.is_none() {
+            bail!("--cv-out needs --cv-horizon: without one nothing is cross-validated");
+        }
+        outs.push(Output::new("--cv-out", path, Kind::Table));
+    }
+    let whole = |flag: &str, v: i64| {
+        usize::try_from(v).map_err(|_| anyhow::anyhow!("{flag} must be at least 1, got {v}"))
+    };
     outputs::check(&[&args.input], &outs)?;
     let params = ForecastParams {
         date_col: args.date_col.clone(),
@@ -74,6 +96,15 @@ pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
         holdout: args.holdout.map(usize::try_from).transpose()?,
         interval: args.interval,
         mode: args.mode.into(),
+        cv_horizon: args
+            .cv_horizon
+            .map(|v| whole("--cv-horizon", v))
+            .transpose()?,
+        cv_folds: whole("--cv-folds", args.cv_folds)?,
+        cv_period: args
+            .cv_period
+            .map(|v| whole("--cv-period", v))
+            .transpose()?,
     };
     let valid = usecase::check(&params)?;
     let ds = super::load(&args.input)?;
@@ -88,6 +119,10 @@ pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
             if let Some(path) = &args.accuracy_out {
                 export::write_table(&out.batch.accuracy_frame(&args.group)?, path)?;
                 artifacts.push(written("accuracy per series", path));
+            }
+            if let (Some(path), Some(cv)) = (&args.cv_out, &out.cv) {
+                export::write_table(&cv.frame()?, path)?;
+                artifacts.push(written("cross-validation by step", path));
             }
             Ok(artifacts)
         },
@@ -111,6 +146,19 @@ pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
                 "smape": finite(s.smape),
                 "mase": finite(s.mase),
                 "coverage": finite(s.coverage),
+            })),
+            "cv": out.cv.as_ref().map(|c| serde_json::json!({
+                "series": c.series,
+                "fits": c.fits,
+                "skipped": c.skipped.len(),
+                "by_step": c.by_step.iter().map(|s| serde_json::json!({
+                    "model": s.model.name(),
+                    "step": s.step,
+                    "n": s.n,
+                    "smape": finite(s.smape),
+                    "mase": finite(s.mase),
+                    "coverage": finite(s.coverage),
+                })).collect::<Vec<_>>(),
             })),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -139,6 +187,23 @@ pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
         }
         for f in &failed {
             println!("failed: {f}");
+        }
+        if let Some(cv) = &out.cv {
+            println!(
+                "cross-validation: {} series x {} folds ({} skipped)",
+                cv.series,
+                cv.fits / cv.series.max(1),
+                cv.skipped.len()
+            );
+            for model in [Model::Playbook, Model::SeasonalNaive] {
+                if let Some((smape, mase, coverage)) = cv.mean(model) {
+                    println!(
+                        "  {} over all steps: sMAPE {smape:.2}, MASE {mase:.3}, coverage \
+                         {coverage:.3}",
+                        model.name()
+                    );
+                }
+            }
         }
     }
     Ok(())

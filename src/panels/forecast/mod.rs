@@ -82,6 +82,7 @@ impl ForecastChoices {
             holdout: self.holdout.then_some(self.horizon),
             interval: self.interval,
             mode: self.mode,
+            ..ForecastParams::default()
         }
     }
 }

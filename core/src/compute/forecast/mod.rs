@@ -5,6 +5,7 @@
 //! simulated future trend changes, as Prophet does. Days are counted from 1970-01-01.
 
 pub mod batch;
+pub mod cv;
 mod metrics;
 pub mod naive;
 pub mod series;

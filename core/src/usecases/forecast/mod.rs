@@ -12,6 +12,7 @@ use super::record::{Recordable, metrics};
 use super::{Bound, ParamError, non_empty};
 use crate::compute::Progress;
 use crate::compute::forecast::batch::{self, Batch, Model, Spec};
+use crate::compute::forecast::cv::{CvResult, CvSpec, cross_validate};
 use crate::compute::forecast::series::group_series;
 use crate::compute::forecast::{Mode, Params};
 use crate::data::Dataset;
@@ -24,6 +25,9 @@ pub const ID: &str = "forecast";
 pub const HORIZON: Bound<usize> = Bound::new("horizon", 1, 3650);
 pub(crate) const HOLDOUT: Bound<usize> = Bound::new("holdout", 1, 3650);
 pub const INTERVAL: Bound<f64> = Bound::new("interval", 0.5, 0.99);
+pub const CV_HORIZON: Bound<usize> = Bound::new("cross-validation horizon", 1, 3650);
+pub const CV_FOLDS: Bound<usize> = Bound::new("cross-validation folds", 1, 100);
+pub const CV_PERIOD: Bound<usize> = Bound::new("cross-validation period", 1, 3650);
 
 /// What a user chooses for a forecast run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -38,6 +42,11 @@ pub struct ForecastParams {
     pub holdout: Option<usize>,
     pub interval: f64,
     pub mode: Mode,
+    /// Rolling-origin cross-validation: forecast this many steps from each of `cv_folds`
+    /// origins `cv_period` steps apart (default: the horizon) and score by step. None: off.
+    pub cv_horizon: Option<usize>,
+    pub cv_folds: usize,
+    pub cv_period: Option<usize>,
 }
 
 impl Default for ForecastParams {
@@ -50,6 +59,9 @@ impl Default for ForecastParams {
             holdout: Some(90),
             interval: 0.95,
             mode: Mode::Multiplicative,
+            cv_horizon: None,
+            cv_folds: 3,
+            cv_period: None,
         }
     }
 }
@@ -59,6 +71,7 @@ impl Default for ForecastParams {
 pub struct ValidForecastParams {
     params: ForecastParams,
     spec: Spec,
+    cv: Option<CvSpec>,
 }
 
 impl ValidForecastParams {
@@ -85,7 +98,19 @@ pub fn check(p: &ForecastParams) -> Result<ValidForecastParams, ParamError> {
     let horizon = HORIZON.check(p.horizon)?;
     let holdout = p.holdout.map(|h| HOLDOUT.check(h)).transpose()?;
     let interval = INTERVAL.check(p.interval)?;
+    let cv = match p.cv_horizon {
+        None => None,
+        Some(h) => {
+            let horizon = CV_HORIZON.check(h)?;
+            Some(CvSpec {
+                horizon,
+                folds: CV_FOLDS.check(p.cv_folds)?,
+                period: CV_PERIOD.check(p.cv_period.unwrap_or(horizon))?,
+            })
+        }
+    };
     Ok(ValidForecastParams {
+        cv,
         params: p.clone(),
         spec: Spec {
             horizon,
@@ -106,6 +131,8 @@ pub struct ForecastOutput {
     pub group: Vec<String>,
     pub spec: Spec,
     pub batch: Batch,
+    /// The rolling-origin cross-validation, when asked for.
+    pub cv: Option<CvResult>,
 }
 
 /// Split the table into series and forecast each; an error when no series could be forecast.
@@ -149,7 +176,24 @@ pub fn run(
             .unwrap_or_default();
         bail!("{}: no series could be forecast ({why})", data.name);
     }
+    let cv = match &v.cv {
+        None => None,
+        Some(spec) => {
+            progress.report(0.0, "cross-validating");
+            let r = cross_validate(&series, spec, &v.spec.params, progress)?;
+            if r.series == 0 {
+                let why = r
+                    .skipped
+                    .first()
+                    .map(|(_, e)| e.clone())
+                    .unwrap_or_default();
+                bail!("{}: no series could be cross-validated ({why})", data.name);
+            }
+            Some(r)
+        }
+    };
     Ok(ForecastOutput {
+        cv,
         dataset: data.name.clone(),
         value_col: p.value_col.clone(),
         group: p.group.clone(),
@@ -194,6 +238,15 @@ impl Recordable for ForecastOutput {
         }
         if let Some(s) = b.mean(Model::SeasonalNaive) {
             m.extend(metrics([("naive_smape", s.smape), ("naive_mase", s.mase)]));
+        }
+        if let Some((smape, mase, coverage)) =
+            self.cv.as_ref().and_then(|c| c.mean(Model::Playbook))
+        {
+            m.extend(metrics([
+                ("cv_smape", smape),
+                ("cv_mase", mase),
+                ("cv_coverage", coverage),
+            ]));
         }
         m
     }
