@@ -5,7 +5,11 @@ intervals) on the same generated store-item sales, the last 90 days of every ser
 Prints time, mean holdout sMAPE, MASE and interval coverage for both, with the same metric
 definitions (sMAPE in percent; MASE against the in-sample seasonal naive, season 7).
 
-usage: bench/forecast_vs_prophet.py [--stores 10] [--items 50] [--playbook PATH]
+With --us-holidays both get the same holiday table: the US holidays of the `holidays`
+package Prophet depends on (its `add_country_holidays` source), written as a (ds, holiday) CSV
+that Prophet takes as `holidays=` and Playbook as `--holidays FILE`.
+
+usage: bench/forecast_vs_prophet.py [--stores 10] [--items 50] [--us-holidays] [--playbook PATH]
 """
 import argparse
 import json
@@ -24,6 +28,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--stores", type=int, default=10)
 ap.add_argument("--items", type=int, default=50)
 ap.add_argument("--holdout", type=int, default=90)
+ap.add_argument("--us-holidays", action="store_true")
 ap.add_argument("--playbook", default=os.path.join(
     os.environ.get("CARGO_TARGET_DIR", os.path.join(root, "target")), "release", "playbook"))
 args = ap.parse_args()
@@ -33,10 +38,20 @@ data = os.path.join(tmp, "sales.csv")
 subprocess.run([args.playbook, "gen", "store-sales", "--stores", str(args.stores), "--items",
                 str(args.items), "--out", data], check=True)
 
+holiday_args, holiday_df = [], None
+if args.us_holidays:
+    import holidays as hol  # noqa: E402
+
+    rows = [(pd.Timestamp(d), n) for d, n in sorted(hol.US(years=range(2012, 2020)).items())]
+    holiday_df = pd.DataFrame(rows, columns=["ds", "holiday"])
+    table = os.path.join(tmp, "holidays.csv")
+    holiday_df.to_csv(table, index=False, date_format="%Y-%m-%d")
+    holiday_args = ["--holidays", table]
 t = time.perf_counter()
 out = subprocess.run([args.playbook, "forecast", "--input", data, "--group", "store,item",
                       "--holdout", str(args.holdout), "--json", "--out",
-                      os.path.join(tmp, "pb.csv")], check=True, capture_output=True)
+                      os.path.join(tmp, "pb.csv")] + holiday_args, check=True,
+                     capture_output=True)
 pb_wall = time.perf_counter() - t
 pb = json.loads(out.stdout)
 
@@ -65,7 +80,8 @@ for (_, g) in df.groupby(["store", "item"]):
     g = g.sort_values("date")
     train, test = g.iloc[:-args.holdout], g.iloc[-args.holdout:]
     m = Prophet(growth="linear", weekly_seasonality=True, yearly_seasonality=True,
-                daily_seasonality=False, seasonality_mode="multiplicative", interval_width=0.95)
+                daily_seasonality=False, seasonality_mode="multiplicative", interval_width=0.95,
+                holidays=holiday_df)
     m.fit(train.rename(columns={"date": "ds", "sales": "y"})[["ds", "y"]])
     f = m.predict(test.rename(columns={"date": "ds"})[["ds"]])
     a = test["sales"].to_numpy()
@@ -74,7 +90,8 @@ for (_, g) in df.groupby(["store", "item"]):
 prophet_s = time.perf_counter() - t
 s = np.mean(scores, axis=0)
 n = len(scores)
-print(f"{n} series x {len(df) // n} days, holdout {args.holdout} days, on {os.cpu_count()} cores")
+print(f"{n} series x {len(df) // n} days, holdout {args.holdout} days, on {os.cpu_count()} cores"
+      + (f", {holiday_df['holiday'].nunique()} US holidays in both" if args.us_holidays else ""))
 print(f"{'model':<10} {'seconds':>9} {'sMAPE':>7} {'MASE':>7} {'coverage':>9}")
 print(f"{'playbook':<10} {pb['seconds']:>9.2f} {pb['smape']:>7.2f} {pb['mase']:>7.3f} {pb['coverage']:>9.3f}"
       f"   (whole process incl. reading the CSV: {pb_wall:.2f} s)")

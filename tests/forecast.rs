@@ -349,3 +349,53 @@ fn cross_validation_scores_every_step_of_every_fold() {
         );
     }
 }
+
+/// Holidays: the bundled US calendar or a table in Prophet's layout; a table that does not
+/// read is one error naming the file.
+#[test]
+fn holidays_come_from_the_us_calendar_or_a_table() {
+    let sales = sample("store_sales_small.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("fc.csv");
+    let go = |holidays: &str| {
+        run(&[
+            "--no-record",
+            "forecast",
+            "--input",
+            sales.to_str().unwrap(),
+            "--group",
+            "store,item",
+            "--holdout",
+            "60",
+            "--json",
+            "--holidays",
+            holidays,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = go("us");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["series"], 10);
+    assert!(v["smape"].as_f64().unwrap() < 30.0, "{v}");
+    let (_d, table) = temp_file(
+        "promos.csv",
+        b"ds,holiday\n2016-11-25,black friday\n2017-11-24,black friday\n",
+    );
+    assert!(go(table.to_str().unwrap()).status.success());
+    for (name, body, want) in [
+        ("bad.csv", &b"ds,holiday\nnot a day,x\n"[..], "not dates"),
+        (
+            "cols.csv",
+            &b"when,what\n2016-11-25,x\n"[..],
+            "no 'ds' or 'date' column",
+        ),
+    ] {
+        let (_d, path) = temp_file(name, body);
+        let o = go(path.to_str().unwrap());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success() && err.contains(want), "{err}");
+        assert!(err.contains(name), "{err}");
+    }
+}

@@ -65,6 +65,17 @@ pub struct ForecastArgs {
     /// The cross-validation by step: model, step, n, smape, mase, coverage.
     #[arg(long)]
     pub cv_out: Option<PathBuf>,
+    /// Holiday effects: `us` for the bundled US federal calendar, or a table (.csv or
+    /// .parquet) of dates and names (`ds`/`date` and `holiday`/`name`, Prophet's layout);
+    /// may be given twice.
+    #[arg(long)]
+    pub holidays: Vec<String>,
+}
+
+/// The holiday table `path`, as params.
+fn holiday_table(path: &std::path::Path) -> Result<Vec<usecase::HolidayDate>> {
+    let ds = super::load(path)?;
+    usecase::holiday_table(&ds.name, &ds.frame)
 }
 
 pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
@@ -87,7 +98,19 @@ pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
     let whole = |flag: &str, v: i64| {
         usize::try_from(v).map_err(|_| anyhow::anyhow!("{flag} must be at least 1, got {v}"))
     };
-    outputs::check(&[&args.input], &outs)?;
+    let tables: Vec<PathBuf> = args
+        .holidays
+        .iter()
+        .filter(|h| !h.eq_ignore_ascii_case("us"))
+        .map(PathBuf::from)
+        .collect();
+    let mut inputs = vec![args.input.as_path()];
+    inputs.extend(tables.iter().map(PathBuf::as_path));
+    outputs::check(&inputs, &outs)?;
+    let mut holidays = Vec::new();
+    for t in &tables {
+        holidays.extend(holiday_table(t)?);
+    }
     let params = ForecastParams {
         date_col: args.date_col.clone(),
         value_col: args.value_col.clone(),
@@ -105,6 +128,8 @@ pub fn run(args: &ForecastArgs, record: RecordRuns) -> Result<()> {
             .cv_period
             .map(|v| whole("--cv-period", v))
             .transpose()?,
+        us_holidays: args.holidays.iter().any(|h| h.eq_ignore_ascii_case("us")),
+        holidays: holidays.clone(),
     };
     let valid = usecase::check(&params)?;
     let ds = super::load(&args.input)?;

@@ -97,6 +97,11 @@ pub(super) fn ui(p: &mut ForecastPanel, ui: &mut egui::Ui, ctx: &mut PanelCtx<'_
             .on_hover_text("Seasonality scales with the trend (the book's setting)");
         ui.selectable_value(m, Mode::Additive, "Additive")
             .on_hover_text("Seasonality adds to the trend (for values that cross zero)");
+        ui.checkbox(&mut p.saved.us_holidays, "US holidays")
+            .on_hover_text(
+                "One effect per US federal holiday (observed dates), fitted with the other terms; \
+             a table of your own: playbook forecast --holidays FILE",
+            );
         let run_clicked = ui
             .add_enabled(data.is_some(), egui::Button::new("Run"))
             .on_hover_text("Fit one model per group as a background job")

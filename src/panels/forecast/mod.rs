@@ -41,6 +41,8 @@ pub(crate) struct ForecastChoices {
     pub holdout: bool,
     pub interval: f64,
     pub mode: Mode,
+    /// The bundled US federal holidays as effects.
+    pub us_holidays: bool,
     pub view: ForecastView,
     pub full_history: bool,
 }
@@ -58,6 +60,7 @@ impl Default for ForecastChoices {
             holdout: p.holdout.is_some(),
             interval: p.interval,
             mode: p.mode,
+            us_holidays: p.us_holidays,
             view: ForecastView::Series,
             full_history: false,
         }
@@ -82,6 +85,7 @@ impl ForecastChoices {
             holdout: self.holdout.then_some(self.horizon),
             interval: self.interval,
             mode: self.mode,
+            us_holidays: self.us_holidays,
             ..ForecastParams::default()
         }
     }
@@ -187,6 +191,7 @@ impl Panel for ForecastPanel {
         self.saved.holdout = p.holdout.is_some();
         self.saved.interval = p.interval;
         self.saved.mode = p.mode;
+        self.saved.us_holidays = p.us_holidays;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod cv;
+pub mod holidays;
 mod metrics;
 pub mod naive;
 pub mod series;
@@ -42,6 +43,9 @@ pub struct Params {
     /// Simulated trend paths for the interval.
     pub samples: usize,
     pub seed: u64,
+    /// One effect per holiday name, on its dates (names with no date in the history are left
+    /// out of the fit).
+    pub holidays: std::sync::Arc<holidays::Holidays>,
 }
 
 impl Default for Params {
@@ -56,6 +60,7 @@ impl Default for Params {
             interval: 0.95,
             samples: 300,
             seed: 42,
+            holidays: Default::default(),
         }
     }
 }
@@ -91,6 +96,8 @@ pub struct Prediction {
     pub trend: Vec<f64>,
     pub weekly: Vec<f64>,
     pub yearly: Vec<f64>,
+    /// The holidays' effect (0 on other days).
+    pub holidays: Vec<f64>,
 }
 
 const WEEK: f64 = 7.0;
@@ -121,7 +128,15 @@ impl Fit {
     }
 
     fn n_features(&self) -> usize {
-        2 + self.changepoints.len() + 2 * self.params.weekly_order + 2 * self.params.yearly_order
+        2 + self.changepoints.len()
+            + 2 * self.params.weekly_order
+            + 2 * self.params.yearly_order
+            + self.params.holidays.len()
+    }
+
+    /// The holiday names the model fitted an effect for.
+    pub fn holiday_names(&self) -> impl Iterator<Item = &str> {
+        self.params.holidays.by_name.iter().map(|(n, _)| n.as_str())
     }
 
     fn scaled(&self, day: f64) -> f64 {
@@ -148,6 +163,7 @@ impl Fit {
                 (sk, ck) = (sk * c1 + ck * s1, ck * c1 - sk * s1);
             }
         }
+        self.params.holidays.indicators(day as i32, row);
     }
 
     fn transform(&self, y: f64) -> f64 {
@@ -190,6 +206,9 @@ pub fn fit(days: &[i32], values: &[f64], params: &Params) -> Result<Fit, Forecas
     }
     if span < 2.0 * YEAR {
         params.yearly_order = 0;
+    }
+    if !params.holidays.is_empty() {
+        params.holidays = std::sync::Arc::new(params.holidays.within(first as i32, last as i32));
     }
     let params = &params;
     let k = params.changepoints;
@@ -242,6 +261,7 @@ pub fn fit(days: &[i32], values: &[f64], params: &Params) -> Result<Fit, Forecas
 pub fn components(model: &Fit, days: &[i32]) -> Prediction {
     let k = model.changepoints.len();
     let w = 2 * model.params.weekly_order;
+    let y = 2 * model.params.yearly_order;
     let mut out = Prediction::default();
     let mut row = Vec::with_capacity(model.n_features());
     for &day in days {
@@ -250,11 +270,14 @@ pub fn components(model: &Fit, days: &[i32]) -> Prediction {
             |range: std::ops::Range<usize>| -> f64 { range.map(|j| row[j] * model.beta[j]).sum() };
         let trend = part(0..2 + k);
         let weekly = part(2 + k..2 + k + w);
-        let yearly = part(2 + k + w..row.len());
-        out.yhat.push(model.untransform(trend + weekly + yearly));
+        let yearly = part(2 + k + w..2 + k + w + y);
+        let holidays = part(2 + k + w + y..row.len());
+        out.yhat
+            .push(model.untransform(trend + weekly + yearly + holidays));
         out.trend.push(trend);
         out.weekly.push(weekly);
         out.yearly.push(yearly);
+        out.holidays.push(holidays);
     }
     out
 }
@@ -272,7 +295,7 @@ pub fn predict(model: &Fit, days: &[i32]) -> Prediction {
     let alpha = (1.0 - model.params.interval) / 2.0;
     let t: Vec<f64> = days.iter().map(|&d| model.scaled(f64::from(d))).collect();
     let z: Vec<f64> = (0..days.len())
-        .map(|i| out.trend[i] + out.weekly[i] + out.yearly[i])
+        .map(|i| out.trend[i] + out.weekly[i] + out.yearly[i] + out.holidays[i])
         .collect();
     // The history ends at scaled time 1; changes happen in (1, t_max].
     let t_max = t.iter().copied().fold(1.0, f64::max);

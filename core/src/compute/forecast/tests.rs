@@ -126,3 +126,55 @@ fn bad_inputs_are_errors() {
         ForecastError::BadInterval(1.5)
     );
 }
+
+/// A holiday effect planted on the US federal Thanksgivings is recovered as the holiday's
+/// component and forecast on the next one; a model without holidays misses it.
+#[test]
+fn a_holiday_effect_is_learnt_and_forecast() {
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let calendar = holidays::us_federal(2014..=2018);
+    let thanksgiving: Vec<i32> = calendar
+        .by_name
+        .iter()
+        .find(|(n, _)| n == "Thanksgiving")
+        .map(|(_, d)| d.clone())
+        .unwrap();
+    let d = days();
+    let y: Vec<f64> = d
+        .iter()
+        .map(|&day| {
+            let spike = if thanksgiving.contains(&day) {
+                15.0
+            } else {
+                0.0
+            };
+            30.0 + weekly(day) + yearly(day) + spike + 0.3 * normal(&mut rng)
+        })
+        .collect();
+    // Fit to 2014-2016 (three Thanksgivings), forecast the 2017 one.
+    let next = thanksgiving[3];
+    let split = d.iter().position(|&x| x == next - 30).unwrap();
+    let with = Params {
+        mode: Mode::Additive,
+        holidays: std::sync::Arc::new(calendar.clone()),
+        ..Params::default()
+    };
+    let model = fit(&d[..split], &y[..split], &with).unwrap();
+    assert!(model.holiday_names().any(|n| n == "Thanksgiving"));
+    let p = components(&model, &[next, next + 1]);
+    assert!((p.holidays[0] - 15.0).abs() < 1.0, "{:?}", p.holidays);
+    assert!(p.holidays[1].abs() < 1e-9);
+    let expected = 30.0 + weekly(next) + yearly(next) + 15.0;
+    assert!(
+        (p.yhat[0] - expected).abs() < 1.5,
+        "{} vs {expected}",
+        p.yhat[0]
+    );
+    let without = Params {
+        mode: Mode::Additive,
+        ..Params::default()
+    };
+    let plain = fit(&d[..split], &y[..split], &without).unwrap();
+    let q = components(&plain, &[next]);
+    assert!((q.yhat[0] - expected).abs() > 10.0, "{}", q.yhat[0]);
+}

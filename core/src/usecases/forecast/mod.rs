@@ -13,7 +13,9 @@ use super::{Bound, ParamError, non_empty};
 use crate::compute::Progress;
 use crate::compute::forecast::batch::{self, Batch, Model, Spec};
 use crate::compute::forecast::cv::{CvResult, CvSpec, cross_validate};
+use crate::compute::forecast::holidays::{self, Holidays};
 use crate::compute::forecast::series::group_series;
+use crate::compute::forecast::series::parse_day;
 use crate::compute::forecast::{Mode, Params};
 use crate::data::Dataset;
 use crate::runs::Curve;
@@ -47,6 +49,18 @@ pub struct ForecastParams {
     pub cv_horizon: Option<usize>,
     pub cv_folds: usize,
     pub cv_period: Option<usize>,
+    /// The bundled US federal holidays as effects.
+    pub us_holidays: bool,
+    /// Holidays of the user's own: one effect per name on its dates (Prophet's `holidays`).
+    pub holidays: Vec<HolidayDate>,
+}
+
+/// One date of a named holiday.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HolidayDate {
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub name: String,
 }
 
 impl Default for ForecastParams {
@@ -62,6 +76,8 @@ impl Default for ForecastParams {
             cv_horizon: None,
             cv_folds: 3,
             cv_period: None,
+            us_holidays: false,
+            holidays: Vec::new(),
         }
     }
 }
@@ -109,6 +125,7 @@ pub fn check(p: &ForecastParams) -> Result<ValidForecastParams, ParamError> {
             })
         }
     };
+    let holidays = holidays_of(p)?;
     Ok(ValidForecastParams {
         cv,
         params: p.clone(),
@@ -118,10 +135,91 @@ pub fn check(p: &ForecastParams) -> Result<ValidForecastParams, ParamError> {
             params: Params {
                 mode: p.mode,
                 interval,
+                holidays: std::sync::Arc::new(holidays),
                 ..Params::default()
             },
         },
     })
+}
+
+/// A holiday table's dates and names (columns `ds` or `date`, `holiday` or `name`, Prophet's
+/// layout), as params.
+pub fn holiday_table(file: &str, df: &polars::prelude::DataFrame) -> Result<Vec<HolidayDate>> {
+    let pick = |names: [&'static str; 2]| -> Result<&'static str> {
+        names
+            .into_iter()
+            .find(|n| df.column(n).is_ok())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{file}: no '{}' or '{}' column (a holiday table has dates and names)",
+                    names[0],
+                    names[1]
+                )
+            })
+    };
+    let (date_col, name_col) = (pick(["ds", "date"])?, pick(["holiday", "name"])?);
+    if df.height() > holidays::MAX_DAYS {
+        bail!(
+            "{file}: {} rows, more than the {} dates a holiday table may hold",
+            df.height(),
+            holidays::MAX_DAYS
+        );
+    }
+    let days = crate::compute::forecast::series::day_numbers(file, df, date_col)?;
+    let names = df.column(name_col)?.cast(&DataType::String)?;
+    let mut out = Vec::with_capacity(days.len());
+    for (i, (day, name)) in days.iter().zip(names.str()?.iter()).enumerate() {
+        let (Some(day), Some(name)) = (day, name) else {
+            bail!("{file}: row {} has no date or no name", i + 1);
+        };
+        out.push(HolidayDate {
+            date: crate::format::date(f64::from(*day)),
+            name: name.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// The holidays the params ask for, checked: dates that read, at most `MAX_DAYS` dates and
+/// `MAX_NAMES` names, no empty name.
+fn holidays_of(p: &ForecastParams) -> Result<Holidays, ParamError> {
+    let bad = |why: String| ParamError::Invalid {
+        name: "holidays",
+        why,
+    };
+    if p.holidays.len() > holidays::MAX_DAYS {
+        return Err(bad(format!(
+            "{} dates, more than {}",
+            p.holidays.len(),
+            holidays::MAX_DAYS
+        )));
+    }
+    let mut rows = Vec::with_capacity(p.holidays.len());
+    for h in &p.holidays {
+        let day = parse_day(&h.date)
+            .ok_or_else(|| bad(format!("'{}' is not a date (YYYY-MM-DD)", h.date)))?;
+        if h.name.trim().is_empty() {
+            return Err(bad(format!("the holiday on {} has no name", h.date)));
+        }
+        rows.push((h.name.trim().to_owned(), day));
+    }
+    if p.us_holidays {
+        rows.extend(
+            holidays::us_federal(1900..=2100)
+                .by_name
+                .into_iter()
+                .flat_map(|(n, days)| days.into_iter().map(move |d| (n.clone(), d))),
+        );
+    }
+    let h = Holidays::from_rows(rows);
+    if h.len() > holidays::MAX_NAMES {
+        return Err(bad(format!(
+            "{} names, more than {}",
+            h.len(),
+            holidays::MAX_NAMES
+        )));
+    }
+    Ok(h)
 }
 
 /// Every group's forecast and scores.
