@@ -90,14 +90,29 @@ pub(super) fn boxes(
 /// An x axis of categories at 0, 1, 2, ...: marks at whole positions only (every one named
 /// when there is room, else every 5th), never between where no label belongs. A name needs
 /// about its own width, not egui_plot's default 60-80 points, before it shows.
+/// Characters of a category's name shown on the axis.
+const AXIS_NAME_CHARS: usize = 12;
+
+/// `name` as the axis shows it: cut to `AXIS_NAME_CHARS` with an ellipsis.
+fn axis_name(name: &str) -> String {
+    if name.chars().count() <= AXIS_NAME_CHARS {
+        return name.to_owned();
+    }
+    let mut cut: String = name.chars().take(AXIS_NAME_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
 fn category_axis<'a>(
     plot: egui_plot::Plot<'a>,
     labels: &[String],
     x_label: &str,
 ) -> egui_plot::Plot<'a> {
-    let names = labels.to_vec();
-    let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f32;
-    let room = 7.0 * widest + 12.0;
+    // Long names are cut on the axis (whole on hover), so that a label fits under each bar
+    // rather than one bar in five getting its whole name.
+    let names: Vec<String> = labels.iter().map(|l| axis_name(l)).collect();
+    let widest = names.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f32;
+    let room = 6.5 * widest + 8.0;
     let axis = egui_plot::AxisHints::new_x()
         .label(x_label.to_owned())
         .label_spacing(room..=room + 10.0)

@@ -139,14 +139,18 @@ pub(super) fn series_ui(
     if parts.is_empty() {
         return;
     }
-    ui.columns(parts.len(), |cols| {
-        for (i, (ui, c)) in cols.iter_mut().zip(parts).enumerate() {
-            let id = format!("forecast-component-{i}");
-            ui.strong(&c.title);
-            ui.horizontal(|ui| save::chart_buttons(ui, ctx, c, &id));
-            show_chart(ui, &id, c, 170.0);
-        }
-    });
+    // Trend, weekly and yearly side by side; holidays (one bar per name) get a row of their
+    // own so their names have room.
+    for (row, charts) in parts.chunks(3).enumerate() {
+        ui.columns(charts.len(), |cols| {
+            for (i, (ui, c)) in cols.iter_mut().zip(charts).enumerate() {
+                let id = format!("forecast-component-{}", 3 * row + i);
+                ui.strong(&c.title);
+                ui.horizontal(|ui| save::chart_buttons(ui, ctx, c, &id));
+                show_chart(ui, &id, c, 170.0);
+            }
+        });
+    }
 }
 
 pub(super) fn across_ui(

@@ -139,6 +139,15 @@ impl Fit {
         self.params.holidays.by_name.iter().map(|(n, _)| n.as_str())
     }
 
+    /// Each fitted holiday's effect on the fitted scale (see `effect`), in name order.
+    pub fn holiday_effects(&self) -> Vec<(&str, f64)> {
+        let first = self.n_features() - self.params.holidays.len();
+        self.holiday_names()
+            .zip(self.beta.get(first..).unwrap_or_default())
+            .map(|(n, &b)| (n, b))
+            .collect()
+    }
+
     fn scaled(&self, day: f64) -> f64 {
         (day - self.first_day) / self.span
     }

@@ -161,6 +161,13 @@ fn a_holiday_effect_is_learnt_and_forecast() {
     };
     let model = fit(&d[..split], &y[..split], &with).unwrap();
     assert!(model.holiday_names().any(|n| n == "Thanksgiving"));
+    let effect = model
+        .holiday_effects()
+        .into_iter()
+        .find(|(n, _)| *n == "Thanksgiving")
+        .unwrap()
+        .1;
+    assert!((effect - 15.0).abs() < 1.0, "{effect}");
     let p = components(&model, &[next, next + 1]);
     assert!((p.holidays[0] - 15.0).abs() < 1.0, "{:?}", p.holidays);
     assert!(p.holidays[1].abs() < 1e-9);

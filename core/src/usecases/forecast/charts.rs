@@ -170,6 +170,18 @@ pub fn component_charts(g: &GroupForecast, value_col: &str, full: bool) -> Vec<C
             .dated(),
         );
     }
+    let holidays = m.holiday_effects();
+    if !holidays.is_empty() {
+        out.push(Chart {
+            y_label: unit.to_owned(),
+            ..Chart::bars(
+                "Holidays",
+                "holiday",
+                holidays.iter().map(|(n, _)| (*n).to_owned()).collect(),
+                holidays.iter().map(|&(_, v)| m.effect(v)).collect(),
+            )
+        });
+    }
     out
 }
 
@@ -267,4 +279,48 @@ pub fn total_chart(batch: &Batch, value_col: &str, full: bool) -> Chart {
         Vec::new(),
     )
     .dated()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compute::forecast::Params;
+    use crate::compute::forecast::batch::{Spec, run};
+    use crate::compute::forecast::holidays::us_federal;
+    use crate::compute::forecast::series::Series;
+
+    /// With holidays fitted, the components end with one bar per holiday.
+    #[test]
+    fn fitted_holidays_get_a_bar_chart() {
+        let days: Vec<i32> = (16071..16071 + 3 * 365).collect();
+        let values: Vec<f64> = days.iter().map(|&d| 20.0 + f64::from(d % 7)).collect();
+        let s = Series {
+            key: vec!["a".into()],
+            days,
+            values,
+            duplicates: 0,
+        };
+        let spec = |holidays| Spec {
+            horizon: 30,
+            holdout: None,
+            params: Params {
+                holidays,
+                ..Params::default()
+            },
+        };
+        let with = run(
+            std::slice::from_ref(&s),
+            &spec(std::sync::Arc::new(us_federal(2010..=2020))),
+            &crate::compute::NoProgress,
+        )
+        .unwrap();
+        let charts = component_charts(&with.groups[0], "sales", false);
+        let last = charts.last().unwrap();
+        assert_eq!(last.title, "Holidays");
+        let without = run(&[s], &spec(Default::default()), &crate::compute::NoProgress).unwrap();
+        assert_eq!(
+            component_charts(&without.groups[0], "sales", false).len() + 1,
+            charts.len()
+        );
+    }
 }
