@@ -152,6 +152,18 @@ fn row_order(out: &crate::usecases::stock::StockOutput, key: &OrderKey) -> Vec<u
     rows
 }
 
+/// The Kind filter of the queue and the alert table: all kinds, or one of `kinds`.
+fn kind_filter(ui: &mut egui::Ui, kind: &mut Option<Kind>, kinds: &[Kind]) {
+    egui::ComboBox::from_label("Kind")
+        .selected_text(kind.map_or("all kinds", |k| k.title()))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(kind, None, "all kinds");
+            for &k in kinds {
+                ui.selectable_value(kind, Some(k), k.title());
+            }
+        });
+}
+
 /// The analyst's queue: one row per problem, most money first, with its state and note.
 pub(super) fn queue_ui(
     p: &mut StockPanel,
@@ -169,15 +181,7 @@ pub(super) fn queue_ui(
     let out = &r.out;
     let open = |t: &Triage, i: &triage::Item| t.mark(&i.key).state != State::Resolved;
     ui.horizontal_wrapped(|ui| {
-        let kind_text = p.saved.kind.map_or("all kinds", |k| k.title());
-        egui::ComboBox::from_label("Kind")
-            .selected_text(kind_text)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut p.saved.kind, None, "all kinds");
-                for k in Kind::NAMING {
-                    ui.selectable_value(&mut p.saved.kind, Some(k), k.title());
-                }
-            });
+        kind_filter(ui, &mut p.saved.kind, &Kind::NAMING);
         ui.checkbox(&mut p.saved.show_resolved, "Show resolved");
     });
     let rows: Vec<usize> = r
@@ -320,15 +324,7 @@ pub(super) fn alerts_ui(
 ) {
     let out = &r.out;
     ui.horizontal_wrapped(|ui| {
-        let kind_text = p.saved.kind.map_or("all kinds", |k| k.title());
-        egui::ComboBox::from_label("Kind")
-            .selected_text(kind_text)
-            .show_ui(ui, |ui| {
-                ui.selectable_value(&mut p.saved.kind, None, "all kinds");
-                for k in Kind::ALL {
-                    ui.selectable_value(&mut p.saved.kind, Some(k), k.title());
-                }
-            });
+        kind_filter(ui, &mut p.saved.kind, &Kind::ALL);
         let l = ui.label("Store");
         ui.add(egui::TextEdit::singleline(&mut p.saved.store).desired_width(70.0))
             .labelled_by(l.id);
