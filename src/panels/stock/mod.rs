@@ -124,7 +124,7 @@ pub(crate) struct StockPanel {
     sample_run: super::SampleRun,
     /// The analyst's marks (read once from the Playbook home by `load`), how many edits they
     /// have had, and the job writing the latest back.
-    pub(super) triage: Option<Triage>,
+    pub(super) triage: Option<Arc<Triage>>,
     load: Slot<(), Triage>,
     pub(super) edits: u64,
     store_job: Slot<u64, ()>,
@@ -195,7 +195,7 @@ impl StockPanel {
                     ctx.notices.error(format!(
                         "Stock: the queue's marks cannot be kept (no Playbook home: {e})"
                     ));
-                    self.triage = Some(Triage::default());
+                    self.triage = Some(Arc::default());
                 }
                 return;
             }
@@ -214,9 +214,9 @@ impl StockPanel {
                     "Stock: the queue's marks were not read, and will not be saved over: {e}"
                 ));
                 self.unreadable = true;
-                self.triage = Some(Triage::default());
+                self.triage = Some(Arc::default());
             } else {
-                self.triage = self.load.latest().cloned();
+                self.triage = self.load.latest().cloned().map(Arc::new);
             }
             return;
         }

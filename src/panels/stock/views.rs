@@ -179,7 +179,7 @@ pub(super) fn queue_ui(
         return;
     };
     let out = &r.out;
-    let open = |t: &Triage, i: &triage::Item| t.mark(&i.key).state != State::Resolved;
+    let open = |t: &Triage, i: &triage::Item| t.state(&i.key) != State::Resolved;
     ui.horizontal_wrapped(|ui| {
         kind_filter(ui, &mut p.saved.kind, &Kind::NAMING);
         ui.checkbox(&mut p.saved.show_resolved, "Show resolved");
@@ -193,12 +193,7 @@ pub(super) fn queue_ui(
         .map(|(k, _)| k)
         .collect();
     ui.horizontal_wrapped(|ui| {
-        let count = |s: State| {
-            r.queue
-                .iter()
-                .filter(|i| triage.mark(&i.key).state == s)
-                .count()
-        };
+        let count = |s: State| r.queue.iter().filter(|i| triage.state(&i.key) == s).count();
         ui.label(format!(
             "{} problems: {} new, {} acknowledged, {} resolved. Each is one episode, named by \
              its most specific kind, most lost revenue first; states and notes are kept in the \
@@ -215,7 +210,7 @@ pub(super) fn queue_ui(
                  saved.",
             );
         }
-        let (r2, shown, t2) = (Arc::clone(r), rows.clone(), triage.clone());
+        let (r2, shown, t2) = (Arc::clone(r), rows.clone(), Arc::clone(triage));
         save::table_buttons(ui, ctx, "the queue shown", "stock-queue", move || {
             triage::queue_frame(&r2.out, &r2.queue, Some(&shown), &t2)
         });
@@ -298,7 +293,7 @@ pub(super) fn queue_ui(
                             );
                         });
                         if mark != before {
-                            triage.set(&item.key, mark);
+                            Arc::make_mut(triage).set(&item.key, mark);
                             changed = true;
                         }
                     });

@@ -118,6 +118,11 @@ impl Triage {
         .with_context(|| format!("{}", path.display()))
     }
 
+    /// A problem's state, without copying its note.
+    pub fn state(&self, key: &str) -> State {
+        self.marks.get(key).map_or(State::New, |m| m.state)
+    }
+
     pub fn mark(&self, key: &str) -> Mark {
         self.marks.get(key).cloned().unwrap_or_default()
     }
